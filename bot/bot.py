@@ -1,0 +1,137 @@
+"""The bot: owns the lifecycle of the database, the scheduler and the cogs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.background import BackgroundTasks
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.extensions import discover_extensions
+from db.engine import SessionMaker, create_engine, create_session_maker
+
+log = logging.getLogger(__name__)
+
+SYNC_STATE_FILE = "command-sync.json"
+
+
+def intents() -> discord.Intents:
+    """Guilds and members (privileged: needed to see members join and leave); no message content."""
+    wanted = discord.Intents.default()
+    wanted.members = True
+    wanted.message_content = False
+    wanted.presences = False
+    return wanted
+
+
+class GroundworkBot(commands.Bot):
+    """groundwork's Discord client.
+
+    `setup_hook` creates the engine, the session factory and the scheduler, then loads
+    every cog; `close()` undoes it in reverse. Nothing starts in `on_ready`, which fires
+    again on every reconnect.
+    """
+
+    engine: AsyncEngine
+    sessions: SessionMaker
+    scheduler: AsyncIOScheduler
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = system_clock,
+        run_scheduler: bool = True,
+        sync_commands: bool | None = None,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            # Nobody is pinged unless a message asks for it explicitly.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.clock = clock
+        self.background = BackgroundTasks()
+        self._run_scheduler = run_scheduler
+        self._sync_commands = (
+            settings.discord.sync_commands_on_start if sync_commands is None else sync_commands
+        )
+
+    async def setup_hook(self) -> None:
+        self.engine = create_engine(self.settings.database_url, echo=self.settings.database.echo)
+        self.sessions = create_session_maker(self.engine)
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+        )
+        if self._run_scheduler:
+            self.scheduler.start()
+        for extension in discover_extensions():
+            await self.load_extension(extension)
+        log.info("loaded %d cogs: %s", len(self.cogs), ", ".join(sorted(self.cogs)))
+        if self._sync_commands:
+            await self.sync_app_commands(guild_id=self.settings.discord.dev_guild_id, only_if_changed=True)
+
+    async def close(self) -> None:
+        for extension in list(self.extensions):
+            try:
+                await self.unload_extension(extension)
+            except Exception:
+                log.exception("could not unload %s", extension)
+        if hasattr(self, "scheduler") and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.background.cancel_all()
+        await super().close()
+        if hasattr(self, "engine"):
+            await self.engine.dispose()
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("connected as %s (%s) to %d guild(s)", self.user, self.user.id, len(self.guilds))
+
+    # -- slash command registration -------------------------------------------------
+
+    def _command_payload_hash(self, guild: discord.abc.Snowflake | None) -> str:
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_app_commands(self, *, guild_id: int | None, only_if_changed: bool = False) -> int:
+        """Register the slash commands globally or, for development, to one guild.
+
+        With `only_if_changed`, nothing is sent when the commands are the same as at the
+        last sync (Discord limits how often commands may be registered).
+        """
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        scope = f"guild:{guild_id}" if guild_id else "global"
+        digest = self._command_payload_hash(guild)
+        state_path = self.settings.data_dir / SYNC_STATE_FILE
+        state: dict[str, str] = {}
+        if state_path.exists():
+            try:
+                state = json.loads(state_path.read_text())
+            except (OSError, ValueError):
+                state = {}
+        if only_if_changed and state.get(scope) == digest:
+            log.info("slash commands unchanged since the last sync (%s)", scope)
+            return 0
+        synced = await self.tree.sync(guild=guild)
+        state[scope] = digest
+        try:
+            state_path.parent.mkdir(parents=True, exist_ok=True)
+            state_path.write_text(json.dumps(state))
+        except OSError:
+            log.warning("could not remember the command sync in %s", state_path)
+        log.info("registered %d slash commands (%s)", len(synced), scope)
+        return len(synced)

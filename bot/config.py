@@ -1,0 +1,232 @@
+"""Settings: a TOML file, overridden by `GROUNDWORK_...` environment variables.
+
+Built once at start (`load_settings`), never at import. The bot token is a secret
+with no default; it is read from the environment or the file and never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "GROUNDWORK_"
+DEFAULT_CONFIG_PATH = Path("config.toml")
+SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+# Plain URLs people paste, and the async driver we use for each.
+DRIVER_ALIASES = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
+class Section(BaseModel):
+    """A `[section]` of the config file: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DiscordSettings(Section):
+    # No default: the token comes from GROUNDWORK_DISCORD__TOKEN or the file, or the bot does not start.
+    token: SecretStr | None = None
+    dev_guild_id: int | None = Field(default=None, gt=0)
+    sync_commands_on_start: bool = True
+
+    @field_validator("token")
+    @classmethod
+    def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("the token is empty")
+        return value
+
+
+class DatabaseSettings(Section):
+    url: str | None = None  # None: a SQLite file in the data directory
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _url_supported(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL; expected e.g. sqlite+aiosqlite:///data/groundwork.db "
+                "or postgresql+asyncpg://user@host/dbname"
+            ) from None
+        driver = DRIVER_ALIASES.get(url.drivername, url.drivername)
+        if driver not in SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"unsupported database {url.drivername!r}; use sqlite+aiosqlite or postgresql+asyncpg"
+            )
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+class SchedulerSettings(Section):
+    tick_seconds: float = Field(default=30.0, gt=0, description="How often due rows are looked for.")
+    batch_size: int = Field(default=50, gt=0)
+    messages_per_second: float = Field(default=20.0, gt=0)
+    overdue_grace_hours: float = Field(default=12.0, ge=0)
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    file: Path | None = None
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class GuildDefaults(Section):
+    """Settings a new guild starts with; moderators change them per guild with /mod settings."""
+
+    radius_km: float = Field(default=50.0, gt=0, le=1000)
+    checkin_cadence_days: Literal[7, 14, 30] = 14
+    checkin_local_hour: int = Field(default=18, ge=0, le=23)
+    quiet_hours_start: int = Field(default=22, ge=0, le=23)
+    quiet_hours_end: int = Field(default=8, ge=0, le=23)
+    auto_approve_pairings: bool = False
+    auto_confirm_organizers: bool = False
+    followup_days: int = Field(default=14, gt=0)
+    circle_min_size: int = Field(default=3, ge=2)
+
+
+class OnboardingSettings(Section):
+    expire_after_hours: float = Field(default=168.0, gt=0)
+    reminder_after_hours: float = Field(default=48.0, gt=0)
+
+
+class PrivacySettings(Section):
+    retention_days_after_leaving: int = Field(default=30, ge=0)
+
+
+class Settings(BaseSettings):
+    """Everything the bot is configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    data_dir: Path = Path("data")
+    discord: DiscordSettings = DiscordSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    logging: LoggingSettings = LoggingSettings()
+    guild_defaults: GuildDefaults = GuildDefaults()
+    onboarding: OnboardingSettings = OnboardingSettings()
+    privacy: PrivacySettings = PrivacySettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values come in as init arguments; the environment overrides them.
+        return (env_settings, init_settings)
+
+    def require_token(self) -> str:
+        """The bot token, or a ConfigError saying how to set it."""
+        if self.discord.token is None:
+            raise ConfigError([MISSING_TOKEN])
+        return self.discord.token.get_secret_value()
+
+    @property
+    def database_url(self) -> str:
+        """The configured URL, or a SQLite file in the data directory."""
+        if self.database.url is not None:
+            return self.database.url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'groundwork.db').as_posix()}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` says why, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+MISSING_TOKEN = (
+    "discord.token: the bot token is missing; set the environment variable "
+    f"{ENV_PREFIX}DISCORD__TOKEN or `token` under [discord] in the config file"
+)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown key (check its spelling against config.example.toml)"
+    if error["type"] == "missing":
+        return f"{key}: required but not set"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{key}: {message}"
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The TOML file's contents; an absent file is an empty configuration."""
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML ({exc})"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot be read ({exc.strerror})"]) from None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the file at `path` (default `config.toml`), apply the environment, validate."""
+    data = read_config_file(path or DEFAULT_CONFIG_PATH)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError([_describe(dict(error)) for error in exc.errors()]) from None
+
+
+def unknown_environment_keys(environ: dict[str, str]) -> list[str]:
+    """`GROUNDWORK_...` variables that name no setting (they would be silently ignored)."""
+    known = {name.upper() for name in Settings.model_fields}
+    unknown = []
+    for name in environ:
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        head = name.upper().removeprefix(ENV_PREFIX).split("__", 1)[0]
+        if head not in known and not name.upper().startswith(f"{ENV_PREFIX}TEST_"):
+            unknown.append(name)
+    return sorted(unknown)
+
+
+class SecretRedactor(logging.Filter):
+    """Replaces a secret's text in every log record, should anything ever log it."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self._secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg = message
+            record.args = None
+        return True

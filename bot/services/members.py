@@ -1,0 +1,71 @@
+"""Members joining and leaving the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import GuildDefaults
+from bot.services.audit import record
+from bot.services.guilds import ensure_guild
+from db.enums import MemberStatus
+from db.models import Member
+
+
+@dataclass(frozen=True, slots=True)
+class JoinOutcome:
+    """What happened when someone joined: whether they are new to the bot, or back."""
+
+    member_id: int
+    returning: bool
+    onboarded: bool
+
+
+async def get_member(*, session: AsyncSession, guild_id: int, user_id: int) -> Member | None:
+    """The member row of `user_id` in `guild_id`, if the bot knows them."""
+    result = await session.execute(
+        select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def record_join(
+    *, session: AsyncSession, guild_id: int, user_id: int, now: datetime, defaults: GuildDefaults
+) -> JoinOutcome:
+    """Register a member who joined; someone who comes back keeps what they told us."""
+    await ensure_guild(session=session, guild_id=guild_id, defaults=defaults)
+    member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
+    if member is None:
+        member = Member(guild_id=guild_id, user_id=user_id, status=MemberStatus.NEW, joined_at=now)
+        session.add(member)
+        await session.flush()
+        return JoinOutcome(member_id=member.id, returning=False, onboarded=False)
+    onboarded = member.onboarded_at is not None and member.status != MemberStatus.DELETED
+    member.status = MemberStatus.ACTIVE if onboarded else MemberStatus.NEW
+    member.left_at = None
+    member.joined_at = now
+    await session.flush()
+    return JoinOutcome(member_id=member.id, returning=True, onboarded=onboarded)
+
+
+async def record_leave(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> bool:
+    """Mark a member who left the server; their data is deleted after the retention period."""
+    member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
+    if member is None or member.status in (MemberStatus.LEFT, MemberStatus.DELETED):
+        return False
+    member.status = MemberStatus.LEFT
+    member.left_at = now
+    await record(
+        session=session, guild_id=guild_id, actor_id=None, target_user_id=user_id, action="member.left"
+    )
+    return True
+
+
+async def mark_dms_closed(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> None:
+    """Remember that Discord refused a DM to this member, so nobody retries in a loop."""
+    member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
+    if member is not None and member.dms_closed_at is None:
+        member.dms_closed_at = now

@@ -1,0 +1,1 @@
+"""Persistence: models, the async engine and session factory, and migrations helpers."""

@@ -1,0 +1,29 @@
+"""Places members live in, as resolved from the offline gazetteer."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, StrEnumType, enum_check
+from db.enums import LocalePrecision
+
+
+class Locale(Base):
+    """A city, region or country; shared by every member who lives there."""
+
+    __tablename__ = "locales"
+    __table_args__ = (CheckConstraint(enum_check("precision", LocalePrecision), name="precision_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The gazetteer's stable key ("city:2950159", "region:DE.16", "country:DE").
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    precision: Mapped[LocalePrecision] = mapped_column(StrEnumType(LocalePrecision, 16))
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str | None] = mapped_column(String(20))
+    region_name: Mapped[str | None] = mapped_column(String(200))
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    country_name: Mapped[str] = mapped_column(String(200))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    timezone: Mapped[str | None] = mapped_column(String(64))

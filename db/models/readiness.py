@@ -1,0 +1,65 @@
+"""Readiness check-ins: when each falls due, and the member's answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, StrEnumType, UTCDateTime, enum_check, utcnow
+from db.enums import CheckInKind, CheckInStatus, ReadinessDimension
+
+
+class ReadinessCheckIn(Base):
+    """One check-in of one member, from the moment it is scheduled to its answer."""
+
+    __tablename__ = "readiness_checkins"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", CheckInStatus), name="status_known"),
+        CheckConstraint(enum_check("kind", CheckInKind), name="kind_known"),
+        Index("ix_readiness_checkins_status_due_at", "status", "due_at"),
+        Index("ix_readiness_checkins_member_due_at", "member_id", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    kind: Mapped[CheckInKind] = mapped_column(StrEnumType(CheckInKind, 16), default=CheckInKind.SCHEDULED)
+    status: Mapped[CheckInStatus] = mapped_column(
+        StrEnumType(CheckInStatus, 16), default=CheckInStatus.SCHEDULED
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # "what did you do in your locale since last time?"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReadinessAnswer(Base):
+    """A 1-5 self-rating on one readiness dimension."""
+
+    __tablename__ = "readiness_answers"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "dimension"),
+        CheckConstraint(enum_check("dimension", ReadinessDimension), name="dimension_known"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("readiness_checkins.id", ondelete="CASCADE"))
+    dimension: Mapped[ReadinessDimension] = mapped_column(StrEnumType(ReadinessDimension, 32))
+    score: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

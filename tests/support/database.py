@@ -1,0 +1,99 @@
+"""The test database: SQLite in a temporary file by default, PostgreSQL when asked.
+
+Set `GROUNDWORK_TEST_DATABASE_URL` (e.g. `postgresql+asyncpg://postgres@127.0.0.1:5432/test`)
+to run every database test against PostgreSQL; `.ci/run` does both.
+Either way the schema is made by the real migrations, once per test session: SQLite
+tests copy a migrated template file, PostgreSQL tests empty every table before they run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import db.models  # noqa: F401
+from db.base import Base
+from db.engine import SessionMaker, create_engine, create_session_maker
+from db.migrate import upgrade_sync
+
+TEST_DATABASE_ENV = "GROUNDWORK_TEST_DATABASE_URL"
+REQUIRE_POSTGRES_ENV = "GROUNDWORK_TEST_REQUIRE_POSTGRES"
+
+
+def configured_url() -> str | None:
+    """The PostgreSQL URL tests should use, if one is configured."""
+    return os.environ.get(TEST_DATABASE_ENV) or None
+
+
+def on_postgres() -> bool:
+    url = configured_url()
+    return url is not None and make_url(url).get_backend_name() == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if on_postgres():
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL: set {TEST_DATABASE_ENV}")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = configured_url()
+    if url is None:
+        return "database: SQLite (temporary files)"
+    return f"database: {make_url(url).render_as_string(hide_password=True)}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = configured_url()
+    if url is None:
+        template = tmp_path_factory.mktemp("db") / "template.db"
+        upgrade_sync(f"sqlite+aiosqlite:///{template}")
+        yield str(template)
+        return
+    upgrade_sync(url)
+    yield url
+
+
+@pytest.fixture
+def database_url(_migrated_database: str, tmp_path: Path) -> str:
+    """A migrated, empty database for this test alone."""
+    if configured_url() is None:
+        copy = tmp_path / "groundwork.db"
+        shutil.copyfile(_migrated_database, copy)
+        return f"sqlite+aiosqlite:///{copy}"
+    return _migrated_database
+
+
+async def _empty_all_tables(engine: AsyncEngine) -> None:
+    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on this test's database."""
+    engine = create_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        await _empty_all_tables(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> SessionMaker:
+    """The session factory, as the bot has it: one session per unit of work."""
+    return create_session_maker(engine)
