@@ -97,3 +97,20 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 def sessions(engine: AsyncEngine) -> SessionMaker:
     """The session factory, as the bot has it: one session per unit of work."""
     return create_session_maker(engine)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With GROUNDWORK_TEST_REQUIRE_POSTGRES set, a skipped test fails the run: in CI every
+    test must really run on PostgreSQL."""
+    if not os.environ.get(REQUIRE_POSTGRES_ENV):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if not on_postgres() or skipped:
+        if reporter is not None:
+            reporter.write_line(
+                f"{REQUIRE_POSTGRES_ENV} is set but {len(skipped)} test(s) were skipped "
+                f"or the database is not PostgreSQL",
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
