@@ -1,7 +1,7 @@
 """Create or drop a throwaway PostgreSQL database for one CI run.
 
-    python .ci/pg_database.py create ADMIN_URL        -> prints the new database's asyncpg URL
-    python .ci/pg_database.py drop ADMIN_URL DB_URL
+python .ci/pg_database.py create ADMIN_URL        -> prints the new database's asyncpg URL
+python .ci/pg_database.py drop ADMIN_URL DB_URL
 """
 
 from __future__ import annotations

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 from datetime import UTC
+from typing import Any
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.background import BackgroundTasks
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.extensions import discover_extensions
+from bot.services.gazetteer import Gazetteer, get_gazetteer
+from bot.services.guilds import ensure_guild
 from db.engine import SessionMaker, create_engine, create_session_maker
+from db.models import GuildSettings
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,7 @@ class GroundworkBot(commands.Bot):
     engine: AsyncEngine
     sessions: SessionMaker
     scheduler: AsyncIOScheduler
+    gazetteer: Gazetteer
 
     def __init__(
         self,
@@ -51,6 +57,7 @@ class GroundworkBot(commands.Bot):
         clock: Clock = system_clock,
         run_scheduler: bool = True,
         sync_commands: bool | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -58,6 +65,7 @@ class GroundworkBot(commands.Bot):
             help_command=None,
             # Nobody is pinged unless a message asks for it explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.settings = settings
         self.clock = clock
@@ -68,6 +76,8 @@ class GroundworkBot(commands.Bot):
         )
 
     async def setup_hook(self) -> None:
+        # The gazetteer's index takes about a second to build: off the event loop, once per process.
+        self.gazetteer = await asyncio.to_thread(get_gazetteer)
         self.engine = create_engine(self.settings.database_url, echo=self.settings.database.echo)
         self.sessions = create_session_maker(self.engine)
         self.scheduler = AsyncIOScheduler(
@@ -94,6 +104,10 @@ class GroundworkBot(commands.Bot):
         await super().close()
         if hasattr(self, "engine"):
             await self.engine.dispose()
+
+    async def guild_settings(self, session: AsyncSession, guild_id: int) -> GuildSettings:
+        """The settings of `guild_id`, created from the configured defaults on first use."""
+        return await ensure_guild(session=session, guild_id=guild_id, defaults=self.settings.guild_defaults)
 
     async def on_ready(self) -> None:
         assert self.user is not None

@@ -1,4 +1,4 @@
-"""Members joining and leaving: the welcome DM and the bookkeeping."""
+"""Members joining and leaving: the bookkeeping every other feature relies on."""
 
 from __future__ import annotations
 
@@ -9,18 +9,15 @@ import discord
 from discord.ext import commands
 
 from bot.services import members as member_service
-from bot.texts import welcome as texts
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
 log = logging.getLogger(__name__)
 
-DMS_CLOSED = 50007
-
 
 class Members(commands.Cog):
-    """Greets new members and keeps track of who is in the server."""
+    """Keeps track of who is in the server; announces new members to the other cogs."""
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -38,18 +35,8 @@ class Members(commands.Cog):
                 now=now,
                 defaults=self.bot.settings.guild_defaults,
             )
-        template = texts.WELCOME_BACK_DM if outcome.onboarded else texts.WELCOME_DM
-        content = template.format(guild_name=discord.utils.escape_markdown(member.guild.name))
-        try:
-            await member.send(content)
-        except discord.Forbidden as exc:
-            if exc.code != DMS_CLOSED:
-                raise
-            log.info("member %s of guild %s does not accept DMs", member.id, member.guild.id)
-            async with self.bot.sessions() as session, session.begin():
-                await member_service.mark_dms_closed(
-                    session=session, guild_id=member.guild.id, user_id=member.id, now=now
-                )
+        # The Onboarding cog welcomes them.
+        self.bot.dispatch("member_registered", member, outcome)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -13,12 +13,22 @@ SessionMaker = async_sessionmaker[AsyncSession]
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, issue BEGIN (see _on_sqlite_begin); this also makes
+    # SAVEPOINTs (session.begin_nested) work.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    # Take the write lock when the transaction starts. A deferred transaction that read
+    # before another one committed could not write afterwards ("database is locked" at once,
+    # whatever the busy timeout); taking it up front makes concurrent units of work queue.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str | URL, *, echo: bool = False, pool: bool = True) -> AsyncEngine:
@@ -32,6 +42,7 @@ def create_engine(url: str | URL, *, echo: bool = False, pool: bool = True) -> A
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
     return engine
 
 

@@ -2,5 +2,5 @@
 
 pytest_plugins = [
     "tests.support.database",
-    # "tests.fake_discord.pytest_plugin",
+    "tests.fake_discord.pytest_plugin",
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
 from bot.services.audit import record
 from bot.services.guilds import ensure_guild
-from db.enums import MemberStatus
-from db.models import Member
+from db.enums import MemberStatus, OnboardingStatus
+from db.models import Member, OnboardingSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,11 @@ async def record_leave(*, session: AsyncSession, guild_id: int, user_id: int, no
         return False
     member.status = MemberStatus.LEFT
     member.left_at = now
+    await session.execute(
+        update(OnboardingSession)
+        .where(OnboardingSession.member_id == member.id, OnboardingSession.status == OnboardingStatus.OPEN)
+        .values(status=OnboardingStatus.ABANDONED, reminder_due_at=None)
+    )
     await record(
         session=session, guild_id=guild_id, actor_id=None, target_user_id=user_id, action="member.left"
     )

@@ -53,7 +53,9 @@ def test_the_database_defaults_to_sqlite_in_the_data_directory(tmp_path: Path) -
 def test_the_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GROUNDWORK_DISCORD__TOKEN", "from-env")
     monkeypatch.setenv("GROUNDWORK_SCHEDULER__TICK_SECONDS", "5")
-    settings = load_settings(_write(tmp_path, '[discord]\ntoken = "from-file"\n[scheduler]\ntick_seconds = 9\n'))
+    settings = load_settings(
+        _write(tmp_path, '[discord]\ntoken = "from-file"\n[scheduler]\ntick_seconds = 9\n')
+    )
     assert settings.require_token() == "from-env"
     assert settings.scheduler.tick_seconds == 5
 

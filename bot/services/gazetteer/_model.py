@@ -1,0 +1,107 @@
+"""Result types of the gazetteer: places and resolutions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+Precision = Literal["city", "region", "country"]
+ResolutionKind = Literal["match", "ambiguous", "not_found", "invalid"]
+
+# Discord caps a select menu at 25 options and an option's label, description and value
+# at 100 characters each; custom_id is capped at 100 too.
+MAX_CANDIDATES: Final = 25
+MAX_LABEL: Final = 100
+ELLIPSIS: Final = "…"
+
+
+def fit(parts: list[str], limit: int = MAX_LABEL, sep: str = ", ") -> str:
+    """Join parts with sep in at most limit characters, shortening the longest parts first."""
+    parts = [p.strip() for p in parts if p and p.strip()]
+    while parts and len(sep.join(parts)) > limit:
+        excess = len(sep.join(parts)) - limit
+        i = max(range(len(parts)), key=lambda j: len(parts[j]))
+        keep = len(parts[i]) - excess - len(ELLIPSIS)
+        if keep < 1:
+            if len(parts) == 1:
+                return parts[0][: max(0, limit - len(ELLIPSIS))] + ELLIPSIS
+            del parts[i]
+            continue
+        parts[i] = parts[i][:keep].rstrip() + ELLIPSIS
+    return sep.join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city, region (first-level division) or country, ready to show and to store.
+
+    ``region_code`` is the GeoNames admin1 code qualified by country ("US.IL", "DE.02"), so
+    it is unique on its own. For a region it is the region itself; for a country it is None.
+    Region and country coordinates are those of the area's most populous city in the
+    dataset, and their time zone is the zone most of the area's (city) population lives in.
+    Region population is the sum over the dataset's cities, so it is a ranking figure only.
+    ``geoname_id`` is 0 for the few regions whose GeoNames id is unknown. A city in a region
+    without a known name has a ``region_code`` but no ``region_name``.
+    """
+
+    geoname_id: int
+    name: str
+    region_code: str | None
+    region_name: str | None
+    country_code: str
+    country_name: str
+    latitude: float
+    longitude: float
+    timezone: str
+    population: int
+    precision: Precision
+
+    @property
+    def key(self) -> str:
+        """Stable identifier ("city:2950159", "region:DE.16", "country:DE"); ≤ 100 chars."""
+        if self.precision == "city":
+            return f"city:{self.geoname_id}"
+        if self.precision == "region":
+            return f"region:{self.region_code}"
+        return f"country:{self.country_code}"
+
+    @property
+    def label(self) -> str:
+        """Display name such as "Springfield, Illinois, United States" (≤ 100 chars)."""
+        if self.precision == "country":
+            return fit([self.country_name])
+        if self.precision == "region":
+            return fit([self.name, self.country_name])
+        return fit([self.name, self.region_name or "", self.country_name])
+
+    @property
+    def description(self) -> str:
+        """A short second line for a select option (≤ 100 chars)."""
+        if self.precision == "city":
+            what = f"City, pop. {self.population:,}" if self.population else "City"
+        elif self.precision == "region":
+            what = f"Region of {self.country_name}"
+        else:
+            what = "Whole country"
+        return fit([what, self.timezone], sep=" · ")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What ``Gazetteer.resolve`` made of a member's answer.
+
+    kind:
+      * "match": one clear best guess (``candidates[0]``); still confirm it with the member,
+        the other candidates are the alternatives to offer.
+      * "ambiguous": several comparable places; ask the member to pick one of ``candidates``.
+      * "not_found": nothing close enough; ask again (or offer the region/country picker).
+      * "invalid": empty, too long, a mention or link, no letters at all.
+    """
+
+    kind: ResolutionKind
+    candidates: tuple[Place, ...]
+    query: str = ""
+
+    @property
+    def best(self) -> Place | None:
+        return self.candidates[0] if self.candidates else None

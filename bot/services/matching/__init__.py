@@ -1,0 +1,29 @@
+"""Matching engine: pair members who are alone in their area with mentors.
+
+Pure functions, no database and no Discord: ``instant_match`` for one member inside an
+interaction (greedy, cheapest allowed mentor with spare capacity, via a KD-tree), and
+``batch_match`` for a batch of waiting members (min-cost flow with OR-Tools, exact on
+the full graph up to ``DEFAULT_EXACT_EDGE_LIMIT`` pairs, column generation beyond).
+Costs are integers in ``COST_UNITS_PER_KM`` units (0.1 km); see ``CostWeights``.
+"""
+
+from ._batch import DEFAULT_EXACT_EDGE_LIMIT, batch_match
+from ._cost import pair_cost, unmatched_cost
+from ._instant import MentorIndex, instant_match
+from ._model import COST_UNITS_PER_KM, BatchResult, CostWeights, Mentor, Proposal, Seeker, SolverStats
+
+__all__ = [
+    "COST_UNITS_PER_KM",
+    "DEFAULT_EXACT_EDGE_LIMIT",
+    "BatchResult",
+    "CostWeights",
+    "Mentor",
+    "MentorIndex",
+    "Proposal",
+    "Seeker",
+    "SolverStats",
+    "batch_match",
+    "instant_match",
+    "pair_cost",
+    "unmatched_cost",
+]

@@ -1,0 +1,147 @@
+"""Plain data for the matching engine: who waits, who can mentor, what a pairing costs.
+
+Everything here is a frozen dataclass with no behaviour beyond validation, so the engine
+stays a set of pure functions that can run in a worker thread (``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: Integer cost units used by the flow solver: 10 units per kilometre (0.1 km = 100 m).
+#: Every penalty is expressed in "km-equivalents" and converted with this factor.
+COST_UNITS_PER_KM = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Seeker:
+    """A member waiting for a mentor.
+
+    ``latitude``/``longitude`` are the best point known for the member: their town, or,
+    when only a region or country is known, that region's or country's centroid (the
+    caller resolves it; the centroid distance is used as is). ``None`` means nothing is
+    known at all; the distance term then is the fixed ``CostWeights.unknown_location_km``.
+    Empty ``languages`` / ``paths`` mean "unknown / open to anything": no penalty.
+    """
+
+    member_id: int
+    latitude: float | None
+    longitude: float | None
+    utc_offset_hours: float = 0.0
+    languages: frozenset[str] = frozenset()
+    paths: frozenset[str] = frozenset()
+    waiting_days: float = 0.0
+    excluded_organizer_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        _check_point(self.latitude, self.longitude, "seeker", self.member_id)
+        if self.waiting_days < 0:
+            raise ValueError(f"seeker {self.member_id}: waiting_days must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class Mentor:
+    """An experienced organizer with ``spare_capacity`` free mentee slots.
+
+    ``previous_mentee_ids`` are members this organizer mentored before; proposing them
+    again costs ``CostWeights.earlier_pairing_penalty_km``. (Pairs that did not fit are
+    excluded outright through ``Seeker.excluded_organizer_ids``.)
+    """
+
+    member_id: int
+    latitude: float | None
+    longitude: float | None
+    utc_offset_hours: float = 0.0
+    languages: frozenset[str] = frozenset()
+    paths: frozenset[str] = frozenset()
+    spare_capacity: int = 1
+    previous_mentee_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        _check_point(self.latitude, self.longitude, "mentor", self.member_id)
+        if self.spare_capacity < 0:
+            raise ValueError(f"mentor {self.member_id}: spare_capacity must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class CostWeights:
+    """Weights of the pairing cost. All values are in km-equivalents (1 h of extra time-
+    zone gap "weighs" like 300 km of distance, and so on) except the tolerances.
+
+    pair cost = great-circle km (or ``unknown_location_km`` if either point is unknown)
+              + ``tz_gap_penalty_km_per_hour`` x max(0, circular UTC-offset gap h - ``tz_tolerance_hours``)
+              + ``no_shared_language_penalty_km`` if both list languages and share none
+              + ``path_mismatch_penalty_km`` if both list paths and share none
+              + ``earlier_pairing_penalty_km`` if the organizer mentored the member before
+
+    unmatched cost = ``unmatched_base_km`` + ``unmatched_per_waiting_day_km`` x waiting_days.
+
+    A pair is only ever proposed when it costs less than leaving the member unmatched, so
+    ``unmatched_base_km`` is also the largest pair cost considered acceptable. The default
+    (50,000) exceeds any possible pair cost (half the globe is ~20,000 km), so nobody is
+    left waiting while an allowed mentor slot they could take is free. The waiting term
+    decides *who* gets scarce slots: one more day of waiting outweighs 50 km of distance.
+    """
+
+    tz_tolerance_hours: float = 2.0
+    tz_gap_penalty_km_per_hour: float = 300.0
+    no_shared_language_penalty_km: float = 1500.0
+    path_mismatch_penalty_km: float = 500.0
+    earlier_pairing_penalty_km: float = 1000.0
+    unknown_location_km: float = 2000.0
+    unmatched_base_km: float = 50_000.0
+    unmatched_per_waiting_day_km: float = 50.0
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            if getattr(self, name) < 0:
+                raise ValueError(f"CostWeights.{name} must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed (not yet introduced) pairing; ``cost`` is in integer cost units."""
+
+    member_id: int
+    organizer_id: int
+    cost: int
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SolverStats:
+    """How a batch was solved.
+
+    ``lower_bound`` is a proven lower bound on the optimal total cost (equal to
+    ``BatchResult.total_cost`` when ``certified_optimal``); ``gap`` is
+    (total_cost - lower_bound) / lower_bound.
+    """
+
+    method: Literal["empty", "exact", "sparse"]
+    n_seekers: int
+    n_mentors: int
+    n_edges: int
+    rounds: int
+    seconds: float
+    lower_bound: int
+    certified_optimal: bool
+    gap: float
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Proposals of one batch; ``total_cost`` includes the unmatched members' costs."""
+
+    proposals: tuple[Proposal, ...]
+    unmatched_member_ids: tuple[int, ...]
+    total_cost: int
+    stats: SolverStats
+    pair_cost: int = field(default=0)
+
+
+def _check_point(lat: float | None, lon: float | None, kind: str, member_id: int) -> None:
+    if (lat is None) != (lon is None):
+        raise ValueError(f"{kind} {member_id}: latitude and longitude must both be set or both None")
+    if lat is not None and lon is not None and not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise ValueError(f"{kind} {member_id}: coordinates out of range")

@@ -1,0 +1,252 @@
+"""Sparse batch solving for graphs too large to build in full.
+
+Column generation on the bipartite graph:
+
+1. Start from k-nearest candidate edges (cKDTree on 3-D unit vectors): each seeker's
+   ``k`` nearest mentors, plus each mentor's ``reverse_k`` nearest seekers (so that
+   remote mentors are reachable), plus the ``k`` cheapest pairs involving a member or
+   mentor without a known location.
+2. Solve min-cost flow on the candidate graph, then derive mentor prices (duals) that
+   prove the solution optimal on that graph (``_flow.mentor_prices``).
+3. Pricing: look in the *full* graph for pairs whose reduced cost is negative (pairing
+   them would beat the current solution at current prices). Mentors are grouped by
+   price; in each group, a pair can only be negative if its distance is below the
+   seeker's current dual value minus the group's lowest price, which bounds the
+   KD-tree search. The most negative pairs are added and the flow is solved again.
+   This is what keeps k-NN pruning from silently losing coverage: an unmatched member
+   and a mentor with spare capacity anywhere form a negative pair, so they get an edge.
+4. Every pricing pass also yields a Lagrangian lower bound on the full-graph optimum,
+   sum_i min(unmatched_i, min_j c_ij + lam_j) - sum_j cap_j lam_j, with the inner min
+   under-estimated for mentors the search did not reach. When no negative pair is left
+   and the search was exhaustive, the bound equals the cost: the result is certified
+   optimal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from ._cost import BoolArray, IntArray, Problem, km_to_chord_array, pair_units
+from ._flow import Edges, FlowSolution, mentor_prices, solve
+from ._model import COST_UNITS_PER_KM
+
+_CHUNK = 1 << 20
+_SLACK_KM = 1.0  # float safety margin of the reach test
+
+
+@dataclass(frozen=True, slots=True)
+class SparseOutcome:
+    solution: FlowSolution
+    n_edges: int
+    rounds: int
+    lower_bound: int
+    certified: bool
+
+
+def chord_units(chord: np.ndarray) -> IntArray:
+    """Lower bound, in cost units, of a pair cost whose points lie ``chord`` apart."""
+    km = 2.0 * 6371.0088 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+    return np.asarray(np.floor(km * COST_UNITS_PER_KM) - 1, dtype=np.int64)
+
+
+def evaluate(p: Problem, si: IntArray, mj: IntArray) -> Edges:
+    """Exact costs of the given pairs, dropping forbidden ones and useless ones
+    (a pair costing at least the seeker's unmatched cost is never better than waiting)."""
+    parts: list[Edges] = []
+    for lo in range(0, si.shape[0], _CHUNK):
+        a, b = si[lo : lo + _CHUNK], mj[lo : lo + _CHUNK]
+        units, allowed = pair_units(p, a, b)
+        keep = allowed & (units < p.unmatched[a])
+        parts.append(Edges(a[keep], b[keep], units[keep]))
+    if len(parts) == 1:
+        return parts[0]
+    z = np.zeros(0, np.int64)
+    return Edges(
+        np.concatenate([z, *(e.si for e in parts)]),
+        np.concatenate([z, *(e.mj for e in parts)]),
+        np.concatenate([z, *(e.cost for e in parts)]),
+    )
+
+
+class DenseBlock:
+    """Exact costs of every pair with an unlocated side (distance is a constant there,
+    so no geometric search can prune them); kept as one matrix per kind."""
+
+    def __init__(self, p: Problem) -> None:
+        s_loc, m_loc = p.seekers.located, p.mentors.located
+        all_m = np.arange(p.mentors.n)
+        self.blocks: list[tuple[IntArray, IntArray, IntArray]] = []
+        for rows, cols in (
+            (np.flatnonzero(~s_loc), all_m),
+            (np.flatnonzero(s_loc), np.flatnonzero(~m_loc)),
+        ):
+            if rows.size == 0 or cols.size == 0:
+                continue
+            mat = np.empty((rows.size, cols.size), dtype=np.int64)
+            step = max(1, _CHUNK // cols.size)
+            for lo in range(0, rows.size, step):
+                r = rows[lo : lo + step]
+                si = np.repeat(r, cols.size)
+                mj = np.tile(cols, r.size)
+                units, allowed = pair_units(p, si, mj)
+                units[~allowed] = np.iinfo(np.int64).max // 4
+                mat[lo : lo + r.size] = units.reshape(r.size, cols.size)
+            self.blocks.append((rows, cols, mat))
+
+    def best(self, lam: IntArray, k: int) -> tuple[Edges, IntArray, IntArray]:
+        """Per row the ``k`` smallest c + lam pairs and, per row, min(c + lam)."""
+        si_parts, mj_parts, c_parts, rows_out, mins = [], [], [], [], []
+        for rows, cols, mat in self.blocks:
+            kk = min(k, cols.size)
+            rc = mat + lam[cols]
+            top = (
+                np.argpartition(rc, kk - 1, axis=1)[:, :kk]
+                if kk < cols.size
+                else np.tile(np.arange(cols.size), (rows.size, 1))
+            )
+            si_parts.append(np.repeat(rows, kk))
+            mj_parts.append(cols[top].ravel())
+            c_parts.append(np.take_along_axis(mat, top, axis=1).ravel())
+            rows_out.append(rows)
+            mins.append(rc.min(axis=1))
+        if not self.blocks:
+            z = np.zeros(0, np.int64)
+            return Edges(z, z, z), z, z
+        e = Edges(np.concatenate(si_parts), np.concatenate(mj_parts), np.concatenate(c_parts))
+        return e, np.concatenate(rows_out), np.concatenate(mins)
+
+
+def initial_edges(p: Problem, k: int, reverse_k: int, dense: DenseBlock) -> Edges:
+    s_rows = np.flatnonzero(p.seekers.located)
+    m_rows = np.flatnonzero(p.mentors.located)
+    parts: list[Edges] = []
+    if s_rows.size and m_rows.size:
+        kk = min(k, m_rows.size)
+        _, idx = cKDTree(p.mentors.xyz[m_rows]).query(p.seekers.xyz[s_rows], k=kk, workers=-1)
+        idx = np.asarray(idx).reshape(s_rows.size, kk)
+        si, mj = np.repeat(s_rows, kk), m_rows[idx.ravel()]
+        rk = min(reverse_k, s_rows.size)
+        if rk > 0:
+            _, ridx = cKDTree(p.seekers.xyz[s_rows]).query(p.mentors.xyz[m_rows], k=rk, workers=-1)
+            ridx = np.asarray(ridx).reshape(m_rows.size, rk)
+            si = np.concatenate([si, s_rows[ridx.ravel()]])
+            mj = np.concatenate([mj, np.repeat(m_rows, rk)])
+        parts.append(evaluate(p, si, mj))
+    d_edges, _, _ = dense.best(np.zeros(p.mentors.n, np.int64), k)
+    parts.append(_useful(p, d_edges))
+    return Edges.concat(parts, p.mentors.n)
+
+
+def _useful(p: Problem, e: Edges) -> Edges:
+    keep = e.cost < p.unmatched[e.si]
+    return Edges(e.si[keep], e.mj[keep], e.cost[keep])
+
+
+def within_reach(p: Problem, lam: IntArray, u: IntArray, n_buckets: int) -> tuple[IntArray, IntArray]:
+    """Every located (seeker, mentor) pair that could have c_ij + lam_j < u_i.
+
+    Since c_ij >= distance, such a mentor lies within (u_i - lam_j) / 10 km. Mentors are
+    grouped by price; within a group the lowest price gives each seeker one radius, and
+    "chord below r" is "dot product of unit vectors above 1 - r^2 / 2", so the test is a
+    matrix product (BLAS) and one comparison per pair: exhaustive, with no tree walk.
+    """
+    s_rows = np.flatnonzero(p.seekers.located)
+    m_rows = np.flatnonzero(p.mentors.located)
+    si_parts: list[IntArray] = [np.zeros(0, np.int64)]
+    mj_parts: list[IntArray] = [np.zeros(0, np.int64)]
+    if s_rows.size == 0 or m_rows.size == 0:
+        return si_parts[0], mj_parts[0]
+    xyz = p.seekers.xyz
+    order = m_rows[np.argsort(lam[m_rows], kind="stable")]
+    for bucket in np.array_split(order, min(n_buckets, order.size)):
+        lam_min = int(lam[bucket[0]])
+        need = s_rows[u[s_rows] > lam_min]
+        if need.size == 0:
+            continue
+        km = (u[need] - lam_min + 1.0) / COST_UNITS_PER_KM + _SLACK_KM
+        chord = km_to_chord_array(km)
+        threshold = 1.0 - chord * chord / 2.0
+        cols = p.mentors.xyz[bucket].T.copy()
+        step = max(1, _CHUNK // bucket.size)
+        for lo in range(0, need.size, step):
+            rows = need[lo : lo + step]
+            ii, jj = np.nonzero((xyz[rows] @ cols) > threshold[lo : lo + step, None])
+            si_parts.append(rows[ii])
+            mj_parts.append(bucket[jj])
+    return np.concatenate(si_parts), np.concatenate(mj_parts)
+
+
+def price(
+    p: Problem, lam: IntArray, u: IntArray, dense: DenseBlock, n_buckets: int, add_k: int
+) -> tuple[Edges, int]:
+    """Negative-reduced-cost pairs of the full graph (at most ``add_k`` per seeker, the
+    most negative first) and the Lagrangian lower bound at prices ``lam``."""
+    lb_i = u.copy()
+    found: list[tuple[Edges, IntArray]] = []
+    si, mj = within_reach(p, lam, u, n_buckets)
+    for lo in range(0, si.size, _CHUNK):
+        a, b = si[lo : lo + _CHUNK], mj[lo : lo + _CHUNK]
+        units, allowed = pair_units(p, a, b)
+        a, b, units = a[allowed], b[allowed], units[allowed]
+        total = units + lam[b]
+        np.minimum.at(lb_i, a, total)
+        neg = (total < u[a]) & (units < p.unmatched[a])
+        found.append((Edges(a[neg], b[neg], units[neg]), total[neg] - u[a[neg]]))
+    d_edges, d_rows, d_mins = dense.best(lam, add_k)
+    if d_rows.size:
+        np.minimum.at(lb_i, d_rows, d_mins)
+        rc = d_edges.cost + lam[d_edges.mj] - u[d_edges.si]
+        neg = (rc < 0) & (d_edges.cost < p.unmatched[d_edges.si])
+        found.append((Edges(d_edges.si[neg], d_edges.mj[neg], d_edges.cost[neg]), rc[neg]))
+    lower = int(lb_i.sum() - (p.caps * lam).sum())
+    return _keep_best(found, add_k), lower
+
+
+def _keep_best(found: list[tuple[Edges, IntArray]], add_k: int) -> Edges:
+    if not found:
+        z = np.zeros(0, np.int64)
+        return Edges(z, z, z)
+    si = np.concatenate([e.si for e, _ in found])
+    mj = np.concatenate([e.mj for e, _ in found])
+    cost = np.concatenate([e.cost for e, _ in found])
+    rc = np.concatenate([r for _, r in found])
+    order = np.lexsort((rc, si))
+    si, mj, cost = si[order], mj[order], cost[order]
+    first = np.searchsorted(si, si, side="left")
+    keep: BoolArray = (np.arange(si.size) - first) < add_k
+    return Edges(si[keep], mj[keep], cost[keep])
+
+
+def sparse_solve(
+    p: Problem,
+    *,
+    k: int,
+    reverse_k: int,
+    max_rounds: int,
+    n_buckets: int = 64,
+    add_k: int = 4,
+) -> SparseOutcome:
+    dense = DenseBlock(p)
+    edges = initial_edges(p, k, reverse_k, dense)
+    best_lb = -(1 << 62)
+    rounds = 0
+    exhausted = False
+    while True:
+        rounds += 1
+        sol = solve(edges, p.unmatched, p.caps)
+        lam = mentor_prices(edges, sol, p.unmatched, p.mentors.n)
+        if lam is None:  # pragma: no cover - OR-Tools returned a non-optimal flow
+            break
+        matched = sol.mentor_of >= 0
+        u = np.where(matched, sol.own_cost + lam[np.maximum(sol.mentor_of, 0)], p.unmatched)
+        new, lower = price(p, lam, u, dense, n_buckets, add_k)
+        best_lb = max(best_lb, lower)
+        exhausted = new.n == 0
+        if exhausted or rounds >= max_rounds:
+            break
+        edges = Edges.concat([edges, new], p.mentors.n)
+    certified = exhausted and best_lb >= sol.total
+    return SparseOutcome(sol, edges.n, rounds, min(best_lb, sol.total), certified)

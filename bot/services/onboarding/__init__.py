@@ -1,0 +1,38 @@
+"""Onboarding by locale: the conversation that turns a new member into an active one."""
+
+from bot.services.onboarding._completion import Completion, RegionRole, complete
+from bot.services.onboarding._conversation import (
+    AlreadyOnboardedError,
+    Conversation,
+    PlaceResolver,
+    StaleAnswerError,
+    answer,
+    begin,
+    current,
+    edit_answers,
+)
+from bot.services.onboarding._flow import CHANGEABLE, READINESS_PAGES, Step, is_complete, offers_mentoring
+from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
+
+__all__ = [
+    "CHANGEABLE",
+    "READINESS_PAGES",
+    "AlreadyOnboardedError",
+    "Completion",
+    "Conversation",
+    "PausedConversation",
+    "PlaceResolver",
+    "RegionRole",
+    "StaleAnswerError",
+    "Step",
+    "answer",
+    "begin",
+    "complete",
+    "current",
+    "due_reminders",
+    "edit_answers",
+    "expire_due",
+    "is_complete",
+    "offers_mentoring",
+    "remember_channel",
+]

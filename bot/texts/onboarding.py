@@ -1,0 +1,203 @@
+"""Everything the onboarding conversation says. Short, warm, concrete."""
+
+from __future__ import annotations
+
+from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
+
+# -- refusals and problems -------------------------------------------------------------
+ALREADY_ONBOARDED = (
+    "You've already told me about yourself. \N{SLIGHTLY SMILING FACE} "
+    "Use `/profile` to see or change your answers, or `/onboard restart` to start over."
+)
+SESSION_NOT_FOUND = "I can't find that conversation. Use `/join` in the server to start again."
+SESSION_FINISHED = "You've already finished this. Use `/profile` to see or change your answers."
+SESSION_EXPIRED = "This conversation timed out. No problem: use `/join` in the server to pick it up again."
+NOT_IN_SERVER = "It looks like you're no longer in the server, so I've stopped here."
+STALE_STEP = "That button belongs to an earlier question. Please answer the latest message instead."
+INVALID_ANSWER = "Sorry, I couldn't use that answer. Please choose one of the options."
+SUMMARY_INCOMPLETE = "A few answers are still missing. Please go through the questions again."
+UNKNOWN_SERVER = "I don't know that server any more. Use `/join` there to start again."
+
+# -- starting ------------------------------------------------------------------------
+BEGIN_BUTTON = "Let's begin"
+CONTINUE_BUTTON = "Continue where I left off"
+SENT_TO_DMS = "I've sent you a private message to get started. \N{ENVELOPE WITH DOWNWARDS ARROW ABOVE}"
+DMS_CLOSED_HERE = (
+    "I couldn't send you a private message (your DMs from server members are closed), "
+    "so let's do it right here. Only you can see these messages."
+)
+DMS_CLOSED_THREAD = (
+    "Hi {mention}! I couldn't send you a private message, so I opened this private thread for us. "
+    "Only you, me and the moderators can see it."
+)
+RESUMED = "Welcome back! Let's continue where you left off."
+REMINDER = (
+    "Hi! You started telling me about yourself in **{guild_name}** but didn't finish. "
+    "It only takes a few more minutes, and you can continue right where you stopped."
+)
+EXPIRED = (
+    "Your unfinished introduction in **{guild_name}** has timed out. "
+    "Whenever you're ready, use `/join` in the server to start again."
+)
+
+# -- the questions --------------------------------------------------------------------
+STEP_TITLE = "Getting to know you · {number}/{total}"
+
+PLACE_PROMPT = (
+    "**Where do you live?**\n"
+    "Just the town or city is enough, e.g. *Leeds*, *Portland, Maine* or *São Paulo*. "
+    "Nobody else sees this unless you agree to it later."
+)
+PLACE_BUTTON = "Type my town"
+AREA_BUTTON = "My town is too small: pick my region or country"
+PLACE_MODAL_TITLE = "Where do you live?"
+PLACE_MODAL_LABEL = "Town or city"
+PLACE_MODAL_PLACEHOLDER = "e.g. Leeds, or Portland, Maine"
+AREA_MODAL_TITLE = "Your region or country"
+AREA_MODAL_LABEL = "Region, state or country"
+AREA_MODAL_PLACEHOLDER = "e.g. Bavaria, Ontario, or Chile"
+PLACE_NOT_FOUND = (
+    "I couldn't find **{echo}**. Could you check the spelling, or add the country (e.g. *Springfield, USA*)?"
+)
+AREA_NOT_FOUND = "I couldn't find a region or country called **{echo}**. Could you try another spelling?"
+PLACE_INVALID = "That doesn't look like a place name. Please type the name of your town or city."
+
+PLACE_PICK_PROMPT = "**There are a few places with that name. Which one is yours?**"
+PLACE_PICK_PLACEHOLDER = "Choose your place"
+PLACE_PICK_NONE = "None of these: let me type it again"
+
+PLACE_CONFIRM_PROMPT = (
+    "**Is this right?**\n\N{ROUND PUSHPIN} {place}\n\N{MANTELPIECE CLOCK} Time zone: **{timezone}** "
+    "(it's {local_time} there now)"
+)
+PLACE_PRECISION_NOTE = {
+    "region": "I'll remember your region only; that's fine.",
+    "country": "I'll remember your country only; that's fine.",
+}
+CONFIRM_YES = "Yes, that's right"
+CONFIRM_CHANGE_TZ = "Different time zone"
+CONFIRM_WRONG_PLACE = "That's not my place"
+
+TIMEZONE_PROMPT = "**Which time zone are you in?** I'll only message you at sensible hours."
+TIMEZONE_PLACEHOLDER = "Choose your time zone"
+
+LANGUAGES_PROMPT = "**Which languages can you organize in?** Choose one or more."
+LANGUAGES_PLACEHOLDER = "Choose languages"
+
+EXPERIENCE_PROMPT = "**Have you organized before?** Any answer is a good answer: most of us start from zero."
+EXPERIENCE_LABELS = {
+    Experience.NEW: "New to organizing",
+    Experience.SOME: "Some experience",
+    Experience.EXPERIENCED: "Experienced organizer",
+}
+EXPERIENCE_MODAL_TITLE = "What have you done before?"
+EXPERIENCE_MODAL_LABEL = "In a few words (optional)"
+EXPERIENCE_MODAL_PLACEHOLDER = "e.g. a union drive at work, a tenants' group, a campaign"
+
+MENTORING_PROMPT = (
+    "**Would you mentor newer members?** Some members are the only one in their town; "
+    "an experienced hand makes all the difference. How many people could you take on?"
+)
+MENTORING_PLACEHOLDER = "Choose how many"
+MENTORING_NONE = "Not right now"
+MENTORING_COUNT = "Yes, up to {count}"
+
+PATHS_PROMPT = (
+    "**What would you like to build where you live?** Choose as many as you like; you can change this later."
+)
+PATHS_PLACEHOLDER = "Choose one or more"
+PATH_LABELS = {
+    OrganizingPath.RUN_FOR_OFFICE: "Run for local office",
+    OrganizingPath.SOLIDARITY_NETWORK: "Start a solidarity network",
+    OrganizingPath.DISCUSSION_GROUP: "Start a discussion or reading group",
+    OrganizingPath.COALITIONS: "Build coalitions with local groups",
+    OrganizingPath.COMMUNITY_LIFE: "Join social and community life",
+    OrganizingPath.REMOTE: "Contribute remotely",
+}
+PATH_DESCRIPTIONS = {
+    OrganizingPath.RUN_FOR_OFFICE: "The strongest way to get an audience and local connections",
+    OrganizingPath.SOLIDARITY_NETWORK: "Mutual aid, tenant or workplace support",
+    OrganizingPath.DISCUSSION_GROUP: "Talk ideas through with people nearby",
+    OrganizingPath.COALITIONS: "Work with groups that already exist locally",
+    OrganizingPath.COMMUNITY_LIFE: "Get known and meet people, politics or not",
+    OrganizingPath.REMOTE: "Online work for the organization, when local time is short",
+}
+
+READINESS_PROMPT = (
+    "**How ready do you feel right now?** 1 = not at all, 5 = very. "
+    "There are no wrong answers; this is just where you start from. ({page}/2)"
+)
+READINESS_INCOMPLETE = "Please rate all three before going on."
+DIMENSION_LABELS = {
+    ReadinessDimension.RESOURCES: "Resources: time and money to give",
+    ReadinessDimension.SPEAKING_CONFIDENCE: "Speaking confidence",
+    ReadinessDimension.POLITICAL_INFORMEDNESS: "Feeling politically informed",
+    ReadinessDimension.ARTICULATION: "Explaining our ideas in plain words",
+    ReadinessDimension.LOCAL_AWARENESS: "Knowing what's going on locally",
+    ReadinessDimension.TIME: "Having time for this",
+}
+SHORT_DIMENSION_LABELS = {
+    ReadinessDimension.RESOURCES: "Resources",
+    ReadinessDimension.SPEAKING_CONFIDENCE: "Speaking",
+    ReadinessDimension.POLITICAL_INFORMEDNESS: "Informed",
+    ReadinessDimension.ARTICULATION: "Articulation",
+    ReadinessDimension.LOCAL_AWARENESS: "Local awareness",
+    ReadinessDimension.TIME: "Time",
+}
+SCORE_LABELS = {1: "1 · not at all", 2: "2 · a little", 3: "3 · somewhat", 4: "4 · mostly", 5: "5 · very"}
+NEXT_BUTTON = "Next"
+
+CONSENT_PROMPT = (
+    "**Last question: your privacy.** Where you live is sensitive, so you decide.\n"
+    "Who may see where you live? And may an experienced organizer contact you to help?"
+)
+CONSENT_INCOMPLETE = "Please answer both questions before going on."
+SHARING_PLACEHOLDER = "Who may see where you live?"
+SHARING_LABELS = {
+    LocaleSharing.TOWN: "Other members may see my town",
+    LocaleSharing.REGION: "Only my region",
+    LocaleSharing.NOTHING: "Nobody: keep it private",
+}
+CONTACT_PLACEHOLDER = "May an organizer contact you?"
+CONTACT_YES = "Yes, an organizer may contact me"
+CONTACT_NO = "No, not for now"
+
+SUMMARY_PROMPT = "**Here's what you told me.** Is everything right?"
+SUMMARY_FIELDS = {
+    "place": "Where you live",
+    "timezone": "Time zone",
+    "languages": "Languages",
+    "experience": "Experience",
+    "mentoring": "Mentoring others",
+    "paths": "What you'd like to build",
+    "readiness": "How ready you feel",
+    "privacy": "Privacy",
+}
+SUMMARY_CONFIRM = "Confirm"
+SUMMARY_CHANGE_PLACEHOLDER = "Change an answer…"
+SUMMARY_CHANGE_LABELS = {
+    "place": "Where I live",
+    "place_confirm": "My time zone",
+    "languages": "My languages",
+    "experience": "My experience",
+    "paths": "What I'd like to build",
+    "readiness_1": "How ready I feel",
+    "consent": "My privacy choices",
+}
+NOT_GIVEN = "not given"
+
+# -- after confirming -----------------------------------------------------------------
+DONE_TITLE = "You're all set! \N{PARTY POPPER}"
+DONE_NEARBY = "**{count}** member(s) live within {radius:.0f} km of you."
+DONE_NEARBY_NAMED = "Near you and happy to be seen: {names}."
+DONE_ISOLATED = (
+    "You're the first member within {radius:.0f} km of you. That's common, and it's exactly what "
+    "groundwork is for: an experienced organizer can help you get started."
+)
+DONE_REGION_COUNTS = "In your region: {region}. In your country: {country}."
+DONE_ORGANIZER_PENDING = "Thank you for offering to mentor! A moderator will confirm you shortly."
+DONE_ORGANIZER_ACTIVE = "Thank you for offering to mentor! You're registered as an organizer."
+DONE_NEXT = "Next: say hello in the server, and try `/nearby` or `/profile` any time."
+ROLES_FAILED = "(I couldn't give you your server roles just now; a moderator has been told.)"
+ANNOUNCE_FROM = "\N{SEEDLING} A new member joined from **{area}**. Welcome!"
+ANNOUNCE_PLAIN = "\N{SEEDLING} A new member joined. Welcome!"

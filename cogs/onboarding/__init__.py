@@ -1,0 +1,17 @@
+"""Onboarding by locale (the DM conversation, its buttons, selects and modals)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.onboarding._cog import Onboarding
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+__all__ = ["Onboarding"]
+
+
+async def setup(bot: GroundworkBot) -> None:
+    """Load the Onboarding cog."""
+    await bot.add_cog(Onboarding(bot))

@@ -1,0 +1,291 @@
+"""Onboarding by locale: the welcome, /join and /onboard, and the conversation's steps."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import GroundworkError
+from bot.services import members as member_service
+from bot.services import onboarding
+from bot.services.members import JoinOutcome
+from bot.texts import onboarding as texts
+from bot.texts import welcome as welcome_texts
+from cogs._interactions import GroundworkView
+from cogs.onboarding._completion import CompletionPresenter
+from cogs.onboarding._items import BeginButton, StepButton, StepSelect
+from cogs.onboarding._modals import ExperienceModal, PlaceModal
+from cogs.onboarding._render import Rendered, render_step
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+DMS_CLOSED = 50007
+TICK_JOB_ID = "onboarding:timers"
+
+
+def welcome_view(guild_id: int, label: str = texts.BEGIN_BUTTON) -> discord.ui.View:
+    view = GroundworkView(timeout=None)
+    view.add_item(BeginButton(guild_id, label=label))
+    return view
+
+
+class Onboarding(commands.Cog):
+    """The private conversation that tells groundwork where a member lives and what they want to do."""
+
+    onboard = app_commands.Group(
+        name="onboard", description="Tell groundwork about yourself", guild_only=True
+    )
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.presenter = CompletionPresenter(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StepButton, StepSelect, BeginButton)
+        self.bot.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.bot.settings.scheduler.tick_seconds,
+            id=TICK_JOB_ID,
+            replace_existing=True,
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(StepButton, StepSelect, BeginButton)
+        if self.bot.scheduler.get_job(TICK_JOB_ID):
+            self.bot.scheduler.remove_job(TICK_JOB_ID)
+
+    # -- joining ----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_member_registered(self, member: discord.Member, outcome: JoinOutcome) -> None:
+        """A member joined (see the Members cog): welcome them with a button to begin."""
+        guild_name = discord.utils.escape_markdown(member.guild.name)
+        if outcome.onboarded:
+            content, view = welcome_texts.WELCOME_BACK_DM.format(guild_name=guild_name), None
+        else:
+            content, view = (
+                welcome_texts.WELCOME_DM.format(guild_name=guild_name),
+                welcome_view(member.guild.id),
+            )
+        try:
+            await member.send(content, view=view or discord.utils.MISSING)
+        except discord.Forbidden as exc:
+            if exc.code != DMS_CLOSED:
+                raise
+            await self._dms_closed(member.guild.id, member.id)
+            if view is not None:
+                await self._welcome_in_thread(member, content)
+
+    async def _dms_closed(self, guild_id: int, user_id: int) -> None:
+        log.info("user %s of guild %s does not accept DMs", user_id, guild_id)
+        async with self.bot.sessions() as session, session.begin():
+            await member_service.mark_dms_closed(
+                session=session, guild_id=guild_id, user_id=user_id, now=self.bot.clock()
+            )
+
+    async def _welcome_in_thread(self, member: discord.Member, content: str) -> None:
+        """DMs closed: a private thread in the onboarding channel, if the guild has one."""
+        async with self.bot.sessions() as session, session.begin():
+            settings = await self.bot.guild_settings(session, member.guild.id)
+        channel = member.guild.get_channel(settings.onboarding_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            return
+        try:
+            thread = await channel.create_thread(
+                name=f"Welcome, {member.display_name}"[:100],
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                reason="groundwork: onboarding for a member whose DMs are closed",
+            )
+            await thread.add_user(member)
+            await thread.send(
+                texts.DMS_CLOSED_THREAD.format(mention=member.mention) + "\n\n" + content,
+                view=welcome_view(member.guild.id),
+                allowed_mentions=discord.AllowedMentions(users=[member]),
+            )
+        except discord.HTTPException as exc:
+            log.warning("could not open an onboarding thread in %s for %s: %s", channel.id, member.id, exc)
+
+    # -- commands ---------------------------------------------------------------------
+
+    @app_commands.command(
+        name="join", description="Tell groundwork about yourself, or pick up where you left off"
+    )
+    @app_commands.guild_only()
+    async def join(self, interaction: discord.Interaction[Any]) -> None:
+        await self._start_from_server(interaction, restart=False)
+
+    @onboard.command(name="start", description="Start telling groundwork about yourself, or continue")
+    async def onboard_start(self, interaction: discord.Interaction[Any]) -> None:
+        await self._start_from_server(interaction, restart=False)
+
+    @onboard.command(name="restart", description="Start over from the first question")
+    async def onboard_restart(self, interaction: discord.Interaction[Any]) -> None:
+        await self._start_from_server(interaction, restart=True)
+
+    async def _begin(
+        self, interaction: discord.Interaction[Any], guild_id: int, *, restart: bool
+    ) -> onboarding.Conversation:
+        async with self.bot.sessions() as session, session.begin():
+            return await onboarding.begin(
+                session=session,
+                guild_id=guild_id,
+                user_id=interaction.user.id,
+                now=self.bot.clock(),
+                settings=self.bot.settings.onboarding,
+                defaults=self.bot.settings.guild_defaults,
+                restart=restart,
+                discord_locale=str(interaction.locale),
+                resolver=self.bot.gazetteer,
+            )
+
+    async def _start_from_server(self, interaction: discord.Interaction[Any], *, restart: bool) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        conversation = await self._begin(interaction, interaction.guild_id, restart=restart)
+        rendered = self._render(conversation)
+        prefix = texts.RESUMED + "\n" if conversation.resumed else ""
+        try:
+            message = await interaction.user.send(**rendered.kwargs())
+        except discord.Forbidden as exc:
+            if exc.code != DMS_CLOSED:
+                raise
+            await self._dms_closed(interaction.guild_id, interaction.user.id)
+            # The conversation goes on right here, visible only to the member.
+            await interaction.followup.send(texts.DMS_CLOSED_HERE, ephemeral=True)
+            await interaction.followup.send(
+                prefix + rendered.content,
+                embed=rendered.embed or discord.utils.MISSING,
+                view=rendered.view,
+                ephemeral=True,
+            )
+            return
+        await self._remember(conversation.session_id, message)
+        await interaction.followup.send(texts.SENT_TO_DMS, ephemeral=True, view=_jump_view(message))
+
+    async def on_begin(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
+        """The welcome message's button, in a DM or a fallback thread."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            raise GroundworkError(texts.UNKNOWN_SERVER)
+        if guild.get_member(interaction.user.id) is None:
+            raise GroundworkError(texts.NOT_IN_SERVER)
+        conversation = await self._begin(interaction, guild_id, restart=False)
+        rendered = self._render(conversation)
+        in_dm = interaction.guild_id is None
+        await interaction.response.send_message(**rendered.kwargs(), ephemeral=not in_dm)
+        if in_dm:
+            message = await interaction.original_response()
+            await self._remember(conversation.session_id, message)
+
+    async def _remember(self, session_id: int, message: discord.Message) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await onboarding.remember_channel(
+                session=session, session_id=session_id, channel_id=message.channel.id, message_id=message.id
+            )
+
+    # -- the steps --------------------------------------------------------------------
+
+    def _render(self, conversation: onboarding.Conversation) -> Rendered:
+        return render_step(conversation, self.bot.gazetteer)
+
+    async def on_step(
+        self,
+        interaction: discord.Interaction[Any],
+        session_id: int,
+        step: str,
+        action: str,
+        values: list[str],
+    ) -> None:
+        try:
+            current_step = onboarding.Step(step)
+        except ValueError:
+            raise onboarding.StaleAnswerError(texts.STALE_STEP) from None
+        if action in ("ask_place", "ask_area", "ask_note"):
+            await self._open_modal(interaction, session_id, current_step, action, values)
+            return
+        if current_step == onboarding.Step.SUMMARY and action == "confirm":
+            await self.presenter.confirm(interaction, session_id)
+            return
+        async with self.bot.sessions() as session, session.begin():
+            conversation = await onboarding.answer(
+                session=session,
+                session_id=session_id,
+                user_id=interaction.user.id,
+                step=current_step,
+                action=action,
+                values=values,
+                now=self.bot.clock(),
+                settings=self.bot.settings.onboarding,
+                resolver=self.bot.gazetteer,
+            )
+        rendered = self._render(conversation)
+        if interaction.message is not None:
+            await interaction.response.edit_message(**rendered.kwargs())
+        else:
+            await interaction.response.send_message(
+                **rendered.kwargs(), ephemeral=interaction.guild_id is not None
+            )
+
+    async def _open_modal(
+        self,
+        interaction: discord.Interaction[Any],
+        session_id: int,
+        step: onboarding.Step,
+        action: str,
+        values: list[str],
+    ) -> None:
+        async with self.bot.sessions() as session:
+            conversation = await onboarding.current(
+                session=session, session_id=session_id, user_id=interaction.user.id
+            )
+        if conversation.step != step:
+            raise onboarding.StaleAnswerError(texts.STALE_STEP)
+        modal: discord.ui.Modal
+        if action == "ask_note":
+            modal = ExperienceModal(session_id, values[0])
+        else:
+            modal = PlaceModal(session_id, area_only=action == "ask_area")
+        await interaction.response.send_modal(modal)
+
+    # -- reminders and expiry ---------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Remind members of unfinished conversations once, and tell them when one expires."""
+        now = self.bot.clock()
+        async with self.bot.sessions() as session, session.begin():
+            reminders = await onboarding.due_reminders(session=session, now=now)
+            expired = await onboarding.expire_due(session=session, now=now)
+        for paused in reminders:
+            await self._notify(paused, texts.REMINDER, welcome_view(paused.guild_id, texts.CONTINUE_BUTTON))
+        for paused in expired:
+            await self._notify(paused, texts.EXPIRED, None)
+
+    async def _notify(
+        self, paused: onboarding.PausedConversation, template: str, view: discord.ui.View | None
+    ) -> None:
+        guild = self.bot.get_guild(paused.guild_id)
+        if guild is None:
+            return
+        content = template.format(guild_name=discord.utils.escape_markdown(guild.name))
+        try:
+            user = self.bot.get_user(paused.user_id) or await self.bot.fetch_user(paused.user_id)
+            await user.send(content, view=view or discord.utils.MISSING)
+        except discord.Forbidden:
+            await self._dms_closed(paused.guild_id, paused.user_id)
+        except discord.HTTPException as exc:
+            log.warning("could not remind user %s: %s", paused.user_id, exc)
+
+
+def _jump_view(message: discord.Message) -> discord.ui.View:
+    view = discord.ui.View()
+    view.add_item(discord.ui.Button(label="Open the conversation", url=message.jump_url))
+    return view

@@ -1,0 +1,321 @@
+"""Each step of the conversation as a Discord message: text plus buttons or selects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.services import languages
+from bot.services.gazetteer import Gazetteer
+from bot.services.onboarding import READINESS_PAGES, Conversation, Step, offers_mentoring
+from bot.services.onboarding._flow import MAX_LANGUAGES, MAX_MENTEES_OFFERED
+from bot.texts import onboarding as texts
+from cogs._interactions import GroundworkView
+from cogs._text import member_text
+from cogs.onboarding._items import StepButton, StepSelect
+from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
+
+NUMBERED_STEPS = (
+    Step.PLACE,
+    Step.PLACE_CONFIRM,
+    Step.LANGUAGES,
+    Step.EXPERIENCE,
+    Step.PATHS,
+    Step.READINESS_1,
+    Step.READINESS_2,
+    Step.CONSENT,
+    Step.SUMMARY,
+)
+STEP_NUMBER = {
+    Step.PLACE_PICK: Step.PLACE,
+    Step.TIMEZONE: Step.PLACE_CONFIRM,
+    Step.MENTORING: Step.EXPERIENCE,
+}
+MAX_SELECT_OPTIONS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send or to edit into place."""
+
+    content: str
+    view: discord.ui.View
+    embed: discord.Embed | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"content": self.content, "view": self.view, "embed": self.embed}
+
+
+def _header(step: Step) -> str:
+    number = NUMBERED_STEPS.index(STEP_NUMBER.get(step, step)) + 1
+    return f"-# {texts.STEP_TITLE.format(number=number, total=len(NUMBERED_STEPS))}"
+
+
+def _notice(conversation: Conversation) -> str | None:
+    echo = member_text(conversation.echo, limit=100)
+    return {
+        "place_not_found": texts.PLACE_NOT_FOUND.format(echo=echo),
+        "area_not_found": texts.AREA_NOT_FOUND.format(echo=echo),
+        "place_invalid": texts.PLACE_INVALID,
+        "readiness_incomplete": texts.READINESS_INCOMPLETE,
+        "consent_incomplete": texts.CONSENT_INCOMPLETE,
+    }.get(conversation.notice or "")
+
+
+def _local_time(timezone: str) -> str:
+    return datetime.now(ZoneInfo(timezone)).strftime("%H:%M")
+
+
+def render_step(conversation: Conversation, gazetteer: Gazetteer) -> Rendered:
+    """The message for the member's current step, with the time zones of their country at hand."""
+    timezones: list[str] = []
+    if conversation.step == Step.TIMEZONE and conversation.place is not None:
+        timezones = gazetteer.timezones_for_country(conversation.place.country_code)
+    return render(conversation, timezones=timezones)
+
+
+def render(conversation: Conversation, *, timezones: list[str] | None = None) -> Rendered:
+    """The message for the member's current step."""
+    view = GroundworkView(timeout=None)
+    sid = conversation.session_id
+    step = conversation.step
+    answers = conversation.answers
+    lines = [_header(step)]
+    if notice := _notice(conversation):
+        lines.append(f"\N{WARNING SIGN} {notice}")
+    embed = None
+
+    if step == Step.PLACE:
+        lines.append(texts.PLACE_PROMPT)
+        view.add_item(StepButton(sid, step, "ask_place", label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}"))
+        view.add_item(
+            StepButton(sid, step, "ask_area", label=texts.AREA_BUTTON, style=discord.ButtonStyle.secondary)
+        )
+    elif step == Step.PLACE_PICK:
+        lines.append(texts.PLACE_PICK_PROMPT)
+        options = [
+            discord.SelectOption(label=place.label, value=place.key, description=place.description)
+            for place in conversation.candidates[: MAX_SELECT_OPTIONS - 1]
+        ]
+        options.append(
+            discord.SelectOption(
+                label=texts.PLACE_PICK_NONE, value="none", emoji="\N{LEFTWARDS ARROW WITH HOOK}"
+            )
+        )
+        view.add_item(
+            StepSelect(sid, step, "pick", options=options, placeholder=texts.PLACE_PICK_PLACEHOLDER)
+        )
+    elif step == Step.PLACE_CONFIRM:
+        place = conversation.place
+        timezone = answers.get("timezone", "UTC")
+        lines.append(
+            texts.PLACE_CONFIRM_PROMPT.format(
+                place=place.label if place else "?", timezone=timezone, local_time=_local_time(timezone)
+            )
+        )
+        if place is not None and place.precision in texts.PLACE_PRECISION_NOTE:
+            lines.append(texts.PLACE_PRECISION_NOTE[place.precision])
+        view.add_item(
+            StepButton(sid, step, "yes", label=texts.CONFIRM_YES, style=discord.ButtonStyle.success)
+        )
+        view.add_item(
+            StepButton(
+                sid, step, "change_tz", label=texts.CONFIRM_CHANGE_TZ, style=discord.ButtonStyle.secondary
+            )
+        )
+        view.add_item(
+            StepButton(
+                sid, step, "wrong_place", label=texts.CONFIRM_WRONG_PLACE, style=discord.ButtonStyle.secondary
+            )
+        )
+    elif step == Step.TIMEZONE:
+        lines.append(texts.TIMEZONE_PROMPT)
+        zones = list(dict.fromkeys([answers.get("timezone", "UTC"), *(timezones or []), "UTC"]))
+        options = [
+            discord.SelectOption(label=zone[:100], value=zone, description=f"{_local_time(zone)} there now")
+            for zone in zones[:MAX_SELECT_OPTIONS]
+        ]
+        view.add_item(StepSelect(sid, step, "pick", options=options, placeholder=texts.TIMEZONE_PLACEHOLDER))
+    elif step == Step.LANGUAGES:
+        lines.append(texts.LANGUAGES_PROMPT)
+        chosen = set(answers.get("languages") or answers.get("suggested_languages") or [])
+        options = [
+            discord.SelectOption(label=native, value=code, description=english, default=code in chosen)
+            for code, (native, english) in languages.LANGUAGES.items()
+        ]
+        view.add_item(
+            StepSelect(
+                sid,
+                step,
+                "pick",
+                options=options,
+                placeholder=texts.LANGUAGES_PLACEHOLDER,
+                max_values=MAX_LANGUAGES,
+            )
+        )
+    elif step == Step.EXPERIENCE:
+        lines.append(texts.EXPERIENCE_PROMPT)
+        for level in Experience:
+            action = "pick" if level == Experience.NEW else "ask_note"
+            view.add_item(StepButton(sid, step, action, level.value, label=texts.EXPERIENCE_LABELS[level]))
+    elif step == Step.MENTORING:
+        lines.append(texts.MENTORING_PROMPT)
+        options = [discord.SelectOption(label=texts.MENTORING_NONE, value="0")] + [
+            discord.SelectOption(label=texts.MENTORING_COUNT.format(count=count), value=str(count))
+            for count in range(1, MAX_MENTEES_OFFERED + 1)
+        ]
+        view.add_item(StepSelect(sid, step, "pick", options=options, placeholder=texts.MENTORING_PLACEHOLDER))
+    elif step == Step.PATHS:
+        lines.append(texts.PATHS_PROMPT)
+        chosen = set(answers.get("paths", []))
+        options = [
+            discord.SelectOption(
+                label=texts.PATH_LABELS[path],
+                value=path.value,
+                description=texts.PATH_DESCRIPTIONS[path],
+                default=path.value in chosen,
+            )
+            for path in OrganizingPath
+        ]
+        view.add_item(
+            StepSelect(
+                sid,
+                step,
+                "pick",
+                options=options,
+                placeholder=texts.PATHS_PLACEHOLDER,
+                max_values=len(options),
+            )
+        )
+    elif step in READINESS_PAGES:
+        page = 1 if step == Step.READINESS_1 else 2
+        lines.append(texts.READINESS_PROMPT.format(page=page))
+        scores = answers.get("readiness", {})
+        for row, dimension in enumerate(READINESS_PAGES[step]):
+            view.add_item(_score_select(sid, step, dimension, scores.get(dimension), row))
+        view.add_item(StepButton(sid, step, "next", label=texts.NEXT_BUTTON, row=3))
+    elif step == Step.CONSENT:
+        lines.append(texts.CONSENT_PROMPT)
+        sharing = answers.get("locale_sharing")
+        view.add_item(
+            StepSelect(
+                sid,
+                step,
+                "sharing",
+                options=[
+                    discord.SelectOption(
+                        label=texts.SHARING_LABELS[choice], value=choice.value, default=choice == sharing
+                    )
+                    for choice in LocaleSharing
+                ],
+                placeholder=texts.SHARING_PLACEHOLDER,
+                row=0,
+            )
+        )
+        contact = answers.get("organizer_contact_ok")
+        view.add_item(
+            StepSelect(
+                sid,
+                step,
+                "contact",
+                options=[
+                    discord.SelectOption(label=texts.CONTACT_YES, value="yes", default=contact is True),
+                    discord.SelectOption(label=texts.CONTACT_NO, value="no", default=contact is False),
+                ],
+                placeholder=texts.CONTACT_PLACEHOLDER,
+                row=1,
+            )
+        )
+        view.add_item(StepButton(sid, step, "next", label=texts.NEXT_BUTTON, row=2))
+    elif step == Step.SUMMARY:
+        lines.append(texts.SUMMARY_PROMPT)
+        embed = summary_embed(conversation)
+        view.add_item(
+            StepSelect(
+                sid,
+                step,
+                "change",
+                options=[
+                    discord.SelectOption(label=label, value=value)
+                    for value, label in texts.SUMMARY_CHANGE_LABELS.items()
+                ],
+                placeholder=texts.SUMMARY_CHANGE_PLACEHOLDER,
+                row=0,
+            )
+        )
+        view.add_item(
+            StepButton(
+                sid, step, "confirm", label=texts.SUMMARY_CONFIRM, style=discord.ButtonStyle.success, row=1
+            )
+        )
+    return Rendered(content="\n".join(lines), view=view, embed=embed)
+
+
+def _score_select(
+    sid: int, step: Step, dimension: ReadinessDimension, score: int | None, row: int
+) -> StepSelect:
+    options = [
+        discord.SelectOption(label=label, value=str(value), default=value == score)
+        for value, label in texts.SCORE_LABELS.items()
+    ]
+    return StepSelect(
+        sid,
+        step,
+        "score",
+        dimension.value,
+        options=options,
+        placeholder=texts.DIMENSION_LABELS[dimension],
+        row=row,
+    )
+
+
+def summary_embed(conversation: Conversation) -> discord.Embed:
+    """Every answer, as the member gave it (their own words escaped)."""
+    answers = conversation.answers
+    embed = discord.Embed(colour=discord.Colour.green())
+    fields = texts.SUMMARY_FIELDS
+    place = conversation.place
+    embed.add_field(name=fields["place"], value=place.label if place else texts.NOT_GIVEN, inline=False)
+    embed.add_field(name=fields["timezone"], value=answers.get("timezone") or texts.NOT_GIVEN)
+    embed.add_field(
+        name=fields["languages"],
+        value=", ".join(languages.LANGUAGES[code][0] for code in answers.get("languages", []))
+        or texts.NOT_GIVEN,
+    )
+    experience = answers.get("experience")
+    experience_text = texts.EXPERIENCE_LABELS[Experience(experience)] if experience else texts.NOT_GIVEN
+    if note := answers.get("experience_note"):
+        experience_text += f"\n> {member_text(note, limit=900)}"
+    embed.add_field(name=fields["experience"], value=experience_text, inline=False)
+    if offers_mentoring(answers):
+        capacity = int(answers.get("mentor_capacity", 0))
+        embed.add_field(
+            name=fields["mentoring"],
+            value=texts.MENTORING_COUNT.format(count=capacity) if capacity else texts.MENTORING_NONE,
+        )
+    embed.add_field(
+        name=fields["paths"],
+        value="\n".join(texts.PATH_LABELS[OrganizingPath(p)] for p in answers.get("paths", []))
+        or texts.NOT_GIVEN,
+        inline=False,
+    )
+    scores = answers.get("readiness", {})
+    embed.add_field(
+        name=fields["readiness"],
+        value=" · ".join(
+            f"{texts.SHORT_DIMENSION_LABELS[d]} {scores[d]}" for d in ReadinessDimension if d in scores
+        )
+        or texts.NOT_GIVEN,
+        inline=False,
+    )
+    sharing = answers.get("locale_sharing")
+    contact = answers.get("organizer_contact_ok")
+    privacy = [texts.SHARING_LABELS[LocaleSharing(sharing)] if sharing else texts.NOT_GIVEN]
+    if contact is not None:
+        privacy.append(texts.CONTACT_YES if contact else texts.CONTACT_NO)
+    embed.add_field(name=fields["privacy"], value="\n".join(privacy), inline=False)
+    return embed

@@ -1,0 +1,261 @@
+"""/profile, /locale set and /nearby: a member's own view of what the bot knows and who is near."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import GroundworkError
+from bot.services import languages, onboarding, profile
+from bot.services.gazetteer import Place
+from bot.services.nearby import NearbySummary, summarize
+from bot.texts import onboarding as onboarding_texts
+from bot.texts import profile as texts
+from cogs._interactions import GroundworkView, reply
+from cogs._text import member_text
+from cogs.onboarding._render import render_step
+from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+MAX_AUTOCOMPLETE = 25
+MAX_NAMED = 15
+
+
+def profile_embed(p: profile.Profile) -> discord.Embed:
+    fields = onboarding_texts.SUMMARY_FIELDS
+    embed = discord.Embed(title=texts.PROFILE_TITLE, colour=discord.Colour.green())
+    embed.add_field(name=fields["place"], value=p.place_label or onboarding_texts.NOT_GIVEN, inline=False)
+    embed.add_field(name=fields["timezone"], value=p.timezone or onboarding_texts.NOT_GIVEN)
+    embed.add_field(
+        name=fields["languages"],
+        value=", ".join(languages.LANGUAGES[c][0] for c in p.languages if c in languages.LANGUAGES)
+        or onboarding_texts.NOT_GIVEN,
+    )
+    experience = (
+        onboarding_texts.EXPERIENCE_LABELS[Experience(p.experience)]
+        if p.experience
+        else onboarding_texts.NOT_GIVEN
+    )
+    if p.experience_note:
+        experience += f"\n> {member_text(p.experience_note, limit=900)}"
+    embed.add_field(name=fields["experience"], value=experience, inline=False)
+    if p.mentor_capacity:
+        embed.add_field(
+            name=fields["mentoring"], value=onboarding_texts.MENTORING_COUNT.format(count=p.mentor_capacity)
+        )
+    embed.add_field(
+        name=fields["paths"],
+        value="\n".join(onboarding_texts.PATH_LABELS[OrganizingPath(x)] for x in p.paths)
+        or onboarding_texts.NOT_GIVEN,
+        inline=False,
+    )
+    embed.add_field(
+        name=fields["readiness"],
+        value=" · ".join(
+            f"{onboarding_texts.SHORT_DIMENSION_LABELS[d]} {p.latest_readiness[d]}"
+            for d in ReadinessDimension
+            if d in p.latest_readiness
+        )
+        or onboarding_texts.NOT_GIVEN,
+        inline=False,
+    )
+    privacy = [
+        onboarding_texts.SHARING_LABELS[LocaleSharing(p.locale_sharing)],
+        onboarding_texts.CONTACT_YES if p.organizer_contact_ok else onboarding_texts.CONTACT_NO,
+    ]
+    embed.add_field(name=fields["privacy"], value="\n".join(privacy), inline=False)
+    if p.is_isolated:
+        embed.set_footer(text=texts.PROFILE_ISOLATED)
+    return embed
+
+
+def nearby_message(summary: NearbySummary, *, area_only: bool) -> str:
+    lines = [f"**{texts.NEARBY_TITLE}**"]
+    if area_only:
+        lines.append(texts.NEARBY_AREA_ONLY)
+    else:
+        lines += [f"· {texts.NEARBY_BAND.format(km=km, count=count)}" for km, count in summary.bands]
+    lines.append(f"· {texts.NEARBY_REGION.format(count=summary.same_region)}")
+    lines.append(f"· {texts.NEARBY_COUNTRY.format(count=summary.same_country)}")
+    if summary.isolated:
+        lines.append(texts.NEARBY_ISOLATED.format(radius=summary.radius_km))
+    named = [
+        f"<@{n.user_id}> ({n.distance_km:.0f} km)"
+        for n in summary.named[:MAX_NAMED]
+        if n.distance_km is not None
+    ]
+    lines.append(f"**{texts.NEARBY_NAMED}**: " + (", ".join(named) if named else texts.NEARBY_NONE_NAMED))
+    return "\n".join(lines)
+
+
+class ProfileEditSelect(discord.ui.Select["ProfileView"]):
+    def __init__(self, cog: Profile, guild_id: int) -> None:
+        super().__init__(
+            placeholder=texts.CHANGE_PLACEHOLDER,
+            options=[
+                discord.SelectOption(label=label, value=value)
+                for value, label in onboarding_texts.SUMMARY_CHANGE_LABELS.items()
+            ],
+        )
+        self.cog = cog
+        self.guild_id = guild_id
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await self.cog.edit(interaction, self.guild_id, onboarding.Step(self.values[0]))
+
+
+class ProfileView(GroundworkView):
+    def __init__(self, cog: Profile, guild_id: int, user_id: int) -> None:
+        super().__init__(timeout=600)
+        self.user_id = user_id
+        self.add_item(ProfileEditSelect(cog, guild_id))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        return interaction.user.id == self.user_id
+
+
+class PlacePickSelect(discord.ui.Select["PlacePickView"]):
+    def __init__(self, cog: Profile, guild_id: int, candidates: tuple[Place, ...]) -> None:
+        super().__init__(
+            placeholder=texts.LOCALE_PICK_PLACEHOLDER,
+            options=[
+                discord.SelectOption(label=p.label, value=p.key, description=p.description)
+                for p in candidates[:25]
+            ],
+        )
+        self.cog = cog
+        self.guild_id = guild_id
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        place = self.cog.bot.gazetteer.place_by_key(self.values[0])
+        if place is None:
+            raise GroundworkError(onboarding_texts.INVALID_ANSWER)
+        await self.cog.move(interaction, self.guild_id, place, edit=True)
+
+
+class PlacePickView(GroundworkView):
+    def __init__(self, cog: Profile, guild_id: int, user_id: int, candidates: tuple[Place, ...]) -> None:
+        super().__init__(timeout=600)
+        self.user_id = user_id
+        self.add_item(PlacePickSelect(cog, guild_id, candidates))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        return interaction.user.id == self.user_id
+
+
+class Profile(commands.Cog):
+    """A member's own profile and neighbourhood."""
+
+    locale = app_commands.Group(name="locale", description="Where you live", guild_only=True)
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="profile", description="See what you told groundwork, and change it")
+    @app_commands.guild_only()
+    async def show_profile(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            p = await profile.show(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+        await reply(
+            interaction,
+            embed=profile_embed(p),
+            view=ProfileView(self, interaction.guild_id, interaction.user.id),
+        )
+
+    async def edit(self, interaction: discord.Interaction[Any], guild_id: int, step: onboarding.Step) -> None:
+        """Open the onboarding conversation at one question; it returns to the summary to confirm."""
+        async with self.bot.sessions() as session, session.begin():
+            conversation = await onboarding.edit_answers(
+                session=session,
+                guild_id=guild_id,
+                user_id=interaction.user.id,
+                step=step,
+                now=self.bot.clock(),
+                settings=self.bot.settings.onboarding,
+                resolver=self.bot.gazetteer,
+            )
+        rendered = render_step(conversation, self.bot.gazetteer)
+        await interaction.response.edit_message(**rendered.kwargs())
+
+    @locale.command(name="set", description="Change where you live")
+    @app_commands.describe(place="Your town or city (or region or country)")
+    async def locale_set(
+        self, interaction: discord.Interaction[Any], place: app_commands.Range[str, 1, 100]
+    ) -> None:
+        assert interaction.guild_id is not None
+        chosen = self.bot.gazetteer.place_by_key(place)
+        if chosen is None:
+            resolution = self.bot.gazetteer.resolve(place)
+            if resolution.kind == "invalid":
+                raise GroundworkError(texts.LOCALE_INVALID)
+            if not resolution.candidates:
+                raise GroundworkError(texts.LOCALE_NOT_FOUND.format(echo=member_text(place, limit=100)))
+            if resolution.kind == "ambiguous":
+                view = PlacePickView(self, interaction.guild_id, interaction.user.id, resolution.candidates)
+                await reply(interaction, texts.LOCALE_PICK, view=view)
+                return
+            chosen = resolution.candidates[0]
+        await self.move(interaction, interaction.guild_id, chosen, edit=False)
+
+    @locale_set.autocomplete("place")
+    async def place_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if len(current.strip()) < 2:
+            return []
+        resolution = self.bot.gazetteer.resolve(current[:100])
+        return [
+            app_commands.Choice(name=p.label, value=p.key) for p in resolution.candidates[:MAX_AUTOCOMPLETE]
+        ]
+
+    async def move(
+        self, interaction: discord.Interaction[Any], guild_id: int, place: Place, *, edit: bool
+    ) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            summary = await profile.set_locale(
+                session=session,
+                guild_id=guild_id,
+                user_id=interaction.user.id,
+                place=place,
+                now=self.bot.clock(),
+            )
+        lines = [texts.LOCALE_CHANGED.format(place=place.label, timezone=place.timezone)]
+        if summary.isolated:
+            lines.append(texts.LOCALE_CHANGED_ISOLATED.format(radius=summary.radius_km))
+        else:
+            lines.append(
+                texts.LOCALE_CHANGED_NEAR.format(count=summary.within_radius, radius=summary.radius_km)
+            )
+        if edit:
+            await interaction.response.edit_message(content="\n".join(lines), view=None)
+        else:
+            await reply(interaction, "\n".join(lines))
+
+    @app_commands.command(
+        name="nearby", description="How many members live near you, and who is happy to be seen"
+    )
+    @app_commands.guild_only()
+    async def nearby(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            member = await profile.active_member(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+            p = await profile.show(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+            summary = await summarize(session=session, member_id=member.id)
+        await reply(interaction, nearby_message(summary, area_only=p.precision != "city"))
+
+
+async def setup(bot: GroundworkBot) -> None:
+    """Load the Profile cog."""
+    await bot.add_cog(Profile(bot))

@@ -1,0 +1,109 @@
+"""A member going through the onboarding conversation by clicking, as a person would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.fake_discord import FakeDiscord, InteractionHandle, Message
+
+
+def custom_id(message: Message, *, action: str, arg: str | None = None) -> str:
+    """The custom_id on `message` of the component doing `action` (with `arg`)."""
+    for cid in message.custom_ids:
+        parts = cid.split(":")
+        if len(parts) >= 5 and parts[4] == action and (arg is None or parts[5:6] == [arg]):
+            return cid
+    raise KeyError(
+        f"no {action}{':' + arg if arg else ''} component on the message; it has {message.custom_ids}"
+    )
+
+
+@dataclass
+class Member:
+    """One member clicking through their onboarding messages."""
+
+    fake: FakeDiscord
+    user_id: int
+    message: Message | None = None
+
+    def latest(self) -> Message:
+        assert self.message is not None, "no conversation message yet"
+        return self.fake.state.messages[self.message.id]
+
+    async def _answered(self, itx: InteractionHandle) -> InteractionHandle:
+        answer = await itx.response()
+        assert answer.accepted, answer
+        # The conversation message is replaced (7) or, when it starts, sent (4); an ephemeral
+        # type 4 is a short note beside it (an error, a refusal).
+        if answer.message is not None and (answer.type == 7 or (answer.type == 4 and not answer.ephemeral)):
+            self.message = answer.message
+        return itx
+
+    async def begin(self, welcome: Message) -> InteractionHandle:
+        begin_id = next(cid for cid in welcome.custom_ids if cid.startswith("gw:ob:begin:"))
+        itx = await self._answered(await self.fake.click(welcome, begin_id, user_id=self.user_id))
+        self.message = (await itx.response()).message  # ephemeral when the conversation runs in a thread
+        return itx
+
+    async def click(self, action: str, arg: str | None = None) -> InteractionHandle:
+        message = self.latest()
+        return await self._answered(
+            await self.fake.click(message, custom_id(message, action=action, arg=arg), user_id=self.user_id)
+        )
+
+    async def choose(self, action: str, *values: str, arg: str | None = None) -> InteractionHandle:
+        message = self.latest()
+        return await self._answered(
+            await self.fake.select(
+                message, custom_id(message, action=action, arg=arg), list(values), user_id=self.user_id
+            )
+        )
+
+    async def type_into(self, action: str, text: str) -> InteractionHandle:
+        """Press the button that opens a modal, fill its one field and submit."""
+        opened = await self.click(action)
+        assert opened.modal is not None, "the button did not open a modal"
+        field = next(
+            component["custom_id"]
+            for row in opened.modal["components"]
+            for component in row.get("components", [row.get("component", {})])
+            if "custom_id" in component
+        )
+        return await self._answered(await self.fake.submit_modal(opened, {field: text}))
+
+    async def answer_everything(
+        self,
+        place: str = "Leeds",
+        *,
+        experience: str = "new",
+        paths: tuple[str, ...] = ("discussion_group",),
+        sharing: str = "town",
+        contact: str = "yes",
+        stop_at_summary: bool = False,
+    ) -> InteractionHandle | None:
+        """From the first question to the confirmed summary."""
+        await self.type_into("ask_place", place)
+        if "place_pick" in self.latest().custom_ids[0]:
+            first = self.latest().component(self.latest().custom_ids[0])["options"][0]["value"]
+            await self.choose("pick", first)
+        await self.click("yes")
+        await self.choose("pick", "en")
+        await self.click("pick", experience)
+        await self.choose("pick", *paths)
+        for _page in range(2):
+            for cid in list(self.latest().custom_ids):
+                if ":score:" in cid:
+                    await self.choose("score", "3", arg=cid.rsplit(":", 1)[1])
+            await self.click("next")
+        await self.choose("sharing", sharing)
+        await self.choose("contact", contact)
+        await self.click("next")
+        if stop_at_summary:
+            return None
+        return await self.confirm()
+
+    async def confirm(self) -> InteractionHandle:
+        """Confirm the summary; returns once the bot replaced it with its closing message."""
+        itx = await self.click("confirm")
+        await self.fake.wait_for_request("PATCH", lambda request: itx.token in request.path)
+        return itx

@@ -1,0 +1,112 @@
+"""The bot's skeleton end to end: login, /about, the welcome, errors, retries, command sync."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+from sqlalchemy import select
+
+from bot.bot import GroundworkBot
+from db.enums import MemberStatus
+from db.models import Member
+from tests.e2e.conftest import StartBot
+from tests.fake_discord import FakeDiscord, Guild
+from tests.support.waiting import eventually
+
+ALICE = 5001
+
+
+async def test_about_answers_in_the_interaction_callback(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=ALICE, name="alice")
+    await start_bot()
+    itx = await fake_discord.slash("about", guild_id=guild.id, user_id=ALICE)
+    answer = await itx.response()
+    assert answer.type == 4
+    assert answer.ephemeral
+    embed = answer.message.embeds[0]
+    assert "groundwork" in embed["title"]
+    commands_field = next(f for f in embed["fields"] if f["name"] == "Commands")
+    assert "/about" in commands_field["value"]
+
+
+async def test_commands_are_registered_once_and_not_again_when_unchanged(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, bot_runner: Any
+) -> None:
+    bot = await start_bot()
+    puts = fake_discord.requests_to("PUT", "/applications/{application_id}/commands")
+    assert len(puts) == 1
+    names = {command["name"] for command in puts[0].json}
+    assert {"about", "join", "onboard", "profile", "nearby", "locale"} <= names
+    await bot_runner.stop(bot)
+    await start_bot()
+    assert len(fake_discord.requests_to("PUT", "/applications/{application_id}/commands")) == 1
+
+
+async def test_a_new_member_gets_a_welcome_dm(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    await start_bot()
+    await fake_discord.member_join(guild, ALICE, name="alice")
+    welcome = await fake_discord.wait_for_dm(ALICE)
+    assert "Welcome to **Organizers United**" in welcome.text
+    assert welcome.component("gw:ob:begin:" + str(guild.id))["label"] == "Let's begin"
+
+
+async def test_a_rate_limited_dm_is_retried(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    await start_bot()
+    fake_discord.rate_limit_once("POST", "/channels/{channel_id}/messages", retry_after=0.05)
+    await fake_discord.member_join(guild, ALICE, name="alice")
+    welcome = await fake_discord.wait_for_dm(ALICE)
+    assert "Welcome" in welcome.text
+    attempts = fake_discord.requests_to("POST", "/channels/{channel_id}/messages")
+    assert [request.status for request in attempts] == [429, 200]
+
+
+class Broken(commands.Cog):
+    @app_commands.command(name="broken", description="Always fails")
+    async def broken(self, interaction: discord.Interaction[Any]) -> None:
+        raise RuntimeError("something internal")
+
+
+async def test_an_unexpected_error_gets_an_apology_with_an_error_id(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.add_member(guild, user_id=ALICE, name="alice")
+    bot: GroundworkBot = await start_bot()
+    await bot.add_cog(Broken())
+    await bot.tree.sync()
+    with caplog.at_level(logging.ERROR, logger="cogs._interactions"):
+        itx = await fake_discord.slash("broken", guild_id=guild.id, user_id=ALICE)
+        answer = await itx.response()
+    assert answer.ephemeral
+    assert "something went wrong on our side" in answer.message.text
+    error_id = answer.message.text.split("`")[1]
+    assert len(error_id) == 8
+    assert error_id in caplog.text
+    assert "something internal" in caplog.text  # the traceback is logged
+    assert "something internal" not in answer.message.text  # and never shown
+
+
+async def test_a_member_leaving_is_recorded(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    await fake_discord.member_join(guild, ALICE, name="alice")
+    await fake_discord.wait_for_dm(ALICE)
+    await fake_discord.member_leave(guild, ALICE)
+
+    async def left() -> bool:
+        async with bot.sessions() as session:
+            member = (await session.execute(select(Member))).scalar_one()
+            return member.status == MemberStatus.LEFT
+
+    await eventually(left, what="the member to be marked as left")

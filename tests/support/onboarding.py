@@ -1,0 +1,92 @@
+"""Drive a whole onboarding conversation through the service layer, as the buttons would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.config import GuildDefaults, OnboardingSettings
+from bot.services import onboarding
+from bot.services.gazetteer import Gazetteer
+from bot.services.onboarding import Step
+from db.engine import SessionMaker
+from db.enums import ReadinessDimension
+
+
+@dataclass
+class Answers:
+    """A member's answers; the defaults make a new member who shares their town."""
+
+    place: str = "Leeds"
+    pick: str | None = None  # the key to pick when the place is ambiguous
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    experience: str = "new"
+    note: str = ""
+    mentor_capacity: int = 0
+    paths: list[str] = field(default_factory=lambda: ["discussion_group"])
+    scores: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ReadinessDimension, 3))
+    sharing: str = "town"
+    contact: str = "yes"
+
+
+async def run_conversation(
+    sessions: SessionMaker,
+    gazetteer: Gazetteer,
+    *,
+    guild_id: int,
+    user_id: int,
+    now: datetime,
+    answers: Answers | None = None,
+    defaults: GuildDefaults | None = None,
+) -> onboarding.Completion:
+    """Answer every step and confirm; returns what confirming produced."""
+    a = answers or Answers()
+    settings = OnboardingSettings()
+    async with sessions() as session, session.begin():
+        conversation = await onboarding.begin(
+            session=session,
+            guild_id=guild_id,
+            user_id=user_id,
+            now=now,
+            settings=settings,
+            defaults=defaults or GuildDefaults(),
+            resolver=gazetteer,
+        )
+    sid = conversation.session_id
+
+    async def say(step: Step, action: str, *values: str) -> onboarding.Conversation:
+        async with sessions() as session, session.begin():
+            return await onboarding.answer(
+                session=session,
+                session_id=sid,
+                user_id=user_id,
+                step=step,
+                action=action,
+                values=list(values),
+                now=now,
+                settings=settings,
+                resolver=gazetteer,
+            )
+
+    conversation = await say(Step.PLACE, "text", a.place)
+    if conversation.step == Step.PLACE_PICK:
+        conversation = await say(Step.PLACE_PICK, "pick", a.pick or conversation.candidates[0].key)
+    assert conversation.step == Step.PLACE_CONFIRM, conversation
+    await say(Step.PLACE_CONFIRM, "yes")
+    await say(Step.LANGUAGES, "pick", *a.languages)
+    conversation = await say(Step.EXPERIENCE, "pick", a.experience, a.note)
+    if conversation.step == Step.MENTORING:
+        await say(Step.MENTORING, "pick", str(a.mentor_capacity))
+    await say(Step.PATHS, "pick", *a.paths)
+    for page in (Step.READINESS_1, Step.READINESS_2):
+        for dimension in onboarding.READINESS_PAGES[page]:
+            await say(page, "score", dimension.value, str(a.scores[dimension]))
+        await say(page, "next")
+    await say(Step.CONSENT, "sharing", a.sharing)
+    await say(Step.CONSENT, "contact", a.contact)
+    conversation = await say(Step.CONSENT, "next")
+    assert conversation.step == Step.SUMMARY
+    async with sessions() as session, session.begin():
+        return await onboarding.complete(
+            session=session, session_id=sid, user_id=user_id, now=now, resolver=gazetteer
+        )
