@@ -31,7 +31,11 @@ from tests.fake_discord.contract import ContractChecker, load_spec
 
 BODIES: dict[str, tuple[str, str, Any]] = {
     "open DM": ("POST", "/users/@me/channels", {"recipient_id": 5000}),
-    "channel message": ("POST", "/channels/1/messages", handle_message_parameters(content="Hello there").payload),
+    "channel message": (
+        "POST",
+        "/channels/1/messages",
+        handle_message_parameters(content="Hello there").payload,
+    ),
     "defer": ("POST", "/interactions/1/t/callback", interaction_response_params(5, {"flags": 64}).payload),
     "thread": ("POST", "/channels/1/threads", {"name": "intro", "auto_archive_duration": 1440, "type": 12}),
     "follow-up": ("POST", "/webhooks/1/t", {"content": "Done.", "flags": 64}),
@@ -45,7 +49,9 @@ def validation_figures(rounds: int) -> None:
     print(f"spec load + patch: {(time.perf_counter() - started) * 1000:.0f} ms")
     view = discord.ui.View()
     view.add_item(discord.ui.Button(label="Join", custom_id="join"))
-    view.add_item(discord.ui.Select(custom_id="s", options=[discord.SelectOption(label="A", value="a")], row=1))
+    view.add_item(
+        discord.ui.Select(custom_id="s", options=[discord.SelectOption(label="A", value="a")], row=1)
+    )
     BODIES["reply with 2 component rows"] = (
         "POST",
         "/interactions/1/t/callback",
@@ -79,7 +85,8 @@ async def send_dms(count: int, limit: int | None) -> None:
             await asyncio.gather(*(dm(u) for u in users))
             elapsed = time.perf_counter() - started
         accepted = sorted(r.at for r in fake.requests[before:] if r.status != 429)
-        busiest = max(bisect.bisect_left(accepted, t + 1.0) - i for i, t in enumerate(accepted))  # any 1 s span
+        # the most requests accepted within any one-second span
+        busiest = max(bisect.bisect_left(accepted, t + 1.0) - i for i, t in enumerate(accepted))
         stats = fake.ratelimits.stats
         label = f"at {limit} req/s" if limit else "no limit"
         print(
@@ -91,7 +98,9 @@ async def send_dms(count: int, limit: int | None) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--dms", type=int, default=500)
     parser.add_argument("--limited", type=int, default=150)

@@ -114,15 +114,18 @@ def main() -> int:
     rss0 = rss_mib()
     if args.tracemalloc:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     gaz = Gazetteer.load(args.min_population)
     build_s = time.perf_counter() - started
+    build_cpu_s = time.process_time() - started_cpu
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
     tracemalloc.stop()
     gc.collect()
     rss1 = rss_mib()
     print(f"dataset          cities{args.min_population}  ({len(gaz):,} places, {gaz.data_version})")
-    print(f"index build      {build_s * 1000:.0f} ms   (target < 1000 ms)")
+    print(
+        f"index build      {build_s * 1000:.0f} ms wall, {build_cpu_s * 1000:.0f} ms CPU   (target < 1000 ms)"
+    )
     print(
         f"memory           RSS +{rss1 - rss0:.0f} MiB after build"
         + (f", tracemalloc peak {peak:.0f} MiB" if peak else "")

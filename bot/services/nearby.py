@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.geo import great_circle_km
@@ -128,6 +128,36 @@ def _neighbour(member: Member, distance: float | None) -> Neighbour:
     )
 
 
+async def _survey(
+    session: AsyncSession, member: Member, locale: Locale, radius: float
+) -> tuple[list[Neighbour], NearbySummary]:
+    """Everything about who is near one member, in two queries."""
+    in_country = await _others_in_country(session, member, locale)
+    same_region = sum(1 for _, other in in_country if other.region_code == locale.region_code)
+    bands: list[tuple[int, int]] = []
+    if locale.precision == LocalePrecision.CITY:
+        widest = await _others_within(session, member, locale, float(max(DISTANCE_BANDS_KM[-1], radius)))
+        widest.sort(key=lambda item: item[2])
+        near = [_neighbour(other, distance) for other, _, distance in widest if distance <= radius]
+        bands = [(band, sum(1 for _, _, d in widest if d <= band)) for band in DISTANCE_BANDS_KM]
+    else:
+        near = [
+            _neighbour(other, None)
+            for other, other_locale in in_country
+            if locale.precision == LocalePrecision.COUNTRY or other_locale.region_code == locale.region_code
+        ]
+    summary = NearbySummary(
+        radius_km=radius,
+        within_radius=len(near),
+        bands=tuple(bands),
+        same_region=same_region,
+        same_country=len(in_country),
+        named=tuple(n for n in near if n.locale_sharing == LocaleSharing.TOWN and n.distance_km is not None),
+        isolated=not near,
+    )
+    return near, summary
+
+
 async def neighbours(*, session: AsyncSession, member_id: int, radius_km: float) -> list[Neighbour]:
     """Active members near `member_id`, nearest first (see the module docstring for "near")."""
     member, locale = await _member_and_locale(session, member_id)
@@ -137,12 +167,11 @@ async def neighbours(*, session: AsyncSession, member_id: int, radius_km: float)
         within = await _others_within(session, member, locale, radius_km)
         within.sort(key=lambda item: item[2])
         return [_neighbour(other, distance) for other, _, distance in within]
-    same_area = [
-        other
+    return [
+        _neighbour(other, None)
         for other, other_locale in await _others_in_country(session, member, locale)
         if locale.precision == LocalePrecision.COUNTRY or other_locale.region_code == locale.region_code
     ]
-    return [_neighbour(other, None) for other in same_area]
 
 
 async def summarize(*, session: AsyncSession, member_id: int) -> NearbySummary:
@@ -151,23 +180,19 @@ async def summarize(*, session: AsyncSession, member_id: int) -> NearbySummary:
     radius = await guild_radius_km(session, member.guild_id)
     if locale is None:
         return NearbySummary(radius, 0, (), 0, 0, (), isolated=True)
-    in_country = await _others_in_country(session, member, locale)
-    same_region = sum(1 for _, other in in_country if other.region_code == locale.region_code)
-    bands: list[tuple[int, int]] = []
-    near = await neighbours(session=session, member_id=member_id, radius_km=radius)
-    if locale.precision == LocalePrecision.CITY:
-        widest = await _others_within(session, member, locale, float(max(DISTANCE_BANDS_KM[-1], radius)))
-        bands = [(band, sum(1 for _, _, d in widest if d <= band)) for band in DISTANCE_BANDS_KM]
-    named = tuple(n for n in near if n.locale_sharing == LocaleSharing.TOWN and n.distance_km is not None)
-    return NearbySummary(
-        radius_km=radius,
-        within_radius=len(near),
-        bands=tuple(bands),
-        same_region=same_region,
-        same_country=len(in_country),
-        named=named,
-        isolated=not near,
-    )
+    return (await _survey(session, member, locale, radius))[1]
+
+
+async def _update_isolation(session: AsyncSession, member: Member, near: list[Neighbour]) -> bool:
+    member.is_isolated = member.status == MemberStatus.ACTIVE and not near
+    if near and member.status == MemberStatus.ACTIVE:
+        await session.execute(
+            update(Member)
+            .where(Member.id.in_([n.member_id for n in near]), Member.is_isolated.is_(True))
+            .values(is_isolated=False)
+            .execution_options(synchronize_session=False)
+        )
+    return member.is_isolated
 
 
 async def refresh_isolation(*, session: AsyncSession, member_id: int) -> bool:
@@ -177,14 +202,18 @@ async def refresh_isolation(*, session: AsyncSession, member_id: int) -> bool:
     """
     member, _ = await _member_and_locale(session, member_id)
     radius = await guild_radius_km(session, member.guild_id)
-    near = await neighbours(session=session, member_id=member_id, radius_km=radius)
-    member.is_isolated = member.status == MemberStatus.ACTIVE and not near
-    if near and member.status == MemberStatus.ACTIVE:
-        neighbour_ids = [n.member_id for n in near]
-        for other in (
-            await session.execute(
-                select(Member).where(Member.id.in_(neighbour_ids), Member.is_isolated.is_(True))
-            )
-        ).scalars():
-            other.is_isolated = False
-    return member.is_isolated
+    return await _update_isolation(
+        session, member, await neighbours(session=session, member_id=member_id, radius_km=radius)
+    )
+
+
+async def settle(*, session: AsyncSession, member_id: int) -> NearbySummary:
+    """After a member arrived or moved: their isolation, their neighbours', and what is near them."""
+    member, locale = await _member_and_locale(session, member_id)
+    radius = await guild_radius_km(session, member.guild_id)
+    if locale is None:
+        member.is_isolated = member.status == MemberStatus.ACTIVE
+        return NearbySummary(radius, 0, (), 0, 0, (), isolated=True)
+    near, summary = await _survey(session, member, locale, radius)
+    await _update_isolation(session, member, near)
+    return summary

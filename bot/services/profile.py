@@ -106,7 +106,7 @@ async def set_locale(
     await session.flush()
     for neighbour in old_neighbours:
         await nearby.refresh_isolation(session=session, member_id=neighbour.member_id)
-    await nearby.refresh_isolation(session=session, member_id=member.id)
+    summary = await nearby.settle(session=session, member_id=member.id)
     await record(
         session=session,
         guild_id=guild_id,
@@ -115,7 +115,7 @@ async def set_locale(
         action="member.locale_changed",
         details={"precision": place.precision},
     )
-    return await nearby.summarize(session=session, member_id=member.id)
+    return summary
 
 
 def answers_of(member: Member, locale: Locale | None, readiness: dict[str, int]) -> dict[str, Any]:

@@ -55,6 +55,21 @@ class PickView(discord.ui.View):
         await interaction.followup.send(f"You picked {select.values[0]}.", ephemeral=True)
 
 
+class CounterView(discord.ui.View):
+    count = 0
+
+    @discord.ui.button(label="+1", custom_id="inc")
+    async def inc(self, interaction: discord.Interaction, button: discord.ui.Button[CounterView]) -> None:
+        self.count += 1
+        await interaction.response.edit_message(content=f"Count: {self.count}")  # type 7
+
+    @discord.ui.button(label="Later", custom_id="later")
+    async def later(self, interaction: discord.Interaction, button: discord.ui.Button[CounterView]) -> None:
+        await interaction.response.defer()  # type 6 on a component: no new message
+        shown = await interaction.original_response()  # GET @original: the clicked message
+        await interaction.edit_original_response(content=f"{shown.content} (seen)")
+
+
 class SampleBot(commands.Bot):
     def __init__(self) -> None:
         intents = discord.Intents.default()
@@ -69,6 +84,7 @@ class SampleBot(commands.Bot):
         self.tree.add_command(pick)
         self.tree.add_command(slow)
         self.tree.add_command(hold)
+        self.tree.add_command(counter)
         await self.tree.sync()
 
     async def on_member_join(self, member: discord.Member) -> None:
@@ -120,6 +136,11 @@ async def hold(interaction: discord.Interaction) -> None:
         bot.errors.append(exc)
 
 
+@app_commands.command(description="A counter")
+async def counter(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message("Count: 0", view=CounterView())
+
+
 @pytest.fixture
 def world(fake_discord: FakeDiscord) -> dict[str, Any]:
     guild = fake_discord.add_guild("Org", guild_id=1000)
@@ -149,6 +170,9 @@ async def test_login_sync_and_slash_reply(
     assert "organize locally" in answer.message.content
     assert answer.message.custom_ids == ["join"]
     assert fake_discord.messages_in(world["general"]) == [answer.message]
+    guild = bot.get_guild(1000)
+    assert guild is not None
+    assert [m.id for m in await guild.query_members("ali")] == [5000]  # op 8 -> GUILD_MEMBERS_CHUNK
 
 
 async def test_button_opens_modal_and_submit_adds_role(
@@ -191,6 +215,51 @@ async def test_select_defers_then_creates_thread(
     assert (await chosen.original_response()) is note  # the first follow-up fills the "thinking" message
     [thread] = fake_discord.threads(world["general"])
     assert thread.name == "topic-reading" and thread.thread_members == {fake_discord.state.bot_id, 5000}
+
+
+async def test_update_message_and_deferred_update(
+    fake_discord: FakeDiscord, bot_runner: BotRunner, world: dict[str, Any]
+) -> None:
+    await start(bot_runner)
+    shown = (await (await fake_discord.slash("counter", guild_id=1000, user_id=5000)).response()).message
+    assert shown is not None
+    update = await fake_discord.click(shown, "inc", user_id=5000)
+    answer = await update.response()
+    assert answer.type == 7 and answer.message is shown and shown.content == "Count: 1"
+    later = await fake_discord.click(shown, "later", user_id=5000)
+    assert (await later.response()).type == 6
+    await fake_discord.wait_for_request("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original")
+    assert shown.content == "Count: 1 (seen)" and shown.edits == 2
+    assert fake_discord.messages_in(world["general"]) == [shown]
+
+
+async def test_thread_from_a_message(
+    fake_discord: FakeDiscord, bot_runner: BotRunner, world: dict[str, Any]
+) -> None:
+    bot = await start(bot_runner)
+    channel = bot.get_channel(world["general"].id)
+    assert isinstance(channel, discord.TextChannel)
+    intro = await channel.send("Introductions")
+    thread = await intro.create_thread(name="intro-alice")
+    await thread.send("Hello Alice")
+    [made] = fake_discord.threads(channel.id)
+    assert made.id == intro.id and made.type == 11  # a thread on a message has the message's id
+    assert [m.content for m in fake_discord.messages_in(made)] == ["Hello Alice"]
+
+
+@pytest.mark.contract_unchecked(reason="calls a route Discord does not have, on purpose")
+async def test_unknown_route_is_404_and_recorded(
+    fake_discord: FakeDiscord, bot_runner: BotRunner, world: dict[str, Any]
+) -> None:
+    bot = await start(bot_runner)
+    with pytest.raises(discord.NotFound) as missing:
+        await bot.http.request(discord.http.Route("GET", "/guilds/{guild_id}/no-such-thing", guild_id=1000))
+    assert (missing.value.code, missing.value.text) == (0, "404: Not Found")
+    [violation] = fake_discord.violations
+    assert (
+        violation.kind == "route"
+        and str(violation) == "GET /guilds/1000/no-such-thing: $: no such route in Discord's API"
+    )
 
 
 async def test_component_in_dm(

@@ -190,7 +190,11 @@ async def test_a_double_click_on_confirm_completes_once(
     first = await fake_discord.click(summary, confirm, user_id=ALICE)
     second = await fake_discord.click(summary, confirm, user_id=ALICE)
     await first.response()
-    [note] = await second.followups(1)
+    await second.response()
+    # Whichever click lost the race is told; the other completes.
+    [note] = await fake_discord.wait_for(
+        lambda: first.followup_messages + second.followup_messages, what="a note to the losing click"
+    )
     assert note.ephemeral
     assert "already finished" in note.text
     async with bot.sessions() as session:

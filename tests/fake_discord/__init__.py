@@ -17,17 +17,21 @@ Usage (the ``fake_discord`` and ``bot_runner`` fixtures come from ``pytest_plugi
         [note] = await done.followups(1)
         assert fake_discord.role_names(guild, 5000) == ["member"]
 
-Building the world: ``add_guild``, ``add_member``, ``add_role``, ``add_channel``; events:
-``member_join``, ``member_leave``, ``user_message``; driving: ``slash``, ``click``, ``select``,
-``submit_modal``; inspecting: ``requests`` / ``requests_to`` / ``wait_for_request``,
-``messages_in``, ``dms_to`` / ``wait_for_dm``, ``threads``, ``member(...).role_changes``.
+Building the world: ``add_guild``, ``add_member``, ``add_role``, ``add_channel``, ``channel``;
+events: ``member_join``, ``member_leave``, ``user_message``, ``guild_available``,
+``gateway.request_reconnect()``; driving: ``slash``, ``click``, ``select``, ``submit_modal``;
+inspecting: ``requests`` / ``requests_to`` / ``wait_for_request``, ``messages_in`` /
+``wait_for_message``, ``dms_to`` / ``wait_for_dm``, ``threads``, ``member(...).role_changes``,
+``role_names``, ``violations``, ``ratelimits.stats``, ``validation_times``; any condition:
+``await fake.wait_for(lambda: ..., what="...")``.
 
-Faults, as Discord answers them: ``close_dms(user)`` (403 / 50007), ``deny(guild, "MANAGE_ROLES")``
-(403 / 50013), unknown objects (404 / 10003, 10007, 10008, ...), ``fail(method, route, status,
-code, times=1|None)``, ``rate_limit_once(method, route)`` and ``ratelimits.set_global(50)`` /
-``ratelimits.set_bucket(...)`` (429 with ``Via``, ``retry_after`` and ``X-RateLimit-*``),
-``interaction_deadline`` (10062), a second callback (40060), ``token_lifetime`` / ``itx.age()``
-(401 / 50027).
+Faults, as Discord answers them: ``close_dms(user)`` (403 / 50007), ``deny(guild, "MANAGE_ROLES",
+channel=None)`` and the role hierarchy (403 / 50013), unknown objects (404 / 10003, 10007, 10008,
+...), ``fail(method, route, status, code, times=1|None)``, ``rate_limit_once(method, route)`` and
+``ratelimits.set_global(50)`` / ``ratelimits.set_bucket(...)`` (429 with ``Via``, ``retry_after``
+and ``X-RateLimit-*``), ``interaction_deadline`` (10062), a second callback (40060),
+``token_lifetime`` / ``itx.age()`` (401 / 50027). The gateway honours intents (no
+GUILD_MEMBER_ADD without the members intent).
 
 Extending: ``fake.add_route(method, spec_template, handler)`` serves a route the fake lacks (a
 route it lacks fails the test that used it). One fake at a time per process: ``start()`` patches

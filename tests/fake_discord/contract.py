@@ -13,6 +13,8 @@ The known discord.py differences of ``spec/SOURCE.md`` are accepted by editing t
 narrowly, nothing wholesale: ``SnowflakeType`` also takes a non-negative integer; permission bit
 sets typed integer also take a decimal string; ``MessageReferenceType`` also takes 1 (forward);
 and a missing body is validated as ``{}`` (so it passes exactly when every field is optional).
+For speed only, unions told apart by a ``type`` tag become ``if``/``then`` chains and named-enum
+``oneOf``s of ``const``s become ``enum``s; both accept exactly what the original accepts.
 
 Use :func:`default_checker` (process-wide) and :func:`format_violations` for reports.
 """

@@ -204,13 +204,16 @@ class Gateway:
             chunk["nonce"] = data["nonce"]
         await self._send_event(session, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _send_event(self, session: Session, event: str, data: Any, text: str | None = None) -> None:
+    async def _send_event(
+        self, session: Session, event: str, data: Any, data_json: str | None = None
+    ) -> None:
+        """Send one DISPATCH with the session's next sequence number (``data_json``: ``data``
+        already serialized, so a broadcast serializes once)."""
         session.seq += 1
         frame = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
         session.buffer.append(frame)
-        await session.send(
-            frame, None if text is None else text.replace('"s": 0,', f'"s": {session.seq},', 1)
-        )
+        body = json.dumps(data) if data_json is None else data_json
+        await session.send(frame, f'{{"op": {DISPATCH}, "t": "{event}", "s": {session.seq}, "d": {body}}}')
 
     async def dispatch(
         self, event: str, data: dict[str, Any], *, intent: int | None = None, redact: Redactor | None = None
@@ -218,14 +221,14 @@ class Gateway:
         """Send ``event`` to every session whose intents include ``intent`` (None: always);
         ``redact`` rewrites the data for sessions without MESSAGE_CONTENT. Returns how many got it."""
         sent = 0
-        text = json.dumps({"op": DISPATCH, "t": event, "s": 0, "d": data})
+        data_json = json.dumps(data)
         for session in self.live_sessions:
             if intent is not None and not session.intents & intent:
                 continue
             if redact is not None and not session.intents & MESSAGE_CONTENT:
                 await self._send_event(session, event, redact(data))
             else:
-                await self._send_event(session, event, data, text)
+                await self._send_event(session, event, data, data_json)
             sent += 1
         return sent
 

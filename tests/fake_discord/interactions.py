@@ -10,23 +10,19 @@ driver refuses what a Discord client would not let a user do (an unknown option,
 member cannot see, a disabled button, a modal that was never opened) with ``ValueError``.
 """
 
-# Waiting helpers take ``timeout=`` so that a test that times out says what it waited for.
-
 from __future__ import annotations
 
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import payloads
+from .contract import ContractChecker
 from .options import build_options, check_visible, resolved_for_select, submit_components
 from .permissions import DM_PERMISSIONS, permissions_for
 from .scenario import Scenario
 from .state import DM, Channel, IdLike, Message, as_id
-
-if TYPE_CHECKING:
-    pass
 
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
 SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
@@ -132,8 +128,14 @@ class InteractionRegistry:
 class Driver(Scenario):
     """Part of :class:`~.fake.FakeDiscord`: what a user does."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        *,
+        bot_id: int | None = None,
+        bot_name: str = "groundwork-test",
+        checker: ContractChecker | None = None,
+    ) -> None:
+        super().__init__(bot_id=bot_id, bot_name=bot_name, checker=checker)
         self.interactions = InteractionRegistry()
 
     async def slash(

@@ -53,6 +53,7 @@ def create_message(
     *,
     webhook: bool = False,
     interaction_id: int | None = None,
+    interaction_metadata: dict[str, Any] | None = None,
     extra_flags: int = 0,
 ) -> Message:
     """A new bot message in ``channel`` from a create body (the contract check ran already)."""
@@ -71,6 +72,7 @@ def create_message(
         type=0 if interaction_id is None else 20,
         webhook_id=state.application_id if webhook else None,
         interaction_id=interaction_id,
+        interaction_metadata=interaction_metadata,
         message_reference=body.get("message_reference"),
         sticker_ids=[int(s) for s in body.get("sticker_ids") or []],
     )

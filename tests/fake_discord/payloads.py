@@ -175,6 +175,8 @@ def message(state: State, m: Message, base_url: str) -> dict[str, Any]:
     if m.webhook_id is not None:
         out["webhook_id"] = str(m.webhook_id)
         out["application_id"] = str(state.application_id)
+    if m.interaction_metadata is not None:
+        out["interaction_metadata"] = m.interaction_metadata
     if m.message_reference is not None:
         out["message_reference"] = m.message_reference
     return out

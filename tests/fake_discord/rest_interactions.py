@@ -72,18 +72,31 @@ async def callback(ctx: Ctx) -> Any:
     return answer
 
 
+def _origin(ctx: Ctx, itx: InteractionHandle) -> dict[str, Any]:
+    """What marks a message as an answer to ``itx`` (webhook author, ``interaction_metadata``)."""
+    meta: dict[str, Any] = {
+        "id": str(itx.id),
+        "type": itx.type,
+        "user": payloads.user(ctx.state.user(itx.user_id)),
+        "authorizing_integration_owners": itx.payload.get("authorizing_integration_owners", {}),
+    }
+    if itx.message_id is not None:
+        meta["interacted_message_id"] = str(itx.message_id)
+    if itx.type == 2:
+        meta["name"] = itx.data.get("name")
+    return {"webhook": True, "interaction_id": itx.id, "interaction_metadata": meta}
+
+
 async def _apply(ctx: Ctx, itx: InteractionHandle, kind: int, data: dict[str, Any]) -> Message | None:
     channel = ctx.state.channels[itx.channel_id]
     if kind == CHANNEL_MESSAGE:
-        itx.original = create_message(ctx, channel, data, webhook=True, interaction_id=itx.id)
+        itx.original = create_message(ctx, channel, data, **_origin(ctx, itx))
         if not itx.original.ephemeral:
             await ctx.fake.dispatch_message("MESSAGE_CREATE", itx.original)
         return itx.original
     if kind == DEFERRED_MESSAGE:
         flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
-        itx.original = create_message(
-            ctx, channel, {}, webhook=True, interaction_id=itx.id, extra_flags=flags
-        )
+        itx.original = create_message(ctx, channel, {}, extra_flags=flags, **_origin(ctx, itx))
         return itx.original
     if kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
         target = ctx.state.messages.get(itx.message_id or 0)
@@ -134,7 +147,7 @@ async def followup(ctx: Ctx) -> Any:
         msg = edit_message(ctx, original, ctx.body)  # the first follow-up after a defer fills it in
     else:
         channel = ctx.state.channels[itx.channel_id]
-        msg = create_message(ctx, channel, ctx.body, webhook=True, interaction_id=itx.id)
+        msg = create_message(ctx, channel, ctx.body, **_origin(ctx, itx))
     itx.followup_messages.append(msg)
     if not msg.ephemeral:
         await ctx.fake.dispatch_message("MESSAGE_CREATE", msg)

@@ -1,7 +1,5 @@
 """Running a real discord.py bot against the fake: start it, wait until it is ready, close it."""
 
-# Waiting helpers take ``timeout=`` so that a test that times out says what it waited for.
-
 from __future__ import annotations
 
 import asyncio

@@ -1,8 +1,6 @@
 """Setting the scene and looking at the result: guilds, members, channels, roles; members joining
 and leaving; faults; and what the bot sent (DMs, channel messages, threads, role changes)."""
 
-# Waiting helpers take ``timeout=`` so that a test that times out says what it waited for.
-
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,5 +1,5 @@
 """The aiohttp server: REST under ``/api/v10``, the gateway at ``/gateway``, attachment bytes at
-``/attachments/{id}/{filename}``, and :class:`FakeDiscord`, the object tests talk to.
+``/attachments/{id}/{filename}``; :class:`FakeDiscordServer` is the core of ``FakeDiscord``.
 
 Every REST request goes through one pipeline: parse (JSON, or multipart ``payload_json`` + files)
 -> record in ``fake.requests`` -> contract check (violations recorded) -> rate limits -> injected
@@ -7,8 +7,6 @@ faults -> the 400 a violation earns -> the route handler. Handlers raise
 :class:`~.errors.DiscordError` for Discord's error answers. Every JSON answer has Content-Type
 exactly ``application/json`` (discord.py compares the whole header).
 """
-
-# Waiting helpers take ``timeout=`` so that a test that times out says what it waited for.
 
 from __future__ import annotations
 

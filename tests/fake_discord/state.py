@@ -180,6 +180,7 @@ class Message:
     edited_timestamp: str | None = None
     webhook_id: int | None = None
     interaction_id: int | None = None
+    interaction_metadata: dict[str, Any] | None = None
     message_reference: dict[str, Any] | None = None
     sticker_ids: list[int] = field(default_factory=list)
     deleted: bool = False

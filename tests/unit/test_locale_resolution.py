@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import time
 
+import numpy as np
 import pytest
 
-from bot.services.gazetteer import MAX_CANDIDATES, Gazetteer, Place, get_gazetteer
+from bot.services.gazetteer import MAX_CANDIDATES, Gazetteer, Place, _index, get_gazetteer
 from bot.services.gazetteer._model import fit
 from bot.services.gazetteer._normalize import normalize, normalize_many
 
@@ -370,3 +371,11 @@ def test_data_version_names_the_dataset(gaz: Gazetteer) -> None:
     assert len(gaz) > 34000
     with pytest.raises(ValueError, match="min_population"):
         Gazetteer.load(min_population=1234)
+
+
+def test_popcount_fallback_for_numpy_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = np.array([0, 1, 0b1011, 0xFFFFFFFF, 1 << 27], dtype=np.uint32)
+    expected = [0, 1, 3, 32, 1]
+    assert _index.popcount(values).tolist() == expected
+    monkeypatch.setattr(_index, "_NUMPY_POPCOUNT", None)
+    assert _index.popcount(values).tolist() == expected

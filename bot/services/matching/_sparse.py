@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._cost import BoolArray, IntArray, Problem, km_to_chord_array, pair_units
+from ._cost import BoolArray, FloatArray, IntArray, Problem, km_to_chord_array, pair_units
 from ._flow import Edges, FlowSolution, mentor_prices, solve
 from ._model import COST_UNITS_PER_KM
 
@@ -145,27 +145,51 @@ def _useful(p: Problem, e: Edges) -> Edges:
     return Edges(e.si[keep], e.mj[keep], e.cost[keep])
 
 
-def within_reach(p: Problem, lam: IntArray, u: IntArray, n_buckets: int) -> tuple[IntArray, IntArray]:
-    """Every located (seeker, mentor) pair that could have c_ij + lam_j < u_i.
+def _reach(
+    xyz: FloatArray, rows: IntArray, cols: FloatArray, threshold: FloatArray, cap: int
+) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+    """Pairs (row index, column index) whose dot product exceeds the row's threshold, at
+    most ``cap`` per row (the nearest). Also the rows that hit the cap and, for each, the
+    dot product of the nearest pair left out (for the lower bound)."""
+    dots = xyz[rows] @ cols
+    hit = dots > threshold[:, None]
+    heavy = np.flatnonzero(hit.sum(axis=1) > cap)
+    if heavy.size:
+        part = np.argpartition(-dots[heavy], cap, axis=1)
+        hit[heavy] = False
+        keep = part[:, :cap]
+        hit[heavy[:, None], keep] = True
+        left = np.take_along_axis(dots[heavy], part[:, cap : cap + 1], axis=1)[:, 0]
+    else:
+        left = np.zeros(0)
+    ii, jj = np.nonzero(hit)
+    return ii, jj, heavy, left
 
-    Since c_ij >= distance, such a mentor lies within (u_i - lam_j) / 10 km. Mentors are
-    grouped by price; within a group the lowest price gives each seeker one radius, and
-    "chord below r" is "dot product of unit vectors above 1 - r^2 / 2", so the test is a
-    matrix product (BLAS) and one comparison per pair: exhaustive, with no tree walk.
+
+def price(
+    p: Problem, lam: IntArray, u: IntArray, dense: DenseBlock, n_buckets: int, probe_k: int, add_k: int
+) -> tuple[Edges, int, bool]:
+    """Negative-reduced-cost pairs (at most ``add_k`` per seeker, the most negative
+    first), the Lagrangian lower bound at prices ``lam``, and whether the search was
+    exhaustive.
+
+    A pair can only have c_ij + lam_j < u_i if the mentor lies within (u_i - lam_j) / 10
+    km (every pair costs at least its distance). Mentors are grouped by price; within a
+    group the lowest price gives each seeker one radius, and "chord below r" is "dot
+    product of unit vectors above 1 - r^2 / 2": the test is a matrix product and one
+    comparison per pair. At most ``probe_k`` reachable mentors per seeker and group (the
+    nearest) are priced exactly; when more were reachable, the bound uses the distance
+    of the nearest one left out, and the search is not exhaustive.
     """
+    lb_i = u.copy()
+    exhaustive = True
+    found: list[tuple[Edges, IntArray]] = []
     s_rows = np.flatnonzero(p.seekers.located)
     m_rows = np.flatnonzero(p.mentors.located)
-    si_parts: list[IntArray] = [np.zeros(0, np.int64)]
-    mj_parts: list[IntArray] = [np.zeros(0, np.int64)]
-    if s_rows.size == 0 or m_rows.size == 0:
-        return si_parts[0], mj_parts[0]
-    xyz = p.seekers.xyz
     order = m_rows[np.argsort(lam[m_rows], kind="stable")]
-    for bucket in np.array_split(order, min(n_buckets, order.size)):
+    for bucket in np.array_split(order, min(n_buckets, order.size)) if s_rows.size else []:
         lam_min = int(lam[bucket[0]])
         need = s_rows[u[s_rows] > lam_min]
-        if need.size == 0:
-            continue
         km = (u[need] - lam_min + 1.0) / COST_UNITS_PER_KM + _SLACK_KM
         chord = km_to_chord_array(km)
         threshold = 1.0 - chord * chord / 2.0
@@ -173,28 +197,18 @@ def within_reach(p: Problem, lam: IntArray, u: IntArray, n_buckets: int) -> tupl
         step = max(1, _CHUNK // bucket.size)
         for lo in range(0, need.size, step):
             rows = need[lo : lo + step]
-            ii, jj = np.nonzero((xyz[rows] @ cols) > threshold[lo : lo + step, None])
-            si_parts.append(rows[ii])
-            mj_parts.append(bucket[jj])
-    return np.concatenate(si_parts), np.concatenate(mj_parts)
-
-
-def price(
-    p: Problem, lam: IntArray, u: IntArray, dense: DenseBlock, n_buckets: int, add_k: int
-) -> tuple[Edges, int]:
-    """Negative-reduced-cost pairs of the full graph (at most ``add_k`` per seeker, the
-    most negative first) and the Lagrangian lower bound at prices ``lam``."""
-    lb_i = u.copy()
-    found: list[tuple[Edges, IntArray]] = []
-    si, mj = within_reach(p, lam, u, n_buckets)
-    for lo in range(0, si.size, _CHUNK):
-        a, b = si[lo : lo + _CHUNK], mj[lo : lo + _CHUNK]
-        units, allowed = pair_units(p, a, b)
-        a, b, units = a[allowed], b[allowed], units[allowed]
-        total = units + lam[b]
-        np.minimum.at(lb_i, a, total)
-        neg = (total < u[a]) & (units < p.unmatched[a])
-        found.append((Edges(a[neg], b[neg], units[neg]), total[neg] - u[a[neg]]))
+            ii, jj, heavy, left = _reach(p.seekers.xyz, rows, cols, threshold[lo : lo + step], probe_k)
+            if heavy.size:
+                exhaustive = False
+                left_chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * left))
+                np.minimum.at(lb_i, rows[heavy], chord_units(left_chord) + lam_min)
+            a, b = rows[ii], bucket[jj]
+            units, allowed = pair_units(p, a, b)
+            a, b, units = a[allowed], b[allowed], units[allowed]
+            total = units + lam[b]
+            np.minimum.at(lb_i, a, total)
+            neg = (total < u[a]) & (units < p.unmatched[a])
+            found.append((Edges(a[neg], b[neg], units[neg]), total[neg] - u[a[neg]]))
     d_edges, d_rows, d_mins = dense.best(lam, add_k)
     if d_rows.size:
         np.minimum.at(lb_i, d_rows, d_mins)
@@ -202,7 +216,7 @@ def price(
         neg = (rc < 0) & (d_edges.cost < p.unmatched[d_edges.si])
         found.append((Edges(d_edges.si[neg], d_edges.mj[neg], d_edges.cost[neg]), rc[neg]))
     lower = int(lb_i.sum() - (p.caps * lam).sum())
-    return _keep_best(found, add_k), lower
+    return _keep_best(found, add_k), lower, exhaustive
 
 
 def _keep_best(found: list[tuple[Edges, IntArray]], add_k: int) -> Edges:
@@ -227,6 +241,7 @@ def sparse_solve(
     reverse_k: int,
     max_rounds: int,
     n_buckets: int = 64,
+    probe_k: int = 8,
     add_k: int = 4,
 ) -> SparseOutcome:
     dense = DenseBlock(p)
@@ -242,9 +257,9 @@ def sparse_solve(
             break
         matched = sol.mentor_of >= 0
         u = np.where(matched, sol.own_cost + lam[np.maximum(sol.mentor_of, 0)], p.unmatched)
-        new, lower = price(p, lam, u, dense, n_buckets, add_k)
+        new, lower, exhaustive = price(p, lam, u, dense, n_buckets, probe_k, add_k)
         best_lb = max(best_lb, lower)
-        exhausted = new.n == 0
+        exhausted = new.n == 0 and exhaustive
         if exhausted or rounds >= max_rounds:
             break
         edges = Edges.concat([edges, new], p.mentors.n)

@@ -158,8 +158,8 @@ async def complete(
             session, member, capacity, guild.auto_confirm_organizers, now
         )
     await session.flush()
-    isolated = await nearby.refresh_isolation(session=session, member_id=member.id)
-    summary = await nearby.summarize(session=session, member_id=member.id)
+    summary = await nearby.settle(session=session, member_id=member.id)
+    isolated = summary.isolated
     await record(
         session=session,
         guild_id=member.guild_id,

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError, NotFoundError
@@ -272,11 +273,14 @@ async def answer(
             )
             .execution_options(synchronize_session=False)
         )
-        await session.refresh(row)
         if result.rowcount == 1:  # type: ignore[attr-defined]
+            # The row now holds what was written; no need to read it back.
+            for key, value in (("step", new_step), ("answers", answers), ("version", row.version + 1)):
+                set_committed_value(row, key, value)
             return _view(
                 row, member, resolver, notice=outcome.notice, echo=outcome.echo, candidates=outcome.candidates
             )
+        await session.refresh(row)
     raise StaleAnswerError(texts.STALE_STEP)
 
 
