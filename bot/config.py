@@ -107,6 +107,10 @@ class OnboardingSettings(Section):
     reminder_after_hours: float = Field(default=48.0, gt=0)
 
 
+class CheckinSettings(Section):
+    charts: bool = True  # attach a PNG chart to /checkin history; off: the trend as text only
+
+
 class PrivacySettings(Section):
     retention_days_after_leaving: int = Field(default=30, ge=0)
 
@@ -128,6 +132,7 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     guild_defaults: GuildDefaults = GuildDefaults()
     onboarding: OnboardingSettings = OnboardingSettings()
+    checkins: CheckinSettings = CheckinSettings()
     privacy: PrivacySettings = PrivacySettings()
 
     @classmethod

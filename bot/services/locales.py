@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.gazetteer import Place
@@ -17,22 +18,19 @@ async def locale_for(*, session: AsyncSession, place: Place) -> Locale:
     existing = (await session.execute(query)).scalar_one_or_none()
     if existing is not None:
         return existing
-    locale = Locale(
-        key=place.key,
-        precision=LocalePrecision(place.precision),
-        name=place.name,
-        region_code=place.region_code,
-        region_name=place.region_name,
-        country_code=place.country_code,
-        country_name=place.country_name,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        timezone=place.timezone,
-    )
-    try:
-        async with session.begin_nested():
-            session.add(locale)
-            await session.flush()
-    except IntegrityError:
-        return (await session.execute(query)).scalar_one()
-    return locale
+    values = {
+        "key": place.key,
+        "precision": LocalePrecision(place.precision),
+        "name": place.name,
+        "region_code": place.region_code,
+        "region_name": place.region_name,
+        "country_code": place.country_code,
+        "country_name": place.country_name,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "timezone": place.timezone,
+    }
+    # Two members from a new town at once: the second insert does nothing, both read the row.
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    await session.execute(insert(Locale).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    return (await session.execute(query)).scalar_one()

@@ -106,7 +106,7 @@ async def set_locale(
     await session.flush()
     for neighbour in old_neighbours:
         await nearby.refresh_isolation(session=session, member_id=neighbour.member_id)
-    summary = await nearby.settle(session=session, member_id=member.id)
+    summary = await nearby.settle(session=session, member=member, locale=locale, radius_km=radius)
     await record(
         session=session,
         guild_id=guild_id,

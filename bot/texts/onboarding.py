@@ -128,6 +128,10 @@ READINESS_PROMPT = (
     "There are no wrong answers; this is just where you start from. ({page}/2)"
 )
 READINESS_INCOMPLETE = "Please rate all three before going on."
+READINESS_BUTTON = "Rate these three"
+READINESS_MODAL_TITLE = "How ready do you feel? ({page}/2)"
+SCORE_PLACEHOLDER = "1 = not at all · 5 = very"
+# At most 45 characters each: they label fields in a form.
 DIMENSION_LABELS = {
     ReadinessDimension.RESOURCES: "Resources: time and money to give",
     ReadinessDimension.SPEAKING_CONFIDENCE: "Speaking confidence",
@@ -152,6 +156,10 @@ CONSENT_PROMPT = (
     "Who may see where you live? And may an experienced organizer contact you to help?"
 )
 CONSENT_INCOMPLETE = "Please answer both questions before going on."
+CONSENT_BUTTON = "Choose"
+CONSENT_MODAL_TITLE = "Your privacy"
+SHARING_QUESTION = "Who may see where you live?"
+CONTACT_QUESTION = "May an organizer contact you?"
 SHARING_PLACEHOLDER = "Who may see where you live?"
 SHARING_LABELS = {
     LocaleSharing.TOWN: "Other members may see my town",

@@ -18,7 +18,7 @@ from bot.texts import welcome as welcome_texts
 from cogs._interactions import GroundworkView
 from cogs.onboarding._completion import CompletionPresenter
 from cogs.onboarding._items import BeginButton, StepButton, StepSelect
-from cogs.onboarding._modals import ExperienceModal, PlaceModal
+from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
 from cogs.onboarding._render import Rendered, render_step
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ class Onboarding(commands.Cog):
             current_step = onboarding.Step(step)
         except ValueError:
             raise onboarding.StaleAnswerError(texts.STALE_STEP) from None
-        if action in ("ask_place", "ask_area", "ask_note"):
+        if action.startswith("ask_"):
             await self._open_modal(interaction, session_id, current_step, action, values)
             return
         if current_step == onboarding.Step.SUMMARY and action == "confirm":
@@ -249,11 +249,18 @@ class Onboarding(commands.Cog):
             )
         if conversation.step != step:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
+        answers = conversation.answers
         modal: discord.ui.Modal
         if action == "ask_note":
             modal = ExperienceModal(session_id, values[0])
-        else:
+        elif action == "ask_scores":
+            modal = ReadinessModal(session_id, step, answers.get("readiness", {}))
+        elif action == "ask_consent":
+            modal = ConsentModal(session_id, answers.get("locale_sharing"), answers.get("organizer_contact_ok"))
+        elif action in ("ask_place", "ask_area"):
             modal = PlaceModal(session_id, area_only=action == "ask_area")
+        else:
+            raise onboarding.StaleAnswerError(texts.STALE_STEP)
         await interaction.response.send_modal(modal)
 
     # -- reminders and expiry ---------------------------------------------------------

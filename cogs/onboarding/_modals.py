@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.services.onboarding import Step
+from bot.services.onboarding import READINESS_PAGES, Step
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkModal
 from cogs.onboarding._items import COG_NAME, ConversationHandler
@@ -67,4 +67,71 @@ class ExperienceModal(GroundworkModal):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await _forward(
             interaction, self.session_id, Step.EXPERIENCE, "pick", [self.level, self.note.value or ""]
+        )
+
+
+def _select(options: dict[str, str], chosen: str | None, placeholder: str) -> discord.ui.Select[Any]:
+    return discord.ui.Select(
+        placeholder=placeholder,
+        options=[
+            discord.SelectOption(label=label, value=value, default=value == chosen)
+            for value, label in options.items()
+        ],
+    )
+
+
+class ReadinessModal(GroundworkModal):
+    """One page of the readiness self-assessment: three 1-5 ratings."""
+
+    def __init__(self, session_id: int, step: Step, scores: dict[str, int]) -> None:
+        page = 1 if step == Step.READINESS_1 else 2
+        super().__init__(
+            title=texts.READINESS_MODAL_TITLE.format(page=page),
+            custom_id=f"gw:obm:{session_id}:{step}",
+            timeout=900,
+        )
+        self.session_id = session_id
+        self.step = step
+        self.selects: dict[str, discord.ui.Select[Any]] = {}
+        options = {str(value): label for value, label in texts.SCORE_LABELS.items()}
+        for dimension in READINESS_PAGES[step]:
+            current = scores.get(dimension)
+            select = _select(options, str(current) if current else None, texts.SCORE_PLACEHOLDER)
+            self.selects[dimension] = select
+            self.add_item(discord.ui.Label(text=texts.DIMENSION_LABELS[dimension], component=select))
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        values = [
+            part for dimension, select in self.selects.items() for part in (dimension, *select.values[:1])
+        ]
+        await _forward(interaction, self.session_id, self.step, "scores", values)
+
+
+class ConsentModal(GroundworkModal):
+    """Who may see where the member lives, and whether an organizer may contact them."""
+
+    def __init__(self, session_id: int, sharing: str | None, contact: bool | None) -> None:
+        super().__init__(
+            title=texts.CONSENT_MODAL_TITLE, custom_id=f"gw:obm:{session_id}:consent", timeout=900
+        )
+        self.session_id = session_id
+        self.sharing = _select(
+            {choice.value: label for choice, label in texts.SHARING_LABELS.items()},
+            sharing,
+            texts.SHARING_PLACEHOLDER,
+        )
+        contact_value = None if contact is None else ("yes" if contact else "no")
+        self.contact = _select(
+            {"yes": texts.CONTACT_YES, "no": texts.CONTACT_NO}, contact_value, texts.CONTACT_PLACEHOLDER
+        )
+        self.add_item(discord.ui.Label(text=texts.SHARING_QUESTION, component=self.sharing))
+        self.add_item(discord.ui.Label(text=texts.CONTACT_QUESTION, component=self.contact))
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await _forward(
+            interaction,
+            self.session_id,
+            Step.CONSENT,
+            "choose",
+            [*self.sharing.values[:1], *self.contact.values[:1]],
         )

@@ -194,43 +194,11 @@ def render(conversation: Conversation, *, timezones: list[str] | None = None) ->
     elif step in READINESS_PAGES:
         page = 1 if step == Step.READINESS_1 else 2
         lines.append(texts.READINESS_PROMPT.format(page=page))
-        scores = answers.get("readiness", {})
-        for row, dimension in enumerate(READINESS_PAGES[step]):
-            view.add_item(_score_select(sid, step, dimension, scores.get(dimension), row))
-        view.add_item(StepButton(sid, step, "next", label=texts.NEXT_BUTTON, row=3))
+        lines.extend(f"· {texts.DIMENSION_LABELS[dimension]}" for dimension in READINESS_PAGES[step])
+        view.add_item(StepButton(sid, step, "ask_scores", label=texts.READINESS_BUTTON))
     elif step == Step.CONSENT:
         lines.append(texts.CONSENT_PROMPT)
-        sharing = answers.get("locale_sharing")
-        view.add_item(
-            StepSelect(
-                sid,
-                step,
-                "sharing",
-                options=[
-                    discord.SelectOption(
-                        label=texts.SHARING_LABELS[choice], value=choice.value, default=choice == sharing
-                    )
-                    for choice in LocaleSharing
-                ],
-                placeholder=texts.SHARING_PLACEHOLDER,
-                row=0,
-            )
-        )
-        contact = answers.get("organizer_contact_ok")
-        view.add_item(
-            StepSelect(
-                sid,
-                step,
-                "contact",
-                options=[
-                    discord.SelectOption(label=texts.CONTACT_YES, value="yes", default=contact is True),
-                    discord.SelectOption(label=texts.CONTACT_NO, value="no", default=contact is False),
-                ],
-                placeholder=texts.CONTACT_PLACEHOLDER,
-                row=1,
-            )
-        )
-        view.add_item(StepButton(sid, step, "next", label=texts.NEXT_BUTTON, row=2))
+        view.add_item(StepButton(sid, step, "ask_consent", label=texts.CONSENT_BUTTON))
     elif step == Step.SUMMARY:
         lines.append(texts.SUMMARY_PROMPT)
         embed = summary_embed(conversation)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,8 @@ class ReadinessCheckIn(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # How often a dispatcher claimed it; bounds retries of a delivery that keeps failing.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)

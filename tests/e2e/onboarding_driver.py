@@ -71,6 +71,23 @@ class Member:
         )
         return await self._answered(await self.fake.submit_modal(opened, {field: text}))
 
+    async def fill_modal(self, action: str, *choices: str) -> InteractionHandle:
+        """Press the button that opens a form of selects, choose one value in each, submit."""
+        opened = await self.click(action)
+        assert opened.modal is not None, "the button did not open a modal"
+        fields = [row["component"]["custom_id"] for row in opened.modal["components"]]
+        assert len(fields) == len(choices), fields
+        return await self._answered(
+            await self.fake.submit_modal(
+                opened, {field: [choice] for field, choice in zip(fields, choices, strict=True)}
+            )
+        )
+
+    async def rate_readiness(self, score: int) -> None:
+        """Both pages of the readiness self-assessment, every dimension at `score`."""
+        for _page in range(2):
+            await self.fill_modal("ask_scores", *[str(score)] * 3)
+
     async def answer_everything(
         self,
         place: str = "Leeds",
@@ -90,14 +107,8 @@ class Member:
         await self.choose("pick", "en")
         await self.click("pick", experience)
         await self.choose("pick", *paths)
-        for _page in range(2):
-            for cid in list(self.latest().custom_ids):
-                if ":score:" in cid:
-                    await self.choose("score", "3", arg=cid.rsplit(":", 1)[1])
-            await self.click("next")
-        await self.choose("sharing", sharing)
-        await self.choose("contact", contact)
-        await self.click("next")
+        await self.rate_readiness(3)
+        await self.fill_modal("ask_consent", sharing, contact)
         if stop_at_summary:
             return None
         return await self.confirm()

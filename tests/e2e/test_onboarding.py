@@ -224,14 +224,8 @@ async def test_member_text_is_never_echoed_with_live_mentions(
     )
     await alice.choose("pick", "2")
     await alice.choose("pick", "coalitions")
-    for _page in range(2):
-        for cid in list(alice.latest().custom_ids):
-            if ":score:" in cid:
-                await alice.choose("score", "4", arg=cid.rsplit(":", 1)[1])
-        await alice.click("next")
-    await alice.choose("sharing", "region")
-    await alice.choose("contact", "no")
-    await alice.click("next")
+    await alice.rate_readiness(4)
+    await alice.fill_modal("ask_consent", "region", "no")
     embed_text = str(alice.latest().embeds)
     assert "Led a strike" in embed_text
     assert "@everyone" not in embed_text.replace("@\\u200beveryone", "").replace("@\u200beveryone", "")

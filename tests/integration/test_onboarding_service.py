@@ -245,12 +245,9 @@ async def test_changing_an_answer_from_the_summary_returns_to_it(
     for step, action, *values in steps:
         await _answer(sessions, gazetteer, sid, 1, step, action, *values)
     for page in (Step.READINESS_1, Step.READINESS_2):
-        for dimension in onboarding.READINESS_PAGES[page]:
-            await _answer(sessions, gazetteer, sid, 1, page, "score", dimension.value, "2")
-        await _answer(sessions, gazetteer, sid, 1, page, "next")
-    await _answer(sessions, gazetteer, sid, 1, Step.CONSENT, "sharing", "region")
-    await _answer(sessions, gazetteer, sid, 1, Step.CONSENT, "contact", "no")
-    summary = await _answer(sessions, gazetteer, sid, 1, Step.CONSENT, "next")
+        scores = [part for d in onboarding.READINESS_PAGES[page] for part in (d.value, "2")]
+        await _answer(sessions, gazetteer, sid, 1, page, "scores", *scores)
+    summary = await _answer(sessions, gazetteer, sid, 1, Step.CONSENT, "choose", "region", "no")
     assert summary.step == Step.SUMMARY
     paths = await _answer(sessions, gazetteer, sid, 1, Step.SUMMARY, "change", "paths")
     assert paths.step == Step.PATHS
@@ -259,9 +256,13 @@ async def test_changing_an_answer_from_the_summary_returns_to_it(
     assert back.answers["paths"] == ["run_for_office", "coalitions"]
     readiness = await _answer(sessions, gazetteer, sid, 1, Step.SUMMARY, "change", "readiness_1")
     assert readiness.step == Step.READINESS_1
-    page_two = await _answer(sessions, gazetteer, sid, 1, Step.READINESS_1, "next")
+    page_one = [part for d in onboarding.READINESS_PAGES[Step.READINESS_1] for part in (d.value, "5")]
+    page_two = await _answer(sessions, gazetteer, sid, 1, Step.READINESS_1, "scores", *page_one)
     assert page_two.step == Step.READINESS_2
-    assert (await _answer(sessions, gazetteer, sid, 1, Step.READINESS_2, "next")).step == Step.SUMMARY
+    assert page_two.answers["readiness"]["resources"] == 5
+    page_two_scores = [part for d in onboarding.READINESS_PAGES[Step.READINESS_2] for part in (d.value, "2")]
+    back_again = await _answer(sessions, gazetteer, sid, 1, Step.READINESS_2, "scores", *page_two_scores)
+    assert back_again.step == Step.SUMMARY
 
 
 async def test_an_incomplete_readiness_page_does_not_advance(
@@ -277,11 +278,12 @@ async def test_an_incomplete_readiness_page_does_not_advance(
         (Step.PATHS, "pick", "remote"),
     ]:
         await _answer(sessions, gazetteer, sid, 1, step, action, *values)
-    stay = await _answer(sessions, gazetteer, sid, 1, Step.READINESS_1, "next")
+    stay = await _answer(sessions, gazetteer, sid, 1, Step.READINESS_1, "scores", "resources", "3")
     assert stay.step == Step.READINESS_1
     assert stay.notice == "readiness_incomplete"
+    page = [part for d in onboarding.READINESS_PAGES[Step.READINESS_1] for part in (d.value, "9")]
     with pytest.raises(GroundworkError):
-        await _answer(sessions, gazetteer, sid, 1, Step.READINESS_1, "score", "resources", "9")
+        await _answer(sessions, gazetteer, sid, 1, Step.READINESS_1, "scores", *page)
 
 
 async def test_an_experienced_member_who_offers_to_mentor_becomes_a_pending_organizer(

@@ -79,12 +79,9 @@ async def run_conversation(
         await say(Step.MENTORING, "pick", str(a.mentor_capacity))
     await say(Step.PATHS, "pick", *a.paths)
     for page in (Step.READINESS_1, Step.READINESS_2):
-        for dimension in onboarding.READINESS_PAGES[page]:
-            await say(page, "score", dimension.value, str(a.scores[dimension]))
-        await say(page, "next")
-    await say(Step.CONSENT, "sharing", a.sharing)
-    await say(Step.CONSENT, "contact", a.contact)
-    conversation = await say(Step.CONSENT, "next")
+        scores = [part for d in onboarding.READINESS_PAGES[page] for part in (d.value, str(a.scores[d]))]
+        await say(page, "scores", *scores)
+    conversation = await say(Step.CONSENT, "choose", a.sharing, a.contact)
     assert conversation.step == Step.SUMMARY
     async with sessions() as session, session.begin():
         return await onboarding.complete(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._cost import BoolArray, FloatArray, IntArray, Problem, km_to_chord_array, pair_units
+from ._cost import FloatArray, IntArray, Problem, km_to_chord_array, pair_units
 from ._flow import Edges, FlowSolution, mentor_prices, solve
 from ._model import COST_UNITS_PER_KM
 
@@ -166,6 +166,45 @@ def _reach(
     return ii, jj, heavy, left
 
 
+class _Columns:
+    """For every seeker, the ``k`` most negative reduced-cost pairs offered so far."""
+
+    def __init__(self, n: int, k: int) -> None:
+        self.rc = np.zeros((n, k), dtype=np.int64)  # 0 = empty slot (only rc < 0 is kept)
+        self.mj = np.full((n, k), -1, dtype=np.int64)
+        self.cost = np.zeros((n, k), dtype=np.int64)
+
+    def worst(self, rows: IntArray) -> IntArray:
+        """Reduced cost a new pair must beat to be kept for each row."""
+        return np.asarray(self.rc[rows].max(axis=1), dtype=np.int64)
+
+    def offer(self, si: IntArray, mj: IntArray, cost: IntArray, rc: IntArray) -> None:
+        neg = rc < 0
+        if not np.any(neg):
+            return
+        si, mj, cost, rc = si[neg], mj[neg], cost[neg], rc[neg]
+        order = np.argsort(si, kind="stable")
+        si, mj, cost, rc = si[order], mj[order], cost[order], rc[order]
+        rows, first, counts = np.unique(si, return_index=True, return_counts=True)
+        width = int(counts.max())
+        slot = np.arange(si.size) - np.repeat(first, counts)
+        group = np.repeat(np.arange(rows.size), counts)
+        k = self.rc.shape[1]
+        all_rc = np.zeros((rows.size, k + width), dtype=np.int64)
+        all_mj = np.full((rows.size, k + width), -1, dtype=np.int64)
+        all_cost = np.zeros((rows.size, k + width), dtype=np.int64)
+        all_rc[:, :k], all_mj[:, :k], all_cost[:, :k] = self.rc[rows], self.mj[rows], self.cost[rows]
+        all_rc[group, k + slot], all_mj[group, k + slot], all_cost[group, k + slot] = rc, mj, cost
+        pick = np.argpartition(all_rc, k - 1, axis=1)[:, :k]
+        self.rc[rows] = np.take_along_axis(all_rc, pick, axis=1)
+        self.mj[rows] = np.take_along_axis(all_mj, pick, axis=1)
+        self.cost[rows] = np.take_along_axis(all_cost, pick, axis=1)
+
+    def edges(self) -> Edges:
+        si, slot = np.nonzero(self.rc < 0)
+        return Edges(si.astype(np.int64), self.mj[si, slot], self.cost[si, slot])
+
+
 def price(
     p: Problem, lam: IntArray, u: IntArray, dense: DenseBlock, n_buckets: int, probe_k: int, add_k: int
 ) -> tuple[Edges, int, bool]:
@@ -174,30 +213,44 @@ def price(
     exhaustive.
 
     A pair can only have c_ij + lam_j < u_i if the mentor lies within (u_i - lam_j) / 10
-    km (every pair costs at least its distance). Mentors are grouped by price; within a
-    group the lowest price gives each seeker one radius, and "chord below r" is "dot
-    product of unit vectors above 1 - r^2 / 2": the test is a matrix product and one
-    comparison per pair. At most ``probe_k`` reachable mentors per seeker and group (the
-    nearest) are priced exactly; when more were reachable, the bound uses the distance
-    of the nearest one left out, and the search is not exhaustive.
+    km (every pair costs at least its distance). Mentors are grouped by price, cheapest
+    group first; within a group the lowest price gives each seeker one radius, and
+    "chord below r" is "dot product of unit vectors above 1 - r^2 / 2": the test is a
+    matrix product and one comparison per pair. At most ``probe_k`` reachable mentors per
+    seeker and group (the nearest) are priced exactly; when more were reachable, the
+    bound uses the distance of the nearest one left out. A seeker skips a group outright
+    once it holds ``add_k`` pairs more negative than anything the group could offer (the
+    bound then only uses the group's lowest price). Either way the search is then not
+    exhaustive.
     """
     lb_i = u.copy()
     exhaustive = True
-    found: list[tuple[Edges, IntArray]] = []
+    cols = _Columns(u.size, add_k)
+    d_edges, d_rows, d_mins = dense.best(lam, add_k)
+    if d_rows.size:
+        np.minimum.at(lb_i, d_rows, d_mins)
+        keep = d_edges.cost < p.unmatched[d_edges.si]
+        rc = d_edges.cost + lam[d_edges.mj] - u[d_edges.si]
+        cols.offer(d_edges.si[keep], d_edges.mj[keep], d_edges.cost[keep], rc[keep])
     s_rows = np.flatnonzero(p.seekers.located)
     m_rows = np.flatnonzero(p.mentors.located)
     order = m_rows[np.argsort(lam[m_rows], kind="stable")]
     for bucket in np.array_split(order, min(n_buckets, order.size)) if s_rows.size else []:
         lam_min = int(lam[bucket[0]])
         need = s_rows[u[s_rows] > lam_min]
+        settled = cols.worst(need) <= lam_min - u[need]
+        if np.any(settled):
+            exhaustive = False
+            np.minimum.at(lb_i, need[settled], lam_min)
+            need = need[~settled]
         km = (u[need] - lam_min + 1.0) / COST_UNITS_PER_KM + _SLACK_KM
         chord = km_to_chord_array(km)
         threshold = 1.0 - chord * chord / 2.0
-        cols = p.mentors.xyz[bucket].T.copy()
+        xyz_b = p.mentors.xyz[bucket].T.copy()
         step = max(1, _CHUNK // bucket.size)
         for lo in range(0, need.size, step):
             rows = need[lo : lo + step]
-            ii, jj, heavy, left = _reach(p.seekers.xyz, rows, cols, threshold[lo : lo + step], probe_k)
+            ii, jj, heavy, left = _reach(p.seekers.xyz, rows, xyz_b, threshold[lo : lo + step], probe_k)
             if heavy.size:
                 exhaustive = False
                 left_chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * left))
@@ -207,31 +260,10 @@ def price(
             a, b, units = a[allowed], b[allowed], units[allowed]
             total = units + lam[b]
             np.minimum.at(lb_i, a, total)
-            neg = (total < u[a]) & (units < p.unmatched[a])
-            found.append((Edges(a[neg], b[neg], units[neg]), total[neg] - u[a[neg]]))
-    d_edges, d_rows, d_mins = dense.best(lam, add_k)
-    if d_rows.size:
-        np.minimum.at(lb_i, d_rows, d_mins)
-        rc = d_edges.cost + lam[d_edges.mj] - u[d_edges.si]
-        neg = (rc < 0) & (d_edges.cost < p.unmatched[d_edges.si])
-        found.append((Edges(d_edges.si[neg], d_edges.mj[neg], d_edges.cost[neg]), rc[neg]))
+            useful = units < p.unmatched[a]
+            cols.offer(a[useful], b[useful], units[useful], total[useful] - u[a[useful]])
     lower = int(lb_i.sum() - (p.caps * lam).sum())
-    return _keep_best(found, add_k), lower, exhaustive
-
-
-def _keep_best(found: list[tuple[Edges, IntArray]], add_k: int) -> Edges:
-    if not found:
-        z = np.zeros(0, np.int64)
-        return Edges(z, z, z)
-    si = np.concatenate([e.si for e, _ in found])
-    mj = np.concatenate([e.mj for e, _ in found])
-    cost = np.concatenate([e.cost for e, _ in found])
-    rc = np.concatenate([r for _, r in found])
-    order = np.lexsort((rc, si))
-    si, mj, cost = si[order], mj[order], cost[order]
-    first = np.searchsorted(si, si, side="left")
-    keep: BoolArray = (np.arange(si.size) - first) < add_k
-    return Edges(si[keep], mj[keep], cost[keep])
+    return cols.edges(), lower, exhaustive
 
 
 def sparse_solve(

@@ -1,10 +1,10 @@
 """Onboarding by locale: the conversation that turns a new member into an active one."""
 
+from bot.services.onboarding._answers import PlaceResolver
 from bot.services.onboarding._completion import Completion, RegionRole, complete
 from bot.services.onboarding._conversation import (
     AlreadyOnboardedError,
     Conversation,
-    PlaceResolver,
     StaleAnswerError,
     answer,
     begin,

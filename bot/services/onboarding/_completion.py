@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
@@ -13,7 +13,8 @@ from bot.services import nearby
 from bot.services.audit import record
 from bot.services.gazetteer import Place
 from bot.services.locales import locale_for
-from bot.services.onboarding._conversation import PlaceResolver, StaleAnswerError, _load
+from bot.services.onboarding._answers import PlaceResolver
+from bot.services.onboarding._conversation import StaleAnswerError, load_state
 from bot.services.onboarding._flow import Step, is_complete, offers_mentoring
 from bot.services.profile import latest_readiness
 from bot.texts import onboarding as texts
@@ -25,9 +26,8 @@ from db.enums import (
     MemberStatus,
     OnboardingStatus,
     OrganizerStatus,
-    ReadinessDimension,
 )
-from db.models import GuildSettings, Member, Organizer, ReadinessAnswer, ReadinessCheckIn
+from db.models import GuildSettings, Member, OnboardingSession, Organizer, ReadinessAnswer, ReadinessCheckIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +104,12 @@ async def _record_readiness(
     )
     session.add(checkin)
     await session.flush()
-    session.add_all(
-        ReadinessAnswer(
-            checkin_id=checkin.id, dimension=ReadinessDimension(dimension), score=int(score), answered_at=now
-        )
-        for dimension, score in scores.items()
+    await session.execute(
+        insert(ReadinessAnswer),
+        [
+            {"checkin_id": checkin.id, "dimension": dimension, "score": int(score), "answered_at": now}
+            for dimension, score in scores.items()
+        ],
     )
 
 
@@ -121,14 +122,16 @@ async def complete(
     resolver: PlaceResolver,
 ) -> Completion:
     """Apply a confirmed conversation to the member: profile, baseline readiness, organizer offer."""
-    row, member = await _load(session, session_id, user_id)
-    if row.step != Step.SUMMARY:
+    state = await load_state(session, session_id, user_id)
+    if state.step != Step.SUMMARY:
         raise StaleAnswerError(texts.STALE_STEP)
-    answers = row.answers
+    answers = state.answers
     place = resolver.place_by_key(answers.get("place", ""))
     if not is_complete(answers) or place is None:
         raise GroundworkError(texts.SUMMARY_INCOMPLETE)
-    guild = await session.get(GuildSettings, member.guild_id)
+    member = await session.get(Member, state.member_id)
+    guild = await session.get(GuildSettings, state.guild_id)
+    assert member is not None
     assert guild is not None
 
     locale = await locale_for(session=session, place=place)
@@ -146,9 +149,16 @@ async def complete(
     first_time = member.onboarded_at is None
     member.status = MemberStatus.ACTIVE
     member.onboarded_at = member.onboarded_at or now
-    row.status = OnboardingStatus.COMPLETED
-    row.completed_at = now
-    row.reminder_due_at = None
+    await session.execute(
+        update(OnboardingSession)
+        .where(OnboardingSession.id == session_id)
+        .values(
+            status=OnboardingStatus.COMPLETED,
+            completed_at=now,
+            reminder_due_at=None,
+            version=state.version + 1,
+        )
+    )
 
     if first_time or answers["readiness"] != await latest_readiness(session=session, member_id=member.id):
         await _record_readiness(session, member.id, answers["readiness"], now, first_time=first_time)
@@ -158,7 +168,7 @@ async def complete(
             session, member, capacity, guild.auto_confirm_organizers, now
         )
     await session.flush()
-    summary = await nearby.settle(session=session, member_id=member.id)
+    summary = await nearby.settle(session=session, member=member, locale=locale, radius_km=guild.radius_km)
     isolated = summary.isolated
     await record(
         session=session,

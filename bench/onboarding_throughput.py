@@ -1,0 +1,155 @@
+"""Onboardings per second through the service layer, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/onboarding_throughput.py                     # 2,000 members on each database
+    .venv/bin/python bench/onboarding_throughput.py --members 10000 --databases sqlite
+
+Each member goes through the whole conversation as the buttons drive it (begin, the place
+typed and confirmed, languages, experience, paths, both readiness pages, consent, confirm):
+one unit of work per answer, as in the bot. Places are towns drawn from the gazetteer, so
+members are spread over the world the way an online organization's are. PostgreSQL runs in a
+throwaway database created on GROUNDWORK_BENCH_POSTGRES_URL (default: the local server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.services.gazetteer import get_gazetteer
+from db.engine import create_engine, create_session_maker
+from db.migrate import upgrade_sync
+from db.models import Member
+from tests.support.onboarding import Answers, run_conversation
+
+TARGET_MEMBERS, TARGET_SECONDS = 10_000, 60.0
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+PATHS = ["run_for_office", "solidarity_network", "discussion_group", "coalitions", "community_life", "remote"]
+
+
+def _answers(rnd: random.Random, place: str) -> Answers:
+    experience = rnd.choice(["new", "new", "some", "experienced"])
+    return Answers(
+        place=place,
+        experience=experience,
+        note="" if experience == "new" else "union drive",
+        mentor_capacity=rnd.choice([0, 1, 2]) if experience != "new" else 0,
+        paths=rnd.sample(PATHS, rnd.randint(1, 3)),
+        sharing=rnd.choice(["town", "region", "nothing"]),
+        contact=rnd.choice(["yes", "no"]),
+    )
+
+
+async def run(url: str, members: int, seed: int) -> dict[str, float]:
+    gazetteer = get_gazetteer()
+    rnd = random.Random(seed)
+    # Towns a member could type: their label resolves back to a place.
+    sample = rnd.sample([place.label for place in gazetteer.places("city")], 3000)
+    towns = [label for label in sample if gazetteer.resolve(label).candidates]
+    await asyncio.to_thread(upgrade_sync, url)
+    engine = create_engine(url)
+    statements = 0
+
+    def count(*_: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    sessions = create_session_maker(engine)
+    now = datetime.now(UTC)
+    latencies = []
+    started = time.perf_counter()
+    for i in range(members):
+        t0 = time.perf_counter()
+        await run_conversation(
+            sessions,
+            gazetteer,
+            guild_id=1,
+            user_id=10_000 + i,
+            now=now,
+            answers=_answers(rnd, rnd.choice(towns)),
+        )
+        latencies.append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    async with sessions() as session:
+        active = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.status == "active")
+        )
+        isolated = await session.scalar(select(func.count()).select_from(Member).where(Member.is_isolated))
+    await engine.dispose()
+    latencies.sort()
+    return {
+        "members": members,
+        "active": float(active or 0),
+        "isolated": float(isolated or 0),
+        "seconds": elapsed,
+        "per_second": members / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "statements": statements / members,
+    }
+
+
+async def _postgres_database(admin_url: str, action: str, name: str) -> None:
+    url = make_url(admin_url)
+    connection = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
+    )
+    try:
+        if action == "create":
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        else:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def report(name: str, figures: dict[str, float]) -> None:
+    projected = TARGET_MEMBERS / figures["per_second"]
+    print(
+        f"{name:<10} {int(figures['members']):>7} members in {figures['seconds']:7.1f} s = "
+        f"{figures['per_second']:6.1f} onboardings/s | per member p50 {figures['p50_ms']:.1f} ms, "
+        f"p99 {figures['p99_ms']:.1f} ms, {figures['statements']:.0f} SQL statements | "
+        f"{int(figures['active'])} active, {int(figures['isolated'])} isolated | "
+        f"{TARGET_MEMBERS:,} would take {projected:.0f} s (target {TARGET_SECONDS:.0f} s)"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument(
+        "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
+    )
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    get_gazetteer()  # built before timing starts
+    if "sqlite" in args.databases:
+        with tempfile.TemporaryDirectory() as directory:
+            report("SQLite", await run(f"sqlite+aiosqlite:///{directory}/bench.db", args.members, args.seed))
+    if "postgres" in args.databases:
+        name = f"groundwork_bench_{uuid.uuid4().hex[:8]}"
+        await _postgres_database(args.postgres_url, "create", name)
+        try:
+            url = make_url(args.postgres_url).set(drivername="postgresql+asyncpg", database=name)
+            report("PostgreSQL", await run(url.render_as_string(False), args.members, args.seed))
+        finally:
+            await _postgres_database(args.postgres_url, "drop", name)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
