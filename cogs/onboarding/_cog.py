@@ -256,7 +256,9 @@ class Onboarding(commands.Cog):
         elif action == "ask_scores":
             modal = ReadinessModal(session_id, step, answers.get("readiness", {}))
         elif action == "ask_consent":
-            modal = ConsentModal(session_id, answers.get("locale_sharing"), answers.get("organizer_contact_ok"))
+            modal = ConsentModal(
+                session_id, answers.get("locale_sharing"), answers.get("organizer_contact_ok")
+            )
         elif action in ("ask_place", "ask_area"):
             modal = PlaceModal(session_id, area_only=action == "ask_area")
         else:
