@@ -144,6 +144,24 @@ class Fault:
         return not self._removed and (self.times is None or self.hits < self.times)
 
 
+@dataclass
+class Slowdown:
+    """Discord taking its time: the next ``times`` (None: all) matching requests wait ``seconds``."""
+
+    method: str
+    route: str | None
+    seconds: float
+    times: int | None = 1
+    hits: int = 0
+
+    def matches(self, request: RecordedRequest) -> bool:
+        if self.times is not None and self.hits >= self.times:
+            return False
+        if self.method != "*" and self.method != request.method:
+            return False
+        return self.route is None or self.route in (request.route, request.path)
+
+
 class FaultInjector:
     """The faults of one fake; the first matching active fault answers a request."""
 

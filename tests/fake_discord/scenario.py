@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import payloads
-from .errors import MISSING_PERMISSIONS, DiscordError, Fault, RequestPredicate
+from .errors import MISSING_PERMISSIONS, DiscordError, Fault, RequestPredicate, Slowdown
 from .gateway import DIRECT_MESSAGES, GUILD_MEMBERS, GUILD_MESSAGES, GUILDS
 from .permissions import BOT_DEFAULT, EVERYONE_DEFAULT, bits, has
 from .ratelimit import injected_429
@@ -189,6 +189,13 @@ class Scenario(FakeDiscordServer):
             return err
 
         return self.faults.add(Fault(method.upper(), route, make, times, where))
+
+    def slow(self, method: str, route: str | None, seconds: float, *, times: int | None = 1) -> Slowdown:
+        """Make the next ``times`` ``method route`` requests take ``seconds`` before Discord answers
+        (for deadlines: a command that does slow work must defer within 3 s)."""
+        slowdown = Slowdown(method.upper(), route, seconds, times)
+        self.slowdowns.append(slowdown)
+        return slowdown
 
     def rate_limit_once(
         self,

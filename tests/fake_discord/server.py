@@ -26,7 +26,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from .contract import ContractChecker, Violation, default_checker, discord_errors
-from .errors import EMPTY_MESSAGE, INVALID_FORM_BODY, DiscordError, FaultInjector, route_not_found
+from .errors import EMPTY_MESSAGE, INVALID_FORM_BODY, DiscordError, FaultInjector, Slowdown, route_not_found
 from .gateway import Gateway
 from .ratelimit import RateLimits
 from .state import State
@@ -116,6 +116,7 @@ class FakeDiscordServer:
         self.gateway = Gateway(self)
         self.ratelimits = RateLimits()
         self.faults = FaultInjector()
+        self.slowdowns: list[Slowdown] = []
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.validation_times: deque[float] = deque(maxlen=100_000)  # seconds per contract check
@@ -285,6 +286,11 @@ class FakeDiscordServer:
             if match is None:
                 raise route_not_found()
             ctx.headers = self.ratelimits.check(method, rec.route, path, rec.params)
+            for slowdown in self.slowdowns:
+                if slowdown.matches(rec):
+                    slowdown.hits += 1
+                    await asyncio.sleep(slowdown.seconds)
+                    break
             injected = self.faults.take(rec)
             if injected is not None:
                 if injected.status == 429:
