@@ -12,6 +12,7 @@ from discord.ext import commands
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
+from bot.config import Settings
 from db.enums import MemberStatus
 from db.models import Member
 from tests.e2e.conftest import StartBot
@@ -110,3 +111,35 @@ async def test_a_member_leaving_is_recorded(
             return member.status == MemberStatus.LEFT
 
     await eventually(left, what="the member to be marked as left")
+
+
+async def test_welcomes_for_a_crowd_get_through_discords_rate_limits(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    """Many members join at once; Discord's global limit and the per-route bucket push back
+    with 429s and X-RateLimit headers, and every member still gets exactly one welcome."""
+    await start_bot()
+    fake_discord.ratelimits.set_global(8, per=0.5)
+    fake_discord.ratelimits.set_bucket("POST", "/channels/{channel_id}/messages", 3, per=0.3)
+    newcomers = list(range(6001, 6011))
+    for user_id in newcomers:
+        await fake_discord.member_join(guild, user_id, name=f"user{user_id}")
+    for user_id in newcomers:
+        await fake_discord.wait_for_dm(user_id, timeout=10)
+    assert all(len(fake_discord.dms_to(user_id)) == 1 for user_id in newcomers)
+    assert fake_discord.ratelimits.stats.total_429 > 0
+    limited = [
+        r for r in fake_discord.requests if r.route == "/channels/{channel_id}/messages" and r.status == 200
+    ]
+    assert len(limited) == len(newcomers)
+
+
+async def test_sync_commands_registers_to_one_guild(
+    fake_discord: FakeDiscord, guild: Guild, settings: Settings
+) -> None:
+    """`groundwork sync-commands --guild ID` logs in, registers the commands there, and stops."""
+    from bot.cli import _sync_commands
+
+    assert await _sync_commands(settings, "fake-discord-test-token", guild.id) == 0
+    [put] = fake_discord.requests_to("PUT", "/applications/{application_id}/guilds/{guild_id}/commands")
+    assert "about" in {command["name"] for command in put.json}
