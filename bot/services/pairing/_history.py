@@ -1,0 +1,57 @@
+"""What earlier pairings say about new ones: who must never be proposed again, who was paired before."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import MentorshipEndReason, MentorshipStatus
+from db.models import Mentorship, MentorshipEvent
+
+
+async def excluded_organizers(session: AsyncSession, member_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Per member, the organizers (member ids) they must not be proposed to again: pairings that
+    ended as "not a good fit", and proposals a moderator rejected."""
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Mentorship.member_id, Mentorship.mentor_id).where(
+            Mentorship.member_id.in_(ids),
+            or_(
+                Mentorship.status == MentorshipStatus.REJECTED,
+                Mentorship.end_reason == MentorshipEndReason.NOT_A_FIT,
+            ),
+        )
+    )
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for member_id, mentor_id in rows.all():
+        excluded[member_id].add(mentor_id)
+    return excluded
+
+
+async def earlier_mentees(session: AsyncSession, mentor_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Per organizer, the members they mentored before (ended mentorships)."""
+    ids = list(mentor_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Mentorship.mentor_id, Mentorship.member_id).where(
+            Mentorship.mentor_id.in_(ids), Mentorship.status == MentorshipStatus.ENDED
+        )
+    )
+    earlier: dict[int, set[int]] = defaultdict(set)
+    for mentor_id, member_id in rows.all():
+        earlier[mentor_id].add(member_id)
+    return earlier
+
+
+def event(
+    mentorship_id: int, name: str, actor_id: int | None, now: datetime, note: str | None = None
+) -> MentorshipEvent:
+    """One line of a mentorship's history."""
+    return MentorshipEvent(mentorship_id=mentorship_id, event=name, actor_id=actor_id, at=now, note=note)

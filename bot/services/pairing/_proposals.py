@@ -1,0 +1,318 @@
+"""Proposing pairs (instant, batch, or by a moderator's hand) and deciding on them."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import GroundworkError, NotFoundError
+from bot.services.audit import record
+from bot.services.geo import great_circle_km
+from bot.services.matching import COST_UNITS_PER_KM, CostWeights, MentorIndex, batch_match, instant_match
+from bot.services.pairing._candidates import mentors, seekers, utc_offset_hours
+from bot.services.pairing._history import event
+from bot.services.pairing._people import (
+    active_member,
+    check_can_mentor,
+    excluded_pair,
+    mention,
+    open_mentorship,
+    organizer_of,
+)
+from bot.services.pairing._queue import waiting_members
+from bot.texts import pairing as texts
+from db.enums import LocaleSharing, MemberStatus, MentorshipStatus, OrganizerStatus
+from db.models import GuildSettings, Locale, Member, Mentorship
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One person of a pairing, as much as they agreed to share."""
+
+    user_id: int
+    area: str | None  # their town or region, per their consent; None: not shared
+    timezone: str | None
+    languages: tuple[str, ...]
+    paths: tuple[str, ...]
+    experience_note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """A proposed or active mentorship, ready to show to moderators or to introduce."""
+
+    mentorship_id: int
+    guild_id: int
+    status: MentorshipStatus
+    member: Side
+    mentor: Side
+    distance_km: float | None
+    utc_gap_hours: float
+    review_channel_id: int | None
+    introductions_channel_id: int | None
+
+
+def _area(member: Member, locale: Locale | None) -> str | None:
+    if locale is None or member.locale_sharing == LocaleSharing.NOTHING:
+        return None
+    if member.locale_sharing == LocaleSharing.TOWN and locale.precision == "city":
+        return f"{locale.name}, {locale.country_name}"
+    return f"{locale.region_name}, {locale.country_name}" if locale.region_name else locale.country_name
+
+
+def _side(member: Member, locale: Locale | None) -> Side:
+    return Side(
+        user_id=member.user_id,
+        area=_area(member, locale),
+        timezone=member.timezone,
+        languages=tuple(member.languages),
+        paths=tuple(member.paths),
+        experience_note=member.experience_note,
+    )
+
+
+async def pairing_view(session: AsyncSession, mentorship: Mentorship, now: datetime) -> Pairing:
+    member = await session.get(Member, mentorship.member_id)
+    mentor = await session.get(Member, mentorship.mentor_id)
+    guild = await session.get(GuildSettings, mentorship.guild_id)
+    assert member is not None and mentor is not None
+    member_locale = await session.get(Locale, member.locale_id) if member.locale_id else None
+    mentor_locale = await session.get(Locale, mentor.locale_id) if mentor.locale_id else None
+    distance = None
+    if member_locale is not None and mentor_locale is not None:
+        distance = great_circle_km(
+            member_locale.latitude, member_locale.longitude, mentor_locale.latitude, mentor_locale.longitude
+        )
+    return Pairing(
+        mentorship_id=mentorship.id,
+        guild_id=mentorship.guild_id,
+        status=mentorship.status,
+        member=_side(member, member_locale),
+        mentor=_side(mentor, mentor_locale),
+        distance_km=distance,
+        utc_gap_hours=abs(utc_offset_hours(member.timezone, now) - utc_offset_hours(mentor.timezone, now)),
+        review_channel_id=guild.review_channel_id if guild else None,
+        introductions_channel_id=guild.introductions_channel_id if guild else None,
+    )
+
+
+async def _create(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    member_id: int,
+    mentor_id: int,
+    cost: int | None,
+    source: str,
+    actor_id: int | None,
+    now: datetime,
+) -> Mentorship:
+    """A new proposal; approved at once when a moderator made it or the guild auto-approves."""
+    guild = await session.get(GuildSettings, guild_id)
+    approved = source == "manual" or (guild is not None and guild.auto_approve_pairings)
+    mentorship = Mentorship(
+        guild_id=guild_id,
+        member_id=member_id,
+        mentor_id=mentor_id,
+        source=source,
+        cost=None if cost is None else cost / COST_UNITS_PER_KM,
+        proposed_at=now,
+        status=MentorshipStatus.ACTIVE if approved else MentorshipStatus.PROPOSED,
+        decided_at=now if approved else None,
+        decided_by=actor_id if approved else None,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(mentorship)
+            await session.flush()
+    except IntegrityError:
+        # The member got a proposal in the meantime (one open mentorship per member).
+        raise GroundworkError(texts.ALREADY_PROPOSED) from None
+    session.add(event(mentorship.id, "proposed", actor_id, now, note=source))
+    member = await session.get(Member, member_id)
+    mentor = await session.get(Member, mentor_id)
+    await record(
+        session=session,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        target_user_id=member.user_id if member else None,
+        action="pairing.approved" if approved else "pairing.proposed",
+        details={"mentor": mentor.user_id if mentor else None, "source": source, "mentorship": mentorship.id},
+    )
+    return mentorship
+
+
+async def propose_for(
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    user_id: int,
+    now: datetime,
+    weights: CostWeights | None = None,
+) -> Pairing | None:
+    """The instant path: the best allowed organizer with a free place for one waiting member."""
+    member = await active_member(session, guild_id, user_id, self_=True)
+    if member.mentor_requested_at is None or await open_mentorship(session, member.id) is not None:
+        return None
+    candidates = await mentors(session, guild_id, now)
+    (seeker,) = await seekers(session, [member], now)
+    proposal = instant_match(seeker, MentorIndex.build(candidates, weights or CostWeights()))
+    if proposal is None:
+        return None
+    mentorship = await _create(
+        session,
+        guild_id=guild_id,
+        member_id=member.id,
+        mentor_id=proposal.organizer_id,
+        cost=proposal.cost,
+        source="instant",
+        actor_id=None,
+        now=now,
+    )
+    return await pairing_view(session, mentorship, now)
+
+
+async def run_batch(
+    *, session: AsyncSession, guild_id: int, now: datetime, weights: CostWeights | None = None
+) -> tuple[list[Pairing], int]:
+    """The batch path: an optimal assignment of everyone waiting (solved off the event loop).
+
+    Returns the new pairings and how many members are still waiting. Pairs already
+    proposed or introduced are not in the input, so they are never reshuffled.
+    """
+    waiting = await waiting_members(session=session, guild_id=guild_id)
+    candidates = await mentors(session, guild_id, now)
+    if not waiting or not candidates:
+        return [], len(waiting)
+    result = await asyncio.to_thread(
+        batch_match, await seekers(session, waiting, now), candidates, weights or CostWeights()
+    )
+    created = []
+    for proposal in result.proposals:
+        mentorship = await _create(
+            session,
+            guild_id=guild_id,
+            member_id=proposal.member_id,
+            mentor_id=proposal.organizer_id,
+            cost=proposal.cost,
+            source="batch",
+            actor_id=None,
+            now=now,
+        )
+        created.append(await pairing_view(session, mentorship, now))
+    return created, len(waiting) - len(created)
+
+
+async def pair_manually(
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    member_user_id: int,
+    mentor_user_id: int,
+    actor_id: int,
+    now: datetime,
+) -> Pairing:
+    """A moderator pairs two members by hand (this is also their approval)."""
+    if member_user_id == mentor_user_id:
+        raise GroundworkError(texts.SELF_PAIR)
+    member = await active_member(session, guild_id, member_user_id)
+    mentor = await active_member(session, guild_id, mentor_user_id)
+    current = await open_mentorship(session, member.id)
+    if current is not None:
+        raise GroundworkError(
+            texts.ALREADY_PROPOSED
+            if current.status == MentorshipStatus.PROPOSED
+            else (
+                texts.ALREADY_HAS_MENTOR.format(
+                    mentor=mention(mentor_user_id if current.mentor_id == mentor.id else 0)
+                )
+            )
+        )
+    await check_can_mentor(session, mentor)
+    if await excluded_pair(session, member.id, mentor.id):
+        raise GroundworkError(texts.PAIR_EXCLUDED)
+    mentorship = await _create(
+        session,
+        guild_id=guild_id,
+        member_id=member.id,
+        mentor_id=mentor.id,
+        cost=None,
+        source="manual",
+        actor_id=actor_id,
+        now=now,
+    )
+    member.mentor_requested_at = None
+    return await pairing_view(session, mentorship, now)
+
+
+async def _check_still_possible(session: AsyncSession, mentorship: Mentorship) -> None:
+    """Both still in the server, and the organizer still confirmed and not paused."""
+    member = await session.get(Member, mentorship.member_id)
+    mentor = await session.get(Member, mentorship.mentor_id)
+    if member is None or mentor is None or not member.status == mentor.status == MemberStatus.ACTIVE:
+        raise GroundworkError(texts.MEMBER_GONE)
+    organizer = await organizer_of(session, mentor)
+    who = mention(mentor.user_id)
+    if organizer is None or organizer.status in (OrganizerStatus.REMOVED, OrganizerStatus.PENDING):
+        raise GroundworkError(texts.NOT_AN_ORGANIZER.format(who=who))
+    if organizer.status == OrganizerStatus.PAUSED:
+        raise GroundworkError(texts.ORGANIZER_PAUSED.format(who=who))
+
+
+async def decide(
+    *, session: AsyncSession, mentorship_id: int, actor_id: int, approve: bool, now: datetime
+) -> Pairing:
+    """A moderator approves or rejects a proposal; of two moderators deciding at once, one wins."""
+    mentorship = await session.get(Mentorship, mentorship_id, with_for_update=True)
+    if mentorship is None:
+        raise NotFoundError(texts.PROPOSAL_GONE.format(status="deleted"))
+    if mentorship.status != MentorshipStatus.PROPOSED:
+        raise GroundworkError(texts.PROPOSAL_GONE.format(status=mentorship.status))
+    if approve:
+        await _check_still_possible(session, mentorship)
+    new_status = MentorshipStatus.ACTIVE if approve else MentorshipStatus.REJECTED
+    result = await session.execute(
+        update(Mentorship)
+        .where(Mentorship.id == mentorship_id, Mentorship.status == MentorshipStatus.PROPOSED)
+        .values(status=new_status, decided_at=now, decided_by=actor_id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise GroundworkError(texts.PROPOSAL_GONE.format(status="decided"))
+    await session.refresh(mentorship)
+    session.add(event(mentorship_id, "approved" if approve else "rejected", actor_id, now))
+    member_row = await session.get(Member, mentorship.member_id)
+    if approve and member_row is not None:
+        member_row.mentor_requested_at = None
+    await record(
+        session=session,
+        guild_id=mentorship.guild_id,
+        actor_id=actor_id,
+        target_user_id=member_row.user_id if member_row else None,
+        action="pairing.approved" if approve else "pairing.rejected",
+        details={"mentorship": mentorship_id},
+    )
+    return await pairing_view(session, mentorship, now)
+
+
+async def pick_another(
+    *,
+    session: AsyncSession,
+    mentorship_id: int,
+    actor_id: int,
+    now: datetime,
+    weights: CostWeights | None = None,
+) -> tuple[Pairing, Pairing | None]:
+    """Reject a proposal and propose the next best organizer for the same member."""
+    rejected = await decide(
+        session=session, mentorship_id=mentorship_id, actor_id=actor_id, approve=False, now=now
+    )
+    replacement = await propose_for(
+        session=session, guild_id=rejected.guild_id, user_id=rejected.member.user_id, now=now, weights=weights
+    )
+    return rejected, replacement

@@ -1,0 +1,86 @@
+"""Members who want a mentor: asking, waiting, and seeing who their mentor is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import GroundworkError
+from bot.services.audit import record
+from bot.services.pairing._people import active_member, mention, open_mentorship
+from bot.texts import pairing as texts
+from db.enums import MemberStatus, MentorshipStatus
+from db.models import Member, Mentorship
+
+
+@dataclass(frozen=True, slots=True)
+class MentorView:
+    """What /mentor show tells a member."""
+
+    mentor_user_id: int | None
+    since: datetime | None
+    proposed: bool
+    waiting_since: datetime | None
+
+
+async def request_mentor(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> int:
+    """Put a member on the list for a mentor; returns their member id."""
+    member = await active_member(session, guild_id, user_id, self_=True)
+    current = await open_mentorship(session, member.id)
+    if current is not None:
+        if current.status == MentorshipStatus.PROPOSED:
+            raise GroundworkError(texts.ALREADY_PROPOSED)
+        mentor = await session.get(Member, current.mentor_id)
+        raise GroundworkError(
+            texts.ALREADY_HAS_MENTOR.format(mentor=mention(mentor.user_id if mentor else 0))
+        )
+    if member.mentor_requested_at is None:
+        member.mentor_requested_at = now
+        await record(
+            session=session,
+            guild_id=guild_id,
+            actor_id=user_id,
+            target_user_id=user_id,
+            action="mentor.requested",
+        )
+    return member.id
+
+
+async def current_mentor(*, session: AsyncSession, guild_id: int, user_id: int) -> MentorView:
+    member = await active_member(session, guild_id, user_id, self_=True)
+    current = await open_mentorship(session, member.id)
+    if current is None:
+        return MentorView(None, None, False, member.mentor_requested_at)
+    mentor = await session.get(Member, current.mentor_id)
+    return MentorView(
+        mentor_user_id=mentor.user_id if mentor else None,
+        since=current.introduced_at or current.proposed_at,
+        proposed=current.status == MentorshipStatus.PROPOSED,
+        waiting_since=member.mentor_requested_at,
+    )
+
+
+async def waiting_members(*, session: AsyncSession, guild_id: int) -> list[Member]:
+    """Active members who asked for a mentor and have none proposed or active, longest waiting first."""
+    has_open = (
+        select(Mentorship.id)
+        .where(
+            Mentorship.member_id == Member.id,
+            Mentorship.status.in_((MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)),
+        )
+        .exists()
+    )
+    rows = await session.execute(
+        select(Member)
+        .where(
+            Member.guild_id == guild_id,
+            Member.status == MemberStatus.ACTIVE,
+            Member.mentor_requested_at.is_not(None),
+            ~has_open,
+        )
+        .order_by(Member.mentor_requested_at)
+    )
+    return list(rows.scalars())

@@ -1,0 +1,113 @@
+"""Mentors and mentees: what the bot says about pairing."""
+
+from __future__ import annotations
+
+from db.enums import OrganizingPath
+
+# -- refusals -------------------------------------------------------------------------
+NOT_A_MEMBER = (
+    "{who} hasn't finished onboarding yet, so I don't know where they live. Ask them to use `/join` first."
+)
+NOT_ONBOARDED_SELF = "I don't know you yet! Use `/join` to tell me a little about yourself first."
+ALREADY_HAS_MENTOR = "You already have a mentor: {mentor}. Use `/mentor show` to see them."
+ALREADY_PROPOSED = (
+    "A mentor for you has been found and is being checked by a moderator. You'll hear from me soon!"
+)
+ALREADY_WAITING = "You're already on the list, since {since}. I'll introduce you as soon as someone fits."
+NOT_AN_ORGANIZER = "{who} isn't an organizer. A moderator can add them with `/organizer add`."
+YOU_ARE_NOT_AN_ORGANIZER = "You're not registered as an organizer. If you'd like to mentor, ask a moderator."
+ORGANIZER_NOT_CONFIRMED = "{who} hasn't been confirmed as an organizer yet."
+ORGANIZER_PAUSED = "{who} has paused taking new mentees."
+ORGANIZER_FULL = "{who} has no free place: {active} of {capacity} taken."
+SELF_PAIR = "A member can't be their own mentor."
+MEMBER_GONE = "That member is no longer in the server."
+PAIR_EXCLUDED = "These two were paired before and it didn't fit, so I won't pair them again."
+PROPOSAL_GONE = "This proposal was already decided ({status}). Nothing changed."
+MENTORSHIP_GONE = "This mentorship has already ended."
+NOT_YOURS = "This isn't your mentorship, so I can't take your answer."
+CAPACITY_RANGE = "Capacity must be between 0 and {maximum}."
+BAD_LANGUAGES = "I don't know these language codes: {codes}. Use two-letter codes like en, es, fr."
+
+# -- member side ----------------------------------------------------------------------
+REQUESTED = (
+    "You're on the list for a mentor. \N{SEEDLING} I look for someone near you who speaks your language and "
+    "shares your interests; a moderator checks every pairing. I'll message you when it's done."
+)
+REQUESTED_PROPOSED = (
+    "Good news: I found a possible mentor for you. A moderator will check it, then I'll introduce you."
+)
+NO_MENTOR = "You don't have a mentor yet. Use `/mentor request` if you'd like one."
+MENTOR_IS = "Your mentor is {mentor}, since {since}."
+MENTOR_WAITING = "You're waiting for a mentor since {since}."
+ASK_FOR_MENTOR_BUTTON = "Yes, I'd like a mentor"
+
+# -- organizers -----------------------------------------------------------------------
+ORGANIZER_ADDED_PENDING = "{who} is now an organizer waiting for confirmation (capacity {capacity})."
+ORGANIZER_ADDED_ACTIVE = "{who} is now an organizer (capacity {capacity})."
+ORGANIZER_CONFIRMED = "{who} is confirmed as an organizer and can take mentees."
+CAPACITY_SET = "Done: you can take up to {capacity} mentee(s)."
+CAPACITY_BELOW_ACTIVE = (
+    " You have {active} right now; nobody is taken away, but no one new comes until there's room."
+)
+PAUSED = "You're paused: no new mentees until you `/organizer resume`. Your current mentees stay with you."
+RESUMED = "Welcome back! You can take new mentees again."
+NO_MENTEES = "You have no mentees right now."
+MENTEES_TITLE = "Your mentees"
+MENTEE_LINE = "{member} · since {since} · {readiness}"
+NO_READINESS = "no check-in yet"
+
+# -- review ---------------------------------------------------------------------------
+REVIEW_TITLE = "Proposed pairing"
+REVIEW_BODY = (
+    "**Member:** {member} ({member_area})\n**Mentor:** {mentor} ({mentor_area})\n"
+    "Distance: {distance} · time zones: {timezones}\nShared languages: {languages} · shared paths: {paths}"
+)
+REVIEW_APPROVE = "Approve"
+REVIEW_REJECT = "Reject"
+REVIEW_ANOTHER = "Pick another"
+REVIEW_APPROVED = "\N{WHITE HEAVY CHECK MARK} Approved by {moderator}."
+REVIEW_REJECTED = "\N{CROSS MARK} Rejected by {moderator}."
+REVIEW_REPLACED = (
+    "\N{CLOCKWISE RIGHTWARDS AND LEFTWARDS OPEN CIRCLE ARROWS} {moderator} asked for another mentor."
+)
+REVIEW_NONE_LEFT = "No other organizer with a free place fits right now; the member stays on the list."
+UNKNOWN_AREA = "area not shared"
+
+# -- introduction ---------------------------------------------------------------------
+THREAD_NAME = "Welcome, {member} & {mentor}"
+INTRODUCTION = (
+    "Hi {member} and {mentor}! \N{WAVING HAND SIGN}\n\n"
+    "{member}, meet {mentor}: an experienced organizer who offered to help members get started. "
+    "{mentor}, meet {member}.\n\n{about}\n\n**A first step:** {first_step}\n\n"
+    "No pressure and no script: a short call to say hello is a great start."
+)
+ABOUT_MEMBER = "**About {member}:** {details}"
+ABOUT_MENTOR = "**About {mentor}:** {details}"
+INTRO_DM = (
+    "I'd like to introduce you to {other}. I couldn't open a private thread for you two, so here's the "
+    "introduction by message; say hello to each other directly.\n\n{introduction}"
+)
+INTRO_FAILED = "I couldn't introduce {member} and {mentor} (no thread, and their DMs are closed)."
+FIRST_STEPS = {
+    OrganizingPath.RUN_FOR_OFFICE: "look up together which local offices are elected next, and when papers are due.",
+    OrganizingPath.SOLIDARITY_NETWORK: "list three needs neighbours have that a small group could help with.",
+    OrganizingPath.DISCUSSION_GROUP: "pick a short text to read, and one place where a few people could meet.",
+    OrganizingPath.COALITIONS: "find three local groups working on something you care about.",
+    OrganizingPath.COMMUNITY_LIFE: "pick one local event this month and go.",
+    OrganizingPath.REMOTE: "find one online task for the organization that fits the time you have.",
+}
+DEFAULT_FIRST_STEP = "a 20-minute call to get to know each other."
+
+# -- follow-up ------------------------------------------------------------------------
+FOLLOWUP = "Hi! It's been a little while since I introduced you to {other}. How is it going?"
+FOLLOWUP_GOING_WELL = "Going well"
+FOLLOWUP_NOT_MET = "We haven't met yet"
+FOLLOWUP_NOT_A_FIT = "Not a good fit"
+FOLLOWUP_THANKS = "Thanks for telling me! \N{SLIGHTLY SMILING FACE}"
+FOLLOWUP_NOT_MET_TIP = "No worries. A short message suggesting two times for a call often gets things moving."
+ENDED_NOT_A_FIT = "Thanks for being honest. I've ended the pairing and will look for someone who fits better."
+ENDED_NOTICE_OTHER = "Your pairing with {other} has ended. Thank you for the time you gave."
+ENDED_BY_MODERATOR = "Your mentorship with {other} was ended by a moderator."
+MENTOR_LEFT = "Your mentor is no longer available. I've put you back on the list and will find someone new."
+PAIRING_ENDED = "Ended the mentorship of {member} with {mentor}."
+PAIRING_RUN = "Proposed {count} pairing(s); {waiting} member(s) still waiting."
