@@ -76,6 +76,9 @@ class SchedulerSettings(Section):
     batch_size: int = Field(default=50, gt=0)
     messages_per_second: float = Field(default=20.0, gt=0)
     overdue_grace_hours: float = Field(default=12.0, ge=0)
+    pairing_batch_hours: float = Field(
+        default=6.0, gt=0, description="How often everyone waiting is matched."
+    )
 
 
 class LoggingSettings(Section):

@@ -87,3 +87,17 @@ class GroundworkModal(discord.ui.Modal):
         self, interaction: discord.Interaction[Any], error: Exception
     ) -> None:
         await report_error(interaction, error)
+
+
+class ReportsErrors:
+    """Mixin for dynamic items: discord.py only logs what their callbacks raise, so the member
+    would see "This interaction failed"; this turns it into a reply like every other error."""
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await report_error(interaction, error)

@@ -10,6 +10,8 @@ NOT_A_MEMBER = (
 )
 NOT_ONBOARDED_SELF = "I don't know you yet! Use `/join` to tell me a little about yourself first."
 ALREADY_HAS_MENTOR = "You already have a mentor: {mentor}. Use `/mentor show` to see them."
+MEMBER_HAS_MENTOR = "{member} already has a mentor: {mentor}. End that first with `/pairing end`."
+MEMBER_HAS_PROPOSAL = "{member} already has a proposed mentor waiting for review."
 ALREADY_PROPOSED = (
     "A mentor for you has been found and is being checked by a moderator. You'll hear from me soon!"
 )

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import discord
 
-from cogs._interactions import report_error
+from cogs._interactions import ReportsErrors
 
 # <prefix>:<session>:<step>:<action>[:<argument>]; buttons and selects need distinct prefixes.
 BUTTON_PREFIX = "gw:ob"
@@ -53,15 +53,12 @@ async def _run_step(interaction: discord.Interaction[Any], parts: dict[str, Any]
     if handler is None:
         return
     arg = parts["arg"]
-    try:
-        await handler.on_step(
-            interaction, int(parts["sid"]), parts["step"], parts["action"], ([arg] if arg else []) + values
-        )
-    except Exception as error:
-        await report_error(interaction, error)
+    await handler.on_step(
+        interaction, int(parts["sid"]), parts["step"], parts["action"], ([arg] if arg else []) + values
+    )
 
 
-class StepButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_PATTERN):
+class StepButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_PATTERN):
     """A button answering one step."""
 
     def __init__(
@@ -100,11 +97,11 @@ class StepButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
             label=(button.label if button else None) or "…",
         )
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
         await _run_step(interaction, self.parts, [])
 
 
-class StepSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELECT_PATTERN):
+class StepSelect(ReportsErrors, discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELECT_PATTERN):
     """A select answering one step; its chosen values are the answer."""
 
     def __init__(
@@ -147,11 +144,11 @@ class StepSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELECT
             max_values=select.max_values if select else 1,
         )
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
         await _run_step(interaction, self.parts, list(self.item.values))
 
 
-class BeginButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BEGIN_PATTERN):
+class BeginButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=BEGIN_PATTERN):
     """The welcome message's "Let's begin" button."""
 
     def __init__(self, guild_id: int, *, label: str) -> None:
@@ -169,11 +166,7 @@ class BeginButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BEGIN
         button = item if isinstance(item, discord.ui.Button) else None
         return cls(int(match["guild"]), label=(button.label if button else None) or "…")
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
         handler = _handler(interaction)
-        if handler is None:
-            return
-        try:
+        if handler is not None:
             await handler.on_begin(interaction, self.guild_id)
-        except Exception as error:
-            await report_error(interaction, error)

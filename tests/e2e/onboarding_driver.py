@@ -96,6 +96,7 @@ class Member:
         paths: tuple[str, ...] = ("discussion_group",),
         sharing: str = "town",
         contact: str = "yes",
+        mentor_capacity: int = 2,
         stop_at_summary: bool = False,
     ) -> InteractionHandle | None:
         """From the first question to the confirmed summary."""
@@ -105,7 +106,15 @@ class Member:
             await self.choose("pick", first)
         await self.click("yes")
         await self.choose("pick", "en")
-        await self.click("pick", experience)
+        if experience == "new":
+            await self.click("pick", experience)
+        else:
+            opened = await self.click("ask_note", experience)
+            assert opened.modal is not None
+            row = opened.modal["components"][0]
+            field = (row.get("components") or [row.get("component")])[0]["custom_id"]
+            await self._answered(await self.fake.submit_modal(opened, {field: "A union drive at work"}))
+            await self.choose("pick", str(mentor_capacity))
         await self.choose("pick", *paths)
         await self.rate_readiness(3)
         await self.fill_modal("ask_consent", sharing, contact)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
-from db.enums import MemberStatus
+from db.enums import CheckInKind, MemberStatus
 from db.models import Member, OnboardingSession, ReadinessCheckIn
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import Member as Clicker
@@ -198,8 +198,16 @@ async def test_a_double_click_on_confirm_completes_once(
     assert note.ephemeral
     assert "already finished" in note.text
     async with bot.sessions() as session:
-        checkins = (await session.execute(select(ReadinessCheckIn))).scalars().all()
-        assert len(checkins) == 1  # one baseline, not two
+        baselines = (
+            (
+                await session.execute(
+                    select(ReadinessCheckIn).where(ReadinessCheckIn.kind == CheckInKind.BASELINE)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert len(baselines) == 1  # one baseline, not two
 
 
 async def test_member_text_is_never_echoed_with_live_mentions(

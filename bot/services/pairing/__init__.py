@@ -29,9 +29,11 @@ from bot.services.pairing._proposals import (
     pairing_view,
     pick_another,
     propose_for,
+    remember_review_message,
     run_batch,
 )
 from bot.services.pairing._queue import MentorView, current_mentor, request_mentor, waiting_members
+from db.enums import MentorshipEndReason, MentorshipStatus
 
 __all__ = [
     "Ended",
@@ -39,6 +41,8 @@ __all__ = [
     "FollowUp",
     "Mentee",
     "MentorView",
+    "MentorshipEndReason",
+    "MentorshipStatus",
     "OrganizerChange",
     "Pairing",
     "Side",
@@ -57,6 +61,7 @@ __all__ = [
     "propose_for",
     "record_feedback",
     "record_introduction",
+    "remember_review_message",
     "request_mentor",
     "run_batch",
     "set_capacity",

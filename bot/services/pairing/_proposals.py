@@ -224,13 +224,13 @@ async def pair_manually(
     mentor = await active_member(session, guild_id, mentor_user_id)
     current = await open_mentorship(session, member.id)
     if current is not None:
+        who = mention(member_user_id)
+        if current.status == MentorshipStatus.PROPOSED:
+            raise GroundworkError(texts.MEMBER_HAS_PROPOSAL.format(member=who))
+        paired_with = await session.get(Member, current.mentor_id)
         raise GroundworkError(
-            texts.ALREADY_PROPOSED
-            if current.status == MentorshipStatus.PROPOSED
-            else (
-                texts.ALREADY_HAS_MENTOR.format(
-                    mentor=mention(mentor_user_id if current.mentor_id == mentor.id else 0)
-                )
+            texts.MEMBER_HAS_MENTOR.format(
+                member=who, mentor=mention(paired_with.user_id if paired_with else 0)
             )
         )
     await check_can_mentor(session, mentor)
@@ -316,3 +316,10 @@ async def pick_another(
         session=session, guild_id=rejected.guild_id, user_id=rejected.member.user_id, now=now, weights=weights
     )
     return rejected, replacement
+
+
+async def remember_review_message(*, session: AsyncSession, mentorship_id: int, message_id: int) -> None:
+    """Where a proposal is shown to moderators."""
+    mentorship = await session.get(Mentorship, mentorship_id)
+    if mentorship is not None:
+        mentorship.review_message_id = message_id

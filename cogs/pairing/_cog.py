@@ -1,0 +1,387 @@
+"""Mentors for members who are alone in their area: /mentor, /organizer, /pairing, and the jobs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import GroundworkError
+from bot.services import pairing
+from bot.services.onboarding import Completion
+from bot.texts import onboarding as onboarding_texts
+from bot.texts import pairing as texts
+from cogs._checks import moderator_only, require_moderator
+from cogs._interactions import reply
+from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
+from cogs.pairing._presenter import PairingPresenter, mentor_offer_view
+from db.enums import ReadinessDimension
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+FOLLOWUP_JOB = "pairing:followups"
+BATCH_JOB = "pairing:batch"
+ITEMS = (ReviewButton, FeedbackButton, MentorRequestButton)
+
+
+def _date(moment: Any) -> str:
+    return discord.utils.format_dt(moment, "D") if moment else "—"
+
+
+class Pairing(commands.Cog):
+    """Pairs isolated members with experienced organizers, and looks after the pairs."""
+
+    mentor = app_commands.Group(name="mentor", description="Your mentor", guild_only=True)
+    organizer = app_commands.Group(
+        name="organizer", description="For experienced organizers", guild_only=True
+    )
+    pairing_group = app_commands.Group(
+        name="pairing",
+        description="Moderators: mentor pairings",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.presenter = PairingPresenter(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ITEMS)
+        tick = self.bot.settings.scheduler.tick_seconds
+        self.bot.scheduler.add_job(
+            self.followups, "interval", seconds=tick, id=FOLLOWUP_JOB, replace_existing=True
+        )
+        self.bot.scheduler.add_job(
+            self.batch_all,
+            "interval",
+            hours=self.bot.settings.scheduler.pairing_batch_hours,
+            id=BATCH_JOB,
+            replace_existing=True,
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ITEMS)
+        for job in (FOLLOWUP_JOB, BATCH_JOB):
+            if self.bot.scheduler.get_job(job):
+                self.bot.scheduler.remove_job(job)
+
+    # -- members ----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_member_onboarded(self, completion: Completion) -> None:
+        """Offer a mentor to a member who turned out to be alone in their area."""
+        if completion.isolated:
+            await self.presenter.tell(
+                completion.user_id,
+                onboarding_texts.DONE_ISOLATED.format(radius=completion.nearby.radius_km),
+                mentor_offer_view(completion.guild_id),
+            )
+
+    @mentor.command(name="request", description="Ask for an experienced organizer to help you get started")
+    async def mentor_request(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        await self._request(interaction, interaction.guild_id)
+
+    async def on_mentor_request(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
+        await self._request(interaction, guild_id)
+
+    async def _request(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = self.bot.clock()
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.request_mentor(
+                session=session, guild_id=guild_id, user_id=interaction.user.id, now=now
+            )
+            proposal = await pairing.propose_for(
+                session=session, guild_id=guild_id, user_id=interaction.user.id, now=now
+            )
+        await reply(interaction, texts.REQUESTED_PROPOSED if proposal else texts.REQUESTED)
+        if proposal is not None:
+            await self.presenter.publish(proposal)
+
+    @mentor.command(name="show", description="See who your mentor is")
+    async def mentor_show(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            view = await pairing.current_mentor(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+        if view.mentor_user_id is not None and not view.proposed:
+            text = texts.MENTOR_IS.format(mentor=f"<@{view.mentor_user_id}>", since=_date(view.since))
+        elif view.proposed:
+            text = texts.ALREADY_PROPOSED
+        elif view.waiting_since is not None:
+            text = texts.MENTOR_WAITING.format(since=_date(view.waiting_since))
+        else:
+            text = texts.NO_MENTOR
+        await reply(interaction, text)
+
+    # -- organizers -------------------------------------------------------------------
+
+    @organizer.command(name="add", description="Moderators: make a member an organizer")
+    @app_commands.describe(
+        member="Who", capacity="How many mentees at most", languages="Language codes, e.g. en es"
+    )
+    @moderator_only()
+    async def organizer_add(
+        self,
+        interaction: discord.Interaction[Any],
+        member: discord.Member,
+        capacity: app_commands.Range[int, 0, 10] = 2,
+        languages: app_commands.Range[str, 0, 100] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            change = await pairing.add_organizer(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=member.id,
+                capacity=capacity,
+                languages=pairing.parse_languages(languages),
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        template = (
+            texts.ORGANIZER_ADDED_ACTIVE if change.status == "active" else texts.ORGANIZER_ADDED_PENDING
+        )
+        await reply(interaction, template.format(who=member.mention, capacity=change.capacity))
+        if change.status == "active":
+            await self.batch(interaction.guild_id)
+
+    @organizer.command(name="confirm", description="Moderators: confirm a member who offered to mentor")
+    @moderator_only()
+    async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.confirm_organizer(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=member.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=member.mention))
+        await self.batch(interaction.guild_id)
+
+    @organizer.command(name="capacity", description="How many mentees you can take")
+    async def organizer_capacity(
+        self, interaction: discord.Interaction[Any], capacity: app_commands.Range[int, 0, 10]
+    ) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            change = await pairing.set_capacity(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id, capacity=capacity
+            )
+        text = texts.CAPACITY_SET.format(capacity=change.capacity)
+        if change.taken > change.capacity:
+            text += texts.CAPACITY_BELOW_ACTIVE.format(active=change.taken)
+        await reply(interaction, text)
+
+    @organizer.command(name="pause", description="Take no new mentees for now")
+    async def organizer_pause(self, interaction: discord.Interaction[Any]) -> None:
+        await self._pause(interaction, paused=True)
+
+    @organizer.command(name="resume", description="Take new mentees again")
+    async def organizer_resume(self, interaction: discord.Interaction[Any]) -> None:
+        await self._pause(interaction, paused=False)
+
+    async def _pause(self, interaction: discord.Interaction[Any], *, paused: bool) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.set_paused(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id, paused=paused
+            )
+        await reply(interaction, texts.PAUSED if paused else texts.RESUMED)
+        if not paused:
+            await self.batch(interaction.guild_id)
+
+    @organizer.command(name="mentees", description="Your mentees and how ready they feel")
+    async def organizer_mentees(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            mentees = await pairing.mentees(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+        if not mentees:
+            await reply(interaction, texts.NO_MENTEES)
+            return
+        lines = [f"**{texts.MENTEES_TITLE}**"]
+        for mentee in mentees[:20]:
+            readiness = " · ".join(
+                f"{onboarding_texts.SHORT_DIMENSION_LABELS[d]} {mentee.readiness[d]}"
+                for d in ReadinessDimension
+                if d in mentee.readiness
+            )
+            lines.append(
+                texts.MENTEE_LINE.format(
+                    member=f"<@{mentee.user_id}>",
+                    since=_date(mentee.since),
+                    readiness=readiness or texts.NO_READINESS,
+                )
+            )
+        await reply(interaction, "\n".join(lines))
+
+    # -- moderators -------------------------------------------------------------------
+
+    @pairing_group.command(name="run", description="Propose mentors for everyone waiting, now")
+    @moderator_only()
+    async def pairing_run(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        created, waiting = await self.batch(interaction.guild_id)
+        await reply(interaction, texts.PAIRING_RUN.format(count=created, waiting=waiting))
+
+    @pairing_group.command(name="pair", description="Pair a member with an organizer by hand")
+    @moderator_only()
+    async def pairing_pair(
+        self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
+    ) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session, session.begin():
+            made = await pairing.pair_manually(
+                session=session,
+                guild_id=interaction.guild_id,
+                member_user_id=member.id,
+                mentor_user_id=mentor.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await self.presenter.introduce(made)
+        await reply(interaction, texts.REVIEW_APPROVED.format(moderator=interaction.user.mention))
+
+    @pairing_group.command(name="end", description="End a member's mentorship")
+    @moderator_only()
+    async def pairing_end(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            ended = await pairing.end_for_member(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=member.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await reply(
+            interaction,
+            texts.PAIRING_ENDED.format(member=member.mention, mentor=f"<@{ended.mentor_user_id}>"),
+        )
+        await self.presenter.ended(ended, by_moderator=True)
+
+    async def on_review(self, interaction: discord.Interaction[Any], mentorship_id: int, action: str) -> None:
+        """A moderator's button on a proposal: approve, reject, or pick another organizer."""
+        await require_moderator(interaction)
+        await interaction.response.defer()
+        now = self.bot.clock()
+        replacement = None
+        async with self.bot.sessions() as session, session.begin():
+            if action == "another":
+                decided, replacement = await pairing.pick_another(
+                    session=session, mentorship_id=mentorship_id, actor_id=interaction.user.id, now=now
+                )
+            else:
+                decided = await pairing.decide(
+                    session=session,
+                    mentorship_id=mentorship_id,
+                    actor_id=interaction.user.id,
+                    approve=action == "approve",
+                    now=now,
+                )
+        if decided.guild_id != interaction.guild_id:
+            raise GroundworkError(texts.PROPOSAL_GONE.format(status="elsewhere"))
+        outcome = {
+            "approve": texts.REVIEW_APPROVED,
+            "reject": texts.REVIEW_REJECTED,
+            "another": texts.REVIEW_REPLACED,
+        }[action].format(moderator=interaction.user.mention)
+        if action == "another" and replacement is None:
+            outcome += "\n" + texts.REVIEW_NONE_LEFT
+        await interaction.edit_original_response(
+            content=outcome, view=None, allowed_mentions=discord.AllowedMentions.none()
+        )
+        if action == "approve":
+            await self.presenter.introduce(decided)
+        elif replacement is not None:
+            await self.presenter.publish(replacement)
+
+    # -- the life of a mentorship ---------------------------------------------------
+
+    async def followups(self) -> None:
+        """Ask both sides of each due mentorship how it is going."""
+        async with self.bot.sessions() as session, session.begin():
+            due = await pairing.due_followups(session=session, now=self.bot.clock())
+        for followup in due:
+            await self.presenter.ask_how_it_goes(followup)
+
+    async def on_feedback(
+        self, interaction: discord.Interaction[Any], mentorship_id: int, answer: str
+    ) -> None:
+        now = self.bot.clock()
+        async with self.bot.sessions() as session, session.begin():
+            ended = await pairing.record_feedback(
+                session=session,
+                mentorship_id=mentorship_id,
+                user_id=interaction.user.id,
+                answer=pairing.Feedback(answer),
+                now=now,
+            )
+        text = {
+            pairing.Feedback.GOING_WELL: texts.FOLLOWUP_THANKS,
+            pairing.Feedback.NOT_MET: texts.FOLLOWUP_NOT_MET_TIP,
+            pairing.Feedback.NOT_A_FIT: texts.ENDED_NOT_A_FIT,
+        }[pairing.Feedback(answer)]
+        await interaction.response.edit_message(content=text, view=None)
+        if ended is not None:
+            other = (
+                ended.mentor_user_id if interaction.user.id == ended.member_user_id else ended.member_user_id
+            )
+            await self.presenter.tell(other, texts.ENDED_NOTICE_OTHER.format(other=interaction.user.mention))
+            await self._repropose(ended)
+
+    async def _repropose(self, ended: pairing.Ended) -> None:
+        if not ended.requeued:
+            return
+        async with self.bot.sessions() as session, session.begin():
+            proposal = await pairing.propose_for(
+                session=session, guild_id=ended.guild_id, user_id=ended.member_user_id, now=self.bot.clock()
+            )
+        if proposal is not None:
+            await self.presenter.publish(proposal)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """An organizer or a mentee left: their mentorships end; mentees get a new mentor."""
+        async with self.bot.sessions() as session, session.begin():
+            ended = await pairing.member_left(
+                session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
+            )
+        for mentorship in ended:
+            if mentorship.requeued:
+                await self.presenter.ended(mentorship)
+                await self._repropose(mentorship)
+
+    # -- batches ----------------------------------------------------------------------
+
+    async def batch(self, guild_id: int) -> tuple[int, int]:
+        """Propose mentors for everyone waiting in one guild; returns (proposed, still waiting)."""
+        async with self.bot.sessions() as session, session.begin():
+            created, waiting = await pairing.run_batch(
+                session=session, guild_id=guild_id, now=self.bot.clock()
+            )
+        for proposal in created:
+            await self.presenter.publish(proposal)
+        return len(created), waiting
+
+    async def batch_all(self) -> None:
+        for guild in self.bot.guilds:
+            try:
+                await self.batch(guild.id)
+            except Exception:
+                log.exception("pairing batch failed for guild %s", guild.id)

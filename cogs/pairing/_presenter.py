@@ -1,0 +1,240 @@
+"""What pairing looks like in Discord: proposals for review, introductions, follow-ups, notices."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.services import languages, pairing
+from bot.texts import onboarding as onboarding_texts
+from bot.texts import pairing as texts
+from cogs._interactions import GroundworkView
+from cogs._text import member_text
+from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
+from db.enums import OrganizingPath
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+TO_BOTH = discord.AllowedMentions(users=True, everyone=False, roles=False)
+
+
+def _mention(user_id: int) -> str:
+    return f"<@{user_id}>"
+
+
+def _shared(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
+    return [item for item in left if item in right]
+
+
+def review_embed(p: pairing.Pairing) -> discord.Embed:
+    shared_languages = [
+        languages.LANGUAGES.get(code, (code, code))[1]
+        for code in _shared(p.member.languages, p.mentor.languages)
+    ]
+    shared_paths = [
+        onboarding_texts.PATH_LABELS[OrganizingPath(x)] for x in _shared(p.member.paths, p.mentor.paths)
+    ]
+    body = texts.REVIEW_BODY.format(
+        member=_mention(p.member.user_id),
+        member_area=member_text(p.member.area or texts.UNKNOWN_AREA, limit=100),
+        mentor=_mention(p.mentor.user_id),
+        mentor_area=member_text(p.mentor.area or texts.UNKNOWN_AREA, limit=100),
+        distance=f"{p.distance_km:.0f} km" if p.distance_km is not None else "unknown",
+        timezones=f"{p.member.timezone or '?'} / {p.mentor.timezone or '?'} ({p.utc_gap_hours:.0f} h apart)",
+        languages=", ".join(shared_languages) or "none",
+        paths=", ".join(shared_paths) or "none",
+    )
+    return discord.Embed(title=texts.REVIEW_TITLE, description=body, colour=discord.Colour.blurple())
+
+
+def review_view(mentorship_id: int) -> discord.ui.View:
+    view = GroundworkView(timeout=None)
+    view.add_item(
+        ReviewButton(mentorship_id, "approve", label=texts.REVIEW_APPROVE, style=discord.ButtonStyle.success)
+    )
+    view.add_item(
+        ReviewButton(mentorship_id, "reject", label=texts.REVIEW_REJECT, style=discord.ButtonStyle.danger)
+    )
+    view.add_item(
+        ReviewButton(
+            mentorship_id, "another", label=texts.REVIEW_ANOTHER, style=discord.ButtonStyle.secondary
+        )
+    )
+    return view
+
+
+def feedback_view(mentorship_id: int) -> discord.ui.View:
+    view = GroundworkView(timeout=None)
+    for answer, label, style in (
+        ("going_well", texts.FOLLOWUP_GOING_WELL, discord.ButtonStyle.success),
+        ("not_met", texts.FOLLOWUP_NOT_MET, discord.ButtonStyle.secondary),
+        ("not_a_fit", texts.FOLLOWUP_NOT_A_FIT, discord.ButtonStyle.danger),
+    ):
+        view.add_item(FeedbackButton(mentorship_id, answer, label=label, style=style))
+    return view
+
+
+def mentor_offer_view(guild_id: int) -> discord.ui.View:
+    view = GroundworkView(timeout=None)
+    view.add_item(MentorRequestButton(guild_id, label=texts.ASK_FOR_MENTOR_BUTTON))
+    return view
+
+
+def _about(side: pairing.Side) -> str:
+    details = []
+    if side.area:
+        details.append(member_text(side.area, limit=100))
+    if side.paths:
+        details.append(", ".join(onboarding_texts.PATH_LABELS[OrganizingPath(x)].lower() for x in side.paths))
+    if side.experience_note:
+        details.append(f"“{member_text(side.experience_note, limit=300)}”")
+    return "; ".join(details) or "—"
+
+
+def introduction_text(p: pairing.Pairing) -> str:
+    member, mentor = _mention(p.member.user_id), _mention(p.mentor.user_id)
+    first_path = p.member.paths[0] if p.member.paths else None
+    first_step = texts.FIRST_STEPS.get(OrganizingPath(first_path)) if first_path else None
+    about = "\n".join(
+        (
+            texts.ABOUT_MEMBER.format(member=member, details=_about(p.member)),
+            texts.ABOUT_MENTOR.format(mentor=mentor, details=_about(p.mentor)),
+        )
+    )
+    return texts.INTRODUCTION.format(
+        member=member, mentor=mentor, about=about, first_step=first_step or texts.DEFAULT_FIRST_STEP
+    )
+
+
+class PairingPresenter:
+    """Carries a pairing's decisions out in Discord."""
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+
+    async def publish(self, p: pairing.Pairing) -> None:
+        """A new proposal goes to the review channel; an approved one is introduced."""
+        if p.status == pairing.MentorshipStatus.ACTIVE:
+            await self.introduce(p)
+            return
+        channel = self.bot.get_channel(p.review_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            log.warning(
+                "guild %s has no review channel; proposal %s waits for /pairing", p.guild_id, p.mentorship_id
+            )
+            return
+        try:
+            message = await channel.send(
+                embed=review_embed(p),
+                view=review_view(p.mentorship_id),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as exc:
+            log.warning("could not post proposal %s for review: %s", p.mentorship_id, exc)
+            return
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.remember_review_message(
+                session=session, mentorship_id=p.mentorship_id, message_id=message.id
+            )
+
+    async def introduce(self, p: pairing.Pairing) -> None:
+        """A private thread with both of them, or, when threads are impossible, a DM to each."""
+        text = introduction_text(p)
+        thread_id = await self._thread(p, text)
+        if thread_id is None:
+            delivered = [
+                await self._dm(
+                    p.member.user_id,
+                    texts.INTRO_DM.format(other=_mention(p.mentor.user_id), introduction=text),
+                ),
+                await self._dm(
+                    p.mentor.user_id,
+                    texts.INTRO_DM.format(other=_mention(p.member.user_id), introduction=text),
+                ),
+            ]
+            if not any(delivered):
+                await self.tell_moderators(
+                    p.guild_id,
+                    texts.INTRO_FAILED.format(
+                        member=_mention(p.member.user_id), mentor=_mention(p.mentor.user_id)
+                    ),
+                )
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.record_introduction(
+                session=session, mentorship_id=p.mentorship_id, thread_id=thread_id, now=self.bot.clock()
+            )
+
+    async def _thread(self, p: pairing.Pairing, text: str) -> int | None:
+        channel = self.bot.get_channel(p.introductions_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        guild = channel.guild
+        names = [
+            member.display_name if (member := guild.get_member(user_id)) else str(user_id)
+            for user_id in (p.member.user_id, p.mentor.user_id)
+        ]
+        try:
+            thread = await channel.create_thread(
+                name=texts.THREAD_NAME.format(member=names[0], mentor=names[1])[:100],
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                reason="groundwork: introducing a member and their mentor",
+            )
+            for user_id in (p.member.user_id, p.mentor.user_id):
+                await thread.add_user(discord.Object(id=user_id))
+            await thread.send(text, allowed_mentions=TO_BOTH)
+        except discord.HTTPException as exc:
+            log.warning("could not open an introduction thread for mentorship %s: %s", p.mentorship_id, exc)
+            return None
+        return thread.id
+
+    async def _dm(self, user_id: int, content: str, view: discord.ui.View | None = None) -> bool:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(
+                content, view=view or discord.utils.MISSING, allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException as exc:
+            log.info("could not DM user %s: %s", user_id, exc)
+            return False
+        return True
+
+    async def tell(self, user_id: int, content: str, view: discord.ui.View | None = None) -> bool:
+        return await self._dm(user_id, content, view)
+
+    async def tell_moderators(self, guild_id: int, content: str) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            settings = await self.bot.guild_settings(session, guild_id)
+            channel_id = settings.alerts_channel_id or settings.review_channel_id
+        channel = self.bot.get_channel(channel_id or 0)
+        if isinstance(channel, discord.TextChannel):
+            try:
+                await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException as exc:
+                log.warning("could not tell the moderators of %s: %s", guild_id, exc)
+
+    async def ask_how_it_goes(self, followup: pairing.FollowUp) -> None:
+        for user_id, other in (
+            (followup.member_user_id, followup.mentor_user_id),
+            (followup.mentor_user_id, followup.member_user_id),
+        ):
+            await self._dm(
+                user_id, texts.FOLLOWUP.format(other=_mention(other)), feedback_view(followup.mentorship_id)
+            )
+
+    async def ended(self, ended: pairing.Ended, *, by_moderator: bool = False) -> None:
+        """Tell both sides a mentorship ended (each in their own words)."""
+        if ended.reason == pairing.MentorshipEndReason.ORGANIZER_LEFT:
+            await self._dm(ended.member_user_id, texts.MENTOR_LEFT)
+            return
+        template = texts.ENDED_BY_MODERATOR if by_moderator else texts.ENDED_NOTICE_OTHER
+        for user_id, other in (
+            (ended.member_user_id, ended.mentor_user_id),
+            (ended.mentor_user_id, ended.member_user_id),
+        ):
+            await self._dm(user_id, template.format(other=_mention(other)))
