@@ -9,15 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import languages, onboarding, profile
+from bot.services import onboarding, profile
 from bot.services.gazetteer import Place
 from bot.services.nearby import NearbySummary, summarize
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from cogs._interactions import GroundworkView, reply
 from cogs._text import member_text
-from cogs.onboarding._render import render_step
-from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
+from cogs.onboarding._render import answers_embed, render_step
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -27,48 +26,18 @@ MAX_NAMED = 15
 
 
 def profile_embed(p: profile.Profile) -> discord.Embed:
-    fields = onboarding_texts.SUMMARY_FIELDS
-    embed = discord.Embed(title=texts.PROFILE_TITLE, colour=discord.Colour.green())
-    embed.add_field(name=fields["place"], value=p.place_label or onboarding_texts.NOT_GIVEN, inline=False)
-    embed.add_field(name=fields["timezone"], value=p.timezone or onboarding_texts.NOT_GIVEN)
-    embed.add_field(
-        name=fields["languages"],
-        value=", ".join(languages.LANGUAGES[c][0] for c in p.languages if c in languages.LANGUAGES)
-        or onboarding_texts.NOT_GIVEN,
-    )
-    experience = (
-        onboarding_texts.EXPERIENCE_LABELS[Experience(p.experience)]
-        if p.experience
-        else onboarding_texts.NOT_GIVEN
-    )
-    if p.experience_note:
-        experience += f"\n> {member_text(p.experience_note, limit=900)}"
-    embed.add_field(name=fields["experience"], value=experience, inline=False)
-    if p.mentor_capacity:
-        embed.add_field(
-            name=fields["mentoring"], value=onboarding_texts.MENTORING_COUNT.format(count=p.mentor_capacity)
-        )
-    embed.add_field(
-        name=fields["paths"],
-        value="\n".join(onboarding_texts.PATH_LABELS[OrganizingPath(x)] for x in p.paths)
-        or onboarding_texts.NOT_GIVEN,
-        inline=False,
-    )
-    embed.add_field(
-        name=fields["readiness"],
-        value=" · ".join(
-            f"{onboarding_texts.SHORT_DIMENSION_LABELS[d]} {p.latest_readiness[d]}"
-            for d in ReadinessDimension
-            if d in p.latest_readiness
-        )
-        or onboarding_texts.NOT_GIVEN,
-        inline=False,
-    )
-    privacy = [
-        onboarding_texts.SHARING_LABELS[LocaleSharing(p.locale_sharing)],
-        onboarding_texts.CONTACT_YES if p.organizer_contact_ok else onboarding_texts.CONTACT_NO,
-    ]
-    embed.add_field(name=fields["privacy"], value="\n".join(privacy), inline=False)
+    answers = {
+        "timezone": p.timezone,
+        "languages": p.languages,
+        "experience": p.experience,
+        "experience_note": p.experience_note,
+        "mentor_capacity": p.mentor_capacity,
+        "paths": p.paths,
+        "readiness": p.latest_readiness,
+        "locale_sharing": p.locale_sharing,
+        "organizer_contact_ok": p.organizer_contact_ok,
+    }
+    embed = answers_embed(answers, p.place_label, title=texts.PROFILE_TITLE)
     if p.is_isolated:
         embed.set_footer(text=texts.PROFILE_ISOLATED)
     return embed

@@ -12,24 +12,15 @@ import discord
 from bot.services import languages
 from bot.services.gazetteer import Gazetteer
 from bot.services.onboarding import READINESS_PAGES, Conversation, Step, offers_mentoring
-from bot.services.onboarding._flow import MAX_LANGUAGES, MAX_MENTEES_OFFERED
+from bot.services.onboarding._flow import MAX_LANGUAGES, MAX_MENTEES_OFFERED, ORDER
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkView
 from cogs._text import member_text
 from cogs.onboarding._items import StepButton, StepSelect
 from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
 
-NUMBERED_STEPS = (
-    Step.PLACE,
-    Step.PLACE_CONFIRM,
-    Step.LANGUAGES,
-    Step.EXPERIENCE,
-    Step.PATHS,
-    Step.READINESS_1,
-    Step.READINESS_2,
-    Step.CONSENT,
-    Step.SUMMARY,
-)
+# The questions every member sees, numbered; the others count as the one they belong to.
+NUMBERED_STEPS = tuple(step for step in ORDER if step != Step.MENTORING)
 STEP_NUMBER = {
     Step.PLACE_PICK: Step.PLACE,
     Step.TIMEZONE: Step.PLACE_CONFIRM,
@@ -242,25 +233,29 @@ def _score_select(
 
 
 def summary_embed(conversation: Conversation) -> discord.Embed:
-    """Every answer, as the member gave it (their own words escaped)."""
-    answers = conversation.answers
-    embed = discord.Embed(colour=discord.Colour.green())
+    """Every answer of the conversation, as the member gave it."""
+    return answers_embed(conversation.answers, conversation.place.label if conversation.place else None)
+
+
+def answers_embed(
+    answers: dict[str, Any], place_label: str | None, *, title: str | None = None
+) -> discord.Embed:
+    """A member's answers (their own words escaped): the summary to confirm, or their /profile."""
+    embed = discord.Embed(title=title, colour=discord.Colour.green())
     fields = texts.SUMMARY_FIELDS
-    place = conversation.place
-    embed.add_field(name=fields["place"], value=place.label if place else texts.NOT_GIVEN, inline=False)
+    embed.add_field(name=fields["place"], value=place_label or texts.NOT_GIVEN, inline=False)
     embed.add_field(name=fields["timezone"], value=answers.get("timezone") or texts.NOT_GIVEN)
-    embed.add_field(
-        name=fields["languages"],
-        value=", ".join(languages.LANGUAGES[code][0] for code in answers.get("languages", []))
-        or texts.NOT_GIVEN,
-    )
+    spoken = [
+        languages.LANGUAGES[code][0] for code in answers.get("languages", []) if code in languages.LANGUAGES
+    ]
+    embed.add_field(name=fields["languages"], value=", ".join(spoken) or texts.NOT_GIVEN)
     experience = answers.get("experience")
     experience_text = texts.EXPERIENCE_LABELS[Experience(experience)] if experience else texts.NOT_GIVEN
     if note := answers.get("experience_note"):
         experience_text += f"\n> {member_text(note, limit=900)}"
     embed.add_field(name=fields["experience"], value=experience_text, inline=False)
     if offers_mentoring(answers):
-        capacity = int(answers.get("mentor_capacity", 0))
+        capacity = int(answers.get("mentor_capacity") or 0)
         embed.add_field(
             name=fields["mentoring"],
             value=texts.MENTORING_COUNT.format(count=capacity) if capacity else texts.MENTORING_NONE,

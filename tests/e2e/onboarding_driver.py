@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from tests.fake_discord import FakeDiscord, InteractionHandle, Message
+from bot.bot import GroundworkBot
+from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
 
 
 def custom_id(message: Message, *, action: str, arg: str | None = None) -> str:
@@ -127,3 +129,28 @@ class Member:
         itx = await self.click("confirm")
         await self.fake.wait_for_request("PATCH", lambda request: itx.token in request.path)
         return itx
+
+
+async def configure(bot: GroundworkBot, guild: Guild, **values: object) -> None:
+    """Set guild settings as a moderator would with /mod settings."""
+    async with bot.sessions() as session, session.begin():
+        settings = await bot.guild_settings(session, guild.id)
+        for key, value in values.items():
+            setattr(settings, key, value)
+
+
+async def start_in_dms(fake: FakeDiscord, guild: Guild, user_id: int) -> Member:
+    """A member joins and presses "Let's begin" in the welcome DM."""
+    await fake.member_join(guild, user_id, name=f"user{user_id}")
+    clicker = Member(fake, user_id)
+    await clicker.begin(await fake.wait_for_dm(user_id))
+    return clicker
+
+
+async def onboard(
+    fake: FakeDiscord, guild: Guild, user_id: int, place: str = "Leeds", **answers: Any
+) -> Member:
+    """A member joins and answers the whole conversation."""
+    clicker = await start_in_dms(fake, guild, user_id)
+    await clicker.answer_everything(place, **answers)
+    return clicker

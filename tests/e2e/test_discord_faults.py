@@ -12,25 +12,11 @@ from db.enums import MemberStatus, OnboardingStatus
 from db.models import Member, OnboardingSession
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import Member as Clicker
+from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import FakeDiscord, Guild
 
 ALICE = 5001
 DM_CHANNEL_ROUTE = "/users/@me/channels"
-
-
-async def _configure(bot: GroundworkBot, guild: Guild, **values: object) -> None:
-    async with bot.sessions() as session, session.begin():
-        settings = await bot.guild_settings(session, guild.id)
-        for key, value in values.items():
-            setattr(settings, key, value)
-
-
-async def _onboard(fake_discord: FakeDiscord, guild: Guild, user_id: int = ALICE) -> Clicker:
-    await fake_discord.member_join(guild, user_id, name="alice")
-    clicker = Clicker(fake_discord, user_id)
-    await clicker.begin(await fake_discord.wait_for_dm(user_id))
-    await clicker.answer_everything("Leeds")
-    return clicker
 
 
 async def _member_status(bot: GroundworkBot) -> MemberStatus:
@@ -43,10 +29,10 @@ async def test_missing_manage_roles_still_completes_onboarding(
 ) -> None:
     role = fake_discord.add_role(guild, name="member")
     bot = await start_bot()
-    await _configure(bot, guild, member_role_id=role.id)
+    await configure(bot, guild, member_role_id=role.id)
     fake_discord.deny(guild, "MANAGE_ROLES")
     with caplog.at_level(logging.WARNING):
-        alice = await _onboard(fake_discord, guild)
+        alice = await onboard(fake_discord, guild, ALICE)
     assert "couldn't give you your server roles" in alice.latest().text
     assert fake_discord.role_names(guild, ALICE) == []
     refused = [r for r in fake_discord.requests if r.error_code == 50013]
@@ -60,9 +46,9 @@ async def test_an_unknown_member_when_giving_roles_is_handled(
 ) -> None:
     role = fake_discord.add_role(guild, name="member")
     bot = await start_bot()
-    await _configure(bot, guild, member_role_id=role.id)
+    await configure(bot, guild, member_role_id=role.id)
     fake_discord.fail("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", 404, 10007, times=None)
-    alice = await _onboard(fake_discord, guild)
+    alice = await onboard(fake_discord, guild, ALICE)
     assert "couldn't give you your server roles" in alice.latest().text
     assert any(r.error_code == 10007 for r in fake_discord.requests)
     assert await _member_status(bot) == MemberStatus.ACTIVE
@@ -73,16 +59,16 @@ async def test_an_announcement_channel_that_is_gone_or_forbidden_does_not_break_
 ) -> None:
     announcements = fake_discord.add_channel(guild, name="welcome")
     bot = await start_bot()
-    await _configure(bot, guild, announce_channel_id=announcements.id)
+    await configure(bot, guild, announce_channel_id=announcements.id)
     fake_discord.fail(
         "POST", "/channels/{channel_id}/messages", 404, 10003, where=lambda r: str(announcements.id) in r.path
     )
     with caplog.at_level(logging.WARNING):
-        await _onboard(fake_discord, guild)
+        await onboard(fake_discord, guild, ALICE)
         await fake_discord.wait_for(lambda: "could not announce" in caplog.text, what="the warning")
     assert any(r.error_code == 10003 for r in fake_discord.requests)
     fake_discord.deny(guild, "SEND_MESSAGES", channel=announcements)
-    await _onboard(fake_discord, guild, user_id=5002)
+    await onboard(fake_discord, guild, 5002)
     await fake_discord.wait_for(
         lambda: any(r.error_code == 50013 for r in fake_discord.requests), what="the 403"
     )
@@ -99,7 +85,7 @@ async def test_a_private_thread_that_cannot_be_created_is_logged_not_fatal(
 ) -> None:
     lobby = fake_discord.add_channel(guild, name="onboarding")
     bot = await start_bot()
-    await _configure(bot, guild, onboarding_channel_id=lobby.id)
+    await configure(bot, guild, onboarding_channel_id=lobby.id)
     fake_discord.deny(guild, "CREATE_PRIVATE_THREADS", channel=lobby)
     fake_discord.close_dms(ALICE)
     with caplog.at_level(logging.WARNING):

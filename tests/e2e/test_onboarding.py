@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.bot import GroundworkBot
 from db.enums import CheckInKind, MemberStatus
 from db.models import Member, OnboardingSession, ReadinessCheckIn
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import Member as Clicker
+from tests.e2e.onboarding_driver import configure, start_in_dms
 from tests.fake_discord import FakeDiscord, Guild
 from tests.support.waiting import eventually
 
 ALICE, BOB = 5001, 5002
-
-
-async def _configure(bot: GroundworkBot, guild: Guild, **values: object) -> None:
-    async with bot.sessions() as session, session.begin():
-        settings = await bot.guild_settings(session, guild.id)
-        for key, value in values.items():
-            setattr(settings, key, value)
 
 
 async def test_join_welcome_conversation_confirm_roles_and_neighbours(
@@ -28,7 +21,7 @@ async def test_join_welcome_conversation_confirm_roles_and_neighbours(
     member_role = fake_discord.add_role(guild, name="member")
     announcements = fake_discord.add_channel(guild, name="welcome")
     bot = await start_bot()
-    await _configure(bot, guild, member_role_id=member_role.id, announce_channel_id=announcements.id)
+    await configure(bot, guild, member_role_id=member_role.id, announce_channel_id=announcements.id)
 
     await fake_discord.member_join(guild, ALICE, name="alice")
     alice = Clicker(fake_discord, ALICE)
@@ -58,18 +51,11 @@ async def test_join_welcome_conversation_confirm_roles_and_neighbours(
         assert not any(m.is_isolated for m in members)
 
 
-async def _start_in_dms(fake_discord: FakeDiscord, guild: Guild, user_id: int) -> Clicker:
-    await fake_discord.member_join(guild, user_id, name=f"user{user_id}")
-    clicker = Clicker(fake_discord, user_id)
-    await clicker.begin(await fake_discord.wait_for_dm(user_id))
-    return clicker
-
-
 async def test_an_ambiguous_place_is_picked_from_a_select(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     await alice.type_into("ask_place", "Springfield")
     message = alice.latest()
     assert "Which one is yours?" in message.text
@@ -94,7 +80,7 @@ async def test_a_restart_mid_conversation_resumes_at_the_same_step(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, bot_runner: object
 ) -> None:
     bot = await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     await alice.type_into("ask_place", "Leeds")
     await alice.click("yes")
     await alice.choose("pick", "en", "fr")
@@ -117,7 +103,7 @@ async def test_closed_dms_on_join_open_a_private_thread_in_the_onboarding_channe
 ) -> None:
     lobby = fake_discord.add_channel(guild, name="onboarding")
     bot = await start_bot()
-    await _configure(bot, guild, onboarding_channel_id=lobby.id)
+    await configure(bot, guild, onboarding_channel_id=lobby.id)
     fake_discord.close_dms(ALICE)
     await fake_discord.member_join(guild, ALICE, name="alice")
     [thread] = await fake_discord.wait_for(lambda: fake_discord.threads(lobby), what="a thread")
@@ -161,7 +147,7 @@ async def test_a_stale_button_from_an_older_message_gets_a_friendly_reply(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     await alice.type_into("ask_place", "Leeds")
     old_message = alice.latest()
     # /join again: the conversation is resumed in a new DM message; the old one stays behind.
@@ -182,7 +168,7 @@ async def test_a_double_click_on_confirm_completes_once(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     itx = await alice.answer_everything("Leeds", stop_at_summary=True)
     assert itx is None
     summary = alice.latest()
@@ -214,7 +200,7 @@ async def test_member_text_is_never_echoed_with_live_mentions(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     await alice.type_into("ask_place", "@everyone <@&123> **Nowhere**ville")
     warned = alice.latest().text
     assert "@everyone" not in warned.replace("@\u200beveryone", "")
@@ -248,7 +234,7 @@ async def test_a_member_who_left_mid_conversation_is_told_so(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     await fake_discord.member_leave(guild, ALICE)
 
     async def left() -> bool:
@@ -280,6 +266,6 @@ async def test_emoji_only_place_asks_again(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     await start_bot()
-    alice = await _start_in_dms(fake_discord, guild, ALICE)
+    alice = await start_in_dms(fake_discord, guild, ALICE)
     await alice.type_into("ask_place", "\N{GRINNING FACE}\N{GRINNING FACE}")
     assert "doesn't look like a place name" in alice.latest().text

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.bot import GroundworkBot
 from db.enums import MentorshipEndReason, MentorshipStatus
 from db.models import AuditEntry, Mentorship
 from tests.e2e.conftest import StartBot
-from tests.e2e.onboarding_driver import Member as Clicker
+from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import FakeDiscord, Guild, Message
 from tests.support.clock import TestClock
 from tests.support.waiting import eventually
 
 MOD, ALICE, MANCHESTER, LYON = 4000, 5001, 6001, 6002
-
-
-async def _configure(bot: GroundworkBot, guild: Guild, **values: object) -> None:
-    async with bot.sessions() as session, session.begin():
-        settings = await bot.guild_settings(session, guild.id)
-        for key, value in values.items():
-            setattr(settings, key, value)
-
-
-async def _onboard(
-    fake_discord: FakeDiscord, guild: Guild, user_id: int, place: str, **kwargs: object
-) -> Clicker:
-    await fake_discord.member_join(guild, user_id, name=f"user{user_id}")
-    clicker = Clicker(fake_discord, user_id)
-    await clicker.begin(await fake_discord.wait_for_dm(user_id))
-    await clicker.answer_everything(place, **kwargs)  # type: ignore[arg-type]
-    return clicker
 
 
 async def _review_message(fake_discord: FakeDiscord, channel_id: int, count: int) -> Message:
@@ -51,11 +33,11 @@ async def test_isolated_member_to_mentor_and_repaired_after_a_bad_fit(
     intros = fake_discord.add_channel(guild, name="introductions")
     fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
     bot = await start_bot()
-    await _configure(bot, guild, review_channel_id=review.id, introductions_channel_id=intros.id)
+    await configure(bot, guild, review_channel_id=review.id, introductions_channel_id=intros.id)
 
     # Two experienced members offer to mentor; a moderator confirms them.
-    await _onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=2)
-    await _onboard(fake_discord, guild, LYON, "Lyon", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=2)
+    await onboard(fake_discord, guild, LYON, "Lyon", experience="experienced", mentor_capacity=1)
     for organizer in (MANCHESTER, LYON):
         confirm = await fake_discord.slash(
             "organizer confirm", guild_id=guild.id, user_id=MOD, options={"member": organizer}
@@ -63,7 +45,7 @@ async def test_isolated_member_to_mentor_and_repaired_after_a_bad_fit(
         assert "confirmed" in (await confirm.response()).message.text
 
     # Alice is alone in Leeds (Manchester is ~58 km away): she is offered a mentor and says yes.
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, ALICE, "Leeds")
     offer = await fake_discord.wait_for(
         lambda: next(
             (m for m in fake_discord.dms_to(ALICE) if any(c.startswith("gw:mr:") for c in m.custom_ids)), None
@@ -140,10 +122,10 @@ async def test_manual_pairing_with_threads_forbidden_falls_back_to_dms_and_can_b
     intros = fake_discord.add_channel(guild, name="introductions")
     fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
     bot = await start_bot()
-    await _configure(bot, guild, introductions_channel_id=intros.id, auto_confirm_organizers=True)
+    await configure(bot, guild, introductions_channel_id=intros.id, auto_confirm_organizers=True)
     fake_discord.deny(guild, "CREATE_PRIVATE_THREADS", channel=intros)
-    await _onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=1)
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, ALICE, "Leeds")
     itx = await fake_discord.slash(
         "pairing pair", guild_id=guild.id, user_id=MOD, options={"member": ALICE, "mentor": MANCHESTER}
     )
@@ -186,12 +168,12 @@ async def test_an_organizer_leaving_gets_their_mentee_a_new_proposal(
     review = fake_discord.add_channel(guild, name="mentor-review")
     fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
     bot = await start_bot()
-    await _configure(
+    await configure(
         bot, guild, review_channel_id=review.id, auto_confirm_organizers=True, auto_approve_pairings=True
     )
-    await _onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=1)
-    await _onboard(fake_discord, guild, LYON, "Lyon", experience="experienced", mentor_capacity=1)
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, LYON, "Lyon", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, ALICE, "Leeds")
     ask = await fake_discord.slash("mentor request", guild_id=guild.id, user_id=ALICE)
     await ask.followups(1)
 

@@ -9,27 +9,18 @@ from db.enums import OnboardingStatus
 from db.models import Locale, Member, OnboardingSession
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import Member as Clicker
+from tests.e2e.onboarding_driver import onboard
 from tests.fake_discord import FakeDiscord, Guild
 from tests.support.clock import TestClock
 
 ALICE, BOB = 5001, 5002
 
 
-async def _onboard(
-    fake_discord: FakeDiscord, guild: Guild, user_id: int, place: str, **kwargs: str
-) -> Clicker:
-    await fake_discord.member_join(guild, user_id, name=f"user{user_id}")
-    clicker = Clicker(fake_discord, user_id)
-    await clicker.begin(await fake_discord.wait_for_dm(user_id))
-    await clicker.answer_everything(place, **kwargs)  # type: ignore[arg-type]
-    return clicker
-
-
 async def test_profile_shows_the_answers_and_changes_one(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, ALICE, "Leeds")
     itx = await fake_discord.slash("profile", guild_id=guild.id, user_id=ALICE)
     shown = (await itx.response()).message
     assert shown.ephemeral
@@ -54,10 +45,10 @@ async def test_nearby_counts_bands_and_names_only_those_who_agreed(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     await start_bot()
-    await _onboard(fake_discord, guild, ALICE, "Leeds", sharing="town")
-    await _onboard(fake_discord, guild, BOB, "Bradford", sharing="region")
+    await onboard(fake_discord, guild, ALICE, "Leeds", sharing="town")
+    await onboard(fake_discord, guild, BOB, "Bradford", sharing="region")
     carol = 5003
-    await _onboard(fake_discord, guild, carol, "Manchester", sharing="nothing")
+    await onboard(fake_discord, guild, carol, "Manchester", sharing="nothing")
     itx = await fake_discord.slash("nearby", guild_id=guild.id, user_id=ALICE)
     text = (await itx.response()).message.text
     assert "within 10 km: **0**" in text
@@ -75,8 +66,8 @@ async def test_locale_set_moves_a_member_and_recomputes_isolation(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
-    await _onboard(fake_discord, guild, BOB, "Bradford")
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, BOB, "Bradford")
     itx = await fake_discord.slash("locale set", guild_id=guild.id, user_id=ALICE, options={"place": "Lyon"})
     reply = (await itx.response()).message.text
     assert "Lyon, Auvergne-Rhône-Alpes, France" in reply
@@ -91,7 +82,7 @@ async def test_locale_set_with_an_ambiguous_place_offers_a_choice(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, ALICE, "Leeds")
     itx = await fake_discord.slash(
         "locale set", guild_id=guild.id, user_id=ALICE, options={"place": "Springfield"}
     )
@@ -114,7 +105,7 @@ async def test_locale_set_refuses_nonsense_and_members_who_have_not_joined(
     fake_discord.add_member(guild, user_id=BOB, name="bob")
     early = await fake_discord.slash("locale set", guild_id=guild.id, user_id=BOB, options={"place": "Leeds"})
     assert "Use `/join`" in (await early.response()).message.text
-    await _onboard(fake_discord, guild, ALICE, "Leeds")
+    await onboard(fake_discord, guild, ALICE, "Leeds")
     nowhere = await fake_discord.slash(
         "locale set", guild_id=guild.id, user_id=ALICE, options={"place": "Qwxzrtvillebrg"}
     )
