@@ -9,8 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
+from bot.errors import NotFoundError
 from bot.services.audit import record
 from bot.services.guilds import ensure_guild
+from bot.texts import moderation as texts
 from db.enums import MemberStatus, OnboardingStatus
 from db.models import Member, OnboardingSession
 
@@ -74,3 +76,24 @@ async def mark_dms_closed(*, session: AsyncSession, guild_id: int, user_id: int,
     member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
     if member is not None and member.dms_closed_at is None:
         member.dms_closed_at = now
+
+
+async def reset_onboarding(*, session: AsyncSession, guild_id: int, user_id: int, actor_id: int) -> None:
+    """A moderator sends a member back to the start: they onboard again with /join."""
+    member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
+    if member is None or member.status in (MemberStatus.LEFT, MemberStatus.DELETED):
+        raise NotFoundError(texts.UNKNOWN_MEMBER)
+    await session.execute(
+        update(OnboardingSession)
+        .where(OnboardingSession.member_id == member.id, OnboardingSession.status == OnboardingStatus.OPEN)
+        .values(status=OnboardingStatus.ABANDONED, reminder_due_at=None)
+    )
+    member.status = MemberStatus.NEW
+    member.is_isolated = False
+    await record(
+        session=session,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        target_user_id=user_id,
+        action="onboarding.reset",
+    )

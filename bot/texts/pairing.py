@@ -46,6 +46,7 @@ ASK_FOR_MENTOR_BUTTON = "Yes, I'd like a mentor"
 # -- organizers -----------------------------------------------------------------------
 ORGANIZER_ADDED_PENDING = "{who} is now an organizer waiting for confirmation (capacity {capacity})."
 ORGANIZER_ADDED_ACTIVE = "{who} is now an organizer (capacity {capacity})."
+ORGANIZER_REMOVED = "{who} is no longer an organizer; {count} mentee(s) go back on the list for a new mentor."
 ORGANIZER_CONFIRMED = "{who} is confirmed as an organizer and can take mentees."
 CAPACITY_SET = "Done: you can take up to {capacity} mentee(s)."
 CAPACITY_BELOW_ACTIVE = (

@@ -243,6 +243,12 @@ class Pairing(commands.Cog):
     async def pairing_pair(
         self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
     ) -> None:
+        await self.pair_by_hand(interaction, member, mentor)
+
+    async def pair_by_hand(
+        self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
+    ) -> None:
+        """A moderator's manual pairing (also used by /mod pair)."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.bot.sessions() as session, session.begin():
@@ -260,6 +266,10 @@ class Pairing(commands.Cog):
     @pairing_group.command(name="end", description="End a member's mentorship")
     @moderator_only()
     async def pairing_end(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        await self.end_by_moderator(interaction, member)
+
+    async def end_by_moderator(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        """A moderator ends a member's mentorship (also used by /mod unpair)."""
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
             ended = await pairing.end_for_member(
@@ -277,7 +287,12 @@ class Pairing(commands.Cog):
 
     async def on_review(self, interaction: discord.Interaction[Any], mentorship_id: int, action: str) -> None:
         """A moderator's button on a proposal: approve, reject, or pick another organizer."""
-        await require_moderator(interaction)
+        async with self.bot.sessions() as session:
+            guild_id = await pairing.guild_of(session=session, mentorship_id=mentorship_id)
+        if guild_id is None:
+            raise GroundworkError(texts.PROPOSAL_GONE.format(status="deleted"))
+        # A moderator of this proposal's server, in that server: not another server's moderator.
+        await require_moderator(interaction, guild_id)
         await interaction.response.defer()
         now = self.bot.clock()
         replacement = None
@@ -294,8 +309,6 @@ class Pairing(commands.Cog):
                     approve=action == "approve",
                     now=now,
                 )
-        if decided.guild_id != interaction.guild_id:
-            raise GroundworkError(texts.PROPOSAL_GONE.format(status="elsewhere"))
         outcome = {
             "approve": texts.REVIEW_APPROVED,
             "reject": texts.REVIEW_REJECTED,
@@ -343,9 +356,16 @@ class Pairing(commands.Cog):
                 ended.mentor_user_id if interaction.user.id == ended.member_user_id else ended.member_user_id
             )
             await self.presenter.tell(other, texts.ENDED_NOTICE_OTHER.format(other=interaction.user.mention))
-            await self._repropose(ended)
+            await self.repropose(ended)
 
-    async def _repropose(self, ended: pairing.Ended) -> None:
+    async def after_ending(self, ended: list[pairing.Ended]) -> None:
+        """Tell those affected, and find new mentors for mentees put back on the list."""
+        for mentorship in ended:
+            await self.presenter.ended(mentorship)
+            await self.repropose(mentorship)
+
+    async def repropose(self, ended: pairing.Ended) -> None:
+        """A mentee back on the list: propose the next mentor at once, if one fits."""
         if not ended.requeued:
             return
         async with self.bot.sessions() as session, session.begin():
@@ -362,10 +382,7 @@ class Pairing(commands.Cog):
             ended = await pairing.member_left(
                 session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
             )
-        for mentorship in ended:
-            if mentorship.requeued:
-                await self.presenter.ended(mentorship)
-                await self._repropose(mentorship)
+        await self.after_ending([mentorship for mentorship in ended if mentorship.requeued])
 
     # -- batches ----------------------------------------------------------------------
 

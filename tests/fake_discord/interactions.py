@@ -148,16 +148,21 @@ class Driver(Scenario):
         in_dm: bool = False,
         channel: IdLike | None = None,
         locale: str = "en-US",
+        crafted: bool = False,
     ) -> InteractionHandle:
         """Run ``/name`` (``"onboard restart"`` for a subcommand) as ``user_id``, in a guild channel
-        (default: the guild's first text channel) or in the bot's DM (``in_dm=True``)."""
+        (default: the guild's first text channel) or in the bot's DM (``in_dm=True``).
+
+        ``crafted=True`` sends it even if the user could not see the command (a modified client or
+        a hand-made request): the bot's own permission checks must refuse it."""
         gid = None if in_dm else self._guild_for(guild_id)
         root, *path = name.split()
         cmd = self.state.find_command(root, gid)
         if cmd is None:
             known = sorted(n for scope in self.state.commands.values() for (_, n) in scope)
             raise ValueError(f"no slash command {root!r} registered for this guild (the bot synced {known})")
-        check_visible(self.state, cmd.payload, gid, user_id, in_dm=in_dm)
+        if not crafted:
+            check_visible(self.state, cmd.payload, gid, user_id, in_dm=in_dm)
         opts, resolved = build_options(self, cmd.payload, path, options or {}, gid)
         data: dict[str, Any] = {"id": str(cmd.id), "name": root, "type": 1, "options": opts}
         if resolved:

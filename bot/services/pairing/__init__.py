@@ -10,6 +10,7 @@ from bot.services.pairing._lifecycle import (
     member_left,
     record_feedback,
     record_introduction,
+    remove_organizer,
 )
 from bot.services.pairing._organizers import (
     Mentee,
@@ -25,6 +26,7 @@ from bot.services.pairing._proposals import (
     Pairing,
     Side,
     decide,
+    guild_of,
     pair_manually,
     pairing_view,
     pick_another,
@@ -52,6 +54,7 @@ __all__ = [
     "decide",
     "due_followups",
     "end_for_member",
+    "guild_of",
     "member_left",
     "mentees",
     "pair_manually",
@@ -62,6 +65,7 @@ __all__ = [
     "record_feedback",
     "record_introduction",
     "remember_review_message",
+    "remove_organizer",
     "request_mentor",
     "run_batch",
     "set_capacity",

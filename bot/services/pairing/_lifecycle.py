@@ -177,6 +177,37 @@ async def end_for_member(
     )
 
 
+async def end_all_for(
+    *,
+    session: AsyncSession,
+    member: Member,
+    now: datetime,
+    as_mentor: MentorshipEndReason,
+    as_mentee: MentorshipEndReason,
+) -> list[Ended]:
+    """End every open mentorship of `member`, on either side; their mentees go back on the list."""
+    rows = (
+        (
+            await session.execute(
+                select(Mentorship).where(
+                    or_(Mentorship.member_id == member.id, Mentorship.mentor_id == member.id),
+                    Mentorship.status.in_(OPEN),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    ended = []
+    for mentorship in rows:
+        mentoring = mentorship.mentor_id == member.id
+        reason = as_mentor if mentoring else as_mentee
+        ended.append(
+            await _end(session, mentorship, reason=reason, actor_id=None, now=now, requeue=mentoring)
+        )
+    return ended
+
+
 async def member_left(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> list[Ended]:
     """Someone left the server: their mentorships end; mentees of a departed organizer go back on the list."""
     member = (
@@ -196,23 +227,56 @@ async def member_left(*, session: AsyncSession, guild_id: int, user_id: int, now
             target_user_id=user_id,
             action="organizer.removed",
         )
+    return await end_all_for(
+        session=session,
+        member=member,
+        now=now,
+        as_mentor=MentorshipEndReason.ORGANIZER_LEFT,
+        as_mentee=MentorshipEndReason.MEMBER_LEFT,
+    )
+
+
+async def remove_organizer(
+    *, session: AsyncSession, guild_id: int, user_id: int, actor_id: int, now: datetime
+) -> list[Ended]:
+    """A moderator stops a member being an organizer; their mentees go back on the list."""
+    member = (
+        await session.execute(select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id))
+    ).scalar_one_or_none()
+    organizer = (
+        None
+        if member is None
+        else (
+            await session.execute(select(Organizer).where(Organizer.member_id == member.id))
+        ).scalar_one_or_none()
+    )
+    if member is None or organizer is None or organizer.status == OrganizerStatus.REMOVED:
+        raise GroundworkError(texts.NOT_AN_ORGANIZER.format(who=f"<@{user_id}>"))
+    organizer.status = OrganizerStatus.REMOVED
+    await record(
+        session=session,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        target_user_id=user_id,
+        action="organizer.removed",
+    )
     rows = (
         (
             await session.execute(
-                select(Mentorship).where(
-                    or_(Mentorship.member_id == member.id, Mentorship.mentor_id == member.id),
-                    Mentorship.status.in_(OPEN),
-                )
+                select(Mentorship).where(Mentorship.mentor_id == member.id, Mentorship.status.in_(OPEN))
             )
         )
         .scalars()
         .all()
     )
-    ended = []
-    for mentorship in rows:
-        as_mentor = mentorship.mentor_id == member.id
-        reason = MentorshipEndReason.ORGANIZER_LEFT if as_mentor else MentorshipEndReason.MEMBER_LEFT
-        ended.append(
-            await _end(session, mentorship, reason=reason, actor_id=None, now=now, requeue=as_mentor)
+    return [
+        await _end(
+            session,
+            mentorship,
+            reason=MentorshipEndReason.MODERATOR,
+            actor_id=actor_id,
+            now=now,
+            requeue=True,
         )
-    return ended
+        for mentorship in rows
+    ]

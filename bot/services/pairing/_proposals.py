@@ -323,3 +323,9 @@ async def remember_review_message(*, session: AsyncSession, mentorship_id: int, 
     mentorship = await session.get(Mentorship, mentorship_id)
     if mentorship is not None:
         mentorship.review_message_id = message_id
+
+
+async def guild_of(*, session: AsyncSession, mentorship_id: int) -> int | None:
+    """The guild a mentorship belongs to (None if it no longer exists)."""
+    mentorship = await session.get(Mentorship, mentorship_id)
+    return mentorship.guild_id if mentorship is not None else None

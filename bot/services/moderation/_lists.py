@@ -1,0 +1,84 @@
+"""Paged lists for moderators: isolated members, members waiting for a mentor."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.moderation._areas import consented_area, consented_precision
+from db.enums import MemberStatus, MentorshipStatus
+from db.models import Locale, Member, Mentorship
+
+PAGE_SIZE = 10
+
+
+class MemberList(enum.StrEnum):
+    ISOLATED = "isolated"
+    UNPAIRED = "unpaired"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMember:
+    user_id: int
+    area: str
+    precision: str
+    since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    kind: MemberList
+    items: tuple[ListedMember, ...]
+    page: int  # 0-based
+    pages: int
+    total: int
+
+
+def _filters(kind: MemberList, guild_id: int) -> list[Any]:
+    conditions: list[Any] = [Member.guild_id == guild_id, Member.status == MemberStatus.ACTIVE]
+    if kind == MemberList.ISOLATED:
+        conditions.append(Member.is_isolated.is_(True))
+        return conditions
+    has_open = (
+        select(Mentorship.id)
+        .where(
+            Mentorship.member_id == Member.id,
+            Mentorship.status.in_((MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)),
+        )
+        .exists()
+    )
+    conditions += [Member.mentor_requested_at.is_not(None), ~has_open]
+    return conditions
+
+
+async def member_page(*, session: AsyncSession, guild_id: int, kind: MemberList, page: int) -> Page:
+    """One page of the list, oldest waiting (or onboarded) first."""
+    conditions = _filters(kind, guild_id)
+    total = int(await session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    since = Member.mentor_requested_at if kind == MemberList.UNPAIRED else Member.onboarded_at
+    rows = await session.execute(
+        select(Member, Locale)
+        .outerjoin(Locale, Member.locale_id == Locale.id)
+        .where(*conditions)
+        .order_by(since, Member.id)
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    items = tuple(
+        ListedMember(
+            user_id=member.user_id,
+            area=consented_area(member, locale),
+            precision=consented_precision(member, locale),
+            since=member.mentor_requested_at if kind == MemberList.UNPAIRED else member.onboarded_at,
+        )
+        for member, locale in rows.all()
+    )
+    return Page(kind, items, page, pages, total)

@@ -1,0 +1,137 @@
+"""Guild settings moderators may view and change (/mod settings), each with its own validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import GuildDefaults
+from bot.errors import GroundworkError
+from bot.services.audit import record
+from bot.services.guilds import ensure_guild
+from bot.texts import moderation as texts
+
+
+def _number(low: float, high: float, kind: type = float) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            raise ValueError(f"must be a number from {low:g} to {high:g}") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be from {low:g} to {high:g}")
+        return value
+
+    return parse
+
+
+def _choice(*allowed: int) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        if raw.strip() not in {str(value) for value in allowed}:
+            raise ValueError("must be one of " + ", ".join(str(value) for value in allowed))
+        return int(raw)
+
+    return parse
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("must be yes or no")
+
+
+def _words(*allowed: str) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        if raw.strip().lower() not in allowed:
+            raise ValueError("must be one of " + ", ".join(allowed))
+        return raw.strip().lower()
+
+    return parse
+
+
+def _snowflake(raw: str) -> int | None:
+    text = raw.strip().strip("<>#@&!")
+    if text.lower() in ("", "none", "off"):
+        return None
+    if not text.isdigit():
+        raise ValueError("must be a channel or role")
+    return int(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    kind: str  # "number", "choice", "bool", "channel", "role", "word"
+    parse: Callable[[str], Any]
+    description: str
+
+
+SETTINGS = {
+    s.key: s
+    for s in (
+        Setting("radius_km", "number", _number(1, 1000), "how far (km) counts as near"),
+        Setting("checkin_cadence_days", "choice", _choice(7, 14, 30), "default days between check-ins"),
+        Setting("checkin_local_hour", "number", _number(0, 23, int), "local hour check-ins are sent"),
+        Setting("quiet_hours_start", "number", _number(0, 23, int), "no DMs from this local hour"),
+        Setting("quiet_hours_end", "number", _number(0, 23, int), "until this local hour"),
+        Setting("auto_approve_pairings", "bool", _boolean, "introduce proposed mentors without review"),
+        Setting("auto_confirm_organizers", "bool", _boolean, "organizers need no confirmation"),
+        Setting("followup_days", "number", _number(1, 365, int), "days before asking how a pairing goes"),
+        Setting(
+            "circle_min_size", "number", _number(2, 50, int), "members near each other to propose a circle"
+        ),
+        Setting("region_roles", "word", _words("country", "region", "off"), "which area role members get"),
+        Setting("member_role_id", "role", _snowflake, "role every onboarded member gets"),
+        Setting("moderator_role_id", "role", _snowflake, "role that may use /mod"),
+        Setting(
+            "onboarding_channel_id", "channel", _snowflake, "where members with closed DMs are onboarded"
+        ),
+        Setting("announce_channel_id", "channel", _snowflake, "where new members are announced"),
+        Setting("review_channel_id", "channel", _snowflake, "where moderators review proposed pairs"),
+        Setting("introductions_channel_id", "channel", _snowflake, "where introduction threads are opened"),
+        Setting("alerts_channel_id", "channel", _snowflake, "where alerts about members go"),
+        Setting("circles_category_id", "channel", _snowflake, "category for local circle channels"),
+    )
+}
+
+
+async def current_settings(
+    *, session: AsyncSession, guild_id: int, defaults: GuildDefaults
+) -> dict[str, Any]:
+    settings = await ensure_guild(session=session, guild_id=guild_id, defaults=defaults)
+    return {key: getattr(settings, key) for key in SETTINGS}
+
+
+def parse_setting(key: str, raw: str) -> Any:
+    """The value for `key` from what a moderator typed; a GroundworkError naming the key otherwise."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise GroundworkError(texts.SETTINGS_UNKNOWN_KEY.format(key=key[:50]))
+    try:
+        return setting.parse(raw[:100])
+    except ValueError as exc:
+        raise GroundworkError(texts.SETTINGS_BAD_VALUE.format(key=key, problem=exc)) from None
+
+
+async def change_setting(
+    *, session: AsyncSession, guild_id: int, key: str, value: Any, actor_id: int, defaults: GuildDefaults
+) -> tuple[Any, Any]:
+    """Store an already parsed value; returns (old, new). Quiet hours may wrap past midnight."""
+    settings = await ensure_guild(session=session, guild_id=guild_id, defaults=defaults)
+    old = getattr(settings, key)
+    setattr(settings, key, value)
+    await record(
+        session=session,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        target_user_id=None,
+        action="settings.changed",
+        details={"key": key, "old": old, "new": value},
+    )
+    return old, value

@@ -1,0 +1,199 @@
+"""Members' control of their own data: see it, export it, delete it; and deletion after leaving.
+
+Deleting a member removes their row, and with it (foreign keys, ON DELETE CASCADE) every row
+that is about them: onboarding conversations, check-ins and answers, their organizer record,
+mentorships on either side and their history, and whatever later features attach to the
+member. Audit entries that name them are kept, anonymised, and one anonymous line records
+the deletion itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import GroundworkError
+from bot.services.audit import record
+from bot.services.members import get_member
+from bot.services.pairing import Ended
+from bot.services.pairing._lifecycle import end_all_for
+from bot.texts import privacy as texts
+from db.base import Base
+from db.enums import MemberStatus, MentorshipEndReason
+from db.models import (
+    AuditEntry,
+    Locale,
+    Member,
+    Mentorship,
+    OnboardingSession,
+    Organizer,
+    ReadinessAnswer,
+    ReadinessCheckIn,
+)
+
+# Columns never worth exporting (internal bookkeeping).
+_SKIP = {"claimed_by"}
+
+
+def _row(obj: Base) -> dict[str, Any]:
+    """A model row as JSON-ready values."""
+    out: dict[str, Any] = {}
+    for column in obj.__table__.columns:
+        if column.key in _SKIP:
+            continue
+        value = getattr(obj, column.key)
+        out[column.key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+async def _member_or_refuse(session: AsyncSession, guild_id: int, user_id: int) -> Member:
+    member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
+    if member is None:
+        raise GroundworkError(texts.NOTHING_STORED)
+    return member
+
+
+async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int) -> dict[str, Any]:
+    """All the bot stores about one member of one guild, as plain data (for /privacy show and export)."""
+    member = await _member_or_refuse(session, guild_id, user_id)
+    locale = await session.get(Locale, member.locale_id) if member.locale_id else None
+    checkins = (
+        (
+            await session.execute(
+                select(ReadinessCheckIn)
+                .where(ReadinessCheckIn.member_id == member.id)
+                .order_by(ReadinessCheckIn.due_at)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    answers = (
+        (
+            await session.execute(
+                select(ReadinessAnswer).where(ReadinessAnswer.checkin_id.in_([c.id for c in checkins]))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    by_checkin: dict[int, list[dict[str, Any]]] = {}
+    for answer in answers:
+        by_checkin.setdefault(answer.checkin_id, []).append(
+            {"dimension": str(answer.dimension), "score": answer.score, "at": answer.answered_at.isoformat()}
+        )
+    mentorships = (
+        (
+            await session.execute(
+                select(Mentorship).where(
+                    or_(Mentorship.member_id == member.id, Mentorship.mentor_id == member.id)
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    people = {
+        m.id: m.user_id
+        for m in (
+            await session.execute(
+                select(Member).where(
+                    Member.id.in_({x.member_id for x in mentorships} | {x.mentor_id for x in mentorships})
+                )
+            )
+        ).scalars()
+    }
+    organizer = (
+        await session.execute(select(Organizer).where(Organizer.member_id == member.id))
+    ).scalar_one_or_none()
+    sessions = (
+        (await session.execute(select(OnboardingSession).where(OnboardingSession.member_id == member.id)))
+        .scalars()
+        .all()
+    )
+    audit = (
+        (
+            await session.execute(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.guild_id == guild_id,
+                    or_(AuditEntry.target_user_id == user_id, AuditEntry.actor_id == user_id),
+                )
+                .order_by(AuditEntry.at)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return {
+        "member": {key: value for key, value in _row(member).items() if key not in ("id",)},
+        "locale": _row(locale) if locale else None,
+        "onboarding_conversations": [_row(s) for s in sessions],
+        "organizer": _row(organizer) if organizer else None,
+        "mentorships": [
+            {
+                **{k: v for k, v in _row(m).items() if k not in ("member_id", "mentor_id")},
+                "role": "mentee" if m.member_id == member.id else "mentor",
+                "mentor_user_id": people.get(m.mentor_id),
+                "mentee_user_id": people.get(m.member_id),
+            }
+            for m in mentorships
+        ],
+        "readiness_checkins": [{**_row(c), "answers": by_checkin.get(c.id, [])} for c in checkins],
+        "audit_log": [_row(entry) for entry in audit],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """What deleting a member's data ended, so the organizers affected can be told."""
+
+    guild_id: int
+    ended_mentorships: tuple[Ended, ...]
+
+
+async def delete_member_data(
+    *, session: AsyncSession, guild_id: int, user_id: int, now: datetime, reason: str
+) -> Deletion:
+    """Remove everything personal about a member; keep one anonymous audit line."""
+    member = await _member_or_refuse(session, guild_id, user_id)
+    gone = MentorshipEndReason.DATA_DELETED
+    ended = await end_all_for(session=session, member=member, now=now, as_mentor=gone, as_mentee=gone)
+    await session.execute(delete(Member).where(Member.id == member.id))
+    # Earlier audit entries stay (they record what moderators and the bot did) but no longer say who.
+    await session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.guild_id == guild_id, AuditEntry.target_user_id == user_id)
+        .values(target_user_id=None, details={})
+    )
+    await session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.guild_id == guild_id, AuditEntry.actor_id == user_id)
+        .values(actor_id=None)
+    )
+    await record(
+        session=session,
+        guild_id=guild_id,
+        actor_id=None,
+        target_user_id=None,
+        action="member.data_deleted",
+        details={"reason": reason},
+    )
+    return Deletion(guild_id, tuple(ended))
+
+
+async def expired_departures(
+    *, session: AsyncSession, now: datetime, retention_days: int
+) -> list[tuple[int, int]]:
+    """(guild id, user id) of members who left longer ago than the retention period."""
+    cutoff = now - timedelta(days=retention_days)
+    rows = await session.execute(
+        select(Member.guild_id, Member.user_id).where(
+            Member.status == MemberStatus.LEFT, Member.left_at <= cutoff
+        )
+    )
+    return [(guild_id, user_id) for guild_id, user_id in rows.all()]

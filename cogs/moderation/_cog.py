@@ -1,0 +1,300 @@
+"""/mod: what moderators see and do. Visible only with Manage Server, and checked again in code."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import GroundworkError
+from bot.services import checkins, members, moderation, pairing
+from bot.services.audit import record
+from bot.texts import moderation as texts
+from bot.texts import pairing as pairing_texts
+from cogs._checks import moderator_only, require_moderator
+from cogs._interactions import reply
+from cogs.moderation._items import MemberActionButton, PageButton
+from cogs.moderation._render import audit_text, member_message, overview_text, page_message
+from cogs.pairing import Pairing
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+ITEMS = (PageButton, MemberActionButton)
+DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024
+MAX_FILES_PER_MESSAGE = 10
+SETTING_CHOICES = [app_commands.Choice(name=key, value=key) for key in moderation.SETTINGS]
+
+
+class Moderation(commands.Cog):
+    """Moderators' overview, lists, member cards, pairing by hand, settings, exports, map and audit."""
+
+    mod = app_commands.Group(
+        name="mod",
+        description="Moderators: members, pairings, settings",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    organizer = app_commands.Group(name="organizer", description="Organizers", parent=mod)
+    settings = app_commands.Group(name="settings", description="Server settings", parent=mod)
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ITEMS)
+
+    def _guild(self, interaction: discord.Interaction[Any]) -> int:
+        assert interaction.guild_id is not None
+        return interaction.guild_id
+
+    @mod.command(name="overview", description="Members by status and place, who needs attention, check-ins")
+    @moderator_only()
+    async def overview(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session:
+            data = await moderation.overview(
+                session=session, guild_id=self._guild(interaction), now=self.bot.clock()
+            )
+        chart = await moderation.overview_chart(data, title=texts.OVERVIEW_TITLE)
+        await reply(
+            interaction, overview_text(data), file=discord.File(_bytes(chart), filename="overview.png")
+        )
+
+    async def _page(self, guild_id: int, kind: str, page: int) -> dict[str, Any]:
+        async with self.bot.sessions() as session:
+            result = await moderation.member_page(
+                session=session, guild_id=guild_id, kind=moderation.MemberList(kind), page=page
+            )
+        return page_message(result)
+
+    @mod.command(name="isolated", description="Members alone in their area, oldest first")
+    @moderator_only()
+    async def isolated(self, interaction: discord.Interaction[Any]) -> None:
+        await reply(interaction, **await self._page(self._guild(interaction), "isolated", 0))
+
+    @mod.command(name="unpaired", description="Members waiting for a mentor, longest waiting first")
+    @moderator_only()
+    async def unpaired(self, interaction: discord.Interaction[Any]) -> None:
+        await reply(interaction, **await self._page(self._guild(interaction), "unpaired", 0))
+
+    async def on_page(self, interaction: discord.Interaction[Any], kind: str, page: int) -> None:
+        await require_moderator(interaction)
+        await interaction.response.edit_message(**await self._page(self._guild(interaction), kind, page))
+
+    @mod.command(name="member", description="Everything groundwork holds on a member, with actions")
+    @moderator_only()
+    async def member(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        async with self.bot.sessions() as session:
+            card = await moderation.member_card(
+                session=session, guild_id=self._guild(interaction), user_id=member.id
+            )
+        await reply(interaction, **member_message(card))
+
+    async def on_member_action(
+        self, interaction: discord.Interaction[Any], action: str, user_id: int
+    ) -> None:
+        await require_moderator(interaction)
+        guild_id, now, actor = self._guild(interaction), self.bot.clock(), interaction.user.id
+        async with self.bot.sessions() as session, session.begin():
+            await moderation.member_card(
+                session=session, guild_id=guild_id, user_id=user_id
+            )  # still known here?
+            if action == "unpair":
+                ended = await pairing.end_for_member(
+                    session=session, guild_id=guild_id, user_id=user_id, actor_id=actor, now=now
+                )
+                text = pairing_texts.PAIRING_ENDED.format(
+                    member=f"<@{user_id}>", mentor=f"<@{ended.mentor_user_id}>"
+                )
+            elif action == "pause":
+                await checkins.pause(session=session, guild_id=guild_id, user_id=user_id, until=None, now=now)
+                await record(
+                    session=session,
+                    guild_id=guild_id,
+                    actor_id=actor,
+                    target_user_id=user_id,
+                    action="mod.checkins_paused",
+                )
+                text = texts.PAUSE_DONE.format(member=f"<@{user_id}>")
+            else:
+                await members.reset_onboarding(
+                    session=session, guild_id=guild_id, user_id=user_id, actor_id=actor
+                )
+                text = texts.RESET_DONE.format(member=f"<@{user_id}>")
+        await reply(interaction, text)
+
+    @property
+    def pairing_cog(self) -> Pairing:
+        cog = self.bot.get_cog("Pairing")
+        assert isinstance(cog, Pairing), "the Pairing cog is always loaded with this one"
+        return cog
+
+    @mod.command(name="pair", description="Pair a member with an organizer by hand")
+    @moderator_only()
+    async def pair(
+        self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
+    ) -> None:
+        await self.pairing_cog.pair_by_hand(interaction, member, mentor)
+
+    @mod.command(name="unpair", description="End a member's mentorship")
+    @moderator_only()
+    async def unpair(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        await self.pairing_cog.end_by_moderator(interaction, member)
+
+    @organizer.command(name="confirm", description="Confirm a member who offered to mentor")
+    @moderator_only()
+    async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.confirm_organizer(
+                session=session,
+                guild_id=self._guild(interaction),
+                user_id=member.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, pairing_texts.ORGANIZER_CONFIRMED.format(who=member.mention))
+
+    @organizer.command(
+        name="remove", description="Stop a member being an organizer (their mentees get new mentors)"
+    )
+    @moderator_only()
+    async def organizer_remove(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            ended = await pairing.remove_organizer(
+                session=session,
+                guild_id=self._guild(interaction),
+                user_id=member.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, pairing_texts.ORGANIZER_REMOVED.format(who=member.mention, count=len(ended)))
+        await self.pairing_cog.after_ending(ended)
+
+    @settings.command(name="show", description="The server's settings")
+    @moderator_only()
+    async def settings_show(self, interaction: discord.Interaction[Any]) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            values = await moderation.current_settings(
+                session=session, guild_id=self._guild(interaction), defaults=self.bot.settings.guild_defaults
+            )
+        lines = [f"**{texts.SETTINGS_TITLE}**"]
+        for key, value in values.items():
+            setting = moderation.SETTINGS[key]
+            shown = (
+                f"<#{value}>"
+                if setting.kind == "channel" and value
+                else f"<@&{value}>"
+                if setting.kind == "role" and value
+                else f"`{value}`"
+            )
+            lines.append(f"`{key}` = {shown} · {setting.description}")
+        await reply(interaction, "\n".join(lines))
+
+    @settings.command(name="set", description="Change one setting")
+    @app_commands.describe(
+        key="Which setting", value="The new value (a number, yes/no, a #channel or @role, or none)"
+    )
+    @app_commands.choices(key=SETTING_CHOICES[:25])
+    @moderator_only()
+    async def settings_set(
+        self, interaction: discord.Interaction[Any], key: str, value: app_commands.Range[str, 1, 100]
+    ) -> None:
+        parsed = moderation.parse_setting(key, value)
+        guild = interaction.guild
+        assert guild is not None
+        kind = moderation.SETTINGS[key].kind
+        if (
+            kind == "channel"
+            and parsed is not None
+            and not isinstance(guild.get_channel(parsed), discord.TextChannel | discord.CategoryChannel)
+        ):
+            raise GroundworkError(
+                texts.SETTINGS_BAD_VALUE.format(key=key, problem=texts.SETTINGS_NOT_A_CHANNEL)
+            )
+        if kind == "role" and parsed is not None and guild.get_role(parsed) is None:
+            raise GroundworkError(texts.SETTINGS_BAD_VALUE.format(key=key, problem=texts.SETTINGS_NOT_A_ROLE))
+        async with self.bot.sessions() as session, session.begin():
+            old, new = await moderation.change_setting(
+                session=session,
+                guild_id=guild.id,
+                key=key,
+                value=parsed,
+                actor_id=interaction.user.id,
+                defaults=self.bot.settings.guild_defaults,
+            )
+        await reply(interaction, texts.SETTINGS_CHANGED.format(key=key, old=old, new=new))
+
+    @mod.command(
+        name="export", description="CSV files of members (only what they agreed to share) and mentorships"
+    )
+    @moderator_only()
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        limit = max(
+            1024, min(interaction.filesize_limit or DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_LIMIT) - 1024
+        )
+        async with self.bot.sessions() as session:
+            files = await moderation.members_export(
+                session=session, guild_id=self._guild(interaction), max_bytes=limit
+            )
+            files += await moderation.mentorships_export(
+                session=session, guild_id=self._guild(interaction), max_bytes=limit
+            )
+        batches = [files[i : i + MAX_FILES_PER_MESSAGE] for i in range(0, len(files), MAX_FILES_PER_MESSAGE)]
+        for number, batch in enumerate(batches):
+            content = (
+                texts.EXPORT_DONE.format(files=len(files))
+                if number == 0
+                else texts.EXPORT_MORE.format(part=number + 1)
+            )
+            await reply(
+                interaction, content, files=[discord.File(_bytes(f.data), filename=f.name) for f in batch]
+            )
+
+    @mod.command(name="map", description="A map of members per region (no one's own position)")
+    @moderator_only()
+    async def map(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session:
+            points = await moderation.members_by_area(
+                session=session, guild_id=self._guild(interaction), places=self.bot.gazetteer
+            )
+        if not points:
+            await reply(interaction, texts.MAP_EMPTY)
+            return
+        image = await moderation.members_map(
+            points, minimum_label=moderation.MIN_LABELLED, title=texts.MAP_TITLE
+        )
+        await reply(
+            interaction,
+            texts.MAP_DONE.format(minimum=moderation.MIN_LABELLED),
+            file=discord.File(_bytes(image), filename="members-map.png"),
+        )
+
+    @mod.command(name="audit", description="The latest audit entries, about a member or by a moderator")
+    @moderator_only()
+    async def audit(
+        self,
+        interaction: discord.Interaction[Any],
+        member: discord.User | None = None,
+        moderator: discord.User | None = None,
+    ) -> None:
+        async with self.bot.sessions() as session:
+            lines = await moderation.audit_lines(
+                session=session,
+                guild_id=self._guild(interaction),
+                member_id=member.id if member else None,
+                moderator_id=moderator.id if moderator else None,
+            )
+        await reply(interaction, audit_text(lines))
+
+
+def _bytes(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)

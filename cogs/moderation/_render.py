@@ -1,0 +1,159 @@
+"""Moderator views as Discord messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.services import languages, moderation
+from bot.texts import moderation as texts
+from bot.texts import onboarding as onboarding_texts
+from cogs._interactions import GroundworkView
+from cogs._text import member_text
+from cogs.moderation._items import MemberActionButton, PageButton
+from db.enums import OrganizingPath, ReadinessDimension
+
+MAX_DETAILS = 120
+
+
+def _date(moment: Any) -> str:
+    return discord.utils.format_dt(moment, "d") if moment else "—"
+
+
+def overview_text(data: moderation.Overview) -> str:
+    statuses = ", ".join(f"{name} {count}" for name, count in data.by_status.items()) or texts.NO_DATA
+    places = (
+        ", ".join(f"{member_text(name, limit=60)} {count}" for name, count in data.by_country)
+        or texts.NO_DATA
+    )
+    regions = (
+        ", ".join(f"{member_text(name, limit=60)} {count}" for name, count in data.by_region) or texts.NO_DATA
+    )
+    rate = f"{data.response_rate:.0%}" if data.response_rate is not None else texts.NO_DATA
+    return "\n".join(
+        (
+            f"## {texts.OVERVIEW_TITLE}",
+            texts.OVERVIEW_STATUS.format(statuses=statuses),
+            texts.OVERVIEW_PLACES.format(places=places),
+            texts.OVERVIEW_REGIONS.format(regions=regions),
+            texts.OVERVIEW_ATTENTION.format(
+                isolated=data.isolated,
+                waiting=data.waiting_for_mentor,
+                active=data.mentorships_active,
+                proposed=data.mentorships_proposed,
+            ),
+            texts.OVERVIEW_CHECKINS.format(
+                answered=data.checkins_answered_30d,
+                due=data.checkins_due_30d,
+                rate=rate,
+                quiet=data.gone_quiet,
+            ),
+        )
+    )
+
+
+def page_message(page: moderation.Page) -> dict[str, Any]:
+    lines = [f"**{texts.LIST_TITLES[page.kind]}**"]
+    if not page.items:
+        lines.append(texts.LIST_EMPTY)
+    lines += [
+        texts.LIST_LINE.format(
+            member=f"<@{item.user_id}>",
+            area=member_text(item.area, limit=100),
+            precision=item.precision,
+            since=_date(item.since),
+        )
+        for item in page.items
+    ]
+    lines.append(texts.LIST_FOOTER.format(page=page.page + 1, pages=page.pages, total=page.total))
+    view = GroundworkView(timeout=None)
+    view.add_item(PageButton(page.kind, max(page.page - 1, 0), label=texts.PREVIOUS, disabled=page.page == 0))
+    view.add_item(
+        PageButton(page.kind, page.page + 1, label=texts.NEXT, disabled=page.page + 1 >= page.pages)
+    )
+    return {"content": "\n".join(lines), "view": view}
+
+
+def member_message(card: moderation.MemberCard) -> dict[str, Any]:
+    fields = texts.MEMBER_FIELDS
+    embed = discord.Embed(
+        title=texts.MEMBER_TITLE, description=f"<@{card.user_id}>", colour=discord.Colour.blurple()
+    )
+    status = card.status
+    if card.onboarding_step:
+        status += " · " + texts.MEMBER_ONBOARDING.format(step=card.onboarding_step)
+    embed.add_field(name=fields["status"], value=status)
+    embed.add_field(name=fields["area"], value=f"{member_text(card.area, limit=100)} ({card.precision})")
+    embed.add_field(name=fields["timezone"], value=card.timezone or "—")
+    embed.add_field(
+        name=fields["languages"],
+        value=", ".join(languages.LANGUAGES.get(c, (c, c))[1] for c in card.languages) or "—",
+    )
+    experience = card.experience or "—"
+    if card.experience_note:
+        experience += f"\n> {member_text(card.experience_note, limit=500)}"
+    embed.add_field(name=fields["experience"], value=experience, inline=False)
+    embed.add_field(
+        name=fields["paths"],
+        value=", ".join(onboarding_texts.PATH_LABELS[OrganizingPath(p)] for p in card.paths) or "—",
+        inline=False,
+    )
+    mentoring = []
+    if card.mentor_user_id:
+        mentoring.append(texts.MEMBER_MENTOR.format(mentor=f"<@{card.mentor_user_id}>"))
+    elif card.waiting_since:
+        mentoring.append(texts.MEMBER_WAITING.format(since=_date(card.waiting_since)))
+    if card.organizer_status:
+        mentoring.append(
+            texts.MEMBER_ORGANIZER.format(status=card.organizer_status, capacity=card.organizer_capacity)
+        )
+    if card.mentee_user_ids:
+        mentoring.append(
+            texts.MEMBER_MENTEES.format(mentees=", ".join(f"<@{u}>" for u in card.mentee_user_ids))
+        )
+    embed.add_field(name=fields["mentoring"], value="\n".join(mentoring) or "—", inline=False)
+    embed.add_field(
+        name=fields["readiness"],
+        value=" · ".join(
+            f"{onboarding_texts.SHORT_DIMENSION_LABELS[d]} {card.readiness[d]}"
+            for d in ReadinessDimension
+            if d in card.readiness
+        )
+        or "—",
+        inline=False,
+    )
+    embed.add_field(
+        name=fields["checkins"],
+        value=texts.MEMBER_CHECKINS.format(
+            paused="paused · " if card.checkins_paused else "",
+            missed=card.missed_checkins,
+            dms=" · DMs closed" if card.dms_closed else "",
+        ),
+    )
+    embed.add_field(name=fields["contact"], value="yes" if card.organizer_contact_ok else "no")
+    view = GroundworkView(timeout=None)
+    if card.mentor_user_id:
+        view.add_item(MemberActionButton("unpair", card.user_id, label=texts.ACTION_UNPAIR))
+    if not card.checkins_paused and card.status == "active":
+        view.add_item(MemberActionButton("pause", card.user_id, label=texts.ACTION_PAUSE))
+    view.add_item(MemberActionButton("reset", card.user_id, label=texts.ACTION_RESET))
+    return {"embed": embed, "view": view}
+
+
+def audit_text(lines: list[moderation.AuditLine]) -> str:
+    if not lines:
+        return texts.AUDIT_EMPTY
+    out = [f"**{texts.AUDIT_TITLE}**"]
+    for line in lines:
+        details = ", ".join(f"{key}={value}" for key, value in line.details.items())
+        out.append(
+            texts.AUDIT_LINE.format(
+                at=_date(line.at),
+                actor=f"<@{line.actor_id}>" if line.actor_id else texts.AUDIT_BOT,
+                target=f"<@{line.target_user_id}>" if line.target_user_id else texts.AUDIT_NOBODY,
+                action=line.action,
+                details=f" ({member_text(details, limit=MAX_DETAILS)})" if details else "",
+            )
+        )
+    return "\n".join(out)[:1990]

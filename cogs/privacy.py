@@ -1,0 +1,195 @@
+"""/privacy: members see, export and delete what groundwork keeps about them; deletion after leaving."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import privacy
+from bot.texts import pairing as pairing_texts
+from bot.texts import privacy as texts
+from cogs._interactions import GroundworkView, ReportsErrors, reply
+from cogs.pairing import Pairing
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+RETENTION_JOB = "privacy:retention"
+RETENTION_EVERY_HOURS = 6
+
+
+class DeleteButton(
+    ReportsErrors,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"gw:pd:(?P<guild>[0-9]+):(?P<choice>yes|no)",
+):
+    """The confirmation of /privacy delete; it only ever deletes the data of whoever presses it."""
+
+    def __init__(self, guild_id: int, choice: str) -> None:
+        self.guild_id, self.choice = guild_id, choice
+        label, style = (
+            (texts.DELETE_BUTTON, discord.ButtonStyle.danger)
+            if choice == "yes"
+            else (texts.CANCEL_BUTTON, discord.ButtonStyle.secondary)
+        )
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"gw:pd:{guild_id}:{choice}"))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeleteButton:
+        return cls(int(match["guild"]), match["choice"])
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog("Privacy")
+        if isinstance(cog, Privacy):
+            await cog.confirm_delete(interaction, self.guild_id, confirmed=self.choice == "yes")
+
+
+class Privacy(commands.Cog):
+    """Members' control of their own data."""
+
+    group = app_commands.Group(name="privacy", description="What groundwork keeps about you", guild_only=True)
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(DeleteButton)
+        self.bot.scheduler.add_job(
+            self.delete_departed,
+            "interval",
+            hours=RETENTION_EVERY_HOURS,
+            id=RETENTION_JOB,
+            replace_existing=True,
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(DeleteButton)
+        if self.bot.scheduler.get_job(RETENTION_JOB):
+            self.bot.scheduler.remove_job(RETENTION_JOB)
+
+    async def _everything(self, interaction: discord.Interaction[Any]) -> dict[str, Any]:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            return await privacy.everything_about(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+
+    @group.command(name="show", description="See everything groundwork keeps about you")
+    async def show(self, interaction: discord.Interaction[Any]) -> None:
+        data = await self._everything(interaction)
+        member = data["member"]
+        locale = data["locale"]
+        place = (
+            ", ".join(p for p in (locale["name"], locale["region_name"], locale["country_name"]) if p)
+            if locale
+            else "—"
+        )
+        answers = sum(len(c["answers"]) for c in data["readiness_checkins"])
+        lines = [
+            f"**{texts.SHOW_TITLE}**",
+            texts.SHOW_INTRO,
+            texts.SHOW_PROFILE.format(
+                status=member["status"],
+                onboarded=(member["onboarded_at"] or "—")[:10],
+                place=place,
+                sharing=member["locale_sharing"],
+            ),
+            texts.SHOW_CONSENT.format(
+                contact="yes" if member["organizer_contact_ok"] else "no",
+                offers="muted" if member["neighbour_offers_muted"] else "on",
+                activity="yes" if member["share_activity"] else "no",
+            ),
+            texts.SHOW_COUNTS.format(
+                conversations=len(data["onboarding_conversations"]),
+                checkins=len(data["readiness_checkins"]),
+                answers=answers,
+                mentorships=len(data["mentorships"]),
+                audit=len(data["audit_log"]),
+            ),
+        ]
+        await reply(interaction, "\n".join(lines))
+
+    @group.command(name="export", description="Everything groundwork keeps about you, as a file")
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        data = await self._everything(interaction)
+        payload = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+        await reply(
+            interaction,
+            texts.EXPORT_DONE,
+            file=discord.File(io.BytesIO(payload), filename="groundwork-my-data.json"),
+        )
+
+    @group.command(name="delete", description="Delete everything groundwork keeps about you")
+    async def delete(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        await self._everything(interaction)  # says so when there is nothing to delete
+        view = GroundworkView(timeout=None)
+        view.add_item(DeleteButton(interaction.guild_id, "yes"))
+        view.add_item(DeleteButton(interaction.guild_id, "no"))
+        await reply(interaction, texts.DELETE_CONFIRM, view=view)
+
+    async def confirm_delete(
+        self, interaction: discord.Interaction[Any], guild_id: int, *, confirmed: bool
+    ) -> None:
+        if not confirmed:
+            await interaction.response.edit_message(content=texts.CANCELLED, view=None)
+            return
+        async with self.bot.sessions() as session, session.begin():
+            deletion = await privacy.delete_member_data(
+                session=session,
+                guild_id=guild_id,
+                user_id=interaction.user.id,
+                now=self.bot.clock(),
+                reason="request",
+            )
+        await interaction.response.edit_message(content=texts.DELETED, view=None)
+        await self._after_deletion(deletion, interaction.user.mention)
+
+    async def _after_deletion(self, deletion: privacy.Deletion, who: str) -> None:
+        """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor."""
+        pairing_cog = self.bot.get_cog("Pairing")
+        if not isinstance(pairing_cog, Pairing):
+            return
+        for ended in deletion.ended_mentorships:
+            if ended.requeued:  # the deleted member was the organizer
+                await pairing_cog.presenter.tell(ended.member_user_id, pairing_texts.MENTOR_LEFT)
+                await pairing_cog.repropose(ended)
+            else:
+                await pairing_cog.presenter.tell(
+                    ended.mentor_user_id, texts.ORGANIZER_NOTICE.format(member=who)
+                )
+
+    async def delete_departed(self) -> None:
+        """Personal data of members who left longer ago than the retention period."""
+        now = self.bot.clock()
+        async with self.bot.sessions() as session:
+            departed = await privacy.expired_departures(
+                session=session,
+                now=now,
+                retention_days=self.bot.settings.privacy.retention_days_after_leaving,
+            )
+        for guild_id, user_id in departed:
+            try:
+                async with self.bot.sessions() as session, session.begin():
+                    deletion = await privacy.delete_member_data(
+                        session=session, guild_id=guild_id, user_id=user_id, now=now, reason="retention"
+                    )
+                await self._after_deletion(deletion, f"<@{user_id}>")
+            except Exception:
+                log.exception("could not delete the data of a departed member of guild %s", guild_id)
+
+
+async def setup(bot: GroundworkBot) -> None:
+    """Load the Privacy cog."""
+    await bot.add_cog(Privacy(bot))
