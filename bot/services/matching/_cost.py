@@ -160,9 +160,15 @@ def _row_of(ids: IntArray, kind: str) -> dict[int, int]:
 
 def distance_km(s: Side, m: Side, si: IntArray, mj: IntArray, weights: CostWeights) -> FloatArray:
     """Great-circle km per pair; ``unknown_location_km`` where either point is unknown."""
-    chord = np.linalg.norm(s.xyz[si] - m.xyz[mj], axis=1)
-    km = np.asarray(chord_to_km(chord), dtype=np.float64).reshape(chord.shape)
-    return np.where(s.located[si] & m.located[mj], km, weights.unknown_location_km)
+    both = s.located[si] & m.located[mj]
+    km = np.full(si.shape, weights.unknown_location_km, dtype=np.float64)
+    if np.all(both):
+        chord = np.linalg.norm(s.xyz[si] - m.xyz[mj], axis=1)
+        km = np.asarray(chord_to_km(chord), dtype=np.float64).reshape(chord.shape)
+    elif np.any(both):
+        chord = np.linalg.norm(s.xyz[si[both]] - m.xyz[mj[both]], axis=1)
+        km[both] = chord_to_km(chord)
+    return km
 
 
 def _mismatch(
@@ -191,6 +197,13 @@ def km_to_chord_array(km: FloatArray) -> FloatArray:
     """Vectorised ``geo.km_to_chord``."""
     angle = np.minimum(np.maximum(km, 0.0) / EARTH_RADIUS_KM, np.pi)
     return np.asarray(2.0 * np.sin(angle / 2.0), dtype=np.float64)
+
+
+def chord_units(chord: FloatArray) -> IntArray:
+    """Lower bound, in cost units, of any pair cost whose points lie ``chord`` apart on
+    the unit sphere (every pair costs at least its distance)."""
+    km = np.asarray(chord_to_km(chord), dtype=np.float64).reshape(np.shape(chord))
+    return np.asarray(np.floor(km * COST_UNITS_PER_KM) - 1, dtype=np.int64)
 
 
 def single_problem(seeker: Seeker, mentor: Mentor, weights: CostWeights) -> Problem:

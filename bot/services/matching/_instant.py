@@ -17,9 +17,18 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._cost import IntArray, PairKeys, Problem, Vocab, distance_km, encode_side, pair_units, unmatched_units
+from ._cost import (
+    IntArray,
+    PairKeys,
+    Problem,
+    Vocab,
+    chord_units,
+    distance_km,
+    encode_side,
+    pair_units,
+    unmatched_units,
+)
 from ._model import CostWeights, Mentor, Proposal, Seeker
-from ._sparse import chord_units
 
 _FIRST_K = 16
 _GROWTH = 4

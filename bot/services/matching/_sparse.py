@@ -1,40 +1,36 @@
-"""Sparse batch solving for graphs too large to build in full.
+"""Sparse batch solving for graphs too large to build in full: column generation.
 
-Column generation on the bipartite graph:
-
-1. Start from k-nearest candidate edges (cKDTree on 3-D unit vectors): each seeker's
-   ``k`` nearest mentors, plus each mentor's ``reverse_k`` nearest seekers (so that
-   remote mentors are reachable), plus the ``k`` cheapest pairs involving a member or
-   mentor without a known location.
-2. Solve min-cost flow on the candidate graph, then derive mentor prices (duals) that
-   prove the solution optimal on that graph (``_flow.mentor_prices``).
-3. Pricing: look in the *full* graph for pairs whose reduced cost is negative (pairing
-   them would beat the current solution at current prices). Mentors are grouped by
-   price; in each group, a pair can only be negative if its distance is below the
-   seeker's current dual value minus the group's lowest price, which bounds the
-   KD-tree search. The most negative pairs are added and the flow is solved again.
-   This is what keeps k-NN pruning from silently losing coverage: an unmatched member
-   and a mentor with spare capacity anywhere form a negative pair, so they get an edge.
-4. Every pricing pass also yields a Lagrangian lower bound on the full-graph optimum,
-   sum_i min(unmatched_i, min_j c_ij + lam_j) - sum_j cap_j lam_j, with the inner min
-   under-estimated for mentors the search did not reach. When no negative pair is left
-   and the search was exhaustive, the bound equals the cost: the result is certified
-   optimal.
+1. First graph: each seeker's ``k`` nearest mentors and each mentor's ``reverse_k``
+   nearest seekers (cKDTree on 3-D unit vectors), plus the ``k`` cheapest pairs for
+   every seeker or mentor without a known location.
+2. Solve min-cost flow on the graph, then derive mentor prices (duals) proving the
+   solution optimal on it (``_flow.mentor_prices``).
+3. Pricing (``_pricing``): search the *full* graph for pairs with negative reduced cost
+   (they would beat the current solution at current prices) and add the most negative
+   ones, plus pairs between mentors with capacity left and their nearest unmatched
+   members; solve again. This is what keeps k-NN pruning from silently losing
+   coverage: an unmatched member and a mentor with a free slot anywhere form a negative
+   pair, so they get an arc.
+4. Every pricing pass also yields a Lagrangian lower bound on the full-graph optimum.
+   When a pass that searched exhaustively finds no negative pair, the bound equals the
+   cost and the result is certified optimal.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._cost import FloatArray, IntArray, Problem, km_to_chord_array, pair_units
+from ._cost import IntArray, Problem, pair_units
 from ._flow import Edges, FlowSolution, mentor_prices, solve
-from ._model import COST_UNITS_PER_KM
+from ._model import SparseOptions
+from ._pricing import price
 
 _CHUNK = 1 << 20
-_SLACK_KM = 1.0  # float safety margin of the reach test
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +40,6 @@ class SparseOutcome:
     rounds: int
     lower_bound: int
     certified: bool
-
-
-def chord_units(chord: np.ndarray) -> IntArray:
-    """Lower bound, in cost units, of a pair cost whose points lie ``chord`` apart."""
-    km = 2.0 * 6371.0088 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
-    return np.asarray(np.floor(km * COST_UNITS_PER_KM) - 1, dtype=np.int64)
 
 
 def evaluate(p: Problem, si: IntArray, mj: IntArray) -> Edges:
@@ -140,160 +130,72 @@ def initial_edges(p: Problem, k: int, reverse_k: int, dense: DenseBlock) -> Edge
     return Edges.concat(parts, p.mentors.n)
 
 
+def residual_edges(p: Problem, sol: FlowSolution, per_slot: int) -> Edges:
+    """Pairs between mentors with capacity left and their nearest unmatched members
+    (``per_slot`` per free slot): the cheap way to fill capacity that k-nearest pruning
+    left stranded, e.g. organizers in a big centre far from spread-out members."""
+    used = np.bincount(sol.mentor_of[sol.mentor_of >= 0], minlength=p.mentors.n)
+    free = p.caps - used
+    m_rows = np.flatnonzero((free > 0) & p.mentors.located)
+    s_rows = np.flatnonzero((sol.mentor_of < 0) & p.seekers.located)
+    if m_rows.size == 0 or s_rows.size == 0:
+        z = np.zeros(0, np.int64)
+        return Edges(z, z, z)
+    want = np.minimum(free[m_rows] * per_slot, s_rows.size)
+    k = int(want.max())
+    _, idx = cKDTree(p.seekers.xyz[s_rows]).query(p.mentors.xyz[m_rows], k=k, workers=-1)
+    idx = np.asarray(idx).reshape(m_rows.size, k)
+    take = np.arange(k)[None, :] < want[:, None]
+    return evaluate(p, s_rows[idx[take]], np.broadcast_to(m_rows[:, None], idx.shape)[take])
+
+
 def _useful(p: Problem, e: Edges) -> Edges:
     keep = e.cost < p.unmatched[e.si]
     return Edges(e.si[keep], e.mj[keep], e.cost[keep])
 
 
-def _reach(
-    xyz: FloatArray, rows: IntArray, cols: FloatArray, threshold: FloatArray, cap: int
-) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-    """Pairs (row index, column index) whose dot product exceeds the row's threshold, at
-    most ``cap`` per row (the nearest). Also the rows that hit the cap and, for each, the
-    dot product of the nearest pair left out (for the lower bound)."""
-    dots = xyz[rows] @ cols
-    hit = dots > threshold[:, None]
-    heavy = np.flatnonzero(hit.sum(axis=1) > cap)
-    if heavy.size:
-        part = np.argpartition(-dots[heavy], cap, axis=1)
-        hit[heavy] = False
-        keep = part[:, :cap]
-        hit[heavy[:, None], keep] = True
-        left = np.take_along_axis(dots[heavy], part[:, cap : cap + 1], axis=1)[:, 0]
-    else:
-        left = np.zeros(0)
-    ii, jj = np.nonzero(hit)
-    return ii, jj, heavy, left
-
-
-class _Columns:
-    """For every seeker, the ``k`` most negative reduced-cost pairs offered so far."""
-
-    def __init__(self, n: int, k: int) -> None:
-        self.rc = np.zeros((n, k), dtype=np.int64)  # 0 = empty slot (only rc < 0 is kept)
-        self.mj = np.full((n, k), -1, dtype=np.int64)
-        self.cost = np.zeros((n, k), dtype=np.int64)
-
-    def worst(self, rows: IntArray) -> IntArray:
-        """Reduced cost a new pair must beat to be kept for each row."""
-        return np.asarray(self.rc[rows].max(axis=1), dtype=np.int64)
-
-    def offer(self, si: IntArray, mj: IntArray, cost: IntArray, rc: IntArray) -> None:
-        neg = rc < 0
-        if not np.any(neg):
-            return
-        si, mj, cost, rc = si[neg], mj[neg], cost[neg], rc[neg]
-        order = np.argsort(si, kind="stable")
-        si, mj, cost, rc = si[order], mj[order], cost[order], rc[order]
-        rows, first, counts = np.unique(si, return_index=True, return_counts=True)
-        width = int(counts.max())
-        slot = np.arange(si.size) - np.repeat(first, counts)
-        group = np.repeat(np.arange(rows.size), counts)
-        k = self.rc.shape[1]
-        all_rc = np.zeros((rows.size, k + width), dtype=np.int64)
-        all_mj = np.full((rows.size, k + width), -1, dtype=np.int64)
-        all_cost = np.zeros((rows.size, k + width), dtype=np.int64)
-        all_rc[:, :k], all_mj[:, :k], all_cost[:, :k] = self.rc[rows], self.mj[rows], self.cost[rows]
-        all_rc[group, k + slot], all_mj[group, k + slot], all_cost[group, k + slot] = rc, mj, cost
-        pick = np.argpartition(all_rc, k - 1, axis=1)[:, :k]
-        self.rc[rows] = np.take_along_axis(all_rc, pick, axis=1)
-        self.mj[rows] = np.take_along_axis(all_mj, pick, axis=1)
-        self.cost[rows] = np.take_along_axis(all_cost, pick, axis=1)
-
-    def edges(self) -> Edges:
-        si, slot = np.nonzero(self.rc < 0)
-        return Edges(si.astype(np.int64), self.mj[si, slot], self.cost[si, slot])
-
-
-def price(
-    p: Problem, lam: IntArray, u: IntArray, dense: DenseBlock, n_buckets: int, probe_k: int, add_k: int
-) -> tuple[Edges, int, bool]:
-    """Negative-reduced-cost pairs (at most ``add_k`` per seeker, the most negative
-    first), the Lagrangian lower bound at prices ``lam``, and whether the search was
-    exhaustive.
-
-    A pair can only have c_ij + lam_j < u_i if the mentor lies within (u_i - lam_j) / 10
-    km (every pair costs at least its distance). Mentors are grouped by price, cheapest
-    group first; within a group the lowest price gives each seeker one radius, and
-    "chord below r" is "dot product of unit vectors above 1 - r^2 / 2": the test is a
-    matrix product and one comparison per pair. At most ``probe_k`` reachable mentors per
-    seeker and group (the nearest) are priced exactly; when more were reachable, the
-    bound uses the distance of the nearest one left out. A seeker skips a group outright
-    once it holds ``add_k`` pairs more negative than anything the group could offer (the
-    bound then only uses the group's lowest price). Either way the search is then not
-    exhaustive.
-    """
-    lb_i = u.copy()
-    exhaustive = True
-    cols = _Columns(u.size, add_k)
-    d_edges, d_rows, d_mins = dense.best(lam, add_k)
-    if d_rows.size:
-        np.minimum.at(lb_i, d_rows, d_mins)
-        keep = d_edges.cost < p.unmatched[d_edges.si]
-        rc = d_edges.cost + lam[d_edges.mj] - u[d_edges.si]
-        cols.offer(d_edges.si[keep], d_edges.mj[keep], d_edges.cost[keep], rc[keep])
-    s_rows = np.flatnonzero(p.seekers.located)
-    m_rows = np.flatnonzero(p.mentors.located)
-    order = m_rows[np.argsort(lam[m_rows], kind="stable")]
-    for bucket in np.array_split(order, min(n_buckets, order.size)) if s_rows.size else []:
-        lam_min = int(lam[bucket[0]])
-        need = s_rows[u[s_rows] > lam_min]
-        settled = cols.worst(need) <= lam_min - u[need]
-        if np.any(settled):
-            exhaustive = False
-            np.minimum.at(lb_i, need[settled], lam_min)
-            need = need[~settled]
-        km = (u[need] - lam_min + 1.0) / COST_UNITS_PER_KM + _SLACK_KM
-        chord = km_to_chord_array(km)
-        threshold = 1.0 - chord * chord / 2.0
-        xyz_b = p.mentors.xyz[bucket].T.copy()
-        step = max(1, _CHUNK // bucket.size)
-        for lo in range(0, need.size, step):
-            rows = need[lo : lo + step]
-            ii, jj, heavy, left = _reach(p.seekers.xyz, rows, xyz_b, threshold[lo : lo + step], probe_k)
-            if heavy.size:
-                exhaustive = False
-                left_chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * left))
-                np.minimum.at(lb_i, rows[heavy], chord_units(left_chord) + lam_min)
-            a, b = rows[ii], bucket[jj]
-            units, allowed = pair_units(p, a, b)
-            a, b, units = a[allowed], b[allowed], units[allowed]
-            total = units + lam[b]
-            np.minimum.at(lb_i, a, total)
-            useful = units < p.unmatched[a]
-            cols.offer(a[useful], b[useful], units[useful], total[useful] - u[a[useful]])
-    lower = int(lb_i.sum() - (p.caps * lam).sum())
-    return cols.edges(), lower, exhaustive
-
-
-def sparse_solve(
-    p: Problem,
-    *,
-    k: int,
-    reverse_k: int,
-    max_rounds: int,
-    n_buckets: int = 64,
-    probe_k: int = 8,
-    add_k: int = 4,
-) -> SparseOutcome:
+def sparse_solve(p: Problem, opt: SparseOptions, log: Callable[[str], None] | None = None) -> SparseOutcome:
+    """Column generation (see the module docstring). Pricing starts shallow (``probe_k``
+    mentors per seeker and price group, seekers holding enough good pairs skip groups:
+    cheap while nearly everything is negative) and turns deep (``deep_probe_k``, nothing
+    skipped) from round ``deep_from_round`` or once shallow pricing finds almost nothing,
+    so the last rounds and the final bound search as far as they can."""
+    started = time.perf_counter()
     dense = DenseBlock(p)
-    edges = initial_edges(p, k, reverse_k, dense)
+    edges = initial_edges(p, opt.k, opt.reverse_k, dense)
+    located = np.flatnonzero(p.seekers.located)
+    in_space_order = located[cKDTree(p.seekers.xyz[located]).indices] if located.size else located
     best_lb = -(1 << 62)
-    rounds = 0
-    exhausted = False
+    rounds, deep = 0, False
     while True:
         rounds += 1
+        t_solve = time.perf_counter()
         sol = solve(edges, p.unmatched, p.caps)
+        t_price = time.perf_counter()
         lam = mentor_prices(edges, sol, p.unmatched, p.mentors.n)
         if lam is None:  # pragma: no cover - OR-Tools returned a non-optimal flow
-            break
-        matched = sol.mentor_of >= 0
-        u = np.where(matched, sol.own_cost + lam[np.maximum(sol.mentor_of, 0)], p.unmatched)
-        new, lower, exhaustive = price(p, lam, u, dense, n_buckets, probe_k, add_k)
+            return SparseOutcome(sol, edges.n, rounds, min(best_lb, sol.total), False)
+        u = np.where(sol.mentor_of >= 0, sol.own_cost + lam[np.maximum(sol.mentor_of, 0)], p.unmatched)
+        dense_best = dense.best(lam, opt.add_k)
+        deep = deep or rounds >= opt.deep_from_round
+        new, lower, exhaustive = price(p, lam, u, in_space_order, dense_best, opt, deep=deep)
+        if new.n <= p.seekers.n // 1000 and not exhaustive and not deep:
+            deep = True
+            new, lower, exhaustive = price(p, lam, u, in_space_order, dense_best, opt, deep=deep)
         best_lb = max(best_lb, lower)
-        exhausted = new.n == 0 and exhaustive
-        if exhausted or rounds >= max_rounds:
+        if new.n:
+            new = Edges.concat([new, residual_edges(p, sol, opt.residual_per_slot)], p.mentors.n)
+        if log is not None:
+            now = time.perf_counter()
+            log(
+                f"round {rounds} at {now - started:.1f} s (solve {t_price - t_solve:.1f} s, pricing "
+                f"{now - t_price:.1f} s): arcs {edges.n} cost {sol.total} bound {lower} new {new.n} "
+                f"deep {deep} exhaustive {exhaustive}"
+            )
+        if new.n == 0 or rounds >= opt.max_rounds:
             break
         edges = Edges.concat([edges, new], p.mentors.n)
-    certified = exhausted and best_lb >= sol.total
+    if new.n and not exhaustive and not deep:  # stopped early: one deep pass for the bound
+        best_lb = max(best_lb, price(p, lam, u, in_space_order, dense_best, opt, deep=True)[1])
+    certified = new.n == 0 and exhaustive and best_lb >= sol.total
     return SparseOutcome(sol, edges.n, rounds, min(best_lb, sol.total), certified)
