@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.pairing._cog import Pairing
+from cogs.pairing._organizers import Organizers
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["Pairing"]
+__all__ = ["Organizers", "Pairing"]
 
 
 async def setup(bot: GroundworkBot) -> None:
-    """Load the Pairing cog."""
+    """Load the Pairing and Organizers cogs."""
     await bot.add_cog(Pairing(bot))
+    await bot.add_cog(Organizers(bot))

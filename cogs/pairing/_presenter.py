@@ -11,6 +11,7 @@ from bot.services import languages, pairing
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._interactions import GroundworkView
+from cogs._introductions import Introducer
 from cogs._text import member_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from db.enums import OrganizingPath
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
 log = logging.getLogger(__name__)
-
-TO_BOTH = discord.AllowedMentions(users=True, everyone=False, roles=False)
 
 
 def _mention(user_id: int) -> str:
@@ -116,125 +115,72 @@ class PairingPresenter:
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
+        self.introducer = Introducer(bot)
 
     async def publish(self, p: pairing.Pairing) -> None:
         """A new proposal goes to the review channel; an approved one is introduced."""
         if p.status == pairing.MentorshipStatus.ACTIVE:
             await self.introduce(p)
             return
-        channel = self.bot.get_channel(p.review_channel_id or 0)
-        if not isinstance(channel, discord.TextChannel):
-            log.warning(
-                "guild %s has no review channel; proposal %s waits for /pairing", p.guild_id, p.mentorship_id
-            )
-            return
-        try:
-            message = await channel.send(
-                embed=review_embed(p),
-                view=review_view(p.mentorship_id),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        except discord.HTTPException as exc:
-            log.warning("could not post proposal %s for review: %s", p.mentorship_id, exc)
+        message_id = await self.introducer.post_for_review(
+            p.review_channel_id,
+            embed=review_embed(p),
+            view=review_view(p.mentorship_id),
+            what=f"proposal {p.mentorship_id} of guild {p.guild_id} (see /pairing)",
+        )
+        if message_id is None:
             return
         async with self.bot.sessions() as session, session.begin():
             await pairing.remember_review_message(
-                session=session, mentorship_id=p.mentorship_id, message_id=message.id
+                session=session, mentorship_id=p.mentorship_id, message_id=message_id
             )
 
     async def introduce(self, p: pairing.Pairing) -> None:
         """A private thread with both of them, or, when threads are impossible, a DM to each."""
         text = introduction_text(p)
-        thread_id = await self._thread(p, text)
-        if thread_id is None:
-            delivered = [
-                await self._dm(
-                    p.member.user_id,
-                    texts.INTRO_DM.format(other=_mention(p.mentor.user_id), introduction=text),
+        done = await self.introducer.introduce(
+            p.introductions_channel_id,
+            (p.member.user_id, p.mentor.user_id),
+            name=lambda member, mentor: texts.THREAD_NAME.format(member=member, mentor=mentor),
+            text=text,
+            dm_text=lambda other: texts.INTRO_DM.format(other=_mention(other), introduction=text),
+            reason="groundwork: introducing a member and their mentor",
+        )
+        if not done.delivered:
+            await self.tell_moderators(
+                p.guild_id,
+                texts.INTRO_FAILED.format(
+                    member=_mention(p.member.user_id), mentor=_mention(p.mentor.user_id)
                 ),
-                await self._dm(
-                    p.mentor.user_id,
-                    texts.INTRO_DM.format(other=_mention(p.member.user_id), introduction=text),
-                ),
-            ]
-            if not any(delivered):
-                await self.tell_moderators(
-                    p.guild_id,
-                    texts.INTRO_FAILED.format(
-                        member=_mention(p.member.user_id), mentor=_mention(p.mentor.user_id)
-                    ),
-                )
+            )
         async with self.bot.sessions() as session, session.begin():
             await pairing.record_introduction(
-                session=session, mentorship_id=p.mentorship_id, thread_id=thread_id, now=self.bot.clock()
+                session=session, mentorship_id=p.mentorship_id, thread_id=done.thread_id, now=self.bot.clock()
             )
-
-    async def _thread(self, p: pairing.Pairing, text: str) -> int | None:
-        channel = self.bot.get_channel(p.introductions_channel_id or 0)
-        if not isinstance(channel, discord.TextChannel):
-            return None
-        guild = channel.guild
-        names = [
-            member.display_name if (member := guild.get_member(user_id)) else str(user_id)
-            for user_id in (p.member.user_id, p.mentor.user_id)
-        ]
-        try:
-            thread = await channel.create_thread(
-                name=texts.THREAD_NAME.format(member=names[0], mentor=names[1])[:100],
-                type=discord.ChannelType.private_thread,
-                invitable=False,
-                reason="groundwork: introducing a member and their mentor",
-            )
-            for user_id in (p.member.user_id, p.mentor.user_id):
-                await thread.add_user(discord.Object(id=user_id))
-            await thread.send(text, allowed_mentions=TO_BOTH)
-        except discord.HTTPException as exc:
-            log.warning("could not open an introduction thread for mentorship %s: %s", p.mentorship_id, exc)
-            return None
-        return thread.id
-
-    async def _dm(self, user_id: int, content: str, view: discord.ui.View | None = None) -> bool:
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(
-                content, view=view or discord.utils.MISSING, allowed_mentions=discord.AllowedMentions.none()
-            )
-        except discord.HTTPException as exc:
-            log.info("could not DM user %s: %s", user_id, exc)
-            return False
-        return True
 
     async def tell(self, user_id: int, content: str, view: discord.ui.View | None = None) -> bool:
-        return await self._dm(user_id, content, view)
+        return await self.introducer.dm(user_id, content, view)
 
     async def tell_moderators(self, guild_id: int, content: str) -> None:
-        async with self.bot.sessions() as session, session.begin():
-            settings = await self.bot.guild_settings(session, guild_id)
-            channel_id = settings.alerts_channel_id or settings.review_channel_id
-        channel = self.bot.get_channel(channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
-            try:
-                await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
-            except discord.HTTPException as exc:
-                log.warning("could not tell the moderators of %s: %s", guild_id, exc)
+        await self.introducer.tell_moderators(guild_id, content)
 
     async def ask_how_it_goes(self, followup: pairing.FollowUp) -> None:
         for user_id, other in (
             (followup.member_user_id, followup.mentor_user_id),
             (followup.mentor_user_id, followup.member_user_id),
         ):
-            await self._dm(
+            await self.tell(
                 user_id, texts.FOLLOWUP.format(other=_mention(other)), feedback_view(followup.mentorship_id)
             )
 
     async def ended(self, ended: pairing.Ended, *, by_moderator: bool = False) -> None:
         """Tell both sides a mentorship ended (each in their own words)."""
         if ended.reason == pairing.MentorshipEndReason.ORGANIZER_LEFT:
-            await self._dm(ended.member_user_id, texts.MENTOR_LEFT)
+            await self.tell(ended.member_user_id, texts.MENTOR_LEFT)
             return
         template = texts.ENDED_BY_MODERATOR if by_moderator else texts.ENDED_NOTICE_OTHER
         for user_id, other in (
             (ended.member_user_id, ended.mentor_user_id),
             (ended.mentor_user_id, ended.member_user_id),
         ):
-            await self._dm(user_id, template.format(other=_mention(other)))
+            await self.tell(user_id, template.format(other=_mention(other)))

@@ -22,7 +22,8 @@ def test_slash_command_names_are_unique() -> None:
     for extension in discover_extensions():
         module = importlib.import_module(extension)
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, commands.Cog) and value is not commands.Cog:
+            defined_here = isinstance(value, type) and value.__module__.startswith(extension)
+            if defined_here and issubclass(value, commands.Cog) and value is not commands.Cog:
                 for command in value.__cog_app_commands__:
                     names = [command.name]
                     if isinstance(command, app_commands.Group):
