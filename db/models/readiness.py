@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from db.base import Base, StrEnumType, UTCDateTime, enum_check, utcnow
 from db.enums import CheckInKind, CheckInStatus, ReadinessDimension
 
+ONE_PENDING = "status IN ('scheduled', 'sending') AND kind = 'scheduled'"
+
 
 class ReadinessCheckIn(Base):
     """One check-in of one member, from the moment it is scheduled to its answer."""
@@ -30,6 +32,17 @@ class ReadinessCheckIn(Base):
         CheckConstraint(enum_check("kind", CheckInKind), name="kind_known"),
         Index("ix_readiness_checkins_status_due_at", "status", "due_at"),
         Index("ix_readiness_checkins_member_due_at", "member_id", "due_at"),
+        # A member's check-ins by status (their last answered one, their open one): without it SQLite's
+        # planner reaches for (status, due_at) and walks every answered check-in of the guild.
+        Index("ix_readiness_checkins_member_status", "member_id", "status"),
+        # At most one regular check-in waits to be sent per member: a second one would be a duplicate.
+        Index(
+            "uq_readiness_checkins_one_pending",
+            "member_id",
+            unique=True,
+            sqlite_where=text(ONE_PENDING),
+            postgresql_where=text(ONE_PENDING),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

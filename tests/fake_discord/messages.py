@@ -95,7 +95,9 @@ def edit_message(ctx: Ctx, msg: Message, body: dict[str, Any] | None) -> Message
     if "attachments" in body:
         keep = {str(a.get("id")) for a in body["attachments"] or [] if isinstance(a, dict)}
         attachments = [a for a in msg.attachments if str(a.id) in keep]
-        attachments += _new_attachments(ctx, body, ctx.request.files, keep)
+        # Entries naming an existing attachment keep it; the others ({"id": 0, ...}) describe new uploads.
+        existing = {str(a.id) for a in msg.attachments}
+        attachments += _new_attachments(ctx, body, ctx.request.files, existing)
     elif ctx.request.files:
         attachments = attachments + _new_attachments(ctx, body, ctx.request.files, set())
     after = {"content": content, "embeds": embeds, "components": components, "attachments": attachments}

@@ -176,4 +176,4 @@ class DispatchReport:
     rescheduled: int = 0  # overdue beyond the grace or in quiet hours: moved to the next slot
     cancelled: int = 0
     alerts: int = 0
-    sent_ids: list[int] = field(default_factory=list)
+    sent_ids: list[int] = field(default_factory=list, repr=False)

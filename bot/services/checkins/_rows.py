@@ -17,7 +17,9 @@ def preferences(member: Member, guild: GuildSettings) -> Preferences:
     """The member's own choices, the guild's defaults for the rest."""
     return Preferences(
         timezone=member.timezone or "UTC",
-        local_hour=member.checkin_local_hour if member.checkin_local_hour is not None else guild.checkin_local_hour,
+        local_hour=member.checkin_local_hour
+        if member.checkin_local_hour is not None
+        else guild.checkin_local_hour,
         cadence_days=member.checkin_cadence_days or guild.checkin_cadence_days,
         quiet_start=guild.quiet_hours_start,
         quiet_end=guild.quiet_hours_end,
@@ -82,32 +84,36 @@ async def schedule_next(
 async def previous_scores(
     session: AsyncSession, member_ids: Iterable[int], *, before_id: int | None = None
 ) -> dict[int, dict[str, int]]:
-    """Each member's answers of their latest answered check-in (optionally one older than `before_id`)."""
+    """Each member's answers of their latest answered check-in (never `before_id` itself).
+
+    Two plain queries on (member_id, status) and (checkin_id): a join on the latest answer time
+    makes SQLite's planner walk every answered check-in of the guild.
+    """
     ids = list(set(member_ids))
     if not ids:
         return {}
-    latest = select(
-        ReadinessCheckIn.member_id, func.max(ReadinessCheckIn.answered_at).label("answered_at")
-    ).where(ReadinessCheckIn.member_id.in_(ids), ReadinessCheckIn.status == CheckInStatus.ANSWERED)
-    if before_id is not None:
-        latest = latest.where(ReadinessCheckIn.id != before_id)
-    latest_sub = latest.group_by(ReadinessCheckIn.member_id).subquery()
-    rows = await session.execute(
-        select(ReadinessCheckIn.member_id, ReadinessCheckIn.id, ReadinessAnswer.dimension, ReadinessAnswer.score)
-        .join(
-            latest_sub,
-            (latest_sub.c.member_id == ReadinessCheckIn.member_id)
-            & (latest_sub.c.answered_at == ReadinessCheckIn.answered_at),
+    answered = await session.execute(
+        select(ReadinessCheckIn.member_id, ReadinessCheckIn.id, ReadinessCheckIn.answered_at).where(
+            ReadinessCheckIn.member_id.in_(ids), ReadinessCheckIn.status == CheckInStatus.ANSWERED
         )
-        .join(ReadinessAnswer, ReadinessAnswer.checkin_id == ReadinessCheckIn.id)
-        .where(ReadinessCheckIn.status == CheckInStatus.ANSWERED)
-        .order_by(ReadinessCheckIn.id)
+    )
+    latest: dict[int, tuple[datetime, int]] = {}
+    for member_id, checkin_id, answered_at in answered.all():
+        if checkin_id == before_id or answered_at is None:
+            continue
+        if member_id not in latest or (answered_at, checkin_id) > latest[member_id]:
+            latest[member_id] = (answered_at, checkin_id)
+    owner = {checkin_id: member_id for member_id, (_, checkin_id) in latest.items()}
+    if not owner:
+        return {}
+    rows = await session.execute(
+        select(ReadinessAnswer.checkin_id, ReadinessAnswer.dimension, ReadinessAnswer.score).where(
+            ReadinessAnswer.checkin_id.in_(list(owner))
+        )
     )
     scores: dict[int, dict[str, int]] = {}
-    for member_id, checkin_id, dimension, score in rows.all():
-        if checkin_id == before_id:
-            continue
-        scores.setdefault(member_id, {})[str(dimension)] = score
+    for checkin_id, dimension, score in rows.all():
+        scores.setdefault(owner[checkin_id], {})[str(dimension)] = score
     return scores
 
 

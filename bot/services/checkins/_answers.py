@@ -1,0 +1,204 @@
+"""A member answering their check-in: scores one by one, an optional note, skip, or done."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import GroundworkError, NotFoundError
+from bot.services.audit import record
+from bot.services.checkins._model import (
+    OPEN_STATUSES,
+    Alert,
+    AlertKind,
+    CheckInClosedError,
+    CheckInState,
+    CompletedCheckIn,
+    Drop,
+)
+from bot.services.checkins._rows import (
+    guild_of,
+    mentor_user_id,
+    previous_scores,
+    schedule_next,
+    scheduled_row,
+)
+from bot.services.checkins._suggest import member_paths, suggest
+from bot.texts import checkins as texts
+from db.enums import CheckInKind, CheckInStatus, ReadinessDimension
+from db.models import Member, ReadinessAnswer, ReadinessCheckIn
+
+NOTE_MAX_LENGTH = 1000
+DROP_ALERT_POINTS = 2
+
+
+async def _load(
+    session: AsyncSession, checkin_id: int, user_id: int, *, lock: bool = False
+) -> tuple[ReadinessCheckIn, Member]:
+    row = await session.get(ReadinessCheckIn, checkin_id, with_for_update=lock)
+    member = await session.get(Member, row.member_id) if row is not None else None
+    if row is None or member is None or member.user_id != user_id:
+        raise NotFoundError(texts.NOT_FOUND)
+    return row, member
+
+
+async def _scores(session: AsyncSession, checkin_id: int) -> dict[str, int]:
+    rows = await session.execute(
+        select(ReadinessAnswer.dimension, ReadinessAnswer.score).where(
+            ReadinessAnswer.checkin_id == checkin_id
+        )
+    )
+    return {str(dimension): score for dimension, score in rows.all()}
+
+
+async def _state(session: AsyncSession, row: ReadinessCheckIn, member: Member) -> CheckInState:
+    previous = await previous_scores(session, [member.id], before_id=row.id)
+    return CheckInState(
+        checkin_id=row.id,
+        member_id=member.id,
+        guild_id=member.guild_id,
+        user_id=member.user_id,
+        kind=row.kind,
+        status=row.status,
+        scores=await _scores(session, row.id),
+        previous=previous.get(member.id, {}),
+        note=row.note,
+    )
+
+
+def _require_open(row: ReadinessCheckIn) -> None:
+    if row.status not in OPEN_STATUSES:
+        message = texts.CLOSED.get(row.status, texts.CLOSED[CheckInStatus.CANCELLED])
+        raise CheckInClosedError(message, row.status)
+
+
+async def current(*, session: AsyncSession, checkin_id: int, user_id: int) -> CheckInState:
+    """The check-in as it stands; raises CheckInClosedError when it no longer takes answers."""
+    row, member = await _load(session, checkin_id, user_id)
+    _require_open(row)
+    return await _state(session, row, member)
+
+
+async def record_score(
+    *, session: AsyncSession, checkin_id: int, user_id: int, dimension: str, score: int, now: datetime
+) -> CheckInState:
+    """Store (or change) one dimension's 1-5 answer, with the time it was given."""
+    try:
+        chosen = ReadinessDimension(dimension)
+    except ValueError:
+        raise GroundworkError(texts.INVALID_ANSWER) from None
+    if not 1 <= score <= 5:
+        raise GroundworkError(texts.INVALID_ANSWER)
+    row, member = await _load(session, checkin_id, user_id, lock=True)
+    _require_open(row)
+    existing = (
+        await session.execute(
+            select(ReadinessAnswer).where(
+                ReadinessAnswer.checkin_id == row.id, ReadinessAnswer.dimension == chosen
+            )
+        )
+    ).scalar_one_or_none()
+    if existing is None:
+        session.add(ReadinessAnswer(checkin_id=row.id, dimension=chosen, score=score, answered_at=now))
+    else:
+        existing.score = score
+        existing.answered_at = now
+    await session.flush()
+    return await _state(session, row, member)
+
+
+async def record_note(
+    *, session: AsyncSession, checkin_id: int, user_id: int, note: str, now: datetime
+) -> CheckInState:
+    """The member's own words: what they did in their locale since last time (empty clears it)."""
+    row, member = await _load(session, checkin_id, user_id, lock=True)
+    _require_open(row)
+    row.note = note.strip()[:NOTE_MAX_LENGTH] or None
+    return await _state(session, row, member)
+
+
+async def skip(*, session: AsyncSession, checkin_id: int, user_id: int, now: datetime) -> datetime | None:
+    """ "Skip this time": no answers, nothing counts as missed; returns the next check-in's time."""
+    row, member = await _load(session, checkin_id, user_id, lock=True)
+    _require_open(row)
+    row.status = CheckInStatus.SKIPPED
+    row.answered_at = now
+    member.missed_checkins = 0
+    scheduled = await scheduled_row(session, member.id)
+    return scheduled.due_at if scheduled else None
+
+
+async def complete(
+    *, session: AsyncSession, checkin_id: int, user_id: int, now: datetime
+) -> CompletedCheckIn:
+    """Close an answered check-in: the suggestion, the mentor's summary, and any alert.
+
+    Raises nothing for missing answers: `state.missing` says which are left, and the caller
+    shows them again.
+    """
+    row, member = await _load(session, checkin_id, user_id, lock=True)
+    _require_open(row)
+    state = await _state(session, row, member)
+    paths = member_paths(member.paths)
+    if state.missing:
+        return CompletedCheckIn(
+            state=state,
+            suggestion=suggest(state.scores, paths),
+            paths=paths,
+            drops=(),
+            mentor_user_id=None,
+            next_due=None,
+        )
+    row.status = CheckInStatus.ANSWERED
+    row.answered_at = now
+    member.missed_checkins = 0
+    drops = tuple(
+        Drop(dimension=ReadinessDimension(dimension), before=state.previous[dimension], after=score)
+        for dimension, score in state.scores.items()
+        if dimension in state.previous and state.previous[dimension] - score >= DROP_ALERT_POINTS
+    )
+    mentor = await mentor_user_id(session, member.id)
+    guild = await guild_of(session, member.guild_id)
+    alerts: tuple[Alert, ...] = ()
+    if drops:
+        await record(
+            session=session,
+            guild_id=member.guild_id,
+            actor_id=None,
+            target_user_id=member.user_id,
+            action="checkin.drop",
+            details={
+                "checkin_id": row.id,
+                "drops": {d.dimension.value: [d.before, d.after] for d in drops},
+                "to": "mentor" if mentor else "alerts_channel",
+            },
+        )
+        alerts = (
+            Alert(
+                kind=AlertKind.DROP,
+                guild_id=member.guild_id,
+                member_user_id=member.user_id,
+                mentor_user_id=mentor,
+                alerts_channel_id=guild.alerts_channel_id,
+                drops=drops,
+            ),
+        )
+    next_due: datetime | None
+    if row.kind == CheckInKind.ON_DEMAND and not member.checkins_paused:
+        # An extra check-in restarts the rhythm, so the next regular one is not just days away.
+        next_due = await schedule_next(session, member=member, guild=guild, base=now, now=now)
+    else:
+        scheduled = await scheduled_row(session, member.id)
+        next_due = scheduled.due_at if scheduled else None
+    return CompletedCheckIn(
+        state=replace(state, status=CheckInStatus.ANSWERED),
+        suggestion=suggest(state.scores, paths),
+        paths=paths,
+        drops=drops,
+        mentor_user_id=mentor,
+        next_due=next_due,
+        alerts=alerts,
+    )

@@ -1,0 +1,397 @@
+"""Readiness check-ins: the dispatcher job, the DM form's controls, and /checkin."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import secrets
+import socket
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import GroundworkError
+from bot.services import charts, checkins
+from bot.services.checkins import CheckInClosedError, DispatchReport
+from bot.services.members import JoinOutcome
+from bot.services.onboarding import Completion
+from bot.texts import checkins as texts
+from cogs._interactions import reply
+from cogs.checkins import _render as render
+from cogs.checkins._items import CheckInButton, ScoreSelect
+from cogs.checkins._messenger import DiscordMessenger
+from cogs.checkins._modals import NoteModal
+from db.enums import CheckInStatus
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+TICK_JOB_ID = "checkins:dispatch"
+BACKFILL_BATCH = 1000
+# Closed this way, the form is replaced by a short note; answered ones keep their reply.
+REPLACE_WHEN_CLOSED = (CheckInStatus.MISSED, CheckInStatus.CANCELLED, CheckInStatus.UNDELIVERABLE)
+CADENCE_CHOICES = [
+    app_commands.Choice(name=label, value=days) for days, label in texts.CADENCE_LABELS.items()
+]
+
+
+def worker_name() -> str:
+    """This process, as it marks the check-ins it claimed."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _jump_view(channel_id: int | None, message_id: int | None) -> discord.ui.View | None:
+    if channel_id is None or message_id is None:
+        return None
+    view = discord.ui.View()
+    url = f"https://discord.com/channels/@me/{channel_id}/{message_id}"
+    view.add_item(discord.ui.Button(label=texts.OPEN_BUTTON, url=url))
+    return view
+
+
+class CheckIns(commands.Cog):
+    """Asks members every few weeks how ready they feel, and suggests one next step."""
+
+    checkin = app_commands.Group(name="checkin", description="Your readiness check-ins", guild_only=True)
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.messenger = DiscordMessenger(bot)
+        self.dispatcher = checkins.Dispatcher(
+            sessions=bot.sessions,
+            clock=bot.clock,
+            messenger=self.messenger,
+            settings=bot.settings.scheduler,
+            worker=worker_name(),
+        )
+        self._reconciled = False
+        self.first_run = asyncio.Event()  # set once the start-up dispatch (overdue check-ins) is done
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ScoreSelect, CheckInButton)
+        # First run at once: overdue check-ins go out on start (within the grace), the rest on the ticks.
+        self.bot.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.bot.settings.scheduler.tick_seconds,
+            id=TICK_JOB_ID,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ScoreSelect, CheckInButton)
+        if self.bot.scheduler.get_job(TICK_JOB_ID):
+            self.bot.scheduler.remove_job(TICK_JOB_ID)
+
+    # -- the job ----------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """The scheduler's job: start a dispatch in the background unless one is running."""
+        if not self.dispatcher.busy:
+            self.bot.background.spawn(self._run(), name="checkins:dispatch")
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        try:
+            if not self._reconciled:
+                try:
+                    await self.schedule_missing()
+                    self._reconciled = True
+                except Exception:
+                    log.exception("could not schedule check-ins for members without one; trying next tick")
+            await self.dispatch()
+        finally:
+            self.first_run.set()
+
+    async def dispatch(self) -> DispatchReport:
+        """Send everything due now (tests call this with the clock where they want it)."""
+        return await self.dispatcher.run()
+
+    async def schedule_missing(self) -> int:
+        """Active members without a next check-in get one (members from before this feature, returners)."""
+        count = 0
+        while True:
+            async with self.bot.sessions() as session, session.begin():
+                member_ids = await checkins.members_without_schedule(session=session, limit=BACKFILL_BATCH)
+                scheduled = 0
+                for member_id in member_ids:
+                    now = self.bot.clock()
+                    if await checkins.ensure_scheduled(session=session, member_id=member_id, now=now):
+                        scheduled += 1
+            count += scheduled
+            if len(member_ids) < BACKFILL_BATCH or scheduled == 0:
+                if count:
+                    log.info("scheduled check-ins for %d member(s) who had none", count)
+                return count
+
+    @commands.Cog.listener()
+    async def on_member_onboarded(self, completion: Completion) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await checkins.ensure_scheduled(
+                session=session, member_id=completion.member_id, now=self.bot.clock()
+            )
+
+    @commands.Cog.listener()
+    async def on_member_registered(self, member: discord.Member, outcome: JoinOutcome) -> None:
+        if outcome.onboarded:  # someone who came back picks up their check-ins
+            async with self.bot.sessions() as session, session.begin():
+                await checkins.ensure_scheduled(
+                    session=session, member_id=outcome.member_id, now=self.bot.clock()
+                )
+
+    # -- the form ---------------------------------------------------------------------
+
+    def _guild_name(self, guild_id: int) -> str:
+        return self.messenger.guild_name(guild_id)
+
+    async def _closed(self, interaction: discord.Interaction[Any], error: CheckInClosedError) -> None:
+        if error.status in REPLACE_WHEN_CLOSED and interaction.message is not None:
+            await interaction.response.edit_message(**render.closed(error.user_message).kwargs())
+        else:
+            await reply(interaction, error.user_message)
+
+    async def on_score(
+        self, interaction: discord.Interaction[Any], checkin_id: int, dimension: str, values: list[str]
+    ) -> None:
+        try:
+            score = int(values[0])
+        except (IndexError, ValueError):
+            raise GroundworkError(texts.INVALID_ANSWER) from None
+        try:
+            async with self.bot.sessions() as session, session.begin():
+                state = await checkins.record_score(
+                    session=session,
+                    checkin_id=checkin_id,
+                    user_id=interaction.user.id,
+                    dimension=dimension,
+                    score=score,
+                    now=self.bot.clock(),
+                )
+        except CheckInClosedError as error:
+            await self._closed(interaction, error)
+            return
+        page = render.page_of(dimension)
+        await interaction.response.edit_message(
+            **render.state_form(state, self._guild_name(state.guild_id), page).kwargs()
+        )
+
+    async def on_button(
+        self, interaction: discord.Interaction[Any], checkin_id: int, action: str, page: int
+    ) -> None:
+        try:
+            if action in ("next", "back"):
+                await self._turn(interaction, checkin_id, 2 if action == "next" else 1)
+            elif action == "note":
+                await self._open_note(interaction, checkin_id, page)
+            elif action == "skip":
+                await self._skip(interaction, checkin_id)
+            elif action == "done":
+                await self._done(interaction, checkin_id)
+            else:
+                raise GroundworkError(texts.INVALID_ANSWER)
+        except CheckInClosedError as error:
+            await self._closed(interaction, error)
+
+    async def _turn(self, interaction: discord.Interaction[Any], checkin_id: int, page: int) -> None:
+        async with self.bot.sessions() as session:
+            state = await checkins.current(
+                session=session, checkin_id=checkin_id, user_id=interaction.user.id
+            )
+        await interaction.response.edit_message(
+            **render.state_form(state, self._guild_name(state.guild_id), page).kwargs()
+        )
+
+    async def _open_note(self, interaction: discord.Interaction[Any], checkin_id: int, page: int) -> None:
+        async with self.bot.sessions() as session:
+            state = await checkins.current(
+                session=session, checkin_id=checkin_id, user_id=interaction.user.id
+            )
+        await interaction.response.send_modal(NoteModal(checkin_id, page, state.note))
+
+    async def on_note(
+        self, interaction: discord.Interaction[Any], checkin_id: int, page: int, note: str
+    ) -> None:
+        try:
+            async with self.bot.sessions() as session, session.begin():
+                state = await checkins.record_note(
+                    session=session,
+                    checkin_id=checkin_id,
+                    user_id=interaction.user.id,
+                    note=note,
+                    now=self.bot.clock(),
+                )
+        except CheckInClosedError as error:
+            await self._closed(interaction, error)
+            return
+        await interaction.response.edit_message(
+            **render.state_form(state, self._guild_name(state.guild_id), page).kwargs()
+        )
+
+    async def _skip(self, interaction: discord.Interaction[Any], checkin_id: int) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            next_due = await checkins.skip(
+                session=session, checkin_id=checkin_id, user_id=interaction.user.id, now=self.bot.clock()
+            )
+        await interaction.response.edit_message(**render.skipped(next_due).kwargs())
+
+    async def _done(self, interaction: discord.Interaction[Any], checkin_id: int) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            result = await checkins.complete(
+                session=session, checkin_id=checkin_id, user_id=interaction.user.id, now=self.bot.clock()
+            )
+        guild_name = self._guild_name(result.state.guild_id)
+        if result.state.missing:
+            page = render.page_of(result.state.missing[0])
+            notice = render.missing_notice(result.state.missing)
+            await interaction.response.edit_message(
+                **render.state_form(result.state, guild_name, page, notice).kwargs()
+            )
+            return
+        await interaction.response.edit_message(**render.reply(result).kwargs())
+        await self._tell_mentor(result, guild_name)
+
+    async def _tell_mentor(self, result: checkins.CompletedCheckIn, guild_name: str) -> None:
+        """The mentor's summary (a drop alert on top); without a mentor the alert goes to the moderators."""
+        reached = False
+        if result.mentor_user_id is not None:
+            summary = render.mentor_summary(result, guild_name, list(result.alerts))
+            reached = await self.messenger.dm(result.mentor_user_id, summary)
+        if not reached:
+            for alert in result.alerts:
+                await self.messenger.post(alert.alerts_channel_id, render.alert_text(alert, to_mentor=False))
+
+    # -- /checkin ---------------------------------------------------------------------
+
+    @checkin.command(name="cadence", description="How often you get check-ins, and at what hour")
+    @app_commands.describe(every="How often", hour="The hour of day, your time (0-23)")
+    @app_commands.choices(every=CADENCE_CHOICES)
+    async def cadence(
+        self,
+        interaction: discord.Interaction[Any],
+        every: app_commands.Choice[int],
+        hour: app_commands.Range[int, 0, 23] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            plan = await checkins.set_cadence(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                cadence_days=every.value,
+                local_hour=hour,
+                now=self.bot.clock(),
+            )
+        lines = [
+            texts.CADENCE_DONE.format(
+                cadence=texts.CADENCE_LABELS[plan.cadence_days], hour=plan.local_hour, timezone=plan.timezone
+            )
+        ]
+        if plan.next_due is not None and not plan.paused:
+            lines.append(texts.NEXT_LINE.format(when=render.when(plan.next_due)))
+        await reply(interaction, "\n".join(lines))
+
+    @checkin.command(name="pause", description="No check-ins for a while")
+    @app_commands.describe(until="Pause until this date, like 2027-01-31 (leave empty: until you resume)")
+    async def pause(
+        self, interaction: discord.Interaction[Any], until: app_commands.Range[str, 1, 20] | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        day: date | None = None
+        if until is not None:
+            try:
+                day = date.fromisoformat(until.strip())
+            except ValueError:
+                raise GroundworkError(texts.PAUSE_BAD_DATE) from None
+        async with self.bot.sessions() as session, session.begin():
+            await checkins.pause(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                until=day,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, texts.PAUSED_UNTIL.format(date=day.isoformat()) if day else texts.PAUSED)
+
+    @checkin.command(name="resume", description="Check-ins again")
+    async def resume(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            resumed = await checkins.resume(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        lines = [texts.RESUMED]
+        if resumed.retrying_dms:
+            lines.append(texts.RESUMED_DMS)
+        if resumed.schedule.next_due is not None:
+            lines.append(texts.NEXT_LINE.format(when=render.when(resumed.schedule.next_due)))
+        await reply(interaction, "\n".join(lines))
+
+    @checkin.command(name="now", description="A check-in right now, in your DMs")
+    async def now(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session, session.begin():
+            result = await checkins.start_now(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                now=self.bot.clock(),
+                worker=self.dispatcher.worker,
+            )
+        if result.due is None:
+            view = _jump_view(result.open_channel_id, result.open_message_id)
+            await reply(interaction, texts.NOW_OPEN, view=view or discord.utils.MISSING)
+            return
+        report = await self.dispatcher.send_one(result.due)
+        if report.sent:
+            await reply(interaction, texts.NOW_SENT)
+        elif report.closed:
+            await reply(interaction, texts.NOW_DMS_CLOSED)
+        else:
+            await reply(interaction, texts.NOW_FAILED)
+
+    @checkin.command(name="history", description="How your readiness changed over time (or a mentee's)")
+    @app_commands.describe(member="A member you mentor (leave empty for your own)")
+    async def history(
+        self, interaction: discord.Interaction[Any], member: discord.Member | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session:
+            trend = await checkins.history(
+                session=session,
+                guild_id=interaction.guild_id,
+                viewer_user_id=interaction.user.id,
+                member_user_id=member.id if member else None,
+            )
+        content = render.history_text(trend)
+        chart = await self._chart(trend) if self.bot.settings.checkins.charts and trend.points else None
+        if chart is None:
+            await reply(interaction, content)
+        else:
+            await reply(
+                interaction, content, file=discord.File(io.BytesIO(chart), filename=texts.CHART_FILENAME)
+            )
+
+    async def _chart(self, trend: checkins.Trend) -> bytes | None:
+        try:
+            return await charts.readiness_chart(
+                [(point.at, point.scores) for point in trend.points],
+                dimensions=[d.value for d in checkins.DIMENSIONS],
+                labels={d.value: texts.SHORT_NAMES[d] for d in checkins.DIMENSIONS},
+                title=texts.CHART_TITLE,
+            )
+        except Exception:
+            log.exception("could not draw a readiness chart; sending the trend as text")
+            return None

@@ -1,0 +1,116 @@
+"""The dispatcher's Messenger on Discord: send the form, look for it in the DM history, alerts.
+
+Discord's errors become delivery outcomes here, so the dispatcher never sees `discord`:
+50007 (DMs closed) and 50278 (no mutual guild) stop DMs to the member; 40003 (opening DMs too
+fast) and 5xx are retried later and slow the pace; a 429 is retried by discord.py itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.services.checkins import Alert, AlertKind, Delivery, DeliveryStatus, DueCheckIn
+from cogs.checkins._items import owns_custom_id
+from cogs.checkins._render import alert_text, first_form
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+DMS_CLOSED = 50007
+NO_MUTUAL_GUILDS = 50278
+OPENING_DMS_TOO_FAST = 40003
+UNKNOWN_CHANNEL = 10003
+HISTORY_LOOKBACK = 20
+
+
+def outcome_of(error: discord.HTTPException) -> Delivery:
+    """What a failed send means for the check-in."""
+    if error.code in (DMS_CLOSED, NO_MUTUAL_GUILDS):
+        return Delivery(DeliveryStatus.CLOSED, detail=str(error.code))
+    if error.code == OPENING_DMS_TOO_FAST:
+        return Delivery(DeliveryStatus.RETRY, slow_down=True, detail=str(error.code))
+    if error.status >= 500 or error.status == 429:
+        return Delivery(DeliveryStatus.RETRY, detail=str(error.status))
+    return Delivery(DeliveryStatus.FAILED, detail=f"{error.status}/{error.code}")
+
+
+class DiscordMessenger:
+    """Sends check-ins as DMs (one request when the DM channel is known, two the first time)."""
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+
+    def guild_name(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild is not None else "groundwork"
+
+    async def _channel(self, item: DueCheckIn, *, fresh: bool = False) -> discord.abc.Messageable:
+        if item.dm_channel_id is not None and not fresh:
+            return self.bot.get_partial_messageable(item.dm_channel_id, type=discord.ChannelType.private)
+        return await self.bot.create_dm(discord.Object(item.user_id))
+
+    async def deliver(self, item: DueCheckIn) -> Delivery:
+        rendered = first_form(item, self.guild_name(item.guild_id))
+        try:
+            try:
+                message = await (await self._channel(item)).send(**rendered.kwargs())
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_CHANNEL or item.dm_channel_id is None:
+                    raise
+                message = await (await self._channel(item, fresh=True)).send(**rendered.kwargs())
+        except discord.HTTPException as error:
+            outcome = outcome_of(error)
+            log.info("check-in %s to user %s: %s (%s)", item.checkin_id, item.user_id, outcome.status, error)
+            return outcome
+        return Delivery(DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id)
+
+    async def find_sent(self, item: DueCheckIn) -> Delivery | None:
+        try:
+            channel = await self._channel(item)
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if self.bot.user is not None and message.author.id != self.bot.user.id:
+                    continue
+                for row in message.components:
+                    for child in getattr(row, "children", []):
+                        custom_id = getattr(child, "custom_id", None)
+                        if isinstance(custom_id, str) and owns_custom_id(custom_id, item.checkin_id):
+                            return Delivery(
+                                DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id
+                            )
+        except discord.HTTPException as error:
+            log.info("could not read the DMs of user %s: %s", item.user_id, error)
+        return None
+
+    async def alert(self, alert: Alert) -> None:
+        to_mentor = alert.kind != AlertKind.DMS_CLOSED and alert.mentor_user_id is not None
+        if to_mentor and await self.dm(alert.mentor_user_id or 0, alert_text(alert, to_mentor=True)):
+            return
+        await self.post(alert.alerts_channel_id, alert_text(alert, to_mentor=False))
+
+    async def dm(self, user_id: int, content: str) -> bool:
+        """A DM to a mentor; False when it could not be sent."""
+        try:
+            channel = await self.bot.create_dm(discord.Object(user_id))
+            await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.info("could not DM user %s: %s", user_id, error)
+            return False
+        return True
+
+    async def post(self, channel_id: int | None, content: str) -> bool:
+        """A message in the guild's alerts channel, when it has one."""
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            log.info("no alerts channel to post to: %s", content)
+            return False
+        try:
+            await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.warning("could not post to the alerts channel %s: %s", channel_id, error)
+            return False
+        return True

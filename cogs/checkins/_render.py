@@ -1,0 +1,261 @@
+"""Check-ins as Discord messages: the two-page form, the reply, the mentor's summary, alerts, trends.
+
+The form is one DM, edited in place. Six selects and buttons cannot share one message (at most
+five action rows, and a select fills a row), so it has two pages of three selects, each with a
+row of buttons: next/back, add a note (a modal), skip this time, and send my answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.services import checkins
+from bot.services.checkins import DIMENSIONS, Alert, AlertKind, CompletedCheckIn, Suggestion, Trend
+from bot.texts import checkins as texts
+from bot.texts.onboarding import PATH_LABELS
+from cogs._interactions import GroundworkView
+from cogs._text import member_text
+from cogs.checkins._items import CheckInButton, ScoreSelect
+from db.enums import ReadinessDimension
+
+PAGES = (DIMENSIONS[:3], DIMENSIONS[3:])
+HISTORY_VALUES = 12
+UP, DOWN = "\N{UPWARDS ARROW}", "\N{DOWNWARDS ARROW}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    content: str
+    view: discord.ui.View | None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {
+            "content": self.content,
+            "view": self.view,
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+
+
+def page_of(dimension: str) -> int:
+    return 1 if dimension in {d.value for d in PAGES[0]} else 2
+
+
+def when(moment: datetime | None) -> str:
+    """A time every reader sees in their own time zone."""
+    if moment is None:
+        return "-"
+    return f"{discord.utils.format_dt(moment, 'F')} ({discord.utils.format_dt(moment, 'R')})"
+
+
+def form(
+    *,
+    checkin_id: int,
+    guild_name: str,
+    page: int,
+    scores: dict[str, int],
+    previous: dict[str, int],
+    note: str | None,
+    notice: str | None = None,
+) -> Rendered:
+    """One page of the check-in: the questions, three 1-5 selects and the buttons."""
+    dimensions = PAGES[page - 1]
+    lines = [texts.TITLE.format(guild=discord.utils.escape_markdown(guild_name))]
+    if page == 1:
+        lines.append(texts.INTRO)
+    if notice:
+        lines.append(notice)
+    lines += [texts.QUESTIONS[d] for d in dimensions]
+    if note:
+        lines.append(texts.NOTE_SAVED)
+    lines.append(texts.PAGE.format(page=page))
+    view = GroundworkView(timeout=None)
+    for row, dimension in enumerate(dimensions):
+        view.add_item(
+            ScoreSelect(
+                checkin_id,
+                dimension.value,
+                chosen=scores.get(dimension),
+                previous=previous.get(dimension),
+                row=row,
+            )
+        )
+    secondary = discord.ButtonStyle.secondary
+    if page == 1:
+        view.add_item(
+            CheckInButton(
+                checkin_id, "next", 1, label=texts.NEXT_BUTTON, style=discord.ButtonStyle.primary, row=3
+            )
+        )
+    else:
+        view.add_item(CheckInButton(checkin_id, "back", 2, label=texts.BACK_BUTTON, style=secondary, row=3))
+    note_label = texts.NOTE_EDIT_BUTTON if note else texts.NOTE_BUTTON
+    view.add_item(
+        CheckInButton(checkin_id, "note", page, label=note_label, emoji="\N{MEMO}", style=secondary, row=3)
+    )
+    view.add_item(CheckInButton(checkin_id, "skip", page, label=texts.SKIP_BUTTON, style=secondary, row=3))
+    if page == 2:
+        view.add_item(
+            CheckInButton(
+                checkin_id, "done", 2, label=texts.DONE_BUTTON, style=discord.ButtonStyle.success, row=3
+            )
+        )
+    return Rendered("\n\n".join(lines), view)
+
+
+def first_form(item: checkins.DueCheckIn, guild_name: str) -> Rendered:
+    return form(
+        checkin_id=item.checkin_id,
+        guild_name=guild_name,
+        page=1,
+        scores={},
+        previous=item.previous,
+        note=None,
+    )
+
+
+def state_form(
+    state: checkins.CheckInState, guild_name: str, page: int, notice: str | None = None
+) -> Rendered:
+    return form(
+        checkin_id=state.checkin_id,
+        guild_name=guild_name,
+        page=page,
+        scores=state.scores,
+        previous=state.previous,
+        note=state.note,
+        notice=notice,
+    )
+
+
+def missing_notice(missing: list[ReadinessDimension]) -> str:
+    return texts.MISSING.format(names=", ".join(texts.NAMES[d] for d in missing))
+
+
+def scores_line(scores: dict[str, int], previous: dict[str, int] | None = None) -> str:
+    parts = []
+    for dimension in DIMENSIONS:
+        if dimension not in scores:
+            continue
+        part = f"{texts.SHORT_NAMES[dimension]} **{scores[dimension]}**"
+        if previous is not None and dimension in previous and previous[dimension] != scores[dimension]:
+            change = scores[dimension] - previous[dimension]
+            arrow = UP if change > 0 else DOWN
+            part += f" ({arrow}{abs(change)})"
+        parts.append(part)
+    return " · ".join(parts)
+
+
+def step_text(suggestion: Suggestion) -> str:
+    if suggestion.path is not None and (suggestion.path, suggestion.dimension) in texts.PATH_STEPS:
+        return texts.PATH_STEPS[(suggestion.path, suggestion.dimension)]
+    return texts.STEPS[suggestion.dimension]
+
+
+def reply(result: CompletedCheckIn) -> Rendered:
+    """What the member reads once they sent their answers: one next step, for their path."""
+    suggestion = result.suggestion
+    lines = [texts.THANKS, texts.YOUR_SCORES.format(scores=scores_line(result.state.scores))]
+    if suggestion.remote_offer:
+        lines.append(texts.REMOTE_OFFER)
+    else:
+        path = PATH_LABELS[suggestion.path] if suggestion.path else None
+        name = texts.NAMES[suggestion.dimension]
+        if suggestion.ready and path:
+            lines.append(texts.READY.format(path=path) + "\n" + step_text(suggestion))
+        else:
+            title = (
+                texts.STEP_TITLE_PATH.format(dimension=name, path=path)
+                if path
+                else texts.STEP_TITLE.format(dimension=name)
+            )
+            lines.append(title + "\n" + step_text(suggestion))
+    lines.append(texts.NEXT_DUE.format(when=when(result.next_due)) if result.next_due else texts.NO_NEXT_DUE)
+    return Rendered("\n\n".join(lines), None)
+
+
+def skipped(next_due: datetime | None) -> Rendered:
+    tail = texts.NEXT_DUE.format(when=when(next_due)) if next_due else texts.NO_NEXT_DUE
+    return Rendered(f"{texts.SKIPPED}\n\n{tail}", None)
+
+
+def closed(message: str) -> Rendered:
+    return Rendered(f"{message}\n\n{texts.CLOSED_MESSAGE}", None)
+
+
+def mentor_summary(result: CompletedCheckIn, guild_name: str, alerts: list[Alert]) -> str:
+    """The short summary a mentor gets when their mentee answered (with any drop alert on top)."""
+    state = result.state
+    member = f"<@{state.user_id}>"
+    lines = [alert_text(alert, to_mentor=True) for alert in alerts]
+    lines.append(texts.SUMMARY_TITLE.format(member=member, guild=discord.utils.escape_markdown(guild_name)))
+    lines.append(scores_line(state.scores, state.previous))
+    if result.suggestion.remote_offer:
+        lines.append(texts.SUMMARY_REMOTE)
+    else:
+        lines.append(
+            texts.SUMMARY_WEAKEST.format(
+                dimension=texts.NAMES[result.suggestion.dimension], step=step_text(result.suggestion)
+            )
+        )
+    if state.note:
+        quoted = "\n".join(f"> {line}" for line in member_text(state.note, limit=900).splitlines())
+        lines.append(f"{texts.SUMMARY_NOTE}\n{quoted}")
+    else:
+        lines.append(texts.SUMMARY_NO_NOTE)
+    return "\n\n".join(lines)[:2000]
+
+
+def alert_text(alert: Alert, *, to_mentor: bool = True) -> str:
+    """An alert, worded for the mentor or for the moderators' channel."""
+    member = f"<@{alert.member_user_id}>"
+    if alert.kind == AlertKind.DMS_CLOSED:
+        return texts.ALERT_DMS_CLOSED.format(member=member)
+    if alert.kind == AlertKind.DROP:
+        drops = ", ".join(
+            texts.DROP_ITEM.format(name=texts.NAMES[d.dimension], before=d.before, after=d.after)
+            for d in alert.drops
+        )
+        text = (texts.ALERT_DROP if to_mentor else texts.ALERT_DROP_CHANNEL).format(
+            member=member, drops=drops
+        )
+    else:
+        text = (texts.ALERT_MISSED if to_mentor else texts.ALERT_MISSED_CHANNEL).format(
+            member=member, count=alert.missed
+        )
+    if to_mentor:
+        return text
+    if alert.mentor_user_id is None:
+        return f"{text} {texts.NO_MENTOR}"
+    return f"{text} {texts.MENTOR_UNREACHABLE.format(mentor=f'<@{alert.mentor_user_id}>')}"
+
+
+def history_text(trend: Trend) -> str:
+    """The trend as text: every dimension's recent values, oldest first."""
+    title = (
+        texts.HISTORY_TITLE_OWN
+        if trend.own
+        else texts.HISTORY_TITLE_MENTEE.format(member=f"<@{trend.user_id}>")
+    )
+    lines = [title]
+    if not trend.points:
+        lines.append(texts.HISTORY_EMPTY)
+    for dimension in DIMENSIONS:
+        values = [str(p.scores[dimension]) for p in trend.points if dimension in p.scores][-HISTORY_VALUES:]
+        if values:
+            lines.append(
+                texts.HISTORY_LINE.format(
+                    name=texts.SHORT_NAMES[dimension], values=" \N{RIGHTWARDS ARROW} ".join(values)
+                )
+            )
+    lines.append(
+        texts.HISTORY_COUNTS.format(answered=len(trend.points), skipped=trend.skipped, missed=trend.missed)
+    )
+    if trend.paused:
+        lines.append(texts.HISTORY_PAUSED)
+    elif trend.next_due is not None:
+        lines.append(texts.HISTORY_NEXT.format(when=when(trend.next_due)))
+    return "\n".join(lines)
