@@ -31,7 +31,8 @@ class ReadinessCheckIn(Base):
         CheckConstraint(enum_check("status", CheckInStatus), name="status_known"),
         CheckConstraint(enum_check("kind", CheckInKind), name="kind_known"),
         Index("ix_readiness_checkins_status_due_at", "status", "due_at"),
-        Index("ix_readiness_checkins_member_due_at", "member_id", "due_at"),
+        # Covers a member's check-ins in a time window with their status and kind (trends, response rates).
+        Index("ix_readiness_checkins_member_due_at", "member_id", "due_at", "status", "kind"),
         # A member's check-ins by status (their last answered one, their open one): without it SQLite's
         # planner reaches for (status, due_at) and walks every answered check-in of the guild.
         Index("ix_readiness_checkins_member_status", "member_id", "status"),

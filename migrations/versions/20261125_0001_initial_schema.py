@@ -311,7 +311,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_readiness_checkins")),
     )
     with op.batch_alter_table("readiness_checkins", schema=None) as batch_op:
-        batch_op.create_index("ix_readiness_checkins_member_due_at", ["member_id", "due_at"], unique=False)
+        batch_op.create_index(
+            "ix_readiness_checkins_member_due_at", ["member_id", "due_at", "status", "kind"], unique=False
+        )
         batch_op.create_index("ix_readiness_checkins_status_due_at", ["status", "due_at"], unique=False)
 
     op.create_table(

