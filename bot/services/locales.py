@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.gazetteer import Place
-from db.enums import LocalePrecision
+from db.enums import LocalePrecision, LocaleSharing
 from db.models import Locale
+from db.upsert import insert_unless_exists
 
 
 async def locale_for(*, session: AsyncSession, place: Place) -> Locale:
@@ -30,7 +29,15 @@ async def locale_for(*, session: AsyncSession, place: Place) -> Locale:
         "longitude": place.longitude,
         "timezone": place.timezone,
     }
-    # Two members from a new town at once: the second insert does nothing, both read the row.
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    await session.execute(insert(Locale).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    await insert_unless_exists(session, Locale, values, unique=["key"])
     return (await session.execute(query)).scalar_one()
+
+
+def shared_area(locale: Locale | None, sharing: LocaleSharing) -> str | None:
+    """Where a member lives, as other members may see it: their town only when they share it,
+    their region (or country) when they share only that, nothing when they share nothing."""
+    if locale is None or sharing == LocaleSharing.NOTHING:
+        return None
+    if sharing == LocaleSharing.TOWN and locale.precision == LocalePrecision.CITY:
+        return f"{locale.name}, {locale.country_name}"
+    return f"{locale.region_name}, {locale.country_name}" if locale.region_name else locale.country_name
