@@ -17,6 +17,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
+from bot.services import activity
 from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.pairing import Ended
@@ -145,6 +146,7 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         ],
         "readiness_checkins": [{**_row(c), "answers": by_checkin.get(c.id, [])} for c in checkins],
         "audit_log": [_row(entry) for entry in audit],
+        "local": await activity.stored_about(session=session, member_id=member.id),
     }
 
 

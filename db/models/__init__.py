@@ -2,6 +2,15 @@
 
 from db.models.audit import AuditEntry
 from db.models.guild import GuildSettings
+from db.models.local import (
+    ActivityEntry,
+    Circle,
+    CircleMember,
+    NeighbourIntroduction,
+    NeighbourOffer,
+    PracticePairing,
+    PracticeRequest,
+)
 from db.models.locale import Locale
 from db.models.member import Member
 from db.models.mentoring import Mentorship, MentorshipEvent, Organizer
@@ -9,14 +18,21 @@ from db.models.onboarding import OnboardingSession
 from db.models.readiness import ReadinessAnswer, ReadinessCheckIn
 
 __all__ = [
+    "ActivityEntry",
     "AuditEntry",
+    "Circle",
+    "CircleMember",
     "GuildSettings",
     "Locale",
     "Member",
     "Mentorship",
     "MentorshipEvent",
+    "NeighbourIntroduction",
+    "NeighbourOffer",
     "OnboardingSession",
     "Organizer",
+    "PracticePairing",
+    "PracticeRequest",
     "ReadinessAnswer",
     "ReadinessCheckIn",
 ]

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import GroundworkError, NotFoundError
 from bot.services.audit import record
 from bot.services.geo import great_circle_km
+from bot.services.locales import shared_area
 from bot.services.matching import COST_UNITS_PER_KM, CostWeights, MentorIndex, batch_match, instant_match
 from bot.services.pairing._candidates import mentors, seekers, utc_offset_hours
 from bot.services.pairing._history import event
@@ -26,7 +27,7 @@ from bot.services.pairing._people import (
 )
 from bot.services.pairing._queue import waiting_members
 from bot.texts import pairing as texts
-from db.enums import LocaleSharing, MemberStatus, MentorshipStatus, OrganizerStatus
+from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Locale, Member, Mentorship
 
 
@@ -57,18 +58,10 @@ class Pairing:
     introductions_channel_id: int | None
 
 
-def _area(member: Member, locale: Locale | None) -> str | None:
-    if locale is None or member.locale_sharing == LocaleSharing.NOTHING:
-        return None
-    if member.locale_sharing == LocaleSharing.TOWN and locale.precision == "city":
-        return f"{locale.name}, {locale.country_name}"
-    return f"{locale.region_name}, {locale.country_name}" if locale.region_name else locale.country_name
-
-
 def _side(member: Member, locale: Locale | None) -> Side:
     return Side(
         user_id=member.user_id,
-        area=_area(member, locale),
+        area=shared_area(locale, member.locale_sharing),
         timezone=member.timezone,
         languages=tuple(member.languages),
         paths=tuple(member.paths),

@@ -1,0 +1,294 @@
+"""Introductions between neighbours: the offer after onboarding, asking each neighbour, and
+introducing the two only when both said yes.
+
+Consent, as the rules go:
+- a member is offered neighbours only while they have not muted these offers;
+- a neighbour counts (and is asked) only when they live within the guild's radius (both have
+  a town), have not muted offers, share at least their region, and were never asked about
+  this member before, either way round: a "no" is never asked again;
+- a member who shares nothing is never offered to others; they can still ask to meet their
+  own neighbours, and are introduced when a neighbour says yes, with no place shown;
+- nobody is named to anyone before both said yes. The neighbour being asked learns only the
+  asker's area, as precisely as the asker agreed to share it, and what they would like to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import GroundworkError, NotAllowedError, NotFoundError
+from bot.services import nearby
+from bot.services.audit import record
+from bot.services.locales import shared_area
+from bot.texts import local as texts
+from db.enums import LocaleSharing, MemberStatus
+from db.models import GuildSettings, Locale, Member, NeighbourIntroduction, NeighbourOffer
+from db.models.local import Answer, IntroductionStatus, OfferStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One member as another member may see them."""
+
+    user_id: int
+    area: str | None  # None: they do not share where they live
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The offer "N members live within R km of you: want to meet them?"."""
+
+    offer_id: int
+    guild_id: int
+    user_id: int
+    neighbours: int
+    radius_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A neighbour to be asked whether they would like to meet the asker. Who the asker is
+    stays out of it: only what the asker agreed to share."""
+
+    introduction_id: int
+    guild_id: int
+    neighbour_user_id: int
+    asker_area: str | None
+    asker_paths: tuple[str, ...]
+    radius_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """Two neighbours who both said yes, ready to be introduced."""
+
+    introduction_id: int
+    guild_id: int
+    requester: Person
+    neighbour: Person
+    shared_paths: tuple[str, ...]
+    introductions_channel_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What came of a neighbour's answer; `introduction` is set when both said yes."""
+
+    status: IntroductionStatus
+    introduction: Introduction | None
+
+
+async def person(session: AsyncSession, member: Member) -> Person:
+    """A member as other members may see them (their area only as they agreed to share it)."""
+    locale = await session.get(Locale, member.locale_id) if member.locale_id else None
+    return Person(member.user_id, shared_area(locale, member.locale_sharing), tuple(member.paths))
+
+
+async def _candidates(session: AsyncSession, member: Member, radius_km: float) -> list[nearby.Neighbour]:
+    """The neighbours `member` may be offered (see the module docstring), nearest first."""
+    near = [
+        n
+        for n in await nearby.neighbours(session=session, member_id=member.id, radius_km=radius_km)
+        if n.distance_km is not None and n.locale_sharing != LocaleSharing.NOTHING
+    ]
+    if not near:
+        return []
+    ids = [n.member_id for n in near]
+    muted = set(
+        (
+            await session.execute(
+                select(Member.id).where(Member.id.in_(ids), Member.neighbour_offers_muted.is_(True))
+            )
+        ).scalars()
+    )
+    pairs = await session.execute(
+        select(NeighbourIntroduction.requester_id, NeighbourIntroduction.neighbour_id).where(
+            or_(
+                and_(
+                    NeighbourIntroduction.requester_id == member.id,
+                    NeighbourIntroduction.neighbour_id.in_(ids),
+                ),
+                and_(
+                    NeighbourIntroduction.neighbour_id == member.id,
+                    NeighbourIntroduction.requester_id.in_(ids),
+                ),
+            )
+        )
+    )
+    asked = {other for pair in pairs.all() for other in pair if other != member.id}
+    return [n for n in near if n.member_id not in muted and n.member_id not in asked]
+
+
+async def make_offer(*, session: AsyncSession, member_id: int, now: datetime) -> Offer | None:
+    """After onboarding: offer to meet the neighbours, when there are any to offer."""
+    member = await session.get(Member, member_id)
+    if member is None or member.status != MemberStatus.ACTIVE or member.neighbour_offers_muted:
+        return None
+    radius = await nearby.guild_radius_km(session, member.guild_id)
+    found = await _candidates(session, member, radius)
+    if not found:
+        return None
+    offer = NeighbourOffer(
+        guild_id=member.guild_id, member_id=member.id, neighbours=len(found), radius_km=radius, created_at=now
+    )
+    session.add(offer)
+    await session.flush()
+    await record(
+        session=session,
+        guild_id=member.guild_id,
+        actor_id=None,
+        target_user_id=member.user_id,
+        action="neighbours.offered",
+        details={"offer": offer.id, "neighbours": len(found)},
+    )
+    return Offer(offer.id, member.guild_id, member.user_id, len(found), radius)
+
+
+async def _mute(session: AsyncSession, member: Member, now: datetime) -> None:
+    """No more neighbour offers to or about this member; what they were asked lapses."""
+    member.neighbour_offers_muted = True
+    await session.execute(
+        update(NeighbourIntroduction)
+        .where(
+            NeighbourIntroduction.neighbour_id == member.id,
+            NeighbourIntroduction.status == IntroductionStatus.ASKED,
+        )
+        .values(status=IntroductionStatus.DECLINED, neighbour_answer=Answer.NO, answered_at=now)
+    )
+    await record(
+        session=session,
+        guild_id=member.guild_id,
+        actor_id=member.user_id,
+        target_user_id=member.user_id,
+        action="neighbours.muted",
+    )
+
+
+async def answer_offer(
+    *, session: AsyncSession, offer_id: int, user_id: int, answer: OfferStatus, now: datetime
+) -> list[Ask]:
+    """The member's answer to the offer; on yes, every neighbour who may be asked is asked."""
+    offer = await session.get(NeighbourOffer, offer_id, with_for_update=True)
+    if offer is None:
+        raise NotFoundError(texts.OFFER_GONE)
+    member = await session.get(Member, offer.member_id)
+    if member is None or member.user_id != user_id:
+        raise NotAllowedError(texts.NOT_YOUR_OFFER)
+    if offer.status != OfferStatus.OPEN:
+        raise GroundworkError(texts.OFFER_ANSWERED)
+    if member.status != MemberStatus.ACTIVE:
+        raise GroundworkError(texts.NOT_ONBOARDED)
+    offer.status, offer.answered_at = answer, now
+    if answer == OfferStatus.MUTED:
+        await _mute(session, member, now)
+    if answer != OfferStatus.ACCEPTED:
+        return []
+    found = await _candidates(session, member, offer.radius_km)
+    rows = [
+        NeighbourIntroduction(
+            guild_id=member.guild_id,
+            offer_id=offer.id,
+            requester_id=member.id,
+            neighbour_id=n.member_id,
+            distance_km=n.distance_km,
+            created_at=now,
+        )
+        for n in found
+    ]
+    session.add_all(rows)
+    await session.flush()
+    asker = await person(session, member)
+    for n, row in zip(found, rows, strict=True):
+        await record(
+            session=session,
+            guild_id=member.guild_id,
+            actor_id=None,
+            target_user_id=n.user_id,
+            action="neighbours.asked",
+            details={"introduction": row.id},
+        )
+    return [
+        Ask(row.id, member.guild_id, n.user_id, asker.area, asker.paths, offer.radius_km)
+        for n, row in zip(found, rows, strict=True)
+    ]
+
+
+async def answer_introduction(
+    *, session: AsyncSession, introduction_id: int, user_id: int, answer: Answer, mute: bool, now: datetime
+) -> Answered:
+    """The neighbour's answer. Both said yes: the two are to be introduced."""
+    intro = await session.get(NeighbourIntroduction, introduction_id, with_for_update=True)
+    if intro is None:
+        raise NotFoundError(texts.INTRO_GONE)
+    neighbour = await session.get(Member, intro.neighbour_id)
+    requester = await session.get(Member, intro.requester_id)
+    if neighbour is None or neighbour.user_id != user_id:
+        raise NotAllowedError(texts.NOT_YOUR_INTRO)
+    if intro.status != IntroductionStatus.ASKED:
+        raise GroundworkError(texts.INTRO_GONE)
+    if requester is None or not requester.status == neighbour.status == MemberStatus.ACTIVE:
+        intro.status = IntroductionStatus.CANCELLED
+        return Answered(intro.status, None)
+    intro.neighbour_answer, intro.answered_at = answer, now
+    yes = answer == Answer.YES and not mute
+    intro.status = IntroductionStatus.INTRODUCED if yes else IntroductionStatus.DECLINED
+    if mute:
+        await _mute(session, neighbour, now)
+    await record(
+        session=session,
+        guild_id=intro.guild_id,
+        actor_id=user_id,
+        target_user_id=requester.user_id,
+        action="neighbours.introduced" if yes else "neighbours.declined",
+        details={"introduction": intro.id},
+    )
+    if not yes:
+        return Answered(intro.status, None)
+    guild = await session.get(GuildSettings, intro.guild_id)
+    first, second = await person(session, requester), await person(session, neighbour)
+    return Answered(
+        intro.status,
+        Introduction(
+            introduction_id=intro.id,
+            guild_id=intro.guild_id,
+            requester=first,
+            neighbour=second,
+            shared_paths=tuple(p for p in first.paths if p in second.paths),
+            introductions_channel_id=guild.introductions_channel_id if guild else None,
+        ),
+    )
+
+
+async def record_introduced(
+    *, session: AsyncSession, introduction_id: int, thread_id: int | None, now: datetime
+) -> None:
+    """Where the two were introduced (a thread, or None: by DM)."""
+    intro = await session.get(NeighbourIntroduction, introduction_id)
+    if intro is not None:
+        intro.thread_id, intro.introduced_at = thread_id, now
+
+
+async def member_left(*, session: AsyncSession, guild_id: int, user_id: int) -> int:
+    """Someone left the server: every introduction still waiting on or for them is called off."""
+    member_id = await session.scalar(
+        select(Member.id).where(Member.guild_id == guild_id, Member.user_id == user_id)
+    )
+    if member_id is None:
+        return 0
+    result = await session.execute(
+        update(NeighbourIntroduction)
+        .where(
+            or_(
+                NeighbourIntroduction.requester_id == member_id,
+                NeighbourIntroduction.neighbour_id == member_id,
+            ),
+            NeighbourIntroduction.status == IntroductionStatus.ASKED,
+        )
+        .values(status=IntroductionStatus.CANCELLED)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,118 @@
+"""The activity log in Discord: /log add, /log share, /log view."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import activity
+from bot.texts import local as texts
+from cogs._checks import is_moderator
+from cogs._interactions import reply
+from cogs._introductions import Introducer
+from cogs.local._render import log_view, shared_entry
+from db.models.local import ActivityKind
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+KIND_CHOICES = [
+    app_commands.Choice(name=texts.ACTIVITY_LABELS[kind], value=kind.value)
+    for kind in ActivityKind
+    if kind != ActivityKind.PRACTICE_CALL  # recorded by the bot when a practice call happened
+]
+
+
+class ActivityLog(commands.Cog):
+    """Members record what they did locally; mentors and circles see it when the member allows."""
+
+    log_group = app_commands.Group(name="log", description="Your local activity log", guild_only=True)
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.introducer = Introducer(bot)
+
+    @log_group.command(name="add", description="Record something you did locally")
+    @app_commands.describe(kind="What you did", note="A few words about it (optional)")
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def log_add(
+        self,
+        interaction: discord.Interaction[Any],
+        kind: app_commands.Choice[str],
+        note: app_commands.Range[str, 0, activity.MAX_NOTE] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            logged = await activity.log(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                kind=ActivityKind(kind.value),
+                note=note,
+                now=self.bot.clock(),
+            )
+        saved = texts.LOG_SAVED.format(kind=texts.ACTIVITY_LABELS[logged.kind])
+        await reply(
+            interaction, saved + (texts.LOG_SAVED_SHARED if logged.audience else texts.LOG_SAVED_PRIVATE)
+        )
+        if logged.audience is not None:
+            await self._show(logged, logged.audience)
+
+    async def _show(self, logged: activity.Logged, audience: activity.Audience) -> None:
+        """Post a shared entry to the mentorship thread (else the mentor's DMs) and the circle."""
+        text = shared_entry(logged)
+        if audience.mentor_thread_id is not None:
+            if not await self._post(audience.mentor_thread_id, text) and audience.mentor_user_id is not None:
+                await self.introducer.dm(audience.mentor_user_id, text)
+        elif audience.mentor_user_id is not None:
+            await self.introducer.dm(audience.mentor_user_id, text)
+        if audience.circle_channel_id is not None:
+            await self._post(audience.circle_channel_id, text)
+
+    async def _post(self, channel_id: int, text: str) -> bool:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return False
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.info("could not post a log entry in %s: %s", channel_id, exc)
+            return False
+        return True
+
+    @log_group.command(name="share", description="Let your mentor and circle see your log, or not")
+    @app_commands.describe(share="Yes: your mentor and circle see what you log. No: only you do.")
+    async def log_share(self, interaction: discord.Interaction[Any], share: bool) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            await activity.set_sharing(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id, share=share
+            )
+        await reply(interaction, texts.LOG_SHARE_ON if share else texts.LOG_SHARE_OFF)
+
+    @log_group.command(
+        name="view", description="See your log, or a mentee's or circle member's who shares it"
+    )
+    @app_commands.describe(member="Whose log (yourself if empty)")
+    async def view_log(
+        self, interaction: discord.Interaction[Any], member: discord.Member | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        subject = member.id if member is not None else interaction.user.id
+        moderator = subject != interaction.user.id and await is_moderator(interaction)
+        async with self.bot.sessions() as session:
+            view = await activity.view(
+                session=session,
+                guild_id=interaction.guild_id,
+                viewer_user_id=interaction.user.id,
+                subject_user_id=subject,
+                viewer_is_moderator=moderator,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, log_view(view))

@@ -1,0 +1,281 @@
+"""Local circles in Discord: proposals for moderators, the circle's channel or private thread,
+joining and leaving, /circle for members and /circles list for moderators."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import GroundworkError
+from bot.services import circles
+from bot.texts import local as texts
+from cogs._checks import moderator_only, require_moderator
+from cogs._interactions import reply
+from cogs._introductions import TO_MEMBERS, Introducer, mention
+from cogs.local._items import CircleLeaveButton, CircleReviewButton, answers_view
+from cogs.local._neighbours import send_circle_offer
+from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
+from cogs.local._spaces import Spaces
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB = "local:circles"
+
+
+def review_view(circle_id: int) -> discord.ui.View:
+    return answers_view(
+        CircleReviewButton,
+        circle_id,
+        (
+            ("approve", texts.CIRCLE_APPROVE, discord.ButtonStyle.success),
+            ("reject", texts.CIRCLE_REJECT, discord.ButtonStyle.secondary),
+        ),
+    )
+
+
+def _where(space: circles.Space) -> str:
+    return f" · <#{space.channel_id}>" if space.channel_id else ""
+
+
+def _my_circle(mine: circles.MyCircle) -> str:
+    if mine.status == circles.CircleMemberStatus.PROPOSED:
+        return texts.CIRCLE_SHOW_PROPOSED
+    if mine.status == circles.CircleMemberStatus.OFFERED:
+        return texts.CIRCLE_SHOW_OFFERED.format(name=circle_name(mine.space.name))
+    return texts.CIRCLE_SHOW.format(
+        name=circle_name(mine.space.name),
+        size=mine.size,
+        where=_where(mine.space),
+        organizer=texts.CIRCLE_SHOW_ORGANIZER if mine.has_organizer else "",
+        since=discord.utils.format_dt(mine.since, "D") if mine.since else "—",
+    )
+
+
+class Circles(commands.Cog):
+    """Grows neighbours who said yes into local circles, with moderators' approval."""
+
+    circles_group = app_commands.Group(
+        name="circles",
+        description="Moderators: local circles",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.introducer = Introducer(bot)
+        self.spaces = Spaces(bot, self.introducer)
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.add_job(
+            self.sweep_all,
+            "interval",
+            hours=self.bot.settings.scheduler.pairing_batch_hours,
+            id=SWEEP_JOB,
+            replace_existing=True,
+        )
+
+    async def cog_unload(self) -> None:
+        if self.bot.scheduler.get_job(SWEEP_JOB):
+            self.bot.scheduler.remove_job(SWEEP_JOB)
+
+    # -- growing circles --------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_neighbours_introduced(self, guild_id: int) -> None:
+        await self.sweep(guild_id)
+
+    async def sweep(self, guild_id: int) -> circles.Sweep:
+        """Propose new circles in one guild, and offer open ones to those who live near them."""
+        async with self.bot.sessions() as session, session.begin():
+            found = await circles.sweep(session=session, guild_id=guild_id, now=self.bot.clock())
+        for proposal in found.proposals:
+            await self.publish(proposal)
+        for offer in found.offers:
+            await send_circle_offer(self.introducer, offer)
+        return found
+
+    async def sweep_all(self) -> None:
+        for guild in self.bot.guilds:
+            try:
+                await self.sweep(guild.id)
+            except Exception:
+                log.exception("circle sweep failed for guild %s", guild.id)
+
+    async def publish(self, proposal: circles.Proposal) -> None:
+        message_id = await self.introducer.post_for_review(
+            proposal.review_channel_id,
+            embed=circle_review(proposal),
+            view=review_view(proposal.circle_id),
+            what=f"circle {proposal.circle_id} of guild {proposal.guild_id}",
+        )
+        if message_id is None:
+            return
+        async with self.bot.sessions() as session, session.begin():
+            await circles.remember_review_message(
+                session=session, circle_id=proposal.circle_id, message_id=message_id
+            )
+
+    async def on_review(self, interaction: discord.Interaction[Any], circle_id: int, action: str) -> None:
+        """A moderator opens or rejects a proposed circle."""
+        async with self.bot.sessions() as session:
+            guild_id = await circles.circle_guild(session=session, circle_id=circle_id)
+        await require_moderator(interaction, guild_id)
+        await interaction.response.defer()
+        async with self.bot.sessions() as session, session.begin():
+            decision = await circles.decide(
+                session=session,
+                circle_id=circle_id,
+                actor_id=interaction.user.id,
+                approve=action == "approve",
+                now=self.bot.clock(),
+            )
+        outcome = texts.CIRCLE_APPROVED if decision.opened else texts.CIRCLE_REJECTED
+        await interaction.edit_original_response(
+            content=outcome.format(moderator=interaction.user.mention),
+            view=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        if decision.opened:
+            await self.open(decision)
+
+    async def open(self, decision: circles.Decision) -> None:
+        """The circle's channel (in the circles category) or private thread, with everyone in it."""
+        people = [*decision.member_user_ids]
+        if decision.organizer_user_id is not None and decision.organizer_user_id not in people:
+            people.append(decision.organizer_user_id)
+        opened = await self.spaces.create(
+            decision,
+            channel=channel_name(decision.space.name),
+            user_ids=people,
+            text=circle_starter(decision),
+        )
+        if opened is None:
+            await self.introducer.tell_moderators(
+                decision.space.guild_id, texts.CIRCLE_NO_SPACE.format(name=circle_name(decision.space.name))
+            )
+            return
+        async with self.bot.sessions() as session, session.begin():
+            await circles.record_space(
+                session=session, circle_id=decision.space.circle_id, channel_id=opened[0], is_thread=opened[1]
+            )
+
+    # -- members ----------------------------------------------------------------------
+
+    async def on_offer(self, interaction: discord.Interaction[Any], membership_id: int, answer: str) -> None:
+        """Join the circle nearby, or not."""
+        async with self.bot.sessions() as session, session.begin():
+            joined = await circles.answer_offer(
+                session=session,
+                membership_id=membership_id,
+                user_id=interaction.user.id,
+                join=answer == "join",
+                now=self.bot.clock(),
+            )
+        if joined is None:
+            await interaction.response.edit_message(content=texts.CIRCLE_OFFER_DECLINED, view=None)
+            return
+        where = (
+            texts.CIRCLE_JOINED_WHERE.format(link=f"<#{joined.space.channel_id}>")
+            if joined.space.channel_id
+            else ""
+        )
+        await interaction.response.edit_message(
+            content=texts.CIRCLE_JOINED.format(name=circle_name(joined.space.name), where=where), view=None
+        )
+        if await self.spaces.add(joined.space, joined.user_id):
+            await self.spaces.post(
+                joined.space, texts.CIRCLE_WELCOME_NEW.format(who=mention(joined.user_id)), TO_MEMBERS
+            )
+
+    @app_commands.command(name="circle", description="See your local circle")
+    @app_commands.guild_only()
+    async def circle(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            mine = await circles.circles_of(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+        if not mine:
+            await reply(interaction, texts.CIRCLE_NONE)
+            return
+        joined = next((m for m in mine if m.status == circles.CircleMemberStatus.JOINED), None)
+        view = (
+            answers_view(
+                CircleLeaveButton,
+                joined.space.circle_id,
+                (("leave", texts.CIRCLE_LEAVE, discord.ButtonStyle.secondary),),
+            )
+            if joined
+            else discord.utils.MISSING
+        )
+        await reply(interaction, "\n\n".join(_my_circle(m) for m in mine), view=view)
+
+    async def on_leave(self, interaction: discord.Interaction[Any], circle_id: int, _answer: str) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            left = await circles.leave(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                now=self.bot.clock(),
+                circle_id=circle_id,
+            )
+        if not left:
+            raise GroundworkError(texts.CIRCLE_GONE)
+        await interaction.response.edit_message(
+            content=texts.CIRCLE_LEFT.format(name=circle_name(left[0].space.name)), view=None
+        )
+        await self.after_leaving(left)
+
+    async def after_leaving(self, left: list[circles.Left]) -> None:
+        for gone in left:
+            await self.spaces.remove(gone.space, gone.user_id)
+            if gone.closed:
+                await self.spaces.close(gone.space)
+                await self.introducer.tell_moderators(
+                    gone.space.guild_id, texts.CIRCLE_CLOSED_MODS.format(name=circle_name(gone.space.name))
+                )
+            else:
+                await self.spaces.post(gone.space, texts.CIRCLE_LEFT_NOTICE, discord.AllowedMentions.none())
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            left = await circles.leave(
+                session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
+            )
+        await self.after_leaving(left)
+
+    # -- moderators -------------------------------------------------------------------
+
+    @circles_group.command(name="list", description="Local circles: size, activity, organizer")
+    @moderator_only()
+    async def circles_list(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            found = await circles.summaries(
+                session=session, guild_id=interaction.guild_id, now=self.bot.clock()
+            )
+        if not found:
+            await reply(interaction, texts.CIRCLES_NONE)
+            return
+        lines = [f"**{texts.CIRCLES_TITLE}**"] + [
+            texts.CIRCLES_LINE.format(
+                name=circle_name(s.space.name),
+                status=s.status,
+                size=s.size,
+                activity=s.activity_30_days,
+                organizer=texts.CIRCLES_HAS_ORGANIZER if s.has_organizer else texts.CIRCLES_NO_ORGANIZER,
+            )
+            + _where(s.space)
+            for s in found
+        ]
+        await reply(interaction, fit(lines))

@@ -1,0 +1,146 @@
+"""Practice partners in Discord: /practice, the introduction, and "did it happen?" a day later."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import practice
+from bot.texts import local as texts
+from bot.texts import onboarding as onboarding_texts
+from cogs._interactions import reply
+from cogs._introductions import Introducer, mention
+from cogs.local._items import PracticeFollowUpButton, PracticeStopButton, answers_view
+from cogs.local._render import practice_introduction
+from db.enums import OrganizingPath
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+FOLLOWUP_JOB = "local:practice_followups"
+PATH_CHOICES = [
+    app_commands.Choice(name=onboarding_texts.PATH_LABELS[path], value=path.value) for path in OrganizingPath
+]
+
+
+def stop_view(request_id: int) -> discord.ui.View:
+    return answers_view(
+        PracticeStopButton, request_id, (("stop", texts.PRACTICE_STOP, discord.ButtonStyle.secondary),)
+    )
+
+
+def followup_view(request_id: int) -> discord.ui.View:
+    return answers_view(
+        PracticeFollowUpButton,
+        request_id,
+        (
+            ("yes", texts.PRACTICE_FOLLOWUP_YES, discord.ButtonStyle.success),
+            ("no", texts.PRACTICE_FOLLOWUP_NO, discord.ButtonStyle.secondary),
+        ),
+    )
+
+
+class Practice(commands.Cog):
+    """Pairs members who want to practise speaking, one call at a time."""
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.introducer = Introducer(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.add_job(
+            self.followups,
+            "interval",
+            seconds=self.bot.settings.scheduler.tick_seconds,
+            id=FOLLOWUP_JOB,
+            replace_existing=True,
+        )
+
+    async def cog_unload(self) -> None:
+        if self.bot.scheduler.get_job(FOLLOWUP_JOB):
+            self.bot.scheduler.remove_job(FOLLOWUP_JOB)
+
+    @app_commands.command(name="practice", description="Find a partner for a short practice call")
+    @app_commands.describe(path="What you'd like to practise for")
+    @app_commands.choices(path=PATH_CHOICES)
+    @app_commands.guild_only()
+    async def practice_command(
+        self, interaction: discord.Interaction[Any], path: app_commands.Choice[str] | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session, session.begin():
+            result = await practice.request(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                path=path.value if path else None,
+                now=self.bot.clock(),
+            )
+        if result.match is not None:
+            await reply(interaction, texts.PRACTICE_PAIRED)
+            await self.introduce(result.match)
+        elif result.already_waiting and result.waiting_since is not None:
+            since = discord.utils.format_dt(result.waiting_since, "R")
+            await reply(
+                interaction,
+                texts.PRACTICE_ALREADY_WAITING.format(since=since),
+                view=stop_view(result.request_id),
+            )
+        else:
+            await reply(interaction, texts.PRACTICE_WAITING, view=stop_view(result.request_id))
+
+    async def introduce(self, match: practice.Match) -> None:
+        text = practice_introduction(match)
+        first, second = match.sides
+        done = await self.introducer.introduce(
+            match.introductions_channel_id,
+            (first.user_id, second.user_id),
+            name=lambda one, other: texts.PRACTICE_THREAD_NAME.format(first=one, second=other),
+            text=text,
+            dm_text=lambda _other: texts.PRACTICE_INTRO_DM.format(introduction=text),
+            reason="groundwork: practice partners",
+        )
+        async with self.bot.sessions() as session, session.begin():
+            await practice.record_thread(
+                session=session, pairing_id=match.pairing_id, thread_id=done.thread_id
+            )
+
+    async def on_stop(self, interaction: discord.Interaction[Any], request_id: int, _answer: str) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await practice.cancel(session=session, request_id=request_id, user_id=interaction.user.id)
+        await interaction.response.edit_message(content=texts.PRACTICE_STOPPED, view=None)
+
+    async def followups(self) -> None:
+        """Ask both members of each due pairing whether their call happened."""
+        async with self.bot.sessions() as session, session.begin():
+            due = await practice.due_followups(session=session, now=self.bot.clock())
+        for ask in due:
+            await self.introducer.dm(
+                ask.user_id,
+                texts.PRACTICE_FOLLOWUP.format(other=mention(ask.partner_user_id)),
+                followup_view(ask.request_id),
+            )
+
+    async def on_followup(self, interaction: discord.Interaction[Any], request_id: int, answer: str) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await practice.answer_followup(
+                session=session,
+                request_id=request_id,
+                user_id=interaction.user.id,
+                happened=answer == "yes",
+                now=self.bot.clock(),
+            )
+        text = texts.PRACTICE_THANKS_YES if answer == "yes" else texts.PRACTICE_THANKS_NO
+        await interaction.response.edit_message(content=text, view=None)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await practice.member_left(session=session, guild_id=payload.guild_id, user_id=payload.user.id)

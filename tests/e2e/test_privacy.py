@@ -1,0 +1,167 @@
+"""Members' control of their data end to end: see it, export it, delete it; deletion after leaving."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import BigInteger, select, text
+
+from bot.bot import GroundworkBot
+from db.base import Base
+from db.models import AuditEntry, Member
+from tests.e2e.conftest import StartBot
+from tests.e2e.onboarding_driver import configure, onboard
+from tests.fake_discord import FakeDiscord, Guild
+from tests.support.clock import TestClock
+
+MOD, ALICE, ORGANIZER = 4000, 5001, 6001
+
+
+async def _traces(bot: GroundworkBot, user_id: int, member_id: int) -> list[str]:
+    """Every place in the database where the member can still be found."""
+    found = []
+    async with bot.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            rows = (await connection.execute(table.select())).mappings().all()
+            member_columns = [
+                c.name
+                for c in table.columns
+                if any(fk.column.table.name == "members" for fk in c.foreign_keys)
+            ]
+            for row in rows:
+                for column in table.columns:
+                    value = row[column.name]
+                    if (isinstance(column.type, BigInteger) and value == user_id) or (column.name in member_columns and value == member_id) or (
+                        value is not None
+                        and not isinstance(value, int | float | bool)
+                        and str(user_id) in str(value)
+                    ):
+                        found.append(f"{table.name}.{column.name}")
+                if table.name == "members" and row["id"] == member_id:
+                    found.append("members.id")
+    return found
+
+
+async def _member_id(bot: GroundworkBot, user_id: int) -> int:
+    async with bot.sessions() as session:
+        return (await session.execute(select(Member.id).where(Member.user_id == user_id))).scalar_one()
+
+
+async def test_show_export_and_delete_leave_nothing_personal(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    await configure(bot, guild, auto_confirm_organizers=True)
+    await onboard(fake_discord, guild, ORGANIZER, "Manchester", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    paired = await fake_discord.slash(
+        "mod pair", guild_id=guild.id, user_id=MOD, options={"member": ALICE, "mentor": ORGANIZER}
+    )
+    await paired.followups(1)
+
+    shown = (
+        await (await fake_discord.slash("privacy show", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    assert (
+        shown.ephemeral and "Leeds, England, United Kingdom" in shown.text and "1 mentorship(s)" in shown.text
+    )
+
+    exported = (
+        await (await fake_discord.slash("privacy export", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    data = json.loads(exported.attachment("groundwork-my-data.json").text())
+    assert data["member"]["user_id"] == ALICE
+    assert data["locale"]["name"] == "Leeds"
+    assert data["mentorships"][0]["mentor_user_id"] == ORGANIZER
+    assert len(data["readiness_checkins"][0]["answers"]) == 6
+
+    member_id = await _member_id(bot, ALICE)
+    assert await _traces(bot, ALICE, member_id)  # the check finds her before deletion
+    asked = (
+        await (await fake_discord.slash("privacy delete", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    confirm = next(cid for cid in asked.custom_ids if cid.endswith(":yes"))
+    done = await fake_discord.click(asked, confirm, user_id=ALICE)
+    assert "has been deleted" in (await done.response()).message.text
+
+    assert await _traces(bot, ALICE, member_id) == []
+    async with bot.sessions() as session:
+        last = (await session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()))).scalars().first()
+        assert last is not None and last.action == "member.data_deleted" and last.target_user_id is None
+    notice = await fake_discord.wait_for(
+        lambda: next(
+            (m for m in fake_discord.dms_to(ORGANIZER) if "asked for their data to be deleted" in m.text),
+            None,
+        ),
+        what="the organizer's notice",
+    )
+    assert notice is not None
+
+    # Old buttons about her now find nothing, and say so.
+    card_button = f"gw:ma:reset:{ALICE}"
+    stale = await fake_discord.slash("privacy show", guild_id=guild.id, user_id=ALICE)
+    assert "don't have anything stored" in (await stale.response()).message.text
+    del card_button
+
+
+async def test_cancel_keeps_everything(fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot) -> None:
+    bot = await start_bot()
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    asked = (
+        await (await fake_discord.slash("privacy delete", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    keep = next(cid for cid in asked.custom_ids if cid.endswith(":no"))
+    kept = await fake_discord.click(asked, keep, user_id=ALICE)
+    assert "Nothing was deleted" in (await kept.response()).message.text
+    assert await _member_id(bot, ALICE)
+
+
+async def test_a_moderator_button_about_a_deleted_member_is_refused_clearly(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    card = (
+        await (
+            await fake_discord.slash("mod member", guild_id=guild.id, user_id=MOD, options={"member": ALICE})
+        ).response()
+    ).message
+    asked = (
+        await (await fake_discord.slash("privacy delete", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    await (
+        await fake_discord.click(
+            asked, next(c for c in asked.custom_ids if c.endswith(":yes")), user_id=ALICE
+        )
+    ).response()
+    reset = next(cid for cid in card.custom_ids if cid.startswith("gw:ma:reset:"))
+    late = await fake_discord.click(card, reset, user_id=MOD)
+    assert "don't have anything about that member" in (await late.response()).message.text
+    assert await _traces(bot, ALICE, -1) == []
+
+
+async def test_members_who_left_are_deleted_after_the_retention_period(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot = await start_bot()
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    member_id = await _member_id(bot, ALICE)
+    await fake_discord.member_leave(guild, ALICE)
+    privacy_cog = bot.get_cog("Privacy")
+    assert privacy_cog is not None
+
+    async def left() -> bool:
+        async with bot.sessions() as session:
+            return (await session.execute(text("select status from members"))).scalar_one() == "left"
+
+    from tests.support.waiting import eventually
+
+    await eventually(left, what="her leaving to be recorded")
+    clock.advance(days=29)
+    await privacy_cog.delete_departed()  # type: ignore[attr-defined]
+    assert await _member_id(bot, ALICE) == member_id  # still within the retention period
+    clock.advance(days=2)
+    await privacy_cog.delete_departed()  # type: ignore[attr-defined]
+    assert await _traces(bot, ALICE, member_id) == []
