@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.errors import GroundworkError
 from bot.services import circles
 from bot.texts import local as texts
-from cogs._checks import moderator_only, require_moderator
+from cogs._checks import require_moderator
 from cogs._interactions import reply
 from cogs._introductions import TO_MEMBERS, Introducer, mention
 from cogs.local._items import CircleLeaveButton, CircleReviewButton, answers_view
@@ -60,13 +60,6 @@ def _my_circle(mine: circles.MyCircle) -> str:
 
 class Circles(commands.Cog):
     """Grows neighbours who said yes into local circles, with moderators' approval."""
-
-    circles_group = app_commands.Group(
-        name="circles",
-        description="Moderators: local circles",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -254,28 +247,22 @@ class Circles(commands.Cog):
             )
         await self.after_leaving(left)
 
-    # -- moderators -------------------------------------------------------------------
 
-    @circles_group.command(name="list", description="Local circles: size, activity, organizer")
-    @moderator_only()
-    async def circles_list(self, interaction: discord.Interaction[Any]) -> None:
-        assert interaction.guild_id is not None
-        async with self.bot.sessions() as session:
-            found = await circles.summaries(
-                session=session, guild_id=interaction.guild_id, now=self.bot.clock()
-            )
-        if not found:
-            await reply(interaction, texts.CIRCLES_NONE)
-            return
-        lines = [f"**{texts.CIRCLES_TITLE}**"] + [
-            texts.CIRCLES_LINE.format(
-                name=circle_name(s.space.name),
-                status=s.status,
-                size=s.size,
-                activity=s.activity_30_days,
-                organizer=texts.CIRCLES_HAS_ORGANIZER if s.has_organizer else texts.CIRCLES_NO_ORGANIZER,
-            )
-            + _where(s.space)
-            for s in found
-        ]
-        await reply(interaction, fit(lines))
+async def circles_overview(bot: GroundworkBot, guild_id: int) -> str:
+    """The guild's circles for moderators (/mod circles): size, activity in 30 days, organizer."""
+    async with bot.sessions() as session:
+        found = await circles.summaries(session=session, guild_id=guild_id, now=bot.clock())
+    if not found:
+        return texts.CIRCLES_NONE
+    lines = [f"**{texts.CIRCLES_TITLE}**"] + [
+        texts.CIRCLES_LINE.format(
+            name=circle_name(s.space.name),
+            status=s.status,
+            size=s.size,
+            activity=s.activity_30_days,
+            organizer=texts.CIRCLES_HAS_ORGANIZER if s.has_organizer else texts.CIRCLES_NO_ORGANIZER,
+        )
+        + _where(s.space)
+        for s in found
+    ]
+    return fit(lines)

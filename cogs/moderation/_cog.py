@@ -16,6 +16,7 @@ from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
+from cogs.local._circles import circles_overview
 from cogs.moderation._items import MemberActionButton, PageButton
 from cogs.moderation._render import audit_text, member_message, overview_text, page_message
 from cogs.pairing import Pairing
@@ -277,6 +278,11 @@ class Moderation(commands.Cog):
             texts.MAP_DONE.format(minimum=moderation.MIN_LABELLED),
             file=discord.File(_bytes(image), filename="members-map.png"),
         )
+
+    @mod.command(name="circles", description="Local circles: size, activity in the last 30 days, organizer")
+    @moderator_only()
+    async def circles(self, interaction: discord.Interaction[Any]) -> None:
+        await reply(interaction, await circles_overview(self.bot, self._guild(interaction)))
 
     @mod.command(name="audit", description="The latest audit entries, about a member or by a moderator")
     @moderator_only()

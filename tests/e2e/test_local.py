@@ -12,8 +12,7 @@ from db.models.local import CircleStatus, IntroductionStatus
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import Channel, FakeDiscord, Guild, Message
-from tests.fake_discord.server import Ctx
-from tests.fake_discord.state import GUILD_CATEGORY, Overwrite
+from tests.fake_discord.state import GUILD_CATEGORY
 from tests.support.clock import TestClock
 from tests.support.waiting import eventually
 
@@ -149,7 +148,7 @@ async def test_three_neighbours_meet_and_grow_into_a_circle_with_the_nearest_org
     shown = await fake.slash("circle", guild_id=guild.id, user_id=HARROGATE)
     text = (await shown.response()).message.text  # type: ignore[union-attr]
     assert "**Leeds circle** · 3 member(s)" in text and f"<#{circle.id}>" in text
-    listed = await fake.slash("circles list", guild_id=guild.id, user_id=MOD)
+    listed = await fake.slash("mod circles", guild_id=guild.id, user_id=MOD)
     line = (await listed.response()).message.text  # type: ignore[union-attr]
     assert "**Leeds circle** · open · 3 member(s) · 0 log entries in 30 days · organizer" in line
     async with bot.sessions() as session:
@@ -226,32 +225,6 @@ async def test_a_practice_pairing_and_a_log_entry_the_mentor_sees_only_with_cons
     assert fake.violations == []
 
 
-def serve_channel_permissions(fake: FakeDiscord) -> None:
-    """The fake lacks PUT / DELETE /channels/{id}/permissions/{overwrite}: served here as Discord does."""
-
-    async def put(ctx: Ctx) -> None:
-        channel = ctx.state.channels[ctx.id("channel_id")]
-        ctx.fake.require(channel.guild_id or 0, "MANAGE_ROLES", channel.id)
-        target, body = ctx.id("overwrite_id"), ctx.body
-        channel.overwrites = [o for o in channel.overwrites if o.id != target] + [
-            Overwrite(
-                target, int(body.get("type") or 0), int(body.get("allow") or 0), int(body.get("deny") or 0)
-            )
-        ]
-        await ctx.fake.dispatch_channel("CHANNEL_UPDATE", channel)
-        ctx.status = 204
-
-    async def delete(ctx: Ctx) -> None:
-        channel = ctx.state.channels[ctx.id("channel_id")]
-        ctx.fake.require(channel.guild_id or 0, "MANAGE_ROLES", channel.id)
-        channel.overwrites = [o for o in channel.overwrites if o.id != ctx.id("overwrite_id")]
-        await ctx.fake.dispatch_channel("CHANNEL_UPDATE", channel)
-        ctx.status = 204
-
-    fake.add_route("PUT", "/channels/{channel_id}/permissions/{overwrite_id}", put)
-    fake.add_route("DELETE", "/channels/{channel_id}/permissions/{overwrite_id}", delete)
-
-
 def allowed(channel: Channel) -> set[int]:
     """Who the channel's member overwrites let in."""
     return {o.id for o in channel.overwrites if o.type == 1 and o.allow & VIEW_CHANNEL}
@@ -261,7 +234,6 @@ async def test_a_circle_channel_in_the_category_grows_with_a_later_neighbour_and
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     fake = fake_discord
-    serve_channel_permissions(fake)
     category = fake.add_channel(guild, name="Local circles", type=GUILD_CATEGORY)
     bot, review, _intros = await _setup(fake, guild, start_bot)
     await configure(bot, guild, circles_category_id=category.id, circle_min_size=2)

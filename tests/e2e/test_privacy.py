@@ -31,10 +31,14 @@ async def _traces(bot: GroundworkBot, user_id: int, member_id: int) -> list[str]
             for row in rows:
                 for column in table.columns:
                     value = row[column.name]
-                    if (isinstance(column.type, BigInteger) and value == user_id) or (column.name in member_columns and value == member_id) or (
-                        value is not None
-                        and not isinstance(value, int | float | bool)
-                        and str(user_id) in str(value)
+                    if (
+                        (isinstance(column.type, BigInteger) and value == user_id)
+                        or (column.name in member_columns and value == member_id)
+                        or (
+                            value is not None
+                            and not isinstance(value, int | float | bool)
+                            and str(user_id) in str(value)
+                        )
                     ):
                         found.append(f"{table.name}.{column.name}")
                 if table.name == "members" and row["id"] == member_id:

@@ -13,7 +13,7 @@ from . import payloads
 from .errors import CANNOT_DM, UNKNOWN_CHANNEL, UNKNOWN_MEMBER, UNKNOWN_MESSAGE, DiscordError
 from .gateway import GUILD_MEMBERS
 from .messages import create_message, edit_message
-from .state import DM, PRIVATE_THREAD, PUBLIC_THREAD, Channel, Message, iso
+from .state import DM, PRIVATE_THREAD, PUBLIC_THREAD, Channel, Message, Overwrite, iso
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
@@ -231,6 +231,25 @@ async def typing(ctx: Ctx) -> Any:
     return None
 
 
+async def put_permission_overwrite(ctx: Ctx) -> None:
+    channel = ctx.state.channels[ctx.id("channel_id")]
+    ctx.fake.require(channel.guild_id or 0, "MANAGE_ROLES", channel.id)
+    target, body = ctx.id("overwrite_id"), ctx.body
+    channel.overwrites = [o for o in channel.overwrites if o.id != target] + [
+        Overwrite(target, int(body.get("type") or 0), int(body.get("allow") or 0), int(body.get("deny") or 0))
+    ]
+    await ctx.fake.dispatch_channel("CHANNEL_UPDATE", channel)
+    ctx.status = 204
+
+
+async def delete_permission_overwrite(ctx: Ctx) -> None:
+    channel = ctx.state.channels[ctx.id("channel_id")]
+    ctx.fake.require(channel.guild_id or 0, "MANAGE_ROLES", channel.id)
+    channel.overwrites = [o for o in channel.overwrites if o.id != ctx.id("overwrite_id")]
+    await ctx.fake.dispatch_channel("CHANNEL_UPDATE", channel)
+    ctx.status = 204
+
+
 def register(fake: FakeDiscord) -> None:
     add = fake.add_route
     add("POST", "/users/@me/channels", create_dm)
@@ -250,3 +269,5 @@ def register(fake: FakeDiscord) -> None:
     add("DELETE", "/channels/{channel_id}/thread-members/@me", remove_thread_member)
     add("GET", "/channels/{channel_id}/thread-members/{user_id}", get_thread_member)
     add("POST", "/channels/{channel_id}/typing", typing)
+    add("PUT", "/channels/{channel_id}/permissions/{overwrite_id}", put_permission_overwrite)
+    add("DELETE", "/channels/{channel_id}/permissions/{overwrite_id}", delete_permission_overwrite)
