@@ -82,6 +82,8 @@ REMOTE_OFFER = (
 )
 NEXT_DUE = "-# Next check-in: {when}. Change it with `/checkin cadence` or `/checkin pause` in the server."
 NO_NEXT_DUE = "-# Check-ins are paused. Use `/checkin resume` in the server whenever you like."
+LOGGED = "\N{CLAPPING HANDS SIGN} You logged **{count}** thing(s) you did locally since last time. That's real progress."
+LOG_INVITE = "-# Did something locally, even a small conversation? Note it with `/log add`: it counts."
 SKIPPED = "No problem, skipped. \N{OK HAND SIGN} Take care of yourself."
 
 STEPS = {

@@ -173,6 +173,8 @@ def reply(result: CompletedCheckIn) -> Rendered:
                 else texts.STEP_TITLE.format(dimension=name)
             )
             lines.append(title + "\n" + step_text(suggestion))
+    logged = sum(result.logged_since_last.values())
+    lines.append(texts.LOGGED.format(count=logged) if logged else texts.LOG_INVITE)
     lines.append(texts.NEXT_DUE.format(when=when(result.next_due)) if result.next_due else texts.NO_NEXT_DUE)
     return Rendered("\n\n".join(lines), None)
 

@@ -187,6 +187,12 @@ async def test_a_due_checkin_is_answered_the_member_gets_a_next_step_and_the_men
     assert timedelta(days=13) < due - completion_time < timedelta(days=15)
     assert checkin_dms(fake_discord, ALICE) == []
 
+    # Meanwhile she did something locally and logged it: the check-in's reply takes it into account.
+    logged = await fake_discord.slash(
+        "log add", guild_id=guild.id, user_id=ALICE, options={"kind": "talked_to_neighbours", "note": "Two doors"}
+    )
+    await logged.response()
+
     report = await cog(bot).dispatch()
     assert report.sent == 1
     form = await form_for(fake_discord, ALICE)
@@ -206,11 +212,13 @@ async def test_a_due_checkin_is_answered_the_member_gets_a_next_step_and_the_men
     assert "Thank you" in reply.text
     assert "speaking confidence" in reply.text and "Run for local office" in reply.text
     assert "why I'm running" in reply.text  # the concrete step for this path and dimension
+    assert "You logged **1** thing(s) you did locally" in reply.text
     assert reply.components == []
     [summary] = await fake_discord.wait_for(lambda: fake_discord.dms_to(MENTOR), what="the mentor's summary")
     assert f"<@{ALICE}>" in summary.text
     assert "Speaking **2** (\N{DOWNWARDS ARROW}1)" in summary.text
     assert "bus cuts" in summary.text
+    assert "logged" not in summary.text  # her log is hers unless she shares it (/log share)
     assert "@everyone" not in summary.text.replace("@\u200beveryone", "") and "<@&42>" not in summary.text
     async with bot.sessions() as session:
         checkin = await session.get(ReadinessCheckIn, checkin_id)

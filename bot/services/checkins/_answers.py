@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotFoundError
+from bot.services import activity
 from bot.services.audit import record
 from bot.services.checkins._model import (
     OPEN_STATUSES,
@@ -193,7 +194,12 @@ async def complete(
     else:
         scheduled = await scheduled_row(session, member.id)
         next_due = scheduled.due_at if scheduled else None
+    since = await last_answered_at(session, member.id, before_id=row.id) or now - timedelta(
+        days=guild.checkin_cadence_days
+    )
+    logged = await activity.counts_since(session, member.id, since)
     return CompletedCheckIn(
+        logged_since_last={str(kind): count for kind, count in logged.items()},
         state=replace(state, status=CheckInStatus.ANSWERED),
         suggestion=suggest(state.scores, paths),
         paths=paths,
@@ -201,4 +207,18 @@ async def complete(
         mentor_user_id=mentor,
         next_due=next_due,
         alerts=alerts,
+    )
+
+
+async def last_answered_at(session: AsyncSession, member_id: int, *, before_id: int) -> datetime | None:
+    """When the member last answered a check-in before this one."""
+    return await session.scalar(
+        select(ReadinessCheckIn.answered_at)
+        .where(
+            ReadinessCheckIn.member_id == member_id,
+            ReadinessCheckIn.id != before_id,
+            ReadinessCheckIn.status == CheckInStatus.ANSWERED,
+        )
+        .order_by(ReadinessCheckIn.answered_at.desc())
+        .limit(1)
     )

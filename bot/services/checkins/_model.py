@@ -128,6 +128,8 @@ class CompletedCheckIn:
     mentor_user_id: int | None
     next_due: datetime | None
     alerts: tuple[Alert, ...] = ()
+    # What the member logged with /log since their last check-in (by kind of activity).
+    logged_since_last: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
