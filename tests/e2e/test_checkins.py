@@ -189,7 +189,10 @@ async def test_a_due_checkin_is_answered_the_member_gets_a_next_step_and_the_men
 
     # Meanwhile she did something locally and logged it: the check-in's reply takes it into account.
     logged = await fake_discord.slash(
-        "log add", guild_id=guild.id, user_id=ALICE, options={"kind": "talked_to_neighbours", "note": "Two doors"}
+        "log add",
+        guild_id=guild.id,
+        user_id=ALICE,
+        options={"kind": "talked_to_neighbours", "note": "Two doors"},
     )
     await logged.response()
 
