@@ -292,3 +292,23 @@ async def member_left(*, session: AsyncSession, guild_id: int, user_id: int) -> 
         .values(status=IntroductionStatus.CANCELLED)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def set_offers(*, session: AsyncSession, guild_id: int, user_id: int, on: bool, now: datetime) -> None:
+    """A member turns neighbour offers back on, or off (as "don't ask again" does)."""
+    member = (
+        await session.execute(select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id))
+    ).scalar_one_or_none()
+    if member is None or member.status != MemberStatus.ACTIVE:
+        raise GroundworkError(texts.NOT_ONBOARDED)
+    if not on:
+        await _mute(session, member, now)
+        return
+    member.neighbour_offers_muted = False
+    await record(
+        session=session,
+        guild_id=guild_id,
+        actor_id=user_id,
+        target_user_id=user_id,
+        action="neighbours.unmuted",
+    )

@@ -200,3 +200,9 @@ LOG_COUNTS_ONLY = "{who} keeps their log private; as a moderator you see counts 
 LOG_PRIVATE = "{who} keeps their activity log private."
 LOG_NOT_ONBOARDED = "I don't know {who} yet: they haven't finished onboarding."
 NOT_ONBOARDED = "I don't know you yet! Use `/join` to tell me a little about yourself first."
+OFFERS_ON = (
+    "Done: I may offer you to meet members who live near you. Nobody is introduced without both saying yes."
+)
+OFFERS_OFF = (
+    "Done: I won't offer you to meet neighbours. Use `/neighbours offers:True` whenever you change your mind."
+)

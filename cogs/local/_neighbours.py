@@ -6,11 +6,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.services import circles, neighbours
 from bot.services.onboarding import Completion
 from bot.texts import local as texts
+from cogs._interactions import reply
 from cogs._introductions import Introducer, mention
 from cogs.local._items import AskButton, CircleOfferButton, OfferButton, answers_view
 from cogs.local._render import ask_text, circle_name, neighbour_introduction
@@ -74,6 +76,23 @@ class Neighbours(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.introducer = Introducer(bot)
+
+    @app_commands.command(
+        name="neighbours", description="Whether you'd like to be offered to meet members near you"
+    )
+    @app_commands.describe(offers="On: I may be offered to meet neighbours. Off: don't ask me.")
+    @app_commands.guild_only()
+    async def neighbour_offers(self, interaction: discord.Interaction[Any], offers: bool) -> None:
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            await neighbours.set_offers(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                on=offers,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, texts.OFFERS_ON if offers else texts.OFFERS_OFF)
 
     @commands.Cog.listener()
     async def on_member_onboarded(self, completion: Completion) -> None:

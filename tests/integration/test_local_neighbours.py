@@ -15,6 +15,7 @@ from db.enums import MemberStatus
 from db.models import AuditEntry, Member, NeighbourIntroduction
 from db.models.local import IntroductionStatus, OfferStatus
 from tests.integration.test_local_support import (
+    GUILD,
     NOW,
     accept,
     answer,
@@ -176,3 +177,20 @@ async def test_only_the_member_asked_may_answer(sessions: SessionMaker) -> None:
         await accept(sessions, made.offer_id, BRADFORD)  # answered already
     with pytest.raises(NotAllowedError):
         await answer(sessions, dataclasses.replace(ask, neighbour_user_id=BRADFORD))
+
+
+async def test_offers_can_be_turned_back_on_after_dont_ask_again(sessions: SessionMaker) -> None:
+    await onboard(sessions, LEEDS, "Leeds")
+    bradford = await onboard(sessions, BRADFORD, "Bradford")
+    async with sessions() as session, session.begin():
+        await neighbours.set_offers(session=session, guild_id=GUILD, user_id=LEEDS, on=False, now=NOW)
+    assert (await member_row(sessions, LEEDS)).neighbour_offers_muted
+    assert await offer(sessions, bradford) is None  # nobody who may be asked near Bradford
+    async with sessions() as session, session.begin():
+        await neighbours.set_offers(session=session, guild_id=GUILD, user_id=LEEDS, on=True, now=NOW)
+    assert not (await member_row(sessions, LEEDS)).neighbour_offers_muted
+    made = await offer(sessions, bradford)
+    assert made is not None and made.neighbours == 1
+    with pytest.raises(GroundworkError):
+        async with sessions() as session, session.begin():
+            await neighbours.set_offers(session=session, guild_id=GUILD, user_id=999, on=True, now=NOW)
