@@ -17,14 +17,14 @@ from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
 from cogs.local._circles import circles_overview
-from cogs.moderation._items import MemberActionButton, PageButton
+from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
 from cogs.moderation._render import audit_text, member_message, overview_text, page_message
 from cogs.pairing import Pairing
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-ITEMS = (PageButton, MemberActionButton)
+ITEMS = (PageButton, MemberActionButton, PairSelect)
 DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024
 MAX_FILES_PER_MESSAGE = 10
 SETTING_CHOICES = [app_commands.Choice(name=key, value=key) for key in moderation.SETTINGS]
@@ -136,6 +136,15 @@ class Moderation(commands.Cog):
         cog = self.bot.get_cog("Pairing")
         assert isinstance(cog, Pairing), "the Pairing cog is always loaded with this one"
         return cog
+
+    async def on_pair_select(self, interaction: discord.Interaction[Any], user_id: int, mentor: Any) -> None:
+        """The member card's organizer select: the same manual pairing as /mod pair."""
+        await require_moderator(interaction)
+        guild = interaction.guild
+        member = guild.get_member(user_id) if guild else None
+        if member is None or not isinstance(mentor, discord.Member):
+            raise GroundworkError(pairing_texts.MEMBER_GONE)
+        await self.pairing_cog.pair_by_hand(interaction, member, mentor)
 
     @mod.command(name="pair", description="Pair a member with an organizer by hand")
     @moderator_only()

@@ -19,6 +19,10 @@ class ModerationHandler(Protocol):
         self, interaction: discord.Interaction[Any], action: str, user_id: int
     ) -> None: ...
 
+    async def on_pair_select(
+        self, interaction: discord.Interaction[Any], user_id: int, mentor: Any
+    ) -> None: ...
+
 
 def _handler(interaction: discord.Interaction[Any]) -> ModerationHandler | None:
     cog: ModerationHandler | None = interaction.client.get_cog(COG_NAME)
@@ -75,3 +79,23 @@ class MemberActionButton(
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if (handler := _handler(interaction)) is not None:
             await handler.on_member_action(interaction, self.action, self.user_id)
+
+
+class PairSelect(
+    ReportsErrors, discord.ui.DynamicItem[discord.ui.UserSelect[Any]], template=r"gw:mpair:(?P<user>[0-9]+)"
+):
+    """On a member's card: choose the organizer to pair them with."""
+
+    def __init__(self, user_id: int, *, placeholder: str | None = None) -> None:
+        self.user_id = user_id
+        super().__init__(discord.ui.UserSelect(custom_id=f"gw:mpair:{user_id}", placeholder=placeholder))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PairSelect:
+        return cls(int(match["user"]))
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        if (handler := _handler(interaction)) is not None:
+            await handler.on_pair_select(interaction, self.user_id, self.item.values[0])

@@ -11,7 +11,7 @@ from bot.texts import moderation as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._interactions import GroundworkView
 from cogs._text import member_text
-from cogs.moderation._items import MemberActionButton, PageButton
+from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
 from db.enums import OrganizingPath, ReadinessDimension
 
 MAX_DETAILS = 120
@@ -133,6 +133,8 @@ def member_message(card: moderation.MemberCard) -> dict[str, Any]:
     )
     embed.add_field(name=fields["contact"], value="yes" if card.organizer_contact_ok else "no")
     view = GroundworkView(timeout=None)
+    if card.mentor_user_id is None and card.status == "active":
+        view.add_item(PairSelect(card.user_id, placeholder=texts.ACTION_PAIR))
     if card.mentor_user_id:
         view.add_item(MemberActionButton("unpair", card.user_id, label=texts.ACTION_UNPAIR))
     if not card.checkins_paused and card.status == "active":

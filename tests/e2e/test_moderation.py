@@ -224,3 +224,21 @@ async def test_a_moderator_of_another_server_sees_nothing_of_this_one(
         await fake_discord.slash("mod member", guild_id=other.id, user_id=MOD + 1, options={"member": ALICE})
     )
     assert "I don't have anything about that member" in card.text
+
+
+async def test_a_member_is_paired_from_their_card(
+    fake_discord: FakeDiscord, guild: Guild, community: GroundworkBot
+) -> None:
+    card = await _answer(
+        await fake_discord.slash("mod member", guild_id=guild.id, user_id=MOD, options={"member": ALICE})
+    )
+    select = next(cid for cid in card.custom_ids if cid.startswith("gw:mpair:"))
+    outsider = await fake_discord.select(card, select, [ORGANIZER], user_id=BOB)
+    assert "can't use that" in (await outsider.response()).message.text
+    chosen = await fake_discord.select(card, select, [ORGANIZER], user_id=MOD)
+    [done] = await chosen.followups(1)
+    assert "Approved" in done.text
+    again = await _answer(
+        await fake_discord.slash("mod member", guild_id=guild.id, user_id=MOD, options={"member": ALICE})
+    )
+    assert f"mentor: <@{ORGANIZER}>" in str(again.embeds[0])
