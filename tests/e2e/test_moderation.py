@@ -242,3 +242,35 @@ async def test_a_member_is_paired_from_their_card(
         await fake_discord.slash("mod member", guild_id=guild.id, user_id=MOD, options={"member": ALICE})
     )
     assert f"mentor: <@{ORGANIZER}>" in str(again.embeds[0])
+
+
+async def test_unpaired_list_unpair_and_organizer_remove_and_confirm(
+    fake_discord: FakeDiscord, guild: Guild, community: GroundworkBot
+) -> None:
+    asked = await fake_discord.slash("mentor request", guild_id=guild.id, user_id=CAROL)
+    await asked.followups(1)  # Madrid's organizer is proposed (the guild reviews proposals)
+    waiting = await _answer(await fake_discord.slash("mod unpaired", guild_id=guild.id, user_id=MOD))
+    assert "Nobody right now" in waiting.text  # a proposal is waiting for review, not the member
+    paired = await fake_discord.slash(
+        "mod pair", guild_id=guild.id, user_id=MOD, options={"member": ALICE, "mentor": ORGANIZER}
+    )
+    await paired.followups(1)
+    removed = await _answer(
+        await fake_discord.slash(
+            "mod organizer remove", guild_id=guild.id, user_id=MOD, options={"member": ORGANIZER}
+        )
+    )
+    assert "is no longer an organizer; 2 mentee(s) go back on the list" in removed.text
+    listed = await _answer(await fake_discord.slash("mod unpaired", guild_id=guild.id, user_id=MOD))
+    assert f"<@{ALICE}>" in listed.text and f"<@{CAROL}>" in listed.text
+    assert "Portugal (country)" in listed.text  # Carol shares nothing: her country only
+    confirm_again = await _answer(
+        await fake_discord.slash(
+            "mod organizer confirm", guild_id=guild.id, user_id=MOD, options={"member": ORGANIZER}
+        )
+    )
+    assert "isn't an organizer" in confirm_again.text
+    unpair = await _answer(
+        await fake_discord.slash("mod unpair", guild_id=guild.id, user_id=MOD, options={"member": ALICE})
+    )
+    assert "already ended" in unpair.text
