@@ -21,6 +21,7 @@ ABOUT_FEATURES = (
 )
 ABOUT_COMMANDS_TITLE = "Commands"
 ABOUT_NO_COMMANDS = "No commands yet."
+ABOUT_MODERATORS_TITLE = "For moderators"
 ABOUT_FOOTER = (
     "Where you live is never shown to other members without your permission. "
     "Place names: GeoNames (CC BY 4.0)."

@@ -33,8 +33,11 @@ async def test_about_answers_in_the_interaction_callback(
     assert answer.ephemeral
     embed = answer.message.embeds[0]
     assert "groundwork" in embed["title"]
-    commands_field = next(f for f in embed["fields"] if f["name"] == "Commands")
-    assert "/about" in commands_field["value"]
+    listed = "".join(f["value"] for f in embed["fields"])
+    assert "`/about`" in listed and "`/profile`" in listed and "`/privacy delete`" in listed
+    assert "`/mod overview`" not in listed  # moderators' commands are named by group only
+    moderators = next(f for f in embed["fields"] if f["name"] == "For moderators")
+    assert "`/mod`" in moderators["value"]
 
 
 async def test_commands_are_registered_once_and_not_again_when_unchanged(
