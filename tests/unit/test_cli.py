@@ -72,3 +72,20 @@ def test_db_upgrade_creates_the_schema_and_twice_is_a_no_op(tmp_path: Path) -> N
     assert first.stdout == second.stdout
     current = _groundwork(tmp_path, "db", "current")
     assert current.stdout.strip() in first.stdout
+
+
+def test_run_that_cannot_log_in_ends_with_one_clear_line(tmp_path: Path) -> None:
+    """No network here (a refused token elsewhere): either way one line, no traceback, non-zero."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env={**_env(), "PYTHONPATH": str(ROOT), "GROUNDWORK_DISCORD__TOKEN": "not-a-real-token"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("groundwork: ")
+    assert "not-a-real-token" not in result.stderr  # the token is never logged
