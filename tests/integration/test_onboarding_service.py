@@ -15,7 +15,7 @@ from bot.services.onboarding import Step
 from db.engine import SessionMaker
 from db.enums import CheckInKind, MemberStatus, OnboardingStatus, OrganizerStatus
 from db.models import Member, OnboardingSession, Organizer, ReadinessAnswer, ReadinessCheckIn
-from tests.support.onboarding import Answers, run_conversation
+from tests.support.onboarding import Answers, answer_step, run_conversation
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 GUILD = 1000
@@ -52,18 +52,10 @@ async def _answer(
     action: str,
     *values: str,
 ) -> onboarding.Conversation:
-    async with sessions() as session, session.begin():
-        return await onboarding.answer(
-            session=session,
-            session_id=sid,
-            user_id=user_id,
-            step=step,
-            action=action,
-            values=list(values),
-            now=NOW,
-            settings=SETTINGS,
-            resolver=gazetteer,
-        )
+    return await answer_step(
+        sessions, gazetteer, session_id=sid, user_id=user_id, now=NOW, step=step, action=action,
+        values=list(values), settings=SETTINGS,
+    )  # fmt: skip
 
 
 async def test_a_full_conversation_makes_an_active_isolated_member(

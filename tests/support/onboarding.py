@@ -29,6 +29,33 @@ class Answers:
     contact: str = "yes"
 
 
+async def answer_step(
+    sessions: SessionMaker,
+    gazetteer: Gazetteer,
+    *,
+    session_id: int,
+    user_id: int,
+    now: datetime,
+    step: Step,
+    action: str,
+    values: list[str],
+    settings: OnboardingSettings | None = None,
+) -> onboarding.Conversation:
+    """One answer, in its own unit of work, as a click or a form gives it."""
+    async with sessions() as session, session.begin():
+        return await onboarding.answer(
+            session=session,
+            session_id=session_id,
+            user_id=user_id,
+            step=step,
+            action=action,
+            values=values,
+            now=now,
+            settings=settings or OnboardingSettings(),
+            resolver=gazetteer,
+        )
+
+
 async def run_conversation(
     sessions: SessionMaker,
     gazetteer: Gazetteer,
@@ -55,18 +82,10 @@ async def run_conversation(
     sid = conversation.session_id
 
     async def say(step: Step, action: str, *values: str) -> onboarding.Conversation:
-        async with sessions() as session, session.begin():
-            return await onboarding.answer(
-                session=session,
-                session_id=sid,
-                user_id=user_id,
-                step=step,
-                action=action,
-                values=list(values),
-                now=now,
-                settings=settings,
-                resolver=gazetteer,
-            )
+        return await answer_step(
+            sessions, gazetteer, session_id=sid, user_id=user_id, now=now, step=step, action=action,
+            values=list(values), settings=settings,
+        )  # fmt: skip
 
     conversation = await say(Step.PLACE, "text", a.place)
     if conversation.step == Step.PLACE_PICK:
