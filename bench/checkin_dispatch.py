@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg
 from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
 
+from bench._postgres import throwaway_database
 from bot.bot import GroundworkBot
 from bot.config import GuildDefaults, Settings
 from bot.services import checkins
@@ -244,18 +243,6 @@ async def time_claims(url: str, label: str, batch_size: int, due: int, repeats: 
         await engine.dispose()
 
 
-async def _admin(url: str) -> asyncpg.Connection:
-    parsed = make_url(url)
-    return await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database or "postgres",
-        timeout=5,
-    )
-
-
 async def claims(members: int, batch_size: int, repeats: int, postgres: str | None, directory: Path) -> None:
     due = members // 100
     print(f"claim: {members} members, {due} due (1 %), one baseline check-in with six answers each")
@@ -267,25 +254,15 @@ async def claims(members: int, batch_size: int, repeats: int, postgres: str | No
     await time_claims(sqlite_url, "sqlite", batch_size, due, repeats)
     if not postgres:
         return
-    name = f"groundwork_bench_{uuid.uuid4().hex[:8]}"
     try:
-        admin = await _admin(postgres)
+        async with throwaway_database(postgres) as pg_url:
+            await asyncio.to_thread(upgrade_sync, pg_url)
+            started = time.perf_counter()
+            await populate(pg_url, members, due, answers=True)
+            print(f"  postgresql loaded in {time.perf_counter() - started:.0f} s")
+            await time_claims(pg_url, "postgresql", batch_size, due, repeats)
     except (OSError, asyncpg.PostgresError) as exc:
         print(f"  postgresql skipped: {exc}")
-        return
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        pg_url = (
-            make_url(postgres).set(drivername="postgresql+asyncpg", database=name).render_as_string(False)
-        )
-        await asyncio.to_thread(upgrade_sync, pg_url)
-        started = time.perf_counter()
-        await populate(pg_url, members, due, answers=True)
-        print(f"  postgresql loaded in {time.perf_counter() - started:.0f} s")
-        await time_claims(pg_url, "postgresql", batch_size, due, repeats)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def main() -> None:

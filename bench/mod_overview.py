@@ -18,16 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._postgres import DEFAULT_ADMIN_URL, throwaway_database
 from bot.services.gazetteer import get_gazetteer
 from bot.services.moderation import overview
 from db.engine import create_engine, create_session_maker
@@ -38,7 +36,6 @@ GUILD = 1
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 WEEKS = 52
 CHUNK = 20_000
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def _members(count: int, locale_ids: list[int], rnd: random.Random) -> list[dict[str, object]]:
@@ -154,17 +151,6 @@ async def measure(url: str, runs: int) -> list[float]:
     return times
 
 
-async def _postgres(admin_url: str, sql: str) -> None:
-    url = make_url(admin_url)
-    connection = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, database=url.database
-    )
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 async def run(name: str, url: str, members: int, seed: int, runs: int) -> None:
     built = await build(url, members, seed)
     times = await measure(url, runs)
@@ -180,20 +166,15 @@ async def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
     )
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--postgres-url", default=DEFAULT_ADMIN_URL)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if "sqlite" in args.databases:
         with tempfile.TemporaryDirectory() as directory:
             await run("SQLite", f"sqlite+aiosqlite:///{directory}/bench.db", args.members, 3, args.runs)
     if "postgres" in args.databases:
-        name = f"groundwork_bench_{uuid.uuid4().hex[:8]}"
-        await _postgres(args.postgres_url, f'CREATE DATABASE "{name}"')
-        try:
-            url = make_url(args.postgres_url).set(drivername="postgresql+asyncpg", database=name)
-            await run("PostgreSQL", url.render_as_string(False), args.members, 3, args.runs)
-        finally:
-            await _postgres(args.postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        async with throwaway_database(args.postgres_url) as url:
+            await run("PostgreSQL", url, args.members, 3, args.runs)
 
 
 if __name__ == "__main__":

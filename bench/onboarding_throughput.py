@@ -19,16 +19,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import event, func, select
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._postgres import DEFAULT_ADMIN_URL, throwaway_database
 from bot.services.gazetteer import get_gazetteer
 from db.engine import create_engine, create_session_maker
 from db.migrate import upgrade_sync
@@ -36,7 +34,6 @@ from db.models import Member
 from tests.support.onboarding import Answers, run_conversation
 
 TARGET_MEMBERS, TARGET_SECONDS = 10_000, 60.0
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 PATHS = ["run_for_office", "solidarity_network", "discussion_group", "coalitions", "community_life", "remote"]
 
 
@@ -103,20 +100,6 @@ async def run(url: str, members: int, seed: int) -> dict[str, float]:
     }
 
 
-async def _postgres_database(admin_url: str, action: str, name: str) -> None:
-    url = make_url(admin_url)
-    connection = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
-    )
-    try:
-        if action == "create":
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        else:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 def report(name: str, figures: dict[str, float]) -> None:
     projected = TARGET_MEMBERS / figures["per_second"]
     print(
@@ -134,7 +117,7 @@ async def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
     )
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--postgres-url", default=DEFAULT_ADMIN_URL)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     get_gazetteer()  # built before timing starts
@@ -142,13 +125,8 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as directory:
             report("SQLite", await run(f"sqlite+aiosqlite:///{directory}/bench.db", args.members, args.seed))
     if "postgres" in args.databases:
-        name = f"groundwork_bench_{uuid.uuid4().hex[:8]}"
-        await _postgres_database(args.postgres_url, "create", name)
-        try:
-            url = make_url(args.postgres_url).set(drivername="postgresql+asyncpg", database=name)
-            report("PostgreSQL", await run(url.render_as_string(False), args.members, args.seed))
-        finally:
-            await _postgres_database(args.postgres_url, "drop", name)
+        async with throwaway_database(args.postgres_url) as url:
+            report("PostgreSQL", await run(url, args.members, args.seed))
 
 
 if __name__ == "__main__":
