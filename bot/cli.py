@@ -153,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         import discord
 
         if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError):
-            return _fail([f"cannot reach Discord ({exc.__class__.__name__}); check the network and try again"])
+            return _fail(
+                [f"cannot reach Discord ({exc.__class__.__name__}); check the network and try again"]
+            )
         if isinstance(exc, discord.LoginFailure):
             return _fail(["Discord refused the bot token; check discord.token (GROUNDWORK_DISCORD__TOKEN)"])
         if isinstance(exc, discord.PrivilegedIntentsRequired):
