@@ -172,6 +172,8 @@ class Privacy(commands.Cog):
 
     async def delete_departed(self) -> None:
         """Personal data of members who left longer ago than the retention period."""
+        if not self.bot.is_ready():
+            return  # until the gateway is ready the bot knows no guild to speak in; the next tick runs
         now = self.bot.clock()
         async with self.bot.sessions() as session:
             departed = await privacy.expired_departures(

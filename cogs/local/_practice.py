@@ -119,6 +119,8 @@ class Practice(commands.Cog):
 
     async def followups(self) -> None:
         """Ask both members of each due pairing whether their call happened."""
+        if not self.bot.is_ready():
+            return
         async with self.bot.sessions() as session, session.begin():
             due = await practice.due_followups(session=session, now=self.bot.clock())
         for ask in due:

@@ -269,6 +269,8 @@ class Onboarding(commands.Cog):
 
     async def tick(self) -> None:
         """Remind members of unfinished conversations once, and tell them when one expires."""
+        if not self.bot.is_ready():
+            return  # until the gateway is ready the bot knows no guild to speak in; the next tick runs
         now = self.bot.clock()
         async with self.bot.sessions() as session, session.begin():
             reminders = await onboarding.due_reminders(session=session, now=now)

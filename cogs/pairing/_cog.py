@@ -219,6 +219,8 @@ class Pairing(commands.Cog):
 
     async def followups(self) -> None:
         """Ask both sides of each due mentorship how it is going."""
+        if not self.bot.is_ready():
+            return  # until the gateway is ready the bot knows no guild to speak in; the next tick runs
         async with self.bot.sessions() as session, session.begin():
             due = await pairing.due_followups(session=session, now=self.bot.clock())
         for followup in due:
@@ -288,6 +290,8 @@ class Pairing(commands.Cog):
         return len(created), waiting
 
     async def batch_all(self) -> None:
+        if not self.bot.is_ready():
+            return
         for guild in self.bot.guilds:
             try:
                 await self.batch(guild.id)
