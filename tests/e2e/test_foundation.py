@@ -122,7 +122,7 @@ async def test_welcomes_for_a_crowd_get_through_discords_rate_limits(
     """Many members join at once; Discord's global limit and the per-route bucket push back
     with 429s and X-RateLimit headers, and every member still gets exactly one welcome."""
     await start_bot()
-    fake_discord.ratelimits.set_global(8, per=0.5)
+    fake_discord.ratelimits.set_global(12, per=0.5)
     fake_discord.ratelimits.set_bucket("POST", "/channels/{channel_id}/messages", 3, per=0.3)
     newcomers = list(range(6001, 6011))
     for user_id in newcomers:
