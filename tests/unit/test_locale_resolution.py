@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -245,13 +244,11 @@ def test_country_hint_ranks_places_in_that_country_higher(gaz: Gazetteer) -> Non
         ("Paris " * 40, "invalid"),
     ],
 )
-def test_garbage_is_rejected_quickly(gaz: Gazetteer, text: str, kind: str) -> None:
-    started = time.perf_counter()
+def test_garbage_is_rejected(gaz: Gazetteer, text: str, kind: str) -> None:
+    """(How fast is bench/locale_resolution.py's business; tests assert behaviour.)"""
     res = gaz.resolve(text)
-    elapsed = time.perf_counter() - started
     assert res.kind == kind
     assert res.candidates == ()
-    assert elapsed < 0.25
 
 
 def test_a_qualifier_that_names_nothing_only_ever_gives_ambiguous(gaz: Gazetteer) -> None:
