@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar, Self
 
 import discord
 from discord import app_commands
@@ -101,3 +103,48 @@ class ReportsErrors:
             await self.handle(interaction)
         except Exception as error:
             await report_error(interaction, error)
+
+
+AnswerHandler = Callable[[discord.Interaction[Any], int, str], Awaitable[None]]
+Choice = tuple[str, str, discord.ButtonStyle]  # answer, label, style
+
+
+class AnswerButton(ReportsErrors):
+    """A button that answers a question about one row, `<prefix>:<id>:<answer>`, and survives restarts.
+
+    Subclasses also derive from `discord.ui.DynamicItem` with a template naming the groups `id`
+    and `answer`, and name the cog and the method (`(interaction, row_id, answer)`) that handles it.
+    """
+
+    prefix: ClassVar[str]
+    cog: ClassVar[str]
+    method: ClassVar[str]
+
+    def __init__(self, row_id: int, answer: str, *, label: str, style: discord.ButtonStyle) -> None:
+        self.row_id, self.answer = row_id, answer
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label, style=style, custom_id=f"{self.prefix}:{row_id}:{answer}"
+        )
+        super().__init__(button)  # type: ignore[call-arg]  # DynamicItem, next in the MRO
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        style = item.style if isinstance(item, discord.ui.Button) else discord.ButtonStyle.secondary
+        return cls(int(match["id"]), match["answer"], label=label or "…", style=style)
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog(self.cog)
+        if cog is not None:
+            handler: AnswerHandler = getattr(cog, self.method)
+            await handler(interaction, self.row_id, self.answer)
+
+
+def answers_view(button: type[AnswerButton], row_id: int, choices: Sequence[Choice]) -> discord.ui.View:
+    """A persistent view of `button`s, one per choice, for one row."""
+    view = GroundworkView(timeout=None)
+    for answer, label, style in choices:
+        view.add_item(button(row_id, answer, label=label, style=style))  # type: ignore[arg-type]
+    return view

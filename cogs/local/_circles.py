@@ -14,9 +14,9 @@ from bot.errors import GroundworkError
 from bot.services import circles
 from bot.texts import local as texts
 from cogs._checks import require_moderator
-from cogs._interactions import reply
+from cogs._interactions import answers_view, reply
 from cogs._introductions import TO_MEMBERS, Introducer, mention
-from cogs.local._items import CircleLeaveButton, CircleReviewButton, answers_view
+from cogs.local._items import CircleLeaveButton, CircleReviewButton
 from cogs.local._neighbours import send_circle_offer
 from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
 from cogs.local._spaces import Spaces

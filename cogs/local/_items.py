@@ -12,49 +12,15 @@ and the answer, and the click goes to a method of the cog that owns it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, Self
+from typing import Any
 
 import discord
 
-from cogs._interactions import GroundworkView, ReportsErrors
-
-Handler = Callable[[discord.Interaction[Any], int, str], Awaitable[None]]
-Choice = tuple[str, str, discord.ButtonStyle]  # answer, label, style
-
-
-class _Answer(ReportsErrors):
-    """A button that answers a question about one row: `<prefix>:<id>:<answer>`."""
-
-    prefix: ClassVar[str]
-    cog: ClassVar[str]
-    method: ClassVar[str]
-
-    def __init__(self, row_id: int, answer: str, *, label: str, style: discord.ButtonStyle) -> None:
-        self.row_id, self.answer = row_id, answer
-        button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label, style=style, custom_id=f"{self.prefix}:{row_id}:{answer}"
-        )
-        super().__init__(button)  # type: ignore[call-arg]  # DynamicItem, next in the MRO
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        style = item.style if isinstance(item, discord.ui.Button) else discord.ButtonStyle.secondary
-        return cls(int(match["id"]), match["answer"], label=label or "…", style=style)
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog(self.cog)
-        if cog is not None:
-            handler: Handler = getattr(cog, self.method)
-            await handler(interaction, self.row_id, self.answer)
+from cogs._interactions import AnswerButton
 
 
 class OfferButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:nb:o:(?P<id>[0-9]+):(?P<answer>yes|later|never)",
 ):
@@ -62,7 +28,7 @@ class OfferButton(
 
 
 class AskButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:nb:i:(?P<id>[0-9]+):(?P<answer>yes|no|never)",
 ):
@@ -70,7 +36,7 @@ class AskButton(
 
 
 class CircleReviewButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:cc:r:(?P<id>[0-9]+):(?P<answer>approve|reject)",
 ):
@@ -78,7 +44,7 @@ class CircleReviewButton(
 
 
 class CircleOfferButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:cc:o:(?P<id>[0-9]+):(?P<answer>join|no)",
 ):
@@ -86,7 +52,7 @@ class CircleOfferButton(
 
 
 class CircleLeaveButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:cc:l:(?P<id>[0-9]+):(?P<answer>leave)",
 ):
@@ -94,7 +60,7 @@ class CircleLeaveButton(
 
 
 class PracticeStopButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:pp:c:(?P<id>[0-9]+):(?P<answer>stop)",
 ):
@@ -102,7 +68,7 @@ class PracticeStopButton(
 
 
 class PracticeFollowUpButton(
-    _Answer,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:pp:f:(?P<id>[0-9]+):(?P<answer>yes|no)",
 ):
@@ -118,11 +84,3 @@ ITEMS = (
     PracticeStopButton,
     PracticeFollowUpButton,
 )
-
-
-def answers_view(button: type[_Answer], row_id: int, choices: Sequence[Choice]) -> discord.ui.View:
-    """A persistent view of `button`s, one per choice, for one row."""
-    view = GroundworkView(timeout=None)
-    for answer, label, style in choices:
-        view.add_item(button(row_id, answer, label=label, style=style))  # type: ignore[arg-type]
-    return view

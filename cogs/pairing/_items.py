@@ -7,20 +7,12 @@ from typing import Any, Protocol
 
 import discord
 
-from cogs._interactions import ReportsErrors
+from cogs._interactions import AnswerButton, ReportsErrors
 
 COG_NAME = "Pairing"
 
 
 class PairingHandler(Protocol):
-    async def on_review(
-        self, interaction: discord.Interaction[Any], mentorship_id: int, action: str
-    ) -> None: ...
-
-    async def on_feedback(
-        self, interaction: discord.Interaction[Any], mentorship_id: int, answer: str
-    ) -> None: ...
-
     async def on_mentor_request(self, interaction: discord.Interaction[Any], guild_id: int) -> None: ...
 
 
@@ -34,63 +26,23 @@ def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any] | None:
 
 
 class ReviewButton(
-    ReportsErrors,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"gw:pr:(?P<id>[0-9]+):(?P<action>approve|reject|another)",
+    template=r"gw:pr:(?P<id>[0-9]+):(?P<answer>approve|reject|another)",
 ):
     """Approve / reject / pick another, on a proposal in the review channel."""
 
-    def __init__(self, mentorship_id: int, action: str, *, label: str, style: discord.ButtonStyle) -> None:
-        self.mentorship_id, self.action = mentorship_id, action
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"gw:pr:{mentorship_id}:{action}")
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ReviewButton:
-        button = _button(item)
-        return cls(
-            int(match["id"]),
-            match["action"],
-            label=(button.label if button else None) or "…",
-            style=button.style if button else discord.ButtonStyle.secondary,
-        )
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        if (handler := _handler(interaction)) is not None:
-            await handler.on_review(interaction, self.mentorship_id, self.action)
+    prefix, cog, method = "gw:pr", COG_NAME, "on_review"
 
 
 class FeedbackButton(
-    ReportsErrors,
+    AnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"gw:fb:(?P<id>[0-9]+):(?P<answer>going_well|not_met|not_a_fit)",
 ):
     """An answer to "how is it going?"."""
 
-    def __init__(self, mentorship_id: int, answer: str, *, label: str, style: discord.ButtonStyle) -> None:
-        self.mentorship_id, self.answer = mentorship_id, answer
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"gw:fb:{mentorship_id}:{answer}")
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> FeedbackButton:
-        button = _button(item)
-        return cls(
-            int(match["id"]),
-            match["answer"],
-            label=(button.label if button else None) or "…",
-            style=button.style if button else discord.ButtonStyle.secondary,
-        )
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        if (handler := _handler(interaction)) is not None:
-            await handler.on_feedback(interaction, self.mentorship_id, self.answer)
+    prefix, cog, method = "gw:fb", COG_NAME, "on_feedback"
 
 
 class MentorRequestButton(

@@ -10,7 +10,7 @@ import discord
 from bot.services import languages, pairing
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
-from cogs._interactions import GroundworkView
+from cogs._interactions import GroundworkView, answers_view
 from cogs._introductions import Introducer
 from cogs._text import member_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
@@ -52,30 +52,27 @@ def review_embed(p: pairing.Pairing) -> discord.Embed:
 
 
 def review_view(mentorship_id: int) -> discord.ui.View:
-    view = GroundworkView(timeout=None)
-    view.add_item(
-        ReviewButton(mentorship_id, "approve", label=texts.REVIEW_APPROVE, style=discord.ButtonStyle.success)
+    return answers_view(
+        ReviewButton,
+        mentorship_id,
+        (
+            ("approve", texts.REVIEW_APPROVE, discord.ButtonStyle.success),
+            ("reject", texts.REVIEW_REJECT, discord.ButtonStyle.danger),
+            ("another", texts.REVIEW_ANOTHER, discord.ButtonStyle.secondary),
+        ),
     )
-    view.add_item(
-        ReviewButton(mentorship_id, "reject", label=texts.REVIEW_REJECT, style=discord.ButtonStyle.danger)
-    )
-    view.add_item(
-        ReviewButton(
-            mentorship_id, "another", label=texts.REVIEW_ANOTHER, style=discord.ButtonStyle.secondary
-        )
-    )
-    return view
 
 
 def feedback_view(mentorship_id: int) -> discord.ui.View:
-    view = GroundworkView(timeout=None)
-    for answer, label, style in (
-        ("going_well", texts.FOLLOWUP_GOING_WELL, discord.ButtonStyle.success),
-        ("not_met", texts.FOLLOWUP_NOT_MET, discord.ButtonStyle.secondary),
-        ("not_a_fit", texts.FOLLOWUP_NOT_A_FIT, discord.ButtonStyle.danger),
-    ):
-        view.add_item(FeedbackButton(mentorship_id, answer, label=label, style=style))
-    return view
+    return answers_view(
+        FeedbackButton,
+        mentorship_id,
+        (
+            ("going_well", texts.FOLLOWUP_GOING_WELL, discord.ButtonStyle.success),
+            ("not_met", texts.FOLLOWUP_NOT_MET, discord.ButtonStyle.secondary),
+            ("not_a_fit", texts.FOLLOWUP_NOT_A_FIT, discord.ButtonStyle.danger),
+        ),
+    )
 
 
 def mentor_offer_view(guild_id: int) -> discord.ui.View:
