@@ -33,11 +33,22 @@ async def locale_for(*, session: AsyncSession, place: Place) -> Locale:
     return (await session.execute(query)).scalar_one()
 
 
+def visible_precision(locale: Locale, sharing: LocaleSharing) -> str:
+    """How precisely a member's place may be shown: "town" only when they share their town and
+    it is known, "region" when they share at least that and it is known, else "country"."""
+    if sharing == LocaleSharing.TOWN and locale.precision == LocalePrecision.CITY:
+        return "town"
+    if sharing in (LocaleSharing.TOWN, LocaleSharing.REGION) and locale.region_name:
+        return "region"
+    return "country"
+
+
 def shared_area(locale: Locale | None, sharing: LocaleSharing) -> str | None:
     """Where a member lives, as other members may see it: their town only when they share it,
     their region (or country) when they share only that, nothing when they share nothing."""
     if locale is None or sharing == LocaleSharing.NOTHING:
         return None
-    if sharing == LocaleSharing.TOWN and locale.precision == LocalePrecision.CITY:
+    precision = visible_precision(locale, sharing)
+    if precision == "town":
         return f"{locale.name}, {locale.country_name}"
-    return f"{locale.region_name}, {locale.country_name}" if locale.region_name else locale.country_name
+    return f"{locale.region_name}, {locale.country_name}" if precision == "region" else locale.country_name

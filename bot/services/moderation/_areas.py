@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.enums import LocaleSharing
+from bot.services.locales import visible_precision
 from db.models import Locale, Member
 
 
@@ -10,19 +10,12 @@ def consented_area(member: Member, locale: Locale | None) -> str:
     """The town, the region, or only the country, per the member's choice."""
     if locale is None:
         return "unknown"
-    if member.locale_sharing == LocaleSharing.TOWN and locale.precision == "city":
-        return f"{locale.name}, {locale.region_name or ''}, {locale.country_name}".replace(", ,", ",")
-    if member.locale_sharing in (LocaleSharing.TOWN, LocaleSharing.REGION) and locale.region_name:
-        return f"{locale.region_name}, {locale.country_name}"
-    return locale.country_name
+    precision = visible_precision(locale, member.locale_sharing)
+    if precision == "town":
+        return ", ".join(part for part in (locale.name, locale.region_name, locale.country_name) if part)
+    return f"{locale.region_name}, {locale.country_name}" if precision == "region" else locale.country_name
 
 
 def consented_precision(member: Member, locale: Locale | None) -> str:
     """ "town", "region" or "country": the precision the moderator may see."""
-    if locale is None:
-        return "unknown"
-    if member.locale_sharing == LocaleSharing.TOWN and locale.precision == "city":
-        return "town"
-    if member.locale_sharing in (LocaleSharing.TOWN, LocaleSharing.REGION) and locale.region_name:
-        return "region"
-    return "country"
+    return "unknown" if locale is None else visible_precision(locale, member.locale_sharing)
