@@ -21,6 +21,7 @@ from bot.services import activity
 from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.pairing import Ended
+from bot.services.pairing._history import mentorships_of
 from bot.services.pairing._lifecycle import end_all_for
 from bot.texts import privacy as texts
 from db.base import Base
@@ -29,7 +30,6 @@ from db.models import (
     AuditEntry,
     Locale,
     Member,
-    Mentorship,
     OnboardingSession,
     Organizer,
     ReadinessAnswer,
@@ -87,27 +87,7 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         by_checkin.setdefault(answer.checkin_id, []).append(
             {"dimension": str(answer.dimension), "score": answer.score, "at": answer.answered_at.isoformat()}
         )
-    mentorships = (
-        (
-            await session.execute(
-                select(Mentorship).where(
-                    or_(Mentorship.member_id == member.id, Mentorship.mentor_id == member.id)
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
-    people = {
-        m.id: m.user_id
-        for m in (
-            await session.execute(
-                select(Member).where(
-                    Member.id.in_({x.member_id for x in mentorships} | {x.mentor_id for x in mentorships})
-                )
-            )
-        ).scalars()
-    }
+    mentorships, people = await mentorships_of(session, member.id)
     organizer = (
         await session.execute(select(Organizer).where(Organizer.member_id == member.id))
     ).scalar_one_or_none()

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFoundError
 from bot.services.members import get_member
 from bot.services.moderation._areas import consented_area, consented_precision
+from bot.services.pairing._history import mentorships_of
 from bot.services.profile import latest_readiness
 from bot.texts import moderation as texts
 from db.enums import MentorshipStatus, OnboardingStatus
-from db.models import Locale, Member, Mentorship, OnboardingSession, Organizer
+from db.models import Locale, OnboardingSession, Organizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,28 +50,7 @@ async def member_card(*, session: AsyncSession, guild_id: int, user_id: int) -> 
     if member is None:
         raise NotFoundError(texts.UNKNOWN_MEMBER)
     locale = await session.get(Locale, member.locale_id) if member.locale_id else None
-    open_rows = (
-        (
-            await session.execute(
-                select(Mentorship).where(
-                    or_(Mentorship.member_id == member.id, Mentorship.mentor_id == member.id),
-                    Mentorship.status == MentorshipStatus.ACTIVE,
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
-    others = {
-        m.id: m.user_id
-        for m in (
-            await session.execute(
-                select(Member).where(
-                    Member.id.in_({r.member_id for r in open_rows} | {r.mentor_id for r in open_rows})
-                )
-            )
-        ).scalars()
-    }
+    open_rows, others = await mentorships_of(session, member.id, statuses=[MentorshipStatus.ACTIVE])
     mentor = next((others.get(r.mentor_id) for r in open_rows if r.member_id == member.id), None)
     mentees = [others[r.member_id] for r in open_rows if r.mentor_id == member.id and r.member_id in others]
     organizer = (

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MentorshipEndReason, MentorshipStatus
-from db.models import Mentorship, MentorshipEvent
+from db.models import Member, Mentorship, MentorshipEvent
 
 
 async def excluded_organizers(session: AsyncSession, member_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -55,3 +55,22 @@ def event(
 ) -> MentorshipEvent:
     """One line of a mentorship's history."""
     return MentorshipEvent(mentorship_id=mentorship_id, event=name, actor_id=actor_id, at=now, note=note)
+
+
+async def mentorships_of(
+    session: AsyncSession, member_id: int, *, statuses: Iterable[MentorshipStatus] | None = None
+) -> tuple[list[Mentorship], dict[int, int]]:
+    """A member's mentorships on either side (optionally only those in `statuses`), and the user
+    id of every member row they name."""
+    query = select(Mentorship).where(
+        or_(Mentorship.member_id == member_id, Mentorship.mentor_id == member_id)
+    )
+    if statuses is not None:
+        query = query.where(Mentorship.status.in_(list(statuses)))
+    rows = list((await session.execute(query)).scalars())
+    named = {row.member_id for row in rows} | {row.mentor_id for row in rows}
+    users: dict[int, int] = {}
+    if named:
+        rows_of_users = await session.execute(select(Member.id, Member.user_id).where(Member.id.in_(named)))
+        users = {int(member_id): int(user_id) for member_id, user_id in rows_of_users.all()}
+    return rows, users
