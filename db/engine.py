@@ -4,46 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from db.sqlite_driver import connector
+
 SessionMaker = async_sessionmaker[AsyncSession]
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the driver, issue BEGIN (see _on_sqlite_begin); this also makes
-    # SAVEPOINTs (session.begin_nested) work.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def _on_sqlite_begin(connection: Any) -> None:
-    # Take the write lock when the transaction starts. A deferred transaction that read
-    # before another one committed could not write afterwards ("database is locked" at once,
-    # whatever the busy timeout); taking it up front makes concurrent units of work queue.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def create_engine(url: str | URL, *, echo: bool = False, pool: bool = True) -> AsyncEngine:
-    """An engine for SQLite (aiosqlite: foreign keys on, WAL) or PostgreSQL (asyncpg)."""
+    """An engine for SQLite (on the event loop, see db.sqlite_driver) or PostgreSQL (asyncpg)."""
     parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo}
+    if sqlite:
+        kwargs["async_creator"] = connector(parsed)
     if not pool:
         kwargs["poolclass"] = NullPool
-    elif parsed.get_backend_name() == "postgresql":
+    elif sqlite:
+        # SQLite has one writer, and every transaction here takes the write lock: units of
+        # work wait for the one connection in order, on the loop, instead of for the lock.
+        kwargs |= {"pool_size": 1, "max_overflow": 0}
+    else:
         kwargs["pool_pre_ping"] = True
-    engine = create_async_engine(parsed, **kwargs)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
-    return engine
+    return create_async_engine(parsed, **kwargs)
 
 
 def create_session_maker(engine: AsyncEngine) -> SessionMaker:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -206,26 +206,43 @@ async def edit_answers(
     return _conversation(_state(row, member), resolver)
 
 
+_SESSIONS, _MEMBERS = cast(Table, OnboardingSession.__table__), cast(Table, Member.__table__)
+
+# The answer path's two statements, built once (it runs for every click of every member).
+_LOAD_STATE = (
+    select(
+        _SESSIONS.c.status,
+        _SESSIONS.c.step,
+        _SESSIONS.c.answers,
+        _SESSIONS.c.version,
+        _MEMBERS.c.id,
+        _MEMBERS.c.guild_id,
+        _MEMBERS.c.user_id,
+        _MEMBERS.c.status,
+    )
+    .join(_MEMBERS, _SESSIONS.c.member_id == _MEMBERS.c.id)
+    .where(_SESSIONS.c.id == bindparam("session_id"))
+    .with_for_update(of=_SESSIONS)
+)
+_WRITE_ANSWER = (
+    update(_SESSIONS)
+    .where(_SESSIONS.c.id == bindparam("session_id"), _SESSIONS.c.version == bindparam("read_version"))
+    .values(
+        step=bindparam("new_step"),
+        answers=bindparam("new_answers", type_=_SESSIONS.c.answers.type),
+        version=bindparam("read_version") + 1,
+        updated_at=bindparam("now", type_=_SESSIONS.c.updated_at.type),
+        expires_at=bindparam("expires", type_=_SESSIONS.c.expires_at.type),
+        reminder_due_at=bindparam("reminder_due", type_=_SESSIONS.c.reminder_due_at.type),
+    )
+)
+
+
 async def load_state(session: AsyncSession, session_id: int, user_id: int) -> State:
     """The open conversation `session_id` of `user_id`, locked for this unit of work on PostgreSQL
     (a second click waits for the first, then sees its result)."""
-    found = (
-        await session.execute(
-            select(
-                OnboardingSession.status,
-                OnboardingSession.step,
-                OnboardingSession.answers,
-                OnboardingSession.version,
-                Member.id,
-                Member.guild_id,
-                Member.user_id,
-                Member.status,
-            )
-            .join(Member, OnboardingSession.member_id == Member.id)
-            .where(OnboardingSession.id == session_id)
-            .with_for_update(of=OnboardingSession)
-        )
-    ).one_or_none()
+    connection = await session.connection()
+    found = (await connection.execute(_LOAD_STATE, {"session_id": session_id})).one_or_none()
     if found is None or found[6] != user_id:
         raise NotFoundError(texts.SESSION_NOT_FOUND)
     status, step, answers, version, member_id, guild_id, _, member_status = found
@@ -269,19 +286,20 @@ async def answer(
         answers = dict(state.answers)
         outcome = apply(step, action, values, answers, resolver)
         new_step = outcome.step if outcome.step is not None else state.step
-        result = await session.execute(
-            update(OnboardingSession)
-            .where(OnboardingSession.id == session_id, OnboardingSession.version == state.version)
-            .values(
-                step=new_step,
-                answers=answers,
-                version=state.version + 1,
-                updated_at=now,
-                **_expiry(now, settings, answers),
-            )
-            .execution_options(synchronize_session=False)
+        expiry = _expiry(now, settings, answers)
+        result = await (await session.connection()).execute(
+            _WRITE_ANSWER,
+            {
+                "session_id": session_id,
+                "read_version": state.version,
+                "new_step": new_step,
+                "new_answers": answers,
+                "now": now,
+                "expires": expiry["expires_at"],
+                "reminder_due": expiry["reminder_due_at"],
+            },
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:
             written = State(
                 session_id, state.member_id, state.guild_id, user_id, new_step, answers, state.version + 1
             )

@@ -1,0 +1,192 @@
+"""SQLite connections that run on the event loop, for SQLAlchemy's aiosqlite dialect.
+
+aiosqlite runs every call (cursor, execute, fetch, close, commit) in a thread of its own and
+wakes the event loop for each result: about four thread hand-offs per statement, each
+costing more than the statement itself on an embedded database (a member's onboarding made
+about 190 of them, 50 ms). Here the same calls run directly on the loop thread: an indexed
+statement on a local file takes microseconds, which is cheaper than waking a thread.
+
+What would block the loop is waiting for the write lock. Connections open with no busy
+timeout; when the lock is held (by another engine in this process, or another process such
+as `groundwork db upgrade`) the statement is retried after an asyncio sleep, so the loop keeps
+serving Discord meanwhile. Within one engine the pool holds a single connection, so units of
+work queue in order for it instead of polling for the lock (see db.engine).
+
+Statements that take long (a moderator's overview of a very large server) still run on the
+loop; any statement over `SLOW_STATEMENT_SECONDS` is logged so it can be found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import URL
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+LOCK_WAIT_SECONDS = 10.0  # as long as a busy timeout would wait
+SLOW_STATEMENT_SECONDS = 0.1
+_FIRST_BACKOFF, _MAX_BACKOFF = 0.001, 0.05
+
+
+def _is_locked(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+        "database is locked" in str(error)
+    )
+
+
+async def _when_unlocked(call: Callable[..., T], *args: Any) -> T:
+    """Run `call` now; while the database is locked by someone else, retry after a sleep."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    backoff = _FIRST_BACKOFF
+    while True:
+        try:
+            return call(*args)
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, _MAX_BACKOFF)
+
+
+# Statements SQLite refuses inside a transaction, or that manage one themselves.
+_OUTSIDE_TRANSACTION = ("PRAGMA", "VACUUM", "BEGIN", "COMMIT", "END", "ROLLBACK")
+
+
+class Cursor:
+    """The part of aiosqlite's cursor SQLAlchemy uses, run inline."""
+
+    __slots__ = ("_connection", "_cursor")
+
+    def __init__(self, connection: Connection, cursor: sqlite3.Cursor) -> None:
+        self._connection = connection
+        self._cursor = cursor
+
+    async def __aenter__(self) -> Cursor:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._cursor.close()
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._cursor.arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._cursor.arraysize = value
+
+    async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        await self._connection.in_transaction(sql)
+        started = time.perf_counter()
+        await _when_unlocked(self._cursor.execute, sql, parameters)
+        elapsed = time.perf_counter() - started
+        if elapsed > SLOW_STATEMENT_SECONDS:
+            log.warning("slow SQLite statement (%.0f ms): %.200s", elapsed * 1000, sql)
+        return self
+
+    async def executemany(self, sql: str, parameters: Sequence[Any]) -> Cursor:
+        await self._connection.in_transaction(sql)
+        await _when_unlocked(self._cursor.executemany, sql, parameters)
+        return self
+
+    async def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        return self._cursor.fetchmany(self._cursor.arraysize if size is None else size)
+
+    async def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    async def nextset(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._cursor.close()
+
+
+class Connection:
+    """The part of aiosqlite's connection SQLAlchemy uses, run inline.
+
+    As the DB-API expects, a transaction is always open: the first statement after a commit
+    or a rollback begins one. It begins IMMEDIATE, taking the write lock up front: a deferred
+    transaction that read before another one committed could not write afterwards ("database
+    is locked" at once), so units of work that read then write would fail instead of queueing.
+    SAVEPOINTs (session.begin_nested) nest inside it.
+    """
+
+    # SQLAlchemy's adapter reads `_connection` (None once closed), as aiosqlite names it.
+    __slots__ = ("_connection", "_sqlite")
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._sqlite = connection
+        self._connection: sqlite3.Connection | None = connection
+
+    @property
+    def isolation_level(self) -> str | None:
+        return self._sqlite.isolation_level
+
+    def cursor(self) -> Cursor:
+        return Cursor(self, self._sqlite.cursor())
+
+    async def in_transaction(self, sql: str) -> None:
+        """Begin the transaction `sql` runs in, unless one is open or `sql` must run outside."""
+        if not self._sqlite.in_transaction and not sql.lstrip()[:8].upper().startswith(_OUTSIDE_TRANSACTION):
+            await _when_unlocked(self._sqlite.execute, "BEGIN IMMEDIATE")
+
+    async def commit(self) -> None:
+        await _when_unlocked(self._sqlite.commit)
+
+    async def rollback(self) -> None:
+        self._sqlite.rollback()
+
+    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+        self._sqlite.create_function(*args, **kwargs)
+
+    async def close(self) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._connection = None
+        self._sqlite.close()
+
+
+_PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
+
+
+def connector(url: URL) -> Callable[[], Any]:
+    """An `async_creator` for create_async_engine: opens `url`'s file with the lock wait above."""
+    database = url.database or ":memory:"
+    uri = url.query.get("uri") in ("true", "1")
+
+    async def connect() -> Connection:
+        # No busy timeout (the lock is waited for with asyncio above); sqlite3's own implicit
+        # transactions off (Connection begins them); used by the loop's thread only.
+        connection = sqlite3.connect(
+            database, timeout=0, isolation_level=None, uri=uri, check_same_thread=False
+        )
+        for pragma in _PRAGMAS:
+            await _when_unlocked(connection.execute, pragma)
+        return Connection(connection)
+
+    return connect

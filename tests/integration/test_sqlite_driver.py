@@ -1,0 +1,158 @@
+"""SQLite on the event loop (db.sqlite_driver): transactions, the write lock, and the loop kept free.
+
+These run on SQLite whatever database the rest of the suite uses: the driver is SQLite's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db import sqlite_driver
+from db.engine import create_engine, create_session_maker
+
+
+@pytest.fixture
+async def url(tmp_path: Path) -> AsyncIterator[str]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}"
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"))
+        await connection.execute(text("INSERT INTO counter VALUES (1, 0)"))
+    await engine.dispose()
+    yield url
+
+
+async def _count(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text("SELECT n FROM counter WHERE id = 1"))).scalar_one())
+
+
+async def test_connections_have_foreign_keys_and_wal(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
+            assert (await connection.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+    finally:
+        await engine.dispose()
+
+
+async def test_units_of_work_that_read_then_write_queue_instead_of_failing(url: str) -> None:
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+
+    async def increment() -> None:
+        async with sessions() as session, session.begin():
+            n = (await session.execute(text("SELECT n FROM counter WHERE id = 1"))).scalar_one()
+            await asyncio.sleep(0)  # let the others start theirs
+            await session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+
+    try:
+        await asyncio.gather(*(increment() for _ in range(25)))
+        assert await _count(engine) == 25
+    finally:
+        await engine.dispose()
+
+
+async def test_a_transaction_takes_the_write_lock_with_its_first_statement(url: str) -> None:
+    first, second = create_engine(url), create_engine(url)
+    try:
+        async with first.connect() as connection:
+            await connection.execute(text("SELECT 1"))  # a read: the lock is taken all the same
+            raw = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"), timeout=0)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                raw.execute("BEGIN IMMEDIATE")
+            raw.close()
+            await connection.rollback()
+        async with second.begin() as connection:  # released by the rollback
+            await connection.execute(text("UPDATE counter SET n = 5"))
+        assert await _count(first) == 5
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_waiting_for_another_writer_leaves_the_loop_free(url: str) -> None:
+    holder, waiter = create_engine(url), create_engine(url)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    running = asyncio.create_task(ticker())
+    try:
+        async with holder.begin() as held:
+            await held.execute(text("UPDATE counter SET n = 1"))
+            write = asyncio.create_task(_write(waiter, 2))
+            await asyncio.sleep(0.3)
+            assert not write.done()  # waiting for the lock...
+            ticks_while_waiting = ticks
+        await asyncio.wait_for(write, 5)  # ...and done once it is released
+        assert ticks_while_waiting >= 10  # the loop ran meanwhile
+        assert await _count(holder) == 2
+    finally:
+        running.cancel()
+        await holder.dispose()
+        await waiter.dispose()
+
+
+async def _write(engine: AsyncEngine, n: int) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE counter SET n = :n"), {"n": n})
+
+
+async def test_a_lock_held_too_long_fails_with_database_is_locked(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "LOCK_WAIT_SECONDS", 0.1)
+    holder, waiter = create_engine(url), create_engine(url)
+    try:
+        async with holder.begin() as held:
+            await held.execute(text("UPDATE counter SET n = 1"))
+            with pytest.raises(OperationalError, match="locked"):
+                await _write(waiter, 2)
+        assert await _count(holder) == 1
+    finally:
+        await holder.dispose()
+        await waiter.dispose()
+
+
+async def test_savepoints_roll_back_alone(url: str) -> None:
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    try:
+        async with sessions() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = 1"))
+            nested = await session.begin_nested()
+            await session.execute(text("UPDATE counter SET n = 2"))
+            await nested.rollback()
+        assert await _count(engine) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_slow_statement_is_logged(
+    url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "SLOW_STATEMENT_SECONDS", 0.0)
+    engine = create_engine(url)
+    try:
+        with caplog.at_level(logging.WARNING, logger="db.sqlite_driver"):
+            await _count(engine)
+        assert any(
+            "slow SQLite statement" in r.getMessage() and "counter" in r.getMessage() for r in caplog.records
+        )
+    finally:
+        await engine.dispose()
