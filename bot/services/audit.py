@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntry
+
+# Appended to by almost every unit of work: built once.
+_APPEND = insert(cast(Table, AuditEntry.__table__))
 
 
 async def record(
@@ -17,14 +21,15 @@ async def record(
     target_user_id: int | None,
     action: str,
     details: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append one entry; `actor_id` None means the bot acted on its own."""
-    entry = AuditEntry(
-        guild_id=guild_id,
-        actor_id=actor_id,
-        target_user_id=target_user_id,
-        action=action,
-        details=details or {},
+    await session.execute(
+        _APPEND,
+        {
+            "guild_id": guild_id,
+            "actor_id": actor_id,
+            "target_user_id": target_user_id,
+            "action": action,
+            "details": details or {},
+        },
     )
-    session.add(entry)
-    return entry

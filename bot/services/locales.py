@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.gazetteer import Place
@@ -10,13 +12,16 @@ from db.enums import LocalePrecision, LocaleSharing
 from db.models import Locale
 from db.upsert import insert_unless_exists
 
+_LOCALES = cast(Table, Locale.__table__)
+# Asked at every onboarding and every move: built once.
+_LOCALE_ID = select(_LOCALES.c.id).where(_LOCALES.c.key == bindparam("key"))
 
-async def locale_for(*, session: AsyncSession, place: Place) -> Locale:
-    """The locale row of `place`, created the first time a member lives there."""
-    query = select(Locale).where(Locale.key == place.key)
-    existing = (await session.execute(query)).scalar_one_or_none()
+
+async def locale_id_for(*, session: AsyncSession, place: Place) -> int:
+    """The id of `place`'s locale row, created the first time a member lives there."""
+    existing = (await session.execute(_LOCALE_ID, {"key": place.key})).scalar_one_or_none()
     if existing is not None:
-        return existing
+        return int(existing)
     values = {
         "key": place.key,
         "precision": LocalePrecision(place.precision),
@@ -30,7 +35,7 @@ async def locale_for(*, session: AsyncSession, place: Place) -> Locale:
         "timezone": place.timezone,
     }
     await insert_unless_exists(session, Locale, values, unique=["key"])
-    return (await session.execute(query)).scalar_one()
+    return int((await session.execute(_LOCALE_ID, {"key": place.key})).scalar_one())
 
 
 def visible_precision(locale: Locale, sharing: LocaleSharing) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.geo import great_circle_km
@@ -51,8 +51,68 @@ class NearbySummary:
 
 NOBODY = NearbySummary(DEFAULT_RADIUS_KM, 0, (), 0, 0, (), isolated=True)
 
-# What is read of another member: never more than this.
-_OTHER_COLUMNS = (Member.id, Member.user_id, Member.locale_sharing, Member.organizer_contact_ok)
+
+class Whereabouts(Protocol):
+    """Where someone lives, as far as nearness goes: a stored Locale or a gazetteer Place."""
+
+    @property
+    def precision(self) -> str: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+    @property
+    def region_code(self) -> str | None: ...
+    @property
+    def country_code(self) -> str: ...
+
+
+_MEMBERS, _LOCALES = cast(Table, Member.__table__), cast(Table, Locale.__table__)
+
+# Nearness is asked for at every onboarding and every move: its statements are built once.
+# What is read of another member is never more than these columns.
+_OTHERS = (
+    select(
+        _MEMBERS.c.id,
+        _MEMBERS.c.user_id,
+        _MEMBERS.c.locale_sharing,
+        _MEMBERS.c.organizer_contact_ok,
+        _LOCALES.c.latitude,
+        _LOCALES.c.longitude,
+    )
+    .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
+    .where(
+        _MEMBERS.c.guild_id == bindparam("guild_id"),
+        _MEMBERS.c.id != bindparam("member_id"),
+        _MEMBERS.c.status == MemberStatus.ACTIVE,
+    )
+)
+_IN_LATITUDES = _OTHERS.where(
+    _LOCALES.c.precision == LocalePrecision.CITY,
+    _LOCALES.c.latitude.between(bindparam("south"), bindparam("north")),
+)
+_IN_BOX = _IN_LATITUDES.where(_LOCALES.c.longitude.between(bindparam("west"), bindparam("east")))
+_IN_COUNTRY = _OTHERS.where(_LOCALES.c.country_code == bindparam("country_code"))
+_IN_REGION = _IN_COUNTRY.where(_LOCALES.c.region_code == bindparam("region_code"))
+_AREA_COUNTS = (
+    select(
+        func.coalesce(func.sum(case((_LOCALES.c.region_code == bindparam("region_code"), 1), else_=0)), 0),
+        func.count(),
+    )
+    .select_from(_MEMBERS)
+    .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
+    .where(
+        _MEMBERS.c.guild_id == bindparam("guild_id"),
+        _MEMBERS.c.id != bindparam("member_id"),
+        _MEMBERS.c.status == MemberStatus.ACTIVE,
+        _LOCALES.c.country_code == bindparam("country_code"),
+    )
+)
+_NOT_ISOLATED = (
+    update(_MEMBERS)
+    .where(_MEMBERS.c.id.in_(bindparam("member_ids", expanding=True)), _MEMBERS.c.is_isolated.is_(True))
+    .values(is_isolated=False)
+)
 
 
 async def guild_radius_km(session: AsyncSession, guild_id: int) -> float:
@@ -72,17 +132,6 @@ async def _member_and_locale(session: AsyncSession, member_id: int) -> tuple[Mem
     return row[0], row[1]
 
 
-def _others(member: Member) -> Any:
-    """Active members of the same guild other than `member`, with their locale."""
-    return (
-        select(*_OTHER_COLUMNS, Locale.latitude, Locale.longitude)
-        .join(Locale, Member.locale_id == Locale.id)
-        .where(
-            Member.guild_id == member.guild_id, Member.id != member.id, Member.status == MemberStatus.ACTIVE
-        )
-    )
-
-
 def _neighbour(row: Any, distance: float | None) -> Neighbour:
     return Neighbour(
         member_id=row[0],
@@ -93,78 +142,85 @@ def _neighbour(row: Any, distance: float | None) -> Neighbour:
     )
 
 
-def _bounding_box(locale: Locale, radius_km: float) -> tuple[float, float, float, float]:
+def _bounding_box(where: Whereabouts, radius_km: float) -> tuple[float, float, float, float]:
     dlat = radius_km / KM_PER_DEGREE_LATITUDE
-    cos_lat = max(math.cos(math.radians(locale.latitude)), 0.01)
+    cos_lat = max(math.cos(math.radians(where.latitude)), 0.01)
     dlon = min(180.0, radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat))
-    return locale.latitude - dlat, locale.latitude + dlat, locale.longitude - dlon, locale.longitude + dlon
+    return where.latitude - dlat, where.latitude + dlat, where.longitude - dlon, where.longitude + dlon
 
 
-async def _within(session: AsyncSession, member: Member, locale: Locale, radius_km: float) -> list[Neighbour]:
+async def _within(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
+) -> list[Neighbour]:
     """Active town-precision members within `radius_km`, nearest first (a bounding box in SQL,
     then the exact great-circle distance)."""
-    south, north, west, east = _bounding_box(locale, radius_km)
-    query = _others(member).where(
-        Locale.precision == LocalePrecision.CITY, Locale.latitude.between(south, north)
-    )
+    south, north, west, east = _bounding_box(where, radius_km)
+    params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
     if west >= -180 and east <= 180:
-        query = query.where(Locale.longitude.between(west, east))
+        rows = await session.execute(_IN_BOX, {**params, "west": west, "east": east})
+    else:  # the box crosses the antimeridian: any longitude, the distance decides
+        rows = await session.execute(_IN_LATITUDES, params)
     found = []
-    for row in (await session.execute(query)).all():
-        distance = great_circle_km(locale.latitude, locale.longitude, row[4], row[5])
+    for row in rows.all():
+        distance = great_circle_km(where.latitude, where.longitude, row[4], row[5])
         if distance <= radius_km:
             found.append(_neighbour(row, distance))
     found.sort(key=lambda n: n.distance_km or 0.0)
     return found
 
 
-async def _same_area(session: AsyncSession, member: Member, locale: Locale) -> list[Neighbour]:
+async def _same_area(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts
+) -> list[Neighbour]:
     """For a member who gave only a region or country: the active members there."""
-    query = _others(member).where(Locale.country_code == locale.country_code)
-    if locale.precision == LocalePrecision.REGION:
-        query = query.where(Locale.region_code == locale.region_code)
-    return [_neighbour(row, None) for row in (await session.execute(query)).all()]
+    params = {"guild_id": guild_id, "member_id": member_id, "country_code": where.country_code}
+    if where.precision == LocalePrecision.REGION:
+        rows = await session.execute(_IN_REGION, {**params, "region_code": where.region_code})
+    else:
+        rows = await session.execute(_IN_COUNTRY, params)
+    return [_neighbour(row, None) for row in rows.all()]
 
 
-async def _area_counts(session: AsyncSession, member: Member, locale: Locale) -> tuple[int, int]:
-    """Active members (other than `member`) in the same region, and in the same country."""
-    same_region = func.coalesce(func.sum(case((Locale.region_code == locale.region_code, 1), else_=0)), 0)
+async def _area_counts(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts
+) -> tuple[int, int]:
+    """Active members (other than `member_id`) in the same region, and in the same country."""
     row = (
         await session.execute(
-            select(same_region, func.count())
-            .select_from(Member)
-            .join(Locale, Member.locale_id == Locale.id)
-            .where(
-                Member.guild_id == member.guild_id,
-                Member.id != member.id,
-                Member.status == MemberStatus.ACTIVE,
-                Locale.country_code == locale.country_code,
-            )
+            _AREA_COUNTS,
+            {
+                "guild_id": guild_id,
+                "member_id": member_id,
+                "country_code": where.country_code,
+                "region_code": where.region_code,
+            },
         )
     ).one()
     return int(row[0]), int(row[1])
 
 
-async def _near(session: AsyncSession, member: Member, locale: Locale, radius_km: float) -> list[Neighbour]:
-    if locale.precision == LocalePrecision.CITY:
-        return await _within(session, member, locale, radius_km)
-    return await _same_area(session, member, locale)
+async def _near(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
+) -> list[Neighbour]:
+    if where.precision == LocalePrecision.CITY:
+        return await _within(session, guild_id, member_id, where, radius_km)
+    return await _same_area(session, guild_id, member_id, where)
 
 
 async def _survey(
-    session: AsyncSession, member: Member, locale: Locale, radius: float
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius: float
 ) -> tuple[list[Neighbour], NearbySummary]:
     """Everything about who is near one member."""
-    same_region, same_country = await _area_counts(session, member, locale)
+    same_region, same_country = await _area_counts(session, guild_id, member_id, where)
     bands: list[tuple[int, int]] = []
-    if locale.precision == LocalePrecision.CITY:
-        widest = await _within(session, member, locale, float(max(DISTANCE_BANDS_KM[-1], radius)))
+    if where.precision == LocalePrecision.CITY:
+        widest = await _within(session, guild_id, member_id, where, float(max(DISTANCE_BANDS_KM[-1], radius)))
         near = [n for n in widest if (n.distance_km or 0.0) <= radius]
         bands = [
             (band, sum(1 for n in widest if (n.distance_km or 0.0) <= band)) for band in DISTANCE_BANDS_KM
         ]
     else:
-        near = await _same_area(session, member, locale)
+        near = await _same_area(session, guild_id, member_id, where)
     summary = NearbySummary(
         radius_km=radius,
         within_radius=len(near),
@@ -180,7 +236,7 @@ async def _survey(
 async def neighbours(*, session: AsyncSession, member_id: int, radius_km: float) -> list[Neighbour]:
     """Active members near `member_id`, nearest first (see the module docstring for "near")."""
     member, locale = await _member_and_locale(session, member_id)
-    return [] if locale is None else await _near(session, member, locale, radius_km)
+    return [] if locale is None else await _near(session, member.guild_id, member.id, locale, radius_km)
 
 
 async def summarize(*, session: AsyncSession, member_id: int) -> NearbySummary:
@@ -189,19 +245,12 @@ async def summarize(*, session: AsyncSession, member_id: int) -> NearbySummary:
     radius = await guild_radius_km(session, member.guild_id)
     if locale is None:
         return NearbySummary(radius, 0, (), 0, 0, (), isolated=True)
-    return (await _survey(session, member, locale, radius))[1]
+    return (await _survey(session, member.guild_id, member.id, locale, radius))[1]
 
 
-async def _update_isolation(session: AsyncSession, member: Member, near: list[Neighbour]) -> bool:
-    member.is_isolated = member.status == MemberStatus.ACTIVE and not near
-    if near and member.status == MemberStatus.ACTIVE:
-        await session.execute(
-            update(Member)
-            .where(Member.id.in_([n.member_id for n in near]), Member.is_isolated.is_(True))
-            .values(is_isolated=False)
-            .execution_options(synchronize_session=False)
-        )
-    return member.is_isolated
+async def _not_isolated(session: AsyncSession, near: list[Neighbour]) -> None:
+    if near:
+        await session.execute(_NOT_ISOLATED, {"member_ids": [n.member_id for n in near]})
 
 
 async def refresh_isolation(*, session: AsyncSession, member_id: int) -> bool:
@@ -211,17 +260,21 @@ async def refresh_isolation(*, session: AsyncSession, member_id: int) -> bool:
     """
     member, locale = await _member_and_locale(session, member_id)
     radius = await guild_radius_km(session, member.guild_id)
-    near = [] if locale is None else await _near(session, member, locale, radius)
-    return await _update_isolation(session, member, near)
+    near = [] if locale is None else await _near(session, member.guild_id, member.id, locale, radius)
+    member.is_isolated = member.status == MemberStatus.ACTIVE and not near
+    if member.status == MemberStatus.ACTIVE:
+        await _not_isolated(session, near)
+    return member.is_isolated
 
 
 async def settle(
-    *, session: AsyncSession, member: Member, locale: Locale | None, radius_km: float
+    *, session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts | None, radius_km: float
 ) -> NearbySummary:
-    """After a member arrived or moved: their isolation, their neighbours', and what is near them."""
-    if locale is None:
-        member.is_isolated = member.status == MemberStatus.ACTIVE
+    """After an active member arrived or moved: what is near them, and their neighbours are no
+    longer isolated. Whether the member is isolated is the summary's `isolated`."""
+    if where is None:
         return NearbySummary(radius_km, 0, (), 0, 0, (), isolated=True)
-    near, summary = await _survey(session, member, locale, radius_km)
-    await _update_isolation(session, member, near)
+    await session.flush()  # the statements below read the database, not pending objects
+    near, summary = await _survey(session, guild_id, member_id, where, radius_km)
+    await _not_isolated(session, near)
     return summary

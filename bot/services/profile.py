@@ -13,7 +13,7 @@ from bot.errors import GroundworkError
 from bot.services import nearby
 from bot.services.audit import record
 from bot.services.gazetteer import Place
-from bot.services.locales import locale_for
+from bot.services.locales import locale_id_for
 from bot.services.members import get_member
 from bot.texts import profile as texts
 from db.enums import LocaleSharing, MemberStatus
@@ -100,13 +100,15 @@ async def set_locale(
     member = await active_member(session=session, guild_id=guild_id, user_id=user_id)
     radius = await nearby.guild_radius_km(session, guild_id)
     old_neighbours = await nearby.neighbours(session=session, member_id=member.id, radius_km=radius)
-    locale = await locale_for(session=session, place=place)
-    member.locale_id = locale.id
+    member.locale_id = await locale_id_for(session=session, place=place)
     member.timezone = place.timezone
     await session.flush()
     for neighbour in old_neighbours:
         await nearby.refresh_isolation(session=session, member_id=neighbour.member_id)
-    summary = await nearby.settle(session=session, member=member, locale=locale, radius_km=radius)
+    summary = await nearby.settle(
+        session=session, guild_id=guild_id, member_id=member.id, where=place, radius_km=radius
+    )
+    member.is_isolated = summary.isolated
     await record(
         session=session,
         guild_id=guild_id,

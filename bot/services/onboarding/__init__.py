@@ -5,13 +5,13 @@ from bot.services.onboarding._completion import Completion, RegionRole, complete
 from bot.services.onboarding._conversation import (
     AlreadyOnboardedError,
     Conversation,
-    StaleAnswerError,
     answer,
     begin,
     current,
     edit_answers,
 )
 from bot.services.onboarding._flow import CHANGEABLE, READINESS_PAGES, Step, is_complete, offers_mentoring
+from bot.services.onboarding._store import StaleAnswerError
 from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
 
 __all__ = [

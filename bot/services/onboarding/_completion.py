@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services import nearby
 from bot.services.audit import record
 from bot.services.gazetteer import Place
-from bot.services.locales import locale_for
+from bot.services.locales import locale_id_for
 from bot.services.onboarding._answers import PlaceResolver
-from bot.services.onboarding._conversation import StaleAnswerError, load_state
 from bot.services.onboarding._flow import Step, is_complete, offers_mentoring
+from bot.services.onboarding._store import StaleAnswerError, close_completed, load_state
 from bot.services.profile import latest_readiness
 from bot.texts import onboarding as texts
+from db.base import UTCDateTime
 from db.enums import (
     CheckInKind,
     CheckInStatus,
     Experience,
     LocaleSharing,
     MemberStatus,
-    OnboardingStatus,
     OrganizerStatus,
 )
-from db.models import GuildSettings, Member, OnboardingSession, Organizer, ReadinessAnswer, ReadinessCheckIn
+from db.models import GuildSettings, Member, Organizer, ReadinessAnswer, ReadinessCheckIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +74,78 @@ def announce_area(place: Place, sharing: LocaleSharing) -> str | None:
     return place.country_name
 
 
+_MEMBERS, _GUILDS = cast(Table, Member.__table__), cast(Table, GuildSettings.__table__)
+_CHECKINS = cast(Table, ReadinessCheckIn.__table__)
+
+# Confirming runs once per member; its statements are built once, as the answers' are.
+_CONTEXT = (
+    select(
+        _MEMBERS.c.onboarded_at,
+        _GUILDS.c.radius_km,
+        _GUILDS.c.auto_confirm_organizers,
+        _GUILDS.c.member_role_id,
+        _GUILDS.c.region_roles,
+        _GUILDS.c.announce_channel_id,
+    )
+    .join(_GUILDS, _MEMBERS.c.guild_id == _GUILDS.c.guild_id)
+    .where(_MEMBERS.c.id == bindparam("member_id"))
+)
+_PROFILE_COLUMNS = (
+    "locale_id",
+    "timezone",
+    "languages",
+    "experience",
+    "experience_note",
+    "wants_to_mentor",
+    "mentor_capacity",
+    "paths",
+    "locale_sharing",
+    "organizer_contact_ok",
+    "is_isolated",
+)
+_SAVE_PROFILE = (
+    update(_MEMBERS)
+    .where(_MEMBERS.c.id == bindparam("member_id"))
+    .values(
+        status=MemberStatus.ACTIVE,
+        onboarded_at=func.coalesce(_MEMBERS.c.onboarded_at, bindparam("now", type_=UTCDateTime())),
+        **{name: bindparam(f"new_{name}", type_=_MEMBERS.c[name].type) for name in _PROFILE_COLUMNS},
+    )
+)
+_NEW_CHECKIN = insert(_CHECKINS).returning(_CHECKINS.c.id)
+_NEW_ANSWERS = insert(cast(Table, ReadinessAnswer.__table__))
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What confirming needs besides the answers: the member's past and the guild's settings."""
+
+    first_time: bool
+    radius_km: float
+    auto_confirm_organizers: bool
+    member_role_id: int | None
+    region_roles: str
+    announce_channel_id: int | None
+
+
+async def _context(session: AsyncSession, member_id: int) -> _Context:
+    onboarded_at, *guild = (await session.execute(_CONTEXT, {"member_id": member_id})).one()
+    return _Context(onboarded_at is None, *guild)
+
+
 async def _register_organizer(
-    session: AsyncSession, member: Member, capacity: int, auto_confirm: bool, now: datetime
+    session: AsyncSession,
+    member_id: int,
+    languages: list[str],
+    capacity: int,
+    auto_confirm: bool,
+    now: datetime,
 ) -> OrganizerStatus:
     organizer = (
-        await session.execute(select(Organizer).where(Organizer.member_id == member.id))
+        await session.execute(select(Organizer).where(Organizer.member_id == member_id))
     ).scalar_one_or_none()
     if organizer is None:
-        organizer = Organizer(member_id=member.id, languages=list(member.languages))
+        organizer = Organizer(member_id=member_id, languages=list(languages))
         session.add(organizer)
     organizer.capacity = capacity
     if organizer.status in (None, OrganizerStatus.PENDING, OrganizerStatus.REMOVED):
@@ -94,20 +159,23 @@ async def _register_organizer(
 async def _record_readiness(
     session: AsyncSession, member_id: int, scores: dict[str, int], now: datetime, *, first_time: bool
 ) -> None:
-    checkin = ReadinessCheckIn(
-        member_id=member_id,
-        kind=CheckInKind.BASELINE if first_time else CheckInKind.ON_DEMAND,
-        status=CheckInStatus.ANSWERED,
-        due_at=now,
-        sent_at=now,
-        answered_at=now,
-    )
-    session.add(checkin)
-    await session.flush()
+    checkin_id = (
+        await session.execute(
+            _NEW_CHECKIN,
+            {
+                "member_id": member_id,
+                "kind": CheckInKind.BASELINE if first_time else CheckInKind.ON_DEMAND,
+                "status": CheckInStatus.ANSWERED,
+                "due_at": now,
+                "sent_at": now,
+                "answered_at": now,
+            },
+        )
+    ).scalar_one()
     await session.execute(
-        insert(ReadinessAnswer),
+        _NEW_ANSWERS,
         [
-            {"checkin_id": checkin.id, "dimension": dimension, "score": int(score), "answered_at": now}
+            {"checkin_id": checkin_id, "dimension": dimension, "score": int(score), "answered_at": now}
             for dimension, score in scores.items()
         ],
     )
@@ -129,69 +197,61 @@ async def complete(
     place = resolver.place_by_key(answers.get("place", ""))
     if not is_complete(answers) or place is None:
         raise GroundworkError(texts.SUMMARY_INCOMPLETE)
-    member = await session.get(Member, state.member_id)
-    guild = await session.get(GuildSettings, state.guild_id)
-    assert member is not None
-    assert guild is not None
-
-    locale = await locale_for(session=session, place=place)
-    member.locale_id = locale.id
-    member.timezone = answers["timezone"]
-    member.languages = list(answers["languages"])
-    member.experience = Experience(answers["experience"])
-    member.experience_note = answers.get("experience_note") if offers_mentoring(answers) else None
+    context = await _context(session, state.member_id)
+    member_id, guild_id = state.member_id, state.guild_id
     capacity = int(answers.get("mentor_capacity", 0)) if offers_mentoring(answers) else 0
-    member.wants_to_mentor = capacity > 0
-    member.mentor_capacity = capacity or None
-    member.paths = list(answers["paths"])
-    member.locale_sharing = LocaleSharing(answers["locale_sharing"])
-    member.organizer_contact_ok = bool(answers["organizer_contact_ok"])
-    first_time = member.onboarded_at is None
-    member.status = MemberStatus.ACTIVE
-    member.onboarded_at = member.onboarded_at or now
-    await session.execute(
-        update(OnboardingSession)
-        .where(OnboardingSession.id == session_id)
-        .values(
-            status=OnboardingStatus.COMPLETED,
-            completed_at=now,
-            reminder_due_at=None,
-            version=state.version + 1,
-        )
+    sharing = LocaleSharing(answers["locale_sharing"])
+    locale_id = await locale_id_for(session=session, place=place)
+    summary = await nearby.settle(
+        session=session, guild_id=guild_id, member_id=member_id, where=place, radius_km=context.radius_km
     )
-
-    if first_time or answers["readiness"] != await latest_readiness(session=session, member_id=member.id):
-        await _record_readiness(session, member.id, answers["readiness"], now, first_time=first_time)
+    await session.execute(
+        _SAVE_PROFILE,
+        {
+            "member_id": member_id,
+            "now": now,
+            "new_locale_id": locale_id,
+            "new_timezone": answers["timezone"],
+            "new_languages": list(answers["languages"]),
+            "new_experience": Experience(answers["experience"]),
+            "new_experience_note": answers.get("experience_note") if offers_mentoring(answers) else None,
+            "new_wants_to_mentor": capacity > 0,
+            "new_mentor_capacity": capacity or None,
+            "new_paths": list(answers["paths"]),
+            "new_locale_sharing": sharing,
+            "new_organizer_contact_ok": bool(answers["organizer_contact_ok"]),
+            "new_is_isolated": summary.isolated,
+        },
+    )
+    await close_completed(session, session_id, now)
+    first_time = context.first_time
+    if first_time or answers["readiness"] != await latest_readiness(session=session, member_id=member_id):
+        await _record_readiness(session, member_id, answers["readiness"], now, first_time=first_time)
     organizer_status = None
     if capacity > 0:
         organizer_status = await _register_organizer(
-            session, member, capacity, guild.auto_confirm_organizers, now
+            session, member_id, answers["languages"], capacity, context.auto_confirm_organizers, now
         )
-    await session.flush()
-    summary = await nearby.settle(session=session, member=member, locale=locale, radius_km=guild.radius_km)
-    isolated = summary.isolated
     await record(
         session=session,
-        guild_id=member.guild_id,
-        actor_id=member.user_id,
-        target_user_id=member.user_id,
+        guild_id=guild_id,
+        actor_id=user_id,
+        target_user_id=user_id,
         action="member.onboarded" if first_time else "member.profile_updated",
-        details={"precision": place.precision, "isolated": isolated, "organizer": organizer_status},
+        details={"precision": place.precision, "isolated": summary.isolated, "organizer": organizer_status},
     )
     return Completion(
-        member_id=member.id,
-        guild_id=member.guild_id,
-        user_id=member.user_id,
-        member_role_id=guild.member_role_id,
+        member_id=member_id,
+        guild_id=guild_id,
+        user_id=user_id,
+        member_role_id=context.member_role_id,
         region_role=(
-            RegionRole(name)
-            if (name := region_role_name(place, guild.region_roles, member.locale_sharing))
-            else None
+            RegionRole(name) if (name := region_role_name(place, context.region_roles, sharing)) else None
         ),
         nearby=summary,
-        isolated=isolated,
+        isolated=summary.isolated,
         organizer_status=organizer_status,
-        announce_channel_id=guild.announce_channel_id,
-        announce_area=announce_area(place, member.locale_sharing),
+        announce_channel_id=context.announce_channel_id,
+        announce_area=announce_area(place, sharing),
         place=place,
     )

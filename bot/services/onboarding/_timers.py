@@ -51,6 +51,7 @@ async def due_reminders(*, session: AsyncSession, now: datetime) -> list[PausedC
         row = await session.get(OnboardingSession, paused.session_id)
         if row is not None:
             row.answers = {**row.answers, "reminded": True}
+            row.version += 1  # an answer read before this must not write over it
     return claimed
 
 
