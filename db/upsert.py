@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,10 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import Base
 
 
+@cache
+def _statement(table: Table, unique: tuple[str, ...], dialect: str) -> Insert:
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique))
+
+
 async def insert_unless_exists(
     session: AsyncSession, model: type[Base], values: dict[str, Any], *, unique: list[str]
 ) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: of two concurrent creators, one inserts and the
-    other does nothing (instead of failing); both then read the same row."""
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    await session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=unique))
+    other does nothing (instead of failing); both then read the same row. The statement is
+    built once per table and dialect; `values` are its parameters."""
+    table = cast(Table, model.__table__)
+    statement = _statement(table, tuple(unique), session.get_bind().dialect.name)
+    await session.execute(statement, values)

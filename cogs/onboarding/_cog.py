@@ -20,6 +20,7 @@ from cogs.onboarding._completion import CompletionPresenter
 from cogs.onboarding._items import BeginButton, StepButton, StepSelect
 from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
 from cogs.onboarding._render import Rendered, render_step
+from cogs.onboarding._shown import ShownConversations
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -46,6 +47,7 @@ class Onboarding(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.presenter = CompletionPresenter(bot)
+        self.shown = ShownConversations()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StepButton, StepSelect, BeginButton)
@@ -135,7 +137,7 @@ class Onboarding(commands.Cog):
         self, interaction: discord.Interaction[Any], guild_id: int, *, restart: bool
     ) -> onboarding.Conversation:
         async with self.bot.sessions() as session, session.begin():
-            return await onboarding.begin(
+            conversation = await onboarding.begin(
                 session=session,
                 guild_id=guild_id,
                 user_id=interaction.user.id,
@@ -146,6 +148,8 @@ class Onboarding(commands.Cog):
                 discord_locale=str(interaction.locale),
                 resolver=self.bot.gazetteer,
             )
+        self.shown.keep(conversation)
+        return conversation
 
     async def _start_from_server(self, interaction: discord.Interaction[Any], *, restart: bool) -> None:
         assert interaction.guild_id is not None
@@ -213,6 +217,7 @@ class Onboarding(commands.Cog):
             await self._open_modal(interaction, session_id, current_step, action, values)
             return
         if current_step == onboarding.Step.SUMMARY and action == "confirm":
+            self.shown.forget(session_id)
             await self.presenter.confirm(interaction, session_id)
             return
         async with self.bot.sessions() as session, session.begin():
@@ -226,7 +231,9 @@ class Onboarding(commands.Cog):
                 now=self.bot.clock(),
                 settings=self.bot.settings.onboarding,
                 resolver=self.bot.gazetteer,
+                known=self.shown.get(session_id, interaction.user.id),
             )
+        self.shown.keep(conversation)
         rendered = self._render(conversation)
         if interaction.message is not None:
             await interaction.response.edit_message(**rendered.kwargs())
@@ -243,10 +250,13 @@ class Onboarding(commands.Cog):
         action: str,
         values: list[str],
     ) -> None:
+        # Read, not taken from what was shown: a conversation that expired or a member who left
+        # is told so before filling in a form.
         async with self.bot.sessions() as session:
             conversation = await onboarding.current(
                 session=session, session_id=session_id, user_id=interaction.user.id
             )
+        self.shown.keep(conversation)
         if conversation.step != step:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
         answers = conversation.answers

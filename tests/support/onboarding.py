@@ -40,8 +40,10 @@ async def answer_step(
     action: str,
     values: list[str],
     settings: OnboardingSettings | None = None,
+    known: onboarding.Conversation | None = None,
 ) -> onboarding.Conversation:
-    """One answer, in its own unit of work, as a click or a form gives it."""
+    """One answer, in its own unit of work, as a click or a form gives it (`known`: the
+    conversation as last shown, as the bot keeps it)."""
     async with sessions() as session, session.begin():
         return await onboarding.answer(
             session=session,
@@ -53,6 +55,7 @@ async def answer_step(
             now=now,
             settings=settings or OnboardingSettings(),
             resolver=gazetteer,
+            known=known,
         )
 
 
@@ -82,10 +85,12 @@ async def run_conversation(
     sid = conversation.session_id
 
     async def say(step: Step, action: str, *values: str) -> onboarding.Conversation:
-        return await answer_step(
+        nonlocal conversation
+        conversation = await answer_step(
             sessions, gazetteer, session_id=sid, user_id=user_id, now=now, step=step, action=action,
-            values=list(values), settings=settings,
+            values=list(values), settings=settings, known=conversation,
         )  # fmt: skip
+        return conversation
 
     conversation = await say(Step.PLACE, "text", a.place)
     if conversation.step == Step.PLACE_PICK:

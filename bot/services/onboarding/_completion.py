@@ -112,6 +112,18 @@ _SAVE_PROFILE = (
         **{name: bindparam(f"new_{name}", type_=_MEMBERS.c[name].type) for name in _PROFILE_COLUMNS},
     )
 )
+_ORGANIZERS = cast(Table, Organizer.__table__)
+_ORGANIZER_STATUS = select(_ORGANIZERS.c.status).where(_ORGANIZERS.c.member_id == bindparam("member_id"))
+_NEW_ORGANIZER = insert(_ORGANIZERS)
+_UPDATE_ORGANIZER = (
+    update(_ORGANIZERS)
+    .where(_ORGANIZERS.c.member_id == bindparam("of_member"))
+    .values(
+        capacity=bindparam("new_capacity"),
+        status=bindparam("new_status", type_=_ORGANIZERS.c.status.type),
+        confirmed_at=func.coalesce(bindparam("confirmed", type_=UTCDateTime()), _ORGANIZERS.c.confirmed_at),
+    )
+)
 _NEW_CHECKIN = insert(_CHECKINS).returning(_CHECKINS.c.id)
 _NEW_ANSWERS = insert(cast(Table, ReadinessAnswer.__table__))
 
@@ -141,19 +153,25 @@ async def _register_organizer(
     auto_confirm: bool,
     now: datetime,
 ) -> OrganizerStatus:
-    organizer = (
-        await session.execute(select(Organizer).where(Organizer.member_id == member_id))
-    ).scalar_one_or_none()
-    if organizer is None:
-        organizer = Organizer(member_id=member_id, languages=list(languages))
-        session.add(organizer)
-    organizer.capacity = capacity
-    if organizer.status in (None, OrganizerStatus.PENDING, OrganizerStatus.REMOVED):
-        organizer.status = OrganizerStatus.ACTIVE if auto_confirm else OrganizerStatus.PENDING
-        if auto_confirm:
-            organizer.confirmed_at = now
-    await session.flush()
-    return organizer.status
+    """The member offered to mentor: an organizer, pending a moderator unless the guild
+    confirms organizers itself. A confirmed or paused organizer keeps their status."""
+    found = (await session.execute(_ORGANIZER_STATUS, {"member_id": member_id})).scalar_one_or_none()
+    offered = OrganizerStatus.ACTIVE if auto_confirm else OrganizerStatus.PENDING
+    confirmed_at = now if auto_confirm else None
+    if found is None:
+        values = {"member_id": member_id, "languages": list(languages), "capacity": capacity}
+        await session.execute(_NEW_ORGANIZER, {**values, "status": offered, "confirmed_at": confirmed_at})
+        return offered
+    status = OrganizerStatus(found)
+    if status in (OrganizerStatus.PENDING, OrganizerStatus.REMOVED):
+        status = offered
+    else:
+        confirmed_at = None
+    await session.execute(
+        _UPDATE_ORGANIZER,
+        {"of_member": member_id, "new_capacity": capacity, "new_status": status, "confirmed": confirmed_at},
+    )
+    return status
 
 
 async def _record_readiness(

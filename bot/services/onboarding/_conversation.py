@@ -4,7 +4,8 @@ Every answer is written as it is given, so a member who stops halfway, or a bot 
 loses nothing. Each answer names the step it answers; an answer for a step the member is
 no longer at (a stale button, a double click, a second window) is refused, and concurrent
 answers are serialised by a version check on the row. Answering is the hot path of
-onboarding: two prepared statements per answer (see _store).
+onboarding: one prepared statement per answer when the adapter gives back the conversation
+it showed, two when it must be read first (see `answer` and _store).
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ class Conversation:
     user_id: int
     step: Step
     answers: dict[str, Any]
+    # Which member and which stored version of the conversation this shows: given back with
+    # the next answer, it spares reading the row again (see `answer`).
+    member_id: int
+    version: int
     # Why the step is shown again, e.g. "place_not_found"; None for a plain step.
     notice: str | None = None
     # What the member typed, shown back (escaped) with a notice.
@@ -76,6 +81,8 @@ def _conversation(state: State, resolver: PlaceResolver | None, **extra: Any) ->
         user_id=state.user_id,
         step=state.step,
         answers=answers,
+        member_id=state.member_id,
+        version=state.version,
         candidates=candidates,
         place=place,
         **extra,
@@ -149,6 +156,15 @@ async def current(
     return _conversation(await load_state(session, session_id, user_id), resolver)
 
 
+def _shown(known: Conversation | None, session_id: int, user_id: int, step: Step) -> State | None:
+    """The state `known` was rendered from, if it is this member's conversation at `step`."""
+    if known is None or (known.session_id, known.user_id, known.step) != (session_id, user_id, step):
+        return None
+    return State(
+        known.session_id, known.member_id, known.guild_id, user_id, step, known.answers, known.version
+    )
+
+
 async def answer(
     *,
     session: AsyncSession,
@@ -160,16 +176,22 @@ async def answer(
     now: datetime,
     settings: OnboardingSettings,
     resolver: PlaceResolver,
+    known: Conversation | None = None,
 ) -> Conversation:
     """Record one answer to `step` and move the conversation on.
 
-    Two answers racing for the same conversation are applied one after the other: the
-    loser of the version check re-reads the row and applies its answer again.
+    `known` is the conversation as last shown to the member, if the adapter kept it: the
+    answer is applied to it and written only if the row is still at its version (one
+    statement). Otherwise, or when the row moved on (a restart, a reminder, another window,
+    the member left), the row is read and the answer applied to what it holds. Two answers
+    racing for the same conversation are applied one after the other in the same way.
     """
+    state = _shown(known, session_id, user_id, step)
     for _attempt in range(MAX_ATTEMPTS):
-        state = await load_state(session, session_id, user_id)
-        if state.step != step:
-            raise StaleAnswerError(texts.STALE_STEP)
+        if state is None:
+            state = await load_state(session, session_id, user_id)
+            if state.step != step:
+                raise StaleAnswerError(texts.STALE_STEP)
         answers = dict(state.answers)
         outcome = apply(step, action, values, answers, resolver)
         new_step = outcome.step if outcome.step is not None else state.step
@@ -178,4 +200,5 @@ async def answer(
             return _conversation(
                 written, resolver, notice=outcome.notice, echo=outcome.echo, candidates=outcome.candidates
             )
+        state = None
     raise StaleAnswerError(texts.STALE_STEP)
