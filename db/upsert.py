@@ -16,15 +16,17 @@ from db.base import Base
 @cache
 def _statement(table: Table, unique: tuple[str, ...], dialect: str) -> Insert:
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    return insert(table).on_conflict_do_nothing(index_elements=list(unique))
+    key = table.primary_key.columns[0]
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(key)
 
 
 async def insert_unless_exists(
     session: AsyncSession, model: type[Base], values: dict[str, Any], *, unique: list[str]
-) -> None:
+) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING: of two concurrent creators, one inserts and the
-    other does nothing (instead of failing); both then read the same row. The statement is
-    built once per table and dialect; `values` are its parameters."""
+    other does nothing (instead of failing); both then read the same row. Returns the new
+    row's primary key, None when it existed. The statement is built once per table and
+    dialect; `values` are its parameters."""
     table = cast(Table, model.__table__)
     statement = _statement(table, tuple(unique), session.get_bind().dialect.name)
-    await session.execute(statement, values)
+    return (await session.execute(statement, values)).scalar_one_or_none()

@@ -34,8 +34,10 @@ async def locale_id_for(*, session: AsyncSession, place: Place) -> int:
         "longitude": place.longitude,
         "timezone": place.timezone,
     }
-    await insert_unless_exists(session, Locale, values, unique=["key"])
-    return int((await session.execute(_LOCALE_ID, {"key": place.key})).scalar_one())
+    created = await insert_unless_exists(session, Locale, values, unique=["key"])
+    if created is not None:
+        return int(created)
+    return int((await session.execute(_LOCALE_ID, {"key": place.key})).scalar_one())  # raced
 
 
 def visible_precision(locale: Locale, sharing: LocaleSharing) -> str:

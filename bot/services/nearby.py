@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Boolean, ColumnElement, Select, Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.geo import great_circle_km
@@ -69,45 +70,69 @@ class Whereabouts(Protocol):
 
 _MEMBERS, _LOCALES = cast(Table, Member.__table__), cast(Table, Locale.__table__)
 
-# Nearness is asked for at every onboarding and every move: its statements are built once.
-# What is read of another member is never more than these columns.
-_OTHERS = (
-    select(
-        _MEMBERS.c.id,
-        _MEMBERS.c.user_id,
-        _MEMBERS.c.locale_sharing,
-        _MEMBERS.c.organizer_contact_ok,
-        _LOCALES.c.latitude,
-        _LOCALES.c.longitude,
-    )
-    .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
-    .where(
+
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    """Nearness is asked at every onboarding and every move: its statements, built once."""
+
+    in_box: Select[Any]  # towns in a latitude and longitude box
+    in_latitudes: Select[Any]  # towns in a band of latitude (a box across the antimeridian)
+    in_country: Select[Any]
+    in_region: Select[Any]
+    area_counts: Select[Any]
+
+
+def _in_guild(dialect: str) -> tuple[ColumnElement[bool], ...]:
+    """Active members of the guild other than the one asking."""
+    conditions: tuple[ColumnElement[bool], ...] = (
         _MEMBERS.c.guild_id == bindparam("guild_id"),
-        _MEMBERS.c.id != bindparam("member_id"),
         _MEMBERS.c.status == MemberStatus.ACTIVE,
     )
-)
-_IN_LATITUDES = _OTHERS.where(
-    _LOCALES.c.precision == LocalePrecision.CITY,
-    _LOCALES.c.latitude.between(bindparam("south"), bindparam("north")),
-)
-_IN_BOX = _IN_LATITUDES.where(_LOCALES.c.longitude.between(bindparam("west"), bindparam("east")))
-_IN_COUNTRY = _OTHERS.where(_LOCALES.c.country_code == bindparam("country_code"))
-_IN_REGION = _IN_COUNTRY.where(_LOCALES.c.region_code == bindparam("region_code"))
-_AREA_COUNTS = (
-    select(
-        func.coalesce(func.sum(case((_LOCALES.c.region_code == bindparam("region_code"), 1), else_=0)), 0),
-        func.count(),
+    if dialect == "sqlite":
+        # Told these are true of most members, SQLite starts from the place indexes (a few
+        # rows) instead of walking every active member of the guild: 0.1 ms instead of 4 ms
+        # at 10,000 members. PostgreSQL's statistics tell it as much on their own.
+        conditions = tuple(func.likely(condition, type_=Boolean) for condition in conditions)
+    return (*conditions, _MEMBERS.c.id != bindparam("member_id"))
+
+
+@cache
+def _queries(dialect: str) -> _Queries:
+    # What is read of another member is never more than these columns.
+    others = (
+        select(
+            _MEMBERS.c.id,
+            _MEMBERS.c.user_id,
+            _MEMBERS.c.locale_sharing,
+            _MEMBERS.c.organizer_contact_ok,
+            _LOCALES.c.latitude,
+            _LOCALES.c.longitude,
+        )
+        .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
+        .where(*_in_guild(dialect))
     )
-    .select_from(_MEMBERS)
-    .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
-    .where(
-        _MEMBERS.c.guild_id == bindparam("guild_id"),
-        _MEMBERS.c.id != bindparam("member_id"),
-        _MEMBERS.c.status == MemberStatus.ACTIVE,
-        _LOCALES.c.country_code == bindparam("country_code"),
+    in_latitudes = others.where(
+        _LOCALES.c.precision == LocalePrecision.CITY,
+        _LOCALES.c.latitude.between(bindparam("south"), bindparam("north")),
     )
-)
+    in_country = others.where(_LOCALES.c.country_code == bindparam("country_code"))
+    same_region = case((_LOCALES.c.region_code == bindparam("region_code"), 1), else_=0)
+    return _Queries(
+        in_box=in_latitudes.where(_LOCALES.c.longitude.between(bindparam("west"), bindparam("east"))),
+        in_latitudes=in_latitudes,
+        in_country=in_country,
+        in_region=in_country.where(_LOCALES.c.region_code == bindparam("region_code")),
+        area_counts=select(func.coalesce(func.sum(same_region), 0), func.count())
+        .select_from(_MEMBERS)
+        .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
+        .where(*_in_guild(dialect), _LOCALES.c.country_code == bindparam("country_code")),
+    )
+
+
+def _queries_for(session: AsyncSession) -> _Queries:
+    return _queries(session.get_bind().dialect.name)
+
+
 _NOT_ISOLATED = (
     update(_MEMBERS)
     .where(_MEMBERS.c.id.in_(bindparam("member_ids", expanding=True)), _MEMBERS.c.is_isolated.is_(True))
@@ -157,9 +182,9 @@ async def _within(
     south, north, west, east = _bounding_box(where, radius_km)
     params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
     if west >= -180 and east <= 180:
-        rows = await session.execute(_IN_BOX, {**params, "west": west, "east": east})
+        rows = await session.execute(_queries_for(session).in_box, {**params, "west": west, "east": east})
     else:  # the box crosses the antimeridian: any longitude, the distance decides
-        rows = await session.execute(_IN_LATITUDES, params)
+        rows = await session.execute(_queries_for(session).in_latitudes, params)
     found = []
     for row in rows.all():
         distance = great_circle_km(where.latitude, where.longitude, row[4], row[5])
@@ -175,9 +200,11 @@ async def _same_area(
     """For a member who gave only a region or country: the active members there."""
     params = {"guild_id": guild_id, "member_id": member_id, "country_code": where.country_code}
     if where.precision == LocalePrecision.REGION:
-        rows = await session.execute(_IN_REGION, {**params, "region_code": where.region_code})
+        rows = await session.execute(
+            _queries_for(session).in_region, {**params, "region_code": where.region_code}
+        )
     else:
-        rows = await session.execute(_IN_COUNTRY, params)
+        rows = await session.execute(_queries_for(session).in_country, params)
     return [_neighbour(row, None) for row in rows.all()]
 
 
@@ -187,7 +214,7 @@ async def _area_counts(
     """Active members (other than `member_id`) in the same region, and in the same country."""
     row = (
         await session.execute(
-            _AREA_COUNTS,
+            _queries_for(session).area_counts,
             {
                 "guild_id": guild_id,
                 "member_id": member_id,

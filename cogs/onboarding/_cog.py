@@ -217,8 +217,9 @@ class Onboarding(commands.Cog):
             await self._open_modal(interaction, session_id, current_step, action, values)
             return
         if current_step == onboarding.Step.SUMMARY and action == "confirm":
+            known = self.shown.get(session_id, interaction.user.id)
             self.shown.forget(session_id)
-            await self.presenter.confirm(interaction, session_id)
+            await self.presenter.confirm(interaction, session_id, known)
             return
         async with self.bot.sessions() as session, session.begin():
             conversation = await onboarding.answer(

@@ -52,7 +52,12 @@ class CompletionPresenter:
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
 
-    async def confirm(self, interaction: discord.Interaction[Any], session_id: int) -> None:
+    async def confirm(
+        self,
+        interaction: discord.Interaction[Any],
+        session_id: int,
+        known: onboarding.Conversation | None = None,
+    ) -> None:
         await interaction.response.defer()
         async with self.bot.sessions() as session, session.begin():
             completion = await onboarding.complete(
@@ -61,6 +66,7 @@ class CompletionPresenter:
                 user_id=interaction.user.id,
                 now=self.bot.clock(),
                 resolver=self.bot.gazetteer,
+                known=known,
             )
         roles_given = await self.give_roles(completion)
         await interaction.edit_original_response(

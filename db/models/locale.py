@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Float, Integer, String
+from sqlalchemy import CheckConstraint, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, StrEnumType, enum_check
@@ -13,7 +13,13 @@ class Locale(Base):
     """A city, region or country; shared by every member who lives there."""
 
     __tablename__ = "locales"
-    __table_args__ = (CheckConstraint(enum_check("precision", LocalePrecision), name="precision_known"),)
+    __table_args__ = (
+        CheckConstraint(enum_check("precision", LocalePrecision), name="precision_known"),
+        # Who lives near whom starts from places, not from every member (bot.services.nearby):
+        # the places of a country or region, and the towns in a band of latitude.
+        Index("ix_locales_country_region", "country_code", "region_code"),
+        Index("ix_locales_city_position", "precision", "latitude", "longitude"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The gazetteer's stable key ("city:2950159", "region:DE.16", "country:DE").
@@ -22,7 +28,7 @@ class Locale(Base):
     name: Mapped[str] = mapped_column(String(200))
     region_code: Mapped[str | None] = mapped_column(String(20))
     region_name: Mapped[str | None] = mapped_column(String(200))
-    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    country_code: Mapped[str] = mapped_column(String(2))
     country_name: Mapped[str] = mapped_column(String(200))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)

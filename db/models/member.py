@@ -43,6 +43,8 @@ class Member(Base):
         ),
         CheckConstraint("missed_checkins >= 0", name="missed_checkins_valid"),
         Index("ix_members_guild_status", "guild_id", "status"),
+        # From a place to the guild's active members there (nearness, circles).
+        Index("ix_members_locale_guild_status", "locale_id", "guild_id", "status"),
         Index("ix_members_waiting_for_mentor", "guild_id", "mentor_requested_at"),
     )
 
@@ -53,7 +55,7 @@ class Member(Base):
     user_id: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[MemberStatus] = mapped_column(StrEnumType(MemberStatus, 16), default=MemberStatus.NEW)
 
-    locale_id: Mapped[int | None] = mapped_column(ForeignKey("locales.id", ondelete="SET NULL"), index=True)
+    locale_id: Mapped[int | None] = mapped_column(ForeignKey("locales.id", ondelete="SET NULL"))
     locale_sharing: Mapped[LocaleSharing] = mapped_column(
         StrEnumType(LocaleSharing, 16), default=LocaleSharing.NOTHING
     )

@@ -109,5 +109,5 @@ async def run_conversation(
     assert conversation.step == Step.SUMMARY
     async with sessions() as session, session.begin():
         return await onboarding.complete(
-            session=session, session_id=sid, user_id=user_id, now=now, resolver=gazetteer
+            session=session, session_id=sid, user_id=user_id, now=now, resolver=gazetteer, known=conversation
         )

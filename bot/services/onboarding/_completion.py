@@ -15,6 +15,7 @@ from bot.services.audit import record
 from bot.services.gazetteer import Place
 from bot.services.locales import locale_id_for
 from bot.services.onboarding._answers import PlaceResolver
+from bot.services.onboarding._conversation import Conversation, shown_state
 from bot.services.onboarding._flow import Step, is_complete, offers_mentoring
 from bot.services.onboarding._store import StaleAnswerError, close_completed, load_state
 from bot.services.profile import latest_readiness
@@ -206,11 +207,17 @@ async def complete(
     user_id: int,
     now: datetime,
     resolver: PlaceResolver,
+    known: Conversation | None = None,
 ) -> Completion:
-    """Apply a confirmed conversation to the member: profile, baseline readiness, organizer offer."""
-    state = await load_state(session, session_id, user_id)
-    if state.step != Step.SUMMARY:
-        raise StaleAnswerError(texts.STALE_STEP)
+    """Apply a confirmed conversation to the member: profile, baseline readiness, organizer offer.
+
+    `known`, the summary as shown, spares reading the row when it is still at that version.
+    """
+    state = shown_state(known, session_id, user_id, Step.SUMMARY)
+    if state is None or not await close_completed(session, state, now):
+        state = await load_state(session, session_id, user_id)
+        if state.step != Step.SUMMARY or not await close_completed(session, state, now):
+            raise StaleAnswerError(texts.STALE_STEP)
     answers = state.answers
     place = resolver.place_by_key(answers.get("place", ""))
     if not is_complete(answers) or place is None:
@@ -241,7 +248,6 @@ async def complete(
             "new_is_isolated": summary.isolated,
         },
     )
-    await close_completed(session, session_id, now)
     first_time = context.first_time
     if first_time or answers["readiness"] != await latest_readiness(session=session, member_id=member_id):
         await _record_readiness(session, member_id, answers["readiness"], now, first_time=first_time)

@@ -156,7 +156,7 @@ async def current(
     return _conversation(await load_state(session, session_id, user_id), resolver)
 
 
-def _shown(known: Conversation | None, session_id: int, user_id: int, step: Step) -> State | None:
+def shown_state(known: Conversation | None, session_id: int, user_id: int, step: Step) -> State | None:
     """The state `known` was rendered from, if it is this member's conversation at `step`."""
     if known is None or (known.session_id, known.user_id, known.step) != (session_id, user_id, step):
         return None
@@ -186,7 +186,7 @@ async def answer(
     the member left), the row is read and the answer applied to what it holds. Two answers
     racing for the same conversation are applied one after the other in the same way.
     """
-    state = _shown(known, session_id, user_id, step)
+    state = shown_state(known, session_id, user_id, step)
     for _attempt in range(MAX_ATTEMPTS):
         if state is None:
             state = await load_state(session, session_id, user_id)

@@ -91,12 +91,12 @@ _ABANDON = (
 )
 _CLOSE = (
     update(_SESSIONS)
-    .where(_SESSIONS.c.id == bindparam("session_id"))
+    .where(_SESSIONS.c.id == bindparam("session_id"), _SESSIONS.c.version == bindparam("read_version"), _OPEN)
     .values(
         status=OnboardingStatus.COMPLETED,
         completed_at=bindparam("now", type_=_TIME),
         reminder_due_at=None,
-        version=_SESSIONS.c.version + 1,
+        version=bindparam("read_version") + 1,
     )
 )
 # At most one open conversation per member (a partial unique index): of two starts at once,
@@ -219,9 +219,10 @@ async def abandon_open(session: AsyncSession, member_id: int) -> None:
     await session.execute(_ABANDON, {"of_member": member_id})
 
 
-async def close_completed(session: AsyncSession, session_id: int, now: datetime) -> None:
-    """Mark a confirmed conversation completed."""
-    await session.execute(_CLOSE, {"session_id": session_id, "now": now})
+async def close_completed(session: AsyncSession, state: State, now: datetime) -> bool:
+    """Mark a confirmed conversation completed; False when the row changed since `state`."""
+    params = {"session_id": state.session_id, "read_version": state.version, "now": now}
+    return bool((await session.execute(_CLOSE, params)).rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def member_row(session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> MemberRow:
