@@ -71,7 +71,7 @@ async def _statements_per_member(url: str, onboard: Onboard, first_user: int, me
     return statements / members
 
 
-async def run(url: str, members: int, seed: int) -> dict[str, float]:
+async def run(url: str, members: int, seed: int, concurrency: int) -> dict[str, float]:
     gazetteer = get_gazetteer()
     rnd = random.Random(seed)
     # Towns a member could type: their label resolves back to a place.
@@ -86,12 +86,18 @@ async def run(url: str, members: int, seed: int) -> dict[str, float]:
 
     engine = create_engine(url)
     sessions = create_session_maker(engine)
-    latencies = []
+    latencies: list[float] = []
+    waiting = iter(range(10_000, 10_000 + members))
+
+    async def member_after_member() -> None:
+        # One of `concurrency` members onboarding at the same time, as the bot serves them.
+        for user_id in waiting:
+            t0 = time.perf_counter()
+            await onboard(sessions, user_id)
+            latencies.append(time.perf_counter() - t0)
+
     started = time.perf_counter()
-    for i in range(members):
-        t0 = time.perf_counter()
-        await onboard(sessions, 10_000 + i)
-        latencies.append(time.perf_counter() - t0)
+    await asyncio.gather(*(member_after_member() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     async with sessions() as session:
         active = await session.scalar(
@@ -131,14 +137,22 @@ async def main() -> None:
     )
     parser.add_argument("--postgres-url", default=DEFAULT_ADMIN_URL)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="members onboarding at the same time (default 1)"
+    )
     args = parser.parse_args()
     get_gazetteer()  # built before timing starts
     if "sqlite" in args.databases:
         with tempfile.TemporaryDirectory() as directory:
-            report("SQLite", await run(f"sqlite+aiosqlite:///{directory}/bench.db", args.members, args.seed))
+            report(
+                "SQLite",
+                await run(
+                    f"sqlite+aiosqlite:///{directory}/bench.db", args.members, args.seed, args.concurrency
+                ),
+            )
     if "postgres" in args.databases:
         async with throwaway_database(args.postgres_url) as url:
-            report("PostgreSQL", await run(url, args.members, args.seed))
+            report("PostgreSQL", await run(url, args.members, args.seed, args.concurrency))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class Neighbour:
     distance_km: float | None  # None: near only by region or country
     locale_sharing: LocaleSharing
     organizer_contact_ok: bool
+    isolated: bool = False  # whether they were alone until now; never shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ def _queries(dialect: str) -> _Queries:
             _MEMBERS.c.user_id,
             _MEMBERS.c.locale_sharing,
             _MEMBERS.c.organizer_contact_ok,
+            _MEMBERS.c.is_isolated,
             _LOCALES.c.latitude,
             _LOCALES.c.longitude,
         )
@@ -164,6 +166,7 @@ def _neighbour(row: Any, distance: float | None) -> Neighbour:
         distance_km=distance,
         locale_sharing=LocaleSharing(row[2]),
         organizer_contact_ok=row[3],
+        isolated=row[4],
     )
 
 
@@ -174,11 +177,11 @@ def _bounding_box(where: Whereabouts, radius_km: float) -> tuple[float, float, f
     return where.latitude - dlat, where.latitude + dlat, where.longitude - dlon, where.longitude + dlon
 
 
-async def _within(
+async def _towns_within(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
-) -> list[Neighbour]:
-    """Active town-precision members within `radius_km`, nearest first (a bounding box in SQL,
-    then the exact great-circle distance)."""
+) -> list[tuple[Any, float]]:
+    """Active town-precision members within `radius_km` and their distance, nearest first (a
+    bounding box in SQL, then the exact great-circle distance)."""
     south, north, west, east = _bounding_box(where, radius_km)
     params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
     if west >= -180 and east <= 180:
@@ -187,11 +190,19 @@ async def _within(
         rows = await session.execute(_queries_for(session).in_latitudes, params)
     found = []
     for row in rows.all():
-        distance = great_circle_km(where.latitude, where.longitude, row[4], row[5])
+        distance = great_circle_km(where.latitude, where.longitude, row[5], row[6])
         if distance <= radius_km:
-            found.append(_neighbour(row, distance))
-    found.sort(key=lambda n: n.distance_km or 0.0)
+            found.append((row, distance))
+    found.sort(key=lambda pair: pair[1])
     return found
+
+
+async def _within(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
+) -> list[Neighbour]:
+    """Active town-precision members within `radius_km`, nearest first."""
+    found = await _towns_within(session, guild_id, member_id, where, radius_km)
+    return [_neighbour(row, distance) for row, distance in found]
 
 
 async def _same_area(
@@ -276,8 +287,10 @@ async def summarize(*, session: AsyncSession, member_id: int) -> NearbySummary:
 
 
 async def _not_isolated(session: AsyncSession, near: list[Neighbour]) -> None:
-    if near:
-        await session.execute(_NOT_ISOLATED, {"member_ids": [n.member_id for n in near]})
+    """Neighbours who were alone are no longer (most were not: then nothing is written)."""
+    alone = [n.member_id for n in near if n.isolated]
+    if alone:
+        await session.execute(_NOT_ISOLATED, {"member_ids": alone})
 
 
 async def refresh_isolation(*, session: AsyncSession, member_id: int) -> bool:
