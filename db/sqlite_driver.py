@@ -98,7 +98,12 @@ class Cursor:
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         await self._connection.in_transaction(sql)
         started = time.perf_counter()
-        await _when_unlocked(self._cursor.execute, sql, parameters)
+        try:
+            self._cursor.execute(sql, parameters)
+        except sqlite3.OperationalError as error:  # in a transaction, rare: its lock is held
+            if not _is_locked(error):
+                raise
+            await _when_unlocked(self._cursor.execute, sql, parameters)
         elapsed = time.perf_counter() - started
         if elapsed > SLOW_STATEMENT_SECONDS:
             log.warning("slow SQLite statement (%.0f ms): %.200s", elapsed * 1000, sql)
@@ -151,7 +156,9 @@ class Connection:
 
     async def in_transaction(self, sql: str) -> None:
         """Begin the transaction `sql` runs in, unless one is open or `sql` must run outside."""
-        if not self._sqlite.in_transaction and not sql.lstrip()[:8].upper().startswith(_OUTSIDE_TRANSACTION):
+        if self._sqlite.in_transaction:
+            return
+        if not sql.lstrip()[:8].upper().startswith(_OUTSIDE_TRANSACTION):
             await _when_unlocked(self._sqlite.execute, "BEGIN IMMEDIATE")
 
     async def commit(self) -> None:

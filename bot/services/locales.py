@@ -14,14 +14,19 @@ from db.upsert import insert_unless_exists
 
 _LOCALES = cast(Table, Locale.__table__)
 # Asked at every onboarding and every move: built once.
-_LOCALE_ID = select(_LOCALES.c.id).where(_LOCALES.c.key == bindparam("key"))
+_LOCALE_ID = select(_LOCALES.c.id).where(_LOCALES.c.key == bindparam("locale_key"))
+# The same, as a column of a query that reads other things too (":locale_key" to be given).
+STORED_LOCALE_ID = _LOCALE_ID.scalar_subquery()
 
 
 async def locale_id_for(*, session: AsyncSession, place: Place) -> int:
     """The id of `place`'s locale row, created the first time a member lives there."""
-    existing = (await session.execute(_LOCALE_ID, {"key": place.key})).scalar_one_or_none()
-    if existing is not None:
-        return int(existing)
+    existing = (await session.execute(_LOCALE_ID, {"locale_key": place.key})).scalar_one_or_none()
+    return int(existing) if existing is not None else await create_locale(session=session, place=place)
+
+
+async def create_locale(*, session: AsyncSession, place: Place) -> int:
+    """Store `place` as a locale (the first member to live there); its id."""
     values = {
         "key": place.key,
         "precision": LocalePrecision(place.precision),
@@ -37,7 +42,7 @@ async def locale_id_for(*, session: AsyncSession, place: Place) -> int:
     created = await insert_unless_exists(session, Locale, values, unique=["key"])
     if created is not None:
         return int(created)
-    return int((await session.execute(_LOCALE_ID, {"key": place.key})).scalar_one())  # raced
+    return int((await session.execute(_LOCALE_ID, {"locale_key": place.key})).scalar_one())  # raced
 
 
 def visible_precision(locale: Locale, sharing: LocaleSharing) -> str:

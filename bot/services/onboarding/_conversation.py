@@ -20,7 +20,6 @@ from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError
 from bot.services import languages
 from bot.services.gazetteer import Place
-from bot.services.guilds import ensure_guild_row
 from bot.services.onboarding._answers import PlaceResolver, apply
 from bot.services.onboarding._flow import CHANGEABLE, Step
 from bot.services.onboarding._store import (
@@ -105,8 +104,7 @@ async def begin(
 
     `restart` abandons an open conversation (and re-opens a finished member's) from the top.
     """
-    await ensure_guild_row(session=session, guild_id=guild_id, defaults=defaults)
-    member = await member_row(session, guild_id, user_id, now)
+    member = await member_row(session, guild_id, user_id, now, defaults)
     if member.status == MemberStatus.ACTIVE and not restart:
         raise AlreadyOnboardedError(texts.ALREADY_ONBOARDED)
     if restart:

@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, and_, bindparam, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import OnboardingSettings
+from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError, NotFoundError
+from bot.services.guilds import ensure_guild_row
 from bot.services.onboarding._flow import Step
 from bot.texts import onboarding as texts
 from db.base import UTCDateTime
 from db.enums import MemberStatus, OnboardingStatus
-from db.models import Member, OnboardingSession
+from db.models import GuildSettings, Member, OnboardingSession
 
 
 class StaleAnswerError(GroundworkError):
@@ -51,6 +52,7 @@ class MemberRow:
 
 
 _SESSIONS, _MEMBERS = cast(Table, OnboardingSession.__table__), cast(Table, Member.__table__)
+_GUILDS = cast(Table, GuildSettings.__table__)
 _TIME = UTCDateTime()
 _OPEN = _SESSIONS.c.status == OnboardingStatus.OPEN
 
@@ -107,8 +109,15 @@ _START = {
     .returning(_SESSIONS.c.id)
     for dialect, insert_ in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
 }
-_MEMBER = select(_MEMBERS.c.id, _MEMBERS.c.status).where(
-    _MEMBERS.c.guild_id == bindparam("guild_id"), _MEMBERS.c.user_id == bindparam("user_id")
+# The guild (is it known?) and the member in it (are they?), in one statement.
+_MEMBER = (
+    select(_GUILDS.c.guild_id, _MEMBERS.c.id, _MEMBERS.c.status)
+    .select_from(_GUILDS)
+    .outerjoin(
+        _MEMBERS,
+        and_(_MEMBERS.c.guild_id == _GUILDS.c.guild_id, _MEMBERS.c.user_id == bindparam("user_id")),
+    )
+    .where(_GUILDS.c.guild_id == bindparam("guild_id"))
 )
 _NEW_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id)
 _ONBOARDING = (
@@ -225,11 +234,16 @@ async def close_completed(session: AsyncSession, state: State, now: datetime) ->
     return bool((await session.execute(_CLOSE, params)).rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def member_row(session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> MemberRow:
-    """The member `user_id` of `guild_id`, registered now if the bot did not know them."""
+async def member_row(
+    session: AsyncSession, guild_id: int, user_id: int, now: datetime, defaults: GuildDefaults
+) -> MemberRow:
+    """The member `user_id` of `guild_id`, registered now (and the guild too) if the bot did
+    not know them."""
     found = (await session.execute(_MEMBER, {"guild_id": guild_id, "user_id": user_id})).one_or_none()
-    if found is not None:
-        return MemberRow(found[0], MemberStatus(found[1]))
+    if found is not None and found[1] is not None:
+        return MemberRow(found[1], MemberStatus(found[2]))
+    if found is None:
+        await ensure_guild_row(session=session, guild_id=guild_id, defaults=defaults)
     values = {
         "guild_id": guild_id,
         "user_id": user_id,
