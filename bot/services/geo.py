@@ -26,6 +26,17 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def great_circle_km_from(
+    lat: float, lon: float, lats: npt.ArrayLike, lons: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Distances in kilometres from one point to many (haversine, all at once)."""
+    phi1 = math.radians(lat)
+    phi2 = np.radians(np.asarray(lats, dtype=np.float64))
+    dlmb = np.radians(np.asarray(lons, dtype=np.float64) - lon)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))), dtype=np.float64)
+
+
 def unit_vectors(points: Iterable[tuple[float, float]]) -> npt.NDArray[np.float64]:
     """(lat, lon) pairs in degrees as an (n, 3) array of unit vectors."""
     arr = np.asarray(list(points), dtype=np.float64).reshape(-1, 2)

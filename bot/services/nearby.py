@@ -17,7 +17,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Boolean, ColumnElement, Select, Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.geo import great_circle_km
+from bot.services.geo import great_circle_km_from
 from db.enums import LocalePrecision, LocaleSharing, MemberStatus
 from db.models import GuildSettings, Locale, Member
 
@@ -188,11 +188,13 @@ async def _towns_within(
         rows = await session.execute(_queries_for(session).in_box, {**params, "west": west, "east": east})
     else:  # the box crosses the antimeridian: any longitude, the distance decides
         rows = await session.execute(_queries_for(session).in_latitudes, params)
-    found = []
-    for row in rows.all():
-        distance = great_circle_km(where.latitude, where.longitude, row[5], row[6])
-        if distance <= radius_km:
-            found.append((row, distance))
+    candidates = rows.all()
+    if not candidates:
+        return []
+    distances = great_circle_km_from(
+        where.latitude, where.longitude, [row[5] for row in candidates], [row[6] for row in candidates]
+    ).tolist()
+    found = [(row, d) for row, d in zip(candidates, distances, strict=True) if d <= radius_km]
     found.sort(key=lambda pair: pair[1])
     return found
 
