@@ -155,6 +155,7 @@ async def test_a_confirmed_conversation_cannot_be_answered_again(
         answers=dict(row.answers),
         member_id=row.member_id,
         version=row.version - 1,  # as it was shown just before confirming
+        expires_at=row.expires_at,
     )
     with pytest.raises(onboarding.StaleAnswerError):
         await _say(sessions, gazetteer, shown, Step.SUMMARY, "change", Step.PATHS.value)

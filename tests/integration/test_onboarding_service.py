@@ -338,3 +338,36 @@ async def test_one_reminder_then_expiry(sessions: SessionMaker, gazetteer: Gazet
         assert row is not None and row.status == OnboardingStatus.EXPIRED
         member = (await session.execute(select(Member))).scalar_one()
         assert member.status == MemberStatus.NEW
+
+
+async def test_answers_push_the_expiry_back_but_not_for_minutes(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    """Expiry and reminder count from the last answer, give or take the hour an answer may
+    leave them where they are (each move rewrites the expiry index)."""
+    conversation = await _begin(sessions, gazetteer, 1)
+    sid = conversation.session_id
+
+    async def stored() -> OnboardingSession:
+        async with sessions() as session:
+            row = await session.get(OnboardingSession, sid)
+            assert row is not None
+            return row
+
+    started = await stored()
+    await answer_step(
+        sessions, gazetteer, session_id=sid, user_id=1, now=NOW + timedelta(minutes=30), step=Step.PLACE,
+        action="text", values=["Leeds"], settings=SETTINGS,
+    )  # fmt: skip
+    soon = await stored()
+    assert (soon.expires_at, soon.reminder_due_at) == (started.expires_at, started.reminder_due_at)
+    later = NOW + timedelta(hours=5)
+    await answer_step(
+        sessions, gazetteer, session_id=sid, user_id=1, now=later, step=Step.PLACE_CONFIRM,
+        action="yes", values=[], settings=SETTINGS,
+    )  # fmt: skip
+    moved = await stored()
+    assert moved.expires_at == later + timedelta(hours=72)
+    assert moved.reminder_due_at == later + timedelta(hours=24)
+    async with sessions() as session, session.begin():
+        assert await onboarding.expire_due(session=session, now=NOW + timedelta(hours=73)) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.services import onboarding
 from bot.services.onboarding import Step
 from cogs.onboarding._shown import ShownConversations
@@ -16,6 +18,7 @@ def _shown(session_id: int, user_id: int = 1, version: int = 0) -> onboarding.Co
         answers={},
         member_id=session_id,
         version=version,
+        expires_at=datetime(2026, 11, 28, tzinfo=UTC),
     )
 
 

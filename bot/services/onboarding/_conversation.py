@@ -58,6 +58,7 @@ class Conversation:
     # the next answer, it spares reading the row again (see `answer`).
     member_id: int
     version: int
+    expires_at: datetime
     # Why the step is shown again, e.g. "place_not_found"; None for a plain step.
     notice: str | None = None
     # What the member typed, shown back (escaped) with a notice.
@@ -82,6 +83,7 @@ def _conversation(state: State, resolver: PlaceResolver | None, **extra: Any) ->
         answers=answers,
         member_id=state.member_id,
         version=state.version,
+        expires_at=state.expires_at,
         candidates=candidates,
         place=place,
         **extra,
@@ -159,7 +161,14 @@ def shown_state(known: Conversation | None, session_id: int, user_id: int, step:
     if known is None or (known.session_id, known.user_id, known.step) != (session_id, user_id, step):
         return None
     return State(
-        known.session_id, known.member_id, known.guild_id, user_id, step, known.answers, known.version
+        known.session_id,
+        known.member_id,
+        known.guild_id,
+        user_id,
+        step,
+        known.answers,
+        known.version,
+        known.expires_at,
     )
 
 

@@ -41,6 +41,7 @@ class State:
     step: Step
     answers: dict[str, Any]
     version: int
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ _LOAD_STATE = (
         _SESSIONS.c.step,
         _SESSIONS.c.answers,
         _SESSIONS.c.version,
+        _SESSIONS.c.expires_at,
         _MEMBERS.c.id,
         _MEMBERS.c.guild_id,
         _MEMBERS.c.user_id,
@@ -71,9 +73,9 @@ _LOAD_STATE = (
     .where(_SESSIONS.c.id == bindparam("session_id"))
     .with_for_update(of=_SESSIONS)
 )
-_OPEN_STATE = select(_SESSIONS.c.id, _SESSIONS.c.step, _SESSIONS.c.answers, _SESSIONS.c.version).where(
-    _SESSIONS.c.member_id == bindparam("member_id"), _OPEN
-)
+_OPEN_STATE = select(
+    _SESSIONS.c.id, _SESSIONS.c.step, _SESSIONS.c.answers, _SESSIONS.c.version, _SESSIONS.c.expires_at
+).where(_SESSIONS.c.member_id == bindparam("member_id"), _OPEN)
 _WRITE_ANSWER = (
     update(_SESSIONS)
     .where(_SESSIONS.c.id == bindparam("session_id"), _SESSIONS.c.version == bindparam("read_version"), _OPEN)
@@ -82,10 +84,14 @@ _WRITE_ANSWER = (
         answers=bindparam("new_answers", type_=_SESSIONS.c.answers.type),
         version=bindparam("read_version") + 1,
         updated_at=bindparam("now", type_=_TIME),
-        expires_at=bindparam("expires", type_=_TIME),
-        reminder_due_at=bindparam("reminder_due", type_=_TIME),
     )
 )
+_WRITE_ANSWER_AND_EXPIRY = _WRITE_ANSWER.values(
+    expires_at=bindparam("expires", type_=_TIME), reminder_due_at=bindparam("reminder_due", type_=_TIME)
+)
+# An answer pushes the expiry (and the reminder) back only when that moves it by more than
+# this: most answers come minutes apart, and each move rewrites the expiry index.
+EXPIRY_SLACK = timedelta(hours=1)
 _ABANDON = (
     update(_SESSIONS)
     .where(_SESSIONS.c.member_id == bindparam("of_member"), _OPEN)
@@ -127,32 +133,36 @@ _ONBOARDING = (
 )
 
 
-def expiry(
-    now: datetime, settings: OnboardingSettings, answers: dict[str, Any]
-) -> dict[str, datetime | None]:
+@dataclass(frozen=True, slots=True)
+class Due:
+    """When an unfinished conversation expires, and when its one reminder is due (None: sent)."""
+
+    expires_at: datetime
+    reminder_due_at: datetime | None
+
+
+def expiry(now: datetime, settings: OnboardingSettings, answers: dict[str, Any]) -> Due:
     """Unfinished conversations expire some time after the last answer, with one reminder before."""
-    return {
-        "expires_at": now + timedelta(hours=settings.expire_after_hours),
-        "reminder_due_at": None
-        if answers.get("reminded")
-        else now + timedelta(hours=settings.reminder_after_hours),
-    }
+    return Due(
+        now + timedelta(hours=settings.expire_after_hours),
+        None if answers.get("reminded") else now + timedelta(hours=settings.reminder_after_hours),
+    )
 
 
 async def load_state(session: AsyncSession, session_id: int, user_id: int) -> State:
     """The open conversation `session_id` of `user_id`, locked for this unit of work on PostgreSQL
     (a second click waits for the first, then sees its result)."""
     found = (await session.execute(_LOAD_STATE, {"session_id": session_id})).one_or_none()
-    if found is None or found[6] != user_id:
+    if found is None or found[7] != user_id:
         raise NotFoundError(texts.SESSION_NOT_FOUND)
-    status, step, answers, version, member_id, guild_id, _, member_status = found
+    status, step, answers, version, expires_at, member_id, guild_id, _, member_status = found
     if member_status in (MemberStatus.LEFT, MemberStatus.DELETED):
         raise StaleAnswerError(texts.NOT_IN_SERVER)
     if status != OnboardingStatus.OPEN:
         raise StaleAnswerError(
             texts.SESSION_FINISHED if status == OnboardingStatus.COMPLETED else texts.SESSION_EXPIRED
         )
-    return State(session_id, member_id, guild_id, user_id, Step(step), dict(answers), version)
+    return State(session_id, member_id, guild_id, user_id, Step(step), dict(answers), version, expires_at)
 
 
 async def write_answer(
@@ -164,23 +174,31 @@ async def write_answer(
     settings: OnboardingSettings,
 ) -> State | None:
     """Store `answers` and `step` over `state`; None when the row changed since it was read."""
+    params: dict[str, Any] = {
+        "session_id": state.session_id,
+        "read_version": state.version,
+        "new_step": step,
+        "new_answers": answers,
+        "now": now,
+    }
     due = expiry(now, settings, answers)
-    result = await session.execute(
-        _WRITE_ANSWER,
-        {
-            "session_id": state.session_id,
-            "read_version": state.version,
-            "new_step": step,
-            "new_answers": answers,
-            "now": now,
-            "expires": due["expires_at"],
-            "reminder_due": due["reminder_due_at"],
-        },
-    )
+    expires_at = state.expires_at
+    statement = _WRITE_ANSWER
+    if due.expires_at - expires_at > EXPIRY_SLACK:
+        statement, expires_at = _WRITE_ANSWER_AND_EXPIRY, due.expires_at
+        params |= {"expires": due.expires_at, "reminder_due": due.reminder_due_at}
+    result = await session.execute(statement, params)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
     return State(
-        state.session_id, state.member_id, state.guild_id, state.user_id, step, answers, state.version + 1
+        state.session_id,
+        state.member_id,
+        state.guild_id,
+        state.user_id,
+        step,
+        answers,
+        state.version + 1,
+        expires_at,
     )
 
 
@@ -189,8 +207,10 @@ async def open_state(session: AsyncSession, member: MemberRow, guild_id: int, us
     found = (await session.execute(_OPEN_STATE, {"member_id": member.member_id})).one_or_none()
     if found is None:
         return None
-    session_id, step, answers, version = found
-    return State(session_id, member.member_id, guild_id, user_id, Step(step), dict(answers), version)
+    session_id, step, answers, version, expires_at = found
+    return State(
+        session_id, member.member_id, guild_id, user_id, Step(step), dict(answers), version, expires_at
+    )
 
 
 async def start(
@@ -204,6 +224,7 @@ async def start(
     settings: OnboardingSettings,
 ) -> State | None:
     """A new conversation at `step`; None when the member has an open one already."""
+    due = expiry(now, settings, answers)
     values = {
         "member_id": member.member_id,
         "status": OnboardingStatus.OPEN,
@@ -212,7 +233,8 @@ async def start(
         "version": 0,
         "started_at": now,
         "updated_at": now,
-        **expiry(now, settings, answers),
+        "expires_at": due.expires_at,
+        "reminder_due_at": due.reminder_due_at,
     }
     statement = _START[session.get_bind().dialect.name]
     session_id = (await session.execute(statement, values)).scalar_one_or_none()
@@ -220,7 +242,7 @@ async def start(
         return None
     if member.status != MemberStatus.ACTIVE:
         await session.execute(_ONBOARDING, {"member_id": member.member_id})
-    return State(session_id, member.member_id, guild_id, user_id, step, answers, 0)
+    return State(session_id, member.member_id, guild_id, user_id, step, answers, 0, due.expires_at)
 
 
 async def abandon_open(session: AsyncSession, member_id: int) -> None:
