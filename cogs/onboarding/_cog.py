@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007
 TICK_JOB_ID = "onboarding:timers"
+# Welcome DMs sent at once. A crowd joining together (an import, a link shared widely) would
+# otherwise hit Discord's global limit all at the same moment and retry all at the same moment,
+# until discord.py gives up on some of them and their welcome is lost.
+WELCOMES_AT_ONCE = 4
 
 
 def welcome_view(guild_id: int, label: str = texts.BEGIN_BUTTON) -> discord.ui.View:
@@ -48,6 +53,7 @@ class Onboarding(commands.Cog):
         self.bot = bot
         self.presenter = CompletionPresenter(bot)
         self.shown = ShownConversations()
+        self.welcoming = asyncio.Semaphore(WELCOMES_AT_ONCE)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StepButton, StepSelect, BeginButton)
@@ -78,7 +84,8 @@ class Onboarding(commands.Cog):
                 welcome_view(member.guild.id),
             )
         try:
-            await member.send(content, view=view or discord.utils.MISSING)
+            async with self.welcoming:
+                await member.send(content, view=view or discord.utils.MISSING)
         except discord.Forbidden as exc:
             if exc.code != DMS_CLOSED:
                 raise
@@ -243,6 +250,17 @@ class Onboarding(commands.Cog):
                 **rendered.kwargs(), ephemeral=interaction.guild_id is not None
             )
 
+    def _still_open(self, conversation: onboarding.Conversation, step: onboarding.Step) -> bool:
+        """Whether a kept conversation can fill a form without reading it again: at this step,
+        not expired, and its member still in the server."""
+        guild = self.bot.get_guild(conversation.guild_id)
+        return (
+            conversation.step == step
+            and conversation.expires_at > self.bot.clock()
+            and guild is not None
+            and guild.get_member(conversation.user_id) is not None
+        )
+
     async def _open_modal(
         self,
         interaction: discord.Interaction[Any],
@@ -251,13 +269,15 @@ class Onboarding(commands.Cog):
         action: str,
         values: list[str],
     ) -> None:
-        # Read, not taken from what was shown: a conversation that expired or a member who left
-        # is told so before filling in a form.
-        async with self.bot.sessions() as session:
-            conversation = await onboarding.current(
-                session=session, session_id=session_id, user_id=interaction.user.id
-            )
-        self.shown.keep(conversation)
+        conversation = self.shown.get(session_id, interaction.user.id)
+        if conversation is None or not self._still_open(conversation, step):
+            # Not kept, or maybe over: read, so that an expired conversation or a member who
+            # left is told so before filling in a form.
+            async with self.bot.sessions() as session:
+                conversation = await onboarding.current(
+                    session=session, session_id=session_id, user_id=interaction.user.id
+                )
+            self.shown.keep(conversation)
         if conversation.step != step:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
         answers = conversation.answers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from db.enums import CheckInKind, MemberStatus
 from db.models import Member, OnboardingSession, ReadinessCheckIn
@@ -269,3 +269,33 @@ async def test_emoji_only_place_asks_again(
     alice = await start_in_dms(fake_discord, guild, ALICE)
     await alice.type_into("ask_place", "\N{GRINNING FACE}\N{GRINNING FACE}")
     assert "doesn't look like a place name" in alice.latest().text
+
+
+async def test_a_form_opens_from_the_conversation_as_shown_without_reading_it(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, bot_runner: object
+) -> None:
+    bot = await start_bot()
+    alice = await start_in_dms(fake_discord, guild, ALICE)
+
+    async def remembered() -> bool:  # where the conversation's message is, stored after it was sent
+        async with bot.sessions() as session:
+            return (await session.execute(select(OnboardingSession.message_id))).scalar_one() is not None
+
+    await eventually(remembered, what="the conversation's message to be remembered")
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        opened = await alice.click("ask_place")
+        assert opened.modal is not None
+    finally:
+        event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
+    assert statements == []
+    # After a restart nothing is kept: the form is opened from the stored conversation.
+    await bot_runner.stop(bot)  # type: ignore[attr-defined]
+    await start_bot()
+    opened = await alice.click("ask_place")
+    assert opened.modal is not None
