@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Boolean, ColumnElement, Select, Table, bindparam, case, func, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    bindparam,
+    case,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.geo import great_circle_km_from
@@ -104,7 +116,8 @@ def _queries(dialect: str) -> _Queries:
         select(
             _MEMBERS.c.id,
             _MEMBERS.c.user_id,
-            _MEMBERS.c.locale_sharing,
+            # As stored: _neighbour makes it a LocaleSharing, only for the rows it keeps.
+            type_coerce(_MEMBERS.c.locale_sharing, String()),
             _MEMBERS.c.organizer_contact_ok,
             _MEMBERS.c.is_isolated,
             _LOCALES.c.latitude,
