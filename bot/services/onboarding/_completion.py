@@ -18,6 +18,7 @@ from bot.services.onboarding._answers import PlaceResolver
 from bot.services.onboarding._conversation import Conversation, shown_state
 from bot.services.onboarding._flow import Step, is_complete, offers_mentoring
 from bot.services.onboarding._store import StaleAnswerError, close_completed, load_state
+from bot.services.pairing import status_on_offer
 from bot.services.profile import latest_readiness
 from bot.texts import onboarding as texts
 from db.base import UTCDateTime
@@ -158,24 +159,24 @@ async def _register_organizer(
     auto_confirm: bool,
     now: datetime,
 ) -> OrganizerStatus:
-    """The member offered to mentor: an organizer, pending a moderator unless the guild
-    confirms organizers itself. A confirmed or paused organizer keeps their status."""
+    """The member offered to mentor: an organizer, with the status `status_on_offer` gives."""
     found = (await session.execute(_ORGANIZER_STATUS, {"member_id": member_id})).scalar_one_or_none()
-    offered = OrganizerStatus.ACTIVE if auto_confirm else OrganizerStatus.PENDING
-    confirmed_at = now if auto_confirm else None
-    if found is None:
+    current = None if found is None else OrganizerStatus(found)
+    status = status_on_offer(current, auto_confirm=auto_confirm)
+    confirmed_at = now if status == OrganizerStatus.ACTIVE and current != OrganizerStatus.ACTIVE else None
+    if current is None:
         values = {"member_id": member_id, "languages": list(languages), "capacity": capacity}
-        await session.execute(_NEW_ORGANIZER, {**values, "status": offered, "confirmed_at": confirmed_at})
-        return offered
-    status = OrganizerStatus(found)
-    if status in (OrganizerStatus.PENDING, OrganizerStatus.REMOVED):
-        status = offered
+        await session.execute(_NEW_ORGANIZER, {**values, "status": status, "confirmed_at": confirmed_at})
     else:
-        confirmed_at = None
-    await session.execute(
-        _UPDATE_ORGANIZER,
-        {"of_member": member_id, "new_capacity": capacity, "new_status": status, "confirmed": confirmed_at},
-    )
+        await session.execute(
+            _UPDATE_ORGANIZER,
+            {
+                "of_member": member_id,
+                "new_capacity": capacity,
+                "new_status": status,
+                "confirmed": confirmed_at,
+            },
+        )
     return status
 
 

@@ -21,6 +21,7 @@ from bot.services.pairing._organizers import (
     parse_languages,
     set_capacity,
     set_paused,
+    status_on_offer,
 )
 from bot.services.pairing._proposals import (
     Pairing,
@@ -70,5 +71,6 @@ __all__ = [
     "run_batch",
     "set_capacity",
     "set_paused",
+    "status_on_offer",
     "waiting_members",
 ]

@@ -39,6 +39,15 @@ class Mentee:
     readiness: dict[str, int]
 
 
+def status_on_offer(current: OrganizerStatus | None, *, auto_confirm: bool) -> OrganizerStatus:
+    """The status of an organizer who (again) offers or is put forward to mentor: active when
+    the guild confirms organizers itself, pending a moderator otherwise; a confirmed or paused
+    organizer keeps their status."""
+    if current in (None, OrganizerStatus.PENDING, OrganizerStatus.REMOVED):
+        return OrganizerStatus.ACTIVE if auto_confirm else OrganizerStatus.PENDING
+    return current
+
+
 def _check_capacity(capacity: int) -> None:
     if not 0 <= capacity <= MAX_CAPACITY:
         raise GroundworkError(texts.CAPACITY_RANGE.format(maximum=MAX_CAPACITY))
@@ -81,11 +90,11 @@ async def add_organizer(
         session.add(organizer)
     organizer.capacity = capacity
     organizer.languages = languages or list(member.languages)
-    if organizer.status in (None, OrganizerStatus.REMOVED, OrganizerStatus.PENDING):
-        auto = guild is not None and guild.auto_confirm_organizers
-        organizer.status = OrganizerStatus.ACTIVE if auto else OrganizerStatus.PENDING
-        if auto:
-            organizer.confirmed_by, organizer.confirmed_at = actor_id, now
+    auto = guild is not None and guild.auto_confirm_organizers
+    status = status_on_offer(organizer.status, auto_confirm=auto)
+    if status == OrganizerStatus.ACTIVE and organizer.status != OrganizerStatus.ACTIVE:
+        organizer.confirmed_by, organizer.confirmed_at = actor_id, now
+    organizer.status = status
     await session.flush()
     await record(
         session=session,
