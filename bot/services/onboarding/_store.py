@@ -7,13 +7,11 @@ built, and no ORM object loaded, per answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults, OnboardingSettings
@@ -24,6 +22,7 @@ from bot.texts import onboarding as texts
 from db.base import UTCDateTime
 from db.enums import MemberStatus, OnboardingStatus
 from db.models import GuildSettings, Member, OnboardingSession
+from db.upsert import insert_unless_exists
 
 
 class StaleAnswerError(GroundworkError):
@@ -107,14 +106,6 @@ _CLOSE = (
         version=bindparam("read_version") + 1,
     )
 )
-# At most one open conversation per member (a partial unique index): of two starts at once,
-# the second inserts nothing and resumes the first's.
-_START = {
-    dialect: insert_(_SESSIONS)
-    .on_conflict_do_nothing(index_elements=["member_id"], index_where=text("status = 'open'"))
-    .returning(_SESSIONS.c.id)
-    for dialect, insert_ in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
 # The guild (is it known?) and the member in it (are they?), in one statement.
 _MEMBER = (
     select(_GUILDS.c.guild_id, _MEMBERS.c.id, _MEMBERS.c.status)
@@ -190,16 +181,7 @@ async def write_answer(
     result = await session.execute(statement, params)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    return State(
-        state.session_id,
-        state.member_id,
-        state.guild_id,
-        state.user_id,
-        step,
-        answers,
-        state.version + 1,
-        expires_at,
-    )
+    return replace(state, step=step, answers=answers, version=state.version + 1, expires_at=expires_at)
 
 
 async def open_state(session: AsyncSession, member: MemberRow, guild_id: int, user_id: int) -> State | None:
@@ -236,8 +218,11 @@ async def start(
         "expires_at": due.expires_at,
         "reminder_due_at": due.reminder_due_at,
     }
-    statement = _START[session.get_bind().dialect.name]
-    session_id = (await session.execute(statement, values)).scalar_one_or_none()
+    # At most one open conversation per member (a partial unique index): of two starts at
+    # once, the second inserts nothing and resumes the first's.
+    session_id = await insert_unless_exists(
+        session, OnboardingSession, values, unique=["member_id"], where="status = 'open'"
+    )
     if session_id is None:
         return None
     if member.status != MemberStatus.ACTIVE:
