@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,6 +38,7 @@ from db.engine import SessionMaker, create_engine, create_session_maker
 from db.migrate import upgrade_sync
 from db.models import Member
 from tests.support.onboarding import Answers, run_conversation
+from tests.support.statements import statements_run
 
 Onboard = Callable[[SessionMaker, int], Awaitable[None]]
 
@@ -62,18 +63,12 @@ async def _statements_per_member(url: str, onboard: Onboard, first_user: int, me
     """SQL statements per onboarding, counted on a few more members (counting slows every
     statement, so the timed run does not count)."""
     engine = create_engine(url)
-    statements = 0
-
-    def count(*_: object) -> None:
-        nonlocal statements
-        statements += 1
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
     sessions = create_session_maker(engine)
-    for user_id in range(first_user, first_user + members):
-        await onboard(sessions, user_id)
+    with statements_run(engine) as statements:
+        for user_id in range(first_user, first_user + members):
+            await onboard(sessions, user_id)
     await engine.dispose()
-    return statements / members
+    return len(statements) / members
 
 
 async def run(url: str, members: int, seed: int, concurrency: int) -> dict[str, float]:

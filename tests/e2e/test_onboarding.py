@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from db.enums import CheckInKind, MemberStatus
 from db.models import Member, OnboardingSession, ReadinessCheckIn
@@ -10,6 +10,7 @@ from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import Member as Clicker
 from tests.e2e.onboarding_driver import configure, start_in_dms
 from tests.fake_discord import FakeDiscord, Guild
+from tests.support.statements import statements_run
 from tests.support.waiting import eventually
 
 ALICE, BOB = 5001, 5002
@@ -282,17 +283,9 @@ async def test_a_form_opens_from_the_conversation_as_shown_without_reading_it(
             return (await session.execute(select(OnboardingSession.message_id))).scalar_one() is not None
 
     await eventually(remembered, what="the conversation's message to be remembered")
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
-    try:
+    with statements_run(bot.engine) as statements:
         opened = await alice.click("ask_place")
         assert opened.modal is not None
-    finally:
-        event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
     assert statements == []
     # After a restart nothing is kept: the form is opened from the stored conversation.
     await bot_runner.stop(bot)  # type: ignore[attr-defined]

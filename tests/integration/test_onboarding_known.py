@@ -3,12 +3,10 @@ wrong answer when it is not (another answer came first, a reminder, the member l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import GuildDefaults, OnboardingSettings
@@ -19,6 +17,7 @@ from bot.services.onboarding import Step
 from db.engine import SessionMaker
 from db.models import OnboardingSession
 from tests.support.onboarding import answer_step, run_conversation
+from tests.support.statements import statements_run
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 GUILD, USER = 1000, 7
@@ -27,20 +26,6 @@ GUILD, USER = 1000, 7
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
     return get_gazetteer()
-
-
-@contextmanager
-def counting(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
 
 
 async def _begin(sessions: SessionMaker, gazetteer: Gazetteer) -> onboarding.Conversation:
@@ -85,7 +70,7 @@ async def test_an_answer_over_the_current_conversation_is_one_statement(
 ) -> None:
     shown = await _begin(sessions, gazetteer)
     shown = await _say(sessions, gazetteer, shown, Step.PLACE, "text", "Leeds")
-    with counting(engine) as statements:
+    with statements_run(engine) as statements:
         shown = await _say(sessions, gazetteer, shown, Step.PLACE_CONFIRM, "yes")
     assert [s.split()[0] for s in statements] == ["UPDATE"]
     row = await _stored(sessions, shown.session_id)
