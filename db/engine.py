@@ -8,6 +8,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from db.session import UnitOfWorkSession
 from db.sqlite_driver import connector
 
 SessionMaker = async_sessionmaker[AsyncSession]
@@ -32,5 +33,6 @@ def create_engine(url: str | URL, *, echo: bool = False, pool: bool = True) -> A
 
 
 def create_session_maker(engine: AsyncEngine) -> SessionMaker:
-    """The bot's session factory: one session per unit of work, nothing expired on commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """The bot's session factory: one session per unit of work (see db.session), nothing
+    expired on commit."""
+    return async_sessionmaker(engine, class_=UnitOfWorkSession, expire_on_commit=False)
