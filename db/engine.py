@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from db.session import UnitOfWorkSession
-from db.sqlite_driver import connector
+from db.sqlite_driver import connector, inline_dbapi
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
@@ -20,7 +20,7 @@ def create_engine(url: str | URL, *, echo: bool = False, pool: bool = True) -> A
     sqlite = parsed.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo}
     if sqlite:
-        kwargs["async_creator"] = connector(parsed)
+        kwargs |= {"async_creator": connector(parsed), "module": inline_dbapi()}
     if not pool:
         kwargs["poolclass"] = NullPool
     elif sqlite:

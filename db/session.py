@@ -1,29 +1,43 @@
 """The session every unit of work runs in: SQLAlchemy's AsyncSession, without its idle round trips.
 
 A unit of work is `async with sessions() as session, session.begin(): ...`. AsyncSession runs
-each step of that in a greenlet of its own, and closes the session in a task of its own,
-shielded from cancellation: that costs a greenlet (a stack mapped and unmapped) and two turns
-of the event loop per unit, about a fifth of a short unit's time on SQLite, even where a step
-touches no connection. Two steps never do:
+each step of that in a greenlet of its own (a stack mapped and unmapped every time), and
+closes the session in a task of its own, shielded from cancellation, which costs two turns of
+the event loop. On SQLite, where a statement takes microseconds, that was most of a short
+unit's time. Here:
 
-- beginning the session's transaction (SQLAlchemy connects lazily, at the first statement);
-- closing a session whose transaction has already ended (committed or rolled back by
-  `session.begin()`): it holds no connection, so there is nothing to give back to the pool.
+- beginning the session's transaction runs inline (SQLAlchemy connects lazily, at the first
+  statement, so there is nothing to wait for);
+- a session whose transaction has ended (committed or rolled back by `session.begin()`) holds
+  no connection, so it is closed inline;
+- on SQLite (db.sqlite_driver runs the driver on the loop), a unit's statements and its
+  commit run inline too, once the unit holds the database's one connection and the write
+  lock. Taking them is the only step that can wait (for another unit, or another process):
+  a unit that would have to wait takes the usual way, where the wait happens on the loop.
 
-Those two run inline here. Everything that can reach the database (statements, commit,
-rollback, closing a session still in a transaction, savepoints) goes through AsyncSession
-unchanged.
+Everything else (PostgreSQL, a unit that must wait for the connection, savepoints, flushes,
+`get`, streaming) goes through AsyncSession unchanged.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
+from sqlalchemy.exc import MissingGreenlet
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, AsyncSessionTransaction
+from sqlalchemy.ext.asyncio.result import _ensure_sync_result
+from sqlalchemy.ext.asyncio.session import _EXECUTE_OPTIONS
+from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import EMPTY_DICT, immutabledict
+
+from db.sqlite_driver import InlineDBAPI, driver_connection
 
 
 class UnitOfWorkTransaction(AsyncSessionTransaction):
-    """`session.begin()`: the ORM transaction starts without a greenlet (no I/O happens)."""
+    """`session.begin()`: starts without a greenlet; on SQLite, commits inline."""
+
+    session: UnitOfWorkSession
 
     async def start(self, is_ctxmanager: bool = False) -> AsyncSessionTransaction:
         if self.nested:  # a SAVEPOINT is a statement
@@ -33,17 +47,92 @@ class UnitOfWorkTransaction(AsyncSessionTransaction):
             self.sync_transaction.__enter__()
         return self
 
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        if self.session.runs_inline():
+            self._sync_transaction().__exit__(type_, value, traceback)
+            return
+        await super().__aexit__(type_, value, traceback)
+
 
 class UnitOfWorkSession(AsyncSession):
-    """An AsyncSession that begins and, once its transaction is over, closes inline."""
+    """An AsyncSession that begins, closes and, on SQLite, executes inline (see the module)."""
+
+    def __init__(self, bind: Any = None, **kwargs: Any) -> None:
+        super().__init__(bind, **kwargs)
+        # The pool whose connection statements may run inline on, and the transaction that
+        # holds that connection with the write lock taken.
+        self._inline_pool: QueuePool | None = None
+        if isinstance(bind, AsyncEngine) and isinstance(bind.sync_engine.dialect.dbapi, InlineDBAPI):
+            pool = bind.sync_engine.pool
+            self._inline_pool = pool if isinstance(pool, QueuePool) else None
+        self._locked_for: SessionTransaction | None = None
 
     def begin(self) -> AsyncSessionTransaction:
         return UnitOfWorkTransaction(self)
 
+    def runs_inline(self) -> bool:
+        """Whether this unit holds its connection with the write lock: then nothing it does
+        can wait, and it needs no greenlet."""
+        return self._locked_for is not None and self._locked_for is self.sync_session.get_transaction()
+
+    async def _lock_inline(self) -> bool:
+        """Take the connection and the write lock for inline statements, if that needs no
+        waiting; False: go through AsyncSession (which waits on the loop)."""
+        if self.runs_inline():
+            return True
+        if self._inline_pool is None or self._inline_pool.checkedin() == 0:
+            return False  # no connection idle (another unit has it): wait for it the usual way
+        try:
+            connection = self.sync_session.connection()
+        except MissingGreenlet:  # the idle connection must be reopened: the usual way too
+            return False
+        driver = driver_connection(connection.connection.dbapi_connection)
+        if driver is None or not driver.try_begin():  # another process holds the write lock
+            return False
+        self._locked_for = self.sync_session.get_transaction()
+        return True
+
+    async def execute(
+        self,
+        statement: Any,
+        params: Any = None,
+        *,
+        execution_options: Any = EMPTY_DICT,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Any:
+        if not await self._lock_inline():
+            return await super().execute(
+                statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
+            )
+        options = (
+            immutabledict(execution_options).union(_EXECUTE_OPTIONS)
+            if execution_options
+            else _EXECUTE_OPTIONS
+        )
+        result = self.sync_session.execute(
+            statement, params=params, execution_options=options, bind_arguments=bind_arguments, **kw
+        )
+        return await _ensure_sync_result(result, self.execute)
+
+    async def scalar(
+        self,
+        statement: Any,
+        params: Any = None,
+        *,
+        execution_options: Any = EMPTY_DICT,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Any:
+        result = await self.execute(
+            statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
+        )
+        return result.scalar()
+
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        if self.sync_session.in_transaction():
-            # Still holding a connection (no `begin()` block, or an error before it ended):
-            # close it as AsyncSession does, shielded from cancellation.
+        if self.sync_session.in_transaction() and not self.runs_inline():
+            # Still holding a connection it cannot close inline (no `begin()` block, or an
+            # error before it ended): close it as AsyncSession does, shielded from cancellation.
             await super().__aexit__(type_, value, traceback)
             return
-        self.sync_session.close()  # no connection held: forgets loaded objects, no I/O
+        self.sync_session.close()  # nothing to wait for: the rollback, if any, runs inline

@@ -87,15 +87,20 @@ async def test_a_slow_or_broken_member_does_not_hold_up_the_others(sessions: Ses
     messenger = RecordingMessenger()
     slow_user, broken_user, refused_user = 10_000, 10_001, 10_002
     finished: list[int] = []
+    others_sent = asyncio.Event()
 
     async def deliver(item: DueCheckIn) -> Delivery:
         if item.user_id == slow_user:
-            await asyncio.sleep(0.3)
+            # Finishes only once the three others were sent: had they waited for it, it would
+            # time out instead (no wall-clock margin for a busy machine to eat).
+            await asyncio.wait_for(others_sent.wait(), 5)
         if item.user_id == broken_user:
             raise RuntimeError("a bug while rendering")
         if item.user_id == refused_user:
             return Delivery(DeliveryStatus.FAILED, detail="404/10013")
         finished.append(item.user_id)
+        if len(finished) == 3:
+            others_sent.set()
         messenger.sent.append(item)
         return Delivery(DeliveryStatus.SENT, channel_id=1, message_id=item.checkin_id)
 

@@ -1,4 +1,5 @@
-"""SQLite on the event loop (db.sqlite_driver): transactions, the write lock, and the loop kept free.
+"""SQLite on the event loop (db.sqlite_driver, db.session): transactions, the write lock, the
+loop kept free, and units of work that run inline.
 
 These run on SQLite whatever database the rest of the suite uses: the driver is SQLite's.
 """
@@ -10,14 +11,17 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import session as async_session
 
 from db import sqlite_driver
 from db.engine import create_engine, create_session_maker
+from db.session import UnitOfWorkSession
 
 
 @pytest.fixture
@@ -155,4 +159,117 @@ async def test_a_slow_statement_is_logged(
             "slow SQLite statement" in r.getMessage() and "counter" in r.getMessage() for r in caplog.records
         )
     finally:
+        await engine.dispose()
+
+
+# -- units of work run inline (db.session) ------------------------------------------------
+
+
+@pytest.fixture
+def spawned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The AsyncSession steps that went through a greenlet."""
+    calls: list[str] = []
+    original = async_session.greenlet_spawn
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(fn, "__name__", repr(fn)))
+        return await original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(async_session, "greenlet_spawn", counting)
+    return calls
+
+
+async def test_a_unit_holding_the_connection_runs_without_greenlets(url: str, spawned: list[str]) -> None:
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    try:
+        await _count(engine)  # the engine's first unit opens the connection, in a greenlet
+        spawned.clear()
+        async with sessions() as session, session.begin():
+            n = await session.scalar(text("SELECT n FROM counter WHERE id = 1"))
+            assert isinstance(session, UnitOfWorkSession) and session.runs_inline()
+            await session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+        assert spawned == []
+        assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert await _count(engine) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_an_error_in_an_inline_unit_rolls_it_back(url: str) -> None:
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    try:
+        with pytest.raises(RuntimeError):
+            async with sessions() as session, session.begin():
+                await session.execute(text("UPDATE counter SET n = 7 WHERE id = 1"))
+                raise RuntimeError("boom")
+        assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert await _count(engine) == 0
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_waiting_for_the_connection_takes_the_usual_way(url: str, spawned: list[str]) -> None:
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    holding = asyncio.Event()
+
+    async def first() -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+            holding.set()
+            await asyncio.sleep(0.05)
+
+    async def second() -> None:
+        await holding.wait()
+        async with sessions() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = n + 10 WHERE id = 1"))
+            assert not session.runs_inline()  # it waited for the pool inside a greenlet
+
+    try:
+        await asyncio.gather(first(), second())
+        assert "execute" in spawned
+        assert await _count(engine) == 11
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_waits_on_the_loop_while_another_process_writes(url: str) -> None:
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    other = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"), timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE counter SET n = 100")
+
+    async def unit() -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+
+    try:
+        task = asyncio.create_task(unit())
+        await asyncio.sleep(0.2)
+        assert not task.done()  # waiting, and the loop runs this test meanwhile
+        other.execute("COMMIT")
+        await asyncio.wait_for(task, 5)
+        assert await _count(engine) == 101
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_a_unit_gives_up_on_a_lock_held_too_long(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_driver, "LOCK_WAIT_SECONDS", 0.1)
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    other = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"), timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with sessions() as session, session.begin():
+                await session.execute(text("UPDATE counter SET n = 1 WHERE id = 1"))
+        assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        other.rollback()
+        other.close()
         await engine.dispose()
