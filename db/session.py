@@ -8,8 +8,10 @@ unit's time. Here:
 
 - beginning the session's transaction runs inline (SQLAlchemy connects lazily, at the first
   statement, so there is nothing to wait for);
-- a session whose transaction has ended (committed or rolled back by `session.begin()`) holds
-  no connection, so it is closed inline;
+- on SQLite, a session whose transaction has ended (committed or rolled back by
+  `session.begin()`) holds no connection, so it is closed inline, with one turn of the loop
+  left to whoever waits for the connection (else a task that runs units back to back could
+  take it again and again before a woken waiter runs);
 - on SQLite (db.sqlite_driver runs the driver on the loop), a unit's statements and its
   commit run inline too, once the unit holds the database's one connection and the write
   lock. Taking them is the only step that can wait (for another unit, or another process):
@@ -21,6 +23,7 @@ Everything else (PostgreSQL, a unit that must wait for the connection, savepoint
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.exc import MissingGreenlet
@@ -130,9 +133,13 @@ class UnitOfWorkSession(AsyncSession):
         return result.scalar()
 
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        if self.sync_session.in_transaction() and not self.runs_inline():
-            # Still holding a connection it cannot close inline (no `begin()` block, or an
-            # error before it ended): close it as AsyncSession does, shielded from cancellation.
+        if self._inline_pool is None or (self.sync_session.in_transaction() and not self.runs_inline()):
+            # PostgreSQL, or still holding a connection it cannot close inline (no `begin()`
+            # block, or an error before it ended): close as AsyncSession does, shielded from
+            # cancellation, in a task of its own.
             await super().__aexit__(type_, value, traceback)
             return
         self.sync_session.close()  # nothing to wait for: the rollback, if any, runs inline
+        # Let a unit that was woken for the connection take it before this task, which never
+        # yielded, starts another unit and takes it back: no unit waits forever behind a busy one.
+        await asyncio.sleep(0)

@@ -273,3 +273,59 @@ async def test_a_unit_gives_up_on_a_lock_held_too_long(url: str, monkeypatch: py
         other.rollback()
         other.close()
         await engine.dispose()
+
+
+async def test_a_committed_unit_closes_without_a_task_of_its_own(url: str) -> None:
+    """AsyncSession closes in a shielded task; a unit whose transaction ended needs none."""
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    closed_by_close: list[bool] = []
+    try:
+        async with sessions() as session:
+            async with session.begin():
+                await session.execute(text("UPDATE counter SET n = 3 WHERE id = 1"))
+            original_close = session.close
+
+            async def watched_close() -> None:
+                closed_by_close.append(True)
+                await original_close()
+
+            session.close = watched_close  # type: ignore[method-assign]
+        assert closed_by_close == []  # closed inline, not through close() in a task
+        assert await _count(engine) == 3
+    finally:
+        await engine.dispose()
+
+
+async def test_units_back_to_back_leave_the_connection_to_a_unit_waiting_for_it(url: str) -> None:
+    """A task running units one after the other, never yielding in between, must not take the
+    connection back again and again while another unit waits for it."""
+    engine = create_engine(url)
+    sessions = create_session_maker(engine)
+    units_done = 0
+    done_when_waiter_ran: list[int] = []
+    holding = asyncio.Event()
+
+    async def busy() -> None:
+        nonlocal units_done
+        async with sessions() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+            holding.set()
+            await asyncio.sleep(0.05)  # holds the connection: the waiter queues for it
+        for _ in range(300):
+            async with sessions() as session, session.begin():
+                await session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+            units_done += 1
+
+    async def waiter() -> None:
+        await holding.wait()
+        async with sessions() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = n + 1000 WHERE id = 1"))
+        done_when_waiter_ran.append(units_done)
+
+    try:
+        await asyncio.wait_for(asyncio.gather(busy(), waiter()), 20)
+        assert done_when_waiter_ran and done_when_waiter_ran[0] <= 2
+        assert await _count(engine) == 1301
+    finally:
+        await engine.dispose()

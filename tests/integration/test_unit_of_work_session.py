@@ -1,5 +1,6 @@
-"""The unit-of-work session (db.session): begins and closes inline, and still gives every
-connection back, commits, rolls back and survives cancellation as AsyncSession does."""
+"""The unit-of-work session (db.session), on either database: it still gives every connection
+back, commits, rolls back and survives cancellation as AsyncSession does. What it runs inline
+on SQLite is tested in test_sqlite_driver."""
 
 from __future__ import annotations
 
@@ -92,22 +93,3 @@ async def test_a_cancelled_unit_rolls_back_and_gives_its_connection_back(
         await task
     assert _checked_out(engine) == 0
     assert await _radius(sessions, 6) is None
-
-
-async def test_a_committed_unit_closes_without_a_task_of_its_own(sessions: SessionMaker) -> None:
-    """AsyncSession closes in a shielded task; a unit whose transaction ended needs none."""
-    before = len(asyncio.all_tasks())
-    tasks_seen: list[int] = []
-
-    async with sessions() as session:
-        async with session.begin():
-            await ensure_guild(session=session, guild_id=7, defaults=GuildDefaults())
-        original_close = session.close
-
-        async def watched_close() -> None:
-            tasks_seen.append(len(asyncio.all_tasks()))
-            await original_close()
-
-        session.close = watched_close  # type: ignore[method-assign]
-    assert tasks_seen == []  # closed inline, not through close() in a task
-    assert len(asyncio.all_tasks()) == before
