@@ -78,7 +78,7 @@ class UnitOfWorkSession(AsyncSession):
         can wait, and it needs no greenlet."""
         return self._locked_for is not None and self._locked_for is self.sync_session.get_transaction()
 
-    async def _lock_inline(self) -> bool:
+    def _lock_inline(self) -> bool:
         """Take the connection and the write lock for inline statements, if that needs no
         waiting; False: go through AsyncSession (which waits on the loop)."""
         if self.runs_inline():
@@ -104,7 +104,7 @@ class UnitOfWorkSession(AsyncSession):
         bind_arguments: Any = None,
         **kw: Any,
     ) -> Any:
-        if not await self._lock_inline():
+        if not self._lock_inline():
             return await super().execute(
                 statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
             )
@@ -118,19 +118,9 @@ class UnitOfWorkSession(AsyncSession):
         )
         return await _ensure_sync_result(result, self.execute)
 
-    async def scalar(
-        self,
-        statement: Any,
-        params: Any = None,
-        *,
-        execution_options: Any = EMPTY_DICT,
-        bind_arguments: Any = None,
-        **kw: Any,
-    ) -> Any:
-        result = await self.execute(
-            statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
-        )
-        return result.scalar()
+    async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        # AsyncSession.scalar runs in a greenlet of its own; through `execute` it runs inline.
+        return (await self.execute(statement, params, **kw)).scalar()
 
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
         if self._inline_pool is None or (self.sync_session.in_transaction() and not self.runs_inline()):

@@ -189,10 +189,6 @@ class Connection:
     def isolation_level(self) -> str | None:
         return self._sqlite.isolation_level
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._sqlite.in_transaction
-
     def cursor(self) -> Cursor:
         return Cursor(self, self._sqlite.cursor())
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import session as async_session
 from db import sqlite_driver
 from db.engine import create_engine, create_session_maker
 from db.session import UnitOfWorkSession
+from tests.support.database import checked_out
 
 
 @pytest.fixture
@@ -190,7 +191,7 @@ async def test_a_unit_holding_the_connection_runs_without_greenlets(url: str, sp
             assert isinstance(session, UnitOfWorkSession) and session.runs_inline()
             await session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
         assert spawned == []
-        assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert checked_out(engine) == 0
         assert await _count(engine) == 1
     finally:
         await engine.dispose()
@@ -204,7 +205,7 @@ async def test_an_error_in_an_inline_unit_rolls_it_back(url: str) -> None:
             async with sessions() as session, session.begin():
                 await session.execute(text("UPDATE counter SET n = 7 WHERE id = 1"))
                 raise RuntimeError("boom")
-        assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert checked_out(engine) == 0
         assert await _count(engine) == 0
     finally:
         await engine.dispose()
@@ -268,7 +269,7 @@ async def test_a_unit_gives_up_on_a_lock_held_too_long(url: str, monkeypatch: py
         with pytest.raises(OperationalError, match="locked"):
             async with sessions() as session, session.begin():
                 await session.execute(text("UPDATE counter SET n = 1 WHERE id = 1"))
-        assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert checked_out(engine) == 0
     finally:
         other.rollback()
         other.close()

@@ -15,10 +15,7 @@ from bot.services.guilds import ensure_guild
 from db.engine import SessionMaker
 from db.models import GuildSettings
 from db.session import UnitOfWorkSession
-
-
-def _checked_out(engine: AsyncEngine) -> int:
-    return int(engine.sync_engine.pool.checkedout())  # type: ignore[attr-defined]
+from tests.support.database import checked_out
 
 
 async def _radius(sessions: SessionMaker, guild_id: int) -> float | None:
@@ -37,8 +34,8 @@ async def test_a_unit_commits_gives_its_connection_back_and_forgets_its_objects(
     async with sessions() as session, session.begin():
         settings = await ensure_guild(session=session, guild_id=1, defaults=GuildDefaults())
         settings.radius_km = 25.0
-        assert _checked_out(engine) == 1
-    assert _checked_out(engine) == 0
+        assert checked_out(engine) == 1
+    assert checked_out(engine) == 0
     assert settings not in session  # closed: loaded objects are detached
     assert await _radius(sessions, 1) == 25.0
 
@@ -50,7 +47,7 @@ async def test_an_error_rolls_the_unit_back_and_gives_its_connection_back(
         async with sessions() as session, session.begin():
             await ensure_guild(session=session, guild_id=2, defaults=GuildDefaults())
             raise RuntimeError("boom")
-    assert _checked_out(engine) == 0
+    assert checked_out(engine) == 0
     assert await _radius(sessions, 2) is None
 
 
@@ -60,7 +57,7 @@ async def test_a_session_left_in_its_transaction_is_closed_and_rolled_back(
     async with sessions() as session:  # no begin() block: autobegun, never committed
         await ensure_guild(session=session, guild_id=3, defaults=GuildDefaults())
         assert session.in_transaction()
-    assert _checked_out(engine) == 0
+    assert checked_out(engine) == 0
     assert await _radius(sessions, 3) is None
 
 
@@ -91,5 +88,5 @@ async def test_a_cancelled_unit_rolls_back_and_gives_its_connection_back(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert _checked_out(engine) == 0
+    assert checked_out(engine) == 0
     assert await _radius(sessions, 6) is None

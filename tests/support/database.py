@@ -93,6 +93,11 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
+def checked_out(engine: AsyncEngine) -> int:
+    """How many of the engine's connections are in use (0 once every unit of work gave its back)."""
+    return int(engine.sync_engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> SessionMaker:
     """The session factory, as the bot has it: one session per unit of work."""
