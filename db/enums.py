@@ -19,6 +19,7 @@ class LocalePrecision(enum.StrEnum):
     """How precisely we know where a member lives."""
 
     CITY = "city"
+    DISTRICT = "district"  # a county or district: a second-level division
     REGION = "region"
     COUNTRY = "country"
 

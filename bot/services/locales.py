@@ -31,6 +31,8 @@ async def create_locale(*, session: AsyncSession, place: Place) -> int:
         "key": place.key,
         "precision": LocalePrecision(place.precision),
         "name": place.name,
+        "district_code": place.district_code,
+        "district_name": place.district_name,
         "region_code": place.region_code,
         "region_name": place.region_name,
         "country_code": place.country_code,
@@ -38,6 +40,7 @@ async def create_locale(*, session: AsyncSession, place: Place) -> int:
         "latitude": place.latitude,
         "longitude": place.longitude,
         "timezone": place.timezone,
+        "extent_km": None if place.has_point else place.extent_km,
     }
     created = await insert_unless_exists(session, Locale, values, unique=["key"])
     if created is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-Precision = Literal["city", "region", "country"]
+Precision = Literal["city", "district", "region", "country"]
 ResolutionKind = Literal["match", "ambiguous", "not_found", "invalid"]
 
 # Discord caps a select menu at 25 options and an option's label, description and value
@@ -33,14 +33,17 @@ def fit(parts: list[str], limit: int = MAX_LABEL, sep: str = ", ") -> str:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A city, region (first-level division) or country, ready to show and to store.
+    """A town, district (county: second-level division), region (first-level division) or
+    country, ready to show and to store.
 
     ``region_code`` is the GeoNames admin1 code qualified by country ("US.IL", "DE.02"), so
-    it is unique on its own. For a region it is the region itself; for a country it is None.
-    Region and country coordinates are those of the area's most populous city in the
-    dataset, and their time zone is the zone most of the area's (city) population lives in.
-    Region population is the sum over the dataset's cities, so it is a ranking figure only.
-    ``geoname_id`` is 0 for the few regions whose GeoNames id is unknown. A city in a region
+    it is unique on its own; ``district_code`` likewise the admin2 code ("US.UT.019"). For an
+    area they are the area itself and the areas it lies in (a country has neither).
+    An area's coordinates are those of its most populous town in the dataset, its time zone
+    the zone most of its (town) population lives in, and ``extent_km`` how far its towns lie
+    from that point (0 for a town): an area has no point a member could be measured from.
+    Area population is the sum over the dataset's towns, so it is a ranking figure only.
+    ``geoname_id`` is 0 for the few areas whose GeoNames id is unknown. A town in a region
     without a known name has a ``region_code`` but no ``region_name``.
     """
 
@@ -55,12 +58,28 @@ class Place:
     timezone: str
     population: int
     precision: Precision
+    district_code: str | None = None
+    district_name: str | None = None
+    extent_km: float = 0.0
+
+    @property
+    def has_point(self) -> bool:
+        """Whether the place is a point distances can be measured from (a town)."""
+        return self.precision == "city"
+
+    @property
+    def area_name(self) -> str:
+        """The name to say "in ..." with: the town, district, region or country itself."""
+        return self.country_name if self.precision == "country" else self.name
 
     @property
     def key(self) -> str:
-        """Stable identifier ("city:2950159", "region:DE.16", "country:DE"); ≤ 100 chars."""
+        """Stable identifier ("city:2950159", "district:US.UT.019", "region:DE.16",
+        "country:DE"); ≤ 100 chars."""
         if self.precision == "city":
             return f"city:{self.geoname_id}"
+        if self.precision == "district":
+            return f"district:{self.district_code}"
         if self.precision == "region":
             return f"region:{self.region_code}"
         return f"country:{self.country_code}"
@@ -78,7 +97,11 @@ class Place:
     def description(self) -> str:
         """A short second line for a select option (≤ 100 chars)."""
         if self.precision == "city":
-            what = f"City, pop. {self.population:,}" if self.population else "City"
+            what = f"Town, pop. {self.population:,}" if self.population else "Town"
+            if self.district_name:
+                what = f"{what}, {self.district_name}"
+        elif self.precision == "district":
+            what = f"County or district of {self.region_name or self.country_name}"
         elif self.precision == "region":
             what = f"Region of {self.country_name}"
         else:
@@ -91,16 +114,23 @@ class Resolution:
     """What ``Gazetteer.resolve`` made of a member's answer.
 
     kind:
-      * "match": one clear best guess (``candidates[0]``); still confirm it with the member,
-        the other candidates are the alternatives to offer.
-      * "ambiguous": several comparable places; ask the member to pick one of ``candidates``.
+      * "match": one clear best guess (``candidates[0]``), named as typed; still confirm it
+        with the member, the other candidates are the alternatives to offer.
+      * "ambiguous": several comparable places, or places whose name only resembles what was
+        typed (``near_names``: "Did you mean ...?"); ask the member to pick one or none.
       * "not_found": nothing close enough; ask again (or offer the region/country picker).
+        ``understood`` is the area the text named, if any ("Texas" in "Marfx, Texas").
       * "invalid": empty, too long, a mention or link, no letters at all.
+
+    postal: the answer was a postal code (resolved to its town; the code is not kept).
     """
 
     kind: ResolutionKind
     candidates: tuple[Place, ...]
     query: str = ""
+    near_names: bool = False
+    understood: Place | None = None
+    postal: bool = False
 
     @property
     def best(self) -> Place | None:
