@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 
 from rapidfuzz import fuzz
@@ -88,14 +88,23 @@ class Gazetteer:
         return len(self._t.names)
 
     def resolve(
-        self, text: str, *, country_hint: str | None = None, limit: int = MAX_CANDIDATES
+        self,
+        text: str,
+        *,
+        country_hint: str | None = None,
+        home_countries: Collection[str] = (),
+        limit: int = MAX_CANDIDATES,
     ) -> Resolution:
         """Resolve a member's answer to "where do you live?" (see ``_resolve`` for the policy).
 
         country_hint: an ISO country code or a Discord locale such as "pt-BR", used as a
-        ranking prior. limit: number of candidates returned, clamped to 1…25.
+        ranking prior. home_countries: ISO codes of the countries most of the guild's members
+        live in, a ranking prior too (never a filter). limit: number of candidates returned,
+        clamped to 1…25.
         """
-        return self._resolver.resolve(text, country_hint=country_hint, limit=limit)
+        return self._resolver.resolve(
+            text, country_hint=country_hint, home_countries=home_countries, limit=limit
+        )
 
     def places(self, precision: Precision | None = None) -> Iterator[Place]:
         """Every place (or every place of one precision), in dataset order."""

@@ -32,7 +32,7 @@ the named area), the answer is at best ambiguous.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Final
 
 from bot.services.gazetteer._index import ALT, NAME, TIER_SCORE, NameIndex
@@ -63,7 +63,12 @@ class Resolver:
         return code if code in self._t.country_entity else None
 
     def resolve(
-        self, text: str, *, country_hint: str | None = None, limit: int = MAX_CANDIDATES
+        self,
+        text: str,
+        *,
+        country_hint: str | None = None,
+        home_countries: Collection[str] = (),
+        limit: int = MAX_CANDIDATES,
     ) -> Resolution:
         if not isinstance(text, str) or looks_invalid(text):
             return Resolution("invalid", ())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,7 +31,14 @@ MAX_PLACE_CANDIDATES = 24  # a select holds 25 options; one is "none of these"
 class PlaceResolver(Protocol):
     """What the conversation needs of the gazetteer."""
 
-    def resolve(self, text: str, *, country_hint: str | None = None, limit: int = 25) -> Resolution: ...
+    def resolve(
+        self,
+        text: str,
+        *,
+        country_hint: str | None = None,
+        home_countries: Collection[str] = (),
+        limit: int = 25,
+    ) -> Resolution: ...
 
     def place_by_key(self, key: str) -> Place | None: ...
 
