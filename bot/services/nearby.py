@@ -1,10 +1,29 @@
 """Who lives near whom: distances between members, distance bands, isolation.
 
-A member's point is their locale's coordinates. Only members whose locale is a town
-(city precision) have a distance to others; members who gave only a region or a country
-are "near" the members of the same region or country, and are counted that way.
-A member is **isolated** when no other active member is near them: within the guild's
-radius for a town, in the same region or country for the less precise ones.
+The rules:
+
+- Only a town (precision city) has a point. A member who gave only a district (county),
+  region or country has no distance to anyone: no km figure is ever given for them, and
+  they are never counted "within N km" of anyone. Their locale's coordinates (the area's
+  biggest town) are never used to measure from.
+- An area is **small** when anyone in it is within the guild's radius of anyone else in
+  it: 2 x its extent (how far its towns lie from its point) <= the radius. An unknown
+  extent (None: stored before it was measured) or an extent of 0 (an area with a single
+  town in the dataset, or one whose extent was never measured) is not small.
+- A member at district, region or country precision is near another member only when
+  that member is *known* to be in the same area (the same district for a district
+  member, the same region for a region member, the same country for a country member)
+  and the area is small. Symmetrically, a member is near a coarser member whose small
+  area they are known to be in (a town or district in that district, region or
+  country). Two members who both said "Utah" are therefore both still isolated (nobody
+  is known to be within the radius), though each is told one other member lives in Utah.
+- Two town members are near when the great-circle distance between their towns is within
+  the guild's radius.
+- A member is **isolated** when no other active member is near them.
+- Counts shown to a coarse member are counts of the members in their area (district,
+  region or country: `NearbySummary.same_area`), never bands in km; a town member's
+  "within N km" (`within_radius`, `bands`) counts town members only, and the coarse
+  members whose small area contains their town are counted apart (`near_areas`).
 """
 
 from __future__ import annotations
@@ -23,6 +42,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    or_,
     select,
     type_coerce,
     update,
@@ -37,6 +57,9 @@ KM_PER_DEGREE_LATITUDE = 111.2
 DISTANCE_BANDS_KM = (10, 25, 50, 100, 250)
 DEFAULT_RADIUS_KM = 50.0
 
+# Finest first: a place at one of these precisions knows its codes at every later one.
+_LEVELS = (LocalePrecision.CITY, LocalePrecision.DISTRICT, LocalePrecision.REGION, LocalePrecision.COUNTRY)
+
 
 @dataclass(frozen=True, slots=True)
 class Neighbour:
@@ -44,7 +67,7 @@ class Neighbour:
 
     member_id: int
     user_id: int
-    distance_km: float | None  # None: near only by region or country
+    distance_km: float | None  # None: near by a small area they or we are known to be in
     locale_sharing: LocaleSharing
     organizer_contact_ok: bool
     isolated: bool = False  # whether they were alone until now; never shown
@@ -52,15 +75,30 @@ class Neighbour:
 
 @dataclass(frozen=True, slots=True)
 class NearbySummary:
-    """What /nearby and the end of onboarding tell a member."""
+    """What /nearby and the end of onboarding tell a member.
+
+    For a town member (``area_precision`` None): ``within_radius`` and ``bands`` count the
+    town members within so many km, and ``near_areas`` the members known only by a small
+    area that contains the town, as (area name, count). For a coarse member
+    (``area_precision`` "district", "region" or "country", ``area_name`` e.g. "Utah"):
+    ``within_radius`` is 0 and ``bands`` empty; ``same_area`` counts the other members
+    known to be in that area, and ``near_in_area`` those of them who are near (all of them
+    when the area is small, none otherwise).
+    """
 
     radius_km: float
     within_radius: int
     bands: tuple[tuple[int, int], ...]  # (up to km, members within), cumulative
     same_region: int
     same_country: int
-    named: tuple[Neighbour, ...]  # near members who agreed others may see their town
+    named: tuple[Neighbour, ...]  # near town members who agreed others may see their town
     isolated: bool
+    area_precision: str | None = None
+    area_name: str | None = None
+    same_district: int = 0
+    same_area: int = 0
+    near_in_area: int = 0
+    near_areas: tuple[tuple[str, int], ...] = ()
 
 
 NOBODY = NearbySummary(DEFAULT_RADIUS_KM, 0, (), 0, 0, (), isolated=True)
@@ -72,13 +110,46 @@ class Whereabouts(Protocol):
     @property
     def precision(self) -> str: ...
     @property
+    def name(self) -> str: ...
+    @property
     def latitude(self) -> float: ...
     @property
     def longitude(self) -> float: ...
     @property
+    def district_code(self) -> str | None: ...
+    @property
     def region_code(self) -> str | None: ...
     @property
     def country_code(self) -> str: ...
+    @property
+    def country_name(self) -> str: ...
+    @property
+    def extent_km(self) -> float | None: ...
+
+
+def has_point(where: Whereabouts) -> bool:
+    """Whether distances can be measured from `where` (a town)."""
+    return where.precision == LocalePrecision.CITY
+
+
+def is_small(where: Whereabouts, radius_km: float) -> bool:
+    """Whether `where` is an area small enough that anyone in it is within `radius_km` of
+    anyone else in it (see the module docstring). A town is not an area."""
+    extent = where.extent_km
+    return not has_point(where) and extent is not None and extent > 0 and 2 * extent <= radius_km
+
+
+def area_name(where: Whereabouts) -> str:
+    """The name to say "in ..." with: the district, region or country (or the town)."""
+    return where.country_name if where.precision == LocalePrecision.COUNTRY else where.name
+
+
+def _code_at(where: Whereabouts, level: LocalePrecision) -> str | None:
+    if level == LocalePrecision.DISTRICT:
+        return where.district_code
+    if level == LocalePrecision.REGION:
+        return where.region_code
+    return where.country_code if level == LocalePrecision.COUNTRY else None
 
 
 _MEMBERS, _LOCALES = cast(Table, Member.__table__), cast(Table, Locale.__table__)
@@ -90,8 +161,10 @@ class _Queries:
 
     in_box: Select[Any]  # towns in a latitude and longitude box
     in_latitudes: Select[Any]  # towns in a band of latitude (a box across the antimeridian)
-    in_country: Select[Any]
+    in_country: Select[Any]  # everyone known to be in a country, region or district
     in_region: Select[Any]
+    in_district: Select[Any]
+    containing: Select[Any]  # members known only by a small area that contains a place
     area_counts: Select[Any]
 
 
@@ -131,13 +204,35 @@ def _queries(dialect: str) -> _Queries:
         _LOCALES.c.latitude.between(bindparam("south"), bindparam("north")),
     )
     in_country = others.where(_LOCALES.c.country_code == bindparam("country_code"))
+    # A None container code compares as NULL: that kind of area is not looked for.
+    containing = (
+        in_country.add_columns(_LOCALES.c.precision, _LOCALES.c.name, _LOCALES.c.country_name)
+        .where(
+            _LOCALES.c.extent_km > 0,
+            _LOCALES.c.extent_km <= bindparam("half_radius"),
+            or_(
+                (_LOCALES.c.precision == LocalePrecision.DISTRICT)
+                & (_LOCALES.c.district_code == bindparam("container_district")),
+                (_LOCALES.c.precision == LocalePrecision.REGION)
+                & (_LOCALES.c.region_code == bindparam("container_region")),
+                (_LOCALES.c.precision == LocalePrecision.COUNTRY)
+                & (_LOCALES.c.country_code == bindparam("container_country")),
+            ),
+        )
+        .order_by(_MEMBERS.c.id)
+    )
     same_region = case((_LOCALES.c.region_code == bindparam("region_code"), 1), else_=0)
+    same_district = case((_LOCALES.c.district_code == bindparam("district_code"), 1), else_=0)
     return _Queries(
         in_box=in_latitudes.where(_LOCALES.c.longitude.between(bindparam("west"), bindparam("east"))),
         in_latitudes=in_latitudes,
         in_country=in_country,
         in_region=in_country.where(_LOCALES.c.region_code == bindparam("region_code")),
-        area_counts=select(func.coalesce(func.sum(same_region), 0), func.count())
+        in_district=in_country.where(_LOCALES.c.district_code == bindparam("district_code")),
+        containing=containing,
+        area_counts=select(
+            func.coalesce(func.sum(same_region), 0), func.count(), func.coalesce(func.sum(same_district), 0)
+        )
         .select_from(_MEMBERS)
         .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
         .where(*_in_guild(dialect), _LOCALES.c.country_code == bindparam("country_code")),
@@ -192,9 +287,9 @@ def _bounding_box(where: Whereabouts, radius_km: float) -> tuple[float, float, f
 
 async def _towns_within(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
-) -> list[tuple[Any, float]]:
-    """Active town-precision members within `radius_km` and their distance, nearest first (a
-    bounding box in SQL, then the exact great-circle distance)."""
+) -> list[Neighbour]:
+    """Active town members within `radius_km` of the town `where`, nearest first (a bounding
+    box in SQL, then the exact great-circle distance)."""
     south, north, west, east = _bounding_box(where, radius_km)
     params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
     if west >= -180 and east <= 180:
@@ -209,35 +304,57 @@ async def _towns_within(
     ).tolist()
     found = [(row, d) for row, d in zip(candidates, distances, strict=True) if d <= radius_km]
     found.sort(key=lambda pair: pair[1])
-    return found
-
-
-async def _within(
-    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
-) -> list[Neighbour]:
-    """Active town-precision members within `radius_km`, nearest first."""
-    found = await _towns_within(session, guild_id, member_id, where, radius_km)
     return [_neighbour(row, distance) for row, distance in found]
 
 
-async def _same_area(
+async def _in_area(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts
 ) -> list[Neighbour]:
-    """For a member who gave only a region or country: the active members there."""
+    """The active members known to be in the area `where` (a district, region or country)."""
+    queries = _queries_for(session)
     params = {"guild_id": guild_id, "member_id": member_id, "country_code": where.country_code}
-    if where.precision == LocalePrecision.REGION:
-        rows = await session.execute(
-            _queries_for(session).in_region, {**params, "region_code": where.region_code}
-        )
+    if where.precision == LocalePrecision.DISTRICT:
+        rows = await session.execute(queries.in_district, {**params, "district_code": where.district_code})
+    elif where.precision == LocalePrecision.REGION:
+        rows = await session.execute(queries.in_region, {**params, "region_code": where.region_code})
     else:
-        rows = await session.execute(_queries_for(session).in_country, params)
+        rows = await session.execute(queries.in_country, params)
     return [_neighbour(row, None) for row in rows.all()]
+
+
+async def _containing(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
+) -> list[tuple[Neighbour, str]]:
+    """Active members known only by a small area coarser than `where` that contains it, each
+    with that area's name (finest areas first)."""
+    if where.precision == LocalePrecision.COUNTRY:
+        return []  # nothing is coarser than a country
+    coarser = _LEVELS[_LEVELS.index(LocalePrecision(where.precision)) + 1 :]
+    params = {
+        "guild_id": guild_id,
+        "member_id": member_id,
+        "country_code": where.country_code,
+        "half_radius": radius_km / 2,
+        **{
+            f"container_{level}": _code_at(where, level) if level in coarser else None
+            for level in (LocalePrecision.DISTRICT, LocalePrecision.REGION, LocalePrecision.COUNTRY)
+        },
+    }
+    rows = (await session.execute(_queries_for(session).containing, params)).all()
+    # row[7:10]: the area's precision, name and country name (a country is named by the latter)
+    found = [
+        (_neighbour(row, None), LocalePrecision(row[7]), row[9] if row[7] == "country" else row[8])
+        for row in rows
+    ]
+    found.sort(key=lambda item: _LEVELS.index(item[1]))
+    return [(n, name) for n, _, name in found]
 
 
 async def _area_counts(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts
-) -> tuple[int, int]:
-    """Active members (other than `member_id`) in the same region, and in the same country."""
+) -> tuple[int, int, int]:
+    """Active members (other than `member_id`) known to be in the same district, the same
+    region, and the same country."""
     row = (
         await session.execute(
             _queries_for(session).area_counts,
@@ -246,44 +363,92 @@ async def _area_counts(
                 "member_id": member_id,
                 "country_code": where.country_code,
                 "region_code": where.region_code,
+                "district_code": where.district_code,
             },
         )
     ).one()
-    return int(row[0]), int(row[1])
+    return int(row[2]), int(row[0]), int(row[1])
 
 
 async def _near(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
 ) -> list[Neighbour]:
-    if where.precision == LocalePrecision.CITY:
-        return await _within(session, guild_id, member_id, where, radius_km)
-    return await _same_area(session, guild_id, member_id, where)
+    """Everyone near `where` (see the module docstring): towns within the radius, nearest
+    first, then those near by a small area."""
+    if has_point(where):
+        near = await _towns_within(session, guild_id, member_id, where, radius_km)
+    elif is_small(where, radius_km):
+        near = await _in_area(session, guild_id, member_id, where)
+    else:
+        near = []
+    return near + [n for n, _ in await _containing(session, guild_id, member_id, where, radius_km)]
+
+
+def _grouped(found: list[tuple[Neighbour, str]]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for _, name in found:
+        counts[name] = counts.get(name, 0) + 1
+    return tuple(counts.items())
 
 
 async def _survey(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius: float
 ) -> tuple[list[Neighbour], NearbySummary]:
     """Everything about who is near one member."""
-    same_region, same_country = await _area_counts(session, guild_id, member_id, where)
+    same_district, same_region, same_country = await _area_counts(session, guild_id, member_id, where)
     bands: list[tuple[int, int]] = []
-    if where.precision == LocalePrecision.CITY:
-        widest = await _within(session, guild_id, member_id, where, float(max(DISTANCE_BANDS_KM[-1], radius)))
-        near = [n for n in widest if (n.distance_km or 0.0) <= radius]
+    towns: list[Neighbour] = []
+    in_area: list[Neighbour] = []
+    if has_point(where):
+        widest = await _towns_within(
+            session, guild_id, member_id, where, float(max(DISTANCE_BANDS_KM[-1], radius))
+        )
+        towns = [n for n in widest if (n.distance_km or 0.0) <= radius]
         bands = [
             (band, sum(1 for n in widest if (n.distance_km or 0.0) <= band)) for band in DISTANCE_BANDS_KM
         ]
-    else:
-        near = await _same_area(session, guild_id, member_id, where)
+    elif is_small(where, radius):
+        in_area = await _in_area(session, guild_id, member_id, where)
+    containing = await _containing(session, guild_id, member_id, where, radius)
+    near = towns + in_area + [n for n, _ in containing]
+    coarse = not has_point(where)
+    by_level = {
+        LocalePrecision.DISTRICT: same_district,
+        LocalePrecision.REGION: same_region,
+        LocalePrecision.COUNTRY: same_country,
+    }
     summary = NearbySummary(
         radius_km=radius,
-        within_radius=len(near),
+        within_radius=len(towns),
         bands=tuple(bands),
         same_region=same_region,
         same_country=same_country,
-        named=tuple(n for n in near if n.locale_sharing == LocaleSharing.TOWN and n.distance_km is not None),
+        named=tuple(n for n in towns if n.locale_sharing == LocaleSharing.TOWN),
         isolated=not near,
+        area_precision=str(LocalePrecision(where.precision)) if coarse else None,
+        area_name=area_name(where) if coarse else None,
+        same_district=same_district,
+        same_area=by_level.get(LocalePrecision(where.precision), 0),
+        near_in_area=len(in_area),
+        near_areas=_grouped(containing),
     )
     return near, summary
+
+
+def _alone(radius_km: float, where: Whereabouts | None) -> NearbySummary:
+    """The summary of a member with nobody to be near (or no known place at all)."""
+    coarse = where is not None and not has_point(where)
+    return NearbySummary(
+        radius_km,
+        0,
+        (),
+        0,
+        0,
+        (),
+        isolated=True,
+        area_precision=str(LocalePrecision(where.precision)) if where is not None and coarse else None,
+        area_name=area_name(where) if where is not None and coarse else None,
+    )
 
 
 async def neighbours(*, session: AsyncSession, member_id: int, radius_km: float) -> list[Neighbour]:
@@ -293,11 +458,11 @@ async def neighbours(*, session: AsyncSession, member_id: int, radius_km: float)
 
 
 async def summarize(*, session: AsyncSession, member_id: int) -> NearbySummary:
-    """Counts by distance band, same region and country, and the members who may be named."""
+    """Counts by distance band or by area, and the members who may be named."""
     member, locale = await _member_and_locale(session, member_id)
     radius = await guild_radius_km(session, member.guild_id)
     if locale is None:
-        return NearbySummary(radius, 0, (), 0, 0, (), isolated=True)
+        return _alone(radius, None)
     return (await _survey(session, member.guild_id, member.id, locale, radius))[1]
 
 
@@ -328,7 +493,7 @@ async def settle(
     """After an active member arrived or moved: what is near them, and their neighbours are no
     longer isolated. Whether the member is isolated is the summary's `isolated`."""
     if where is None:
-        return NearbySummary(radius_km, 0, (), 0, 0, (), isolated=True)
+        return _alone(radius_km, None)
     if session.new or session.dirty or session.deleted:
         await session.flush()  # the statements below read the database, not pending objects
     near, summary = await _survey(session, guild_id, member_id, where, radius_km)
