@@ -42,7 +42,14 @@ def mentor(member_id: int, lat: float | None, lon: float | None, cap: int = 1, *
 def reference_cost(s: Seeker, m: Mentor, w: CostWeights = W) -> float:
     """Independent re-statement of the documented cost, in km-equivalents."""
     if s.latitude is None or m.latitude is None or s.longitude is None or m.longitude is None:
-        km = w.unknown_location_km
+        if s.district is not None and s.district == m.district:
+            km = w.same_district_unknown_km
+        elif s.region is not None and s.region == m.region:
+            km = w.same_region_unknown_km
+        elif s.country is not None and s.country == m.country:
+            km = w.same_country_unknown_km
+        else:
+            km = w.unknown_location_km
     else:
         km = great_circle_km(s.latitude, s.longitude, m.latitude, m.longitude)
     gap = abs(s.utc_offset_hours - m.utc_offset_hours) % 24
@@ -83,6 +90,67 @@ def test_penalties_apply_with_documented_sizes() -> None:
     assert pair_cost(s, mentor(2, 0.0, 0.0, paths=frozenset({"remote", "coalitions"}))) == 0
     assert pair_cost(s, mentor(2, 0.0, 0.0, previous_mentee_ids=frozenset({1}))) == 1000 * per_km
     assert pair_cost(seeker(1, None, None), mentor(2, 0.0, 0.0)) == 2000 * per_km
+
+
+# Salt Lake City, the biggest town of Utah (where a Utah member used to be placed), and
+# St. George, Utah, ~420 km away; Denver, Colorado; Toronto, Canada.
+SALT_LAKE_CITY, ST_GEORGE, DENVER = (40.76, -111.89), (37.10, -113.58), (39.74, -104.99)
+
+
+def test_an_unlocated_seeker_prefers_the_same_region_then_the_same_country_then_elsewhere() -> None:
+    utah_member = seeker(1, None, None, region="US.UT", country="US")  # said only "Utah": no point
+    same_region = mentor(10, *ST_GEORGE, region="US.UT", country="US", district="US.UT.053")
+    same_country = mentor(11, *DENVER, region="US.CO", country="US")
+    elsewhere = mentor(12, 43.65, -79.38, region="CA.08", country="CA")
+    per_km = COST_UNITS_PER_KM
+    assert pair_cost(utah_member, same_region) == W.same_region_unknown_km * per_km
+    assert pair_cost(utah_member, same_country) == W.same_country_unknown_km * per_km
+    assert pair_cost(utah_member, elsewhere) == W.unknown_location_km * per_km
+    assert W.same_district_unknown_km < W.same_region_unknown_km < W.same_country_unknown_km
+    assert W.same_country_unknown_km < W.unknown_location_km
+    everyone = [elsewhere, same_country, same_region]
+    for pool in (everyone, [elsewhere, same_country], [elsewhere]):
+        expected = pool[-1].member_id
+        picked = instant_match(utah_member, MentorIndex.build(pool))
+        assert picked is not None and picked.organizer_id == expected
+        assert picked.distance_km is None  # never "0 km", never a distance from Salt Lake City
+        batch = batch_match([utah_member], pool)
+        assert [(p.organizer_id, p.distance_km) for p in batch.proposals] == [(expected, None)]
+        sparse = batch_match([utah_member], pool, exact_edge_limit=0)
+        assert sparse.total_cost == batch.total_cost
+
+
+def test_an_unlocated_member_is_never_costed_from_the_areas_biggest_town() -> None:
+    # The mentor lives in Salt Lake City itself: the seeker's area's stored point. Still not 0 km.
+    utah_member = seeker(1, None, None, region="US.UT", country="US")
+    in_salt_lake_city = mentor(10, *SALT_LAKE_CITY, region="US.UT", country="US", district="US.UT.035")
+    cost = pair_cost(utah_member, in_salt_lake_city)
+    assert cost == W.same_region_unknown_km * COST_UNITS_PER_KM
+    # The same for a mentor without a point and a member with one.
+    utah_mentor = mentor(10, None, None, region="US.UT", country="US")
+    town_member = seeker(1, *SALT_LAKE_CITY, region="US.UT", country="US", district="US.UT.035")
+    assert pair_cost(town_member, utah_mentor) == cost
+    (proposal,) = batch_match([town_member], [utah_mentor]).proposals
+    assert proposal.distance_km is None and proposal.cost == cost
+
+
+def test_a_shared_district_beats_a_shared_region_and_a_near_town_beats_both() -> None:
+    county_member = seeker(
+        1, None, None, district="US.UT.019", region="US.UT", country="US"
+    )  # Grand County, no town
+    same_county = mentor(10, None, None, district="US.UT.019", region="US.UT", country="US")
+    same_state = mentor(11, *ST_GEORGE, region="US.UT", country="US", district="US.UT.053")
+    assert pair_cost(county_member, same_county) == W.same_district_unknown_km * COST_UNITS_PER_KM
+    picked = instant_match(county_member, MentorIndex.build([same_state, same_county]))
+    assert picked is not None and picked.organizer_id == 10
+    # Both with a town: the real distance, even when it is larger than an unknown one nearby.
+    moab, near_moab = (
+        seeker(2, 38.57, -109.55, region="US.UT", country="US"),
+        mentor(12, 38.9, -109.55, region="US.UT", country="US"),
+    )  # ~37 km
+    assert pair_cost(moab, near_moab) == pytest.approx(37 * COST_UNITS_PER_KM, abs=10)
+    picked = instant_match(moab, MentorIndex.build([same_county, near_moab]))
+    assert picked is not None and picked.organizer_id == 12 and picked.distance_km is not None
 
 
 def test_time_zone_gap_is_circular() -> None:
@@ -253,6 +321,15 @@ def test_instant_matches_brute_force_on_random_world() -> None:
 # --- batch against an exact oracle ---------------------------------------------------------
 
 
+def _areas(member_id: int) -> dict[str, str | None]:
+    """Area codes drawn from the id (not from the generator, so the instances stay as they were):
+    a few countries, regions and districts, sometimes unknown."""
+    country = ("US", "DE", "GB")[member_id % 3]
+    region = f"{country}.{member_id % 4}" if member_id % 5 else None
+    district = f"{region}.{member_id % 2}" if region and member_id % 7 < 3 else None
+    return {"country": country, "region": region, "district": district}
+
+
 def _random_mentor(rng: random.Random, member_id: int, cap_range: tuple[int, int] = (0, 3)) -> Mentor:
     located = rng.random() > 0.05
     return Mentor(
@@ -264,6 +341,7 @@ def _random_mentor(rng: random.Random, member_id: int, cap_range: tuple[int, int
         paths=frozenset(rng.sample(PATHS, rng.randint(0, 3))),
         spare_capacity=rng.randint(*cap_range),
         previous_mentee_ids=frozenset(rng.sample(range(60), 2)),
+        **_areas(member_id),
     )
 
 
@@ -279,6 +357,7 @@ def _random_seeker(rng: random.Random, member_id: int, mentors: Sequence[Mentor]
         paths=frozenset(rng.sample(PATHS, rng.randint(0, 2))),
         waiting_days=rng.uniform(0, 90),
         excluded_organizer_ids=frozenset(rng.sample(ids, min(len(ids), rng.randint(0, 2)))),
+        **_areas(member_id),
     )
 
 

@@ -45,8 +45,7 @@ def batch_match(
     started = time.perf_counter()
     weights = weights or CostWeights()
     usable = [m for m in mentors if m.spare_capacity > 0]
-    langs, paths = vocabularies(seekers, usable)
-    p = build_problem(seekers, usable, weights, langs, paths)
+    p = build_problem(seekers, usable, weights, *vocabularies(seekers, usable))
     if len({m.member_id for m in mentors}) != len(mentors):
         raise ValueError("duplicate mentor member_id")
     n_s, n_m = p.seekers.n, p.mentors.n

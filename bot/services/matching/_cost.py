@@ -45,6 +45,12 @@ class Vocab:
         nonempty = np.fromiter((len(s) > 0 for s in sets), dtype=np.bool_, count=len(sets))
         return masks, nonempty
 
+    def codes(self, words: Sequence[str | None]) -> IntArray:
+        """One number per word (an area's code); -1 for None and for words not in the vocabulary."""
+        return np.fromiter(
+            (-1 if w is None else self.index.get(w, -1) for w in words), dtype=np.int64, count=len(words)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Side:
@@ -58,13 +64,18 @@ class Side:
     lang_any: BoolArray
     path: MaskArray
     path_any: BoolArray
+    district: IntArray  # area codes (Vocab.codes); -1: not known
+    region: IntArray
+    country: IntArray
 
     @property
     def n(self) -> int:
         return int(self.ids.shape[0])
 
 
-def encode_side(people: Sequence[Seeker] | Sequence[Mentor], langs: Vocab, paths: Vocab) -> Side:
+def encode_side(
+    people: Sequence[Seeker] | Sequence[Mentor], langs: Vocab, paths: Vocab, areas: Vocab
+) -> Side:
     ids = np.fromiter((p.member_id for p in people), dtype=np.int64, count=len(people))
     located = np.fromiter((p.latitude is not None for p in people), dtype=np.bool_, count=len(people))
     points = [(p.latitude or 0.0, p.longitude or 0.0) for p in people]
@@ -73,7 +84,19 @@ def encode_side(people: Sequence[Seeker] | Sequence[Mentor], langs: Vocab, paths
     tz = np.fromiter((p.utc_offset_hours for p in people), dtype=np.float64, count=len(people))
     lang, lang_any = langs.encode([p.languages for p in people])
     path, path_any = paths.encode([p.paths for p in people])
-    return Side(ids, xyz, located, tz, lang, lang_any, path, path_any)
+    return Side(
+        ids,
+        xyz,
+        located,
+        tz,
+        lang,
+        lang_any,
+        path,
+        path_any,
+        areas.codes([p.district for p in people]),
+        areas.codes([p.region for p in people]),
+        areas.codes([p.country for p in people]),
+    )
 
 
 class PairKeys:
@@ -107,12 +130,18 @@ class Problem:
     weights: CostWeights
 
 
-def vocabularies(seekers: Sequence[Seeker], mentors: Sequence[Mentor]) -> tuple[Vocab, Vocab]:
+def vocabularies(seekers: Sequence[Seeker], mentors: Sequence[Mentor]) -> tuple[Vocab, Vocab, Vocab]:
+    """Languages, paths and area codes of both sides."""
     people: list[Seeker | Mentor] = [*seekers, *mentors]
     return (
         Vocab(w for p in people for w in p.languages),
         Vocab(w for p in people for w in p.paths),
+        area_vocabulary(people),
     )
+
+
+def area_vocabulary(people: Iterable[Seeker | Mentor]) -> Vocab:
+    return Vocab(code for p in people for code in (p.district, p.region, p.country) if code is not None)
 
 
 def unmatched_units(waiting_days: FloatArray, weights: CostWeights) -> IntArray:
@@ -121,11 +150,16 @@ def unmatched_units(waiting_days: FloatArray, weights: CostWeights) -> IntArray:
 
 
 def build_problem(
-    seekers: Sequence[Seeker], mentors: Sequence[Mentor], weights: CostWeights, langs: Vocab, paths: Vocab
+    seekers: Sequence[Seeker],
+    mentors: Sequence[Mentor],
+    weights: CostWeights,
+    langs: Vocab,
+    paths: Vocab,
+    areas: Vocab,
 ) -> Problem:
     """Encode both sides; raises ``ValueError`` on duplicate member ids."""
-    s_side = encode_side(seekers, langs, paths)
-    m_side = encode_side(mentors, langs, paths)
+    s_side = encode_side(seekers, langs, paths, areas)
+    m_side = encode_side(mentors, langs, paths, areas)
     s_row = _row_of(s_side.ids, "seeker")
     m_row = _row_of(m_side.ids, "mentor")
     n_m = m_side.n
@@ -158,14 +192,37 @@ def _row_of(ids: IntArray, kind: str) -> dict[int, int]:
     return rows
 
 
+def _same(a: IntArray, b: IntArray) -> BoolArray:
+    return np.asarray((a == b) & (a >= 0), dtype=np.bool_)
+
+
+def unknown_distance_km(s: Side, m: Side, si: IntArray, mj: IntArray, weights: CostWeights) -> FloatArray:
+    """The distance term of pairs where a side has no point: by the finest area both are
+    known to be in (see ``CostWeights``)."""
+    return np.where(
+        _same(s.district[si], m.district[mj]),
+        weights.same_district_unknown_km,
+        np.where(
+            _same(s.region[si], m.region[mj]),
+            weights.same_region_unknown_km,
+            np.where(
+                _same(s.country[si], m.country[mj]),
+                weights.same_country_unknown_km,
+                weights.unknown_location_km,
+            ),
+        ),
+    ).astype(np.float64)
+
+
 def distance_km(s: Side, m: Side, si: IntArray, mj: IntArray, weights: CostWeights) -> FloatArray:
-    """Great-circle km per pair; ``unknown_location_km`` where either point is unknown."""
+    """Great-circle km per pair where both have a point; elsewhere the fixed cost of an
+    unknown distance within the areas they share (``unknown_distance_km``)."""
     both = s.located[si] & m.located[mj]
-    km = np.full(si.shape, weights.unknown_location_km, dtype=np.float64)
     if np.all(both):
         chord = np.linalg.norm(s.xyz[si] - m.xyz[mj], axis=1)
-        km = np.asarray(chord_to_km(chord), dtype=np.float64).reshape(chord.shape)
-    elif np.any(both):
+        return np.asarray(chord_to_km(chord), dtype=np.float64).reshape(chord.shape)
+    km = unknown_distance_km(s, m, si, mj, weights)
+    if np.any(both):
         chord = np.linalg.norm(s.xyz[si[both]] - m.xyz[mj[both]], axis=1)
         km[both] = chord_to_km(chord)
     return km
@@ -207,8 +264,7 @@ def chord_units(chord: FloatArray) -> IntArray:
 
 
 def single_problem(seeker: Seeker, mentor: Mentor, weights: CostWeights) -> Problem:
-    langs, paths = vocabularies([seeker], [mentor])
-    return build_problem([seeker], [mentor], weights, langs, paths)
+    return build_problem([seeker], [mentor], weights, *vocabularies([seeker], [mentor]))
 
 
 def pair_cost(seeker: Seeker, mentor: Mentor, weights: CostWeights | None = None) -> int | None:

@@ -22,6 +22,7 @@ from ._cost import (
     PairKeys,
     Problem,
     Vocab,
+    area_vocabulary,
     chord_units,
     distance_km,
     encode_side,
@@ -44,7 +45,8 @@ class MentorIndex:
         self.weights = weights
         self._langs = Vocab(w for m in mentors for w in m.languages)
         self._paths = Vocab(w for m in mentors for w in m.paths)
-        self._side = encode_side(mentors, self._langs, self._paths)
+        self._areas = area_vocabulary(mentors)
+        self._side = encode_side(mentors, self._langs, self._paths, self._areas)
         self._row = {int(v): i for i, v in enumerate(self._side.ids)}
         if len(self._row) != len(mentors):
             raise ValueError("duplicate mentor member_id")
@@ -106,7 +108,7 @@ class MentorIndex:
         ]
         days = np.array([seeker.waiting_days], dtype=np.float64)
         return Problem(
-            seekers=encode_side([seeker], self._langs, self._paths),
+            seekers=encode_side([seeker], self._langs, self._paths, self._areas),
             mentors=self._side,
             unmatched=unmatched_units(days, self.weights),
             caps=self._caps,

@@ -19,10 +19,12 @@ COST_UNITS_PER_KM = 10
 class Seeker:
     """A member waiting for a mentor.
 
-    ``latitude``/``longitude`` are the best point known for the member: their town, or,
-    when only a region or country is known, that region's or country's centroid (the
-    caller resolves it; the centroid distance is used as is). ``None`` means nothing is
-    known at all; the distance term then is the fixed ``CostWeights.unknown_location_km``.
+    ``latitude``/``longitude`` are the member's town, and ``None`` when they gave only a
+    district, region or country (or nothing): an area has no point, and the caller must
+    never pass the area's biggest town. ``district`` / ``region`` / ``country`` are the
+    codes of the areas the member is known to be in ("US.UT.019", "US.UT", "US"; a town
+    knows all three, a region member only the last two); where either side has no point
+    they set the distance term (see ``CostWeights``).
     Empty ``languages`` / ``paths`` mean "unknown / open to anything": no penalty.
     """
 
@@ -34,6 +36,9 @@ class Seeker:
     paths: frozenset[str] = frozenset()
     waiting_days: float = 0.0
     excluded_organizer_ids: frozenset[int] = frozenset()
+    district: str | None = None
+    region: str | None = None
+    country: str | None = None
 
     def __post_init__(self) -> None:
         _check_point(self.latitude, self.longitude, "seeker", self.member_id)
@@ -46,6 +51,7 @@ class Seeker:
 class Mentor:
     """An experienced organizer with ``spare_capacity`` free mentee slots.
 
+    Location as for ``Seeker``: a point only for a town, area codes where known.
     ``previous_mentee_ids`` are members this organizer mentored before; proposing them
     again costs ``CostWeights.earlier_pairing_penalty_km``. (Pairs that did not fit are
     excluded outright through ``Seeker.excluded_organizer_ids``.)
@@ -59,6 +65,9 @@ class Mentor:
     paths: frozenset[str] = frozenset()
     spare_capacity: int = 1
     previous_mentee_ids: frozenset[int] = frozenset()
+    district: str | None = None
+    region: str | None = None
+    country: str | None = None
 
     def __post_init__(self) -> None:
         _check_point(self.latitude, self.longitude, "mentor", self.member_id)
@@ -72,13 +81,25 @@ class CostWeights:
     """Weights of the pairing cost. All values are in km-equivalents (1 h of extra time-
     zone gap "weighs" like 300 km of distance, and so on) except the tolerances.
 
-    pair cost = great-circle km (or ``unknown_location_km`` if either point is unknown)
+    pair cost = distance term
               + ``tz_gap_penalty_km_per_hour`` x max(0, circular UTC-offset gap h - ``tz_tolerance_hours``)
               + ``no_shared_language_penalty_km`` if both list languages and share none
               + ``path_mismatch_penalty_km`` if both list paths and share none
               + ``earlier_pairing_penalty_km`` if the organizer mentored the member before
 
     unmatched cost = ``unmatched_base_km`` + ``unmatched_per_waiting_day_km`` x waiting_days.
+
+    The distance term is the great-circle km between the two towns when both have one.
+    When either side has no point (they gave only a district, region or country, or
+    nothing), their distance is unknown within the finest area both are known to be in,
+    and costs a fixed km-equivalent, never a distance from an area's biggest town:
+    ``same_district_unknown_km`` (60: a county is a drive away), ``same_region_unknown_km``
+    (300: a state or province is a long drive), ``same_country_unknown_km`` (900) and
+    ``unknown_location_km`` (2000: another country, or nothing known). So a member who
+    said only "Utah" is offered a Utah mentor before one elsewhere in the United States,
+    and one there before one abroad; a town mentor 40 km away still beats an unlocated
+    one in the same county. Each of them is more than 0, so nobody without a point is
+    ever "0 km" from anyone.
 
     A pair is only ever proposed when it costs less than leaving the member unmatched, so
     ``unmatched_base_km`` is also the largest pair cost considered acceptable. The default
@@ -92,6 +113,9 @@ class CostWeights:
     no_shared_language_penalty_km: float = 1500.0
     path_mismatch_penalty_km: float = 500.0
     earlier_pairing_penalty_km: float = 1000.0
+    same_district_unknown_km: float = 60.0
+    same_region_unknown_km: float = 300.0
+    same_country_unknown_km: float = 900.0
     unknown_location_km: float = 2000.0
     unmatched_base_km: float = 50_000.0
     unmatched_per_waiting_day_km: float = 50.0
