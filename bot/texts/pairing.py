@@ -75,6 +75,14 @@ REVIEW_REPLACED = (
 )
 REVIEW_NONE_LEFT = "No other organizer with a free place fits right now; the member stays on the list."
 UNKNOWN_AREA = "area not shared"
+# "Distance: ..." on the review card. Someone who gave only a region or country has no
+# point, so there is no distance to show: say what they share instead, never "0 km".
+DISTANCE_KM = "{km:.0f} km"
+DISTANCE_UNKNOWN = "unknown"
+DISTANCE_UNKNOWN_BOTH_IN = "unknown (both in {area})"
+DISTANCE_UNKNOWN_SAME_IN = "unknown (same {level}, in {area})"
+DISTANCE_UNKNOWN_SAME = "unknown (same {level})"
+AREA_LEVELS = {"district": "county or district", "region": "region", "country": "country"}
 
 # -- introduction ---------------------------------------------------------------------
 THREAD_NAME = "Welcome, {member} & {mentor}"

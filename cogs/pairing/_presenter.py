@@ -30,6 +30,22 @@ def _shared(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
     return [item for item in left if item in right]
 
 
+def distance_text(p: pairing.Pairing) -> str:
+    """The review card's distance: km between two towns, else the area both are in."""
+    if p.distance_km is not None:
+        return texts.DISTANCE_KM.format(km=p.distance_km)
+    common = p.common_area
+    if common is None:
+        return texts.DISTANCE_UNKNOWN
+    level = texts.AREA_LEVELS.get(common.level, common.level)
+    if common.name is None:
+        return texts.DISTANCE_UNKNOWN_SAME.format(level=level)
+    area = member_text(common.name, limit=100)
+    if common.name_level == common.level:
+        return texts.DISTANCE_UNKNOWN_BOTH_IN.format(area=area)
+    return texts.DISTANCE_UNKNOWN_SAME_IN.format(level=level, area=area)
+
+
 def review_embed(p: pairing.Pairing) -> discord.Embed:
     shared_languages = [
         languages.LANGUAGES.get(code, (code, code))[1]
@@ -43,7 +59,7 @@ def review_embed(p: pairing.Pairing) -> discord.Embed:
         member_area=member_text(p.member.area or texts.UNKNOWN_AREA, limit=100),
         mentor=_mention(p.mentor.user_id),
         mentor_area=member_text(p.mentor.area or texts.UNKNOWN_AREA, limit=100),
-        distance=f"{p.distance_km:.0f} km" if p.distance_km is not None else "unknown",
+        distance=distance_text(p),
         timezones=f"{p.member.timezone or '?'} / {p.mentor.timezone or '?'} ({p.utc_gap_hours:.0f} h apart)",
         languages=", ".join(shared_languages) or "none",
         paths=", ".join(shared_paths) or "none",

@@ -24,6 +24,7 @@ from bot.services.pairing._organizers import (
     status_on_offer,
 )
 from bot.services.pairing._proposals import (
+    CommonArea,
     Pairing,
     Side,
     decide,
@@ -39,6 +40,7 @@ from bot.services.pairing._queue import MentorView, current_mentor, request_ment
 from db.enums import MentorshipEndReason, MentorshipStatus
 
 __all__ = [
+    "CommonArea",
     "Ended",
     "Feedback",
     "FollowUp",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.matching import Mentor, Seeker
 from bot.services.pairing._history import earlier_mentees, excluded_organizers
 from bot.services.pairing._people import OPEN
-from db.enums import MemberStatus, OrganizerStatus
+from db.enums import LocalePrecision, MemberStatus, OrganizerStatus
 from db.models import Locale, Member, Mentorship, Organizer
 
 SECONDS_PER_DAY = 86_400.0
@@ -25,6 +26,31 @@ def utc_offset_hours(timezone: str | None, now: datetime) -> float:
     except (ZoneInfoNotFoundError, ValueError):
         return 0.0
     return offset.total_seconds() / 3600 if offset is not None else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The engine's view of where someone lives: a point for a town only (an area's stored
+    point is its biggest town, never a place to measure from), and the areas they are in."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    district: str | None = None
+    region: str | None = None
+    country: str | None = None
+
+
+def _where(locale: Locale | None) -> _Where:
+    if locale is None:
+        return _Where()
+    town = locale.precision == LocalePrecision.CITY
+    return _Where(
+        locale.latitude if town else None,
+        locale.longitude if town else None,
+        locale.district_code,
+        locale.region_code,
+        locale.country_code,
+    )
 
 
 async def seekers(session: AsyncSession, members: list[Member], now: datetime) -> list[Seeker]:
@@ -42,13 +68,16 @@ async def seekers(session: AsyncSession, members: list[Member], now: datetime) -
     excluded = await excluded_organizers(session, [m.id for m in members])
     result = []
     for member in members:
-        locale = locales.get(member.locale_id or -1)
+        where = _where(locales.get(member.locale_id or -1))
         waited = (now - (member.mentor_requested_at or now)).total_seconds() / SECONDS_PER_DAY
         result.append(
             Seeker(
                 member_id=member.id,
-                latitude=locale.latitude if locale else None,
-                longitude=locale.longitude if locale else None,
+                latitude=where.latitude,
+                longitude=where.longitude,
+                district=where.district,
+                region=where.region,
+                country=where.country,
                 utc_offset_hours=utc_offset_hours(member.timezone, now),
                 languages=frozenset(member.languages),
                 paths=frozenset(member.paths),
@@ -86,11 +115,15 @@ async def mentors(session: AsyncSession, guild_id: int, now: datetime) -> list[M
         spare = organizer.capacity - int(taken_count)
         if spare <= 0:
             continue
+        where = _where(locale)
         result.append(
             Mentor(
                 member_id=member.id,
-                latitude=locale.latitude if locale else None,
-                longitude=locale.longitude if locale else None,
+                latitude=where.latitude,
+                longitude=where.longitude,
+                district=where.district,
+                region=where.region,
+                country=where.country,
                 utc_offset_hours=utc_offset_hours(member.timezone, now),
                 languages=frozenset(organizer.languages or member.languages),
                 paths=frozenset(member.paths),

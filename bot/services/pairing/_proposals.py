@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import GroundworkError, NotFoundError
 from bot.services.audit import record
 from bot.services.geo import great_circle_km
-from bot.services.locales import shared_area
+from bot.services.locales import shared_area, visible_precision
 from bot.services.matching import COST_UNITS_PER_KM, CostWeights, MentorIndex, batch_match, instant_match
 from bot.services.pairing._candidates import mentors, seekers, utc_offset_hours
 from bot.services.pairing._history import event
@@ -27,7 +27,7 @@ from bot.services.pairing._people import (
 )
 from bot.services.pairing._queue import waiting_members
 from bot.texts import pairing as texts
-from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
+from db.enums import LocalePrecision, LocaleSharing, MemberStatus, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Locale, Member, Mentorship
 
 
@@ -44,6 +44,18 @@ class Side:
 
 
 @dataclass(frozen=True, slots=True)
+class CommonArea:
+    """Where two people without a distance between them (one gave no town) are both known to
+    be: ``level`` "district", "region" or "country", the finest area they share. ``name`` names
+    it, or the area containing it, only as far as both agreed to show (``name_level`` says which);
+    None when either shares nothing."""
+
+    level: str
+    name: str | None = None
+    name_level: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Pairing:
     """A proposed or active mentorship, ready to show to moderators or to introduce."""
 
@@ -52,7 +64,8 @@ class Pairing:
     status: MentorshipStatus
     member: Side
     mentor: Side
-    distance_km: float | None
+    distance_km: float | None  # only when both gave a town
+    common_area: CommonArea | None  # when there is no distance: the area they share, if any
     utc_gap_hours: float
     review_channel_id: int | None
     introductions_channel_id: int | None
@@ -69,6 +82,23 @@ def _side(member: Member, locale: Locale | None) -> Side:
     )
 
 
+def _common_area(first: Member, a: Locale, second: Member, b: Locale) -> CommonArea | None:
+    if a.district_code is not None and a.district_code == b.district_code:
+        level = "district"
+    elif a.region_code is not None and a.region_code == b.region_code:
+        level = "region"
+    elif a.country_code == b.country_code:
+        level = "country"
+    else:
+        return None
+    if LocaleSharing.NOTHING in (first.locale_sharing, second.locale_sharing):
+        return CommonArea(level)
+    shown = {visible_precision(a, first.locale_sharing), visible_precision(b, second.locale_sharing)}
+    if level != "country" and "country" not in shown and a.region_name:
+        return CommonArea(level, a.region_name, "region")
+    return CommonArea(level, a.country_name, "country")
+
+
 async def pairing_view(session: AsyncSession, mentorship: Mentorship, now: datetime) -> Pairing:
     member = await session.get(Member, mentorship.member_id)
     mentor = await session.get(Member, mentorship.mentor_id)
@@ -76,11 +106,17 @@ async def pairing_view(session: AsyncSession, mentorship: Mentorship, now: datet
     assert member is not None and mentor is not None
     member_locale = await session.get(Locale, member.locale_id) if member.locale_id else None
     mentor_locale = await session.get(Locale, mentor.locale_id) if mentor.locale_id else None
-    distance = None
+    distance, common = None, None
     if member_locale is not None and mentor_locale is not None:
-        distance = great_circle_km(
-            member_locale.latitude, member_locale.longitude, mentor_locale.latitude, mentor_locale.longitude
-        )
+        if member_locale.precision == mentor_locale.precision == LocalePrecision.CITY:
+            distance = great_circle_km(
+                member_locale.latitude,
+                member_locale.longitude,
+                mentor_locale.latitude,
+                mentor_locale.longitude,
+            )
+        else:  # an area has no point: its biggest town is not where they live
+            common = _common_area(member, member_locale, mentor, mentor_locale)
     return Pairing(
         mentorship_id=mentorship.id,
         guild_id=mentorship.guild_id,
@@ -88,6 +124,7 @@ async def pairing_view(session: AsyncSession, mentorship: Mentorship, now: datet
         member=_side(member, member_locale),
         mentor=_side(mentor, mentor_locale),
         distance_km=distance,
+        common_area=common,
         utc_gap_hours=abs(utc_offset_hours(member.timezone, now) - utc_offset_hours(mentor.timezone, now)),
         review_channel_id=guild.review_channel_id if guild else None,
         introductions_channel_id=guild.introductions_channel_id if guild else None,
