@@ -49,28 +49,73 @@ PLACE_PROMPT = (
     "Nobody else sees this unless you agree to it later."
 )
 PLACE_BUTTON = "Type my town"
-AREA_BUTTON = "My town is too small: pick my region or country"
+PLACE_AGAIN_BUTTON = "Type my town again"
+AREA_BUTTON = "Pick my county, region or country"
+USE_AREA_BUTTON = "Just use {area}"
 PLACE_MODAL_TITLE = "Where do you live?"
-PLACE_MODAL_LABEL = "Town or city"
-PLACE_MODAL_PLACEHOLDER = "e.g. Leeds, or Portland, Maine"
-AREA_MODAL_TITLE = "Your region or country"
-AREA_MODAL_LABEL = "Region, state or country"
-AREA_MODAL_PLACEHOLDER = "e.g. Bavaria, Ontario, or Chile"
+PLACE_MODAL_LABEL = "Town, city or postal code"
+PLACE_MODAL_PLACEHOLDER = "e.g. Leeds, Portland, Maine, or 59801"
+AREA_MODAL_TITLE = "Your county, region or country"
+AREA_MODAL_LABEL = "County, region, state or country"
+AREA_MODAL_PLACEHOLDER = "e.g. Powys, Bavaria, Ontario, or Chile"
 PLACE_NOT_FOUND = (
-    "I couldn't find **{echo}**. Could you check the spelling, or add the country (e.g. *Springfield, USA*)?"
+    "I couldn't find a town called **{echo}**. If it's small, try the nearest bigger town, "
+    "or your postal code. Or pick your county or region with the first button: that's fine too."
 )
-AREA_NOT_FOUND = "I couldn't find a region or country called **{echo}**. Could you try another spelling?"
-PLACE_INVALID = "That doesn't look like a place name. Please type the name of your town or city."
+PLACE_NOT_FOUND_PLAIN = (
+    "I couldn't find that place. If it's small, try the nearest bigger town, or your postal code. "
+    "Or pick your county or region with the first button: that's fine too."
+)
+PLACE_NOT_FOUND_IN_AREA = (
+    "I found **{area}**, but no town called **{echo}** there. Try the nearest bigger town, or your "
+    "postal code, or just use {area} for now."
+)
+PLACE_NOT_FOUND_IN_AREA_PLAIN = (
+    "I found **{area}**, but not the town. Try the nearest bigger town, or your postal code, "
+    "or just use {area} for now."
+)
+AREA_NOT_FOUND = (
+    "I couldn't find a county, region or country called **{echo}**. Could you try another spelling, "
+    "or the state or country instead?"
+)
+AREA_NOT_FOUND_PLAIN = (
+    "I couldn't find that county, region or country. Could you try another spelling, "
+    "or the state or country instead?"
+)
+POSTAL_UNKNOWN = (
+    "I don't know that postal code, sorry. Could you type your town's name instead, "
+    "or pick your county or region?"
+)
+PLACE_NONE_OF_THESE = (
+    "No problem. Try typing it another way (the nearest bigger town or your postal code work too), "
+    "or pick your county or region."
+)
+# Why a typed answer was refused; nothing of it is kept.
+PLACE_INVALID = {
+    "empty": "That came through empty. Please type the name of your town or city.",
+    "too_long": "That's longer than any place name I know. Just the town or city is enough.",
+    "mention": "Please type just the name of your town, without mentions or @.",
+    "link": "Please type just the name of your town, without a link.",
+    "emoji": "I can only read place names in letters, not emoji. Please type your town or city.",
+    "no_letters": "That doesn't look like a place name. Please type the name of your town or city.",
+}
 
 PLACE_PICK_PROMPT = "**There are a few places with that name. Which one is yours?**"
+PLACE_PICK_NEAR_PROMPT = (
+    "**I couldn't find that exact name. Did you mean one of these?** If not, choose *None of these*."
+)
+PLACE_PICK_POSTAL_PROMPT = "**That postal code covers a few places. Which one is yours?**"
+PLACE_PICK_POSTAL_COUNTRIES_PROMPT = "**That postal code exists in a few countries. Which one is yours?**"
 PLACE_PICK_PLACEHOLDER = "Choose your place"
-PLACE_PICK_NONE = "None of these: let me type it again"
+PLACE_PICK_NONE = "None of these"
 
 PLACE_CONFIRM_PROMPT = (
     "**Is this right?**\n\N{ROUND PUSHPIN} {place}\n\N{MANTELPIECE CLOCK} Time zone: **{timezone}** "
     "(it's {local_time} there now)"
 )
+PLACE_FROM_POSTAL = "(from your postal code; I don't keep the code itself)"
 PLACE_PRECISION_NOTE = {
+    "district": "I'll remember your county only; that's fine.",
     "region": "I'll remember your region only; that's fine.",
     "country": "I'll remember your country only; that's fine.",
 }
@@ -203,6 +248,19 @@ DONE_ISOLATED = (
     "groundwork is for: an experienced organizer can help you get started."
 )
 DONE_REGION_COUNTS = "In your region: {region}. In your country: {country}."
+# For a member who gave only a county, region or country: no point, so never a radius.
+DONE_AREA_OTHERS = "**{count}** other member(s) live in {area}."
+DONE_AREA_ALONE = (
+    "You're the first member we know of in {area}. That's common, and it's exactly what "
+    "groundwork is for: an experienced organizer can help you get started."
+)
+DONE_AREA_FAR = (
+    "I know your area but not your town, so I can't tell how close they are. Meanwhile an "
+    "experienced organizer can help you get started; if you like, tell me your town with "
+    "`/locale set` and I'll look for who's close."
+)
+# For a town member: members who gave only a small area around them (no distance known).
+DONE_NEARBY_AREA = "**{count}** member(s) in {area}, close to you, told me only their area."
 DONE_ORGANIZER_PENDING = "Thank you for offering to mentor! A moderator will confirm you shortly."
 DONE_ORGANIZER_ACTIVE = "Thank you for offering to mentor! You're registered as an organizer."
 DONE_NEXT = "Next: say hello in the server, and try `/nearby` or `/profile` any time."

@@ -46,15 +46,63 @@ def _header(step: Step) -> str:
     return f"-# {texts.STEP_TITLE.format(number=number, total=len(NUMBERED_STEPS))}"
 
 
+# Notices after which the place step leads with the county/region button: the town was not found.
+_LEAD_WITH_AREA = frozenset(
+    {"place_not_found", "place_not_found_in_area", "area_not_found", "postal_unknown", "place_none_of_these"}
+)
+_PICK_PROMPTS = {
+    "near_names": texts.PLACE_PICK_NEAR_PROMPT,
+    "postal": texts.PLACE_PICK_POSTAL_PROMPT,
+    "postal_countries": texts.PLACE_PICK_POSTAL_COUNTRIES_PROMPT,
+}
+
+
 def _notice(conversation: Conversation) -> str | None:
-    echo = member_text(conversation.echo, limit=100)
+    notice = conversation.notice or ""
+    echo = member_text(conversation.echo, limit=100) if conversation.echo else None
+    if notice.startswith("place_invalid_"):
+        return texts.PLACE_INVALID.get(
+            notice.removeprefix("place_invalid_"), texts.PLACE_INVALID["no_letters"]
+        )
+    if notice == "place_not_found_in_area" and conversation.understood is not None:
+        area = member_text(conversation.understood.area_name, limit=100)
+        if echo:
+            return texts.PLACE_NOT_FOUND_IN_AREA.format(area=area, echo=echo)
+        return texts.PLACE_NOT_FOUND_IN_AREA_PLAIN.format(area=area)
+    if notice in ("place_not_found", "place_not_found_in_area"):
+        return texts.PLACE_NOT_FOUND.format(echo=echo) if echo else texts.PLACE_NOT_FOUND_PLAIN
+    if notice == "area_not_found":
+        return texts.AREA_NOT_FOUND.format(echo=echo) if echo else texts.AREA_NOT_FOUND_PLAIN
     return {
-        "place_not_found": texts.PLACE_NOT_FOUND.format(echo=echo),
-        "area_not_found": texts.AREA_NOT_FOUND.format(echo=echo),
-        "place_invalid": texts.PLACE_INVALID,
+        "postal_unknown": texts.POSTAL_UNKNOWN,
+        "place_none_of_these": texts.PLACE_NONE_OF_THESE,
         "readiness_incomplete": texts.READINESS_INCOMPLETE,
         "consent_incomplete": texts.CONSENT_INCOMPLETE,
-    }.get(conversation.notice or "")
+    }.get(notice)
+
+
+def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
+    """Type my town / pick my county or region; after a miss the area comes first, and the
+    area the answer named ("Texas") is offered as it is."""
+    sid, step = conversation.session_id, conversation.step
+    if conversation.notice in _LEAD_WITH_AREA:
+        view.add_item(StepButton(sid, step, "ask_area", label=texts.AREA_BUTTON))
+        view.add_item(
+            StepButton(
+                sid, step, "ask_place", label=texts.PLACE_AGAIN_BUTTON, style=discord.ButtonStyle.secondary
+            )
+        )
+    else:
+        view.add_item(StepButton(sid, step, "ask_place", label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}"))
+        view.add_item(
+            StepButton(sid, step, "ask_area", label=texts.AREA_BUTTON, style=discord.ButtonStyle.secondary)
+        )
+    understood = conversation.understood
+    if understood is not None and conversation.answers.get("place_understood") == understood.key:
+        label = texts.USE_AREA_BUTTON.format(area=understood.area_name)[:80]
+        view.add_item(
+            StepButton(sid, step, "use_understood", label=label, style=discord.ButtonStyle.secondary)
+        )
 
 
 def _local_time(timezone: str) -> str:
@@ -82,12 +130,9 @@ def render(conversation: Conversation, *, timezones: list[str] | None = None) ->
 
     if step == Step.PLACE:
         lines.append(texts.PLACE_PROMPT)
-        view.add_item(StepButton(sid, step, "ask_place", label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}"))
-        view.add_item(
-            StepButton(sid, step, "ask_area", label=texts.AREA_BUTTON, style=discord.ButtonStyle.secondary)
-        )
+        _place_buttons(view, conversation)
     elif step == Step.PLACE_PICK:
-        lines.append(texts.PLACE_PICK_PROMPT)
+        lines.append(_PICK_PROMPTS.get(answers.get("place_pick_reason") or "", texts.PLACE_PICK_PROMPT))
         options = [
             discord.SelectOption(label=place.label, value=place.key, description=place.description)
             for place in conversation.candidates[: MAX_SELECT_OPTIONS - 1]
@@ -108,6 +153,8 @@ def render(conversation: Conversation, *, timezones: list[str] | None = None) ->
                 place=place.label if place else "?", timezone=timezone, local_time=_local_time(timezone)
             )
         )
+        if answers.get("place_from_postal"):
+            lines.append(texts.PLACE_FROM_POSTAL)
         if place is not None and place.precision in texts.PLACE_PRECISION_NOTE:
             lines.append(texts.PLACE_PRECISION_NOTE[place.precision])
         view.add_item(

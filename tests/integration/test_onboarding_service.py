@@ -147,11 +147,13 @@ async def test_a_region_only_answer_records_region_precision(
 @pytest.mark.parametrize(
     ("typed", "notice"),
     [
-        ("", "place_invalid"),
-        ("🙂🙂🙂", "place_invalid"),
-        ("@everyone", "place_invalid"),
+        ("", "place_invalid_empty"),
+        ("🙂🙂🙂", "place_invalid_emoji"),
+        ("@everyone", "place_invalid_mention"),
+        ("<@123>", "place_invalid_mention"),
+        ("?!?!", "place_invalid_no_letters"),
         ("Xqzzvillebergtown", "place_not_found"),
-        ("x" * 2000, "place_not_found"),
+        ("x" * 1000, "place_invalid_too_long"),
     ],
 )
 async def test_bad_place_answers_keep_the_member_on_the_question(
@@ -162,6 +164,9 @@ async def test_bad_place_answers_keep_the_member_on_the_question(
     assert again.step == Step.PLACE
     assert again.notice == notice
     assert again.echo is None or len(again.echo) <= 100
+    async with sessions() as session:
+        row = await session.get(OnboardingSession, conversation.session_id)
+        assert row is not None and row.answers == conversation.answers  # nothing of it kept
 
 
 async def test_a_stale_or_doubled_answer_is_refused_and_changes_nothing(

@@ -1,6 +1,5 @@
 """Onboarding by locale: the conversation that turns a new member into an active one."""
 
-from bot.services.onboarding._answers import PlaceResolver
 from bot.services.onboarding._completion import Completion, RegionRole, complete
 from bot.services.onboarding._conversation import (
     AlreadyOnboardedError,
@@ -13,6 +12,7 @@ from bot.services.onboarding._conversation import (
 from bot.services.onboarding._flow import CHANGEABLE, READINESS_PAGES, Step, is_complete, offers_mentoring
 from bot.services.onboarding._store import StaleAnswerError
 from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
+from bot.services.place_answers import PlaceResolver
 
 __all__ = [
     "CHANGEABLE",

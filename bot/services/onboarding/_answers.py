@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from bot.errors import GroundworkError
 from bot.services import languages
-from bot.services.gazetteer import Place, Resolution
+from bot.services.gazetteer import Place
 from bot.services.onboarding._flow import (
     CHANGEABLE,
     MAX_LANGUAGES,
@@ -21,26 +21,16 @@ from bot.services.onboarding._flow import (
     valid_score,
     valid_timezone,
 )
+from bot.services.place_answers import MAX_PICK, PlaceResolver, look_up
 from bot.texts import onboarding as texts
 from db.enums import Experience, LocaleSharing
 
-MAX_PLACE_QUERY = 100
-MAX_PLACE_CANDIDATES = 24  # a select holds 25 options; one is "none of these"
+MAX_PLACE_CANDIDATES = MAX_PICK  # a select holds 25 options; one is "none of these"
 
-
-class PlaceResolver(Protocol):
-    """What the conversation needs of the gazetteer."""
-
-    def resolve(
-        self,
-        text: str,
-        *,
-        country_hint: str | None = None,
-        home_countries: Collection[str] = (),
-        limit: int = 25,
-    ) -> Resolution: ...
-
-    def place_by_key(self, key: str) -> Place | None: ...
+# What the place step keeps in the answers besides the place itself: the keys offered to pick
+# from and why (see place_answers.PickReason), whether the place came from a postal code (the
+# code itself is never kept), and the area a not-found answer named, to offer it.
+_PLACE_STATE = ("place_candidates", "place_pick_reason", "place_from_postal", "place_understood")
 
 
 @dataclass(slots=True)
@@ -51,6 +41,7 @@ class Outcome:
     notice: str | None = None
     echo: str | None = None
     candidates: tuple[Place, ...] = ()
+    understood: Place | None = None
 
 
 Applier = Callable[[str, list[str], dict[str, Any], PlaceResolver], Outcome]
@@ -70,37 +61,67 @@ def _advance(step: Step, answers: dict[str, Any]) -> Outcome:
     return Outcome(step=next_step(step, answers))
 
 
-def _choose_place(place: Place, answers: dict[str, Any]) -> None:
+def _forget_place_state(answers: dict[str, Any]) -> None:
+    for key in _PLACE_STATE:
+        answers.pop(key, None)
+
+
+def _choose_place(place: Place, answers: dict[str, Any], *, postal: bool = False) -> None:
+    postal = postal or (answers.get("place_pick_reason") in ("postal", "postal_countries"))
+    _forget_place_state(answers)
     answers["place"] = place.key
     answers["timezone"] = place.timezone
-    answers.pop("place_candidates", None)
+    if postal:
+        answers["place_from_postal"] = True
 
 
 def _place(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+    """A typed answer; nothing of what was typed is kept, only the place(s) it led to."""
+    if action == "use_understood":
+        return _use_understood(answers, resolver)
     if action not in ("text", "area_text"):
         raise ValueError(action)
-    typed = " ".join(values[0].split())[:MAX_PLACE_QUERY]
-    resolution = resolver.resolve(typed)
-    if resolution.kind == "invalid":
-        return Outcome(notice="place_invalid")
-    candidates = resolution.candidates
-    if action == "area_text":
-        candidates = tuple(place for place in candidates if place.precision != "city")
-    if not candidates:
-        return Outcome(notice="area_not_found" if action == "area_text" else "place_not_found", echo=typed)
-    if resolution.kind == "match" and candidates[0] == resolution.best:
-        _choose_place(candidates[0], answers)
+    area_only = action == "area_text"
+    found = look_up(resolver, values[0], areas_only=area_only)
+    if found.kind == "invalid":
+        return Outcome(notice=f"place_invalid_{found.reason}")
+    if found.kind == "postal_unknown":
+        return Outcome(notice="postal_unknown")
+    _forget_place_state(answers)
+    if found.kind == "not_found":
+        understood = found.understood
+        if understood is not None and understood.precision != "city":
+            answers["place_understood"] = understood.key
+        notice = "area_not_found" if area_only else "place_not_found"
+        if understood is not None:
+            notice = "place_not_found_in_area"
+        elif found.postal:
+            notice = "postal_unknown"
+        return Outcome(notice=notice, echo=found.echo, understood=understood)
+    if found.kind == "confirm":
+        best = found.candidates[0]
+        _choose_place(best, answers, postal=found.postal)
         return Outcome(step=Step.PLACE_CONFIRM)
-    answers["place_candidates"] = [place.key for place in candidates[:MAX_PLACE_CANDIDATES]]
-    return Outcome(step=Step.PLACE_PICK, candidates=candidates[:MAX_PLACE_CANDIDATES])
+    answers["place_candidates"] = [place.key for place in found.candidates]
+    answers["place_pick_reason"] = found.reason
+    return Outcome(step=Step.PLACE_PICK, candidates=found.candidates)
+
+
+def _use_understood(answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+    """The area a not-found answer named ("Texas"), taken as the member's place."""
+    place = resolver.place_by_key(answers.get("place_understood", ""))
+    if place is None:
+        raise ValueError("no area understood")
+    _choose_place(place, answers)
+    return Outcome(step=Step.PLACE_CONFIRM)
 
 
 def _place_pick(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
     if action != "pick":
         raise ValueError(action)
     if values == ["none"]:
-        answers.pop("place_candidates", None)
-        return Outcome(step=Step.PLACE)
+        _forget_place_state(answers)
+        return Outcome(step=Step.PLACE, notice="place_none_of_these")
     place = resolver.place_by_key(values[0])
     if place is None or values[0] not in answers.get("place_candidates", []):
         raise ValueError(values)
@@ -113,7 +134,8 @@ def _place_confirm(
 ) -> Outcome:
     if action == "wrong_place":
         answers.pop("place", None)
-        return Outcome(step=Step.PLACE)
+        _forget_place_state(answers)
+        return Outcome(step=Step.PLACE, notice="place_none_of_these")
     if action == "change_tz":
         return Outcome(step=Step.TIMEZONE)
     if action != "yes" or not answers.get("place"):

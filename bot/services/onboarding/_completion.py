@@ -14,11 +14,11 @@ from bot.services import nearby
 from bot.services.audit import record
 from bot.services.gazetteer import Place
 from bot.services.locales import STORED_LOCALE_ID, create_locale
-from bot.services.onboarding._answers import PlaceResolver
 from bot.services.onboarding._conversation import Conversation, shown_state
 from bot.services.onboarding._flow import Step, is_complete, offers_mentoring
 from bot.services.onboarding._store import StaleAnswerError, close_completed, load_state
 from bot.services.pairing import status_on_offer
+from bot.services.place_answers import PlaceResolver
 from bot.services.profile import latest_readiness
 from bot.texts import onboarding as texts
 from db.base import UTCDateTime

@@ -20,7 +20,7 @@ from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError
 from bot.services import languages
 from bot.services.gazetteer import Place
-from bot.services.onboarding._answers import PlaceResolver, apply
+from bot.services.onboarding._answers import apply
 from bot.services.onboarding._flow import CHANGEABLE, Step
 from bot.services.onboarding._store import (
     MemberRow,
@@ -33,6 +33,7 @@ from bot.services.onboarding._store import (
     start,
     write_answer,
 )
+from bot.services.place_answers import PlaceResolver
 from bot.services.profile import active_member, answers_of, latest_readiness
 from bot.texts import onboarding as texts
 from db.enums import MemberStatus
@@ -61,9 +62,12 @@ class Conversation:
     expires_at: datetime
     # Why the step is shown again, e.g. "place_not_found"; None for a plain step.
     notice: str | None = None
-    # What the member typed, shown back (escaped) with a notice.
+    # What the member typed, shown back (escaped) with a notice; never kept in the row, and
+    # never a postal code, a mention or a link (see place_answers).
     echo: str | None = None
     candidates: tuple[Place, ...] = field(default=())
+    # The area a not-found answer named ("Texas" in "Marfx, Texas").
+    understood: Place | None = None
     place: Place | None = None
     resumed: bool = False
 
@@ -205,7 +209,12 @@ async def answer(
         written = await write_answer(session, state, new_step, answers, now, settings)
         if written is not None:
             return _conversation(
-                written, resolver, notice=outcome.notice, echo=outcome.echo, candidates=outcome.candidates
+                written,
+                resolver,
+                notice=outcome.notice,
+                echo=outcome.echo,
+                candidates=outcome.candidates,
+                understood=outcome.understood,
             )
         state = None
     raise StaleAnswerError(texts.STALE_STEP)
