@@ -43,23 +43,60 @@ def profile_embed(p: profile.Profile) -> discord.Embed:
     return embed
 
 
-def nearby_message(summary: NearbySummary, *, area_only: bool) -> str:
+def nearby_message(summary: NearbySummary) -> str:
+    """/nearby: counts by distance band for a town, by area for a member who gave only a county,
+    region or country (they have no point, so never a radius)."""
     lines = [f"**{texts.NEARBY_TITLE}**"]
-    if area_only:
-        lines.append(texts.NEARBY_AREA_ONLY)
+    coarse = summary.area_precision is not None
+    area = member_text(summary.area_name or "", limit=100)
+    if coarse:
+        lines.append(texts.NEARBY_AREA_ONLY_IN.format(area=area))
+        lines.append(f"· {texts.NEARBY_IN_AREA.format(area=area, count=summary.same_area)}")
     else:
         lines += [f"· {texts.NEARBY_BAND.format(km=km, count=count)}" for km, count in summary.bands]
-    lines.append(f"· {texts.NEARBY_REGION.format(count=summary.same_region)}")
-    lines.append(f"· {texts.NEARBY_COUNTRY.format(count=summary.same_country)}")
-    if summary.isolated:
+    if summary.area_precision in (None, "district"):
+        lines.append(f"· {texts.NEARBY_REGION.format(count=summary.same_region)}")
+    if summary.area_precision != "country":
+        lines.append(f"· {texts.NEARBY_COUNTRY.format(count=summary.same_country)}")
+    lines += [
+        f"· {texts.NEARBY_NEAR_AREA.format(area=member_text(name, limit=100), count=count)}"
+        for name, count in summary.near_areas
+    ]
+    if summary.isolated and coarse:
+        far = summary.same_area > 0
+        lines.append(texts.NEARBY_AREA_FAR if far else texts.NEARBY_AREA_ISOLATED.format(area=area))
+    elif summary.isolated:
         lines.append(texts.NEARBY_ISOLATED.format(radius=summary.radius_km))
     named = [
         f"<@{n.user_id}> ({n.distance_km:.0f} km)"
         for n in summary.named[:MAX_NAMED]
         if n.distance_km is not None
     ]
-    lines.append(f"**{texts.NEARBY_NAMED}**: " + (", ".join(named) if named else texts.NEARBY_NONE_NAMED))
+    if not coarse:
+        lines.append(f"**{texts.NEARBY_NAMED}**: " + (", ".join(named) if named else texts.NEARBY_NONE_NAMED))
     return "\n".join(lines)
+
+
+def moved_lines(summary: NearbySummary) -> list[str]:
+    """After /locale set: who is near the new place (for an area: who is in it, no radius)."""
+    if summary.area_precision is not None:
+        area = member_text(summary.area_name or "", limit=100)
+        if summary.same_area:
+            lines = [texts.LOCALE_CHANGED_AREA_OTHERS.format(count=summary.same_area, area=area)]
+            if summary.isolated:
+                lines.append(texts.LOCALE_CHANGED_AREA_FAR)
+        else:
+            lines = [] if not summary.isolated else [texts.LOCALE_CHANGED_AREA_ALONE.format(area=area)]
+    elif summary.isolated:
+        lines = [texts.LOCALE_CHANGED_ISOLATED.format(radius=summary.radius_km)]
+    elif summary.within_radius:
+        lines = [texts.LOCALE_CHANGED_NEAR.format(count=summary.within_radius, radius=summary.radius_km)]
+    else:
+        lines = []  # near only members who gave a small area around the town: said below
+    return lines + [
+        texts.LOCALE_CHANGED_NEAR_AREA.format(count=count, area=member_text(name, limit=100))
+        for name, count in summary.near_areas
+    ]
 
 
 class ProfileEditSelect(discord.ui.Select["ProfileView"]):
@@ -197,12 +234,7 @@ class Profile(commands.Cog):
                 now=self.bot.clock(),
             )
         lines = [texts.LOCALE_CHANGED.format(place=place.label, timezone=place.timezone)]
-        if summary.isolated:
-            lines.append(texts.LOCALE_CHANGED_ISOLATED.format(radius=summary.radius_km))
-        else:
-            lines.append(
-                texts.LOCALE_CHANGED_NEAR.format(count=summary.within_radius, radius=summary.radius_km)
-            )
+        lines += moved_lines(summary)
         if edit:
             await interaction.response.edit_message(content="\n".join(lines), view=None)
         else:
@@ -218,11 +250,8 @@ class Profile(commands.Cog):
             member = await profile.active_member(
                 session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
             )
-            p = await profile.show(
-                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
-            )
             summary = await summarize(session=session, member_id=member.id)
-        await reply(interaction, nearby_message(summary, area_only=p.precision != "city"))
+        await reply(interaction, nearby_message(summary))
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.services import onboarding
+from bot.services.nearby import NearbySummary
 from bot.texts import onboarding as texts
 from cogs._text import member_text
 from db.enums import OrganizerStatus
@@ -21,17 +22,46 @@ MAX_NAMED_NEIGHBOURS = 10
 ROLE_REASON = "groundwork: member finished onboarding"
 
 
-def done_message(completion: onboarding.Completion, *, roles_given: bool) -> str:
-    """What the member reads once they confirmed."""
-    summary = completion.nearby
-    lines = [f"## {texts.DONE_TITLE}"]
-    if completion.isolated:
-        lines.append(texts.DONE_ISOLATED.format(radius=summary.radius_km))
+def _area(name: str | None) -> str:
+    return member_text(name or "", limit=100)
+
+
+def nearness_lines(summary: NearbySummary) -> list[str]:
+    """Who is near, as a member is told it: by km for a town, "in Utah" for an area (a member
+    who gave only a county, region or country has no point, so never a radius)."""
+    if summary.area_precision is not None:
+        area = _area(summary.area_name)
+        if summary.isolated and summary.same_area:
+            return [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area), texts.DONE_AREA_FAR]
+        if summary.isolated:
+            return [texts.DONE_AREA_ALONE.format(area=area)]
+        lines = (
+            [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area)] if summary.same_area else []
+        )
+    elif summary.isolated:
+        return [texts.DONE_ISOLATED.format(radius=summary.radius_km)]
     else:
-        lines.append(texts.DONE_NEARBY.format(count=summary.within_radius, radius=summary.radius_km))
+        lines = []
+        if summary.within_radius:
+            lines.append(texts.DONE_NEARBY.format(count=summary.within_radius, radius=summary.radius_km))
         named = [f"<@{n.user_id}>" for n in summary.named[:MAX_NAMED_NEIGHBOURS]]
         if named:
             lines.append(texts.DONE_NEARBY_NAMED.format(names=", ".join(named)))
+    lines += [
+        texts.DONE_NEARBY_AREA.format(count=count, area=_area(name)) for name, count in summary.near_areas
+    ]
+    return lines
+
+
+def isolated_text(summary: NearbySummary) -> str:
+    """What an isolated member is told with the offer of a mentor."""
+    return "\n\n".join(nearness_lines(summary))
+
+
+def done_message(completion: onboarding.Completion, *, roles_given: bool) -> str:
+    """What the member reads once they confirmed."""
+    summary = completion.nearby
+    lines = [f"## {texts.DONE_TITLE}", *nearness_lines(summary)]
     if completion.place.precision != "country":
         lines.append(
             texts.DONE_REGION_COUNTS.format(region=summary.same_region, country=summary.same_country)

@@ -12,10 +12,10 @@ from discord.ext import commands
 from bot.errors import GroundworkError
 from bot.services import pairing
 from bot.services.onboarding import Completion
-from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
+from cogs.onboarding._completion import isolated_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from cogs.pairing._presenter import PairingPresenter, mentor_offer_view
 
@@ -76,7 +76,7 @@ class Pairing(commands.Cog):
         if completion.isolated:
             await self.presenter.tell(
                 completion.user_id,
-                onboarding_texts.DONE_ISOLATED.format(radius=completion.nearby.radius_km),
+                isolated_text(completion.nearby),
                 mentor_offer_view(completion.guild_id),
             )
 
