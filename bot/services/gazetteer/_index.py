@@ -1,11 +1,12 @@
-"""Name index: exact dictionary lookup plus a length-bucketed fuzzy fallback.
+"""Name index: exact lookup by hashed key plus a length-sorted fuzzy fallback.
 
-Every name, alternate name, alias and code of a place is stored under its normalized key
-as a packed hit ``entity * 4 + tier``. Tiers rank how much a hit says:
+Every name, alternate name, alias and code of a place is stored under a 64-bit hash of its
+normalized key (a sorted array, searched by bisection: a million keys in a few MiB, where
+a dict of strings would take hundreds) as a packed hit ``entity * 4 + tier``. Tiers rank how much a hit says:
 
 * NAME (score 100): a place's own name, a hand-written alias;
-* ALT (score 99): a city's GeoNames alternate name ("Muenchen", "Bombay") or a region's
-  ISO 3166-2 name ("Bayern");
+* ALT (score 99): a city's GeoNames alternate name ("Muenchen", "Bombay"), a region's
+  ISO 3166-2 name ("Bayern") or a district's other names ("Grand" for Grand County);
 * COUNTRY_CODE (95): ISO 3166-1 alpha-2/alpha-3 ("DE", "DEU");
 * CODE (90): region codes ("IL", "ON", "BY"), airport-like city codes ("PDX"), and any
   alternate name of three letters or fewer.
@@ -16,16 +17,16 @@ fallback trusts ALT less still (alternate names include historical and neighbour
 names: Amman was "Philadelphia").
 
 The fuzzy fallback compares a query only with *name* keys (city names, region and country
-names and aliases, not the 300k alternate names) whose length is within the allowed edit
+names and aliases, not the 900k alternate names) whose length is within the allowed edit
 distance and whose character set could be (see ``_Pools``), using RapidFuzz's optimal
 string alignment distance (a transposition is one edit) with a cut-off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import string
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, cast
 
 import numpy as np
@@ -104,150 +105,111 @@ def _masks(keys: list[str]) -> npt.NDArray[np.uint32]:
     return np.bitwise_or.reduceat(_LETTER_BITS[chars], starts)
 
 
-class _Pools:
-    """Keys grouped by length, with a character-set filter in front of the edit distance.
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash of a lookup key (the exact index stores hashes, not keys)."""
+    return int.from_bytes(
+        hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
 
-    ``candidates(key, d)`` returns the keys of length len(key)-d … len(key)+d that could be
-    within d edits: every character missing from one string needs an edit of its own, so
-    a key is kept only if neither string has more than d characters the other lacks. This
-    bound is exact (it never drops a true match) and keeps about 2 % of a length bucket,
-    so RapidFuzz then scores a few hundred strings instead of ~15,000.
+
+class _Pools:
+    """Fuzzy keys sorted by length, with a character-set filter in front of the edit distance.
+
+    ``candidates(key, d)`` returns the keys of length len(key)-d … len(key)+d (one contiguous
+    run of the sorted keys) that could be within d edits: every character missing from one
+    string needs an edit of its own, so a key is kept only if neither string has more than d
+    characters the other lacks. This bound is exact (it never drops a true match) and keeps
+    about 2 % of the run, so RapidFuzz then scores a few hundred strings.
     """
 
-    def __init__(self, keys: Iterable[str]) -> None:
-        by_len: dict[int, list[str]] = defaultdict(list)
-        for key in sorted(set(keys)):
-            by_len[len(key)].append(key)
-        self._by_len = dict(by_len)
-        self._masks = {n: _masks(group) for n, group in self._by_len.items()}
-        self._cache: dict[tuple[int, int], tuple[list[str], npt.NDArray[np.uint32]]] = {}
+    def __init__(self, keys: list[str]) -> None:
+        """keys: distinct ASCII keys, sorted by length (``sort_keys``)."""
+        self.keys = keys
+        self._masks = _masks(keys)
+        self._lengths = np.fromiter(map(len, keys), dtype=np.int32, count=len(keys))
 
-    def _pool(self, n: int, d: int) -> tuple[list[str], npt.NDArray[np.uint32]]:
-        found = self._cache.get((n, d))
-        if found is None:
-            sizes = [size for size in range(n - d, n + d + 1) if size in self._by_len]
-            keys = [k for size in sizes for k in self._by_len[size]]
-            masks = np.concatenate([self._masks[size] for size in sizes]) if sizes else _masks([])
-            found = self._cache[(n, d)] = (keys, masks)
-        return found
+    @staticmethod
+    def sort_keys(keys: Iterable[str]) -> list[str]:
+        return sorted(set(keys), key=lambda k: (len(k), k))
 
     def candidates(self, key: str, d: int) -> list[str]:
-        keys, masks = self._pool(len(key), d)
-        if not keys:
-            return keys
+        lo = int(np.searchsorted(self._lengths, len(key) - d, side="left"))
+        hi = int(np.searchsorted(self._lengths, len(key) + d, side="right"))
+        if lo >= hi:
+            return []
+        masks = self._masks[lo:hi]
         mine = np.bitwise_or.reduce(_LETTER_BITS[np.frombuffer(key.encode("ascii"), dtype=np.uint8)])
-        theirs_only = popcount(masks & ~mine)
-        mine_only = popcount(~masks & mine)
-        return [keys[i] for i in np.flatnonzero(np.maximum(theirs_only, mine_only) <= d)]
-
-    def warm(self) -> None:
-        """Precompute every pool a query can ask for, so queries never write the cache."""
-        for n in range(4, max(self._by_len, default=0) + 4):
-            for d in range(1, _distance_for_length(n) + 1):
-                self._pool(n, d)
+        close = np.maximum(popcount(masks & ~mine), popcount(~masks & mine)) <= d
+        keys = self.keys
+        return [keys[lo + i] for i in np.flatnonzero(close).tolist()]
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_len.values())
+        return len(self.keys)
 
 
 class NameIndex:
-    def __init__(self, tables: Tables) -> None:
-        self.exact: dict[str, int | list[int]] = {}
-        fuzzy_keys: list[str] = []
-        area_keys: list[str] = []
-        self._add_cities(tables, fuzzy_keys)
-        self._add_areas(tables, area_keys)
-        self._add_aliases(tables, area_keys, fuzzy_keys)
-        self.names = _Pools(k for k in fuzzy_keys + area_keys if len(k) >= 4 and k.isascii())
-        self.areas = _Pools(k for k in area_keys if len(k) >= 4 and k.isascii())
-        self.names.warm()
-        self.areas.warm()
+    """Exact lookup by hashed key, plus fuzzy pools of names (see the module docstring)."""
 
-    def _put(self, key: str, e: int, tier: int) -> None:
-        hits = self.exact.get(key)
-        packed = e * 4 + tier
-        if hits is None:
-            self.exact[key] = packed
-        elif isinstance(hits, int):
-            if hits != packed:
-                self.exact[key] = [hits, packed]
-        elif packed not in hits:
-            hits.append(packed)
+    def __init__(
+        self,
+        hashes: npt.NDArray[np.uint64],
+        starts: npt.NDArray[np.int32],
+        hits: npt.NDArray[np.int32],
+        name_keys: list[str],
+        area_keys: list[str],
+    ) -> None:
+        self._hashes = hashes
+        self._starts = starts
+        self._hits = hits
+        self.names = _Pools(name_keys)
+        self.areas = _Pools(area_keys)
 
-    def _add_cities(self, t: Tables, fuzzy_keys: list[str]) -> None:
+    # -- building ------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, t: Tables, alternates: Sequence[Sequence[str]]) -> NameIndex:
+        """Index every name, alternate name (``alternates[e]`` for town e), alias and code."""
+        builder = _Builder()
         primary = normalize_many(t.names[: t.n_cities])
         for e, key in enumerate(primary):
-            if key:
-                self._put(key, e, NAME)
-        fuzzy_keys.extend(primary)
-        owners: list[int] = []
-        raw: list[str] = []
-        pop = t.pop
-        for e, alts in enumerate(t.alternates):
-            if pop[e] < NATIVE_SCRIPT_MIN_POPULATION:
-                alts = [a for a in alts if a < _BEYOND_LATIN]
-            owners.extend([e] * len(alts))
-            raw.extend(alts)
-        t.alternates = []
-        keys = normalize_many(raw)
-        exact = self.exact
-        get = exact.get
-        # Hot loop (300k alternate names): inlined _put. A city's own duplicates are adjacent,
-        # so comparing with the last hit drops most of them; lookup() takes the best anyway.
-        for e, key, original in zip(owners, keys, raw, strict=True):
-            hit = e * 4 + CODE if len(key) < 5 and _code_like(key, original) else e * 4 + ALT
-            hits = get(key)
-            if hits is None:
-                exact[key] = hit
-            elif isinstance(hits, int):
-                if hits != hit:
-                    exact[key] = [hits, hit]
-            elif hits[-1] != hit:
-                hits.append(hit)
-        exact.pop("", None)
+            builder.put(key, e, NAME)
+        builder.name_keys.extend(primary)
+        builder.add_alternates(t, alternates)
+        builder.add_areas(t)
+        builder.add_aliases(t)
+        return builder.finish()
 
-    def _add_areas(self, t: Tables, area_keys: list[str]) -> None:
-        for region, e in t.region_entity.items():
-            iso, aliases = t.region_extra[region]
-            for name, tier in ((t.names[e], NAME), *((alias, ALT) for alias in aliases)):
-                key = normalize(name)
-                if key:
-                    self._put(key, e, tier)
-                    area_keys.append(key)
-            code = region.split(".", 1)[1]
-            for short in {code, iso}:
-                if short.isalpha() and len(short) <= 3:
-                    self._put(short.casefold(), e, CODE)
-        for cc, e in t.country_entity.items():
-            key = normalize(t.names[e])
-            self._put(key, e, NAME)
-            area_keys.append(key)
-            self._put(cc.casefold(), e, COUNTRY_CODE)
-            if cc in t.country_iso3:
-                self._put(t.country_iso3[cc].casefold(), e, COUNTRY_CODE)
+    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {
+            "i_hashes": self._hashes,
+            "i_starts": self._starts,
+            "i_hits": self._hits,
+            "i_names": _blob(self.names.keys),
+            "i_areas": _blob(self.areas.keys),
+        }
 
-    def _add_aliases(self, t: Tables, area_keys: list[str], fuzzy_keys: list[str]) -> None:
-        for cc, aliases in _aliases.COUNTRY_ALIASES.items():
-            e = t.country_entity.get(cc)
-            if e is not None:
-                for alias in aliases:
-                    key = normalize(alias)
-                    self._put(key, e, NAME)
-                    area_keys.append(key)
-        for alias, gid in _aliases.CITY_ALIASES.items():
-            e = t.city_entity.get(gid)
-            if e is not None:
-                key = normalize(alias)
-                self._put(key, e, NAME)
-                fuzzy_keys.append(key)
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]]) -> NameIndex:
+        return cls(
+            arrays["i_hashes"],
+            arrays["i_starts"],
+            arrays["i_hits"],
+            _unblob(arrays["i_names"]),
+            _unblob(arrays["i_areas"]),
+        )
+
+    # -- queries -------------------------------------------------------------------------
 
     def lookup(self, key: str) -> dict[int, float]:
         """Entities whose name, alias or code is exactly key, with the best tier's score."""
         found: dict[int, float] = {}
-        hits = self.exact.get(key)
-        if hits is None:
+        if not key:
             return found
-        for packed in (hits,) if isinstance(hits, int) else hits:
+        h = np.uint64(key_hash(key))
+        i = int(np.searchsorted(self._hashes, h))
+        if i >= len(self._hashes) or self._hashes[i] != h:
+            return found
+        for packed in self._hits[self._starts[i] : self._starts[i + 1]].tolist():
             e, score = packed >> 2, TIER_SCORE[packed & 3]
             if score > found.get(e, 0.0):
                 found[e] = score
@@ -270,10 +232,107 @@ class NameIndex:
         for other, dist, _ in matches:
             if dist == 0:
                 continue
-            hits = self.exact[other]
-            for packed in (hits,) if isinstance(hits, int) else hits:
-                e, tier = packed >> 2, packed & 3
-                score = TIER_SCORE[tier] - FUZZY_PENALTY[tier] - 10.0 * (dist - 1)
+            for e, exact in self.lookup(other).items():
+                tier = TIER_SCORE.index(exact)
+                score = exact - FUZZY_PENALTY[tier] - 10.0 * (dist - 1)
                 if score > found.get(e, 0.0):
                     found[e] = score
         return found
+
+
+class _Builder:
+    """Collects (key hash, entity, tier) triples and the fuzzy keys while building."""
+
+    def __init__(self) -> None:
+        self._hashes: list[int] = []
+        self._hits: list[int] = []
+        self.name_keys: list[str] = []
+        self.area_keys: list[str] = []
+
+    def put(self, key: str, e: int, tier: int) -> None:
+        if key:
+            self._hashes.append(key_hash(key))
+            self._hits.append(e * 4 + tier)
+
+    def add_alternates(self, t: Tables, alternates: Sequence[Sequence[str]]) -> None:
+        owners: list[int] = []
+        raw: list[str] = []
+        pop = t.pop
+        for e, alts in enumerate(alternates):
+            if pop[e] < NATIVE_SCRIPT_MIN_POPULATION:
+                alts = [a for a in alts if a < _BEYOND_LATIN]
+            owners.extend([e] * len(alts))
+            raw.extend(alts)
+        keys = normalize_many(raw)
+        hashes, hits = self._hashes, self._hits
+        blake = hashlib.blake2b
+        # Hot loop (900k alternate names): put() inlined.
+        for e, key, original in zip(owners, keys, raw, strict=True):
+            if key:
+                hashes.append(
+                    int.from_bytes(
+                        blake(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+                    )
+                )
+                hits.append(e * 4 + (CODE if len(key) < 5 and _code_like(key, original) else ALT))
+
+    def add_areas(self, t: Tables) -> None:
+        for code, e in t.district_entity.items():
+            for name, tier in ((t.names[e], NAME), *((alias, ALT) for alias in t.district_aliases[code])):
+                self._area_name(normalize(name), e, tier)
+        for region, e in t.region_entity.items():
+            iso, aliases = t.region_extra[region]
+            for name, tier in ((t.names[e], NAME), *((alias, ALT) for alias in aliases)):
+                self._area_name(normalize(name), e, tier)
+            code = region.split(".", 1)[1]
+            for short in {code, iso}:
+                if short.isalpha() and len(short) <= 3:
+                    self.put(short.casefold(), e, CODE)
+        for cc, e in t.country_entity.items():
+            self._area_name(normalize(t.names[e]), e, NAME)
+            self.put(cc.casefold(), e, COUNTRY_CODE)
+            if cc in t.country_iso3:
+                self.put(t.country_iso3[cc].casefold(), e, COUNTRY_CODE)
+
+    def _area_name(self, key: str, e: int, tier: int) -> None:
+        if key:
+            self.put(key, e, tier)
+            self.area_keys.append(key)
+
+    def add_aliases(self, t: Tables) -> None:
+        for cc, aliases in _aliases.COUNTRY_ALIASES.items():
+            e = t.country_entity.get(cc)
+            if e is not None:
+                for alias in aliases:
+                    self._area_name(normalize(alias), e, NAME)
+        for alias, gid in _aliases.CITY_ALIASES.items():
+            found = t.city_of_gid(gid)
+            if found is not None:
+                key = normalize(alias)
+                self.put(key, found, NAME)
+                self.name_keys.append(key)
+
+    def finish(self) -> NameIndex:
+        hashes = np.asarray(self._hashes, dtype=np.uint64)
+        hits = np.asarray(self._hits, dtype=np.int32)
+        order = np.lexsort((hits, hashes))
+        hashes, hits = hashes[order], hits[order]
+        keep = np.ones(len(hashes), dtype=np.bool_)
+        keep[1:] = (hashes[1:] != hashes[:-1]) | (hits[1:] != hits[:-1])
+        hashes, hits = hashes[keep], hits[keep]
+        unique, starts = np.unique(hashes, return_index=True)
+        starts = np.append(starts, len(hashes))
+        fuzzy = (k for k in self.name_keys + self.area_keys if len(k) >= 4 and k.isascii())
+        areas = (k for k in self.area_keys if len(k) >= 4 and k.isascii())
+        return NameIndex(
+            unique, starts.astype(np.int32), hits, _Pools.sort_keys(fuzzy), _Pools.sort_keys(areas)
+        )
+
+
+def _blob(keys: Sequence[str]) -> npt.NDArray[np.uint8]:
+    return np.frombuffer("\n".join(keys).encode("ascii"), dtype=np.uint8)
+
+
+def _unblob(blob: npt.NDArray[np.uint8]) -> list[str]:
+    text = blob.tobytes().decode("ascii")
+    return text.split("\n") if text else []
