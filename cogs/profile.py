@@ -8,13 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import GroundworkError
 from bot.services import onboarding, profile
 from bot.services.gazetteer import Place
 from bot.services.nearby import NearbySummary, summarize
+from bot.services.place_answers import check
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from cogs._interactions import GroundworkView, reply
+from cogs._locale_flow import PlaceFlow
 from cogs._text import member_text
 from cogs.onboarding._render import answers_embed, render_step
 
@@ -125,35 +126,6 @@ class ProfileView(GroundworkView):
         return interaction.user.id == self.user_id
 
 
-class PlacePickSelect(discord.ui.Select["PlacePickView"]):
-    def __init__(self, cog: Profile, guild_id: int, candidates: tuple[Place, ...]) -> None:
-        super().__init__(
-            placeholder=texts.LOCALE_PICK_PLACEHOLDER,
-            options=[
-                discord.SelectOption(label=p.label, value=p.key, description=p.description)
-                for p in candidates[:25]
-            ],
-        )
-        self.cog = cog
-        self.guild_id = guild_id
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        place = self.cog.bot.gazetteer.place_by_key(self.values[0])
-        if place is None:
-            raise GroundworkError(onboarding_texts.INVALID_ANSWER)
-        await self.cog.move(interaction, self.guild_id, place, edit=True)
-
-
-class PlacePickView(GroundworkView):
-    def __init__(self, cog: Profile, guild_id: int, user_id: int, candidates: tuple[Place, ...]) -> None:
-        super().__init__(timeout=600)
-        self.user_id = user_id
-        self.add_item(PlacePickSelect(cog, guild_id, candidates))
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        return interaction.user.id == self.user_id
-
-
 class Profile(commands.Cog):
     """A member's own profile and neighbourhood."""
 
@@ -161,6 +133,7 @@ class Profile(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
+        self.flow = PlaceFlow(bot, self._save)
 
     @app_commands.command(name="profile", description="See what you told groundwork, and change it")
     @app_commands.guild_only()
@@ -192,35 +165,39 @@ class Profile(commands.Cog):
         await interaction.response.edit_message(**rendered.kwargs())
 
     @locale.command(name="set", description="Change where you live")
-    @app_commands.describe(place="Your town or city (or region or country)")
+    @app_commands.describe(place="Your town or city, postal code, county, region or country")
     async def locale_set(
         self, interaction: discord.Interaction[Any], place: app_commands.Range[str, 1, 100]
     ) -> None:
+        """Resolve the answer and ask "Is this right?"; nothing is saved before the member says yes."""
         assert interaction.guild_id is not None
-        chosen = self.bot.gazetteer.place_by_key(place)
-        if chosen is None:
-            resolution = self.bot.gazetteer.resolve(place)
-            if resolution.kind == "invalid":
-                raise GroundworkError(texts.LOCALE_INVALID)
-            if not resolution.candidates:
-                raise GroundworkError(texts.LOCALE_NOT_FOUND.format(echo=member_text(place, limit=100)))
-            if resolution.kind == "ambiguous":
-                view = PlacePickView(self, interaction.guild_id, interaction.user.id, resolution.candidates)
-                await reply(interaction, texts.LOCALE_PICK, view=view)
-                return
-            chosen = resolution.candidates[0]
-        await self.move(interaction, interaction.guild_id, chosen, edit=False)
+        chosen = self.bot.gazetteer.place_by_key(place)  # an autocomplete choice is a place key
+        if chosen is not None:
+            await self.flow.confirm_key(interaction, interaction.guild_id, chosen)
+            return
+        await self.flow.answer(interaction, interaction.guild_id, place)
 
     @locale_set.autocomplete("place")
     async def place_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        if len(current.strip()) < 2:
+        if len(current.strip()) < 2 or interaction.guild_id is None or check(current) is not None:
             return []
-        resolution = self.bot.gazetteer.resolve(current[:100])
+        resolution = self.bot.gazetteer.resolve(
+            current[:100],
+            country_hint=str(interaction.locale),
+            home_countries=self.flow.cached_home(interaction.guild_id),
+        )
         return [
             app_commands.Choice(name=p.label, value=p.key) for p in resolution.candidates[:MAX_AUTOCOMPLETE]
         ]
+
+    async def ask_place(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
+        """Open the "where do you live?" form of the same flow (the town offer DM's button)."""
+        await interaction.response.send_modal(self.flow.modal(guild_id, areas_only=False, edit=False))
+
+    async def _save(self, interaction: discord.Interaction[Any], guild_id: int, place: Place) -> None:
+        await self.move(interaction, guild_id, place, edit=True)
 
     async def move(
         self, interaction: discord.Interaction[Any], guild_id: int, place: Place, *, edit: bool

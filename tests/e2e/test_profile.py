@@ -69,7 +69,10 @@ async def test_locale_set_moves_a_member_and_recomputes_isolation(
     await onboard(fake_discord, guild, ALICE, "Leeds")
     await onboard(fake_discord, guild, BOB, "Bradford")
     itx = await fake_discord.slash("locale set", guild_id=guild.id, user_id=ALICE, options={"place": "Lyon"})
-    reply = (await itx.response()).message.text
+    confirm = (await itx.response()).message
+    assert "Is this right?" in confirm.text
+    yes = await fake_discord.click(confirm, confirm.custom_ids[0], user_id=ALICE)
+    reply = (await yes.response()).message.text
     assert "Lyon, Auvergne-Rhône-Alpes, France" in reply
     assert "only member within 50 km" in reply
     async with bot.sessions() as session:
@@ -90,7 +93,10 @@ async def test_locale_set_with_an_ambiguous_place_offers_a_choice(
     options = choice.component(choice.custom_ids[0])["options"]
     illinois = next(o["value"] for o in options if "Illinois" in o["label"])
     picked = await fake_discord.select(choice, choice.custom_ids[0], [illinois], user_id=ALICE)
-    assert "Springfield, Illinois" in (await picked.response()).message.text
+    confirm = (await picked.response()).message
+    assert "Springfield, Illinois" in confirm.text
+    yes = await fake_discord.click(confirm, confirm.custom_ids[0], user_id=ALICE)
+    assert "Springfield, Illinois" in (await yes.response()).message.text
     async with bot.sessions() as session:
         locale = (
             await session.execute(select(Locale).join(Member, Member.locale_id == Locale.id))
