@@ -41,19 +41,13 @@ CITY_CASES = [
     ("Munchen", "Munich", "DE", "DE.02"),
     ("München", "Munich", "DE", "DE.02"),
     ("Koeln", "Köln", "DE", "DE.07"),
-    ("Bombay", "Mumbai", "IN", None),
     ("Lisboa", "Lisbon", "PT", None),
     ("Firenze", "Florence", "IT", None),
     ("Den Haag", "The Hague", "NL", None),
     ("Москва", "Moscow", "RU", None),
-    # typos
+    # misspellings GeoNames itself lists as alternate names
     ("Sao Paolo", "São Paulo", "BR", "BR.27"),
     ("Londn", "London", "GB", "GB.ENG"),
-    ("Seatle", "Seattle", "US", "US.WA"),
-    ("Chicgo", "Chicago", "US", "US.IL"),
-    ("Amsterdamm", "Amsterdam", "NL", None),
-    ("Philadelpia", "Philadelphia", "US", "US.PA"),
-    ("Frankfurt am Mian", "Frankfurt am Main", "DE", "DE.05"),
     # abbreviations and nicknames
     ("NYC", "New York City", "US", "US.NY"),
     ("New York", "New York City", "US", "US.NY"),
@@ -131,9 +125,36 @@ AREA_CASES = [
     ("New South Wales", "New South Wales", "AU", "region"),
     ("Ile de France", "Île-de-France", "FR", "region"),
     ("Quebec", "Quebec", "CA", "region"),
-    ("Illinios", "Illinois", "US", "region"),
     ("Bavaria, Germany", "Bavaria", "DE", "region"),
 ]
+
+
+# Typos: found by edit distance, so never a match, but offered first as "did you mean".
+TYPO_CASES = [
+    ("Seatle", "Seattle", "US"),
+    ("Chicgo", "Chicago", "US"),
+    ("Amsterdamm", "Amsterdam", "NL"),
+    ("Philadelpia", "Philadelphia", "US"),
+    ("Frankfurt am Mian", "Frankfurt am Main", "DE"),
+    ("Illinios", "Illinois", "US"),
+    ("Marfx, Texas", "Marfa", "US"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "country"), TYPO_CASES)
+def test_a_typo_is_offered_as_did_you_mean_never_as_a_match(
+    gaz: Gazetteer, text: str, name: str, country: str
+) -> None:
+    res = gaz.resolve(text)
+    assert (res.kind, res.near_names) == ("ambiguous", True), (text, _summary(res.candidates[:5]))
+    assert res.best is not None and (res.best.name, res.best.country_code) == (name, country)
+
+
+def test_a_much_bigger_city_known_by_the_name_comes_first(gaz: Gazetteer) -> None:
+    """Bombay is also a small town in New Zealand: ask, with Mumbai first."""
+    res = gaz.resolve("Bombay")
+    assert res.kind == "ambiguous" and not res.near_names
+    assert [p.name for p in res.candidates[:2]] == ["Mumbai", "Bombay"]
 
 
 @pytest.mark.parametrize(("text", "name", "country", "precision"), AREA_CASES)
@@ -209,10 +230,9 @@ def test_dominant_answers_still_expose_alternatives(gaz: Gazetteer) -> None:
 
 def test_a_city_named_like_its_region_comes_before_the_region(gaz: Gazetteer) -> None:
     res = gaz.resolve("São Paulo")
-    assert [(p.name, p.precision) for p in res.candidates[:2]] == [
-        ("São Paulo", "city"),
-        ("São Paulo", "region"),
-    ]
+    found = [(p.name, p.country_code, p.precision) for p in res.candidates]
+    assert found[0] == ("São Paulo", "BR", "city")
+    assert {("São Paulo", "BR", "district"), ("São Paulo", "BR", "region")} <= set(found[1:])
 
 
 def test_country_hint_ranks_places_in_that_country_higher(gaz: Gazetteer) -> None:
@@ -236,7 +256,7 @@ def test_country_hint_ranks_places_in_that_country_higher(gaz: Gazetteer) -> Non
         ("@everyone", "invalid"),
         ("<@123456789012345678>", "invalid"),
         ("https://example.com/where", "invalid"),
-        ("12345", "invalid"),
+        ("12", "invalid"),
         ("asdfghjkl", "not_found"),
         ("qwrtzpxvbn", "not_found"),
         ("zzzzzz, qqqqqq", "not_found"),
@@ -249,6 +269,36 @@ def test_garbage_is_rejected(gaz: Gazetteer, text: str, kind: str) -> None:
     res = gaz.resolve(text)
     assert res.kind == kind
     assert res.candidates == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "name", "country"),
+    [
+        ("59801", "en-US", "Missoula", "US"),
+        ("SW1A 1AA", None, "City of Westminster", "GB"),
+        ("10115", "de", "Berlin", "DE"),
+        ("H2X 1Y4", None, "Montréal", "CA"),
+        ("2000", "en-AU", "Sydney", "AU"),
+        ("1012 AB", None, "Amsterdam", "NL"),
+        ("12345", "en-US", "Schenectady", "US"),
+    ],
+)
+def test_a_postal_code_gives_its_town_and_is_not_kept(
+    gaz: Gazetteer, text: str, hint: str | None, name: str, country: str
+) -> None:
+    res = gaz.resolve(text, country_hint=hint)
+    assert res.postal and res.query == ""
+    assert res.best is not None and (res.best.name, res.best.country_code) == (name, country)
+    assert res.best.precision == "city"
+
+
+def test_a_postal_code_of_several_countries_asks_which(gaz: Gazetteer) -> None:
+    res = gaz.resolve("2000")
+    assert res.kind == "ambiguous" and res.postal
+    assert {"AU", "BE"} <= {p.country_code for p in res.candidates}
+    assert len({p.country_code for p in res.candidates}) == len(res.candidates)
+    unknown = gaz.resolve("1234567")
+    assert (unknown.kind, unknown.postal, unknown.candidates) == ("not_found", True, ())
 
 
 def test_a_qualifier_that_names_nothing_only_ever_gives_ambiguous(gaz: Gazetteer) -> None:
@@ -363,9 +413,9 @@ def test_normalization() -> None:
 
 
 def test_data_version_names_the_dataset(gaz: Gazetteer) -> None:
-    assert "cities15000" in gaz.data_version
-    assert gaz.min_population == 15000
-    assert len(gaz) > 34000
+    assert "cities500" in gaz.data_version
+    assert gaz.min_population == 500
+    assert len(gaz) > 234_000
     with pytest.raises(ValueError, match="min_population"):
         Gazetteer.load(min_population=1234)
 

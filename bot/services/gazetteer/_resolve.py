@@ -24,14 +24,15 @@ with that score ("Paris", "London", "Portland" → Oregon); otherwise *ambiguous
 as "did you mean" (``near_names``) among the choices. Alternatives are returned either way.
 Two refinements:
 
-* an area whose name a town inside it shares, and which that town makes up at least
-  ``SHADOW_SHARE`` of by population, ranks just after the town ("Berlin", "São Paulo",
+* an area whose name a town found exactly inside it shares (or a district of that town's
+  region: a city's own district), and which that town makes up at least
+  ``SHADOW_SHARE`` of by population (of the dataset's towns), ranks just after the town ("Berlin", "São Paulo",
   "New York" give the city first, the state second; "Mexico", "Quebec" give the area);
 * an exact answer naming only towns gets more populous towns one edit away added, and
   becomes ambiguous ("Pittsburg" is a real town in California, but Pittsburgh, PA is more
   likely meant); so does one where a place known by the text only as an alternate name is
   ``ALT_DOMINANCE`` times as populous as the best place of that very name ("Calcutta" is a
-  town in South Africa, and Kolkata).
+  town in South Africa, and Kolkata), which then comes first.
 
 If part of the text had to be ignored (a qualifier naming nothing, or a place not found in
 the named area), the answer is at best ambiguous, and the area it named is ``understood``.
@@ -50,13 +51,13 @@ from bot.services.gazetteer._index import ALT, CODE, NAME, TIER_SCORE, NameIndex
 from bot.services.gazetteer._model import MAX_CANDIDATES, Resolution, ResolutionKind
 from bot.services.gazetteer._normalize import MAX_INPUT_CHARS, looks_invalid, normalize, split_qualifiers
 from bot.services.gazetteer._postal import PostalCodes, PostalHit, looks_like_postal_code
-from bot.services.gazetteer._tables import CITY, Tables
+from bot.services.gazetteer._tables import CITY, DISTRICT, Tables
 from bot.services.geo import great_circle_km_from
 
 DOMINANCE: Final = 5.0
 ALT_DOMINANCE: Final = 20.0
 HINT_FACTOR: Final = 10.0
-SHADOW_SHARE: Final = 0.2
+SHADOW_SHARE: Final = 0.12
 MAX_KEY_CHARS: Final = 100
 NEAR_MISS_MIN_CHARS: Final = 5
 EXACT_MIN_SCORE: Final = TIER_SCORE[CODE]  # below this, a hit was found by edit distance
@@ -194,10 +195,13 @@ class Resolver:
     def _with_near_misses(self, key: str, whole: Scores) -> _Found:
         t = self._t
         own = [t.pop[e] for e, s in whole.items() if s == TIER_SCORE[NAME]]
-        if own and any(
-            s == TIER_SCORE[ALT] and t.pop[e] >= ALT_DOMINANCE * max(own) for e, s in whole.items()
-        ):
-            return _Found(whole, forced=True)
+        dominant = {
+            e: TIER_SCORE[NAME]
+            for e, s in whole.items()
+            if own and s == TIER_SCORE[ALT] and t.pop[e] >= ALT_DOMINANCE * max(own)
+        }
+        if dominant:  # "Bombay": Mumbai first, then the small town of that very name
+            return _Found({**whole, **dominant}, forced=True)
         if len(key) < NEAR_MISS_MIN_CHARS or any(t.kind[e] != CITY for e in whole):
             return _Found(whole)
         biggest = max(t.pop[e] for e in whole)
@@ -243,6 +247,14 @@ class Resolver:
 
     # -- ranking ------------------------------------------------------------------------
 
+    def _around(self, area: int, city: int) -> bool:
+        """Whether the area is around the town: contains it, or is a district of the town's
+        region named like it (a city's own district, where the data does not say so)."""
+        t = self._t
+        if t.contains(area, city):
+            return True
+        return t.kind[area] == DISTRICT and t.region.codes[area] == t.region.codes[city]
+
     def _rank(self, found: Scores, hint: str | None, homes: frozenset[str]) -> tuple[list[int], bool]:
         t = self._t
         scores = dict(found)
@@ -250,11 +262,11 @@ class Resolver:
         for area in (e for e in found if t.kind[e] != CITY):
             for city in cities:
                 if (
-                    found[city] >= found[area]
-                    and t.contains(area, city)
+                    found[city] >= EXACT_MIN_SCORE
+                    and self._around(area, city)
                     and t.pop[city] >= SHADOW_SHARE * t.pop[area]
                 ):
-                    scores[area] = found[area] - 1.0
+                    scores[area] = min(found[area], found[city]) - 1.0
                     break
         preferred = homes | {hint} if hint else homes
 
