@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config_sub.add_parser("check", help="validate the configuration without connecting anywhere")
 
+    gazetteer = sub.add_parser("gazetteer", help="the offline place index")
+    gazetteer_sub = gazetteer.add_subparsers(dest="gazetteer_command", required=True, metavar="ACTION")
+    gazetteer_sub.add_parser(
+        "build", help="build the place index now (the bot otherwise builds it on its first start)"
+    )
+
     sync = sub.add_parser("sync-commands", help="register the slash commands with Discord")
     scope = sync.add_mutually_exclusive_group()
     scope.add_argument("--guild", type=int, help="register to this guild only (instant; for development)")
@@ -120,11 +126,22 @@ async def _sync_commands(settings: Settings, token: str, guild_id: int | None) -
     return 0
 
 
+def _build_gazetteer() -> int:
+    from bot.services.gazetteer import build_index, index_path
+
+    path = index_path()
+    build_index(path)
+    print(f"place index written to {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `groundwork` console script."""
     args = _parser().parse_args(argv)
     if args.command == "config":
         return _check_config(args.config)
+    if args.command == "gazetteer":
+        return _build_gazetteer()
     try:
         settings = load_settings(args.config)
         token = settings.require_token() if args.command in ("run", "sync-commands") else ""

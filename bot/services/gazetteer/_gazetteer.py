@@ -19,10 +19,9 @@ from bot.services.gazetteer._model import MAX_CANDIDATES, Place, Precision, Reso
 from bot.services.gazetteer._normalize import MAX_INPUT_CHARS, normalize
 from bot.services.gazetteer._postal import PostalCodes
 from bot.services.gazetteer._resolve import Resolver
-from bot.services.gazetteer._sources import read_sources
+from bot.services.gazetteer._sources import DEFAULT_MIN_POPULATION, read_sources
 from bot.services.gazetteer._tables import PRECISIONS, Tables, build_tables
 
-DEFAULT_MIN_POPULATION = 500
 _FUZZY_AREA_CUTOFF = 75.0
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from bot.services.gazetteer._sources import source_version
+from bot.services.gazetteer._sources import DEFAULT_MIN_POPULATION, source_version
 
 FORMAT: Final = 1  # bump when the arrays change shape or meaning
 DIRECTORY_VARIABLE: Final = "GROUNDWORK_GAZETTEER_DIR"
@@ -41,7 +41,7 @@ def index_dir() -> Path:
     return Path(cache) / "groundwork"
 
 
-def index_path(dataset: int, directory: Path | None = None) -> Path:
+def index_path(dataset: int = DEFAULT_MIN_POPULATION, directory: Path | None = None) -> Path:
     """The file the index of this dataset, as built from the installed data, lives in."""
     digest = hashlib.sha256(f"{FORMAT}/{source_version(dataset)}".encode()).hexdigest()[:12]
     return (directory or index_dir()) / f"gazetteer-cities{dataset}-{digest}.npz"

