@@ -221,7 +221,9 @@ def distance_km(s: Side, m: Side, si: IntArray, mj: IntArray, weights: CostWeigh
     if np.all(both):
         chord = np.linalg.norm(s.xyz[si] - m.xyz[mj], axis=1)
         return np.asarray(chord_to_km(chord), dtype=np.float64).reshape(chord.shape)
-    km = unknown_distance_km(s, m, si, mj, weights)
+    km = np.empty(si.shape, dtype=np.float64)
+    unknown = ~both
+    km[unknown] = unknown_distance_km(s, m, si[unknown], mj[unknown], weights)
     if np.any(both):
         chord = np.linalg.norm(s.xyz[si[both]] - m.xyz[mj[both]], axis=1)
         km[both] = chord_to_km(chord)
