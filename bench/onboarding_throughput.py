@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._postgres import DEFAULT_ADMIN_URL, throwaway_database
 from bot.services.gazetteer import get_gazetteer
+from bot.services.home_countries import HomeCountries
 from db.engine import SessionMaker, create_engine, create_session_maker
 from db.migrate import upgrade_sync
 from db.models import Member
@@ -79,10 +80,13 @@ async def run(url: str, members: int, seed: int, concurrency: int) -> dict[str, 
     towns = [label for label in sample if gazetteer.resolve(label).candidates]
     await asyncio.to_thread(upgrade_sync, url)
     now = datetime.now(UTC)
+    home = HomeCountries()  # the guild's home countries, kept as the bot keeps them
 
     async def onboard(sessions: SessionMaker, user_id: int) -> None:
         answers = _answers(rnd, rnd.choice(towns))
-        await run_conversation(sessions, gazetteer, guild_id=1, user_id=user_id, now=now, answers=answers)
+        await run_conversation(
+            sessions, gazetteer, guild_id=1, user_id=user_id, now=now, answers=answers, home=home
+        )
 
     engine = create_engine(url)
     sessions = create_session_maker(engine)

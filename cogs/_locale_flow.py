@@ -18,7 +18,7 @@ from bot.errors import GroundworkError
 from bot.services import profile
 from bot.services.gazetteer import Place
 from bot.services.home_countries import HomeCountries
-from bot.services.place_answers import PlaceLookup, look_up
+from bot.services.place_answers import PlaceLookup, locale_hint, look_up
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from cogs._interactions import GroundworkModal, GroundworkView, reply
@@ -83,7 +83,7 @@ class PlaceFlow:
             self.bot.gazetteer,
             text,
             areas_only=areas_only,
-            country_hint=str(interaction.locale),
+            country_hint=locale_hint(str(interaction.locale)),
             home_countries=home,
         )
 

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.services import onboarding, profile
 from bot.services.gazetteer import Place
 from bot.services.nearby import NearbySummary, summarize
-from bot.services.place_answers import check
+from bot.services.place_answers import check, locale_hint
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from cogs._interactions import GroundworkView, reply
@@ -185,7 +185,7 @@ class Profile(commands.Cog):
             return []
         resolution = self.bot.gazetteer.resolve(
             current[:100],
-            country_hint=str(interaction.locale),
+            country_hint=locale_hint(str(interaction.locale)),
             home_countries=self.flow.cached_home(interaction.guild_id),
         )
         return [

@@ -67,6 +67,20 @@ class PlaceResolver(Protocol):
     def place_by_key(self, key: str) -> Place | None: ...
 
 
+# Discord's locales name a country only in a few cases (en-GB, pt-BR, sv-SE, zh-TW, ...).
+# "en-US" is Discord's default English, used by English speakers everywhere: it says nothing
+# about where a member lives, and as a prior it put Manchester, New Hampshire before
+# Manchester, England for members in England.
+_NO_COUNTRY_LOCALES = frozenset({"en-US"})
+
+
+def locale_hint(locale: str | None) -> str | None:
+    """The country hint a member's Discord locale gives, if it gives one."""
+    if not locale or locale in _NO_COUNTRY_LOCALES:
+        return None
+    return locale
+
+
 @dataclass(frozen=True, slots=True)
 class WithPriors:
     """A resolver that ranks with the member's locale and the guild's home countries."""

@@ -13,7 +13,9 @@ from discord.ext import commands
 from bot.errors import GroundworkError
 from bot.services import members as member_service
 from bot.services import onboarding
+from bot.services.home_countries import HomeCountries
 from bot.services.members import JoinOutcome
+from bot.services.place_answers import locale_hint
 from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
 from cogs._interactions import GroundworkView
@@ -53,6 +55,7 @@ class Onboarding(commands.Cog):
         self.bot = bot
         self.presenter = CompletionPresenter(bot)
         self.shown = ShownConversations()
+        self.home = HomeCountries()
         self.welcoming = asyncio.Semaphore(WELCOMES_AT_ONCE)
 
     async def cog_load(self) -> None:
@@ -240,6 +243,8 @@ class Onboarding(commands.Cog):
                 settings=self.bot.settings.onboarding,
                 resolver=self.bot.gazetteer,
                 known=self.shown.get(session_id, interaction.user.id),
+                country_hint=locale_hint(str(interaction.locale)),
+                home=self.home,
             )
         self.shown.keep(conversation)
         rendered = self._render(conversation)

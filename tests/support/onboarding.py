@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.config import GuildDefaults, OnboardingSettings
 from bot.services import onboarding
 from bot.services.gazetteer import Gazetteer
+from bot.services.home_countries import HomeCountries
 from bot.services.onboarding import Step
 from db.engine import SessionMaker
 from db.enums import ReadinessDimension
@@ -41,6 +42,7 @@ async def answer_step(
     values: list[str],
     settings: OnboardingSettings | None = None,
     known: onboarding.Conversation | None = None,
+    home: HomeCountries | None = None,
 ) -> onboarding.Conversation:
     """One answer, in its own unit of work, as a click or a form gives it (`known`: the
     conversation as last shown, as the bot keeps it)."""
@@ -56,6 +58,7 @@ async def answer_step(
             settings=settings or OnboardingSettings(),
             resolver=gazetteer,
             known=known,
+            home=home,
         )
 
 
@@ -68,8 +71,10 @@ async def run_conversation(
     now: datetime,
     answers: Answers | None = None,
     defaults: GuildDefaults | None = None,
+    home: HomeCountries | None = None,
 ) -> onboarding.Completion:
-    """Answer every step and confirm; returns what confirming produced."""
+    """Answer every step and confirm; returns what confirming produced (`home`: the guild's
+    home countries as the bot keeps them, for the typed place)."""
     a = answers or Answers()
     settings = OnboardingSettings()
     async with sessions() as session, session.begin():
@@ -88,7 +93,7 @@ async def run_conversation(
         nonlocal conversation
         conversation = await answer_step(
             sessions, gazetteer, session_id=sid, user_id=user_id, now=now, step=step, action=action,
-            values=list(values), settings=settings, known=conversation,
+            values=list(values), settings=settings, known=conversation, home=home,
         )  # fmt: skip
         return conversation
 

@@ -12,7 +12,7 @@ import pytest
 from bot.services.gazetteer import Place, Resolution
 from bot.services.onboarding import Step
 from bot.services.onboarding._answers import apply
-from bot.services.place_answers import WithPriors, check, look_up
+from bot.services.place_answers import WithPriors, check, locale_hint, look_up
 
 
 def _place(
@@ -235,3 +235,10 @@ def test_a_county_is_accepted_on_the_area_path() -> None:
     outcome = _answer("Powys", answers, action="area_text")
     assert outcome.step == Step.PLACE_CONFIRM
     assert answers["place"] == POWYS.key
+
+
+def test_only_a_locale_that_names_a_country_is_a_hint() -> None:
+    assert locale_hint("en-GB") == "en-GB"
+    assert locale_hint("pt-BR") == "pt-BR"
+    assert locale_hint("en-US") is None  # Discord's default English, used everywhere
+    assert locale_hint(None) is None

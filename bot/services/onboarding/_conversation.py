@@ -20,6 +20,7 @@ from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError
 from bot.services import languages
 from bot.services.gazetteer import Place
+from bot.services.home_countries import HomeCountries
 from bot.services.onboarding._answers import apply
 from bot.services.onboarding._flow import CHANGEABLE, Step
 from bot.services.onboarding._store import (
@@ -33,7 +34,7 @@ from bot.services.onboarding._store import (
     start,
     write_answer,
 )
-from bot.services.place_answers import PlaceResolver
+from bot.services.place_answers import PlaceResolver, WithPriors
 from bot.services.profile import active_member, answers_of, latest_readiness
 from bot.texts import onboarding as texts
 from db.enums import MemberStatus
@@ -188,6 +189,8 @@ async def answer(
     settings: OnboardingSettings,
     resolver: PlaceResolver,
     known: Conversation | None = None,
+    country_hint: str | None = None,
+    home: HomeCountries | None = None,
 ) -> Conversation:
     """Record one answer to `step` and move the conversation on.
 
@@ -196,15 +199,25 @@ async def answer(
     statement). Otherwise, or when the row moved on (a restart, a reminder, another window,
     the member left), the row is read and the answer applied to what it holds. Two answers
     racing for the same conversation are applied one after the other in the same way.
+
+    A typed place is resolved with `country_hint` (the member's Discord locale) and the
+    guild's home countries (`home`, kept for a few minutes) as ranking priors.
     """
     state = shown_state(known, session_id, user_id, step)
+    typed_place = step == Step.PLACE and action in ("text", "area_text")
     for _attempt in range(MAX_ATTEMPTS):
         if state is None:
             state = await load_state(session, session_id, user_id)
             if state.step != step:
                 raise StaleAnswerError(texts.STALE_STEP)
         answers = dict(state.answers)
-        outcome = apply(step, action, values, answers, resolver)
+        ranked = resolver
+        if typed_place:
+            countries = (
+                () if home is None else await home.get(session=session, guild_id=state.guild_id, now=now)
+            )
+            ranked = WithPriors(resolver, country_hint, countries)
+        outcome = apply(step, action, values, answers, ranked)
         new_step = outcome.step if outcome.step is not None else state.step
         written = await write_answer(session, state, new_step, answers, now, settings)
         if written is not None:
