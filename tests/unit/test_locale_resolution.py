@@ -62,7 +62,8 @@ CITY_CASES = [
     ("Toronto, ON", "Toronto", "CA", "CA.08"),
     ("Springfield, IL", "Springfield", "US", "US.IL"),
     ("Springfield Massachusetts", "Springfield", "US", "US.MA"),
-    ("Springfield, Illinios", "Springfield", "US", "US.IL"),
+    ("Ely, Minn.", "Ely", "US", "US.MN"),
+    ("Boulder, Colo.", "Boulder", "US", "US.CO"),
     ("Kansas City MO", "Kansas City", "US", "US.MO"),
     ("Sydney NSW", "Sydney", "AU", "AU.02"),
     ("Munich, BY", "Munich", "DE", "DE.02"),
@@ -139,6 +140,13 @@ TYPO_CASES = [
     ("Illinios", "Illinois", "US"),
     ("Marfx, Texas", "Marfa", "US"),
 ]
+
+
+def test_a_misspelt_qualifier_still_narrows_but_asks(gaz: Gazetteer) -> None:
+    """A qualifier found by edit distance may name another area ("Minn" ~ Linn County)."""
+    res = gaz.resolve("Springfield, Illinios")
+    assert res.kind == "ambiguous" and not res.near_names
+    assert res.best is not None and res.best.region_code == "US.IL"
 
 
 @pytest.mark.parametrize(("text", "name", "country"), TYPO_CASES)

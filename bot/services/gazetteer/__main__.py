@@ -7,9 +7,9 @@ import argparse
 import time
 from pathlib import Path
 
-from bot.services.gazetteer._gazetteer import DEFAULT_MIN_POPULATION, build_index
+from bot.services.gazetteer._gazetteer import build_index
 from bot.services.gazetteer._prebuilt import index_path
-from bot.services.gazetteer._sources import DATASETS
+from bot.services.gazetteer._sources import DATASETS, DEFAULT_MIN_POPULATION
 
 
 def main() -> None:

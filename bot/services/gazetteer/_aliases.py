@@ -64,3 +64,20 @@ COUNTRY_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "PE": ("Perú",),
     "NZ": ("Aotearoa",),
 }
+
+# Abbreviations of US states in the AP style ("Ely, Minn.", "Boulder, Colo."), which members
+# type as often as the postal codes; keyed by GeoNames admin1 code.
+REGION_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "US.AL": ("Ala",), "US.AZ": ("Ariz",), "US.AR": ("Ark",), "US.CA": ("Calif", "Cal"),
+    "US.CO": ("Colo",), "US.CT": ("Conn",), "US.DE": ("Del",), "US.FL": ("Fla",),
+    "US.GA": ("Ga",), "US.IL": ("Ill",), "US.IN": ("Ind",), "US.KS": ("Kan", "Kans"),
+    "US.KY": ("Ky",), "US.LA": ("La",), "US.MD": ("Md",), "US.MA": ("Mass",),
+    "US.MI": ("Mich",), "US.MN": ("Minn",), "US.MS": ("Miss",), "US.MO": ("Mo",),
+    "US.MT": ("Mont",), "US.NE": ("Neb", "Nebr"), "US.NV": ("Nev",), "US.NH": ("N.H.",),
+    "US.NJ": ("N.J.",), "US.NM": ("N.M.", "N. Mex."), "US.NY": ("N.Y.",), "US.NC": ("N.C.",),
+    "US.ND": ("N.D.", "N. Dak."), "US.OK": ("Okla",), "US.OR": ("Ore", "Oreg"),
+    "US.PA": ("Pa", "Penn", "Penna"), "US.RI": ("R.I.",), "US.SC": ("S.C.",),
+    "US.SD": ("S.D.", "S. Dak."), "US.TN": ("Tenn",), "US.TX": ("Tex",), "US.VT": ("Vt",),
+    "US.VA": ("Va",), "US.WA": ("Wash",), "US.WV": ("W.Va.", "W. Va."), "US.WI": ("Wis", "Wisc"),
+    "US.WY": ("Wyo",),
+}  # fmt: skip

@@ -300,6 +300,11 @@ class _Builder:
             self.area_keys.append(key)
 
     def add_aliases(self, t: Tables) -> None:
+        for region, aliases in _aliases.REGION_ALIASES.items():
+            e = t.region_entity.get(region)
+            if e is not None:
+                for alias in aliases:
+                    self.put(normalize(alias), e, CODE)
         for cc, aliases in _aliases.COUNTRY_ALIASES.items():
             e = t.country_entity.get(cc)
             if e is not None:

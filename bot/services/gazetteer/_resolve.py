@@ -175,7 +175,7 @@ class Resolver:
             return self._with_near_misses(key, whole)
         parts = split_qualifiers(text)
         if len(parts) > 1:
-            return self._qualified(parts[0], [self._areas(q, fuzzy=True) for q in parts[1:]])
+            return self._qualified(parts[0], parts[1:])
         tokens = key.split()
         fuzzy: Scores = {}
         understood: int | None = None
@@ -214,14 +214,18 @@ class Resolver:
             return _Found(whole)
         return _Found({**whole, **near}, forced=True)
 
-    def _qualified(self, head: str, area_sets: list[set[int]]) -> _Found:
+    def _qualified(self, head: str, qualifiers: list[str]) -> _Found:
         idx = self._idx
-        constraints = [areas for areas in area_sets if areas]
-        ignored_some = len(constraints) < len(area_sets)
+        exact = [self._areas(q, fuzzy=False) for q in qualifiers]
+        # A qualifier found only by edit distance ("Minn" ~ Linn County) may name the wrong
+        # area: the answer is then at best ambiguous.
+        guessed = [areas or self._areas(q, fuzzy=True) for q, areas in zip(qualifiers, exact, strict=True)]
+        constraints = [areas for areas in guessed if areas]
+        unsure = len(constraints) < len(qualifiers) or any(not areas for areas in exact)
         if constraints:
             found = self._within(idx.lookup(head), constraints) or self._within(idx.fuzzy(head), constraints)
             if found:
-                return _Found(found, forced=ignored_some)
+                return _Found(found, forced=unsure)
         understood = self._biggest(constraints[0]) if constraints else None
         anywhere = idx.lookup(head) or idx.fuzzy(head)
         return _Found(anywhere, forced=True, understood=understood)
