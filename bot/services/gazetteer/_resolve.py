@@ -9,8 +9,9 @@ Order of attempts (the first that finds something wins):
    district, region or country (exactly, else fuzzily) and the head must lie in all of them
    ("Portland, OR", "Ely, MN", "Dingle, Kerry", "Moab, Grand County", "Bavaria, Germany"):
    the qualifier wins over population;
-3. without commas, the last one to three words as a qualifier ("Leeds UK", "Tofino BC",
-   "Springfield Massachusetts"), exact head first, then a fuzzy head inside that area;
+3. without commas, the last one to three words as a qualifier, and one more before them
+   ("Leeds UK", "Tofino BC", "Springfield Massachusetts", "Marfa TX USA"), exact head
+   first, then a fuzzy head inside that area;
 4. the fuzzy fallback on the whole text ("Barcelonna", "Sao Paolo").
 
 Ranking policy: by score (a place's own name > another place's alternate name > country
@@ -176,21 +177,37 @@ class Resolver:
         parts = split_qualifiers(text)
         if len(parts) > 1:
             return self._qualified(parts[0], parts[1:])
-        tokens = key.split()
         fuzzy: Scores = {}
+        found, understood = self._trailing(key.split(), [], fuzzy)
+        if found:
+            return _Found(found)
+        _merge(fuzzy, idx.fuzzy(key))
+        return _Found(fuzzy, understood=understood if not fuzzy else None)
+
+    def _trailing(
+        self, tokens: list[str], constraints: list[set[int]], fuzzy: Scores, depth: int = 0
+    ) -> tuple[Scores, int | None]:
+        """Exact places named by the words before one or two trailing qualifiers ("Leeds UK",
+        "Marfa TX USA", "Dingle Co Kerry Ireland"); fuzzy heads inside them go to `fuzzy`.
+        Also the first area a qualifier named."""
+        idx = self._idx
         understood: int | None = None
         for n in range(1, min(3, len(tokens) - 1) + 1):
             areas = self._areas(" ".join(tokens[-n:]), fuzzy=False)
             if not areas:
                 continue
-            head = " ".join(tokens[:-n])
-            exact = self._within(idx.lookup(head), [areas])
+            within = [*constraints, areas]
+            head = tokens[:-n]
+            exact = self._within(idx.lookup(" ".join(head)), within)
             if exact:
-                return _Found(exact)
-            _merge(fuzzy, self._within(idx.fuzzy(head), [areas]))
+                return exact, None
+            _merge(fuzzy, self._within(idx.fuzzy(" ".join(head)), within))
             understood = understood if understood is not None else self._biggest(areas)
-        _merge(fuzzy, idx.fuzzy(key))
-        return _Found(fuzzy, understood=understood if not fuzzy else None)
+            if depth == 0:
+                deeper, _ = self._trailing(head, within, fuzzy, depth + 1)
+                if deeper:
+                    return deeper, None
+        return {}, understood
 
     def _with_near_misses(self, key: str, whole: Scores) -> _Found:
         t = self._t
