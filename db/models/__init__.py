@@ -16,6 +16,7 @@ from db.models.member import Member
 from db.models.mentoring import Mentorship, MentorshipEvent, Organizer
 from db.models.onboarding import OnboardingSession
 from db.models.readiness import ReadinessAnswer, ReadinessCheckIn
+from db.models.town_offer import TownOffer
 
 __all__ = [
     "ActivityEntry",
@@ -35,4 +36,5 @@ __all__ = [
     "PracticeRequest",
     "ReadinessAnswer",
     "ReadinessCheckIn",
+    "TownOffer",
 ]
