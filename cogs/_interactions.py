@@ -91,15 +91,48 @@ class GroundworkModal(discord.ui.Modal):
         await report_error(interaction, error)
 
 
+# Ids read back from custom_ids go to the database: a row id into an Integer column (int4 on
+# PostgreSQL), a Discord id into a BigInteger one. A tampered custom_id can carry any digits.
+ROW_ID_MAX = 2**31 - 1
+SNOWFLAKE_MAX = 2**63 - 1
+
+
+class OutOfRangeId(int):
+    """An id from a custom_id that no row or Discord object can have (0 stands in for it).
+
+    Raising in ``from_custom_id`` would make discord.py drop the interaction silently, so the
+    item is made with this instead, and refused with a reply when it is used."""
+
+
+def row_id(digits: str) -> int:
+    """A row id (a page number too) read from a custom_id."""
+    value = int(digits)
+    return value if 0 <= value <= ROW_ID_MAX else OutOfRangeId(0)
+
+
+def snowflake(digits: str) -> int:
+    """A Discord id (user, guild) read from a custom_id."""
+    value = int(digits)
+    return value if 0 <= value <= SNOWFLAKE_MAX else OutOfRangeId(0)
+
+
+def refuse_tampered_ids(item: object) -> None:
+    """Refuse an item made from a custom_id whose ids are out of range (see ``OutOfRangeId``)."""
+    if any(isinstance(value, OutOfRangeId) for value in vars(item).values()):
+        raise GroundworkError(texts.STALE_BUTTON)
+
+
 class ReportsErrors:
     """Mixin for dynamic items: discord.py only logs what their callbacks raise, so the member
-    would see "This interaction failed"; this turns it into a reply like every other error."""
+    would see "This interaction failed"; this turns it into a reply like every other error.
+    An item whose custom_id carried an out-of-range id is refused the same way."""
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
+            refuse_tampered_ids(self)
             await self.handle(interaction)
         except Exception as error:
             await report_error(interaction, error)
@@ -133,7 +166,7 @@ class AnswerButton(ReportsErrors):
     ) -> Self:
         label = item.label if isinstance(item, discord.ui.Button) else None
         style = item.style if isinstance(item, discord.ui.Button) else discord.ButtonStyle.secondary
-        return cls(int(match["id"]), match["answer"], label=label or "…", style=style)
+        return cls(row_id(match["id"]), match["answer"], label=label or "…", style=style)
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         cog = interaction.client.get_cog(self.cog)

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.services import privacy
 from bot.texts import pairing as pairing_texts
 from bot.texts import privacy as texts
-from cogs._interactions import GroundworkView, ReportsErrors, reply
+from cogs._interactions import GroundworkView, ReportsErrors, reply, snowflake
 from cogs.pairing import Pairing
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class DeleteButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> DeleteButton:
-        return cls(int(match["guild"]), match["choice"])
+        return cls(snowflake(match["guild"]), match["choice"])
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         cog = interaction.client.get_cog("Privacy")

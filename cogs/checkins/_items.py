@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import discord
 
 from bot.texts import checkins as texts
-from cogs._interactions import report_error
+from cogs._interactions import refuse_tampered_ids, report_error, row_id
 from db.enums import ReadinessDimension
 
 SELECT_PREFIX = "gw:cis"
@@ -88,13 +88,14 @@ class ScoreSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELEC
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ScoreSelect:
-        return cls(int(match["cid"]), match["dimension"])
+        return cls(row_id(match["cid"]), match["dimension"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog = handler(interaction)
         if cog is None:
             return
         try:
+            refuse_tampered_ids(self)
             await cog.on_score(interaction, self.checkin_id, self.dimension, list(self.item.values))
         except Exception as error:
             await report_error(interaction, error)
@@ -131,13 +132,14 @@ class CheckInButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUT
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CheckInButton:
-        return cls(int(match["cid"]), match["action"], int(match["page"] or 1))
+        return cls(row_id(match["cid"]), match["action"], row_id(match["page"] or "1"))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog = handler(interaction)
         if cog is None:
             return
         try:
+            refuse_tampered_ids(self)
             await cog.on_button(interaction, self.checkin_id, self.action, self.page)
         except Exception as error:
             await report_error(interaction, error)

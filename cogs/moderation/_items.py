@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import discord
 
-from cogs._interactions import ReportsErrors
+from cogs._interactions import ReportsErrors, row_id, snowflake
 
 COG_NAME = "Moderation"
 
@@ -53,7 +53,7 @@ class PageButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PageButton:
-        return cls(match["kind"], int(match["page"]), label=_label(item))
+        return cls(match["kind"], row_id(match["page"]), label=_label(item))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if (handler := _handler(interaction)) is not None:
@@ -74,7 +74,7 @@ class MemberActionButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> MemberActionButton:
-        return cls(match["action"], int(match["user"]), label=_label(item))
+        return cls(match["action"], snowflake(match["user"]), label=_label(item))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if (handler := _handler(interaction)) is not None:
@@ -94,7 +94,7 @@ class PairSelect(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PairSelect:
-        return cls(int(match["user"]))
+        return cls(snowflake(match["user"]))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if (handler := _handler(interaction)) is not None:

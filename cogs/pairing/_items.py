@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import discord
 
-from cogs._interactions import AnswerButton, ReportsErrors
+from cogs._interactions import AnswerButton, ReportsErrors, snowflake
 
 COG_NAME = "Pairing"
 
@@ -61,7 +61,7 @@ class MentorRequestButton(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> MentorRequestButton:
         button = _button(item)
-        return cls(int(match["guild"]), label=(button.label if button else None) or "…")
+        return cls(snowflake(match["guild"]), label=(button.label if button else None) or "…")
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if (handler := _handler(interaction)) is not None:
