@@ -118,3 +118,9 @@ class CheckInKind(enum.StrEnum):
     BASELINE = "baseline"  # the self-assessment given during onboarding
     SCHEDULED = "scheduled"
     ON_DEMAND = "on_demand"  # /checkin now
+
+
+class ChatTaskKind(enum.StrEnum):
+    """A chat-side step that must follow a committed decision (the durable outbox)."""
+
+    INTRODUCTION = "introduction"  # a mentor and their mentee: subject is the mentorship

@@ -15,12 +15,14 @@ from db.models.locale import Locale
 from db.models.member import Member
 from db.models.mentoring import Mentorship, MentorshipEvent, Organizer
 from db.models.onboarding import OnboardingSession
+from db.models.outbox import ChatTask
 from db.models.readiness import ReadinessAnswer, ReadinessCheckIn
 from db.models.town_offer import TownOffer
 
 __all__ = [
     "ActivityEntry",
     "AuditEntry",
+    "ChatTask",
     "Circle",
     "CircleMember",
     "GuildSettings",
