@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.bot import GroundworkBot
 from bot.services.gazetteer import Gazetteer, Resolution
-from db.models import Locale, Member, OnboardingSession
+from db.models import Locale, Member, OnboardingSession, TownOffer
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import onboard, start_in_dms
 from tests.fake_discord import FakeDiscord, Guild
@@ -218,3 +218,45 @@ async def test_locale_set_not_found_and_invalid_answers_change_nothing(
         assert refused.ephemeral
         assert "@everyone" not in refused.text.replace("@\u200beveryone", "")
     assert await _stored_place(bot) == "Leeds"
+
+
+# -- the town offer ----------------------------------------------------------------------
+
+
+async def test_the_town_offer_arrives_once_and_its_button_leads_to_a_confirmed_town(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, bot_runner: Any, clock: Any
+) -> None:
+    bot = await start_bot()
+    await onboard(fake_discord, guild, ALICE, "Utah")
+    await onboard(fake_discord, guild, BOB, "Leeds")
+    async with bot.sessions() as session, session.begin():
+        # As migration 0006 fills it for members already stored at region precision.
+        for user_id in (ALICE, BOB):
+            member = (await session.execute(select(Member).where(Member.user_id == user_id))).scalar_one()
+            session.add(TownOffer(member_id=member.id, status="due", due_at=clock()))
+    dms_before = len(fake_discord.dms_to(ALICE))
+    assert await bot.get_cog("TownOffers").tick() == 1  # type: ignore[union-attr]
+    offer = await fake_discord.wait_for_dm(ALICE, count=dms_before + 1)
+    assert "We can now find small towns" in offer.text and "ignore this, nothing changes" in offer.text
+    assert "Utah" in offer.text
+    assert not any("small towns" in m.text for m in fake_discord.dms_to(BOB))  # Bob gave his town
+    assert await bot.get_cog("TownOffers").tick() == 0  # type: ignore[union-attr]
+
+    # Sent means never again, also after a restart; the button still works then.
+    await bot_runner.stop(bot)
+    bot = await start_bot()
+    clock.advance(days=2)
+    assert await bot.get_cog("TownOffers").tick() == 0  # type: ignore[union-attr]
+    assert [m.text for m in fake_discord.dms_to(ALICE)].count(offer.text) == 1
+
+    opened = await fake_discord.click(offer, offer.custom_ids[0], user_id=ALICE)
+    await opened.response()
+    assert opened.modal is not None
+    field = opened.modal["components"][0]["components"][0]["custom_id"]
+    submitted = await fake_discord.submit_modal(opened, {field: "Salt Lake City"})
+    confirm = (await submitted.response()).message
+    assert "Is this right?" in confirm.text and "Salt Lake City, Utah" in confirm.text
+    assert await _stored_place(bot) == "Utah"  # nothing saved before "Yes"
+    yes = await fake_discord.click(confirm, confirm.custom_ids[0], user_id=ALICE)
+    assert "Salt Lake City" in (await yes.response()).message.text
+    assert await _stored_place(bot) == "Salt Lake City"
