@@ -19,7 +19,7 @@ from bot.errors import GroundworkError
 from bot.services import members as member_service
 from bot.services import town_offers
 from bot.texts import town_offers as texts
-from cogs._interactions import GroundworkView, ReportsErrors
+from cogs._interactions import GroundworkView, ReportsErrors, snowflake
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -46,7 +46,9 @@ class TownOfferButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[An
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> TownOfferButton:
         button = item if isinstance(item, discord.ui.Button) else None
-        return cls(int(match["guild"]), label=(button.label if button else None) or texts.TOWN_OFFER_BUTTON)
+        return cls(
+            snowflake(match["guild"]), label=(button.label if button else None) or texts.TOWN_OFFER_BUTTON
+        )
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         guild = interaction.client.get_guild(self.guild_id)
