@@ -70,20 +70,31 @@ class DiscordMessenger:
         return Delivery(DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id)
 
     async def find_sent(self, item: DueCheckIn) -> Delivery | None:
+        """The check-in's message in the member's DM history; None when the history was read and
+        it is not there; UNKNOWN when Discord would not let us read it (a 5xx, say): looked up again
+        later, never taken for "not sent"."""
         try:
-            channel = await self._channel(item)
-            async for message in channel.history(limit=HISTORY_LOOKBACK):
-                if self.bot.user is not None and message.author.id != self.bot.user.id:
-                    continue
-                for row in message.components:
-                    for child in getattr(row, "children", []):
-                        custom_id = getattr(child, "custom_id", None)
-                        if isinstance(custom_id, str) and owns_custom_id(custom_id, item.checkin_id):
-                            return Delivery(
-                                DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id
-                            )
+            try:
+                return await self._search(await self._channel(item), item)
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_CHANNEL or item.dm_channel_id is None:
+                    raise
+                return await self._search(await self._channel(item, fresh=True), item)
         except discord.HTTPException as error:
-            log.info("could not read the DMs of user %s: %s", item.user_id, error)
+            log.info("could not read the DM history for check-in %s: %s", item.checkin_id, error.status)
+            return Delivery(DeliveryStatus.UNKNOWN, detail=f"{error.status}/{error.code}")
+
+    async def _search(self, channel: discord.abc.Messageable, item: DueCheckIn) -> Delivery | None:
+        async for message in channel.history(limit=HISTORY_LOOKBACK):
+            if self.bot.user is not None and message.author.id != self.bot.user.id:
+                continue
+            for row in message.components:
+                for child in getattr(row, "children", []):
+                    custom_id = getattr(child, "custom_id", None)
+                    if isinstance(custom_id, str) and owns_custom_id(custom_id, item.checkin_id):
+                        return Delivery(
+                            DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id
+                        )
         return None
 
     async def alert(self, alert: Alert) -> None:

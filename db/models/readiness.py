@@ -57,6 +57,11 @@ class ReadinessCheckIn(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     # How often a dispatcher claimed it; bounds retries of a delivery that keeps failing.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # A `sending` row whose send was never recorded is settled from the member's DM history.
+    # When that history cannot be read, the row stays `sending`: `lookups` counts the failed
+    # reads, `lookup_after` is when to read it again (bounded: then it is given up as not sent).
+    lookups: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    lookup_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)

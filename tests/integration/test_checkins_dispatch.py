@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.services.checkins import Delivery, DeliveryStatus, DueCheckIn, claim_rows
+from bot.services.checkins import MAX_LOOKUPS, Delivery, DeliveryStatus, DueCheckIn, claim_rows
 from db.engine import SessionMaker, create_engine, create_session_maker
 from db.enums import CheckInKind, CheckInStatus, MemberStatus
 from db.models import Member, ReadinessCheckIn
@@ -214,3 +215,80 @@ async def test_two_dispatchers_on_postgresql_send_each_check_in_once(
 async def test_concurrent_dispatchers_send_each_check_in_once(database_url: str, engine: AsyncEngine) -> None:
     """The same race on whichever database the tests run on (SQLite: BEGIN IMMEDIATE serializes claims)."""
     await race(database_url, count=120, dispatchers=3)
+
+
+async def _left_sending(sessions: SessionMaker, member_id: int) -> int:
+    """The member's check-in went out, then its dispatcher died before recording it."""
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(ReadinessCheckIn)
+            .where(ReadinessCheckIn.member_id == member_id)
+            .values(status=CheckInStatus.SENDING, claimed_at=START, claimed_by="dead:1", attempts=1)
+        )
+    [row] = await rows_of(sessions, member_id)
+    return row.id
+
+
+@pytest.mark.parametrize("raise_on_read", [False, True], ids=["unknown", "raises"])
+async def test_a_history_that_cannot_be_read_is_read_again_later_and_nothing_is_sent_twice(
+    sessions: SessionMaker, raise_on_read: bool
+) -> None:
+    [member] = await due_members(sessions, 1)
+    checkin_id = await _left_sending(sessions, member)
+    failures = MAX_LOOKUPS - 1  # one short of giving up
+    messenger = RecordingMessenger(
+        already_sent={checkin_id}, unreadable=failures, raise_on_read=raise_on_read
+    )
+    clock = Clock(START + timedelta(minutes=30))
+    for round_ in range(1, failures + 1):
+        report = await dispatcher(sessions, clock, messenger).run()
+        assert (report.lookups_failed, report.sent, report.given_up) == (1, 0, 0)
+        [row] = await rows_of(sessions, member)
+        assert (row.status, row.lookups, row.claimed_by) == (CheckInStatus.SENDING, round_, None)
+        assert row.lookup_after is not None and row.lookup_after > clock.now
+        # Before the next try is due, nobody reads the history again, and nothing is sent.
+        report = await dispatcher(sessions, clock, messenger).run()
+        assert len(messenger.history_checks) == round_ and report.claimed == 0
+        clock.now = row.lookup_after
+    report = await dispatcher(sessions, clock, messenger).run()
+    assert report.recovered == 1 and messenger.sent == []
+    assert len(messenger.history_checks) == MAX_LOOKUPS
+    sent, following = await rows_of(sessions, member)
+    # Its first recovery counts as a claim; reading the history again does not.
+    assert (sent.status, sent.message_id, sent.attempts) == (CheckInStatus.SENT, checkin_id, 2)
+    assert following.status == CheckInStatus.SCHEDULED and following.due_at > START + timedelta(days=1)
+    assert (await dispatcher(sessions, clock, messenger).run()).sent == 0
+
+
+async def test_a_history_that_never_can_be_read_is_given_up_as_not_sent_once(
+    sessions: SessionMaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    [member] = await due_members(sessions, 1)
+    checkin_id = await _left_sending(sessions, member)
+    messenger = RecordingMessenger(already_sent={checkin_id}, unreadable=10**6)
+    clock = Clock(START + timedelta(minutes=30))
+    caplog.set_level(logging.INFO, logger="bot.services.checkins")
+    given_up = 0
+    for _ in range(MAX_LOOKUPS + 3):
+        # Two dispatchers at once: the row is still given up once.
+        reports = await asyncio.gather(
+            dispatcher(sessions, clock, messenger, worker="a").run(),
+            dispatcher(sessions, clock, messenger, worker="b").run(),
+        )
+        given_up += sum(report.given_up for report in reports)
+        assert sum(report.sent for report in reports) == 0
+        clock.advance(hours=3)
+    assert given_up == 1 and messenger.sent == []
+    assert len(messenger.history_checks) == MAX_LOOKUPS
+    gave_up, following = await rows_of(sessions, member)
+    assert (gave_up.status, gave_up.lookups, gave_up.lookup_after) == (
+        CheckInStatus.CANCELLED,
+        MAX_LOOKUPS,
+        None,
+    )
+    assert following.status == CheckInStatus.SCHEDULED  # the rhythm goes on, one slot later
+    lines = [r.getMessage() for r in caplog.records if "given up as not sent" in r.getMessage()]
+    assert lines == [
+        f"check-in {checkin_id}: its DM history could not be read {MAX_LOOKUPS} times; given up as not sent"
+    ]
+    assert "10000" not in caplog.text  # the member's user id is not logged

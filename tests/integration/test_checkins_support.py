@@ -147,6 +147,9 @@ class RecordingMessenger:
     alerts: list[Alert] = field(default_factory=list)
     already_sent: set[int] = field(default_factory=set)  # check-in ids find_sent reports as delivered
     history_checks: list[int] = field(default_factory=list)
+    # The first `unreadable` history reads fail: reported as UNKNOWN, or raised with `raise_on_read`.
+    unreadable: int = 0
+    raise_on_read: bool = False
 
     async def deliver(self, item: DueCheckIn) -> Delivery:
         if self.delay:
@@ -158,6 +161,10 @@ class RecordingMessenger:
 
     async def find_sent(self, item: DueCheckIn) -> Delivery | None:
         self.history_checks.append(item.checkin_id)
+        if len(self.history_checks) <= self.unreadable:
+            if self.raise_on_read:
+                raise ConnectionError("the history could not be read")
+            return Delivery(DeliveryStatus.UNKNOWN, detail="503")
         if item.checkin_id in self.already_sent:
             return Delivery(
                 DeliveryStatus.SENT, channel_id=900_000 + item.user_id, message_id=item.checkin_id

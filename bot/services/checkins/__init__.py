@@ -3,9 +3,11 @@
 from bot.services.checkins._answers import complete, current, record_note, record_score, skip
 from bot.services.checkins._delivery import (
     MAX_ATTEMPTS,
+    MAX_LOOKUPS,
     Claim,
     claim_due,
     claim_rows,
+    lookup_failed,
     reclaim_stale,
     record_delivery,
     release,
@@ -47,6 +49,7 @@ from bot.services.checkins._suggest import NEEDS, member_paths, suggest
 __all__ = [
     "DIMENSIONS",
     "MAX_ATTEMPTS",
+    "MAX_LOOKUPS",
     "NEEDS",
     "Alert",
     "AlertKind",
@@ -77,6 +80,7 @@ __all__ = [
     "due_after",
     "ensure_scheduled",
     "history",
+    "lookup_failed",
     "member_paths",
     "members_without_schedule",
     "next_slot_after",

@@ -28,6 +28,7 @@ from bot.services.checkins._rows import (
     scheduled_row,
 )
 from bot.services.checkins._suggest import member_paths, suggest
+from bot.services.typed import typed_text
 from bot.texts import checkins as texts
 from db.enums import CheckInKind, CheckInStatus, ReadinessDimension
 from db.models import Member, ReadinessAnswer, ReadinessCheckIn
@@ -117,7 +118,7 @@ async def record_note(
     """The member's own words: what they did in their locale since last time (empty clears it)."""
     row, member = await _load(session, checkin_id, user_id, lock=True)
     _require_open(row)
-    row.note = note.strip()[:NOTE_MAX_LENGTH] or None
+    row.note = typed_text(note, limit=NOTE_MAX_LENGTH) or None
     return await _state(session, row, member)
 
 

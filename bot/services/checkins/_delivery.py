@@ -7,6 +7,9 @@ not rendered there). A claimed row is `sending`; it becomes `sent` (or retried, 
 undeliverable) in its own short transaction right after Discord answered. A row left in
 `sending` by a process that died is reclaimed after `stale_after` and checked against the
 member's DM history before anything is sent again, so a crash neither loses nor duplicates one.
+When the history cannot be read, the row stays `sending` and is looked up again later
+(`lookups`, `lookup_after`); after MAX_LOOKUPS failed reads it is given up as not sent, never
+sent a second time.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import record
@@ -36,6 +39,9 @@ from db.models import GuildSettings, Member, ReadinessCheckIn
 MAX_ATTEMPTS = 5
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MISSED_ALERT_AT = 2
+# Reads of the DM history of a check-in whose send was never recorded, before giving it up.
+MAX_LOOKUPS = 5
+LOOKUP_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,9 @@ class Claim:
     cancelled: int
 
 
-def _claim_statement(condition: Any, order: Any, *, now: datetime, worker: str, limit: int) -> Any:
+def _claim_statement(
+    condition: Any, order: Any, *, now: datetime, worker: str, limit: int, attempts: Any = None
+) -> Any:
     chosen = (
         select(ReadinessCheckIn.id)
         .where(condition)
@@ -63,7 +71,7 @@ def _claim_statement(condition: Any, order: Any, *, now: datetime, worker: str, 
             status=CheckInStatus.SENDING,
             claimed_at=now,
             claimed_by=worker,
-            attempts=ReadinessCheckIn.attempts + 1,
+            attempts=ReadinessCheckIn.attempts + 1 if attempts is None else attempts,
         )
         .returning(
             ReadinessCheckIn.id,
@@ -209,13 +217,21 @@ async def claim_due(
 async def reclaim_stale(
     *, session: AsyncSession, now: datetime, worker: str, stale_before: datetime, limit: int
 ) -> list[DueCheckIn]:
-    """Check-ins a dispatcher claimed before `stale_before` and never settled (it died)."""
+    """Check-ins whose send was never recorded: claimed before `stale_before` and never settled
+    (the dispatcher died), or waiting for another look at the DM history (`lookup_after` passed).
+
+    A claim here counts as a delivery attempt, except another look at the history (no send).
+    """
+    lookup_due = (ReadinessCheckIn.lookup_after.is_(None)) | (ReadinessCheckIn.lookup_after <= now)
     statement = _claim_statement(
-        (ReadinessCheckIn.status == CheckInStatus.SENDING) & (ReadinessCheckIn.claimed_at < stale_before),
+        (ReadinessCheckIn.status == CheckInStatus.SENDING)
+        & ((ReadinessCheckIn.claimed_at < stale_before) | ReadinessCheckIn.claimed_by.is_(None))
+        & lookup_due,
         ReadinessCheckIn.claimed_at,
         now=now,
         worker=worker,
         limit=limit,
+        attempts=ReadinessCheckIn.attempts + case((ReadinessCheckIn.lookup_after.is_(None), 1), else_=0),
     )
     rows = (await session.execute(statement)).all()
     if not rows:
@@ -240,9 +256,38 @@ async def release(*, session: AsyncSession, checkin_id: int, worker: str) -> Non
             ReadinessCheckIn.status == CheckInStatus.SENDING,
             ReadinessCheckIn.claimed_by == worker,
         )
-        .values(status=CheckInStatus.SCHEDULED, claimed_at=None, claimed_by=None)
+        .values(
+            status=CheckInStatus.SCHEDULED, claimed_at=None, claimed_by=None, lookups=0, lookup_after=None
+        )
         .execution_options(synchronize_session=False)
     )
+
+
+async def lookup_failed(*, session: AsyncSession, checkin_id: int, worker: str, now: datetime) -> bool:
+    """The DM history of a reclaimed check-in could not be read: look again later, or, after
+    MAX_LOOKUPS failed reads, give it up as not sent (the rhythm goes on). True when given up.
+
+    Never sent again either way: it may have reached the member, and a second copy is worse
+    than a missed slot.
+    """
+    row = await session.get(ReadinessCheckIn, checkin_id, with_for_update=True)
+    if row is None or row.status != CheckInStatus.SENDING or row.claimed_by != worker:
+        return False  # answered meanwhile (so it was sent), or another dispatcher has it
+    row.lookups += 1
+    row.claimed_by = None
+    if row.lookups < MAX_LOOKUPS:
+        row.lookup_after = now + LOOKUP_BACKOFF[min(row.lookups, len(LOOKUP_BACKOFF)) - 1]
+        return False
+    row.status = CheckInStatus.CANCELLED
+    row.lookup_after = None
+    if row.kind == CheckInKind.SCHEDULED:
+        await session.flush()
+        if not await has_pending(session, row.member_id):
+            member = await session.get(Member, row.member_id)
+            if member is not None and member.status == MemberStatus.ACTIVE:
+                guild = await guild_of(session, member.guild_id)
+                await schedule_next(session, member=member, guild=guild, base=row.due_at, now=now)
+    return True
 
 
 async def _alert(

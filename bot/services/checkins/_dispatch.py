@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import SchedulerSettings
-from bot.services.checkins._delivery import claim_due, reclaim_stale, record_delivery, release
+from bot.services.checkins._delivery import (
+    MAX_LOOKUPS,
+    claim_due,
+    lookup_failed,
+    reclaim_stale,
+    record_delivery,
+    release,
+)
 from bot.services.checkins._model import Alert, Delivery, DeliveryStatus, DispatchReport, DueCheckIn
 from db.engine import SessionMaker
 
@@ -37,7 +44,11 @@ class Messenger(Protocol):
         ...
 
     async def find_sent(self, item: DueCheckIn) -> Delivery | None:
-        """Whether the check-in already reached the member (a dispatcher died mid-send)."""
+        """Whether the check-in already reached the member (a dispatcher died mid-send).
+
+        A `SENT` delivery: found in the DM history. None: the history was read and it is not
+        there. `UNKNOWN`: the history could not be read (an exception or a timeout counts so).
+        """
         ...
 
     async def alert(self, alert: Alert) -> None:
@@ -128,7 +139,9 @@ class Dispatcher:
         return report
 
     async def _recover(self, report: DispatchReport) -> None:
-        """Settle claims a dead dispatcher left: sent already (the DM history says) or back to the queue."""
+        """Settle claims a dead dispatcher left: sent already (the DM history says), back to the
+        queue (the history was read and it is not there), or, when the history cannot be read,
+        looked up again later and, after MAX_LOOKUPS reads, given up as not sent."""
         while True:
             now = self.clock()
             async with self.sessions() as session, session.begin():
@@ -143,17 +156,31 @@ class Dispatcher:
                 return
             for item in stale:
                 await self._pacer.wait()
+                found: Delivery | None
                 try:
                     found = await asyncio.wait_for(self.messenger.find_sent(item), SEND_TIMEOUT)
                 except Exception:
                     log.exception("could not check whether check-in %s was sent", item.checkin_id)
-                    found = None
+                    found = Delivery(DeliveryStatus.UNKNOWN, detail="error")
+                given_up = False
                 async with self.sessions() as session, session.begin():
-                    if found is not None and found.status == DeliveryStatus.SENT:
+                    if found is None:
+                        await release(session=session, checkin_id=item.checkin_id, worker=self.worker)
+                    elif found.status == DeliveryStatus.SENT:
                         report.recovered += 1
                         await self._settle(session, item, found, report)
                     else:
-                        await release(session=session, checkin_id=item.checkin_id, worker=self.worker)
+                        report.lookups_failed += 1
+                        given_up = await lookup_failed(
+                            session=session, checkin_id=item.checkin_id, worker=self.worker, now=self.clock()
+                        )
+                if given_up:
+                    report.given_up += 1
+                    log.warning(
+                        "check-in %s: its DM history could not be read %s times; given up as not sent",
+                        item.checkin_id,
+                        MAX_LOOKUPS,
+                    )
 
     async def _send_all(self, items: list[DueCheckIn], report: DispatchReport) -> None:
         tasks: list[asyncio.Task[None]] = []

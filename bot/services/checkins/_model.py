@@ -175,6 +175,8 @@ class DispatchReport:
     failed: int = 0
     unknown: int = 0
     recovered: int = 0  # stale claims found already sent in the DM history
+    lookups_failed: int = 0  # stale claims whose DM history could not be read: looked up again later
+    given_up: int = 0  # ...and, after MAX_LOOKUPS failed reads, given up as not sent
     rescheduled: int = 0  # overdue beyond the grace or in quiet hours: moved to the next slot
     cancelled: int = 0
     alerts: int = 0
