@@ -7,10 +7,12 @@ from bot.services.pairing._lifecycle import (
     FollowUp,
     due_followups,
     end_for_member,
+    introduction_due,
     member_left,
     record_feedback,
     record_introduction,
     remove_organizer,
+    thread_taken,
 )
 from bot.services.pairing._organizers import (
     Mentee,
@@ -58,6 +60,7 @@ __all__ = [
     "due_followups",
     "end_for_member",
     "guild_of",
+    "introduction_due",
     "member_left",
     "mentees",
     "pair_manually",
@@ -74,5 +77,6 @@ __all__ = [
     "set_capacity",
     "set_paused",
     "status_on_offer",
+    "thread_taken",
     "waiting_members",
 ]

@@ -13,6 +13,7 @@ from bot.errors import GroundworkError, NotAllowedError
 from bot.services.audit import record
 from bot.services.pairing._history import event
 from bot.services.pairing._people import OPEN
+from bot.services.pairing._proposals import Pairing, pairing_view
 from bot.texts import pairing as texts
 from db.enums import MemberStatus, MentorshipEndReason, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Member, Mentorship, Organizer
@@ -66,6 +67,20 @@ async def record_introduction(
     mentorship.introduced_at = now
     mentorship.followup_due_at = now + timedelta(days=guild.followup_days if guild else 14)
     session.add(event(mentorship_id, "introduced", None, now, note="thread" if thread_id else "dm"))
+
+
+async def introduction_due(*, session: AsyncSession, mentorship_id: int, now: datetime) -> Pairing | None:
+    """The pairing to introduce, or None when there is nothing left to do (ended, or introduced)."""
+    mentorship = await session.get(Mentorship, mentorship_id, with_for_update=True)
+    if mentorship is None or mentorship.status != MentorshipStatus.ACTIVE or mentorship.introduced_at:
+        return None
+    return await pairing_view(session, mentorship, now)
+
+
+async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:
+    """Whether a mentorship already has `thread_id` as its introduction thread."""
+    found = await session.execute(select(Mentorship.id).where(Mentorship.thread_id == thread_id).limit(1))
+    return found.first() is not None
 
 
 async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowUp]:

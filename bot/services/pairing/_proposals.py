@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotFoundError
+from bot.services import outbox
 from bot.services.audit import record
 from bot.services.geo import great_circle_km
 from bot.services.locales import shared_area, visible_precision
@@ -27,7 +28,14 @@ from bot.services.pairing._people import (
 )
 from bot.services.pairing._queue import waiting_members
 from bot.texts import pairing as texts
-from db.enums import LocalePrecision, LocaleSharing, MemberStatus, MentorshipStatus, OrganizerStatus
+from db.enums import (
+    ChatTaskKind,
+    LocalePrecision,
+    LocaleSharing,
+    MemberStatus,
+    MentorshipStatus,
+    OrganizerStatus,
+)
 from db.models import GuildSettings, Locale, Member, Mentorship
 
 
@@ -164,6 +172,14 @@ async def _create(
         # The member got a proposal in the meantime (one open mentorship per member).
         raise GroundworkError(texts.ALREADY_PROPOSED) from None
     session.add(event(mentorship.id, "proposed", actor_id, now, note=source))
+    if approved:  # introduced after the commit, durably (bot.services.outbox)
+        await outbox.enqueue(
+            session=session,
+            guild_id=guild_id,
+            kind=ChatTaskKind.INTRODUCTION,
+            subject_id=mentorship.id,
+            now=now,
+        )
     member = await session.get(Member, member_id)
     mentor = await session.get(Member, mentor_id)
     await record(
@@ -319,6 +335,14 @@ async def decide(
     member_row = await session.get(Member, mentorship.member_id)
     if approve and member_row is not None:
         member_row.mentor_requested_at = None
+    if approve:  # introduced after the commit, durably (bot.services.outbox)
+        await outbox.enqueue(
+            session=session,
+            guild_id=mentorship.guild_id,
+            kind=ChatTaskKind.INTRODUCTION,
+            subject_id=mentorship_id,
+            now=now,
+        )
     await record(
         session=session,
         guild_id=mentorship.guild_id,
