@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import GroundworkError, NotAllowedError
 from bot.services.audit import record
 from bot.services.members import get_member
+from bot.services.typed import typed_text
 from bot.texts import local as texts
 from db.enums import MemberStatus, MentorshipStatus
 from db.models import (
@@ -97,7 +98,7 @@ async def add_entry(
         guild_id=member.guild_id,
         member_id=member.id,
         kind=kind,
-        note=(note or "").strip()[:MAX_NOTE] or None,
+        note=typed_text(note, limit=MAX_NOTE) or None,
         source=source,
         at=now,
     )

@@ -12,6 +12,7 @@ from bot.config import GuildDefaults
 from bot.errors import GroundworkError
 from bot.services.audit import record
 from bot.services.guilds import ensure_guild
+from bot.services.typed import typed_text
 from bot.texts import moderation as texts
 
 
@@ -110,11 +111,12 @@ async def current_settings(
 
 def parse_setting(key: str, raw: str) -> Any:
     """The value for `key` from what a moderator typed; a GroundworkError naming the key otherwise."""
+    key = typed_text(key, limit=50)
     setting = SETTINGS.get(key)
     if setting is None:
-        raise GroundworkError(texts.SETTINGS_UNKNOWN_KEY.format(key=key[:50]))
+        raise GroundworkError(texts.SETTINGS_UNKNOWN_KEY.format(key=key))
     try:
-        return setting.parse(raw[:100])
+        return setting.parse(typed_text(raw, limit=100))
     except ValueError as exc:
         raise GroundworkError(texts.SETTINGS_BAD_VALUE.format(key=key, problem=exc)) from None
 

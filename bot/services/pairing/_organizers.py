@@ -13,6 +13,7 @@ from bot.services import languages as language_list
 from bot.services.audit import record
 from bot.services.pairing._people import active_member, mention, organizer_of, taken_places
 from bot.services.profile import latest_readiness
+from bot.services.typed import typed_text
 from bot.texts import pairing as texts
 from db.enums import MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Member, Mentorship, Organizer
@@ -55,8 +56,7 @@ def _check_capacity(capacity: int) -> None:
 
 def parse_languages(text: str | None) -> list[str]:
     """Language codes from "en, es fr"; unknown codes are refused by name."""
-    if not text:
-        return []
+    text = typed_text(text, limit=200)
     codes = [code.strip().lower() for code in text.replace(",", " ").split() if code.strip()]
     unknown = [code for code in codes if code not in language_list.LANGUAGES]
     if unknown:
