@@ -15,9 +15,11 @@ from bot.services.onboarding import Completion
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
+from cogs._outbox import outbox_of
 from cogs.onboarding._completion import isolated_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from cogs.pairing._presenter import PairingPresenter, mentor_offer_view
+from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -50,6 +52,7 @@ class Pairing(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
+        outbox_of(self.bot).register(ChatTaskKind.INTRODUCTION, self.presenter.introduce_task)
         tick = self.bot.settings.scheduler.tick_seconds
         self.bot.scheduler.add_job(
             self.followups, "interval", seconds=tick, id=FOLLOWUP_JOB, replace_existing=True

@@ -1,0 +1,18 @@
+"""What moderators read about chat steps (introductions, ...) that keep failing."""
+
+FAILED = (
+    "I tried {attempts} times and couldn't finish {what}. It's listed in `/mod outbox`; "
+    "you may want to do it by hand."
+)
+WHAT = {
+    "introduction": "introducing {people}",
+}
+WHAT_UNKNOWN = "a step in Discord ({kind})"
+PEOPLE_AND = " and their mentor "
+
+LIST_TITLE = "Steps in Discord that are stuck"
+LIST_EMPTY = "Nothing is stuck. Every introduction went out. \N{SEEDLING}"
+LIST_LINE = "{what} · {state} · {attempts} tries · since {since}{error}"
+STATE_FAILED = "gave up"
+STATE_RETRYING = "still retrying"
+ERROR = " · last error: {error}"

@@ -1,0 +1,185 @@
+"""The durable outbox in Discord: runs chat steps that follow a committed decision.
+
+Each feature registers a handler per kind (`register`); a handler gets a claimed task, carries
+the step out idempotently and marks it done in the unit of work that records the outcome. It
+raises to have the step retried (a 5xx, a timeout); the runner records the failure with its
+backoff. Right after a decision commits, the feature calls `run_now` so nobody waits; the tick
+(every `scheduler.tick_seconds`) is the safety net for anything a crash or an outage left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.services import outbox
+from bot.texts import outbox as texts
+from cogs._introductions import Introducer, mention
+from db.enums import ChatTaskKind
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+OUTBOX_JOB = "outbox:tick"
+BATCH = 20
+STEP_TIMEOUT = 60.0  # seconds; well within the lease (outbox.LEASE)
+LIST_LIMIT = 25
+
+Handler = Callable[[outbox.Task], Awaitable[None]]
+
+
+def describe_error(error: BaseException) -> str:
+    """A short, impersonal description of a failure: the exception class and Discord's status."""
+    if isinstance(error, discord.HTTPException):
+        return f"{type(error).__name__} {error.status}/{error.code}"
+    return type(error).__name__
+
+
+def what_text(stuck: outbox.Stuck) -> str:
+    template = texts.WHAT.get(str(stuck.kind))
+    if template is None:
+        return texts.WHAT_UNKNOWN.format(kind=stuck.kind)
+    people = texts.PEOPLE_AND.join(mention(user_id) for user_id in stuck.user_ids) or f"#{stuck.subject_id}"
+    return template.format(people=people)
+
+
+def stuck_text(rows: list[outbox.Stuck]) -> str:
+    """`/mod outbox`: every step that gave up or keeps failing."""
+    if not rows:
+        return texts.LIST_EMPTY
+    lines = [f"**{texts.LIST_TITLE}**"]
+    for row in rows:
+        lines.append(
+            texts.LIST_LINE.format(
+                what=what_text(row),
+                state=texts.STATE_FAILED if row.failed else texts.STATE_RETRYING,
+                attempts=row.attempts,
+                since=discord.utils.format_dt(row.since, "R"),
+                error=texts.ERROR.format(error=row.last_error) if row.last_error else "",
+            )
+        )
+    return "\n".join(lines)
+
+
+class Outbox(commands.Cog):
+    """Claims due chat steps and hands each to the handler of its kind."""
+
+    def __init__(self, bot: GroundworkBot, *, lease: timedelta = outbox.LEASE) -> None:
+        self.bot = bot
+        self.lease = lease
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.handlers: dict[ChatTaskKind, Handler] = {}
+        self.introducer = Introducer(bot)
+        self._tick_lock = asyncio.Lock()
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.bot.settings.scheduler.tick_seconds,
+            id=OUTBOX_JOB,
+            replace_existing=True,
+        )
+
+    async def cog_unload(self) -> None:
+        if self.bot.scheduler.get_job(OUTBOX_JOB):
+            self.bot.scheduler.remove_job(OUTBOX_JOB)
+
+    def register(self, kind: ChatTaskKind, handler: Handler) -> None:
+        self.handlers[kind] = handler
+
+    async def run_now(self, kind: ChatTaskKind, subject_id: int) -> None:
+        """Right after the commit that enqueued it: claim the step and carry it out now."""
+        async with self.bot.sessions() as session, session.begin():
+            task = await outbox.claim(
+                session=session,
+                kind=kind,
+                subject_id=subject_id,
+                now=self.bot.clock(),
+                worker=self.worker,
+                lease=self.lease,
+            )
+        if task is not None:
+            await self._run(task)
+            await self.report()
+
+    async def tick(self) -> int:
+        """Everything due now, batch after batch; then tell moderators about steps given up."""
+        if not self.bot.is_ready():
+            return 0  # until the gateway is ready no channel is known; the next tick runs
+        ran = 0
+        async with self._tick_lock:
+            while True:
+                async with self.bot.sessions() as session, session.begin():
+                    due = await outbox.claim_due(
+                        session=session,
+                        now=self.bot.clock(),
+                        worker=self.worker,
+                        limit=BATCH,
+                        lease=self.lease,
+                    )
+                if not due:
+                    break
+                for task in due:
+                    await self._run(task)
+                ran += len(due)
+            await self.report()
+        return ran
+
+    async def _run(self, task: outbox.Task) -> None:
+        handler = self.handlers.get(task.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for {task.kind}")
+            await asyncio.wait_for(handler(task), STEP_TIMEOUT)
+        except Exception as error:
+            log.warning(
+                "outbox task %s (%s %s) failed on attempt %s: %s",
+                task.task_id,
+                task.kind,
+                task.subject_id,
+                task.attempts,
+                describe_error(error),
+                exc_info=not isinstance(error, discord.HTTPException | TimeoutError),
+            )
+            async with self.bot.sessions() as session, session.begin():
+                await outbox.failed(
+                    session=session,
+                    task_id=task.task_id,
+                    worker=self.worker,
+                    error=describe_error(error),
+                    now=self.bot.clock(),
+                )
+
+    async def report(self) -> None:
+        """Tell each guild's moderators, once, about every step given up."""
+        async with self.bot.sessions() as session, session.begin():
+            given_up = await outbox.to_report(session=session, now=self.bot.clock())
+        for stuck in given_up:
+            await self.introducer.tell_moderators(
+                stuck.guild_id, texts.FAILED.format(attempts=stuck.attempts, what=what_text(stuck))
+            )
+
+    async def stuck(self, guild_id: int) -> str:
+        async with self.bot.sessions() as session:
+            rows = await outbox.stuck(session=session, guild_id=guild_id, limit=LIST_LIMIT)
+        return stuck_text(rows)
+
+
+def outbox_of(bot: commands.Bot) -> Outbox:
+    """The bot's outbox cog (loaded before the features that register with it)."""
+    cog = bot.get_cog(Outbox.__cog_name__)
+    if not isinstance(cog, Outbox):
+        raise RuntimeError("the Outbox cog is not loaded")
+    return cog
