@@ -15,17 +15,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError
-from bot.services import activity, checkins
+from bot.services import activity, checkins, onboarding
 from bot.services.checkins import Delivery, DeliveryStatus
 from bot.services.gazetteer import get_gazetteer
 from bot.services.moderation import parse_setting
+from bot.services.onboarding import Step
 from bot.services.pairing import parse_languages
 from bot.services.typed import typed_text
 from db.engine import SessionMaker
-from db.models import ActivityEntry, ReadinessCheckIn
+from db.models import ActivityEntry, OnboardingSession, ReadinessCheckIn
 from db.models.local import ActivityKind
 from tests.integration.test_checkins_support import START, add_member
+from tests.support.onboarding import answer_step
 
 # Every code point, surrogates included (hypothesis leaves them out unless told).
 ANYTHING = st.text(st.characters(exclude_categories=()), max_size=1200)
@@ -131,3 +134,75 @@ def test_settings_and_languages_of_any_text_are_refused_or_parsed(key: str, raw:
         parse_languages(languages)
     except GroundworkError as refused:
         assert _storable(refused.user_message)
+
+
+class _Users:
+    """A new member for every example (a conversation moves on once answered)."""
+
+    def __init__(self) -> None:
+        self.next = 9000
+
+    def __call__(self) -> int:
+        self.next += 1
+        return self.next
+
+
+@pytest.fixture
+def users() -> _Users:
+    return _Users()
+
+
+async def _conversation(sessions: SessionMaker, user_id: int) -> onboarding.Conversation:
+    async with sessions() as session, session.begin():
+        return await onboarding.begin(
+            session=session,
+            guild_id=1,
+            user_id=user_id,
+            now=START,
+            settings=OnboardingSettings(),
+            defaults=GuildDefaults(),
+            resolver=get_gazetteer(),
+        )
+
+
+async def _say(
+    sessions: SessionMaker, sid: int, user_id: int, step: Step, action: str, *values: str
+) -> onboarding.Conversation:
+    return await answer_step(
+        sessions, get_gazetteer(), session_id=sid, user_id=user_id, now=START, step=step,
+        action=action, values=list(values),
+    )  # fmt: skip
+
+
+@given(place=ANYTHING)
+@EXAMPLES
+async def test_a_place_answer_of_any_text_is_refused_or_stored_clean(
+    sessions: SessionMaker, users: _Users, place: str
+) -> None:
+    user_id = users()
+    sid = (await _conversation(sessions, user_id)).session_id
+    try:
+        await _say(sessions, sid, user_id, Step.PLACE, "text", place)
+    except GroundworkError as refused:
+        assert _storable(refused.user_message)
+    async with sessions() as session:
+        stored = await session.get(OnboardingSession, sid)
+    assert stored is not None and _storable(repr(stored.answers))
+
+
+@given(note=ANYTHING)
+@EXAMPLES
+async def test_an_experience_note_of_any_text_is_stored_clean(
+    sessions: SessionMaker, users: _Users, note: str
+) -> None:
+    user_id = users()
+    sid = (await _conversation(sessions, user_id)).session_id
+    await _say(sessions, sid, user_id, Step.PLACE, "text", "Leeds")
+    await _say(sessions, sid, user_id, Step.PLACE_CONFIRM, "yes")
+    await _say(sessions, sid, user_id, Step.LANGUAGES, "pick", "en")
+    answered = await _say(sessions, sid, user_id, Step.EXPERIENCE, "pick", "experienced", note)
+    expected = typed_text(note, limit=1000)
+    assert answered.answers.get("experience_note", "") == expected
+    async with sessions() as session:
+        stored = await session.get(OnboardingSession, sid)
+    assert stored is not None and stored.answers.get("experience_note", "") == expected

@@ -22,6 +22,7 @@ from bot.services.onboarding._flow import (
     valid_timezone,
 )
 from bot.services.place_answers import MAX_PICK, PlaceResolver, look_up
+from bot.services.typed import typed_text
 from bot.texts import onboarding as texts
 from db.enums import Experience, LocaleSharing
 
@@ -47,12 +48,17 @@ class Outcome:
 Applier = Callable[[str, list[str], dict[str, Any], PlaceResolver], Outcome]
 
 
+MAX_TYPED = 2 * MAX_NOTE_LENGTH  # what any answer keeps of a longer text (each step caps its own)
+
+
 def apply(
     step: Step, action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver
 ) -> Outcome:
-    """Apply one answer to `answers` (in place); a malformed one is refused without a change."""
+    """Apply one answer to `answers` (in place); a malformed one is refused without a change.
+    What the member typed is made storable first (``typed_text``)."""
     try:
-        return _APPLY[step](action, values, answers, resolver)
+        typed = [typed_text(value, limit=MAX_TYPED) for value in values]
+        return _APPLY[step](action, typed, answers, resolver)
     except (KeyError, IndexError, ValueError, TypeError):
         raise GroundworkError(texts.INVALID_ANSWER) from None
 
