@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from bot.bot import GroundworkBot
 from bot.config import CheckinSettings, Settings
+from bot.services.checkins import MAX_LOOKUPS
 from cogs.checkins import CheckIns
 from db.enums import CheckInStatus
 from db.models import AuditEntry, ReadinessAnswer, ReadinessCheckIn
@@ -573,3 +574,75 @@ async def test_history_is_text_only_when_charts_are_off(
     history = await fake_discord.slash("checkin history", guild_id=guild.id, user_id=ALICE)
     [trend] = await history.followups(1)
     assert "Speaking: 2" in trend.text and trend.attachments == []
+
+
+async def sent_then_lost(
+    bot: GroundworkBot, fake: FakeDiscord, clock: TestClock, guild: Guild, user_id: int
+) -> tuple[int, Message]:
+    """The member's check-in reaches their DMs, then the process dies before recording it:
+    the row is left `sending`, and an hour later its claim is stale. Returns (member id, DM)."""
+    fake.add_member(guild, user_id=user_id)
+    await started(bot)
+    await add_guild(bot.sessions, guild.id, quiet_hours_start=0, quiet_hours_end=0)
+    member_id = await add_member(bot.sessions, user_id, guild_id=guild.id, onboarded_at=clock())
+    await until_due(bot, clock, member_id)
+    await cog(bot).dispatch()
+    form = await form_for(fake, user_id)
+    async with bot.sessions() as session, session.begin():
+        for status, values in (
+            (CheckInStatus.SCHEDULED, {"status": CheckInStatus.CANCELLED}),
+            (
+                CheckInStatus.SENT,
+                {"status": CheckInStatus.SENDING, "sent_at": None, "message_id": None, "claimed_at": clock()},
+            ),
+        ):
+            await session.execute(
+                update(ReadinessCheckIn)
+                .where(ReadinessCheckIn.member_id == member_id, ReadinessCheckIn.status == status)
+                .values(**values)
+            )
+    clock.now += timedelta(hours=1)
+    return member_id, form.latest
+
+
+async def lost_row(bot: GroundworkBot, member_id: int, message: Message) -> ReadinessCheckIn:
+    [row] = [
+        r for r in await rows_of(bot.sessions, member_id) if r.id == int(message.custom_ids[0].split(":")[2])
+    ]
+    return row
+
+
+async def test_a_dm_history_discord_cannot_read_is_read_again_later_and_the_checkin_not_sent_twice(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot = await start_bot()
+    member_id, message = await sent_then_lost(bot, fake_discord, clock, guild, ALICE)
+    unreadable = fake_discord.fail("GET", "/channels/{channel_id}/messages", 503, 0, times=2)
+    for failures in (1, 2):
+        await cog(bot).dispatch()
+        row = await lost_row(bot, member_id, message)
+        assert unreadable.hits == failures
+        assert (row.status, row.lookups) == (CheckInStatus.SENDING, failures)
+        assert row.lookup_after is not None
+        clock.now = row.lookup_after
+    await cog(bot).dispatch()
+    row = await lost_row(bot, member_id, message)
+    assert (row.status, row.message_id) == (CheckInStatus.SENT, message.id)  # found in the DMs
+    assert len(checkin_dms(fake_discord, ALICE)) == 1  # and never sent again
+    assert await scheduled_due(bot.sessions, member_id) is not None
+
+
+async def test_a_dm_history_discord_never_lets_us_read_is_given_up_as_not_sent(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot = await start_bot()
+    member_id, message = await sent_then_lost(bot, fake_discord, clock, guild, ALICE)
+    unreadable = fake_discord.fail("GET", "/channels/{channel_id}/messages", 503, 0, times=None)
+    for _ in range(MAX_LOOKUPS + 2):
+        await cog(bot).dispatch()
+        clock.now += timedelta(hours=3)
+    row = await lost_row(bot, member_id, message)
+    assert (row.status, row.lookups) == (CheckInStatus.CANCELLED, MAX_LOOKUPS)
+    assert len(checkin_dms(fake_discord, ALICE)) == 1
+    assert unreadable.hits >= MAX_LOOKUPS
+    assert await scheduled_due(bot.sessions, member_id) is not None  # the rhythm goes on
