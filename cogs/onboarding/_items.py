@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import discord
 
-from cogs._interactions import ReportsErrors
+from cogs._interactions import ReportsErrors, row_id, snowflake
 
 # <prefix>:<session>:<step>:<action>[:<argument>]; buttons and selects need distinct prefixes.
 BUTTON_PREFIX = "gw:ob"
@@ -90,7 +90,7 @@ class StepButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     ) -> StepButton:
         button = item if isinstance(item, discord.ui.Button) else None
         return cls(
-            int(match["sid"]),
+            row_id(match["sid"]),
             match["step"],
             match["action"],
             match["arg"],
@@ -135,7 +135,7 @@ class StepSelect(ReportsErrors, discord.ui.DynamicItem[discord.ui.Select[Any]], 
     ) -> StepSelect:
         select = item if isinstance(item, discord.ui.Select) else None
         return cls(
-            int(match["sid"]),
+            row_id(match["sid"]),
             match["step"],
             match["action"],
             match["arg"],
@@ -164,7 +164,7 @@ class BeginButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]],
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> BeginButton:
         button = item if isinstance(item, discord.ui.Button) else None
-        return cls(int(match["guild"]), label=(button.label if button else None) or "…")
+        return cls(snowflake(match["guild"]), label=(button.label if button else None) or "…")
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         handler = _handler(interaction)
