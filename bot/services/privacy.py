@@ -2,18 +2,22 @@
 
 Deleting a member removes their row, and with it (foreign keys, ON DELETE CASCADE) every row
 that is about them: onboarding conversations, check-ins and answers, their organizer record,
-mentorships on either side and their history, and whatever later features attach to the
-member. Audit entries that name them are kept, anonymised, and one anonymous line records
-the deletion itself.
+mentorships on either side and their history, town offers, and whatever later features attach
+to the member. Rows about other people that name them stay but no longer say who: the
+moderator who decided a pairing or a circle, confirmed or added an organizer, or acted in a
+mentorship's history becomes NULL, and their id inside the audit log's details (the mentor of
+a mentee's pairing, for one) becomes "deleted". Audit entries about them are kept, emptied, and
+one anonymous line records the deletion itself. Places (locales) are shared, not personal: kept.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
@@ -28,13 +32,19 @@ from db.base import Base
 from db.enums import MemberStatus, MentorshipEndReason
 from db.models import (
     AuditEntry,
+    Circle,
     Locale,
     Member,
+    Mentorship,
+    MentorshipEvent,
     OnboardingSession,
     Organizer,
     ReadinessAnswer,
     ReadinessCheckIn,
 )
+
+# What stands in for a deleted person's id inside the audit log's details.
+DELETED = "deleted"
 
 # Columns never worth exporting (internal bookkeeping).
 _SKIP = {"claimed_by"}
@@ -146,17 +156,7 @@ async def delete_member_data(
     gone = MentorshipEndReason.DATA_DELETED
     ended = await end_all_for(session=session, member=member, now=now, as_mentor=gone, as_mentee=gone)
     await session.execute(delete(Member).where(Member.id == member.id))
-    # Earlier audit entries stay (they record what moderators and the bot did) but no longer say who.
-    await session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.guild_id == guild_id, AuditEntry.target_user_id == user_id)
-        .values(target_user_id=None, details={})
-    )
-    await session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.guild_id == guild_id, AuditEntry.actor_id == user_id)
-        .values(actor_id=None)
-    )
+    await _forget(session, guild_id=guild_id, user_id=user_id)
     await record(
         session=session,
         guild_id=guild_id,
@@ -166,6 +166,72 @@ async def delete_member_data(
         details={"reason": reason},
     )
     return Deletion(guild_id, tuple(ended))
+
+
+async def _forget(session: AsyncSession, *, guild_id: int, user_id: int) -> None:
+    """Their Discord id out of every row of the guild that stays: rows about others name them no more."""
+    guild_members = select(Member.id).where(Member.guild_id == guild_id)
+    guild_mentorships = select(Mentorship.id).where(Mentorship.guild_id == guild_id)
+    who_did_it: tuple[tuple[Any, Any, Any], ...] = (
+        (Organizer, Organizer.added_by, Organizer.member_id.in_(guild_members)),
+        (Organizer, Organizer.confirmed_by, Organizer.member_id.in_(guild_members)),
+        (Mentorship, Mentorship.decided_by, Mentorship.guild_id == guild_id),
+        (Mentorship, Mentorship.ended_by, Mentorship.guild_id == guild_id),
+        (MentorshipEvent, MentorshipEvent.actor_id, MentorshipEvent.mentorship_id.in_(guild_mentorships)),
+        (Circle, Circle.decided_by, Circle.guild_id == guild_id),
+        (AuditEntry, AuditEntry.actor_id, AuditEntry.guild_id == guild_id),
+    )
+    for model, column, in_guild in who_did_it:
+        await session.execute(
+            update(model)
+            .where(column == user_id, in_guild)
+            .values({column.key: None})
+            .execution_options(synchronize_session=False)
+        )
+    # Entries about them stay (they record what moderators and the bot did) but no longer say who.
+    await session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.guild_id == guild_id, AuditEntry.target_user_id == user_id)
+        .values(target_user_id=None, details={})
+        .execution_options(synchronize_session=False)
+    )
+    # Entries about others may name them in their details ({"mentor": <id>}): the id goes.
+    named = await session.execute(
+        select(AuditEntry.id, AuditEntry.details).where(
+            AuditEntry.guild_id == guild_id, cast(AuditEntry.details, Text).contains(str(user_id))
+        )
+    )
+    for entry_id, details in named.all():
+        cleaned = _without_id(details, user_id)
+        if cleaned != details:
+            await session.execute(
+                update(AuditEntry)
+                .where(AuditEntry.id == entry_id)
+                .values(details=cleaned)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _without_id(value: Any, user_id: int) -> Any:
+    """`value` (JSON: dicts, lists, numbers, strings) with `user_id` replaced by DELETED wherever it
+    stands as a number, a key, or a run of digits in a string."""
+    if isinstance(value, dict):
+        return {_without_id(key, user_id): _without_id(item, user_id) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_id(item, user_id) for item in value]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return DELETED if value == user_id else value
+    if isinstance(value, str):
+        return re.sub(rf"(?<![0-9]){user_id}(?![0-9])", DELETED, value)
+    return value
+
+
+async def guilds_with_data(*, session: AsyncSession, user_id: int) -> list[int]:
+    """The guilds where groundwork keeps anything about this Discord user (as a member)."""
+    rows = await session.execute(select(Member.guild_id).where(Member.user_id == user_id))
+    return sorted(rows.scalars().all())
 
 
 async def expired_departures(
