@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bot.errors import GroundworkError
@@ -9,8 +11,7 @@ from cogs._interactions import ROW_ID_MAX, SNOWFLAKE_MAX, OutOfRangeId, refuse_t
 
 
 @pytest.mark.parametrize(("parse", "largest"), [(row_id, ROW_ID_MAX), (snowflake, SNOWFLAKE_MAX)])
-def test_the_boundaries(parse: object, largest: int) -> None:
-    assert callable(parse)
+def test_the_boundaries(parse: Callable[[str], int], largest: int) -> None:
     assert parse("0") == 0 and parse(str(largest)) == largest
     assert not isinstance(parse(str(largest)), OutOfRangeId)
     assert isinstance(parse(str(largest + 1)), OutOfRangeId)
