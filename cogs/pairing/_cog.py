@@ -284,10 +284,10 @@ class Pairing(commands.Cog):
 
     async def batch(self, guild_id: int) -> tuple[int, int]:
         """Propose mentors for everyone waiting in one guild; returns (proposed, still waiting)."""
-        async with self.bot.sessions() as session, session.begin():
-            created, waiting = await pairing.run_batch(
-                session=session, guild_id=guild_id, now=self.bot.clock()
-            )
+        # Its own units of work: read, solve with no session open, then write.
+        created, waiting = await pairing.run_batch(
+            sessions=self.bot.sessions, guild_id=guild_id, now=self.bot.clock()
+        )
         for proposal in created:
             await self.presenter.publish(proposal)
         return len(created), waiting

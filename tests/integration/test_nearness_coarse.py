@@ -384,8 +384,7 @@ async def test_mentors_in_the_same_region_come_first_then_the_same_country_then_
         second = await pairing.propose_for(session=session, guild_id=GUILD, user_id=2, now=NOW)
     assert second is not None and second.mentor.user_id == 101
     assert distance_text(second) == "unknown (both in United States)"
-    async with sessions() as session, session.begin():
-        batch, waiting = await pairing.run_batch(session=session, guild_id=GUILD, now=NOW)
+    batch, waiting = await pairing.run_batch(sessions=sessions, guild_id=GUILD, now=NOW)
     assert [(p.member.user_id, p.mentor.user_id) for p in batch] == [(3, 102)] and waiting == 0
     assert distance_text(batch[0]) == "unknown"
     async with sessions() as session:
@@ -401,6 +400,5 @@ async def test_the_batch_prefers_the_same_region_too(sessions: SessionMaker) -> 
         await add_member(session, 100, st_george, sharing=LocaleSharing.TOWN, organizer=True)
         await add_member(session, 1, utah())
         await pairing.request_mentor(session=session, guild_id=GUILD, user_id=1, now=NOW)
-    async with sessions() as session, session.begin():
-        batch, waiting = await pairing.run_batch(session=session, guild_id=GUILD, now=NOW)
+    batch, waiting = await pairing.run_batch(sessions=sessions, guild_id=GUILD, now=NOW)
     assert [(p.member.user_id, p.mentor.user_id) for p in batch] == [(1, 100)] and waiting == 0

@@ -232,8 +232,7 @@ async def test_the_batch_assigns_the_waiting_and_never_reshuffles_introduced_pai
         await _member(sessions, gazetteer, user_id, place)
         async with sessions() as session, session.begin():
             await pairing.request_mentor(session=session, guild_id=GUILD, user_id=user_id, now=NOW)
-    async with sessions() as session, session.begin():
-        created, still_waiting = await pairing.run_batch(session=session, guild_id=GUILD, now=NOW)
+    created, still_waiting = await pairing.run_batch(sessions=sessions, guild_id=GUILD, now=NOW)
     assert [(p.member.user_id, p.mentor.user_id) for p in created] == [(3, 101)]
     assert still_waiting == 1
     async with sessions() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,9 +16,19 @@ from bot.services import outbox
 from bot.services.audit import record
 from bot.services.geo import great_circle_km
 from bot.services.locales import shared_area, visible_precision
-from bot.services.matching import COST_UNITS_PER_KM, CostWeights, MentorIndex, batch_match, instant_match
+from bot.services.matching import (
+    COST_UNITS_PER_KM,
+    BatchResult,
+    CostWeights,
+    Mentor,
+    MentorIndex,
+    Proposal,
+    Seeker,
+    batch_match,
+    instant_match,
+)
 from bot.services.pairing._candidates import mentors, seekers, utc_offset_hours
-from bot.services.pairing._history import event
+from bot.services.pairing._history import event, excluded_organizers
 from bot.services.pairing._people import (
     active_member,
     check_can_mentor,
@@ -28,6 +39,7 @@ from bot.services.pairing._people import (
 )
 from bot.services.pairing._queue import waiting_members
 from bot.texts import pairing as texts
+from db.engine import SessionMaker
 from db.enums import (
     ChatTaskKind,
     LocalePrecision,
@@ -223,35 +235,72 @@ async def propose_for(
     return await pairing_view(session, mentorship, now)
 
 
-async def run_batch(
-    *, session: AsyncSession, guild_id: int, now: datetime, weights: CostWeights | None = None
-) -> tuple[list[Pairing], int]:
-    """The batch path: an optimal assignment of everyone waiting (solved off the event loop).
+#: The solver `run_batch` calls on a worker thread (tests pass a slow or scripted one).
+BatchSolver = Callable[[Sequence[Seeker], Sequence[Mentor], CostWeights], BatchResult]
 
-    Returns the new pairings and how many members are still waiting. Pairs already
-    proposed or introduced are not in the input, so they are never reshuffled.
+
+async def run_batch(
+    *,
+    sessions: SessionMaker,
+    guild_id: int,
+    now: datetime,
+    weights: CostWeights | None = None,
+    solver: BatchSolver = batch_match,
+) -> tuple[list[Pairing], int]:
+    """The batch path: an optimal assignment of everyone waiting, in three steps.
+
+    Read who waits and who has room in one unit of work; solve on a worker thread with no
+    session open (a solve takes seconds, and on SQLite an open unit of work holds the only
+    connection and the write lock); write the proposals in a new unit of work that checks
+    each against the database as it is then (see `apply_batch`). Returns the new pairings
+    and how many members are still waiting. Pairs already proposed or introduced are not in
+    the input, so they are never reshuffled.
     """
-    waiting = await waiting_members(session=session, guild_id=guild_id)
-    candidates = await mentors(session, guild_id, now)
-    if not waiting or not candidates:
-        return [], len(waiting)
-    result = await asyncio.to_thread(
-        batch_match, await seekers(session, waiting, now), candidates, weights or CostWeights()
-    )
+    async with sessions() as session, session.begin():
+        waiting = await waiting_members(session=session, guild_id=guild_id)
+        candidates = await mentors(session, guild_id, now)
+        if not waiting or not candidates:
+            return [], len(waiting)
+        sought = await seekers(session, waiting, now)
+    result = await asyncio.to_thread(solver, sought, candidates, weights or CostWeights())
+    async with sessions() as session, session.begin():
+        return await apply_batch(session=session, guild_id=guild_id, proposals=result.proposals, now=now)
+
+
+async def apply_batch(
+    *, session: AsyncSession, guild_id: int, proposals: Sequence[Proposal], now: datetime
+) -> tuple[list[Pairing], int]:
+    """Create the batch's proposals that still hold: the member still waits, the organizer
+    still mentors and has a free place (counting the ones this batch just filled), and the
+    pair is not excluded since. The others are dropped; the next batch sees the new state.
+    Returns the new pairings and how many members are still waiting."""
+    still_waiting = {member.id for member in await waiting_members(session=session, guild_id=guild_id)}
+    spare = {mentor.member_id: mentor.spare_capacity for mentor in await mentors(session, guild_id, now)}
+    excluded = await excluded_organizers(session, [p.member_id for p in proposals])
     created = []
-    for proposal in result.proposals:
-        mentorship = await _create(
-            session,
-            guild_id=guild_id,
-            member_id=proposal.member_id,
-            mentor_id=proposal.organizer_id,
-            cost=proposal.cost,
-            source="batch",
-            actor_id=None,
-            now=now,
-        )
+    for proposal in proposals:
+        member_id, organizer_id = proposal.member_id, proposal.organizer_id
+        if member_id not in still_waiting or spare.get(organizer_id, 0) <= 0:
+            continue
+        if organizer_id in excluded.get(member_id, set()):
+            continue
+        try:
+            mentorship = await _create(
+                session,
+                guild_id=guild_id,
+                member_id=member_id,
+                mentor_id=organizer_id,
+                cost=proposal.cost,
+                source="batch",
+                actor_id=None,
+                now=now,
+            )
+        except GroundworkError:
+            continue  # proposed meanwhile by a commit this unit of work did not see
+        spare[organizer_id] -= 1
+        still_waiting.discard(member_id)
         created.append(await pairing_view(session, mentorship, now))
-    return created, len(waiting) - len(created)
+    return created, len(still_waiting)
 
 
 async def pair_manually(
