@@ -1,4 +1,5 @@
-"""/privacy: members see, export and delete what groundwork keeps about them; deletion after leaving."""
+"""/privacy: members see, export and delete what groundwork keeps about them; deletion after leaving,
+and at once when a member's Discord account is deleted."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import GroundworkError
 from bot.services import privacy
 from bot.texts import pairing as pairing_texts
 from bot.texts import privacy as texts
@@ -25,6 +27,21 @@ log = logging.getLogger(__name__)
 
 RETENTION_JOB = "privacy:retention"
 RETENTION_EVERY_HOURS = 6
+
+# Discord has no event and no public flag for a deleted account. It renames the user ("deleted_user_"
+# and hex digits; before unique usernames "Deleted User" and hex digits, discriminator 0000), drops
+# their avatar and removes them from every server.
+DELETED_USERNAME = re.compile(r"deleted_user_[0-9a-f]{6,}")
+DELETED_LEGACY_NAME = re.compile(r"Deleted User [0-9a-f]{6,}")
+
+
+def is_deleted_account(user: discord.User | discord.Member) -> bool:
+    """Whether Discord shows this user as a deleted account."""
+    if user.bot or user.avatar is not None:
+        return False
+    if DELETED_USERNAME.fullmatch(user.name):
+        return True
+    return user.discriminator == "0000" and DELETED_LEGACY_NAME.fullmatch(user.name) is not None
 
 
 class DeleteButton(
@@ -156,7 +173,9 @@ class Privacy(commands.Cog):
         await interaction.response.edit_message(content=texts.DELETED, view=None)
         await self._after_deletion(deletion, interaction.user.mention)
 
-    async def _after_deletion(self, deletion: privacy.Deletion, who: str) -> None:
+    async def _after_deletion(
+        self, deletion: privacy.Deletion, who: str, notice: str = texts.ORGANIZER_NOTICE
+    ) -> None:
         """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor."""
         pairing_cog = self.bot.get_cog("Pairing")
         if not isinstance(pairing_cog, Pairing):
@@ -166,9 +185,7 @@ class Privacy(commands.Cog):
                 await pairing_cog.presenter.tell(ended.member_user_id, pairing_texts.MENTOR_LEFT)
                 await pairing_cog.repropose(ended)
             else:
-                await pairing_cog.presenter.tell(
-                    ended.mentor_user_id, texts.ORGANIZER_NOTICE.format(member=who)
-                )
+                await pairing_cog.presenter.tell(ended.mentor_user_id, notice.format(member=who))
 
     async def delete_departed(self) -> None:
         """Personal data of members who left longer ago than the retention period."""
@@ -190,6 +207,62 @@ class Privacy(commands.Cog):
                 await self._after_deletion(deletion, f"<@{user_id}>")
             except Exception:
                 log.exception("could not delete the data of a departed member of guild %s", guild_id)
+
+    # -- deleted Discord accounts ------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Discord removes a deleted account from every server: a member we keep data about who
+        leaves is looked up once, and a deleted account's data goes now, not after the retention period."""
+        user = payload.user
+        if user.bot:
+            return
+        async with self.bot.sessions() as session:
+            kept = await privacy.guilds_with_data(session=session, user_id=user.id)
+        if payload.guild_id in kept and await self._account_is_deleted(user):
+            await self.delete_deleted_account(payload.guild_id, user.id)
+
+    @commands.Cog.listener()
+    async def on_user_update(self, before: discord.User, after: discord.User) -> None:
+        """A member's user turned into a deleted account while still listed in a server."""
+        if is_deleted_account(before) or not is_deleted_account(after):
+            return
+        async with self.bot.sessions() as session:
+            kept = await privacy.guilds_with_data(session=session, user_id=after.id)
+        for guild_id in kept:
+            await self.delete_deleted_account(guild_id, after.id)
+
+    async def _account_is_deleted(self, user: discord.User | discord.Member) -> bool:
+        """The removal carries the user as the bot had them cached (their old name): Discord's
+        current answer decides."""
+        if is_deleted_account(user):
+            return True
+        try:
+            current = await self.bot.fetch_user(user.id)
+        except discord.NotFound:
+            return True  # Discord no longer knows the account at all
+        except discord.HTTPException as error:
+            log.warning(
+                "could not look up a departed member (HTTP %s); retention deletes later", error.status
+            )
+            return False
+        return is_deleted_account(current)
+
+    async def delete_deleted_account(self, guild_id: int, user_id: int) -> None:
+        """Everything about a member whose Discord account was deleted, as /privacy delete removes it."""
+        try:
+            async with self.bot.sessions() as session, session.begin():
+                deletion = await privacy.delete_member_data(
+                    session=session,
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    now=self.bot.clock(),
+                    reason="account_deleted",
+                )
+        except GroundworkError:
+            return  # nothing kept any more: another event about the same deletion came first
+        log.info("deleted the data of a deleted Discord account in guild %s", guild_id)
+        await self._after_deletion(deletion, f"<@{user_id}>", texts.ACCOUNT_DELETED_NOTICE)
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -24,3 +24,7 @@ CANCEL_BUTTON = "Keep it"
 DELETED = "Done. Everything I kept about you has been deleted. If you ever want to start again, use `/join`."
 CANCELLED = "Nothing was deleted."
 ORGANIZER_NOTICE = "{member} asked for their data to be deleted, so your mentorship with them has ended. Thank you for your help."
+ACCOUNT_DELETED_NOTICE = (
+    "{member} deleted their Discord account, so your mentorship with them has ended and what I kept "
+    "about them is gone. Thank you for the time you gave them."
+)

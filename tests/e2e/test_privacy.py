@@ -4,46 +4,27 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import BigInteger, select, text
+import pytest
+from sqlalchemy import select, text
 
 from bot.bot import GroundworkBot
-from db.base import Base
 from db.models import AuditEntry, Member
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import FakeDiscord, Guild
 from tests.support.clock import TestClock
+from tests.support.traces import Person, scan
+from tests.support.waiting import eventually
 
-MOD, ALICE, ORGANIZER = 4000, 5001, 6001
+# Real-looking snowflakes, so no other value (a timestamp, a worker id, a token) holds one by chance.
+MOD, ALICE, ORGANIZER = 310_000_000_000_004_000, 310_000_000_000_005_001, 310_000_000_000_006_001
 
 
 async def _traces(bot: GroundworkBot, user_id: int, member_id: int) -> list[str]:
-    """Every place in the database where the member can still be found."""
-    found = []
-    async with bot.engine.connect() as connection:
-        for table in Base.metadata.sorted_tables:
-            rows = (await connection.execute(table.select())).mappings().all()
-            member_columns = [
-                c.name
-                for c in table.columns
-                if any(fk.column.table.name == "members" for fk in c.foreign_keys)
-            ]
-            for row in rows:
-                for column in table.columns:
-                    value = row[column.name]
-                    if (
-                        (isinstance(column.type, BigInteger) and value == user_id)
-                        or (column.name in member_columns and value == member_id)
-                        or (
-                            value is not None
-                            and not isinstance(value, int | float | bool)
-                            and str(user_id) in str(value)
-                        )
-                    ):
-                        found.append(f"{table.name}.{column.name}")
-                if table.name == "members" and row["id"] == member_id:
-                    found.append("members.id")
-    return found
+    """Every place in the database where the member can still be found: their id as a whole value
+    (a number, a JSON number, a run of digits in text; never inside a timestamp), their member row
+    in the columns that point at members (tests/support/traces.py)."""
+    return (await scan(bot.engine, Person(user_id, member_ids=frozenset({member_id})))).found
 
 
 async def _member_id(bot: GroundworkBot, user_id: int) -> int:
@@ -160,8 +141,6 @@ async def test_members_who_left_are_deleted_after_the_retention_period(
         async with bot.sessions() as session:
             return (await session.execute(text("select status from members"))).scalar_one() == "left"
 
-    from tests.support.waiting import eventually
-
     await eventually(left, what="her leaving to be recorded")
     clock.advance(days=29)
     await privacy_cog.delete_departed()  # type: ignore[attr-defined]
@@ -169,3 +148,80 @@ async def test_members_who_left_are_deleted_after_the_retention_period(
     clock.advance(days=2)
     await privacy_cog.delete_departed()  # type: ignore[attr-defined]
     assert await _traces(bot, ALICE, member_id) == []
+
+
+@pytest.mark.parametrize(
+    ("member_update", "leave"),
+    [(False, True), (True, True), (True, False)],
+    ids=["removed-from-the-server", "renamed-then-removed", "renamed-and-still-listed"],
+)
+async def test_a_members_deleted_discord_account_takes_their_data_with_it(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, member_update: bool, leave: bool
+) -> None:
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    await configure(bot, guild, auto_confirm_organizers=True)
+    await onboard(fake_discord, guild, ORGANIZER, "Manchester", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    paired = await fake_discord.slash(
+        "mod pair", guild_id=guild.id, user_id=MOD, options={"member": ALICE, "mentor": ORGANIZER}
+    )
+    await paired.followups(1)
+    member_id = await _member_id(bot, ALICE)
+    assert await _traces(bot, ALICE, member_id)
+
+    await fake_discord.account_deleted(ALICE, member_update=member_update, leave=leave)
+
+    async def gone() -> bool:
+        return await _traces(bot, ALICE, member_id) == []
+
+    await eventually(gone, what="the deleted account's data to be deleted")
+    async with bot.sessions() as session:
+        deleted = (
+            await session.execute(select(AuditEntry).where(AuditEntry.action == "member.data_deleted"))
+        ).scalar_one()
+    assert (deleted.actor_id, deleted.target_user_id, deleted.details) == (
+        None,
+        None,
+        {"reason": "account_deleted"},
+    )
+    assert await _member_id_or_none(bot, ORGANIZER) is not None  # the organizer keeps everything of theirs
+    if not member_update:  # the removal carried her cached (old) name: the bot asked Discord
+        assert fake_discord.requests_to("GET", "/users/{user_id}")
+    if not leave:  # nobody else ended the mentorship: the deletion did, and says why
+        notice = await fake_discord.wait_for(
+            lambda: next(
+                (m for m in fake_discord.dms_to(ORGANIZER) if "deleted their Discord account" in m.text), None
+            ),
+            what="the organizer's notice",
+        )
+        assert notice is not None
+
+
+async def test_an_ordinary_rename_or_departure_deletes_nothing(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    member_id = await _member_id(bot, ALICE)
+    user = fake_discord.state.user(ALICE)
+    user.username = "deleted_user_fan"  # a name, not Discord's mark of a deleted account
+    await fake_discord.member_leave(guild, ALICE)
+
+    async def left() -> bool:
+        async with bot.sessions() as session:
+            return await session.scalar(select(Member.status).where(Member.id == member_id)) == "left"
+
+    await eventually(left, what="her leaving to be recorded")
+    assert await _member_id(bot, ALICE) == member_id
+    async with bot.sessions() as session:
+        actions = (await session.execute(select(AuditEntry.action))).scalars().all()
+    assert "member.data_deleted" not in actions
+    assert fake_discord.requests_to("GET", "/users/{user_id}")  # looked up, found alive
+
+
+async def _member_id_or_none(bot: GroundworkBot, user_id: int) -> int | None:
+    async with bot.sessions() as session:
+        return (
+            await session.execute(select(Member.id).where(Member.user_id == user_id))
+        ).scalar_one_or_none()

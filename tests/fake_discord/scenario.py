@@ -3,6 +3,7 @@ and leaving; faults; and what the bot sent (DMs, channel messages, threads, role
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -143,6 +144,27 @@ class Scenario(FakeDiscordServer):
         g.members.pop(user_id, None)
         data = {"guild_id": str(g.id), "user": payloads.user(self.state.user(user_id))}
         await self.gateway.dispatch("GUILD_MEMBER_REMOVE", data, intent=GUILD_MEMBERS)
+
+    async def account_deleted(self, user_id: int, *, member_update: bool = False, leave: bool = True) -> None:
+        """The user deletes their Discord account. Discord has no event or flag for it: the user is
+        anonymised (username ``deleted_user_`` and 12 hex digits, no global name, no avatar; GET
+        /users/{id} answers so from now on) and removed from every guild, each removal a
+        GUILD_MEMBER_REMOVE carrying the anonymised user. ``member_update``: first a
+        GUILD_MEMBER_UPDATE with the anonymised user in each guild, as for any change of a member's
+        user object; ``leave=False``: the member stays listed (a "Deleted User" left in the list)."""
+        user = self.state.user(user_id)
+        user.username = f"deleted_user_{secrets.token_hex(6)}"
+        user.global_name = None
+        guilds = [g for g in self.state.guilds.values() if user_id in g.members]
+        for g in guilds:
+            g.members[user_id].nick = None
+        if member_update:
+            for g in guilds:
+                data = {**payloads.member(self.state, g.members[user_id]), "guild_id": str(g.id)}
+                await self.gateway.dispatch("GUILD_MEMBER_UPDATE", data, intent=GUILD_MEMBERS)
+        if leave:
+            for g in guilds:
+                await self.member_leave(g.id, user_id)
 
     async def user_message(self, user_id: int, content: str, *, channel: IdLike | None = None) -> Message:
         """A user writes ``content`` in ``channel`` (default: their DM with the bot): MESSAGE_CREATE."""
