@@ -4,10 +4,12 @@ one nobody got to (the process died after the approval) is done by the tick."""
 
 from __future__ import annotations
 
+import discord
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
 from bot.services import outbox, pairing
+from bot.texts import pairing as pairing_texts
 from cogs._outbox import outbox_of
 from db.models import ChatTask, Mentorship
 from tests.e2e.conftest import StartBot
@@ -144,3 +146,60 @@ async def test_an_approval_nobody_introduced_is_introduced_by_the_tick(
     mentorship = await _mentorship(bot)
     assert mentorship.id == made.mentorship_id and mentorship.thread_id == thread.id
     assert (await _task(bot)).done_at is not None
+
+
+async def test_a_retry_continues_the_thread_an_earlier_attempt_opened(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot, intros, _ = await _world(fake_discord, guild, start_bot)
+    # The thread is opened, then adding the first member fails: the retry uses that thread.
+    fake_discord.fail("PUT", "/channels/{channel_id}/thread-members/{user_id}", 503, times=1)
+    await _pair(fake_discord, guild)
+    [thread] = fake_discord.threads(intros)
+    assert fake_discord.messages_in(thread) == []
+    task = await _task(bot)
+    assert task.result_id == thread.id and task.done_at is None
+    clock.advance(seconds=outbox.backoff(1).total_seconds())
+    assert await outbox_of(bot).tick() == 1
+    assert fake_discord.threads(intros) == [thread]
+    assert len(fake_discord.messages_in(thread)) == 1 and {ALICE, MANCHESTER} <= thread.thread_members
+    assert (await _mentorship(bot)).thread_id == thread.id
+
+
+async def test_after_a_crash_the_thread_a_dead_attempt_opened_is_adopted_not_doubled(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot, intros, _ = await _world(fake_discord, guild, start_bot)
+    async with bot.sessions() as session, session.begin():
+        await pairing.pair_manually(
+            session=session,
+            guild_id=guild.id,
+            member_user_id=ALICE,
+            mentor_user_id=MANCHESTER,
+            actor_id=MOD,
+            now=clock(),
+        )
+    # A dead process claimed the task and opened the thread, then died before it could say so.
+    async with bot.sessions() as session, session.begin():
+        [claimed] = await outbox.claim_due(session=session, now=clock(), worker="dead:1", limit=5)
+    channel = bot.get_channel(intros.id)
+    assert isinstance(channel, discord.TextChannel)
+    names = [
+        member.display_name
+        for user_id in (ALICE, MANCHESTER)
+        if (member := channel.guild.get_member(user_id))
+    ]
+    orphan = await channel.create_thread(
+        name=pairing_texts.THREAD_NAME.format(member=names[0], mentor=names[1]),
+        type=discord.ChannelType.private_thread,
+    )
+    assert await outbox_of(bot).tick() == 0  # its lease still holds
+    clock.advance(seconds=outbox.LEASE.total_seconds())
+    assert await outbox_of(bot).tick() == 1
+    [thread] = fake_discord.threads(intros)
+    assert thread.id == orphan.id and len(fake_discord.messages_in(thread)) == 1
+    assert {ALICE, MANCHESTER} <= thread.thread_members
+    task = await _task(bot)
+    assert task.id == claimed.task_id
+    assert task.attempts == 2 and task.done_at is not None
+    assert (await _mentorship(bot)).thread_id == orphan.id
