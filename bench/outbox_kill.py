@@ -43,8 +43,8 @@ from db.engine import create_engine, create_session_maker
 from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
 from db.migrate import upgrade_sync
 from db.models import GuildSettings, Member, Mentorship, Organizer
+from tests.fake_discord.runner import TOKEN
 
-TOKEN = "fake-discord-test-token"
 MODERATOR = 4000
 FIRST_MEMBER, FIRST_MENTOR = 10_000, 20_000
 START = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -54,7 +54,9 @@ ROUND_SHIFT = outbox.LEASE + timedelta(minutes=1)
 # -- the child: the real bot, approving and introducing until it is killed ----------------------
 
 
-async def child(database_url: str, api: str, gateway: str, offset_minutes: float, data_dir: str) -> None:
+async def child(
+    database_url: str, api: str, gateway: str, offset_minutes: float, data_dir: str, guild_id: int
+) -> None:
     import discord.gateway
     import discord.http
     import yarl
@@ -96,7 +98,7 @@ async def child(database_url: str, api: str, gateway: str, offset_minutes: float
                 break
             made = await pairing.pair_manually(
                 session=session,
-                guild_id=settings_guild(),
+                guild_id=guild_id,
                 member_user_id=waiting,
                 mentor_user_id=waiting - FIRST_MEMBER + FIRST_MENTOR,
                 actor_id=MODERATOR,
@@ -109,13 +111,6 @@ async def child(database_url: str, api: str, gateway: str, offset_minutes: float
     await outbox_of(bot).tick()
     print("idle", flush=True)
     await runner
-
-
-_GUILD: list[int] = []
-
-
-def settings_guild() -> int:
-    return _GUILD[0]
 
 
 # -- the parent: the fake Discord, the kills, the count ------------------------------------------
@@ -156,9 +151,9 @@ async def spawn(
     )
 
 
-async def line(process: asyncio.subprocess.Process, timeout: float = 60) -> str:
+async def line(process: asyncio.subprocess.Process) -> str:
     assert process.stdout is not None
-    raw = await asyncio.wait_for(process.stdout.readline(), timeout)
+    raw = await asyncio.wait_for(process.stdout.readline(), 60)
     if not raw:
         raise RuntimeError(f"the child exited ({await process.wait()}) without a word")
     return raw.decode().strip()
@@ -290,8 +285,7 @@ def report(label: str, f: dict[str, float]) -> None:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         database_url, api, gateway, offset, data_dir, guild_id = sys.argv[2:8]
-        _GUILD.append(int(guild_id))
-        asyncio.run(child(database_url, api, gateway, float(offset), data_dir))
+        asyncio.run(child(database_url, api, gateway, float(offset), data_dir, int(guild_id)))
         return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
