@@ -161,7 +161,7 @@ class Profile(commands.Cog):
                 settings=self.bot.settings.onboarding,
                 resolver=self.bot.gazetteer,
             )
-        rendered = render_step(conversation, self.bot.gazetteer)
+        rendered = render_step(conversation, self.bot.gazetteer, self.bot.clock())
         await interaction.response.edit_message(**rendered.kwargs())
 
     @locale.command(name="set", description="Change where you live")

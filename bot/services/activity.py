@@ -155,13 +155,16 @@ async def log(
     return Logged(entry.id, user_id, kind, entry.note, audience)
 
 
-async def set_sharing(*, session: AsyncSession, guild_id: int, user_id: int, share: bool) -> None:
+async def set_sharing(
+    *, session: AsyncSession, guild_id: int, user_id: int, share: bool, now: datetime
+) -> None:
     """Whether the member's mentor and circle may see their log."""
     member = await _active(session, guild_id, user_id, self_=True)
     if member.share_activity != share:
         member.share_activity = share
         await record(
             session=session,
+            now=now,
             guild_id=guild_id,
             actor_id=user_id,
             target_user_id=user_id,

@@ -66,7 +66,12 @@ async def record_leave(*, session: AsyncSession, guild_id: int, user_id: int, no
         .values(status=OnboardingStatus.ABANDONED, reminder_due_at=None)
     )
     await record(
-        session=session, guild_id=guild_id, actor_id=None, target_user_id=user_id, action="member.left"
+        session=session,
+        now=now,
+        guild_id=guild_id,
+        actor_id=None,
+        target_user_id=user_id,
+        action="member.left",
     )
     return True
 
@@ -78,7 +83,9 @@ async def mark_dms_closed(*, session: AsyncSession, guild_id: int, user_id: int,
         member.dms_closed_at = now
 
 
-async def reset_onboarding(*, session: AsyncSession, guild_id: int, user_id: int, actor_id: int) -> None:
+async def reset_onboarding(
+    *, session: AsyncSession, guild_id: int, user_id: int, actor_id: int, now: datetime
+) -> None:
     """A moderator sends a member back to the start: they onboard again with /join."""
     member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
     if member is None or member.status in (MemberStatus.LEFT, MemberStatus.DELETED):
@@ -92,6 +99,7 @@ async def reset_onboarding(*, session: AsyncSession, guild_id: int, user_id: int
     member.is_isolated = False
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=actor_id,
         target_user_id=user_id,

@@ -140,6 +140,7 @@ async def make_offer(*, session: AsyncSession, member_id: int, now: datetime) ->
     await session.flush()
     await record(
         session=session,
+        now=now,
         guild_id=member.guild_id,
         actor_id=None,
         target_user_id=member.user_id,
@@ -162,6 +163,7 @@ async def _mute(session: AsyncSession, member: Member, now: datetime) -> None:
     )
     await record(
         session=session,
+        now=now,
         guild_id=member.guild_id,
         actor_id=member.user_id,
         target_user_id=member.user_id,
@@ -206,6 +208,7 @@ async def answer_offer(
     for n, row in zip(found, rows, strict=True):
         await record(
             session=session,
+            now=now,
             guild_id=member.guild_id,
             actor_id=None,
             target_user_id=n.user_id,
@@ -241,6 +244,7 @@ async def answer_introduction(
         await _mute(session, neighbour, now)
     await record(
         session=session,
+        now=now,
         guild_id=intro.guild_id,
         actor_id=user_id,
         target_user_id=requester.user_id,
@@ -307,6 +311,7 @@ async def set_offers(*, session: AsyncSession, guild_id: int, user_id: int, on: 
     member.neighbour_offers_muted = False
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,

@@ -152,6 +152,7 @@ async def request(
     await session.flush()
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,
@@ -172,6 +173,7 @@ async def request(
     for paired in (member, other_member):
         await record(
             session=session,
+            now=now,
             guild_id=guild_id,
             actor_id=None,
             target_user_id=paired.user_id,

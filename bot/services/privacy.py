@@ -159,6 +159,7 @@ async def delete_member_data(
     await _forget(session, guild_id=guild_id, user_id=user_id)
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=None,
         target_user_id=None,

@@ -111,6 +111,7 @@ async def set_locale(
     member.is_isolated = summary.isolated
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,

@@ -92,7 +92,11 @@ class ActivityLog(commands.Cog):
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
             await activity.set_sharing(
-                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id, share=share
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                share=share,
+                now=self.bot.clock(),
             )
         await reply(interaction, texts.LOG_SHARE_ON if share else texts.LOG_SHARE_OFF)
 

@@ -119,6 +119,7 @@ class Moderation(commands.Cog):
                 await checkins.pause(session=session, guild_id=guild_id, user_id=user_id, until=None, now=now)
                 await record(
                     session=session,
+                    now=now,
                     guild_id=guild_id,
                     actor_id=actor,
                     target_user_id=user_id,
@@ -127,7 +128,7 @@ class Moderation(commands.Cog):
                 text = texts.PAUSE_DONE.format(member=f"<@{user_id}>")
             else:
                 await members.reset_onboarding(
-                    session=session, guild_id=guild_id, user_id=user_id, actor_id=actor
+                    session=session, guild_id=guild_id, user_id=user_id, actor_id=actor, now=now
                 )
                 text = texts.RESET_DONE.format(member=f"<@{user_id}>")
         await reply(interaction, text)
@@ -234,6 +235,7 @@ class Moderation(commands.Cog):
         async with self.bot.sessions() as session, session.begin():
             old, new = await moderation.change_setting(
                 session=session,
+                now=self.bot.clock(),
                 guild_id=guild.id,
                 key=key,
                 value=parsed,

@@ -209,7 +209,7 @@ class Onboarding(commands.Cog):
     # -- the steps --------------------------------------------------------------------
 
     def _render(self, conversation: onboarding.Conversation) -> Rendered:
-        return render_step(conversation, self.bot.gazetteer)
+        return render_step(conversation, self.bot.gazetteer, self.bot.clock())
 
     async def on_step(
         self,

@@ -105,19 +105,20 @@ def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
         )
 
 
-def _local_time(timezone: str) -> str:
-    return datetime.now(ZoneInfo(timezone)).strftime("%H:%M")
+def _local_time(timezone: str, now: datetime) -> str:
+    """The time in `timezone` at `now`, the bot's (injected) clock."""
+    return now.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
 
 
-def render_step(conversation: Conversation, gazetteer: Gazetteer) -> Rendered:
+def render_step(conversation: Conversation, gazetteer: Gazetteer, now: datetime) -> Rendered:
     """The message for the member's current step, with the time zones of their country at hand."""
     timezones: list[str] = []
     if conversation.step == Step.TIMEZONE and conversation.place is not None:
         timezones = gazetteer.timezones_for_country(conversation.place.country_code)
-    return render(conversation, timezones=timezones)
+    return render(conversation, timezones=timezones, now=now)
 
 
-def render(conversation: Conversation, *, timezones: list[str] | None = None) -> Rendered:
+def render(conversation: Conversation, *, now: datetime, timezones: list[str] | None = None) -> Rendered:
     """The message for the member's current step."""
     view = GroundworkView(timeout=None)
     sid = conversation.session_id
@@ -150,7 +151,7 @@ def render(conversation: Conversation, *, timezones: list[str] | None = None) ->
         timezone = answers.get("timezone", "UTC")
         lines.append(
             texts.PLACE_CONFIRM_PROMPT.format(
-                place=place.label if place else "?", timezone=timezone, local_time=_local_time(timezone)
+                place=place.label if place else "?", timezone=timezone, local_time=_local_time(timezone, now)
             )
         )
         if answers.get("place_from_postal"):
@@ -174,7 +175,9 @@ def render(conversation: Conversation, *, timezones: list[str] | None = None) ->
         lines.append(texts.TIMEZONE_PROMPT)
         zones = list(dict.fromkeys([answers.get("timezone", "UTC"), *(timezones or []), "UTC"]))
         options = [
-            discord.SelectOption(label=zone[:100], value=zone, description=f"{_local_time(zone)} there now")
+            discord.SelectOption(
+                label=zone[:100], value=zone, description=f"{_local_time(zone, now)} there now"
+            )
             for zone in zones[:MAX_SELECT_OPTIONS]
         ]
         view.add_item(StepSelect(sid, step, "pick", options=options, placeholder=texts.TIMEZONE_PLACEHOLDER))

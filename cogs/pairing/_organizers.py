@@ -88,7 +88,11 @@ class Organizers(commands.Cog):
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
             change = await pairing.set_capacity(
-                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id, capacity=capacity
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                capacity=capacity,
+                now=self.bot.clock(),
             )
         text = texts.CAPACITY_SET.format(capacity=change.capacity)
         if change.taken > change.capacity:
@@ -107,7 +111,11 @@ class Organizers(commands.Cog):
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
             await pairing.set_paused(
-                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id, paused=paused
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                paused=paused,
+                now=self.bot.clock(),
             )
         await reply(interaction, texts.PAUSED if paused else texts.RESUMED)
         if not paused:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, UTCDateTime, utcnow
+from db.base import Base, UTCDateTime
 
 
 class AuditEntry(Base):
@@ -23,7 +23,7 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # the caller's clock: see bot.services.audit
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     target_user_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(64))

@@ -36,7 +36,7 @@ async def _log(
 
 async def _share(sessions: SessionMaker, user_id: int, share: bool) -> None:
     async with sessions() as session, session.begin():
-        await activity.set_sharing(session=session, guild_id=GUILD, user_id=user_id, share=share)
+        await activity.set_sharing(session=session, guild_id=GUILD, user_id=user_id, share=share, now=NOW)
 
 
 async def _view(

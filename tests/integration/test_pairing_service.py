@@ -85,7 +85,7 @@ async def test_nobody_with_room_leaves_the_member_waiting(
 async def test_a_paused_organizer_gets_nobody_new(sessions: SessionMaker, gazetteer: Gazetteer) -> None:
     await _organizer(sessions, gazetteer, 100, "Manchester")
     async with sessions() as session, session.begin():
-        await pairing.set_paused(session=session, guild_id=GUILD, user_id=100, paused=True)
+        await pairing.set_paused(session=session, guild_id=GUILD, user_id=100, paused=True, now=NOW)
     await _member(sessions, gazetteer, 1, "Leeds")
     assert await _ask(sessions, 1) is None
 

@@ -221,7 +221,9 @@ async def test_a_deleted_mentors_id_goes_from_json_however_it_is_written(
         "longer": f"{other}",
     }
     async with sessions() as session, session.begin():
-        session.add(AuditEntry(guild_id=GUILD, actor_id=None, target_user_id=1, action="x", details=details))
+        session.add(
+            AuditEntry(guild_id=GUILD, at=NOW, actor_id=None, target_user_id=1, action="x", details=details)
+        )
     await _delete(sessions, MENTOR)
     assert (await scan(engine, Person(MENTOR))).found == []
     async with sessions() as session:

@@ -168,6 +168,7 @@ async def complete(
     if drops:
         await record(
             session=session,
+            now=now,
             guild_id=member.guild_id,
             actor_id=None,
             target_user_id=member.user_id,

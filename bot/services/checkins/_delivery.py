@@ -291,12 +291,19 @@ async def lookup_failed(*, session: AsyncSession, checkin_id: int, worker: str, 
 
 
 async def _alert(
-    session: AsyncSession, member: Member, kind: AlertKind, *, missed: int = 0, details: dict[str, Any]
+    session: AsyncSession,
+    member: Member,
+    kind: AlertKind,
+    *,
+    now: datetime,
+    missed: int = 0,
+    details: dict[str, Any],
 ) -> Alert:
     guild = await guild_of(session, member.guild_id)
     mentor = await mentor_user_id(session, member.id) if kind != AlertKind.DMS_CLOSED else None
     await record(
         session=session,
+        now=now,
         guild_id=member.guild_id,
         actor_id=None,
         target_user_id=member.user_id,
@@ -339,7 +346,7 @@ async def record_delivery(
             .values(status=CheckInStatus.CANCELLED)
             .execution_options(synchronize_session=False)
         )
-        return [await _alert(session, member, AlertKind.DMS_CLOSED, details={"checkin_id": row.id})]
+        return [await _alert(session, member, AlertKind.DMS_CLOSED, now=now, details={"checkin_id": row.id})]
     if delivery.status == DeliveryStatus.RETRY and row.attempts < MAX_ATTEMPTS:
         row.status = CheckInStatus.SCHEDULED
         row.claimed_at = row.claimed_by = None
@@ -385,6 +392,7 @@ async def _sent(
                     session,
                     member,
                     AlertKind.MISSED,
+                    now=now,
                     missed=member.missed_checkins,
                     details={"missed": member.missed_checkins},
                 )

@@ -85,6 +85,7 @@ async def set_cadence(
         await _reschedule(session, member, guild, now)
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,
@@ -119,6 +120,7 @@ async def pause(
     await session.flush()
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,
@@ -147,7 +149,12 @@ async def resume(*, session: AsyncSession, guild_id: int, user_id: int, now: dat
         # Back to the rhythm: one cadence after the last check-in, or the next slot if that passed.
         await _reschedule(session, member, guild, now)
     await record(
-        session=session, guild_id=guild_id, actor_id=user_id, target_user_id=user_id, action="checkin.resumed"
+        session=session,
+        now=now,
+        guild_id=guild_id,
+        actor_id=user_id,
+        target_user_id=user_id,
+        action="checkin.resumed",
     )
     return Resumed(schedule=await _schedule(session, member, guild), retrying_dms=dms_were_closed)
 

@@ -43,6 +43,7 @@ async def answer_offer(
     row.joined_at = now if join else None
     await record(
         session=session,
+        now=now,
         guild_id=circle.guild_id,
         actor_id=user_id,
         target_user_id=user_id,
@@ -78,6 +79,7 @@ async def leave(
             circle.status, circle.closed_at = CircleStatus.CLOSED, now
         await record(
             session=session,
+            now=now,
             guild_id=guild_id,
             actor_id=None if circle_id is None else user_id,
             target_user_id=user_id,

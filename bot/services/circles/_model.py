@@ -176,6 +176,7 @@ async def add_offer(
     await session.flush()
     await record(
         session=session,
+        now=now,
         guild_id=circle.guild_id,
         actor_id=None,
         target_user_id=user_id,

@@ -48,6 +48,7 @@ async def _invite_organizer(
         )
     await record(
         session=session,
+        now=now,
         guild_id=circle.guild_id,
         actor_id=None,
         target_user_id=organizer.user_id,
@@ -90,6 +91,7 @@ async def decide(
     organizer = await _invite_organizer(session, circle, {m.id for m in staying}, now) if approve else None
     await record(
         session=session,
+        now=now,
         guild_id=circle.guild_id,
         actor_id=actor_id,
         target_user_id=None,

@@ -192,6 +192,7 @@ async def _propose(
             )
             await record(
                 session=session,
+                now=now,
                 guild_id=guild.guild_id,
                 actor_id=None,
                 target_user_id=m.user_id,

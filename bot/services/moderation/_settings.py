@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,7 +123,14 @@ def parse_setting(key: str, raw: str) -> Any:
 
 
 async def change_setting(
-    *, session: AsyncSession, guild_id: int, key: str, value: Any, actor_id: int, defaults: GuildDefaults
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    key: str,
+    value: Any,
+    actor_id: int,
+    defaults: GuildDefaults,
+    now: datetime,
 ) -> tuple[Any, Any]:
     """Store an already parsed value; returns (old, new). Quiet hours may wrap past midnight."""
     settings = await ensure_guild(session=session, guild_id=guild_id, defaults=defaults)
@@ -130,6 +138,7 @@ async def change_setting(
     setattr(settings, key, value)
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=actor_id,
         target_user_id=None,

@@ -262,6 +262,7 @@ async def complete(
         )
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,

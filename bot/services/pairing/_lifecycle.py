@@ -138,6 +138,7 @@ async def _end(
     session.add(event(mentorship.id, f"ended:{reason}", actor_id, now))
     await record(
         session=session,
+        now=now,
         guild_id=mentorship.guild_id,
         actor_id=actor_id,
         target_user_id=member_user,
@@ -237,6 +238,7 @@ async def member_left(*, session: AsyncSession, guild_id: int, user_id: int, now
         organizer.status = OrganizerStatus.REMOVED
         await record(
             session=session,
+            now=now,
             guild_id=guild_id,
             actor_id=None,
             target_user_id=user_id,
@@ -270,6 +272,7 @@ async def remove_organizer(
     organizer.status = OrganizerStatus.REMOVED
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=actor_id,
         target_user_id=user_id,

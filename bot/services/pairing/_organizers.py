@@ -98,6 +98,7 @@ async def add_organizer(
     await session.flush()
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=actor_id,
         target_user_id=user_id,
@@ -120,6 +121,7 @@ async def confirm_organizer(
         organizer.confirmed_by, organizer.confirmed_at = actor_id, now
         await record(
             session=session,
+            now=now,
             guild_id=guild_id,
             actor_id=actor_id,
             target_user_id=user_id,
@@ -137,13 +139,14 @@ async def _own_organizer(session: AsyncSession, guild_id: int, user_id: int) -> 
 
 
 async def set_capacity(
-    *, session: AsyncSession, guild_id: int, user_id: int, capacity: int
+    *, session: AsyncSession, guild_id: int, user_id: int, capacity: int, now: datetime
 ) -> OrganizerChange:
     _check_capacity(capacity)
     member, organizer = await _own_organizer(session, guild_id, user_id)
     organizer.capacity = capacity
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,
@@ -153,12 +156,15 @@ async def set_capacity(
     return await _change(session, member, organizer)
 
 
-async def set_paused(*, session: AsyncSession, guild_id: int, user_id: int, paused: bool) -> OrganizerChange:
+async def set_paused(
+    *, session: AsyncSession, guild_id: int, user_id: int, paused: bool, now: datetime
+) -> OrganizerChange:
     member, organizer = await _own_organizer(session, guild_id, user_id)
     if organizer.status in (OrganizerStatus.ACTIVE, OrganizerStatus.PAUSED):
         organizer.status = OrganizerStatus.PAUSED if paused else OrganizerStatus.ACTIVE
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=user_id,
         target_user_id=user_id,

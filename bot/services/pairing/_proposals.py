@@ -196,6 +196,7 @@ async def _create(
     mentor = await session.get(Member, mentor_id)
     await record(
         session=session,
+        now=now,
         guild_id=guild_id,
         actor_id=actor_id,
         target_user_id=member.user_id if member else None,
@@ -394,6 +395,7 @@ async def decide(
         )
     await record(
         session=session,
+        now=now,
         guild_id=mentorship.guild_id,
         actor_id=actor_id,
         target_user_id=member_row.user_id if member_row else None,

@@ -41,6 +41,7 @@ async def request_mentor(*, session: AsyncSession, guild_id: int, user_id: int, 
         member.mentor_requested_at = now
         await record(
             session=session,
+            now=now,
             guild_id=guild_id,
             actor_id=user_id,
             target_user_id=user_id,
