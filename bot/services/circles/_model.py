@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.audit import record
 from bot.services.circles._cluster import nearest_within
 from bot.services.geo import EARTH_RADIUS_KM, unit_vectors
-from db.enums import MemberStatus, OrganizerStatus
+from db.enums import LocalePrecision, MemberStatus, OrganizerStatus
 from db.models import Circle, CircleMember, Locale, Member, Organizer
 from db.models.local import CircleMemberStatus, CircleRole
 
@@ -138,7 +138,8 @@ async def joined_count(session: AsyncSession, circle_id: int) -> int:
 async def nearest_organizers(
     session: AsyncSession, guild_id: int, points: list[tuple[float, float]]
 ) -> list[NearestOrganizer | None]:
-    """For each (lat, lon), the confirmed, active organizer who lives nearest, at any distance."""
+    """For each (lat, lon), the confirmed, active organizer who lives nearest, at any distance
+    (among organizers who gave a town: an area has no point to measure from)."""
     rows = (
         await session.execute(
             select(Member.id, Member.user_id, Locale.latitude, Locale.longitude)
@@ -148,6 +149,7 @@ async def nearest_organizers(
                 Member.guild_id == guild_id,
                 Member.status == MemberStatus.ACTIVE,
                 Organizer.status == OrganizerStatus.ACTIVE,
+                Locale.precision == LocalePrecision.CITY,
             )
             .order_by(Member.id)
         )
