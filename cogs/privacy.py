@@ -250,17 +250,26 @@ class Privacy(commands.Cog):
 
     async def delete_deleted_account(self, guild_id: int, user_id: int) -> None:
         """Everything about a member whose Discord account was deleted, as /privacy delete removes it."""
-        try:
-            async with self.bot.sessions() as session, session.begin():
-                deletion = await privacy.delete_member_data(
-                    session=session,
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    now=self.bot.clock(),
-                    reason="account_deleted",
-                )
-        except GroundworkError:
-            return  # nothing kept any more: another event about the same deletion came first
+        for attempt in (1, 2):
+            try:
+                async with self.bot.sessions() as session, session.begin():
+                    deletion = await privacy.delete_member_data(
+                        session=session,
+                        guild_id=guild_id,
+                        user_id=user_id,
+                        now=self.bot.clock(),
+                        reason="account_deleted",
+                    )
+                break
+            except GroundworkError:
+                # Nothing kept any more (another event about the same deletion came first), or the
+                # leaving, handled at the same moment, changed what there was to delete: look again.
+                async with self.bot.sessions() as session:
+                    kept = await privacy.guilds_with_data(session=session, user_id=user_id)
+                if guild_id not in kept:
+                    return
+                if attempt == 2:
+                    raise
         log.info("deleted the data of a deleted Discord account in guild %s", guild_id)
         await self._after_deletion(deletion, f"<@{user_id}>", texts.ACCOUNT_DELETED_NOTICE)
 

@@ -27,6 +27,7 @@ from bot.services.members import get_member
 from bot.services.pairing import Ended
 from bot.services.pairing._history import mentorships_of
 from bot.services.pairing._lifecycle import end_all_for
+from bot.services.pairing._people import OPEN
 from bot.texts import privacy as texts
 from db.base import Base
 from db.enums import MemberStatus, MentorshipEndReason
@@ -152,7 +153,25 @@ async def delete_member_data(
     *, session: AsyncSession, guild_id: int, user_id: int, now: datetime, reason: str
 ) -> Deletion:
     """Remove everything personal about a member; keep one anonymous audit line."""
-    member = await _member_or_refuse(session, guild_id, user_id)
+    # Their row is locked first: of two deletions at once (a deleted account's removal and its
+    # rename, say) the second waits, then finds nothing and says so.
+    member = (
+        await session.execute(
+            select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id).with_for_update()
+        )
+    ).scalar_one_or_none()
+    if member is None:
+        raise GroundworkError(texts.NOTHING_STORED)
+    # Then their open mentorships: one someone else is ending right now (they left the
+    # server as their account was deleted, say) is waited for and then no longer open, not ended twice.
+    await session.execute(
+        select(Mentorship.id)
+        .where(
+            or_(Mentorship.member_id == member.id, Mentorship.mentor_id == member.id),
+            Mentorship.status.in_(OPEN),
+        )
+        .with_for_update()
+    )
     gone = MentorshipEndReason.DATA_DELETED
     ended = await end_all_for(session=session, member=member, now=now, as_mentor=gone, as_mentee=gone)
     await session.execute(delete(Member).where(Member.id == member.id))

@@ -175,7 +175,7 @@ async def test_a_members_deleted_discord_account_takes_their_data_with_it(
     async def gone() -> bool:
         return await _traces(bot, ALICE, member_id) == []
 
-    await eventually(gone, what="the deleted account's data to be deleted")
+    await eventually(gone, timeout=10, what="the deleted account's data to be deleted")
     async with bot.sessions() as session:
         deleted = (
             await session.execute(select(AuditEntry).where(AuditEntry.action == "member.data_deleted"))
