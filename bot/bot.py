@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.extensions import discover_extensions
 from bot.services.gazetteer import Gazetteer, get_gazetteer
 from bot.services.guilds import ensure_guild
+from db.base import CLOCK
 from db.engine import SessionMaker, create_engine, create_session_maker
 from db.models import GuildSettings
 
@@ -80,6 +81,7 @@ class GroundworkBot(commands.Bot):
         self.gazetteer = await asyncio.to_thread(get_gazetteer)
         self.engine = create_engine(self.settings.database_url, echo=self.settings.database.echo)
         self.sessions = create_session_maker(self.engine)
+        self.sessions.configure(info={CLOCK: self.clock})  # rows get their times from the bot's clock
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},

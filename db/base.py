@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import DateTime, Dialect, MetaData, String
-from sqlalchemy.ext.asyncio import AsyncAttrs
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import Connection, DateTime, Dialect, MetaData, String, event
+from sqlalchemy.engine.interfaces import ExecutionContext
+from sqlalchemy.ext.asyncio import AsyncAttrs, AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -26,9 +28,32 @@ class Base(AsyncAttrs, DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+# Time as the bot sees it (bot.clock; tests move it by hand) reaches the rows it writes:
+# a session factory configured with ``info={CLOCK: clock}`` lends its clock to each
+# connection it begins on, and column defaults read it from there.
+CLOCK: Final = "groundwork.clock"
+
+
+def utcnow(context: ExecutionContext) -> datetime:
+    """A column default: now, timezone-aware, in UTC, by the writing unit of work's clock when it
+    has one (SQLAlchemy passes a one-argument default the statement's context), else the system's."""
+    clock: Callable[[], datetime] | None = context.root_connection.info.get(CLOCK)
+    return clock() if clock is not None else datetime.now(UTC)
+
+
+def clock_now(session: Session | AsyncSession) -> datetime:
+    """Now, by the clock of the session's factory (for a value written by a Core statement)."""
+    clock: Callable[[], datetime] | None = session.info.get(CLOCK)
+    return clock() if clock is not None else datetime.now(UTC)
+
+
+@event.listens_for(Session, "after_begin")
+def _lend_the_clock(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    clock = session.info.get(CLOCK)
+    if clock is None:
+        connection.info.pop(CLOCK, None)
+    else:
+        connection.info[CLOCK] = clock
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,7 +8,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
-from db.base import utcnow
+from db.base import clock_now
 from db.models import GuildSettings
 from db.upsert import insert_unless_exists
 
@@ -18,7 +18,7 @@ _KNOWN = select(_GUILDS.c.guild_id).where(_GUILDS.c.guild_id == bindparam("guild
 
 async def _create(session: AsyncSession, guild_id: int, defaults: GuildDefaults) -> None:
     # The first events of a new guild arrive together (members joining at once).
-    now = utcnow()
+    now = clock_now(session)
     values = {"guild_id": guild_id, **defaults.model_dump(), "created_at": now, "updated_at": now}
     await insert_unless_exists(session, GuildSettings, values, unique=["guild_id"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.base import Base, utcnow
+from db.base import Base
 from db.engine import SessionMaker
 from db.enums import MentorshipStatus, OnboardingStatus
 from db.migrate import current_revision, head_revision, upgrade
@@ -77,14 +78,17 @@ async def test_a_member_has_at_most_one_open_mentorship(sessions: SessionMaker) 
 async def test_a_member_has_at_most_one_open_onboarding_session(sessions: SessionMaker) -> None:
     (member_id,) = await _guild_and_members(sessions, 10)
     async with sessions() as session, session.begin():
-        session.add(OnboardingSession(member_id=member_id, step="place", expires_at=utcnow()))
+        session.add(OnboardingSession(member_id=member_id, step="place", expires_at=datetime.now(UTC)))
     with pytest.raises(IntegrityError):
         async with sessions() as session, session.begin():
-            session.add(OnboardingSession(member_id=member_id, step="place", expires_at=utcnow()))
+            session.add(OnboardingSession(member_id=member_id, step="place", expires_at=datetime.now(UTC)))
     async with sessions() as session, session.begin():
         session.add(
             OnboardingSession(
-                member_id=member_id, step="place", expires_at=utcnow(), status=OnboardingStatus.EXPIRED
+                member_id=member_id,
+                step="place",
+                expires_at=datetime.now(UTC),
+                status=OnboardingStatus.EXPIRED,
             )
         )
 
@@ -92,7 +96,7 @@ async def test_a_member_has_at_most_one_open_onboarding_session(sessions: Sessio
 async def test_scores_are_one_to_five_and_unknown_statuses_are_refused(sessions: SessionMaker) -> None:
     (member_id,) = await _guild_and_members(sessions, 10)
     async with sessions() as session, session.begin():
-        checkin = ReadinessCheckIn(member_id=member_id, due_at=utcnow())
+        checkin = ReadinessCheckIn(member_id=member_id, due_at=datetime.now(UTC))
         session.add(checkin)
         await session.flush()
         checkin_id = checkin.id
@@ -108,7 +112,7 @@ async def test_deleting_a_member_removes_their_rows(sessions: SessionMaker) -> N
     """Foreign keys are enforced (on SQLite too), so deleting a member leaves nothing behind."""
     (member_id,) = await _guild_and_members(sessions, 10)
     async with sessions() as session, session.begin():
-        session.add(ReadinessCheckIn(member_id=member_id, due_at=utcnow()))
+        session.add(ReadinessCheckIn(member_id=member_id, due_at=datetime.now(UTC)))
     async with sessions() as session, session.begin():
         member = await session.get(Member, member_id)
         await session.delete(member)
