@@ -16,7 +16,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 from discord.ext import commands
@@ -36,7 +36,9 @@ BATCH = 20
 STEP_TIMEOUT = 60.0  # seconds; well within the lease (outbox.LEASE)
 LIST_LIMIT = 25
 
-Handler = Callable[[outbox.Task], Awaitable[None]]
+# A handler returns False when it settled the step without doing it (Discord refused for good);
+# None or True when it did it.
+Handler = Callable[[outbox.Task], Awaitable[bool | None]]
 
 
 def describe_error(error: BaseException) -> str:
@@ -84,6 +86,10 @@ class Outbox(commands.Cog):
         self._tick_lock = asyncio.Lock()
 
     async def cog_load(self) -> None:
+        # Features loaded before this cog (extensions load by name) are asked for their handlers.
+        for cog in self.bot.cogs.values():
+            if isinstance(cog, OutboxFeature):
+                self.handlers.update(cog.outbox_handlers())
         self.bot.scheduler.add_job(
             self.tick,
             "interval",
@@ -99,8 +105,9 @@ class Outbox(commands.Cog):
     def register(self, kind: ChatTaskKind, handler: Handler) -> None:
         self.handlers[kind] = handler
 
-    async def run_now(self, kind: ChatTaskKind, subject_id: int) -> None:
-        """Right after the commit that enqueued it: claim the step and carry it out now."""
+    async def run_now(self, kind: ChatTaskKind, subject_id: int) -> bool:
+        """Right after the commit that enqueued it: claim the step and carry it out now. False
+        when it was not done now (it failed and waits for a retry, or Discord refused it)."""
         async with self.bot.sessions() as session, session.begin():
             task = await outbox.claim(
                 session=session,
@@ -110,9 +117,11 @@ class Outbox(commands.Cog):
                 worker=self.worker,
                 lease=self.lease,
             )
-        if task is not None:
-            await self._run(task)
-            await self.report()
+        if task is None:
+            return False
+        ran = await self._run(task)
+        await self.report()
+        return ran
 
     async def tick(self) -> int:
         """Everything due now, batch after batch; then tell moderators about steps given up."""
@@ -137,12 +146,12 @@ class Outbox(commands.Cog):
             await self.report()
         return ran
 
-    async def _run(self, task: outbox.Task) -> None:
+    async def _run(self, task: outbox.Task) -> bool:
         handler = self.handlers.get(task.kind)
         try:
             if handler is None:
                 raise LookupError(f"no handler for {task.kind}")
-            await asyncio.wait_for(handler(task), STEP_TIMEOUT)
+            return await asyncio.wait_for(handler(task), STEP_TIMEOUT) is not False
         except Exception as error:
             log.warning(
                 "outbox task %s (%s %s) failed on attempt %s: %s",
@@ -161,6 +170,7 @@ class Outbox(commands.Cog):
                     error=describe_error(error),
                     now=self.bot.clock(),
                 )
+            return False
 
     async def report(self) -> None:
         """Tell each guild's moderators, once, about every step given up."""
@@ -175,6 +185,22 @@ class Outbox(commands.Cog):
         async with self.bot.sessions() as session:
             rows = await outbox.stuck(session=session, guild_id=guild_id, limit=LIST_LIMIT)
         return stuck_text(rows)
+
+
+@runtime_checkable
+class OutboxFeature(Protocol):
+    """A cog whose steps go through the outbox: its handlers, by kind."""
+
+    def outbox_handlers(self) -> dict[ChatTaskKind, Handler]: ...
+
+
+def offer_handlers(bot: commands.Bot, feature: OutboxFeature) -> None:
+    """Register a feature's handlers now if the Outbox cog is loaded; else it collects them
+    when it loads."""
+    cog = bot.get_cog(Outbox.__cog_name__)
+    if isinstance(cog, Outbox):
+        for kind, handler in feature.outbox_handlers().items():
+            cog.register(kind, handler)
 
 
 def outbox_of(bot: commands.Bot) -> Outbox:

@@ -124,3 +124,4 @@ class ChatTaskKind(enum.StrEnum):
     """A chat-side step that must follow a committed decision (the durable outbox)."""
 
     INTRODUCTION = "introduction"  # a mentor and their mentee: subject is the mentorship
+    CIRCLE_SPACE = "circle_space"  # an opened circle's channel or thread and its welcome: the circle

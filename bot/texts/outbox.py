@@ -6,6 +6,7 @@ FAILED = (
 )
 WHAT = {
     "introduction": "introducing {people}",
+    "circle_space": "opening the channel of local circle {people}",
 }
 WHAT_UNKNOWN = "a step in Discord ({kind})"
 PEOPLE_AND = " and their mentor "

@@ -11,15 +11,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import circles
+from bot.services import circles, outbox
 from bot.texts import local as texts
 from cogs._checks import require_moderator
 from cogs._interactions import answers_view, reply
 from cogs._introductions import TO_MEMBERS, Introducer, mention
+from cogs._outbox import Handler, offer_handlers, outbox_of
 from cogs.local._items import CircleLeaveButton, CircleReviewButton
 from cogs.local._neighbours import send_circle_offer
 from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
 from cogs.local._spaces import Spaces
+from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -67,6 +69,7 @@ class Circles(commands.Cog):
         self.spaces = Spaces(bot, self.introducer)
 
     async def cog_load(self) -> None:
+        offer_handlers(self.bot, self)
         self.bot.scheduler.add_job(
             self.sweep_all,
             "interval",
@@ -140,25 +143,68 @@ class Circles(commands.Cog):
             await self.open(decision)
 
     async def open(self, decision: circles.Decision) -> None:
-        """The circle's channel (in the circles category) or private thread, with everyone in it."""
+        """Right after the approval committed: open the circle's space now (the outbox's tick
+        retries it if this fails or the process dies)."""
+        await outbox_of(self.bot).run_now(ChatTaskKind.CIRCLE_SPACE, decision.space.circle_id)
+
+    def outbox_handlers(self) -> dict[ChatTaskKind, Handler]:
+        return {ChatTaskKind.CIRCLE_SPACE: self.open_task}
+
+    async def open_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for an opened circle: its channel (in the circles category) or
+        private thread, with everyone in it and the welcome posted. Idempotent: nothing for a
+        circle no longer open; a retry continues the channel an earlier attempt made (recorded as
+        soon as it exists, or adopted after a crash), lets nobody in twice and posts the welcome
+        once. Discord's 5xx raise, so the step is retried."""
+        async with self.bot.sessions() as session, session.begin():
+            decision = await circles.opening_due(session=session, circle_id=task.subject_id)
+            if decision is None:
+                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+                return True
         people = [*decision.member_user_ids]
         if decision.organizer_user_id is not None and decision.organizer_user_id not in people:
             people.append(decision.organizer_user_id)
-        opened = await self.spaces.create(
-            decision,
-            channel=channel_name(decision.space.name),
-            user_ids=people,
-            text=circle_starter(decision),
-        )
-        if opened is None:
-            await self.introducer.tell_moderators(
-                decision.space.guild_id, texts.CIRCLE_NO_SPACE.format(name=circle_name(decision.space.name))
-            )
-            return
+        space = await self._space(task, decision, people)
+        if space is None:
+            async with self.bot.sessions() as session, session.begin():
+                settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+            if settled:
+                await self.introducer.tell_moderators(
+                    decision.space.guild_id,
+                    texts.CIRCLE_NO_SPACE.format(name=circle_name(decision.space.name)),
+                )
+            return False
+        await self.spaces.let_in(space, people)
+        await self.spaces.welcome(space, circle_starter(decision), check=task.attempts > 1)
+        async with self.bot.sessions() as session, session.begin():
+            await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+        return True
+
+    async def _space(
+        self, task: outbox.Task, decision: circles.Decision, people: list[int]
+    ) -> discord.TextChannel | discord.Thread | None:
+        """The circle's channel or thread: made by an earlier attempt, or new (recorded at once)."""
+        name = channel_name(decision.space.name)
+        space = await self.spaces.existing(decision.space.channel_id or task.result_id)
+        if space is None and task.resumed:
+            space = await self.spaces.adopt(decision, name=name)
+        if space is None:
+            space = await self.spaces.open_channel(decision, name=name, user_ids=people)
+        if space is None:
+            space = await self.spaces.open_thread(decision)
+        if space is None:
+            return None
         async with self.bot.sessions() as session, session.begin():
             await circles.record_space(
-                session=session, circle_id=decision.space.circle_id, channel_id=opened[0], is_thread=opened[1]
+                session=session,
+                circle_id=decision.space.circle_id,
+                channel_id=space.id,
+                is_thread=isinstance(space, discord.Thread),
             )
+            await outbox.progress(
+                session=session, task_id=task.task_id, worker=outbox_of(self.bot).worker, result_id=space.id
+            )
+        return space
 
     # -- members ----------------------------------------------------------------------
 

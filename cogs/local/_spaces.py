@@ -12,7 +12,7 @@ import discord
 
 from bot.services import circles
 from bot.texts import local as texts
-from cogs._introductions import TO_MEMBERS, Introducer
+from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REASON = "groundwork: a local circle"
+HISTORY_LOOKBACK = 20
 MEMBER_ACCESS = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True)
 
 
@@ -34,35 +35,116 @@ class Spaces:
         self.bot = bot
         self.introducer = introducer
 
-    async def create(
-        self, decision: circles.Decision, *, channel: str, user_ids: Sequence[int], text: str
-    ) -> tuple[int, bool] | None:
-        """(channel or thread id, is a thread), or None when neither could be made."""
+    async def open_channel(
+        self, decision: circles.Decision, *, name: str, user_ids: Sequence[int]
+    ) -> discord.TextChannel | None:
+        """A private text channel in the circles category, with everyone let in; None when no
+        category is set or Discord refused. A server error raises, so the step is retried."""
         guild = self.bot.get_guild(decision.space.guild_id)
         category = guild.get_channel(decision.category_id or 0) if guild else None
-        if guild is not None and isinstance(category, discord.CategoryChannel):
-            overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
-                guild.default_role: discord.PermissionOverwrite(view_channel=False),
-                guild.me: MEMBER_ACCESS,
-            }
-            overwrites.update({_member(user_id): MEMBER_ACCESS for user_id in user_ids})
+        if guild is None or not isinstance(category, discord.CategoryChannel):
+            return None
+        overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
+            guild.default_role: discord.PermissionOverwrite(view_channel=False),
+            guild.me: MEMBER_ACCESS,
+        }
+        overwrites.update({_member(user_id): MEMBER_ACCESS for user_id in user_ids})
+        try:
+            return await guild.create_text_channel(
+                name, category=category, overwrites=overwrites, reason=REASON
+            )
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.warning("could not open a channel for circle %s: %s", decision.space.circle_id, exc)
+            return None
+
+    async def open_thread(self, decision: circles.Decision) -> discord.Thread | None:
+        """A private thread in the introductions channel; None when there is none or Discord
+        refused. A server error raises."""
+        channel = self.bot.get_channel(decision.introductions_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        try:
+            return await channel.create_thread(
+                name=decision.space.name[:THREAD_NAME_LIMIT],
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                reason=REASON,
+            )
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.warning("could not open a thread for circle %s: %s", decision.space.circle_id, exc)
+            return None
+
+    async def existing(self, channel_id: int | None) -> discord.TextChannel | discord.Thread | None:
+        """The channel or thread an earlier attempt made, if it is still there (a server error raises)."""
+        if channel_id is None:
+            return None
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
             try:
-                created = await guild.create_text_channel(
-                    channel, category=category, overwrites=overwrites, reason=REASON
-                )
-                await created.send(text, allowed_mentions=TO_MEMBERS)
-            except discord.HTTPException as exc:
-                log.warning("could not open a channel for circle %s: %s", decision.space.circle_id, exc)
-            else:
-                return created.id, False
-        thread_id = await self.introducer.private_thread(
-            decision.introductions_channel_id,
-            name=lambda _names: decision.space.name,
-            user_ids=user_ids,
-            text=text,
-            reason=REASON,
-        )
-        return None if thread_id is None else (thread_id, True)
+                channel = await self.bot.fetch_channel(channel_id)
+            except discord.DiscordServerError:
+                raise
+            except discord.HTTPException:
+                return None
+        return channel if isinstance(channel, discord.TextChannel | discord.Thread) else None
+
+    async def adopt(
+        self, decision: circles.Decision, *, name: str
+    ) -> discord.TextChannel | discord.Thread | None:
+        """After a crash: the channel or thread a dead attempt made before it could say so, if any
+        (ours, named for this circle, and no circle's yet)."""
+        me = self.bot.user.id if self.bot.user else 0
+        guild = self.bot.get_guild(decision.space.guild_id)
+        category = guild.get_channel(decision.category_id or 0) if guild else None
+        intros = self.bot.get_channel(decision.introductions_channel_id or 0)
+        candidates: list[discord.TextChannel | discord.Thread] = []
+        if isinstance(category, discord.CategoryChannel):
+            candidates += [c for c in category.text_channels if c.name == name]
+        if isinstance(intros, discord.TextChannel):
+            thread_name = decision.space.name[:THREAD_NAME_LIMIT]
+            candidates += [t for t in intros.threads if t.owner_id == me and t.name == thread_name]
+        for candidate in sorted(candidates, key=lambda c: c.id, reverse=True):
+            async with self.bot.sessions() as session:
+                if not await circles.space_taken(session=session, channel_id=candidate.id):
+                    log.info(
+                        "circle %s continues %s left by a dead attempt",
+                        decision.space.circle_id,
+                        candidate.id,
+                    )
+                    return candidate
+        return None
+
+    async def let_in(self, space: discord.TextChannel | discord.Thread, user_ids: Sequence[int]) -> None:
+        """Everyone who is to be in a circle's channel or thread is (again: a retry adds nobody twice)."""
+        try:
+            for user_id in user_ids:
+                if isinstance(space, discord.Thread):
+                    await space.add_user(discord.Object(id=user_id))
+                elif space.overwrites_for(discord.Object(id=user_id)).view_channel is not True:
+                    member = await self._guild_member(space.guild, user_id)
+                    await space.set_permissions(member, overwrite=MEMBER_ACCESS, reason=REASON)
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.warning("could not let everyone into %s: %s", space.id, exc)
+
+    async def welcome(self, space: discord.TextChannel | discord.Thread, text: str, *, check: bool) -> None:
+        """The circle's first post, once: with `check`, not when the bot already posted there."""
+        try:
+            if check:
+                me = self.bot.user.id if self.bot.user else 0
+                async for message in space.history(limit=HISTORY_LOOKBACK):
+                    if message.author.id == me and message.type == discord.MessageType.default:
+                        return
+            await space.send(text, allowed_mentions=TO_MEMBERS)
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.warning("could not welcome a circle in %s: %s", space.id, exc)
 
     async def _channel(self, space: circles.Space) -> discord.TextChannel | discord.Thread | None:
         if space.channel_id is None:

@@ -22,7 +22,14 @@ from bot.services.circles._model import (
     Sweep,
 )
 from bot.services.circles._naming import Resident, circle_place
-from bot.services.circles._review import circle_guild, decide, record_space, remember_review_message
+from bot.services.circles._review import (
+    circle_guild,
+    decide,
+    opening_due,
+    record_space,
+    remember_review_message,
+    space_taken,
+)
 from bot.services.circles._sweep import offer_to_newcomer, sweep
 from db.models.local import CircleMemberStatus, CircleStatus
 
@@ -50,8 +57,10 @@ __all__ = [
     "leave",
     "nearest_within",
     "offer_to_newcomer",
+    "opening_due",
     "record_space",
     "remember_review_message",
+    "space_taken",
     "summaries",
     "sweep",
 ]

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotFoundError
+from bot.services import outbox
 from bot.services.audit import record
 from bot.services.circles._model import Decision, nearest_organizers, space_of
 from bot.texts import local as texts
-from db.enums import MemberStatus
+from db.enums import ChatTaskKind, MemberStatus
 from db.models import Circle, CircleMember, GuildSettings, Member
 from db.models.local import CircleMemberStatus, CircleRole, CircleStatus
 
@@ -98,17 +99,57 @@ async def decide(
         action="circle.opened" if approve else "circle.rejected",
         details={"circle": circle.id, "members": len(staying)},
     )
+    if approve:  # its channel or thread is opened after the commit, durably (bot.services.outbox)
+        await outbox.enqueue(
+            session=session,
+            guild_id=circle.guild_id,
+            kind=ChatTaskKind.CIRCLE_SPACE,
+            subject_id=circle.id,
+            now=now,
+        )
+    return await _decision(session, circle, staying, organizer, opened=approve)
+
+
+async def _decision(
+    session: AsyncSession, circle: Circle, members: list[Member], organizer: int | None, *, opened: bool
+) -> Decision:
     guild = await session.get(GuildSettings, circle.guild_id)
-    paths = Counter(path for member in staying for path in member.paths)
+    paths = Counter(path for member in members for path in member.paths)
     return Decision(
         space=space_of(circle),
-        opened=approve,
-        member_user_ids=tuple(m.user_id for m in staying),
+        opened=opened,
+        member_user_ids=tuple(m.user_id for m in members),
         organizer_user_id=organizer,
         paths=tuple(path for path, _ in paths.most_common()),
         category_id=guild.circles_category_id if guild else None,
         introductions_channel_id=guild.introductions_channel_id if guild else None,
     )
+
+
+async def opening_due(*, session: AsyncSession, circle_id: int) -> Decision | None:
+    """What an open circle is opened with in Discord, as it stands now (its members who joined,
+    the organizer invited from outside it), or None when the circle is gone or no longer open.
+    `space.channel_id` is the channel or thread an earlier attempt already made, if any."""
+    circle = await session.get(Circle, circle_id)
+    if circle is None or circle.status != CircleStatus.OPEN:
+        return None
+    rows = (
+        await session.execute(
+            select(CircleMember.role, Member)
+            .join(Member, CircleMember.member_id == Member.id)
+            .where(CircleMember.circle_id == circle_id, CircleMember.status == CircleMemberStatus.JOINED)
+            .order_by(CircleMember.distance_km, CircleMember.id)
+        )
+    ).all()
+    members = [member for role, member in rows if role == CircleRole.MEMBER]
+    organizer = next((member.user_id for role, member in rows if role == CircleRole.ORGANIZER), None)
+    return await _decision(session, circle, members, organizer, opened=True)
+
+
+async def space_taken(*, session: AsyncSession, channel_id: int) -> bool:
+    """Whether a circle already lives in this channel or thread (adopting what a dead attempt made)."""
+    found = await session.scalar(select(Circle.id).where(Circle.channel_id == channel_id).limit(1))
+    return found is not None
 
 
 async def record_space(*, session: AsyncSession, circle_id: int, channel_id: int, is_thread: bool) -> None:

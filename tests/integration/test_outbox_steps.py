@@ -1,0 +1,103 @@
+"""The outbox carries every chat step that follows a decision, not only introductions: each is
+committed with its decision (a rolled-back decision leaves none), and its handler finds out
+from the database what is still to do."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.services import circles, outbox
+from db.engine import SessionMaker
+from db.enums import ChatTaskKind
+from db.models import ChatTask
+from tests.integration.test_local_support import GUILD, NOW, leave_server, meet_everyone, onboard, organizer
+
+LEEDS, BRADFORD, HARROGATE, MANCHESTER_ORG = 1, 2, 3, 90
+
+
+class RollbackError(Exception):
+    """Raised inside a unit of work to roll the decision back."""
+
+
+async def _tasks(sessions: SessionMaker, kind: ChatTaskKind) -> list[ChatTask]:
+    async with sessions() as session:
+        return list((await session.execute(select(ChatTask).where(ChatTask.kind == kind))).scalars())
+
+
+async def _proposed_circle(sessions: SessionMaker) -> int:
+    await organizer(sessions, MANCHESTER_ORG, "Manchester")
+    ids = []
+    for user_id, place in ((LEEDS, "Leeds"), (BRADFORD, "Bradford"), (HARROGATE, "Harrogate")):
+        ids.append(await onboard(sessions, user_id, place))
+        if len(ids) > 1:
+            await meet_everyone(sessions, ids[-1], user_id)
+    async with sessions() as session, session.begin():
+        [proposal] = (await circles.sweep(session=session, guild_id=GUILD, now=NOW)).proposals
+    return proposal.circle_id
+
+
+async def _decide(sessions: SessionMaker, circle_id: int, *, approve: bool = True) -> circles.Decision:
+    async with sessions() as session, session.begin():
+        return await circles.decide(
+            session=session, circle_id=circle_id, actor_id=4000, approve=approve, now=NOW
+        )
+
+
+async def test_an_opened_circle_and_its_space_task_commit_together(sessions: SessionMaker) -> None:
+    circle_id = await _proposed_circle(sessions)
+    decision = await _decide(sessions, circle_id)
+    [task] = await _tasks(sessions, ChatTaskKind.CIRCLE_SPACE)
+    assert (task.guild_id, task.subject_id, task.due_at, task.done_at) == (GUILD, circle_id, NOW, None)
+
+    # What the handler opens the circle with is read back from the database, as decided.
+    async with sessions() as session:
+        due = await circles.opening_due(session=session, circle_id=circle_id)
+    assert due is not None and due.space.channel_id is None
+    assert set(due.member_user_ids) == set(decision.member_user_ids) == {LEEDS, BRADFORD, HARROGATE}
+    assert due.organizer_user_id == decision.organizer_user_id == MANCHESTER_ORG
+    assert due.paths == decision.paths
+
+    # Its channel, recorded as soon as it exists, is what a retry continues; it is taken.
+    async with sessions() as session, session.begin():
+        await circles.record_space(session=session, circle_id=circle_id, channel_id=777, is_thread=False)
+    async with sessions() as session:
+        due = await circles.opening_due(session=session, circle_id=circle_id)
+        assert await circles.space_taken(session=session, channel_id=777)
+        assert not await circles.space_taken(session=session, channel_id=778)
+    assert due is not None and due.space.channel_id == 777
+
+
+async def test_a_rolled_back_approval_leaves_no_task_and_a_rejection_makes_none(
+    sessions: SessionMaker,
+) -> None:
+    circle_id = await _proposed_circle(sessions)
+    with pytest.raises(RollbackError):
+        async with sessions() as session, session.begin():
+            await circles.decide(session=session, circle_id=circle_id, actor_id=4000, approve=True, now=NOW)
+            assert len(list((await session.execute(select(ChatTask))).scalars())) >= 1
+            raise RollbackError
+    assert await _tasks(sessions, ChatTaskKind.CIRCLE_SPACE) == []
+    await _decide(sessions, circle_id, approve=False)
+    assert await _tasks(sessions, ChatTaskKind.CIRCLE_SPACE) == []
+    async with sessions() as session:
+        assert await circles.opening_due(session=session, circle_id=circle_id) is None
+
+
+async def test_a_circle_that_closed_before_its_space_was_made_needs_none(sessions: SessionMaker) -> None:
+    circle_id = await _proposed_circle(sessions)
+    await _decide(sessions, circle_id)
+    for user_id in (LEEDS, BRADFORD, HARROGATE):
+        await leave_server(sessions, user_id)
+    async with sessions() as session:
+        assert await circles.opening_due(session=session, circle_id=circle_id) is None
+
+
+async def test_every_kind_is_stored_and_claimed(sessions: SessionMaker) -> None:
+    """The database accepts every kind the code knows (the migrations widened the CHECK)."""
+    async with sessions() as session, session.begin():
+        for number, kind in enumerate(ChatTaskKind, start=1):
+            await outbox.enqueue(session=session, guild_id=GUILD, kind=kind, subject_id=number, now=NOW)
+    async with sessions() as session, session.begin():
+        claimed = await outbox.claim_due(session=session, now=NOW, worker="w", limit=50)
+    assert sorted(task.kind for task in claimed) == sorted(ChatTaskKind)
