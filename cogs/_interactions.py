@@ -13,6 +13,7 @@ from discord import app_commands
 
 from bot.errors import GroundworkError
 from bot.texts import errors as texts
+from cogs._text import mention
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def _user_message(error: Exception) -> str | None:
     """The words for an error the member caused or can act on; None for our own faults."""
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     if isinstance(original, GroundworkError):
-        return original.user_message
+        return original.render(mention)
     if isinstance(error, app_commands.NoPrivateMessage):
         return texts.GUILD_ONLY
     if isinstance(error, app_commands.CommandOnCooldown):

@@ -28,10 +28,6 @@ class Introduced:
     delivered: bool  # a thread, or at least one DM, reached someone
 
 
-def mention(user_id: int) -> str:
-    return f"<@{user_id}>"
-
-
 class Introducer:
     """Opens introduction threads and sends DMs for one bot."""
 

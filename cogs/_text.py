@@ -7,6 +7,12 @@ import discord
 ZERO_WIDTH_SPACE = "\u200b"
 
 
+def mention(user_id: int) -> str:
+    """A member named as Discord shows a person (services give ids; this is the one place
+    a user id becomes markup)."""
+    return f"<@{user_id}>"
+
+
 def member_text(text: str | None, *, limit: int = 1000) -> str:
     """Member-written text made safe to show to others: markdown escaped, mentions defused,
     cut to `limit` characters."""

@@ -78,16 +78,12 @@ class LogView:
     counts: dict[ActivityKind, int]  # in the last 30 days
 
 
-def _mention(user_id: int) -> str:
-    return f"<@{user_id}>"
-
-
 async def _active(session: AsyncSession, guild_id: int, user_id: int, *, self_: bool) -> Member:
     member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
     if member is None or member.status != MemberStatus.ACTIVE:
-        raise GroundworkError(
-            texts.NOT_ONBOARDED if self_ else texts.LOG_NOT_ONBOARDED.format(who=_mention(user_id))
-        )
+        if self_:
+            raise GroundworkError(texts.NOT_ONBOARDED)
+        raise GroundworkError(texts.LOG_NOT_ONBOARDED, who=user_id)
     return member
 
 
@@ -232,7 +228,7 @@ async def view(
         return LogView(subject_user_id, entries, counts)
     if viewer_is_moderator:
         return LogView(subject_user_id, None, counts)
-    raise NotAllowedError(texts.LOG_PRIVATE.format(who=_mention(subject_user_id)))
+    raise NotAllowedError(texts.LOG_PRIVATE, who=subject_user_id)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -22,6 +22,7 @@ from bot.services.members import JoinOutcome
 from bot.services.onboarding import Completion
 from bot.texts import checkins as texts
 from cogs._interactions import reply
+from cogs._text import mention
 from cogs.checkins import _render as render
 from cogs.checkins._items import CheckInButton, ScoreSelect
 from cogs.checkins._messenger import DiscordMessenger
@@ -154,9 +155,9 @@ class CheckIns(commands.Cog):
 
     async def _closed(self, interaction: discord.Interaction[Any], error: CheckInClosedError) -> None:
         if error.status in REPLACE_WHEN_CLOSED and interaction.message is not None:
-            await interaction.response.edit_message(**render.closed(error.user_message).kwargs())
+            await interaction.response.edit_message(**render.closed(error.render(mention)).kwargs())
         else:
-            await reply(interaction, error.user_message)
+            await reply(interaction, error.render(mention))
 
     async def on_score(
         self, interaction: discord.Interaction[Any], checkin_id: int, dimension: str, values: list[str]

@@ -13,7 +13,8 @@ from bot.services import circles, neighbours
 from bot.services.onboarding import Completion
 from bot.texts import local as texts
 from cogs._interactions import answers_view, reply
-from cogs._introductions import Introducer, mention
+from cogs._introductions import Introducer
+from cogs._text import mention
 from cogs.local._items import AskButton, CircleOfferButton, OfferButton
 from cogs.local._render import ask_text, circle_name, neighbour_introduction
 from db.models.local import Answer, IntroductionStatus, OfferStatus

@@ -13,7 +13,8 @@ from bot.services import practice
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._interactions import answers_view, reply
-from cogs._introductions import Introducer, mention
+from cogs._introductions import Introducer
+from cogs._text import mention
 from cogs.local._items import PracticeFollowUpButton, PracticeStopButton
 from cogs.local._render import practice_introduction
 from db.enums import OrganizingPath

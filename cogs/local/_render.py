@@ -14,8 +14,7 @@ import discord
 from bot.services import activity, circles, neighbours, practice
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
-from cogs._introductions import mention
-from cogs._text import member_text
+from cogs._text import member_text, mention
 from db.enums import OrganizingPath
 from db.models.local import ActivityKind
 

@@ -13,7 +13,7 @@ from bot.texts import pairing as texts
 from cogs._interactions import GroundworkView, answers_view
 from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
 from cogs._outbox import outbox_of
-from cogs._text import member_text
+from cogs._text import member_text, mention
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from db.enums import ChatTaskKind, OrganizingPath
 
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HISTORY_LOOKBACK = 20  # messages looked through for an introduction an earlier attempt posted
-
-
-def _mention(user_id: int) -> str:
-    return f"<@{user_id}>"
 
 
 def _shared(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
@@ -58,9 +54,9 @@ def review_embed(p: pairing.Pairing) -> discord.Embed:
         onboarding_texts.PATH_LABELS[OrganizingPath(x)] for x in _shared(p.member.paths, p.mentor.paths)
     ]
     body = texts.REVIEW_BODY.format(
-        member=_mention(p.member.user_id),
+        member=mention(p.member.user_id),
         member_area=member_text(p.member.area or texts.UNKNOWN_AREA, limit=100),
-        mentor=_mention(p.mentor.user_id),
+        mentor=mention(p.mentor.user_id),
         mentor_area=member_text(p.mentor.area or texts.UNKNOWN_AREA, limit=100),
         distance=distance_text(p),
         timezones=f"{p.member.timezone or '?'} / {p.mentor.timezone or '?'} ({p.utc_gap_hours:.0f} h apart)",
@@ -112,7 +108,7 @@ def _about(side: pairing.Side) -> str:
 
 
 def introduction_text(p: pairing.Pairing) -> str:
-    member, mentor = _mention(p.member.user_id), _mention(p.mentor.user_id)
+    member, mentor = mention(p.member.user_id), mention(p.mentor.user_id)
     first_path = p.member.paths[0] if p.member.paths else None
     first_step = texts.FIRST_STEPS.get(OrganizingPath(first_path)) if first_path else None
     about = "\n".join(
@@ -177,7 +173,7 @@ class PairingPresenter:
             thread = None
             sent = [
                 await self._dm_once(
-                    user_id, texts.INTRO_DM.format(other=_mention(other), introduction=text), task
+                    user_id, texts.INTRO_DM.format(other=mention(other), introduction=text), task
                 )
                 for user_id, other in ((pair[0], pair[1]), (pair[1], pair[0]))
             ]
@@ -192,7 +188,7 @@ class PairingPresenter:
             settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
         if not delivered and settled:
             await self.tell_moderators(
-                p.guild_id, texts.INTRO_FAILED.format(member=_mention(pair[0]), mentor=_mention(pair[1]))
+                p.guild_id, texts.INTRO_FAILED.format(member=mention(pair[0]), mentor=mention(pair[1]))
             )
 
     async def _introduction_thread(self, task: outbox.Task, p: pairing.Pairing) -> discord.Thread | None:
@@ -302,7 +298,7 @@ class PairingPresenter:
             (followup.mentor_user_id, followup.member_user_id),
         ):
             await self.tell(
-                user_id, texts.FOLLOWUP.format(other=_mention(other)), feedback_view(followup.mentorship_id)
+                user_id, texts.FOLLOWUP.format(other=mention(other)), feedback_view(followup.mentorship_id)
             )
 
     async def ended(self, ended: pairing.Ended, *, by_moderator: bool = False) -> None:
@@ -315,4 +311,4 @@ class PairingPresenter:
             (ended.member_user_id, ended.mentor_user_id),
             (ended.mentor_user_id, ended.member_user_id),
         ):
-            await self.tell(user_id, template.format(other=_mention(other)))
+            await self.tell(user_id, template.format(other=mention(other)))

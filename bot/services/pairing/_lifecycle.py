@@ -268,7 +268,7 @@ async def remove_organizer(
         ).scalar_one_or_none()
     )
     if member is None or organizer is None or organizer.status == OrganizerStatus.REMOVED:
-        raise GroundworkError(texts.NOT_AN_ORGANIZER.format(who=f"<@{user_id}>"))
+        raise GroundworkError(texts.NOT_AN_ORGANIZER, who=user_id)
     organizer.status = OrganizerStatus.REMOVED
     await record(
         session=session,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import GroundworkError
 from bot.services import languages as language_list
 from bot.services.audit import record
-from bot.services.pairing._people import active_member, mention, organizer_of, taken_places
+from bot.services.pairing._people import active_member, organizer_of, taken_places
 from bot.services.profile import latest_readiness
 from bot.services.typed import typed_text
 from bot.texts import pairing as texts
@@ -115,7 +115,7 @@ async def confirm_organizer(
     member = await active_member(session, guild_id, user_id)
     organizer = await organizer_of(session, member)
     if organizer is None or organizer.status == OrganizerStatus.REMOVED:
-        raise GroundworkError(texts.NOT_AN_ORGANIZER.format(who=mention(user_id)))
+        raise GroundworkError(texts.NOT_AN_ORGANIZER, who=user_id)
     if organizer.status == OrganizerStatus.PENDING:
         organizer.status = OrganizerStatus.ACTIVE
         organizer.confirmed_by, organizer.confirmed_at = actor_id, now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,24 +17,22 @@ from db.models import Member, Mentorship, Organizer
 OPEN = (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)
 
 
-def mention(user_id: int) -> str:
-    return f"<@{user_id}>"
-
-
 async def active_member(session: AsyncSession, guild_id: int, user_id: int, *, self_: bool = False) -> Member:
     """An onboarded member still in the server."""
     member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
     if member is None or member.status in (MemberStatus.LEFT, MemberStatus.DELETED):
         if member is not None and not self_:
             raise NotFoundError(texts.MEMBER_GONE)
-        raise GroundworkError(
-            texts.NOT_ONBOARDED_SELF if self_ else texts.NOT_A_MEMBER.format(who=mention(user_id))
-        )
+        _not_onboarded(user_id, self_=self_)
     if member.status != MemberStatus.ACTIVE:
-        raise GroundworkError(
-            texts.NOT_ONBOARDED_SELF if self_ else texts.NOT_A_MEMBER.format(who=mention(user_id))
-        )
+        _not_onboarded(user_id, self_=self_)
     return member
+
+
+def _not_onboarded(user_id: int, *, self_: bool) -> NoReturn:
+    if self_:
+        raise GroundworkError(texts.NOT_ONBOARDED_SELF)
+    raise GroundworkError(texts.NOT_A_MEMBER, who=user_id)
 
 
 async def organizer_of(session: AsyncSession, member: Member) -> Organizer | None:
@@ -63,16 +63,17 @@ async def taken_places(session: AsyncSession, mentor_member_id: int) -> int:
 async def check_can_mentor(session: AsyncSession, mentor: Member) -> Organizer:
     """The organizer row of `mentor`, who must be confirmed, not paused and have a free place."""
     organizer = await organizer_of(session, mentor)
-    who = mention(mentor.user_id)
+    who = mentor.user_id
     if organizer is None or organizer.status == OrganizerStatus.REMOVED:
-        raise GroundworkError(texts.NOT_AN_ORGANIZER.format(who=who))
+        raise GroundworkError(texts.NOT_AN_ORGANIZER, who=who)
     if organizer.status == OrganizerStatus.PENDING:
-        raise GroundworkError(texts.ORGANIZER_NOT_CONFIRMED.format(who=who))
+        raise GroundworkError(texts.ORGANIZER_NOT_CONFIRMED, who=who)
     if organizer.status == OrganizerStatus.PAUSED:
-        raise GroundworkError(texts.ORGANIZER_PAUSED.format(who=who))
+        raise GroundworkError(texts.ORGANIZER_PAUSED, who=who)
     taken = await taken_places(session, mentor.id)
     if taken >= organizer.capacity:
-        raise GroundworkError(texts.ORGANIZER_FULL.format(who=who, active=taken, capacity=organizer.capacity))
+        full = texts.ORGANIZER_FULL.format(who="{who}", active=taken, capacity=organizer.capacity)
+        raise GroundworkError(full, who=who)
     return organizer
 
 

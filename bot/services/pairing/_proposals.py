@@ -33,7 +33,6 @@ from bot.services.pairing._people import (
     active_member,
     check_can_mentor,
     excluded_pair,
-    mention,
     open_mentorship,
     organizer_of,
 )
@@ -320,14 +319,11 @@ async def pair_manually(
     mentor = await active_member(session, guild_id, mentor_user_id)
     current = await open_mentorship(session, member.id)
     if current is not None:
-        who = mention(member_user_id)
         if current.status == MentorshipStatus.PROPOSED:
-            raise GroundworkError(texts.MEMBER_HAS_PROPOSAL.format(member=who))
+            raise GroundworkError(texts.MEMBER_HAS_PROPOSAL, member=member_user_id)
         paired_with = await session.get(Member, current.mentor_id)
         raise GroundworkError(
-            texts.MEMBER_HAS_MENTOR.format(
-                member=who, mentor=mention(paired_with.user_id if paired_with else 0)
-            )
+            texts.MEMBER_HAS_MENTOR, member=member_user_id, mentor=paired_with.user_id if paired_with else 0
         )
     await check_can_mentor(session, mentor)
     if await excluded_pair(session, member.id, mentor.id):
@@ -353,11 +349,11 @@ async def _check_still_possible(session: AsyncSession, mentorship: Mentorship) -
     if member is None or mentor is None or not member.status == mentor.status == MemberStatus.ACTIVE:
         raise GroundworkError(texts.MEMBER_GONE)
     organizer = await organizer_of(session, mentor)
-    who = mention(mentor.user_id)
+    who = mentor.user_id
     if organizer is None or organizer.status in (OrganizerStatus.REMOVED, OrganizerStatus.PENDING):
-        raise GroundworkError(texts.NOT_AN_ORGANIZER.format(who=who))
+        raise GroundworkError(texts.NOT_AN_ORGANIZER, who=who)
     if organizer.status == OrganizerStatus.PAUSED:
-        raise GroundworkError(texts.ORGANIZER_PAUSED.format(who=who))
+        raise GroundworkError(texts.ORGANIZER_PAUSED, who=who)
 
 
 async def decide(

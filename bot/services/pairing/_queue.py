@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services.audit import record
-from bot.services.pairing._people import active_member, mention, open_mentorship
+from bot.services.pairing._people import active_member, open_mentorship
 from bot.texts import pairing as texts
 from db.enums import MemberStatus, MentorshipStatus
 from db.models import Member, Mentorship
@@ -34,9 +34,7 @@ async def request_mentor(*, session: AsyncSession, guild_id: int, user_id: int, 
         if current.status == MentorshipStatus.PROPOSED:
             raise GroundworkError(texts.ALREADY_PROPOSED)
         mentor = await session.get(Member, current.mentor_id)
-        raise GroundworkError(
-            texts.ALREADY_HAS_MENTOR.format(mentor=mention(mentor.user_id if mentor else 0))
-        )
+        raise GroundworkError(texts.ALREADY_HAS_MENTOR, mentor=mentor.user_id if mentor else 0)
     if member.mentor_requested_at is None:
         member.mentor_requested_at = now
         await record(
