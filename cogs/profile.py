@@ -17,7 +17,7 @@ from bot.texts import profile as texts
 from cogs._interactions import GroundworkView, reply
 from cogs._locale_flow import PlaceFlow
 from cogs._text import member_text
-from cogs.onboarding._render import answers_embed, render_step
+from cogs.onboarding import answers_embed, render_step
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot

@@ -125,3 +125,79 @@ class ChatTaskKind(enum.StrEnum):
 
     INTRODUCTION = "introduction"  # a mentor and their mentee: subject is the mentorship
     CIRCLE_SPACE = "circle_space"  # an opened circle's channel or thread and its welcome: the circle
+    MEMBER_ROLES = "member_roles"  # the member and region roles after onboarding: the member
+    ANNOUNCEMENT = "announcement"  # the public welcome line after onboarding: the member
+
+
+# Local life (db.models.local)
+
+
+class OfferStatus(enum.StrEnum):
+    """A member's answer to "N members live near you: want to meet them?"."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    NOT_NOW = "not_now"
+    MUTED = "muted"  # "don't ask again"
+
+
+class Answer(enum.StrEnum):
+    """One side's answer to an introduction."""
+
+    PENDING = "pending"
+    YES = "yes"
+    NO = "no"
+
+
+class IntroductionStatus(enum.StrEnum):
+    """The life of one introduction between two neighbours."""
+
+    ASKED = "asked"  # the requester said yes; the neighbour is asked
+    INTRODUCED = "introduced"  # both said yes
+    DECLINED = "declined"
+    CANCELLED = "cancelled"  # one of them left the server, or the neighbour muted offers
+
+
+class CircleStatus(enum.StrEnum):
+    """The life of a local circle."""
+
+    PROPOSED = "proposed"  # waits for a moderator
+    REJECTED = "rejected"
+    OPEN = "open"
+    CLOSED = "closed"  # every member left
+
+
+class CircleMemberStatus(enum.StrEnum):
+    """Where one member stands with one circle."""
+
+    PROPOSED = "proposed"  # part of a proposal moderators have not decided yet
+    OFFERED = "offered"  # lives near an open circle and was asked to join
+    JOINED = "joined"
+    DECLINED = "declined"
+    LEFT = "left"
+
+
+class CircleRole(enum.StrEnum):
+    """Why someone is in a circle."""
+
+    MEMBER = "member"  # lives in the area
+    ORGANIZER = "organizer"  # the nearest experienced organizer, invited to help
+
+
+class PracticeStatus(enum.StrEnum):
+    """A member's request for a practice partner."""
+
+    WAITING = "waiting"
+    PAIRED = "paired"
+    CANCELLED = "cancelled"
+
+
+class ActivityKind(enum.StrEnum):
+    """What a member did locally."""
+
+    TALKED_TO_NEIGHBOURS = "talked_to_neighbours"
+    ATTENDED_MEETING = "attended_meeting"
+    FILED_PAPERS = "filed_papers"
+    STARTED_GROUP = "started_group"
+    PRACTICE_CALL = "practice_call"
+    OTHER = "other"

@@ -26,7 +26,7 @@ from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.typed import typed_text
 from bot.texts import local as texts
-from db.enums import MemberStatus, MentorshipStatus
+from db.enums import ActivityKind, CircleMemberStatus, CircleStatus, MemberStatus, MentorshipStatus
 from db.models import (
     ActivityEntry,
     Circle,
@@ -37,7 +37,6 @@ from db.models import (
     NeighbourOffer,
     PracticeRequest,
 )
-from db.models.local import ActivityKind, CircleMemberStatus, CircleStatus
 
 MAX_NOTE = 500
 RECENT = 20

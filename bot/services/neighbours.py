@@ -25,9 +25,8 @@ from bot.services import nearby
 from bot.services.audit import record
 from bot.services.locales import shared_area
 from bot.texts import local as texts
-from db.enums import LocaleSharing, MemberStatus
+from db.enums import Answer, IntroductionStatus, LocaleSharing, MemberStatus, OfferStatus
 from db.models import GuildSettings, Locale, Member, NeighbourIntroduction, NeighbourOffer
-from db.models.local import Answer, IntroductionStatus, OfferStatus
 
 
 @dataclass(frozen=True, slots=True)

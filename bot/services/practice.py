@@ -21,11 +21,10 @@ from bot.errors import GroundworkError, NotAllowedError, NotFoundError
 from bot.services.activity import add_entry
 from bot.services.audit import record
 from bot.services.members import get_member
-from bot.services.pairing._candidates import utc_offset_hours
+from bot.services.pairing import utc_offset_hours
 from bot.texts import local as texts
-from db.enums import LocaleSharing, MemberStatus, OrganizingPath
+from db.enums import ActivityKind, LocaleSharing, MemberStatus, OrganizingPath, PracticeStatus
 from db.models import GuildSettings, Member, PracticePairing, PracticeRequest
-from db.models.local import ActivityKind, PracticeStatus
 
 MAX_OFFSET_GAP_HOURS = 3.0
 EVENING = (18, 21)  # local hours a call may start in

@@ -24,10 +24,7 @@ from bot.errors import GroundworkError
 from bot.services import activity
 from bot.services.audit import record
 from bot.services.members import get_member
-from bot.services.pairing import Ended
-from bot.services.pairing._history import mentorships_of
-from bot.services.pairing._lifecycle import end_all_for
-from bot.services.pairing._people import OPEN
+from bot.services.pairing import OPEN, Ended, end_all_for, mentorships_of
 from bot.texts import privacy as texts
 from db.base import Base
 from db.enums import MemberStatus, MentorshipEndReason

@@ -3,8 +3,7 @@ who has never organized anything and is a little nervous about it."""
 
 from __future__ import annotations
 
-from db.enums import OrganizingPath
-from db.models.local import ActivityKind
+from db.enums import ActivityKind, OrganizingPath
 
 # -- neighbours -----------------------------------------------------------------------
 NEIGHBOUR_OFFER = (

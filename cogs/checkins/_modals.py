@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.services.checkins._answers import NOTE_MAX_LENGTH
+from bot.services.checkins import NOTE_MAX_LENGTH
 from bot.texts import checkins as texts
 from cogs._interactions import GroundworkModal
 from cogs.checkins._items import handler

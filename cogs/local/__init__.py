@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.local._activity import ActivityLog
-from cogs.local._circles import Circles
+from cogs.local._circles import Circles, circles_overview
 from cogs.local._items import ITEMS
 from cogs.local._neighbours import Neighbours
 from cogs.local._practice import Practice
@@ -13,7 +13,7 @@ from cogs.local._practice import Practice
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["ActivityLog", "Circles", "Neighbours", "Practice"]
+__all__ = ["ActivityLog", "Circles", "Neighbours", "Practice", "circles_overview"]
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -15,7 +15,7 @@ from cogs._checks import is_moderator
 from cogs._interactions import reply
 from cogs._introductions import Introducer
 from cogs.local._render import log_view, shared_entry
-from db.models.local import ActivityKind
+from db.enums import ActivityKind
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot

@@ -17,7 +17,7 @@ from cogs._introductions import Introducer
 from cogs._text import mention
 from cogs.local._items import AskButton, CircleOfferButton, OfferButton
 from cogs.local._render import ask_text, circle_name, neighbour_introduction
-from db.models.local import Answer, IntroductionStatus, OfferStatus
+from db.enums import Answer, IntroductionStatus, OfferStatus
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot

@@ -15,8 +15,7 @@ from bot.services import activity, circles, neighbours, practice
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._text import member_text, mention
-from db.enums import OrganizingPath
-from db.models.local import ActivityKind
+from db.enums import ActivityKind, OrganizingPath
 
 MAX_LISTED = 25
 MESSAGE_LIMIT = 2000

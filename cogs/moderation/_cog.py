@@ -17,7 +17,7 @@ from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
 from cogs._outbox import outbox_of
-from cogs.local._circles import circles_overview
+from cogs.local import circles_overview
 from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
 from cogs.moderation._render import audit_text, member_message, overview_text, page_message
 from cogs.pairing import Pairing

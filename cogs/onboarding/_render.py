@@ -11,8 +11,15 @@ import discord
 
 from bot.services import languages
 from bot.services.gazetteer import Gazetteer
-from bot.services.onboarding import READINESS_PAGES, Conversation, Step, offers_mentoring
-from bot.services.onboarding._flow import MAX_LANGUAGES, MAX_MENTEES_OFFERED, ORDER
+from bot.services.onboarding import (
+    MAX_LANGUAGES,
+    MAX_MENTEES_OFFERED,
+    ORDER,
+    READINESS_PAGES,
+    Conversation,
+    Step,
+    offers_mentoring,
+)
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkView
 from cogs._text import member_text

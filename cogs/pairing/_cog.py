@@ -16,7 +16,7 @@ from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
 from cogs._outbox import outbox_of
-from cogs.onboarding._completion import isolated_text
+from cogs.onboarding import isolated_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from cogs.pairing._presenter import PairingPresenter, mentor_offer_view
 from db.enums import ChatTaskKind

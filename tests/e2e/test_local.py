@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
+from db.enums import CircleStatus, IntroductionStatus
 from db.models import Circle, NeighbourIntroduction
-from db.models.local import CircleStatus, IntroductionStatus
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import Channel, FakeDiscord, Guild, Message

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from bot.errors import GroundworkError, NotAllowedError
 from bot.services import activity, circles, privacy
 from db.engine import SessionMaker
+from db.enums import ActivityKind
 from db.models import ActivityEntry, NeighbourIntroduction
-from db.models.local import ActivityKind
 from tests.integration.test_local_support import (
     GUILD,
     NOW,

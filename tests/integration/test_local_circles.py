@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.errors import GroundworkError
 from bot.services import activity, circles
 from db.engine import SessionMaker
+from db.enums import ActivityKind, CircleMemberStatus, CircleRole, CircleStatus
 from db.models import Circle, CircleMember
-from db.models.local import ActivityKind, CircleMemberStatus, CircleRole, CircleStatus
 from tests.integration.test_local_support import (
     GUILD,
     NOW,

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from bot.errors import GroundworkError, NotAllowedError
 from bot.services import neighbours
 from db.engine import SessionMaker
-from db.enums import MemberStatus
+from db.enums import IntroductionStatus, MemberStatus, OfferStatus
 from db.models import AuditEntry, Member, NeighbourIntroduction
-from db.models.local import IntroductionStatus, OfferStatus
 from tests.integration.test_local_support import (
     GUILD,
     NOW,

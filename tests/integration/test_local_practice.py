@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.errors import GroundworkError, NotAllowedError
 from bot.services import practice
 from db.engine import SessionMaker
+from db.enums import ActivityKind, PracticeStatus
 from db.models import ActivityEntry, PracticeRequest
-from db.models.local import ActivityKind, PracticeStatus
 from tests.integration.test_local_support import GUILD, NOW, leave_server, onboard
 
 LEEDS, LYON, TOKYO, SECRET = 1, 2, 3, 4

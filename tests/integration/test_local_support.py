@@ -11,8 +11,8 @@ from bot.services import circles, members, neighbours, pairing, practice
 from bot.services.gazetteer import get_gazetteer
 from bot.services.members import get_member
 from db.engine import SessionMaker
+from db.enums import Answer, OfferStatus
 from db.models import Member
-from db.models.local import Answer, OfferStatus
 from tests.support.onboarding import Answers, run_conversation
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from bot.services import activity, checkins, circles, pairing, privacy
 from bot.services.pairing import Feedback
 from db.base import Base
 from db.engine import SessionMaker
+from db.enums import ActivityKind
 from db.models import AuditEntry, Circle, Mentorship, MentorshipEvent, Organizer, TownOffer
-from db.models.local import ActivityKind
 from tests.integration.test_local_support import GUILD, NOW, meet_everyone, member_row, onboard
 from tests.support.traces import Person, scan
 

@@ -25,8 +25,8 @@ from bot.services.onboarding import Step
 from bot.services.pairing import parse_languages
 from bot.services.typed import typed_text
 from db.engine import SessionMaker
+from db.enums import ActivityKind
 from db.models import ActivityEntry, OnboardingSession, ReadinessCheckIn
-from db.models.local import ActivityKind
 from tests.integration.test_checkins_support import START, add_member
 from tests.support.onboarding import answer_step
 

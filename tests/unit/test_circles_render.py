@@ -14,7 +14,7 @@ from cogs.local._render import (
     neighbour_introduction,
     practice_introduction,
 )
-from db.models.local import ActivityKind
+from db.enums import ActivityKind
 
 AT = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 

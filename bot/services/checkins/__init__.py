@@ -1,6 +1,6 @@
 """Scheduled readiness check-ins: when they fall due, sending them once, answers, alerts, trends."""
 
-from bot.services.checkins._answers import complete, current, record_note, record_score, skip
+from bot.services.checkins._answers import NOTE_MAX_LENGTH, complete, current, record_note, record_score, skip
 from bot.services.checkins._delivery import (
     MAX_ATTEMPTS,
     MAX_LOOKUPS,
@@ -51,6 +51,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "MAX_LOOKUPS",
     "NEEDS",
+    "NOTE_MAX_LENGTH",
     "Alert",
     "AlertKind",
     "CheckInClosedError",

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import NotFoundError
 from bot.services.members import get_member
 from bot.services.moderation._areas import consented_area, consented_precision
-from bot.services.pairing._history import mentorships_of
+from bot.services.pairing import mentorships_of
 from bot.services.profile import latest_readiness
 from bot.texts import moderation as texts
 from db.enums import MentorshipStatus, OnboardingStatus

@@ -1,6 +1,14 @@
 """Onboarding by locale: the conversation that turns a new member into an active one."""
 
-from bot.services.onboarding._completion import Completion, RegionRole, complete
+from bot.services.onboarding._completion import (
+    AnnouncementDue,
+    Completion,
+    RegionRole,
+    RolesDue,
+    announcement_due,
+    complete,
+    roles_due,
+)
 from bot.services.onboarding._conversation import (
     AlreadyOnboardedError,
     Conversation,
@@ -9,22 +17,37 @@ from bot.services.onboarding._conversation import (
     current,
     edit_answers,
 )
-from bot.services.onboarding._flow import CHANGEABLE, READINESS_PAGES, Step, is_complete, offers_mentoring
+from bot.services.onboarding._flow import (
+    CHANGEABLE,
+    MAX_LANGUAGES,
+    MAX_MENTEES_OFFERED,
+    ORDER,
+    READINESS_PAGES,
+    Step,
+    is_complete,
+    offers_mentoring,
+)
 from bot.services.onboarding._store import StaleAnswerError
 from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
 from bot.services.place_answers import PlaceResolver
 
 __all__ = [
     "CHANGEABLE",
+    "MAX_LANGUAGES",
+    "MAX_MENTEES_OFFERED",
+    "ORDER",
     "READINESS_PAGES",
     "AlreadyOnboardedError",
+    "AnnouncementDue",
     "Completion",
     "Conversation",
     "PausedConversation",
     "PlaceResolver",
     "RegionRole",
+    "RolesDue",
     "StaleAnswerError",
     "Step",
+    "announcement_due",
     "answer",
     "begin",
     "complete",
@@ -35,4 +58,5 @@ __all__ = [
     "is_complete",
     "offers_mentoring",
     "remember_channel",
+    "roles_due",
 ]

@@ -1,11 +1,14 @@
 """Pairing isolated members with experienced organizers: the queue, proposals, review and the
 life of a mentorship. The matching itself is `bot.services.matching`."""
 
+from bot.services.pairing._candidates import utc_offset_hours
+from bot.services.pairing._history import mentorships_of
 from bot.services.pairing._lifecycle import (
     Ended,
     Feedback,
     FollowUp,
     due_followups,
+    end_all_for,
     end_for_member,
     introduction_due,
     member_left,
@@ -25,6 +28,7 @@ from bot.services.pairing._organizers import (
     set_paused,
     status_on_offer,
 )
+from bot.services.pairing._people import OPEN
 from bot.services.pairing._proposals import (
     CommonArea,
     Pairing,
@@ -42,6 +46,7 @@ from bot.services.pairing._queue import MentorView, current_mentor, request_ment
 from db.enums import MentorshipEndReason, MentorshipStatus
 
 __all__ = [
+    "OPEN",
     "CommonArea",
     "Ended",
     "Feedback",
@@ -58,11 +63,13 @@ __all__ = [
     "current_mentor",
     "decide",
     "due_followups",
+    "end_all_for",
     "end_for_member",
     "guild_of",
     "introduction_due",
     "member_left",
     "mentees",
+    "mentorships_of",
     "pair_manually",
     "pairing_view",
     "parse_languages",
@@ -78,5 +85,6 @@ __all__ = [
     "set_paused",
     "status_on_offer",
     "thread_taken",
+    "utc_offset_hours",
     "waiting_members",
 ]
