@@ -23,7 +23,8 @@ from discord.ext import commands
 
 from bot.services import outbox
 from bot.texts import outbox as texts
-from cogs._introductions import Introducer, mention
+from cogs._introductions import Introducer
+from cogs._text import mention
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:

@@ -7,6 +7,8 @@ FAILED = (
 WHAT = {
     "introduction": "introducing {people}",
     "circle_space": "opening the channel of local circle {people}",
+    "member_roles": "giving a new member their roles ({people})",
+    "announcement": "welcoming a new member in the announcements channel ({people})",
 }
 WHAT_UNKNOWN = "a step in Discord ({kind})"
 PEOPLE_AND = " and their mentor "

@@ -15,8 +15,9 @@ from bot.services import circles, outbox
 from bot.texts import local as texts
 from cogs._checks import require_moderator
 from cogs._interactions import answers_view, reply
-from cogs._introductions import TO_MEMBERS, Introducer, mention
+from cogs._introductions import TO_MEMBERS, Introducer
 from cogs._outbox import Handler, offer_handlers, outbox_of
+from cogs._text import mention
 from cogs.local._items import CircleLeaveButton, CircleReviewButton
 from cogs.local._neighbours import send_circle_offer
 from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import onboarding
+from bot.services import onboarding, outbox
 from bot.services.nearby import NearbySummary
 from bot.texts import onboarding as texts
+from cogs._outbox import Handler, outbox_of
 from cogs._text import member_text
-from db.enums import OrganizerStatus
+from db.enums import ChatTaskKind, OrganizerStatus
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 MAX_NAMED_NEIGHBOURS = 10
 ROLE_REASON = "groundwork: member finished onboarding"
+ANNOUNCE_LOOKBACK = 5  # the bot's latest lines looked through after a crash mid-announcement
 
 
 def _area(name: str | None) -> str:
@@ -98,52 +100,109 @@ class CompletionPresenter:
                 resolver=self.bot.gazetteer,
                 known=known,
             )
-        roles_given = await self.give_roles(completion)
+        steps = outbox_of(self.bot)
+        roles_given = await steps.run_now(ChatTaskKind.MEMBER_ROLES, completion.member_id)
         await interaction.edit_original_response(
             content=done_message(completion, roles_given=roles_given),
             embed=None,
             view=None,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        await self.announce(completion)
+        await steps.run_now(ChatTaskKind.ANNOUNCEMENT, completion.member_id)
         self.bot.dispatch("member_onboarded", completion)
 
-    async def give_roles(self, completion: onboarding.Completion) -> bool:
-        """The member role and the region role; False when Discord refused (missing permission)."""
-        guild = self.bot.get_guild(completion.guild_id)
-        if guild is None:
+    def outbox_handlers(self) -> dict[ChatTaskKind, Handler]:
+        return {ChatTaskKind.MEMBER_ROLES: self.roles_task, ChatTaskKind.ANNOUNCEMENT: self.announce_task}
+
+    async def _settle(self, task: outbox.Task) -> None:
+        async with self.bot.sessions() as session, session.begin():
+            await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+
+    async def roles_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for roles after onboarding: the member role and the region role.
+        Idempotent: roles they hold are not given again; a region role is found by name (or by the
+        id an earlier attempt recorded) before one is created. A 5xx raises, so it is retried;
+        Discord refusing (missing permission, member gone) settles it as not done."""
+        async with self.bot.sessions() as session:
+            due = await onboarding.roles_due(session=session, member_id=task.subject_id)
+        guild = self.bot.get_guild(due.guild_id) if due else None
+        if due is None or guild is None:
+            await self._settle(task)
             return False
         try:
-            member = guild.get_member(completion.user_id) or await guild.fetch_member(completion.user_id)
+            member = guild.get_member(due.user_id) or await guild.fetch_member(due.user_id)
             roles: list[discord.abc.Snowflake] = []
-            if completion.member_role_id and (role := guild.get_role(completion.member_role_id)):
+            if due.member_role_id and (role := guild.get_role(due.member_role_id)):
                 roles.append(role)
-            if completion.region_role is not None:
-                roles.append(await self._region_role(guild, completion.region_role.name))
-            if roles:
-                await member.add_roles(*roles, reason=ROLE_REASON)
+            if due.region_role is not None:
+                roles.append(await self._region_role(guild, due.region_role.name, task))
+            missing = [role for role in roles if member.get_role(role.id) is None]
+            if missing:
+                await member.add_roles(*missing, reason=ROLE_REASON)
+        except discord.DiscordServerError:
+            raise
         except discord.HTTPException as exc:
-            log.warning("could not give roles to %s in %s: %s", completion.user_id, guild.id, exc)
+            log.warning("could not give roles to %s in %s: %s", due.user_id, guild.id, exc)
+            await self._settle(task)
             return False
+        await self._settle(task)
         return True
 
-    async def _region_role(self, guild: discord.Guild, name: str) -> discord.Role:
+    async def _region_role(self, guild: discord.Guild, name: str, task: outbox.Task) -> discord.Role:
+        recorded = guild.get_role(task.result_id or 0)
+        if recorded is not None and recorded.name == name:
+            return recorded
         existing = discord.utils.get(guild.roles, name=name)
         if existing is not None:
             return existing
-        return await guild.create_role(name=name, mentionable=False, reason="groundwork: region role")
+        role = await guild.create_role(name=name, mentionable=False, reason="groundwork: region role")
+        async with self.bot.sessions() as session, session.begin():
+            await outbox.progress(
+                session=session, task_id=task.task_id, worker=outbox_of(self.bot).worker, result_id=role.id
+            )
+        return role
 
-    async def announce(self, completion: onboarding.Completion) -> None:
-        """One privacy-respecting line in the announcement channel: the region at most."""
-        guild = self.bot.get_guild(completion.guild_id)
-        channel = guild.get_channel(completion.announce_channel_id or 0) if guild else None
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            return
-        if completion.announce_area:
-            content = texts.ANNOUNCE_FROM.format(area=member_text(completion.announce_area, limit=200))
+    async def announce_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for the welcome line: one privacy-respecting line in the
+        announcement channel, the region at most. Posted once: its message id is recorded at once,
+        and after a crash mid-step the bot's last messages there are looked through first."""
+        async with self.bot.sessions() as session:
+            due = await onboarding.announcement_due(session=session, member_id=task.subject_id)
+        guild = self.bot.get_guild(due.guild_id) if due else None
+        channel = guild.get_channel(due.channel_id or 0) if due and guild else None
+        if (
+            due is None
+            or task.result_id is not None
+            or not isinstance(channel, discord.TextChannel | discord.Thread)
+        ):
+            await self._settle(task)
+            return task.result_id is not None
+        if due.area:
+            content = texts.ANNOUNCE_FROM.format(area=member_text(due.area, limit=200))
         else:
             content = texts.ANNOUNCE_PLAIN
         try:
-            await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+            if not (task.resumed and await self._announced(channel, content)):
+                message = await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+                async with self.bot.sessions() as session, session.begin():
+                    await outbox.progress(
+                        session=session,
+                        task_id=task.task_id,
+                        worker=outbox_of(self.bot).worker,
+                        result_id=message.id,
+                    )
+        except discord.DiscordServerError:
+            raise
         except discord.HTTPException as exc:
             log.warning("could not announce a new member in %s: %s", channel.id, exc)
+            await self._settle(task)
+            return False
+        await self._settle(task)
+        return True
+
+    async def _announced(self, channel: discord.TextChannel | discord.Thread, content: str) -> bool:
+        me = self.bot.user.id if self.bot.user else 0
+        async for message in channel.history(limit=ANNOUNCE_LOOKBACK):
+            if message.author.id == me and message.content == content:
+                return True
+        return False

@@ -1,4 +1,4 @@
-"""chat task kinds: circle channels join introductions on the durable outbox
+"""chat task kinds: circle channels, onboarding roles and announcements join introductions
 
 The kinds a chat task may have widen from introductions alone to the other steps that follow a
 committed decision in Discord. Nothing is backfilled: a circle opened before this revision
@@ -21,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BEFORE = ("introduction",)
-AFTER = (*BEFORE, "circle_space")
+AFTER = (*BEFORE, "circle_space", "member_roles", "announcement")
 
 
 def _kinds(kinds: tuple[str, ...]) -> None:

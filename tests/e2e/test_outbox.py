@@ -11,6 +11,7 @@ from bot.bot import GroundworkBot
 from bot.services import outbox, pairing
 from bot.texts import pairing as pairing_texts
 from cogs._outbox import outbox_of
+from db.enums import ChatTaskKind
 from db.models import ChatTask, Mentorship
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import configure, onboard
@@ -50,7 +51,8 @@ async def _pair(fake_discord: FakeDiscord, guild: Guild) -> None:
 
 async def _task(bot: GroundworkBot) -> ChatTask:
     async with bot.sessions() as session:
-        return (await session.execute(select(ChatTask))).scalar_one()
+        intro = select(ChatTask).where(ChatTask.kind == ChatTaskKind.INTRODUCTION)
+        return (await session.execute(intro)).scalar_one()
 
 
 async def _mentorship(bot: GroundworkBot) -> Mentorship:

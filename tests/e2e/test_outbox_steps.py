@@ -1,5 +1,6 @@
 """The outbox's other steps end to end: Discord answering 503 to a circle's channel, its welcome,
-is retried by the tick after its backoff, and the effect happens once."""
+an onboarded member's roles or their announcement is retried by the tick after its backoff,
+and the effect happens once."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.support.waiting import eventually
 MOD, LEEDS, BRADFORD = 4000, 5001, 5002
 GUILD_CHANNELS = "/guilds/{guild_id}/channels"
 MESSAGES = "/channels/{channel_id}/messages"
+MEMBER_ROLE = "/guilds/{guild_id}/members/{user_id}/roles/{role_id}"
 
 
 async def _task(bot: GroundworkBot, kind: ChatTaskKind) -> ChatTask | None:
@@ -127,3 +129,72 @@ async def test_a_circle_welcome_discord_fails_is_posted_in_the_same_channel_by_t
     assert _circle_channels(fake, category) == [channel]  # continued, not a second one
     assert len(_welcomes(fake, channel)) == 1
     assert (await _attempted(bot, ChatTaskKind.CIRCLE_SPACE, 2)).done_at == clock.now
+
+
+async def _member_task(bot: GroundworkBot, kind: ChatTaskKind) -> ChatTask:
+    async def settled() -> bool:
+        task = await _task(bot, kind)
+        return task is not None and task.claimed_by is None and task.attempts >= 1
+
+    await eventually(settled, what=f"the {kind} task to be tried")
+    task = await _task(bot, kind)
+    assert task is not None
+    return task
+
+
+async def test_roles_discord_fails_after_onboarding_are_given_by_the_tick_once(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    fake = fake_discord
+    member_role = fake.add_role(guild, name="member")
+    bot = await start_bot()
+    await configure(bot, guild, member_role_id=member_role.id)
+    fake.fail("PUT", MEMBER_ROLE, 503, times=None)
+    clicker = await onboard(fake, guild, LEEDS, "Leeds")
+    assert "couldn't give you your server roles" in clicker.latest().text  # as before: told at once
+    task = await _member_task(bot, ChatTaskKind.MEMBER_ROLES)
+    assert (task.attempts, task.last_error, task.done_at) == (1, "DiscordServerError 503/0", None)
+    assert fake.role_names(guild, LEEDS) == []
+    [region] = [role for role in fake.state.guilds[guild.id].roles.values() if role.name == "United Kingdom"]
+    assert task.result_id == region.id  # made, and recorded at once
+
+    fake.faults.clear()
+    clock.advance(seconds=outbox.backoff(1).total_seconds())
+    assert await outbox_of(bot).tick() == 1
+    assert sorted(fake.role_names(guild, LEEDS)) == ["United Kingdom", "member"]
+    region_roles = [
+        role for role in fake.state.guilds[guild.id].roles.values() if role.name == "United Kingdom"
+    ]
+    assert region_roles == [region]  # not created twice
+    assert (await _task(bot, ChatTaskKind.MEMBER_ROLES)).done_at == clock.now  # type: ignore[union-attr]
+    added = [r for r in fake.requests_to("PUT", MEMBER_ROLE) if r.status == 204]
+    assert len(added) == 2  # each role once
+    clock.advance(days=1)
+    assert await outbox_of(bot).tick() == 0
+
+
+async def test_an_announcement_discord_fails_is_posted_by_the_tick_once(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    fake = fake_discord
+    announcements = fake.add_channel(guild, name="welcome")
+    bot = await start_bot()
+    await configure(bot, guild, announce_channel_id=announcements.id)
+    fake.fail(
+        "POST", MESSAGES, 503, times=1, where=lambda r: r.params.get("channel_id") == str(announcements.id)
+    )
+    clicker = await onboard(fake, guild, LEEDS, "Leeds")
+    assert "You're all set" in clicker.latest().text
+    task = await _member_task(bot, ChatTaskKind.ANNOUNCEMENT)
+    assert (task.last_error, task.done_at) == ("DiscordServerError 503/0", None)
+    assert fake.messages_in(announcements) == []
+
+    clock.advance(seconds=outbox.backoff(1).total_seconds())
+    assert await outbox_of(bot).tick() == 1
+    [announcement] = fake.messages_in(announcements)
+    assert "A new member joined from **England, United Kingdom**" in announcement.text
+    task = await _member_task(bot, ChatTaskKind.ANNOUNCEMENT)
+    assert task.done_at == clock.now and task.result_id == announcement.id
+    clock.advance(days=1)
+    assert await outbox_of(bot).tick() == 0
+    assert len(fake.messages_in(announcements)) == 1

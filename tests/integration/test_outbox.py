@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import GuildDefaults
@@ -48,6 +48,8 @@ async def _people(sessions: SessionMaker, gazetteer: Gazetteer, **defaults: obje
             answers=Answers(place=place, **extra),  # type: ignore[arg-type]
             defaults=settings,
         )
+    async with sessions() as session, session.begin():  # their roles and welcome are tested elsewhere
+        await session.execute(delete(ChatTask))
 
 
 async def _tasks(sessions: SessionMaker) -> list[ChatTask]:

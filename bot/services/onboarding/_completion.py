@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
-from bot.services import nearby
+from bot.services import nearby, outbox
 from bot.services.audit import record
 from bot.services.gazetteer import Place
 from bot.services.locales import STORED_LOCALE_ID, create_locale
@@ -23,6 +23,7 @@ from bot.services.profile import latest_readiness
 from bot.texts import onboarding as texts
 from db.base import UTCDateTime
 from db.enums import (
+    ChatTaskKind,
     CheckInKind,
     CheckInStatus,
     Experience,
@@ -30,7 +31,7 @@ from db.enums import (
     MemberStatus,
     OrganizerStatus,
 )
-from db.models import GuildSettings, Member, Organizer, ReadinessAnswer, ReadinessCheckIn
+from db.models import GuildSettings, Locale, Member, Organizer, ReadinessAnswer, ReadinessCheckIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,16 @@ class Completion:
     place: Place
 
 
-def region_role_name(place: Place, mode: str, sharing: LocaleSharing) -> str | None:
+class _Named(Protocol):
+    """A place or a stored locale: what a role or an announcement may name."""
+
+    @property
+    def region_name(self) -> str | None: ...
+    @property
+    def country_name(self) -> str: ...
+
+
+def region_role_name(place: _Named, mode: str, sharing: LocaleSharing) -> str | None:
     """The role that shows the member's area, only as precisely as they agreed to share."""
     if mode == "off" or sharing == LocaleSharing.NOTHING:
         return None
@@ -67,7 +77,7 @@ def region_role_name(place: Place, mode: str, sharing: LocaleSharing) -> str | N
     return place.country_name[:100]
 
 
-def announce_area(place: Place, sharing: LocaleSharing) -> str | None:
+def announce_area(place: _Named, sharing: LocaleSharing) -> str | None:
     """What a public "new member from ..." line may name: the region at most, never the town."""
     if sharing == LocaleSharing.NOTHING:
         return None
@@ -269,6 +279,9 @@ async def complete(
         action="member.onboarded" if first_time else "member.profile_updated",
         details={"precision": place.precision, "isolated": summary.isolated, "organizer": organizer_status},
     )
+    # Their roles and the welcome line follow the commit, durably (bot.services.outbox).
+    for kind in (ChatTaskKind.MEMBER_ROLES, ChatTaskKind.ANNOUNCEMENT):
+        await outbox.enqueue(session=session, guild_id=guild_id, kind=kind, subject_id=member_id, now=now)
     return Completion(
         member_id=member_id,
         guild_id=guild_id,
@@ -284,3 +297,60 @@ async def complete(
         announce_area=announce_area(place, sharing),
         place=place,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RolesDue:
+    """The roles an onboarded member is to have, as things stand now."""
+
+    guild_id: int
+    user_id: int
+    member_role_id: int | None
+    region_role: RegionRole | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementDue:
+    """The public welcome line of an onboarded member, as things stand now."""
+
+    guild_id: int
+    channel_id: int | None
+    area: str | None  # what it may say about where they are from (None: nothing)
+
+
+async def _onboarded(
+    session: AsyncSession, member_id: int
+) -> tuple[Member, GuildSettings, Locale | None] | None:
+    row = (
+        await session.execute(
+            select(Member, GuildSettings, Locale)
+            .join(GuildSettings, GuildSettings.guild_id == Member.guild_id)
+            .outerjoin(Locale, Locale.id == Member.locale_id)
+            .where(Member.id == member_id)
+        )
+    ).first()
+    if row is None or row[0].status != MemberStatus.ACTIVE:
+        return None  # they left, or were deleted: nothing to give or announce
+    return row[0], row[1], row[2]
+
+
+async def roles_due(*, session: AsyncSession, member_id: int) -> RolesDue | None:
+    """The outbox's step after onboarding: the member role and the region role (only as
+    precise as they agreed to share); None when they are no longer an active member."""
+    found = await _onboarded(session, member_id)
+    if found is None:
+        return None
+    member, guild, locale = found
+    name = region_role_name(locale, guild.region_roles, member.locale_sharing) if locale else None
+    return RolesDue(member.guild_id, member.user_id, guild.member_role_id, RegionRole(name) if name else None)
+
+
+async def announcement_due(*, session: AsyncSession, member_id: int) -> AnnouncementDue | None:
+    """The outbox's step after onboarding: one line in the announcement channel, naming the
+    region at most; None when they are no longer an active member."""
+    found = await _onboarded(session, member_id)
+    if found is None:
+        return None
+    member, guild, locale = found
+    area = announce_area(locale, member.locale_sharing) if locale else None
+    return AnnouncementDue(member.guild_id, guild.announce_channel_id, area)
