@@ -72,37 +72,66 @@ def _code_like(key: str, original: str) -> bool:
     return key.isascii() and (len(key) <= 3 or (len(original) <= 4 and original.isupper()))
 
 
-def _letter_bits() -> npt.NDArray[np.uint32]:
-    bits = np.zeros(256, dtype=np.uint32)
+def _letter_classes() -> npt.NDArray[np.int8]:
+    """Byte -> character class: a-z are 0-25, every digit 26, space 27, anything else -1."""
+    classes = np.full(256, -1, dtype=np.int8)
     for i, ch in enumerate(string.ascii_lowercase):
-        bits[ord(ch)] = 1 << i
+        classes[ord(ch)] = i
     for ch in string.digits:
-        bits[ord(ch)] = 1 << 26
-    bits[ord(" ")] = 1 << 27
-    return bits
+        classes[ord(ch)] = 26
+    classes[ord(" ")] = 27
+    return classes
 
 
-_LETTER_BITS: Final = _letter_bits()
+_CLASSES: Final = _letter_classes()
+_TWICE_SHIFT: Final = 32  # bit class + 32: the class occurs at least twice
 _BYTE_POPCOUNT: Final = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 _NUMPY_POPCOUNT: Any = getattr(np, "bitwise_count", None)  # numpy >= 2.0
 
 
-def popcount(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+def popcount(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
     """Set bits of each element (pyproject allows numpy 1.26, which lacks bitwise_count)."""
     if _NUMPY_POPCOUNT is not None:
         return cast(npt.NDArray[np.uint8], _NUMPY_POPCOUNT(values))
-    per_byte = _BYTE_POPCOUNT[values.view(np.uint8)].reshape(-1, 4)
+    width = values.dtype.itemsize
+    per_byte = _BYTE_POPCOUNT[values.view(np.uint8)].reshape(-1, width)
     return cast(npt.NDArray[np.uint8], per_byte.sum(axis=1, dtype=np.uint8))
 
 
-def _masks(keys: list[str]) -> npt.NDArray[np.uint32]:
-    """For each ASCII key, the set of its characters as a bit mask (all digits share one bit)."""
+def _masks(keys: list[str]) -> npt.NDArray[np.uint64]:
+    """For each ASCII key, the multiset of its character classes as a bit mask: one bit for
+    each class it has, another for each class it has twice or more."""
     if not keys:
-        return np.zeros(0, dtype=np.uint32)
+        return np.zeros(0, dtype=np.uint64)
     chars = np.frombuffer("\n".join(keys).encode("ascii"), dtype=np.uint8)
+    lengths = np.fromiter((len(k) + 1 for k in keys), dtype=np.intp, count=len(keys))
     starts = np.zeros(len(keys), dtype=np.intp)
-    starts[1:] = np.cumsum([len(k) + 1 for k in keys[:-1]])
-    return np.bitwise_or.reduceat(_LETTER_BITS[chars], starts)
+    starts[1:] = np.cumsum(lengths[:-1])
+    owner = np.repeat(np.arange(len(keys)), lengths)[: len(chars)]
+    classes = _CLASSES[chars].astype(np.int64)
+    known = classes >= 0
+    bits = np.where(
+        known, np.left_shift(np.uint64(1), np.maximum(classes, 0).astype(np.uint64)), np.uint64(0)
+    )
+    order = np.lexsort((classes, owner))
+    again = np.zeros(len(chars), dtype=np.bool_)
+    again[1:] = (classes[order][1:] == classes[order][:-1]) & (owner[order][1:] == owner[order][:-1])
+    twice = np.zeros(len(chars), dtype=np.bool_)
+    twice[order] = again
+    bits = bits | np.where(twice & known, bits << np.uint64(_TWICE_SHIFT), np.uint64(0))
+    return cast(npt.NDArray[np.uint64], np.bitwise_or.reduceat(bits, starts))
+
+
+def _mask_of(key: str) -> np.uint64:
+    """``_masks`` of one key."""
+    seen: set[int] = set()
+    bits = 0
+    for byte in key.encode("ascii"):
+        cls = int(_CLASSES[byte])
+        if cls >= 0:
+            bits |= 1 << (cls + _TWICE_SHIFT if cls in seen else cls)
+            seen.add(cls)
+    return np.uint64(bits)
 
 
 def key_hash(key: str) -> int:
@@ -113,19 +142,21 @@ def key_hash(key: str) -> int:
 
 
 class _Pools:
-    """Fuzzy keys sorted by length, with a character-set filter in front of the edit distance.
+    """Fuzzy keys sorted by length, with a character filter in front of the edit distance.
 
     ``candidates(key, d)`` returns the keys of length len(key)-d … len(key)+d (one contiguous
-    run of the sorted keys) that could be within d edits: every character missing from one
-    string needs an edit of its own, so a key is kept only if neither string has more than d
-    characters the other lacks. This bound is exact (it never drops a true match) and keeps
-    about 2 % of the run, so RapidFuzz then scores a few hundred strings.
+    run of the sorted keys) that could be within d edits. Each string is summed up as which
+    character classes it has, once and twice or more (``_masks``); one edit changes at most
+    one of those features on each side, so a key is kept only if neither string has more than
+    d features the other lacks. This bound is exact (it never drops a true match) and keeps a
+    few per cent of the run, so RapidFuzz then scores a few hundred strings.
     """
 
-    def __init__(self, keys: list[str]) -> None:
-        """keys: distinct ASCII keys, sorted by length (``sort_keys``)."""
+    def __init__(self, keys: list[str], masks: npt.NDArray[np.uint64] | None = None) -> None:
+        """keys: distinct ASCII keys, sorted by length (``sort_keys``); masks: theirs, if known."""
         self.keys = keys
-        self._masks = _masks(keys)
+        self._array = np.array(keys, dtype=object)
+        self.masks = _masks(keys) if masks is None else masks
         self._lengths = np.fromiter(map(len, keys), dtype=np.int32, count=len(keys))
 
     @staticmethod
@@ -133,15 +164,14 @@ class _Pools:
         return sorted(set(keys), key=lambda k: (len(k), k))
 
     def candidates(self, key: str, d: int) -> list[str]:
-        lo = int(np.searchsorted(self._lengths, len(key) - d, side="left"))
-        hi = int(np.searchsorted(self._lengths, len(key) + d, side="right"))
+        lo = int(self._lengths.searchsorted(len(key) - d, side="left"))
+        hi = int(self._lengths.searchsorted(len(key) + d, side="right"))
         if lo >= hi:
             return []
-        masks = self._masks[lo:hi]
-        mine = np.bitwise_or.reduce(_LETTER_BITS[np.frombuffer(key.encode("ascii"), dtype=np.uint8)])
+        masks = self.masks[lo:hi]
+        mine = _mask_of(key)
         close = np.maximum(popcount(masks & ~mine), popcount(~masks & mine)) <= d
-        keys = self.keys
-        return [keys[lo + i] for i in np.flatnonzero(close).tolist()]
+        return cast(list[str], self._array[lo:hi][close].tolist())
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -155,14 +185,14 @@ class NameIndex:
         hashes: npt.NDArray[np.uint64],
         starts: npt.NDArray[np.int32],
         hits: npt.NDArray[np.int32],
-        name_keys: list[str],
-        area_keys: list[str],
+        names: _Pools,
+        areas: _Pools,
     ) -> None:
         self._hashes = hashes
         self._starts = starts
         self._hits = hits
-        self.names = _Pools(name_keys)
-        self.areas = _Pools(area_keys)
+        self.names = names
+        self.areas = areas
 
     # -- building ------------------------------------------------------------------------
 
@@ -185,7 +215,9 @@ class NameIndex:
             "i_starts": self._starts,
             "i_hits": self._hits,
             "i_names": _blob(self.names.keys),
+            "i_name_masks": self.names.masks,
             "i_areas": _blob(self.areas.keys),
+            "i_area_masks": self.areas.masks,
         }
 
     @classmethod
@@ -194,8 +226,8 @@ class NameIndex:
             arrays["i_hashes"],
             arrays["i_starts"],
             arrays["i_hits"],
-            _unblob(arrays["i_names"]),
-            _unblob(arrays["i_areas"]),
+            _Pools(_unblob(arrays["i_names"]), arrays["i_name_masks"]),
+            _Pools(_unblob(arrays["i_areas"]), arrays["i_area_masks"]),
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -205,11 +237,13 @@ class NameIndex:
         found: dict[int, float] = {}
         if not key:
             return found
-        h = np.uint64(key_hash(key))
-        i = int(np.searchsorted(self._hashes, h))
-        if i >= len(self._hashes) or self._hashes[i] != h:
+        h = key_hash(key)
+        hashes = self._hashes
+        i = int(hashes.searchsorted(np.uint64(h)))
+        if i >= len(hashes) or int(hashes[i]) != h:
             return found
-        for packed in self._hits[self._starts[i] : self._starts[i + 1]].tolist():
+        start, end = self._starts[i : i + 2].tolist()
+        for packed in self._hits[start:end].tolist():
             e, score = packed >> 2, TIER_SCORE[packed & 3]
             if score > found.get(e, 0.0):
                 found[e] = score
@@ -330,7 +364,11 @@ class _Builder:
         fuzzy = (k for k in self.name_keys + self.area_keys if len(k) >= 4 and k.isascii())
         areas = (k for k in self.area_keys if len(k) >= 4 and k.isascii())
         return NameIndex(
-            unique, starts.astype(np.int32), hits, _Pools.sort_keys(fuzzy), _Pools.sort_keys(areas)
+            unique,
+            starts.astype(np.int32),
+            hits,
+            _Pools(_Pools.sort_keys(fuzzy)),
+            _Pools(_Pools.sort_keys(areas)),
         )
 
 
