@@ -31,7 +31,7 @@ from bot.services.circles._review import (
     space_taken,
 )
 from bot.services.circles._sweep import offer_to_newcomer, sweep
-from db.models.local import CircleMemberStatus, CircleStatus
+from db.enums import CircleMemberStatus, CircleStatus
 
 __all__ = [
     "CircleMemberStatus",

@@ -17,9 +17,8 @@ from bot.services.audit import record
 from bot.services.circles._model import STANDING, Joined, Left, MyCircle, Summary, joined_count, space_of
 from bot.services.members import get_member
 from bot.texts import local as texts
-from db.enums import OrganizerStatus
+from db.enums import CircleMemberStatus, CircleRole, CircleStatus, OrganizerStatus
 from db.models import Circle, CircleMember, Member, Organizer
-from db.models.local import CircleMemberStatus, CircleRole, CircleStatus
 
 ACTIVITY_WINDOW = timedelta(days=30)
 

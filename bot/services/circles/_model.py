@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.audit import record
 from bot.services.circles._cluster import nearest_within
 from bot.services.geo import EARTH_RADIUS_KM, unit_vectors
-from db.enums import LocalePrecision, MemberStatus, OrganizerStatus
+from db.enums import CircleMemberStatus, CircleRole, LocalePrecision, MemberStatus, OrganizerStatus
 from db.models import Circle, CircleMember, Locale, Member, Organizer
-from db.models.local import CircleMemberStatus, CircleRole
 
 # A member's place in a circle that still counts: they are in it, or are asked or proposed.
 STANDING = (CircleMemberStatus.PROPOSED, CircleMemberStatus.OFFERED, CircleMemberStatus.JOINED)

@@ -13,9 +13,8 @@ from bot.services import outbox
 from bot.services.audit import record
 from bot.services.circles._model import Decision, nearest_organizers, space_of
 from bot.texts import local as texts
-from db.enums import ChatTaskKind, MemberStatus
+from db.enums import ChatTaskKind, CircleMemberStatus, CircleRole, CircleStatus, MemberStatus
 from db.models import Circle, CircleMember, GuildSettings, Member
-from db.models.local import CircleMemberStatus, CircleRole, CircleStatus
 
 MIN_TO_OPEN = 2
 

@@ -24,7 +24,16 @@ from bot.services.circles._model import STANDING, Offer, Proposal, Sweep, add_of
 from bot.services.circles._naming import Resident, circle_place
 from bot.services.geo import great_circle_km, unit_vectors
 from bot.texts import local as texts
-from db.enums import LocalePrecision, LocaleSharing, MemberStatus
+from db.enums import (
+    Answer,
+    CircleMemberStatus,
+    CircleRole,
+    CircleStatus,
+    LocalePrecision,
+    LocaleSharing,
+    MemberStatus,
+    OfferStatus,
+)
 from db.models import (
     Circle,
     CircleMember,
@@ -34,7 +43,6 @@ from db.models import (
     NeighbourIntroduction,
     NeighbourOffer,
 )
-from db.models.local import Answer, CircleMemberStatus, CircleRole, CircleStatus, OfferStatus
 
 REJECTION_COOLDOWN = timedelta(days=30)
 MAX_NAME = 100
