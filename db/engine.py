@@ -20,7 +20,7 @@ def create_engine(url: str | URL, *, echo: bool = False, pool: bool = True) -> A
     sqlite = parsed.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo}
     if sqlite:
-        kwargs |= {"async_creator": connector(parsed), "module": inline_dbapi()}
+        kwargs |= {"creator": connector(parsed), "module": inline_dbapi()}
     if not pool:
         kwargs["poolclass"] = NullPool
     elif sqlite:

@@ -26,15 +26,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import MissingGreenlet
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, AsyncSessionTransaction
-from sqlalchemy.ext.asyncio.result import _ensure_sync_result
-from sqlalchemy.ext.asyncio.session import _EXECUTE_OPTIONS
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.pool import QueuePool
-from sqlalchemy.util import EMPTY_DICT, immutabledict
 
-from db.sqlite_driver import InlineDBAPI, driver_connection
+from db.sqlite_driver import DBAPI, driver_connection
+
+# Execution options that make a result read rows as it is iterated, not at once: those take
+# AsyncSession's usual way, which refuses or buffers them as it should.
+_STREAMING = ("stream_results", "yield_per", "max_row_buffer")
 
 
 class UnitOfWorkTransaction(AsyncSessionTransaction):
@@ -45,14 +48,16 @@ class UnitOfWorkTransaction(AsyncSessionTransaction):
     async def start(self, is_ctxmanager: bool = False) -> AsyncSessionTransaction:
         if self.nested:  # a SAVEPOINT is a statement
             return await super().start(is_ctxmanager)
-        self.sync_transaction = self._assign_proxied(self.session.sync_session.begin())
+        self.sync_transaction = self.session.sync_session.begin()
         if is_ctxmanager:
             self.sync_transaction.__enter__()
         return self
 
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
         if self.session.runs_inline():
-            self._sync_transaction().__exit__(type_, value, traceback)
+            transaction = self.sync_transaction
+            assert transaction is not None  # set by start()
+            transaction.__exit__(type_, value, traceback)
             return
         await super().__aexit__(type_, value, traceback)
 
@@ -65,7 +70,7 @@ class UnitOfWorkSession(AsyncSession):
         # The pool whose connection statements may run inline on, and the transaction that
         # holds that connection with the write lock taken.
         self._inline_pool: QueuePool | None = None
-        if isinstance(bind, AsyncEngine) and isinstance(bind.sync_engine.dialect.dbapi, InlineDBAPI):
+        if isinstance(bind, AsyncEngine) and isinstance(bind.sync_engine.dialect.dbapi, DBAPI):
             pool = bind.sync_engine.pool
             self._inline_pool = pool if isinstance(pool, QueuePool) else None
         self._locked_for: SessionTransaction | None = None
@@ -100,23 +105,23 @@ class UnitOfWorkSession(AsyncSession):
         statement: Any,
         params: Any = None,
         *,
-        execution_options: Any = EMPTY_DICT,
+        execution_options: Any = None,
         bind_arguments: Any = None,
         **kw: Any,
     ) -> Any:
-        if not self._lock_inline():
+        options = {} if execution_options is None else execution_options
+        if any(option in options for option in _STREAMING) or not self._lock_inline():
             return await super().execute(
-                statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
+                statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
             )
-        options = (
-            immutabledict(execution_options).union(_EXECUTE_OPTIONS)
-            if execution_options
-            else _EXECUTE_OPTIONS
-        )
-        result = self.sync_session.execute(
+        result: Result[Any] = self.sync_session.execute(
             statement, params=params, execution_options=options, bind_arguments=bind_arguments, **kw
         )
-        return await _ensure_sync_result(result, self.execute)
+        if isinstance(result, CursorResult) or not isinstance(statement, Select):
+            return result  # the driver read its rows already: nothing left to fetch
+        # An ORM query builds its objects (and runs eager loads) as it is read: read it all
+        # now, within the unit, as AsyncSession does.
+        return result.freeze()()
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         # AsyncSession.scalar runs in a greenlet of its own; through `execute` it runs inline.

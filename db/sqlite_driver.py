@@ -6,12 +6,13 @@ costing more than the statement itself on an embedded database (a member's onboa
 about 190 of them, 50 ms). Here the same calls run directly on the loop thread: an indexed
 statement on a local file takes microseconds, which is cheaper than waking a thread.
 
-Two layers do it. `Connection` is the driver connection SQLAlchemy's dialect is given (through
-`async_creator`, shaped like aiosqlite's). `InlineDBAPI` is the DB-API module the dialect
-uses instead of its aiosqlite adapter (through `module=`): its cursors and commits call
-sqlite3 directly instead of handing each call to the event loop and back, so a statement
-needs no greenlet switch, and a unit of work that already holds its connection and its
-transaction can run without a greenlet at all (see db.session).
+This module is a PEP 249 DB-API of its own over sqlite3 (`DBAPI`, passed to the
+aiosqlite dialect with `module=`; its connections come from `connector`, passed with
+`creator=`). Its cursors and commits call sqlite3 directly, so a statement needs no greenlet
+switch, and a unit of work that already holds its connection and its transaction can run
+without a greenlet at all (see db.session). It uses SQLAlchemy's public asyncio surface only:
+a connection is an `AdaptedConnection`, and whatever must wait is awaited through its
+`run_async`.
 
 What would block the loop is waiting for the write lock. Connections open with no busy
 timeout; when the lock is held (by another engine in this process, or another process such
@@ -31,16 +32,10 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-import aiosqlite
-from sqlalchemy.dialects.sqlite.aiosqlite import (
-    AsyncAdapt_aiosqlite_connection,
-    AsyncAdapt_aiosqlite_cursor,
-    AsyncAdapt_aiosqlite_dbapi,
-)
-from sqlalchemy.engine import URL
-from sqlalchemy.util.concurrency import await_, in_greenlet
+import greenlet  # type: ignore[import-untyped]  # greenlet ships no type hints
+from sqlalchemy.engine import URL, AdaptedConnection
 
 log = logging.getLogger(__name__)
 
@@ -71,31 +66,14 @@ async def _when_unlocked(call: Callable[..., T], *args: Any) -> T:
         backoff = min(backoff * 2, _MAX_BACKOFF)
 
 
-def _now_or_when_unlocked(call: Callable[..., T], *args: Any) -> T:
-    """Run `call` now; if the database is locked, wait for it (inside SQLAlchemy's greenlet)."""
-    try:
-        return call(*args)
-    except sqlite3.OperationalError as error:
-        if not _is_locked(error):
-            raise
-    return await_(_when_unlocked(call, *args))
-
-
 async def _nothing() -> None:
     return None
 
 
-def _timed(call: Callable[..., T], sql: str, parameters: Any) -> T:
-    if in_greenlet():
-        # AsyncConnection.execute insists that a statement awaits at least once (its check
-        # that the driver is asynchronous); one switch to the loop and back satisfies it.
-        await_(_nothing())
-    started = time.perf_counter()
-    result = _now_or_when_unlocked(call, sql, parameters)
-    elapsed = time.perf_counter() - started
-    if elapsed > SLOW_STATEMENT_SECONDS:
-        log.warning("slow SQLite statement (%.0f ms): %.200s", elapsed * 1000, sql)
-    return result
+def _in_greenlet() -> bool:
+    """Whether this runs in a greenlet under the loop's (SQLAlchemy's, for a statement), not
+    inline on the loop itself."""
+    return bool(greenlet.getcurrent().parent is not None)
 
 
 # Statements SQLite refuses inside a transaction, or that manage one themselves.
@@ -107,19 +85,17 @@ def _needs_transaction(sql: str) -> bool:
 
 
 class Cursor:
-    """aiosqlite's cursor, run inline: what SQLAlchemy's server-side (streaming) cursors use."""
+    """A DB-API cursor over sqlite3's. Rows are read at once (as SQLAlchemy's asyncio cursors
+    do), so nothing is left to fetch once a unit of work ended; a server-side (streaming)
+    cursor reads them as asked."""
 
-    __slots__ = ("_connection", "_cursor")
+    __slots__ = ("_connection", "_cursor", "_rows", "_server_side")
 
-    def __init__(self, connection: Connection, cursor: sqlite3.Cursor) -> None:
+    def __init__(self, connection: Connection, cursor: sqlite3.Cursor, server_side: bool) -> None:
         self._connection = connection
         self._cursor = cursor
-
-    async def __aenter__(self) -> Cursor:
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        self._cursor.close()
+        self._server_side = server_side
+        self._rows: collections.deque[Any] = collections.deque()
 
     @property
     def description(self) -> Any:
@@ -141,67 +117,109 @@ class Cursor:
     def arraysize(self, value: int) -> None:
         self._cursor.arraysize = value
 
-    async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
-        await self._connection.begin(sql)
-        await _when_unlocked(self._cursor.execute, sql, parameters)
+    def execute(self, operation: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> Cursor:
+        cursor = self._cursor
+        self._connection.begin_for(operation)
+        self._connection.timed(cursor.execute, operation, () if parameters is None else parameters)
+        if not self._server_side and cursor.description:
+            self._rows = collections.deque(cursor.fetchall())
         return self
 
-    async def executemany(self, sql: str, parameters: Sequence[Any]) -> Cursor:
-        await self._connection.begin(sql)
-        await _when_unlocked(self._cursor.executemany, sql, parameters)
+    def executemany(self, operation: str, seq_of_parameters: Sequence[Any]) -> Cursor:
+        self._connection.begin_for(operation)
+        self._connection.timed(self._cursor.executemany, operation, seq_of_parameters)
         return self
 
-    async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
+    def fetchone(self) -> Any:
+        if self._server_side:
+            return self._cursor.fetchone()
+        return self._rows.popleft() if self._rows else None
 
-    async def fetchmany(self, size: int | None = None) -> list[Any]:
-        return self._cursor.fetchmany(self._cursor.arraysize if size is None else size)
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        size = self._cursor.arraysize if size is None else size
+        if self._server_side:
+            return self._cursor.fetchmany(size)
+        rows = self._rows
+        return [rows.popleft() for _ in range(min(size, len(rows)))]
 
-    async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
+    def fetchall(self) -> list[Any]:
+        if self._server_side:
+            return self._cursor.fetchall()
+        rows = list(self._rows)
+        self._rows.clear()
+        return rows
 
-    async def nextset(self) -> None:
+    def nextset(self) -> None:
         return None
 
-    async def close(self) -> None:
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        return None
+
+    def setoutputsizes(self, *args: Any) -> None:
+        return None
+
+    def close(self) -> None:
+        self._rows.clear()
         self._cursor.close()
 
+    async def _async_soft_close(self) -> None:
+        """What SQLAlchemy's asyncio extension calls on every cursor of an async DB-API
+        (from 2.0.44) once a buffered result is handed back: close the cursor but keep its
+        rows. Rows here are read at execute already, so there is nothing to do."""
 
-class Connection:
-    """The driver connection: sqlite3, shaped like aiosqlite's connection where SQLAlchemy's
-    dialect expects it to be.
+
+class Connection(AdaptedConnection):
+    """A DB-API connection over sqlite3, for the aiosqlite dialect (its driver connection,
+    `driver_connection`, is the sqlite3 connection).
 
     As the DB-API expects, a transaction is always open: the first statement after a commit
     or a rollback begins one. It begins IMMEDIATE, taking the write lock up front: a deferred
     transaction that read before another one committed could not write afterwards ("database
     is locked" at once), so units of work that read then write would fail instead of queueing.
-    SAVEPOINTs (session.begin_nested) nest inside it.
+    SAVEPOINTs (session.begin_nested) nest inside it. With isolation level None (SQLAlchemy's
+    AUTOCOMMIT) no transaction is begun.
     """
 
-    # SQLAlchemy's adapter reads `_connection` (None once closed), as aiosqlite names it.
-    __slots__ = ("_connection", "_sqlite")
+    __slots__ = ("_isolation_level", "_sqlite")
 
     def __init__(self, connection: sqlite3.Connection) -> None:
+        # What AdaptedConnection.driver_connection gives, and run_async passes on: sqlite3's
+        # connection, which AdaptedConnection's hints (an asyncio driver's) do not foresee.
+        self._connection = connection  # type: ignore[assignment]
         self._sqlite = connection
-        self._connection: sqlite3.Connection | None = connection
+        self._isolation_level: str | None = ""
 
-    @property
-    def isolation_level(self) -> str | None:
-        return self._sqlite.isolation_level
+    # -- waiting, which only ever happens inside SQLAlchemy's greenlet ----------------------
 
-    def cursor(self) -> Cursor:
-        return Cursor(self, self._sqlite.cursor())
+    def when_unlocked(self, call: Callable[..., T], *args: Any) -> T:
+        """Run `call` now; if the database is locked, wait for it on the loop (through
+        `run_async`, inside SQLAlchemy's greenlet)."""
+        try:
+            return call(*args)
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error):
+                raise
+        return self.run_async(lambda _: _when_unlocked(call, *args))
 
-    def begin_inline(self, sql: str) -> None:
+    def timed(self, call: Callable[..., T], sql: str, parameters: Any) -> T:
+        if _in_greenlet():
+            # AsyncConnection.execute insists that a statement awaits at least once (its check
+            # that the driver is asynchronous); one switch to the loop and back satisfies it.
+            self.run_async(lambda _: _nothing())
+        started = time.perf_counter()
+        result = self.when_unlocked(call, sql, parameters)
+        elapsed = time.perf_counter() - started
+        if elapsed > SLOW_STATEMENT_SECONDS:
+            log.warning("slow SQLite statement (%.0f ms): %.200s", elapsed * 1000, sql)
+        return result
+
+    # -- transactions -----------------------------------------------------------------------
+
+    def begin_for(self, sql: str) -> None:
         """Begin the transaction `sql` runs in, unless one is open or `sql` must run outside
-        (waiting for the write lock inside SQLAlchemy's greenlet if another writer holds it)."""
-        if not self._sqlite.in_transaction and _needs_transaction(sql):
-            _now_or_when_unlocked(self._sqlite.execute, "BEGIN IMMEDIATE")
-
-    async def begin(self, sql: str) -> None:
-        """As `begin_inline`, from a coroutine: the write lock is waited for on the loop."""
-        if not self._sqlite.in_transaction and _needs_transaction(sql):
-            await _when_unlocked(self._sqlite.execute, "BEGIN IMMEDIATE")
+        (waiting for the write lock if another writer holds it)."""
+        if not self._sqlite.in_transaction and self._isolation_level is not None and _needs_transaction(sql):
+            self.when_unlocked(self._sqlite.execute, "BEGIN IMMEDIATE")
 
     def try_begin(self) -> bool:
         """Begin a transaction now, unless one is open; False if another writer holds the lock."""
@@ -214,118 +232,91 @@ class Connection:
                 return False
         return True
 
-    async def commit(self) -> None:
-        await _when_unlocked(self._sqlite.commit)
+    # -- the DB-API connection --------------------------------------------------------------
 
-    async def rollback(self) -> None:
+    @property
+    def isolation_level(self) -> str | None:
+        return self._isolation_level
+
+    @isolation_level.setter
+    def isolation_level(self, value: str | None) -> None:
+        self._isolation_level = value
+
+    def cursor(self, server_side: bool = False) -> Cursor:
+        return Cursor(self, self._sqlite.cursor(), server_side)
+
+    def commit(self) -> None:
+        self.when_unlocked(self._sqlite.commit)
+
+    def rollback(self) -> None:
         self._sqlite.rollback()
 
-    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+    def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._sqlite.create_function(*args, **kwargs)
 
-    async def close(self) -> None:
-        self.stop()
+    def close(self) -> None:
+        self._sqlite.close()
 
-    def stop(self) -> None:
-        self._connection = None
+    def terminate(self) -> None:
         self._sqlite.close()
 
 
-class _InlineCursor(AsyncAdapt_aiosqlite_cursor):
-    """SQLAlchemy's cursor adapter, calling the sqlite3 cursor directly (no await, no switch)."""
+class DBAPI:
+    """The DB-API module (PEP 249) for the aiosqlite dialect: sqlite3's errors and types,
+    connections from `connect`."""
 
-    __slots__ = ()
-    _awaitable_cursor_close = False  # closing a sqlite3 cursor is a plain call
+    paramstyle = "qmark"
+    apilevel = "2.0"
+    threadsafety = 1
+    has_stop = True  # connections can be terminated (the dialect asks)
 
-    def _make_new_cursor(self, connection: Any) -> Any:
-        return connection._sqlite.cursor()
+    Warning = sqlite3.Warning
+    Error = sqlite3.Error
+    InterfaceError = sqlite3.InterfaceError
+    DatabaseError = sqlite3.DatabaseError
+    DataError = sqlite3.DataError
+    OperationalError = sqlite3.OperationalError
+    IntegrityError = sqlite3.IntegrityError
+    InternalError = sqlite3.InternalError
+    ProgrammingError = sqlite3.ProgrammingError
+    NotSupportedError = sqlite3.NotSupportedError
+    Binary = sqlite3.Binary
+    PARSE_COLNAMES = sqlite3.PARSE_COLNAMES
+    PARSE_DECLTYPES = sqlite3.PARSE_DECLTYPES
+    sqlite_version = sqlite3.sqlite_version
+    sqlite_version_info = sqlite3.sqlite_version_info
 
-    def _aenter_cursor(self, cursor: Any) -> Any:
-        return cursor
-
-    def execute(self, operation: Any, parameters: Any = None) -> Any:
-        cursor = cast(sqlite3.Cursor, self._cursor)
-        try:
-            cast(Connection, self._connection).begin_inline(operation)
-            _timed(cursor.execute, operation, () if parameters is None else parameters)
-            if cursor.description:
-                self._rows = collections.deque(cursor.fetchall())
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
-
-    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        cursor = cast(sqlite3.Cursor, self._cursor)
-        try:
-            cast(Connection, self._connection).begin_inline(operation)
-            _timed(cursor.executemany, operation, seq_of_parameters)
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
-
-    def nextset(self) -> None:
-        return None
-
-    def setinputsizes(self, *inputsizes: Any) -> None:
-        return None
-
-
-class _InlineConnection(AsyncAdapt_aiosqlite_connection):
-    """SQLAlchemy's connection adapter, committing and rolling back directly."""
-
-    __slots__ = ()
-    _cursor_cls = _InlineCursor
-
-    def commit(self) -> None:
-        driver = cast(Connection, self._connection)
-        if driver._connection:
-            try:
-                _now_or_when_unlocked(driver._sqlite.commit)
-            except Exception as error:
-                self._handle_exception(error)
-
-    def rollback(self) -> None:
-        driver = cast(Connection, self._connection)
-        if driver._connection:
-            try:
-                driver._sqlite.rollback()
-            except Exception as error:
-                self._handle_exception(error)
-
-
-class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """The DB-API module for the aiosqlite dialect: connections from `connector`, run inline."""
-
-    def connect(self, *arg: Any, **kw: Any) -> _InlineConnection:
-        creator = kw.pop("async_creator_fn")
-        return _InlineConnection(self, await_(creator(*arg, **kw)))
-
-
-def inline_dbapi() -> InlineDBAPI:
-    return InlineDBAPI(aiosqlite, sqlite3)
-
-
-def driver_connection(dbapi_connection: Any) -> Connection | None:
-    """The `Connection` under one of InlineDBAPI's connections (None for any other driver)."""
-    if isinstance(dbapi_connection, _InlineConnection):
-        return cast(Connection, dbapi_connection._connection)
-    return None
+    def connect(self, database: str, *, uri: bool = False) -> Connection:
+        """A connection to `database`, with the pragmas below; no busy timeout (the lock is
+        waited for with asyncio above); sqlite3's own implicit transactions off (Connection
+        begins them); used by the loop's thread only."""
+        connection = Connection(
+            sqlite3.connect(database, timeout=0, isolation_level=None, uri=uri, check_same_thread=False)
+        )
+        for pragma in _PRAGMAS:
+            connection.when_unlocked(connection.driver_connection.execute, pragma)
+        return connection
 
 
 _PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
 
 
-def connector(url: URL) -> Callable[[], Any]:
-    """An `async_creator` for create_async_engine: opens `url`'s file with the lock wait above."""
+def inline_dbapi() -> DBAPI:
+    return DBAPI()
+
+
+def driver_connection(dbapi_connection: Any) -> Connection | None:
+    """The DB-API connection as this module's `Connection` (None for any other driver)."""
+    return dbapi_connection if isinstance(dbapi_connection, Connection) else None
+
+
+def connector(url: URL) -> Callable[[], Connection]:
+    """A `creator` for create_async_engine: opens `url`'s file with the lock wait above."""
     database = url.database or ":memory:"
     uri = url.query.get("uri") in ("true", "1")
+    dbapi = DBAPI()
 
-    async def connect() -> Connection:
-        # No busy timeout (the lock is waited for with asyncio above); sqlite3's own implicit
-        # transactions off (Connection begins them); used by the loop's thread only.
-        connection = sqlite3.connect(
-            database, timeout=0, isolation_level=None, uri=uri, check_same_thread=False
-        )
-        for pragma in _PRAGMAS:
-            await _when_unlocked(connection.execute, pragma)
-        return Connection(connection)
+    def connect() -> Connection:
+        return dbapi.connect(database, uri=uri)
 
     return connect

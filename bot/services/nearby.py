@@ -187,10 +187,10 @@ def _queries(dialect: str) -> _Queries:
     # What is read of another member is never more than these columns.
     others = (
         select(
-            _MEMBERS.c.id,
+            _MEMBERS.c.id.label("member_id"),
             _MEMBERS.c.user_id,
             # As stored: _neighbour makes it a LocaleSharing, only for the rows it keeps.
-            type_coerce(_MEMBERS.c.locale_sharing, String()),
+            type_coerce(_MEMBERS.c.locale_sharing, String()).label("locale_sharing"),
             _MEMBERS.c.organizer_contact_ok,
             _MEMBERS.c.is_isolated,
             _LOCALES.c.latitude,
@@ -231,7 +231,9 @@ def _queries(dialect: str) -> _Queries:
         in_district=in_country.where(_LOCALES.c.district_code == bindparam("district_code")),
         containing=containing,
         area_counts=select(
-            func.coalesce(func.sum(same_region), 0), func.count(), func.coalesce(func.sum(same_district), 0)
+            func.coalesce(func.sum(same_region), 0).label("in_region"),
+            func.count().label("in_country"),
+            func.coalesce(func.sum(same_district), 0).label("in_district"),
         )
         .select_from(_MEMBERS)
         .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
@@ -257,24 +259,24 @@ async def guild_radius_km(session: AsyncSession, guild_id: int) -> float:
 
 
 async def _member_and_locale(session: AsyncSession, member_id: int) -> tuple[Member, Locale | None]:
-    row = (
+    member, locale = (
         await session.execute(
             select(Member, Locale)
             .outerjoin(Locale, Member.locale_id == Locale.id)
             .where(Member.id == member_id)
         )
     ).one()
-    return row[0], row[1]
+    return member, locale
 
 
 def _neighbour(row: Any, distance: float | None) -> Neighbour:
     return Neighbour(
-        member_id=row[0],
-        user_id=row[1],
+        member_id=row.member_id,
+        user_id=row.user_id,
         distance_km=distance,
-        locale_sharing=LocaleSharing(row[2]),
-        organizer_contact_ok=row[3],
-        isolated=row[4],
+        locale_sharing=LocaleSharing(row.locale_sharing),
+        organizer_contact_ok=row.organizer_contact_ok,
+        isolated=row.is_isolated,
     )
 
 
@@ -300,7 +302,10 @@ async def _towns_within(
     if not candidates:
         return []
     distances = great_circle_km_from(
-        where.latitude, where.longitude, [row[5] for row in candidates], [row[6] for row in candidates]
+        where.latitude,
+        where.longitude,
+        [row.latitude for row in candidates],
+        [row.longitude for row in candidates],
     ).tolist()
     found = [(row, d) for row, d in zip(candidates, distances, strict=True) if d <= radius_km]
     found.sort(key=lambda pair: pair[1])
@@ -341,9 +346,13 @@ async def _containing(
         },
     }
     rows = (await session.execute(_queries_for(session).containing, params)).all()
-    # row[7:10]: the area's precision, name and country name (a country is named by the latter)
+    # The area's precision and name (a country is named by its country name)
     found = [
-        (_neighbour(row, None), LocalePrecision(row[7]), row[9] if row[7] == "country" else row[8])
+        (
+            _neighbour(row, None),
+            LocalePrecision(row.precision),
+            row.country_name if row.precision == "country" else row.name,
+        )
         for row in rows
     ]
     found.sort(key=lambda item: _LEVELS.index(item[1]))
@@ -367,7 +376,7 @@ async def _area_counts(
             },
         )
     ).one()
-    return int(row[2]), int(row[0]), int(row[1])
+    return int(row.in_district), int(row.in_region), int(row.in_country)
 
 
 async def _near(

@@ -76,9 +76,9 @@ async def overview(*, session: AsyncSession, guild_id: int, now: datetime) -> Ov
     counts = (
         await session.execute(
             select(
-                func.count().filter(Member.is_isolated.is_(True)),
-                func.count().filter(Member.mentor_requested_at.is_not(None)),
-                func.count().filter(Member.missed_checkins >= QUIET_AFTER_MISSED),
+                func.count().filter(Member.is_isolated.is_(True)).label("isolated"),
+                func.count().filter(Member.mentor_requested_at.is_not(None)).label("waiting_for_mentor"),
+                func.count().filter(Member.missed_checkins >= QUIET_AFTER_MISSED).label("gone_quiet"),
             ).where(*active)
         )
     ).one()
@@ -131,11 +131,11 @@ async def overview(*, session: AsyncSession, guild_id: int, now: datetime) -> Ov
         by_status=by_status,
         by_country=by_country,
         by_region=by_region,
-        isolated=counts[0],
-        waiting_for_mentor=counts[1] - int(waiting_with_open or 0),
+        isolated=counts.isolated,
+        waiting_for_mentor=counts.waiting_for_mentor - int(waiting_with_open or 0),
         mentorships_active=mentorships.get(MentorshipStatus.ACTIVE, 0),
         mentorships_proposed=mentorships.get(MentorshipStatus.PROPOSED, 0),
         checkins_due_30d=due,
         checkins_answered_30d=answered,
-        gone_quiet=counts[2],
+        gone_quiet=counts.gone_quiet,
     )

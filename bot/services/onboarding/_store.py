@@ -63,10 +63,10 @@ _LOAD_STATE = (
         _SESSIONS.c.answers,
         _SESSIONS.c.version,
         _SESSIONS.c.expires_at,
-        _MEMBERS.c.id,
+        _MEMBERS.c.id.label("member_id"),
         _MEMBERS.c.guild_id,
         _MEMBERS.c.user_id,
-        _MEMBERS.c.status,
+        _MEMBERS.c.status.label("member_status"),
     )
     .join(_MEMBERS, _SESSIONS.c.member_id == _MEMBERS.c.id)
     .where(_SESSIONS.c.id == bindparam("session_id"))
@@ -108,7 +108,7 @@ _CLOSE = (
 )
 # The guild (is it known?) and the member in it (are they?), in one statement.
 _MEMBER = (
-    select(_GUILDS.c.guild_id, _MEMBERS.c.id, _MEMBERS.c.status)
+    select(_GUILDS.c.guild_id, _MEMBERS.c.id.label("member_id"), _MEMBERS.c.status.label("member_status"))
     .select_from(_GUILDS)
     .outerjoin(
         _MEMBERS,
@@ -144,7 +144,7 @@ async def load_state(session: AsyncSession, session_id: int, user_id: int) -> St
     """The open conversation `session_id` of `user_id`, locked for this unit of work on PostgreSQL
     (a second click waits for the first, then sees its result)."""
     found = (await session.execute(_LOAD_STATE, {"session_id": session_id})).one_or_none()
-    if found is None or found[7] != user_id:
+    if found is None or found.user_id != user_id:
         raise NotFoundError(texts.SESSION_NOT_FOUND)
     status, step, answers, version, expires_at, member_id, guild_id, _, member_status = found
     if member_status in (MemberStatus.LEFT, MemberStatus.DELETED):
@@ -247,8 +247,8 @@ async def member_row(
     """The member `user_id` of `guild_id`, registered now (and the guild too) if the bot did
     not know them."""
     found = (await session.execute(_MEMBER, {"guild_id": guild_id, "user_id": user_id})).one_or_none()
-    if found is not None and found[1] is not None:
-        return MemberRow(found[1], MemberStatus(found[2]))
+    if found is not None and found.member_id is not None:
+        return MemberRow(found.member_id, MemberStatus(found.member_status))
     if found is None:
         await ensure_guild_row(session=session, guild_id=guild_id, defaults=defaults)
     values = {

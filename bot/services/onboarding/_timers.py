@@ -37,7 +37,7 @@ async def _claim(
         return []
     await session.execute(
         update(OnboardingSession)
-        .where(OnboardingSession.id.in_([row[0] for row in rows]))
+        .where(OnboardingSession.id.in_([row.id for row in rows]))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
