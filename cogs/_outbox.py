@@ -25,6 +25,7 @@ from bot.services import outbox
 from bot.texts import outbox as texts
 from cogs._introductions import Introducer
 from cogs._text import mention
+from cogs._ticks import Ticks
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
@@ -85,23 +86,17 @@ class Outbox(commands.Cog):
         self.handlers: dict[ChatTaskKind, Handler] = {}
         self.introducer = Introducer(bot)
         self._tick_lock = asyncio.Lock()
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         # Features loaded before this cog (extensions load by name) are asked for their handlers.
         for cog in self.bot.cogs.values():
             if isinstance(cog, OutboxFeature):
                 self.handlers.update(cog.outbox_handlers())
-        self.bot.scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=self.bot.settings.scheduler.tick_seconds,
-            id=OUTBOX_JOB,
-            replace_existing=True,
-        )
+        self.ticks.every(OUTBOX_JOB, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
 
     async def cog_unload(self) -> None:
-        if self.bot.scheduler.get_job(OUTBOX_JOB):
-            self.bot.scheduler.remove_job(OUTBOX_JOB)
+        self.ticks.stop()
 
     def register(self, kind: ChatTaskKind, handler: Handler) -> None:
         self.handlers[kind] = handler
@@ -126,8 +121,6 @@ class Outbox(commands.Cog):
 
     async def tick(self) -> int:
         """Everything due now, batch after batch; then tell moderators about steps given up."""
-        if not self.bot.is_ready():
-            return 0  # until the gateway is ready no channel is known; the next tick runs
         ran = 0
         async with self._tick_lock:
             while True:

@@ -18,6 +18,7 @@ from bot.services import privacy
 from bot.texts import pairing as pairing_texts
 from bot.texts import privacy as texts
 from cogs._interactions import GroundworkView, ReportsErrors, reply, snowflake
+from cogs._ticks import Ticks
 from cogs.pairing import Pairing
 
 if TYPE_CHECKING:
@@ -79,21 +80,15 @@ class Privacy(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DeleteButton)
-        self.bot.scheduler.add_job(
-            self.delete_departed,
-            "interval",
-            hours=RETENTION_EVERY_HOURS,
-            id=RETENTION_JOB,
-            replace_existing=True,
-        )
+        self.ticks.every(RETENTION_JOB, self.delete_departed, hours=RETENTION_EVERY_HOURS)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(DeleteButton)
-        if self.bot.scheduler.get_job(RETENTION_JOB):
-            self.bot.scheduler.remove_job(RETENTION_JOB)
+        self.ticks.stop()
 
     async def _everything(self, interaction: discord.Interaction[Any]) -> dict[str, Any]:
         assert interaction.guild_id is not None
@@ -123,9 +118,9 @@ class Privacy(commands.Cog):
                 sharing=member["locale_sharing"],
             ),
             texts.SHOW_CONSENT.format(
-                contact="yes" if member["organizer_contact_ok"] else "no",
-                offers="muted" if member["neighbour_offers_muted"] else "on",
-                activity="yes" if member["share_activity"] else "no",
+                contact=texts.SHOW_YES if member["organizer_contact_ok"] else texts.SHOW_NO,
+                offers=texts.SHOW_OFFERS_MUTED if member["neighbour_offers_muted"] else texts.SHOW_OFFERS_ON,
+                activity=texts.SHOW_YES if member["share_activity"] else texts.SHOW_NO,
             ),
             texts.SHOW_COUNTS.format(
                 conversations=len(data["onboarding_conversations"]),
@@ -189,8 +184,6 @@ class Privacy(commands.Cog):
 
     async def delete_departed(self) -> None:
         """Personal data of members who left longer ago than the retention period."""
-        if not self.bot.is_ready():
-            return  # until the gateway is ready the bot knows no guild to speak in; the next tick runs
         now = self.bot.clock()
         async with self.bot.sessions() as session:
             departed = await privacy.expired_departures(

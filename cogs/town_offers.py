@@ -20,6 +20,7 @@ from bot.services import members as member_service
 from bot.services import town_offers
 from bot.texts import town_offers as texts
 from cogs._interactions import GroundworkView, ReportsErrors, snowflake
+from cogs._ticks import Ticks
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -75,25 +76,19 @@ class TownOffers(commands.Cog):
         self.bot = bot
         self.worker = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
         self._sending = asyncio.Lock()
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(TownOfferButton)
-        self.bot.scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=self.bot.settings.scheduler.tick_seconds,
-            id=TICK_JOB_ID,
-            replace_existing=True,
-        )
+        self.ticks.every(TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(TownOfferButton)
-        if self.bot.scheduler.get_job(TICK_JOB_ID):
-            self.bot.scheduler.remove_job(TICK_JOB_ID)
+        self.ticks.stop()
 
     async def tick(self) -> int:
         """Send every due offer; returns how many were sent. Ticks never overlap in a process."""
-        if not self.bot.is_ready() or self._sending.locked():
+        if self._sending.locked():
             return 0
         sent = 0
         async with self._sending:

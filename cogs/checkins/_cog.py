@@ -8,7 +8,7 @@ import logging
 import os
 import secrets
 import socket
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,6 +23,7 @@ from bot.services.onboarding import Completion
 from bot.texts import checkins as texts
 from cogs._interactions import reply
 from cogs._text import mention
+from cogs._ticks import Ticks
 from cogs.checkins import _render as render
 from cogs.checkins._items import CheckInButton, ScoreSelect
 from cogs.checkins._messenger import DiscordMessenger
@@ -64,6 +65,7 @@ class CheckIns(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
+        self.ticks = Ticks(bot)
         self.messenger = DiscordMessenger(bot)
         self.dispatcher = checkins.Dispatcher(
             sessions=bot.sessions,
@@ -77,20 +79,14 @@ class CheckIns(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ScoreSelect, CheckInButton)
-        # First run at once: overdue check-ins go out on start (within the grace), the rest on the ticks.
-        self.bot.scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=self.bot.settings.scheduler.tick_seconds,
-            id=TICK_JOB_ID,
-            replace_existing=True,
-            next_run_time=datetime.now(UTC),
+        # First run once ready: overdue check-ins go out on start (within the grace), the rest on the ticks.
+        self.ticks.every(
+            TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds, when_ready=True
         )
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ScoreSelect, CheckInButton)
-        if self.bot.scheduler.get_job(TICK_JOB_ID):
-            self.bot.scheduler.remove_job(TICK_JOB_ID)
+        self.ticks.stop()
 
     # -- the job ----------------------------------------------------------------------
 
@@ -100,7 +96,6 @@ class CheckIns(commands.Cog):
             self.bot.background.spawn(self._run(), name="checkins:dispatch")
 
     async def _run(self) -> None:
-        await self.bot.wait_until_ready()
         try:
             if not self._reconciled:
                 try:

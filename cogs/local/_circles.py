@@ -18,6 +18,7 @@ from cogs._interactions import answers_view, reply
 from cogs._introductions import TO_MEMBERS, Introducer
 from cogs._outbox import Handler, offer_handlers, outbox_of
 from cogs._text import mention
+from cogs._ticks import Ticks
 from cogs.local._items import CircleLeaveButton, CircleReviewButton
 from cogs.local._neighbours import send_circle_offer
 from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
@@ -68,20 +69,14 @@ class Circles(commands.Cog):
         self.bot = bot
         self.introducer = Introducer(bot)
         self.spaces = Spaces(bot, self.introducer)
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         offer_handlers(self.bot, self)
-        self.bot.scheduler.add_job(
-            self.sweep_all,
-            "interval",
-            hours=self.bot.settings.scheduler.pairing_batch_hours,
-            id=SWEEP_JOB,
-            replace_existing=True,
-        )
+        self.ticks.every(SWEEP_JOB, self.sweep_all, hours=self.bot.settings.scheduler.pairing_batch_hours)
 
     async def cog_unload(self) -> None:
-        if self.bot.scheduler.get_job(SWEEP_JOB):
-            self.bot.scheduler.remove_job(SWEEP_JOB)
+        self.ticks.stop()
 
     # -- growing circles --------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from bot.texts import onboarding as onboarding_texts
 from cogs._interactions import answers_view, reply
 from cogs._introductions import Introducer
 from cogs._text import mention
+from cogs._ticks import Ticks
 from cogs.local._items import PracticeFollowUpButton, PracticeStopButton
 from cogs.local._render import practice_introduction
 from db.enums import OrganizingPath
@@ -53,19 +54,13 @@ class Practice(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.introducer = Introducer(bot)
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.add_job(
-            self.followups,
-            "interval",
-            seconds=self.bot.settings.scheduler.tick_seconds,
-            id=FOLLOWUP_JOB,
-            replace_existing=True,
-        )
+        self.ticks.every(FOLLOWUP_JOB, self.followups, seconds=self.bot.settings.scheduler.tick_seconds)
 
     async def cog_unload(self) -> None:
-        if self.bot.scheduler.get_job(FOLLOWUP_JOB):
-            self.bot.scheduler.remove_job(FOLLOWUP_JOB)
+        self.ticks.stop()
 
     @app_commands.command(name="practice", description="Find a partner for a short practice call")
     @app_commands.describe(path="What you'd like to practise for")
@@ -120,8 +115,6 @@ class Practice(commands.Cog):
 
     async def followups(self) -> None:
         """Ask both members of each due pairing whether their call happened."""
-        if not self.bot.is_ready():
-            return
         async with self.bot.sessions() as session, session.begin():
             due = await practice.due_followups(session=session, now=self.bot.clock())
         for ask in due:

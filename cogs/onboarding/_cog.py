@@ -20,6 +20,7 @@ from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
 from cogs._interactions import GroundworkView
 from cogs._outbox import Handler, offer_handlers
+from cogs._ticks import Ticks
 from cogs.onboarding._completion import CompletionPresenter
 from cogs.onboarding._items import BeginButton, StepButton, StepSelect
 from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
@@ -56,6 +57,7 @@ class Onboarding(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.presenter = CompletionPresenter(bot)
+        self.ticks = Ticks(bot)
         self.shown = ShownConversations()
         self.home = HomeCountries()
         self.welcoming = asyncio.Semaphore(WELCOMES_AT_ONCE)
@@ -63,21 +65,14 @@ class Onboarding(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StepButton, StepSelect, BeginButton)
         offer_handlers(self.bot, self)
-        self.bot.scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=self.bot.settings.scheduler.tick_seconds,
-            id=TICK_JOB_ID,
-            replace_existing=True,
-        )
+        self.ticks.every(TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
 
     def outbox_handlers(self) -> dict[ChatTaskKind, Handler]:
         return self.presenter.outbox_handlers()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StepButton, StepSelect, BeginButton)
-        if self.bot.scheduler.get_job(TICK_JOB_ID):
-            self.bot.scheduler.remove_job(TICK_JOB_ID)
+        self.ticks.stop()
 
     # -- joining ----------------------------------------------------------------------
 
@@ -311,8 +306,6 @@ class Onboarding(commands.Cog):
 
     async def tick(self) -> None:
         """Remind members of unfinished conversations once, and tell them when one expires."""
-        if not self.bot.is_ready():
-            return  # until the gateway is ready the bot knows no guild to speak in; the next tick runs
         now = self.bot.clock()
         async with self.bot.sessions() as session, session.begin():
             reminders = await onboarding.due_reminders(session=session, now=now)

@@ -16,6 +16,7 @@ from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
 from cogs._outbox import outbox_of
+from cogs._ticks import Ticks
 from cogs.onboarding import isolated_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from cogs.pairing._presenter import PairingPresenter, mentor_offer_view
@@ -49,27 +50,17 @@ class Pairing(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.presenter = PairingPresenter(bot)
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
         outbox_of(self.bot).register(ChatTaskKind.INTRODUCTION, self.presenter.introduce_task)
-        tick = self.bot.settings.scheduler.tick_seconds
-        self.bot.scheduler.add_job(
-            self.followups, "interval", seconds=tick, id=FOLLOWUP_JOB, replace_existing=True
-        )
-        self.bot.scheduler.add_job(
-            self.batch_all,
-            "interval",
-            hours=self.bot.settings.scheduler.pairing_batch_hours,
-            id=BATCH_JOB,
-            replace_existing=True,
-        )
+        self.ticks.every(FOLLOWUP_JOB, self.followups, seconds=self.bot.settings.scheduler.tick_seconds)
+        self.ticks.every(BATCH_JOB, self.batch_all, hours=self.bot.settings.scheduler.pairing_batch_hours)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ITEMS)
-        for job in (FOLLOWUP_JOB, BATCH_JOB):
-            if self.bot.scheduler.get_job(job):
-                self.bot.scheduler.remove_job(job)
+        self.ticks.stop()
 
     # -- members ----------------------------------------------------------------------
 
@@ -184,7 +175,7 @@ class Pairing(commands.Cog):
         async with self.bot.sessions() as session:
             guild_id = await pairing.guild_of(session=session, mentorship_id=mentorship_id)
         if guild_id is None:
-            raise GroundworkError(texts.PROPOSAL_GONE.format(status="deleted"))
+            raise GroundworkError(texts.PROPOSAL_GONE.format(status=texts.PROPOSAL_DELETED))
         # A moderator of this proposal's server, in that server: not another server's moderator.
         await require_moderator(interaction, guild_id)
         await interaction.response.defer()
@@ -222,8 +213,6 @@ class Pairing(commands.Cog):
 
     async def followups(self) -> None:
         """Ask both sides of each due mentorship how it is going."""
-        if not self.bot.is_ready():
-            return  # until the gateway is ready the bot knows no guild to speak in; the next tick runs
         async with self.bot.sessions() as session, session.begin():
             due = await pairing.due_followups(session=session, now=self.bot.clock())
         for followup in due:
@@ -293,8 +282,6 @@ class Pairing(commands.Cog):
         return len(created), waiting
 
     async def batch_all(self) -> None:
-        if not self.bot.is_ready():
-            return
         for guild in self.bot.guilds:
             try:
                 await self.batch(guild.id)
