@@ -16,7 +16,7 @@ from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from cogs._interactions import GroundworkView, reply
 from cogs._locale_flow import PlaceFlow
-from cogs._text import member_text
+from cogs._text import member_text, mention
 from cogs.onboarding import answers_embed, render_step
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def nearby_message(summary: NearbySummary) -> str:
     elif summary.isolated:
         lines.append(texts.NEARBY_ISOLATED.format(radius=summary.radius_km))
     named = [
-        f"<@{n.user_id}> ({n.distance_km:.0f} km)"
+        texts.NEARBY_NAMED_LINE.format(who=mention(n.user_id), km=n.distance_km)
         for n in summary.named[:MAX_NAMED]
         if n.distance_km is not None
     ]

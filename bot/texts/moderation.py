@@ -4,6 +4,9 @@ UNKNOWN_MEMBER = "I don't have anything about that member."
 NOT_HERE = "That member belongs to another server."
 
 OVERVIEW_TITLE = "How the server is doing"
+OVERVIEW_BY_STATUS = "Members by status"
+OVERVIEW_BY_PLACE = "Where most members live"
+CHART_NOTHING_YET = "none yet"
 OVERVIEW_STATUS = "**Members:** {statuses}"
 OVERVIEW_PLACES = "**Most members in:** {places}"
 OVERVIEW_REGIONS = "**Regions:** {regions}"
@@ -42,6 +45,10 @@ MEMBER_WAITING = "waiting for a mentor since {since}"
 MEMBER_ORGANIZER = "organizer ({status}, capacity {capacity})"
 MEMBER_ONBOARDING = "in onboarding, at step {step}"
 MEMBER_CHECKINS = "{paused}missed in a row: {missed}{dms}"
+MEMBER_CHECKINS_PAUSED = "paused · "
+MEMBER_DMS_CLOSED = " · DMs closed"
+MEMBER_CONTACT_YES = "yes"
+MEMBER_CONTACT_NO = "no"
 ACTION_PAIR = "Pair with an organizer…"
 ACTION_UNPAIR = "End mentorship"
 ACTION_PAUSE = "Pause check-ins"
@@ -73,3 +80,30 @@ SETTINGS_UNKNOWN_KEY = "There is no setting called {key}."
 SETTINGS_BAD_VALUE = "**{key}**: {problem}"
 SETTINGS_NOT_A_CHANNEL = "that's not a text channel of this server"
 SETTINGS_NOT_A_ROLE = "that's not a role of this server"
+
+# -- /mod settings: what each setting does, and why a value was refused ------------------
+SETTING_HELP = {
+    "radius_km": "how far (km) counts as near",
+    "checkin_cadence_days": "default days between check-ins",
+    "checkin_local_hour": "local hour check-ins are sent",
+    "quiet_hours_start": "no DMs from this local hour",
+    "quiet_hours_end": "until this local hour",
+    "auto_approve_pairings": "introduce proposed mentors without review",
+    "auto_confirm_organizers": "organizers need no confirmation",
+    "followup_days": "days before asking how a pairing goes",
+    "circle_min_size": "members near each other to propose a circle",
+    "region_roles": "which area role members get",
+    "member_role_id": "role every onboarded member gets",
+    "moderator_role_id": "role that may use /mod",
+    "onboarding_channel_id": "where members with closed DMs are onboarded",
+    "announce_channel_id": "where new members are announced",
+    "review_channel_id": "where moderators review proposed pairs",
+    "introductions_channel_id": "where introduction threads are opened",
+    "alerts_channel_id": "where alerts about members go",
+    "circles_category_id": "category for local circle channels",
+}
+SETTING_NOT_A_NUMBER = "must be a number from {low:g} to {high:g}"
+SETTING_OUT_OF_RANGE = "must be from {low:g} to {high:g}"
+SETTING_NOT_ONE_OF = "must be one of {allowed}"
+SETTING_NOT_YES_NO = "must be yes or no"
+SETTING_NOT_CHANNEL_OR_ROLE = "must be a channel or role"

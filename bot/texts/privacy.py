@@ -10,6 +10,10 @@ SHOW_PROFILE = (
     "**Profile:** {status}; onboarded {onboarded}; lives in {place} (shared with others: {sharing})"
 )
 SHOW_CONSENT = "**Choices:** organizer may contact you: {contact}; neighbour offers: {offers}; activity shared: {activity}"
+SHOW_YES = "yes"
+SHOW_NO = "no"
+SHOW_OFFERS_ON = "on"
+SHOW_OFFERS_MUTED = "muted"
 SHOW_COUNTS = (
     "**Kept:** {conversations} onboarding conversation(s), {checkins} check-in(s) with {answers} answer(s), "
     "{mentorships} mentorship(s), {audit} audit entr(ies) about you."

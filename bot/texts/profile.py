@@ -19,6 +19,7 @@ NEARBY_BAND = "within {km} km: **{count}**"
 NEARBY_REGION = "in your region: **{count}**"
 NEARBY_COUNTRY = "in your country: **{count}**"
 NEARBY_NAMED = "Happy to be seen nearby"
+NEARBY_NAMED_LINE = "{who} ({km:.0f} km)"
 NEARBY_NONE_NAMED = "Nobody near you has chosen to show their town yet."
 NEARBY_AREA_ONLY = (
     "You told me your region or country only, so I count members there rather than by distance."

@@ -126,12 +126,15 @@ def member_message(card: moderation.MemberCard) -> dict[str, Any]:
     embed.add_field(
         name=fields["checkins"],
         value=texts.MEMBER_CHECKINS.format(
-            paused="paused · " if card.checkins_paused else "",
+            paused=texts.MEMBER_CHECKINS_PAUSED if card.checkins_paused else "",
             missed=card.missed_checkins,
-            dms=" · DMs closed" if card.dms_closed else "",
+            dms=texts.MEMBER_DMS_CLOSED if card.dms_closed else "",
         ),
     )
-    embed.add_field(name=fields["contact"], value="yes" if card.organizer_contact_ok else "no")
+    embed.add_field(
+        name=fields["contact"],
+        value=texts.MEMBER_CONTACT_YES if card.organizer_contact_ok else texts.MEMBER_CONTACT_NO,
+    )
     view = GroundworkView(timeout=None)
     if card.mentor_user_id is None and card.status == "active":
         view.add_item(PairSelect(card.user_id, placeholder=texts.ACTION_PAIR))

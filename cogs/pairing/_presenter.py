@@ -12,7 +12,6 @@ from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._interactions import GroundworkView, answers_view
 from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
-from cogs._outbox import outbox_of
 from cogs._text import member_text, mention
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from db.enums import ChatTaskKind, OrganizingPath
@@ -59,9 +58,13 @@ def review_embed(p: pairing.Pairing) -> discord.Embed:
         mentor=mention(p.mentor.user_id),
         mentor_area=member_text(p.mentor.area or texts.UNKNOWN_AREA, limit=100),
         distance=distance_text(p),
-        timezones=f"{p.member.timezone or '?'} / {p.mentor.timezone or '?'} ({p.utc_gap_hours:.0f} h apart)",
-        languages=", ".join(shared_languages) or "none",
-        paths=", ".join(shared_paths) or "none",
+        timezones=texts.REVIEW_TIMEZONES.format(
+            member=p.member.timezone or texts.REVIEW_UNKNOWN_TIMEZONE,
+            mentor=p.mentor.timezone or texts.REVIEW_UNKNOWN_TIMEZONE,
+            gap=p.utc_gap_hours,
+        ),
+        languages=", ".join(shared_languages) or texts.REVIEW_NOTHING_SHARED,
+        paths=", ".join(shared_paths) or texts.REVIEW_NOTHING_SHARED,
     )
     return discord.Embed(title=texts.REVIEW_TITLE, description=body, colour=discord.Colour.blurple())
 
@@ -150,7 +153,7 @@ class PairingPresenter:
     async def introduce(self, p: pairing.Pairing) -> None:
         """Right after the approval committed: run its introduction task now (the outbox's tick
         retries it if this fails or the process dies)."""
-        await outbox_of(self.bot).run_now(ChatTaskKind.INTRODUCTION, p.mentorship_id)
+        await self.bot.outbox.run_now(ChatTaskKind.INTRODUCTION, p.mentorship_id)
 
     async def introduce_task(self, task: outbox.Task) -> None:
         """The outbox's handler for introductions: a private thread with both of them or, when
@@ -225,7 +228,7 @@ class PairingPresenter:
                 return None
         async with self.bot.sessions() as session, session.begin():
             await outbox.progress(
-                session=session, task_id=task.task_id, worker=outbox_of(self.bot).worker, result_id=thread.id
+                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=thread.id
             )
         return thread
 

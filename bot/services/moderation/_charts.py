@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.services.moderation._map import AreaPoint
 from bot.services.moderation._overview import Overview
+from bot.texts import moderation as texts
 
 
 def _figure(width: float, height: float) -> Any:
@@ -35,12 +36,12 @@ def render_overview(data: Overview, *, title: str) -> bytes:
     """Members by status, and where most of them live."""
     figure = _figure(9, 4)
     status_axes, place_axes = figure.subplots(1, 2)
-    statuses = list(data.by_status.items()) or [("none", 0)]
+    statuses = list(data.by_status.items()) or [(texts.CHART_NOTHING_YET, 0)]
     status_axes.bar([name for name, _ in statuses], [count for _, count in statuses], color="#009E73")
-    status_axes.set_title("Members by status")
-    places = list(reversed(data.by_country)) or [("none", 0)]
+    status_axes.set_title(texts.OVERVIEW_BY_STATUS)
+    places = list(reversed(data.by_country)) or [(texts.CHART_NOTHING_YET, 0)]
     place_axes.barh([name for name, _ in places], [count for _, count in places], color="#0072B2")
-    place_axes.set_title("Where most members live")
+    place_axes.set_title(texts.OVERVIEW_BY_PLACE)
     figure.suptitle(title)
     return _png(figure)
 

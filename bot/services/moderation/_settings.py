@@ -22,9 +22,9 @@ def _number(low: float, high: float, kind: type = float) -> Callable[[str], Any]
         try:
             value = kind(raw.strip())
         except ValueError:
-            raise ValueError(f"must be a number from {low:g} to {high:g}") from None
+            raise ValueError(texts.SETTING_NOT_A_NUMBER.format(low=low, high=high)) from None
         if not low <= value <= high:
-            raise ValueError(f"must be from {low:g} to {high:g}")
+            raise ValueError(texts.SETTING_OUT_OF_RANGE.format(low=low, high=high))
         return value
 
     return parse
@@ -33,7 +33,9 @@ def _number(low: float, high: float, kind: type = float) -> Callable[[str], Any]
 def _choice(*allowed: int) -> Callable[[str], Any]:
     def parse(raw: str) -> Any:
         if raw.strip() not in {str(value) for value in allowed}:
-            raise ValueError("must be one of " + ", ".join(str(value) for value in allowed))
+            raise ValueError(
+                texts.SETTING_NOT_ONE_OF.format(allowed=", ".join(str(value) for value in allowed))
+            )
         return int(raw)
 
     return parse
@@ -45,13 +47,13 @@ def _boolean(raw: str) -> bool:
         return True
     if value in ("false", "no", "off", "0"):
         return False
-    raise ValueError("must be yes or no")
+    raise ValueError(texts.SETTING_NOT_YES_NO)
 
 
 def _words(*allowed: str) -> Callable[[str], Any]:
     def parse(raw: str) -> Any:
         if raw.strip().lower() not in allowed:
-            raise ValueError("must be one of " + ", ".join(allowed))
+            raise ValueError(texts.SETTING_NOT_ONE_OF.format(allowed=", ".join(allowed)))
         return raw.strip().lower()
 
     return parse
@@ -62,7 +64,7 @@ def _snowflake(raw: str) -> int | None:
     if text.lower() in ("", "none", "off"):
         return None
     if not text.isdigit():
-        raise ValueError("must be a channel or role")
+        raise ValueError(texts.SETTING_NOT_CHANNEL_OR_ROLE)
     return int(text)
 
 
@@ -77,28 +79,32 @@ class Setting:
 SETTINGS = {
     s.key: s
     for s in (
-        Setting("radius_km", "number", _number(1, 1000), "how far (km) counts as near"),
-        Setting("checkin_cadence_days", "choice", _choice(7, 14, 30), "default days between check-ins"),
-        Setting("checkin_local_hour", "number", _number(0, 23, int), "local hour check-ins are sent"),
-        Setting("quiet_hours_start", "number", _number(0, 23, int), "no DMs from this local hour"),
-        Setting("quiet_hours_end", "number", _number(0, 23, int), "until this local hour"),
-        Setting("auto_approve_pairings", "bool", _boolean, "introduce proposed mentors without review"),
-        Setting("auto_confirm_organizers", "bool", _boolean, "organizers need no confirmation"),
-        Setting("followup_days", "number", _number(1, 365, int), "days before asking how a pairing goes"),
+        Setting("radius_km", "number", _number(1, 1000), texts.SETTING_HELP["radius_km"]),
         Setting(
-            "circle_min_size", "number", _number(2, 50, int), "members near each other to propose a circle"
+            "checkin_cadence_days", "choice", _choice(7, 14, 30), texts.SETTING_HELP["checkin_cadence_days"]
         ),
-        Setting("region_roles", "word", _words("country", "region", "off"), "which area role members get"),
-        Setting("member_role_id", "role", _snowflake, "role every onboarded member gets"),
-        Setting("moderator_role_id", "role", _snowflake, "role that may use /mod"),
         Setting(
-            "onboarding_channel_id", "channel", _snowflake, "where members with closed DMs are onboarded"
+            "checkin_local_hour", "number", _number(0, 23, int), texts.SETTING_HELP["checkin_local_hour"]
         ),
-        Setting("announce_channel_id", "channel", _snowflake, "where new members are announced"),
-        Setting("review_channel_id", "channel", _snowflake, "where moderators review proposed pairs"),
-        Setting("introductions_channel_id", "channel", _snowflake, "where introduction threads are opened"),
-        Setting("alerts_channel_id", "channel", _snowflake, "where alerts about members go"),
-        Setting("circles_category_id", "channel", _snowflake, "category for local circle channels"),
+        Setting("quiet_hours_start", "number", _number(0, 23, int), texts.SETTING_HELP["quiet_hours_start"]),
+        Setting("quiet_hours_end", "number", _number(0, 23, int), texts.SETTING_HELP["quiet_hours_end"]),
+        Setting("auto_approve_pairings", "bool", _boolean, texts.SETTING_HELP["auto_approve_pairings"]),
+        Setting("auto_confirm_organizers", "bool", _boolean, texts.SETTING_HELP["auto_confirm_organizers"]),
+        Setting("followup_days", "number", _number(1, 365, int), texts.SETTING_HELP["followup_days"]),
+        Setting("circle_min_size", "number", _number(2, 50, int), texts.SETTING_HELP["circle_min_size"]),
+        Setting(
+            "region_roles", "word", _words("country", "region", "off"), texts.SETTING_HELP["region_roles"]
+        ),
+        Setting("member_role_id", "role", _snowflake, texts.SETTING_HELP["member_role_id"]),
+        Setting("moderator_role_id", "role", _snowflake, texts.SETTING_HELP["moderator_role_id"]),
+        Setting("onboarding_channel_id", "channel", _snowflake, texts.SETTING_HELP["onboarding_channel_id"]),
+        Setting("announce_channel_id", "channel", _snowflake, texts.SETTING_HELP["announce_channel_id"]),
+        Setting("review_channel_id", "channel", _snowflake, texts.SETTING_HELP["review_channel_id"]),
+        Setting(
+            "introductions_channel_id", "channel", _snowflake, texts.SETTING_HELP["introductions_channel_id"]
+        ),
+        Setting("alerts_channel_id", "channel", _snowflake, texts.SETTING_HELP["alerts_channel_id"]),
+        Setting("circles_category_id", "channel", _snowflake, texts.SETTING_HELP["circles_category_id"]),
     )
 }
 

@@ -362,7 +362,7 @@ async def decide(
     """A moderator approves or rejects a proposal; of two moderators deciding at once, one wins."""
     mentorship = await session.get(Mentorship, mentorship_id, with_for_update=True)
     if mentorship is None:
-        raise NotFoundError(texts.PROPOSAL_GONE.format(status="deleted"))
+        raise NotFoundError(texts.PROPOSAL_GONE.format(status=texts.PROPOSAL_DELETED))
     if mentorship.status != MentorshipStatus.PROPOSED:
         raise GroundworkError(texts.PROPOSAL_GONE.format(status=mentorship.status))
     if approve:
@@ -375,7 +375,7 @@ async def decide(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise GroundworkError(texts.PROPOSAL_GONE.format(status="decided"))
+        raise GroundworkError(texts.PROPOSAL_GONE.format(status=texts.PROPOSAL_DECIDED))
     await session.refresh(mentorship)
     session.add(event(mentorship_id, "approved" if approve else "rejected", actor_id, now))
     member_row = await session.get(Member, mentorship.member_id)
