@@ -27,17 +27,21 @@ MAX_NAMED = 15
 
 
 def profile_embed(p: profile.Profile) -> discord.Embed:
-    answers = {
-        "timezone": p.timezone,
+    answers: onboarding.Answers = {
         "languages": p.languages,
-        "experience": p.experience,
-        "experience_note": p.experience_note,
-        "mentor_capacity": p.mentor_capacity,
         "paths": p.paths,
         "readiness": p.latest_readiness,
         "locale_sharing": p.locale_sharing,
         "organizer_contact_ok": p.organizer_contact_ok,
     }
+    if p.timezone is not None:
+        answers["timezone"] = p.timezone
+    if p.experience is not None:
+        answers["experience"] = p.experience
+    if p.experience_note is not None:
+        answers["experience_note"] = p.experience_note
+    if p.mentor_capacity is not None:
+        answers["mentor_capacity"] = p.mentor_capacity
     embed = answers_embed(answers, p.place_label, title=texts.PROFILE_TITLE)
     if p.is_isolated:
         embed.set_footer(text=texts.PROFILE_ISOLATED)

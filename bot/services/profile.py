@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,9 @@ from bot.services.members import get_member
 from bot.texts import profile as texts
 from db.enums import LocaleSharing, MemberStatus
 from db.models import Locale, Member, ReadinessAnswer, ReadinessCheckIn
+
+if TYPE_CHECKING:  # onboarding reads profiles: imported for the type only
+    from bot.services.onboarding import Answers
 
 
 class NotOnboardedError(GroundworkError):
@@ -121,22 +124,24 @@ async def set_locale(
     return summary
 
 
-def answers_of(member: Member, locale: Locale | None, readiness: dict[str, int]) -> dict[str, Any]:
+def answers_of(member: Member, locale: Locale | None, readiness: dict[str, int]) -> Answers:
     """A finished member's profile as onboarding answers, so they can edit them in the same conversation."""
-    answers: dict[str, Any] = {
-        "timezone": member.timezone,
+    answers: Answers = {
         "languages": list(member.languages),
-        "experience": str(member.experience) if member.experience else None,
         "paths": list(member.paths),
         "readiness": readiness,
         "locale_sharing": str(member.locale_sharing),
         "organizer_contact_ok": member.organizer_contact_ok,
         "return_to_summary": True,
     }
+    if member.timezone is not None:
+        answers["timezone"] = member.timezone
+    if member.experience is not None:
+        answers["experience"] = str(member.experience)
     if locale is not None:
         answers["place"] = locale.key
     if member.experience_note:
         answers["experience_note"] = member.experience_note
     if member.experience and str(member.experience) != "new":
         answers["mentor_capacity"] = member.mentor_capacity or 0
-    return {key: value for key, value in answers.items() if value is not None}
+    return answers

@@ -220,14 +220,14 @@ class Onboarding(commands.Cog):
         action: str,
         values: list[str],
     ) -> None:
-        try:
-            current_step = onboarding.Step(step)
+        try:  # both come from a custom_id, maybe of an older message
+            current_step, chosen = onboarding.Step(step), onboarding.Action(action)
         except ValueError:
             raise onboarding.StaleAnswerError(texts.STALE_STEP) from None
-        if action.startswith("ask_"):
-            await self._open_modal(interaction, session_id, current_step, action, values)
+        if chosen.opens_form:
+            await self._open_modal(interaction, session_id, current_step, chosen, values)
             return
-        if current_step == onboarding.Step.SUMMARY and action == "confirm":
+        if current_step == onboarding.Step.SUMMARY and chosen == onboarding.Action.CONFIRM:
             known = self.shown.get(session_id, interaction.user.id)
             self.shown.forget(session_id)
             await self.presenter.confirm(interaction, session_id, known)
@@ -238,7 +238,7 @@ class Onboarding(commands.Cog):
                 session_id=session_id,
                 user_id=interaction.user.id,
                 step=current_step,
-                action=action,
+                action=chosen,
                 values=values,
                 now=self.bot.clock(),
                 settings=self.bot.settings.onboarding,
@@ -272,7 +272,7 @@ class Onboarding(commands.Cog):
         interaction: discord.Interaction[Any],
         session_id: int,
         step: onboarding.Step,
-        action: str,
+        action: onboarding.Action,
         values: list[str],
     ) -> None:
         conversation = self.shown.get(session_id, interaction.user.id)
@@ -288,16 +288,16 @@ class Onboarding(commands.Cog):
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
         answers = conversation.answers
         modal: discord.ui.Modal
-        if action == "ask_note":
+        if action == onboarding.Action.ASK_NOTE:
             modal = ExperienceModal(session_id, values[0])
-        elif action == "ask_scores":
+        elif action == onboarding.Action.ASK_SCORES:
             modal = ReadinessModal(session_id, step, answers.get("readiness", {}))
-        elif action == "ask_consent":
+        elif action == onboarding.Action.ASK_CONSENT:
             modal = ConsentModal(
                 session_id, answers.get("locale_sharing"), answers.get("organizer_contact_ok")
             )
-        elif action in ("ask_place", "ask_area"):
-            modal = PlaceModal(session_id, area_only=action == "ask_area")
+        elif action in (onboarding.Action.ASK_PLACE, onboarding.Action.ASK_AREA):
+            modal = PlaceModal(session_id, area_only=action == onboarding.Action.ASK_AREA)
         else:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
         await interaction.response.send_modal(modal)

@@ -7,6 +7,7 @@ and the action, so they keep working after a bot restart and a stale one is reco
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import discord
@@ -21,6 +22,18 @@ BUTTON_PATTERN = BUTTON_PREFIX + _STEP_TAIL
 SELECT_PATTERN = SELECT_PREFIX + _STEP_TAIL
 BEGIN_PATTERN = r"gw:ob:begin:(?P<guild>[0-9]+)"
 COG_NAME = "Onboarding"
+
+
+@dataclass(frozen=True, slots=True)
+class StepParts:
+    """What a step's custom_id says. Step and action stay text here: they come back from
+    members' messages, maybe older ones, and the cog reads them as onboarding.Step and
+    onboarding.Action, replying to one it does not know instead of failing silently."""
+
+    session_id: int
+    step: str
+    action: str
+    arg: str | None
 
 
 class ConversationHandler(Protocol):
@@ -48,13 +61,13 @@ def step_id(prefix: str, session_id: int, step: str, action: str, arg: str | Non
     return f"{custom_id}:{arg}" if arg else custom_id
 
 
-async def _run_step(interaction: discord.Interaction[Any], parts: dict[str, Any], values: list[str]) -> None:
+async def _run_step(interaction: discord.Interaction[Any], parts: StepParts, values: list[str]) -> None:
     handler = _handler(interaction)
     if handler is None:
         return
-    arg = parts["arg"]
+    arg = parts.arg
     await handler.on_step(
-        interaction, int(parts["sid"]), parts["step"], parts["action"], ([arg] if arg else []) + values
+        interaction, parts.session_id, parts.step, parts.action, ([arg] if arg else []) + values
     )
 
 
@@ -73,7 +86,7 @@ class StepButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         emoji: str | None = None,
         row: int | None = None,
     ) -> None:
-        self.parts = {"sid": str(session_id), "step": step, "action": action, "arg": arg}
+        self.parts = StepParts(session_id, step, action, arg)
         super().__init__(
             discord.ui.Button(
                 label=label,
@@ -117,7 +130,7 @@ class StepSelect(ReportsErrors, discord.ui.DynamicItem[discord.ui.Select[Any]], 
         max_values: int = 1,
         row: int | None = None,
     ) -> None:
-        self.parts = {"sid": str(session_id), "step": step, "action": action, "arg": arg}
+        self.parts = StepParts(session_id, step, action, arg)
         super().__init__(
             discord.ui.Select(
                 custom_id=step_id(SELECT_PREFIX, session_id, step, action, arg),

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.services.onboarding import READINESS_PAGES, Step
+from bot.services.onboarding import READINESS_PAGES, Action, Step
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkModal
 from cogs.onboarding._items import COG_NAME, ConversationHandler
@@ -16,11 +16,11 @@ NOTE_MAX_LENGTH = 1000
 
 
 async def _forward(
-    interaction: discord.Interaction[Any], session_id: int, step: Step, action: str, values: list[str]
+    interaction: discord.Interaction[Any], session_id: int, step: Step, action: Action, values: list[str]
 ) -> None:
     handler: ConversationHandler | None = interaction.client.get_cog(COG_NAME)
     if handler is not None:
-        await handler.on_step(interaction, session_id, step.value, action, values)
+        await handler.on_step(interaction, session_id, step.value, action.value, values)
 
 
 class PlaceModal(GroundworkModal):
@@ -42,7 +42,7 @@ class PlaceModal(GroundworkModal):
         self.add_item(self.place)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        action = "area_text" if self.area_only else "text"
+        action = Action.AREA_TEXT if self.area_only else Action.TEXT
         await _forward(interaction, self.session_id, Step.PLACE, action, [self.place.value])
 
 
@@ -66,7 +66,7 @@ class ExperienceModal(GroundworkModal):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await _forward(
-            interaction, self.session_id, Step.EXPERIENCE, "pick", [self.level, self.note.value or ""]
+            interaction, self.session_id, Step.EXPERIENCE, Action.PICK, [self.level, self.note.value or ""]
         )
 
 
@@ -104,7 +104,7 @@ class ReadinessModal(GroundworkModal):
         values = [
             part for dimension, select in self.selects.items() for part in (dimension, *select.values[:1])
         ]
-        await _forward(interaction, self.session_id, self.step, "scores", values)
+        await _forward(interaction, self.session_id, self.step, Action.SCORES, values)
 
 
 class ConsentModal(GroundworkModal):
@@ -132,6 +132,6 @@ class ConsentModal(GroundworkModal):
             interaction,
             self.session_id,
             Step.CONSENT,
-            "choose",
+            Action.CHOOSE,
             [*self.sharing.values[:1], *self.contact.values[:1]],
         )

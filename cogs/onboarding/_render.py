@@ -16,7 +16,10 @@ from bot.services.onboarding import (
     MAX_MENTEES_OFFERED,
     ORDER,
     READINESS_PAGES,
+    Action,
+    Answers,
     Conversation,
+    Notice,
     Step,
     offers_mentoring,
 )
@@ -55,8 +58,19 @@ def _header(step: Step) -> str:
 
 # Notices after which the place step leads with the county/region button: the town was not found.
 _LEAD_WITH_AREA = frozenset(
-    {"place_not_found", "place_not_found_in_area", "area_not_found", "postal_unknown", "place_none_of_these"}
+    {
+        Notice.PLACE_NOT_FOUND,
+        Notice.PLACE_NOT_FOUND_IN_AREA,
+        Notice.AREA_NOT_FOUND,
+        Notice.POSTAL_UNKNOWN,
+        Notice.PLACE_NONE_OF_THESE,
+    }
 )
+_PLAIN_NOTICES = {
+    Notice.POSTAL_UNKNOWN: texts.POSTAL_UNKNOWN,
+    Notice.PLACE_NONE_OF_THESE: texts.PLACE_NONE_OF_THESE,
+    Notice.READINESS_INCOMPLETE: texts.READINESS_INCOMPLETE,
+}
 _PICK_PROMPTS = {
     "near_names": texts.PLACE_PICK_NEAR_PROMPT,
     "postal": texts.PLACE_PICK_POSTAL_PROMPT,
@@ -65,27 +79,22 @@ _PICK_PROMPTS = {
 
 
 def _notice(conversation: Conversation) -> str | None:
-    notice = conversation.notice or ""
+    notice = conversation.notice
+    if notice is None:
+        return None
     echo = member_text(conversation.echo, limit=100) if conversation.echo else None
-    if notice.startswith("place_invalid_"):
-        return texts.PLACE_INVALID.get(
-            notice.removeprefix("place_invalid_"), texts.PLACE_INVALID["no_letters"]
-        )
-    if notice == "place_not_found_in_area" and conversation.understood is not None:
+    if (invalid := notice.invalid_reason) is not None:
+        return texts.PLACE_INVALID[invalid]
+    if notice == Notice.PLACE_NOT_FOUND_IN_AREA and conversation.understood is not None:
         area = member_text(conversation.understood.area_name, limit=100)
         if echo:
             return texts.PLACE_NOT_FOUND_IN_AREA.format(area=area, echo=echo)
         return texts.PLACE_NOT_FOUND_IN_AREA_PLAIN.format(area=area)
-    if notice in ("place_not_found", "place_not_found_in_area"):
+    if notice in (Notice.PLACE_NOT_FOUND, Notice.PLACE_NOT_FOUND_IN_AREA):
         return texts.PLACE_NOT_FOUND.format(echo=echo) if echo else texts.PLACE_NOT_FOUND_PLAIN
-    if notice == "area_not_found":
+    if notice == Notice.AREA_NOT_FOUND:
         return texts.AREA_NOT_FOUND.format(echo=echo) if echo else texts.AREA_NOT_FOUND_PLAIN
-    return {
-        "postal_unknown": texts.POSTAL_UNKNOWN,
-        "place_none_of_these": texts.PLACE_NONE_OF_THESE,
-        "readiness_incomplete": texts.READINESS_INCOMPLETE,
-        "consent_incomplete": texts.CONSENT_INCOMPLETE,
-    }.get(notice)
+    return _PLAIN_NOTICES.get(notice)
 
 
 def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
@@ -93,22 +102,30 @@ def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
     area the answer named ("Texas") is offered as it is."""
     sid, step = conversation.session_id, conversation.step
     if conversation.notice in _LEAD_WITH_AREA:
-        view.add_item(StepButton(sid, step, "ask_area", label=texts.AREA_BUTTON))
+        view.add_item(StepButton(sid, step, Action.ASK_AREA, label=texts.AREA_BUTTON))
         view.add_item(
             StepButton(
-                sid, step, "ask_place", label=texts.PLACE_AGAIN_BUTTON, style=discord.ButtonStyle.secondary
+                sid,
+                step,
+                Action.ASK_PLACE,
+                label=texts.PLACE_AGAIN_BUTTON,
+                style=discord.ButtonStyle.secondary,
             )
         )
     else:
-        view.add_item(StepButton(sid, step, "ask_place", label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}"))
         view.add_item(
-            StepButton(sid, step, "ask_area", label=texts.AREA_BUTTON, style=discord.ButtonStyle.secondary)
+            StepButton(sid, step, Action.ASK_PLACE, label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}")
+        )
+        view.add_item(
+            StepButton(
+                sid, step, Action.ASK_AREA, label=texts.AREA_BUTTON, style=discord.ButtonStyle.secondary
+            )
         )
     understood = conversation.understood
     if understood is not None and conversation.answers.get("place_understood") == understood.key:
         label = texts.USE_AREA_BUTTON.format(area=understood.area_name)[:80]
         view.add_item(
-            StepButton(sid, step, "use_understood", label=label, style=discord.ButtonStyle.secondary)
+            StepButton(sid, step, Action.USE_UNDERSTOOD, label=label, style=discord.ButtonStyle.secondary)
         )
 
 
@@ -151,7 +168,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             )
         )
         view.add_item(
-            StepSelect(sid, step, "pick", options=options, placeholder=texts.PLACE_PICK_PLACEHOLDER)
+            StepSelect(sid, step, Action.PICK, options=options, placeholder=texts.PLACE_PICK_PLACEHOLDER)
         )
     elif step == Step.PLACE_CONFIRM:
         place = conversation.place
@@ -166,16 +183,24 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
         if place is not None and place.precision in texts.PLACE_PRECISION_NOTE:
             lines.append(texts.PLACE_PRECISION_NOTE[place.precision])
         view.add_item(
-            StepButton(sid, step, "yes", label=texts.CONFIRM_YES, style=discord.ButtonStyle.success)
+            StepButton(sid, step, Action.YES, label=texts.CONFIRM_YES, style=discord.ButtonStyle.success)
         )
         view.add_item(
             StepButton(
-                sid, step, "change_tz", label=texts.CONFIRM_CHANGE_TZ, style=discord.ButtonStyle.secondary
+                sid,
+                step,
+                Action.CHANGE_TZ,
+                label=texts.CONFIRM_CHANGE_TZ,
+                style=discord.ButtonStyle.secondary,
             )
         )
         view.add_item(
             StepButton(
-                sid, step, "wrong_place", label=texts.CONFIRM_WRONG_PLACE, style=discord.ButtonStyle.secondary
+                sid,
+                step,
+                Action.WRONG_PLACE,
+                label=texts.CONFIRM_WRONG_PLACE,
+                style=discord.ButtonStyle.secondary,
             )
         )
     elif step == Step.TIMEZONE:
@@ -187,7 +212,9 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             )
             for zone in zones[:MAX_SELECT_OPTIONS]
         ]
-        view.add_item(StepSelect(sid, step, "pick", options=options, placeholder=texts.TIMEZONE_PLACEHOLDER))
+        view.add_item(
+            StepSelect(sid, step, Action.PICK, options=options, placeholder=texts.TIMEZONE_PLACEHOLDER)
+        )
     elif step == Step.LANGUAGES:
         lines.append(texts.LANGUAGES_PROMPT)
         chosen = set(answers.get("languages") or answers.get("suggested_languages") or [])
@@ -199,7 +226,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             StepSelect(
                 sid,
                 step,
-                "pick",
+                Action.PICK,
                 options=options,
                 placeholder=texts.LANGUAGES_PLACEHOLDER,
                 max_values=MAX_LANGUAGES,
@@ -208,7 +235,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
     elif step == Step.EXPERIENCE:
         lines.append(texts.EXPERIENCE_PROMPT)
         for level in Experience:
-            action = "pick" if level == Experience.NEW else "ask_note"
+            action = Action.PICK if level == Experience.NEW else Action.ASK_NOTE
             view.add_item(StepButton(sid, step, action, level.value, label=texts.EXPERIENCE_LABELS[level]))
     elif step == Step.MENTORING:
         lines.append(texts.MENTORING_PROMPT)
@@ -216,7 +243,9 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             discord.SelectOption(label=texts.MENTORING_COUNT.format(count=count), value=str(count))
             for count in range(1, MAX_MENTEES_OFFERED + 1)
         ]
-        view.add_item(StepSelect(sid, step, "pick", options=options, placeholder=texts.MENTORING_PLACEHOLDER))
+        view.add_item(
+            StepSelect(sid, step, Action.PICK, options=options, placeholder=texts.MENTORING_PLACEHOLDER)
+        )
     elif step == Step.PATHS:
         lines.append(texts.PATHS_PROMPT)
         chosen = set(answers.get("paths", []))
@@ -233,7 +262,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             StepSelect(
                 sid,
                 step,
-                "pick",
+                Action.PICK,
                 options=options,
                 placeholder=texts.PATHS_PLACEHOLDER,
                 max_values=len(options),
@@ -243,10 +272,10 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
         page = 1 if step == Step.READINESS_1 else 2
         lines.append(texts.READINESS_PROMPT.format(page=page))
         lines.extend(f"· {texts.DIMENSION_LABELS[dimension]}" for dimension in READINESS_PAGES[step])
-        view.add_item(StepButton(sid, step, "ask_scores", label=texts.READINESS_BUTTON))
+        view.add_item(StepButton(sid, step, Action.ASK_SCORES, label=texts.READINESS_BUTTON))
     elif step == Step.CONSENT:
         lines.append(texts.CONSENT_PROMPT)
-        view.add_item(StepButton(sid, step, "ask_consent", label=texts.CONSENT_BUTTON))
+        view.add_item(StepButton(sid, step, Action.ASK_CONSENT, label=texts.CONSENT_BUTTON))
     elif step == Step.SUMMARY:
         lines.append(texts.SUMMARY_PROMPT)
         embed = summary_embed(conversation)
@@ -254,7 +283,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             StepSelect(
                 sid,
                 step,
-                "change",
+                Action.CHANGE,
                 options=[
                     discord.SelectOption(label=label, value=value)
                     for value, label in texts.SUMMARY_CHANGE_LABELS.items()
@@ -265,28 +294,15 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
         )
         view.add_item(
             StepButton(
-                sid, step, "confirm", label=texts.SUMMARY_CONFIRM, style=discord.ButtonStyle.success, row=1
+                sid,
+                step,
+                Action.CONFIRM,
+                label=texts.SUMMARY_CONFIRM,
+                style=discord.ButtonStyle.success,
+                row=1,
             )
         )
     return Rendered(content="\n".join(lines), view=view, embed=embed)
-
-
-def _score_select(
-    sid: int, step: Step, dimension: ReadinessDimension, score: int | None, row: int
-) -> StepSelect:
-    options = [
-        discord.SelectOption(label=label, value=str(value), default=value == score)
-        for value, label in texts.SCORE_LABELS.items()
-    ]
-    return StepSelect(
-        sid,
-        step,
-        "score",
-        dimension.value,
-        options=options,
-        placeholder=texts.DIMENSION_LABELS[dimension],
-        row=row,
-    )
 
 
 def summary_embed(conversation: Conversation) -> discord.Embed:
@@ -294,9 +310,7 @@ def summary_embed(conversation: Conversation) -> discord.Embed:
     return answers_embed(conversation.answers, conversation.place.label if conversation.place else None)
 
 
-def answers_embed(
-    answers: dict[str, Any], place_label: str | None, *, title: str | None = None
-) -> discord.Embed:
+def answers_embed(answers: Answers, place_label: str | None, *, title: str | None = None) -> discord.Embed:
     """A member's answers (their own words escaped): the summary to confirm, or their /profile."""
     embed = discord.Embed(title=title, colour=discord.Colour.green())
     fields = texts.SUMMARY_FIELDS

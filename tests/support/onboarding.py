@@ -9,7 +9,7 @@ from bot.config import GuildDefaults, OnboardingSettings
 from bot.services import onboarding
 from bot.services.gazetteer import Gazetteer
 from bot.services.home_countries import HomeCountries
-from bot.services.onboarding import Step
+from bot.services.onboarding import Action, Step
 from db.engine import SessionMaker
 from db.enums import ReadinessDimension
 
@@ -38,7 +38,7 @@ async def answer_step(
     user_id: int,
     now: datetime,
     step: Step,
-    action: str,
+    action: Action | str,  # a string as a custom_id carries it
     values: list[str],
     settings: OnboardingSettings | None = None,
     known: onboarding.Conversation | None = None,
@@ -52,7 +52,7 @@ async def answer_step(
             session_id=session_id,
             user_id=user_id,
             step=step,
-            action=action,
+            action=Action(action),
             values=values,
             now=now,
             settings=settings or OnboardingSettings(),
@@ -89,7 +89,7 @@ async def run_conversation(
         )
     sid = conversation.session_id
 
-    async def say(step: Step, action: str, *values: str) -> onboarding.Conversation:
+    async def say(step: Step, action: Action, *values: str) -> onboarding.Conversation:
         nonlocal conversation
         conversation = await answer_step(
             sessions, gazetteer, session_id=sid, user_id=user_id, now=now, step=step, action=action,
@@ -97,20 +97,20 @@ async def run_conversation(
         )  # fmt: skip
         return conversation
 
-    conversation = await say(Step.PLACE, "text", a.place)
+    conversation = await say(Step.PLACE, Action.TEXT, a.place)
     if conversation.step == Step.PLACE_PICK:
-        conversation = await say(Step.PLACE_PICK, "pick", a.pick or conversation.candidates[0].key)
+        conversation = await say(Step.PLACE_PICK, Action.PICK, a.pick or conversation.candidates[0].key)
     assert conversation.step == Step.PLACE_CONFIRM, conversation
-    await say(Step.PLACE_CONFIRM, "yes")
-    await say(Step.LANGUAGES, "pick", *a.languages)
-    conversation = await say(Step.EXPERIENCE, "pick", a.experience, a.note)
+    await say(Step.PLACE_CONFIRM, Action.YES)
+    await say(Step.LANGUAGES, Action.PICK, *a.languages)
+    conversation = await say(Step.EXPERIENCE, Action.PICK, a.experience, a.note)
     if conversation.step == Step.MENTORING:
-        await say(Step.MENTORING, "pick", str(a.mentor_capacity))
-    await say(Step.PATHS, "pick", *a.paths)
+        await say(Step.MENTORING, Action.PICK, str(a.mentor_capacity))
+    await say(Step.PATHS, Action.PICK, *a.paths)
     for page in (Step.READINESS_1, Step.READINESS_2):
         scores = [part for d in onboarding.READINESS_PAGES[page] for part in (d.value, str(a.scores[d]))]
-        await say(page, "scores", *scores)
-    conversation = await say(Step.CONSENT, "choose", a.sharing, a.contact)
+        await say(page, Action.SCORES, *scores)
+    conversation = await say(Step.CONSENT, Action.CHOOSE, a.sharing, a.contact)
     assert conversation.step == Step.SUMMARY
     async with sessions() as session, session.begin():
         return await onboarding.complete(

@@ -27,6 +27,7 @@ from bot.services.onboarding._flow import (
     is_complete,
     offers_mentoring,
 )
+from bot.services.onboarding._model import Action, Answers, Notice, stored_answers
 from bot.services.onboarding._store import StaleAnswerError
 from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
 from bot.services.place_answers import PlaceResolver
@@ -37,10 +38,13 @@ __all__ = [
     "MAX_MENTEES_OFFERED",
     "ORDER",
     "READINESS_PAGES",
+    "Action",
     "AlreadyOnboardedError",
     "AnnouncementDue",
+    "Answers",
     "Completion",
     "Conversation",
+    "Notice",
     "PausedConversation",
     "PlaceResolver",
     "RegionRole",
@@ -59,4 +63,5 @@ __all__ = [
     "offers_mentoring",
     "remember_channel",
     "roles_due",
+    "stored_answers",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from bot.errors import GroundworkError
 from bot.services import languages
@@ -21,6 +20,7 @@ from bot.services.onboarding._flow import (
     valid_score,
     valid_timezone,
 )
+from bot.services.onboarding._model import Action, Answers, Notice
 from bot.services.place_answers import MAX_PICK, PlaceResolver, look_up
 from bot.services.typed import typed_text
 from bot.texts import onboarding as texts
@@ -28,31 +28,26 @@ from db.enums import Experience, LocaleSharing
 
 MAX_PLACE_CANDIDATES = MAX_PICK  # a select holds 25 options; one is "none of these"
 
-# What the place step keeps in the answers besides the place itself: the keys offered to pick
-# from and why (see place_answers.PickReason), whether the place came from a postal code (the
-# code itself is never kept), and the area a not-found answer named, to offer it.
-_PLACE_STATE = ("place_candidates", "place_pick_reason", "place_from_postal", "place_understood")
-
 
 @dataclass(slots=True)
 class Outcome:
     """Where an answer leads: the next step (None: stay), and why the step is shown again."""
 
     step: Step | None = None
-    notice: str | None = None
+    notice: Notice | None = None
     echo: str | None = None
     candidates: tuple[Place, ...] = ()
     understood: Place | None = None
 
 
-Applier = Callable[[str, list[str], dict[str, Any], PlaceResolver], Outcome]
+Applier = Callable[[Action, list[str], Answers, PlaceResolver], Outcome]
 
 
 MAX_TYPED = 2 * MAX_NOTE_LENGTH  # what any answer keeps of a longer text (each step caps its own)
 
 
 def apply(
-    step: Step, action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver
+    step: Step, action: Action, values: list[str], answers: Answers, resolver: PlaceResolver
 ) -> Outcome:
     """Apply one answer to `answers` (in place); a malformed one is refused without a change.
     What the member typed is made storable first (``typed_text``)."""
@@ -63,16 +58,20 @@ def apply(
         raise GroundworkError(texts.INVALID_ANSWER) from None
 
 
-def _advance(step: Step, answers: dict[str, Any]) -> Outcome:
+def _advance(step: Step, answers: Answers) -> Outcome:
     return Outcome(step=next_step(step, answers))
 
 
-def _forget_place_state(answers: dict[str, Any]) -> None:
-    for key in _PLACE_STATE:
-        answers.pop(key, None)
+def _forget_place_state(answers: Answers) -> None:
+    """Drop what the place step keeps besides the place itself: the keys offered to pick from
+    and why, whether the place came from a postal code, the area a not-found answer named."""
+    answers.pop("place_candidates", None)
+    answers.pop("place_pick_reason", None)
+    answers.pop("place_from_postal", None)
+    answers.pop("place_understood", None)
 
 
-def _choose_place(place: Place, answers: dict[str, Any], *, postal: bool = False) -> None:
+def _choose_place(place: Place, answers: Answers, *, postal: bool = False) -> None:
     postal = postal or (answers.get("place_pick_reason") in ("postal", "postal_countries"))
     _forget_place_state(answers)
     answers["place"] = place.key
@@ -81,39 +80,39 @@ def _choose_place(place: Place, answers: dict[str, Any], *, postal: bool = False
         answers["place_from_postal"] = True
 
 
-def _place(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+def _place(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
     """A typed answer; nothing of what was typed is kept, only the place(s) it led to."""
-    if action == "use_understood":
+    if action == Action.USE_UNDERSTOOD:
         return _use_understood(answers, resolver)
-    if action not in ("text", "area_text"):
+    if action not in (Action.TEXT, Action.AREA_TEXT):
         raise ValueError(action)
-    area_only = action == "area_text"
+    area_only = action == Action.AREA_TEXT
     found = look_up(resolver, values[0], areas_only=area_only)
     if found.kind == "invalid":
-        return Outcome(notice=f"place_invalid_{found.reason}")
+        return Outcome(notice=Notice.invalid_place(found.reason))
     if found.kind == "postal_unknown":
-        return Outcome(notice="postal_unknown")
+        return Outcome(notice=Notice.POSTAL_UNKNOWN)
     _forget_place_state(answers)
     if found.kind == "not_found":
         understood = found.understood
         if understood is not None and understood.precision != "city":
             answers["place_understood"] = understood.key
-        notice = "area_not_found" if area_only else "place_not_found"
+        notice = Notice.AREA_NOT_FOUND if area_only else Notice.PLACE_NOT_FOUND
         if understood is not None:
-            notice = "place_not_found_in_area"
+            notice = Notice.PLACE_NOT_FOUND_IN_AREA
         elif found.postal:
-            notice = "postal_unknown"
+            notice = Notice.POSTAL_UNKNOWN
         return Outcome(notice=notice, echo=found.echo, understood=understood)
     if found.kind == "confirm":
         best = found.candidates[0]
         _choose_place(best, answers, postal=found.postal)
         return Outcome(step=Step.PLACE_CONFIRM)
     answers["place_candidates"] = [place.key for place in found.candidates]
-    answers["place_pick_reason"] = found.reason
+    answers["place_pick_reason"] = found.reason or "same_name"
     return Outcome(step=Step.PLACE_PICK, candidates=found.candidates)
 
 
-def _use_understood(answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+def _use_understood(answers: Answers, resolver: PlaceResolver) -> Outcome:
     """The area a not-found answer named ("Texas"), taken as the member's place."""
     place = resolver.place_by_key(answers.get("place_understood", ""))
     if place is None:
@@ -122,12 +121,12 @@ def _use_understood(answers: dict[str, Any], resolver: PlaceResolver) -> Outcome
     return Outcome(step=Step.PLACE_CONFIRM)
 
 
-def _place_pick(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
-    if action != "pick":
+def _place_pick(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
+    if action != Action.PICK:
         raise ValueError(action)
     if values == ["none"]:
         _forget_place_state(answers)
-        return Outcome(step=Step.PLACE, notice="place_none_of_these")
+        return Outcome(step=Step.PLACE, notice=Notice.PLACE_NONE_OF_THESE)
     place = resolver.place_by_key(values[0])
     if place is None or values[0] not in answers.get("place_candidates", []):
         raise ValueError(values)
@@ -135,38 +134,36 @@ def _place_pick(action: str, values: list[str], answers: dict[str, Any], resolve
     return _advance(Step.PLACE_PICK, answers)
 
 
-def _place_confirm(
-    action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver
-) -> Outcome:
-    if action == "wrong_place":
+def _place_confirm(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
+    if action == Action.WRONG_PLACE:
         answers.pop("place", None)
         _forget_place_state(answers)
-        return Outcome(step=Step.PLACE, notice="place_none_of_these")
-    if action == "change_tz":
+        return Outcome(step=Step.PLACE, notice=Notice.PLACE_NONE_OF_THESE)
+    if action == Action.CHANGE_TZ:
         return Outcome(step=Step.TIMEZONE)
-    if action != "yes" or not answers.get("place"):
+    if action != Action.YES or not answers.get("place"):
         raise ValueError(action)
     return _advance(Step.PLACE_CONFIRM, answers)
 
 
-def _timezone(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
-    if action != "pick" or not valid_timezone(values[0]):
+def _timezone(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
+    if action != Action.PICK or not valid_timezone(values[0]):
         raise ValueError(values)
     answers["timezone"] = values[0]
     return _advance(Step.TIMEZONE, answers)
 
 
-def _languages(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+def _languages(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
     chosen = languages.known(values)
-    if action != "pick" or not chosen:
+    if action != Action.PICK or not chosen:
         raise ValueError(values)
     answers["languages"] = chosen[:MAX_LANGUAGES]
     return _advance(Step.LANGUAGES, answers)
 
 
-def _experience(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+def _experience(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
     level = Experience(values[0])
-    if action != "pick":
+    if action != Action.PICK:
         raise ValueError(action)
     answers["experience"] = level.value
     note = values[1].strip() if len(values) > 1 else ""
@@ -178,40 +175,38 @@ def _experience(action: str, values: list[str], answers: dict[str, Any], resolve
     return _advance(Step.EXPERIENCE, answers)
 
 
-def _mentoring(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+def _mentoring(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
     capacity = int(values[0])
-    if action != "pick" or not 0 <= capacity <= MAX_MENTEES_OFFERED:
+    if action != Action.PICK or not 0 <= capacity <= MAX_MENTEES_OFFERED:
         raise ValueError(values)
     answers["mentor_capacity"] = capacity
     return _advance(Step.MENTORING, answers)
 
 
-def _paths(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
-    if action != "pick":
+def _paths(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
+    if action != Action.PICK:
         raise ValueError(action)
     answers["paths"] = valid_paths(values)
     return _advance(Step.PATHS, answers)
 
 
 def _readiness(step: Step) -> Applier:
-    def apply_scores(
-        action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver
-    ) -> Outcome:
+    def apply_scores(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
         """values: dimension, score, dimension, score, ... for every dimension of the page."""
-        if action != "scores":
+        if action != Action.SCORES:
             raise ValueError(action)
         given = dict(zip(values[0::2], values[1::2], strict=True))
         page = READINESS_PAGES[step]
         if set(given) != set(page):
-            return Outcome(notice="readiness_incomplete")
+            return Outcome(notice=Notice.READINESS_INCOMPLETE)
         answers["readiness"] = {**answers.get("readiness", {}), **{d: valid_score(given[d]) for d in page}}
         return _advance(step, answers)
 
     return apply_scores
 
 
-def _consent(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
-    if action != "choose":
+def _consent(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
+    if action != Action.CHOOSE:
         raise ValueError(action)
     sharing, contact = values
     if contact not in ("yes", "no"):
@@ -221,9 +216,9 @@ def _consent(action: str, values: list[str], answers: dict[str, Any], resolver: 
     return _advance(Step.CONSENT, answers)
 
 
-def _summary(action: str, values: list[str], answers: dict[str, Any], resolver: PlaceResolver) -> Outcome:
+def _summary(action: Action, values: list[str], answers: Answers, resolver: PlaceResolver) -> Outcome:
     target = Step(values[0])
-    if action != "change" or target not in CHANGEABLE:
+    if action != Action.CHANGE or target not in CHANGEABLE:
         raise ValueError(values)
     answers["return_to_summary"] = True
     return Outcome(step=target)

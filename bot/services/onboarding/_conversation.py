@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,7 @@ from bot.services.gazetteer import Place
 from bot.services.home_countries import HomeCountries
 from bot.services.onboarding._answers import apply
 from bot.services.onboarding._flow import CHANGEABLE, Step
+from bot.services.onboarding._model import Action, Answers, Notice
 from bot.services.onboarding._store import (
     MemberRow,
     StaleAnswerError,
@@ -55,14 +55,14 @@ class Conversation:
     guild_id: int
     user_id: int
     step: Step
-    answers: dict[str, Any]
+    answers: Answers
     # Which member and which stored version of the conversation this shows: given back with
     # the next answer, it spares reading the row again (see `answer`).
     member_id: int
     version: int
     expires_at: datetime
-    # Why the step is shown again, e.g. "place_not_found"; None for a plain step.
-    notice: str | None = None
+    # Why the step is shown again; None for a plain step.
+    notice: Notice | None = None
     # What the member typed, shown back (escaped) with a notice; never kept in the row, and
     # never a postal code, a mention or a link (see place_answers).
     echo: str | None = None
@@ -73,10 +73,18 @@ class Conversation:
     resumed: bool = False
 
 
-def _conversation(state: State, resolver: PlaceResolver | None, **extra: Any) -> Conversation:
-    answers = dict(state.answers)
+def _conversation(
+    state: State,
+    resolver: PlaceResolver | None,
+    *,
+    notice: Notice | None = None,
+    echo: str | None = None,
+    candidates: tuple[Place, ...] = (),
+    understood: Place | None = None,
+    resumed: bool = False,
+) -> Conversation:
+    answers = state.answers.copy()
     place = resolver.place_by_key(answers["place"]) if resolver is not None and answers.get("place") else None
-    candidates = extra.pop("candidates", ())
     if not candidates and resolver is not None and state.step == Step.PLACE_PICK:
         found = (resolver.place_by_key(key) for key in answers.get("place_candidates", []))
         candidates = tuple(p for p in found if p is not None)
@@ -89,9 +97,12 @@ def _conversation(state: State, resolver: PlaceResolver | None, **extra: Any) ->
         member_id=state.member_id,
         version=state.version,
         expires_at=state.expires_at,
+        notice=notice,
+        echo=echo,
         candidates=candidates,
+        understood=understood,
         place=place,
-        **extra,
+        resumed=resumed,
     )
 
 
@@ -116,7 +127,7 @@ async def begin(
         raise AlreadyOnboardedError(texts.ALREADY_ONBOARDED)
     if restart:
         await abandon_open(session, member.member_id)
-    answers: dict[str, Any] = {}
+    answers: Answers = {}
     if preferred := languages.from_discord_locale(discord_locale):
         answers["suggested_languages"] = [preferred]
     started = await start(session, member, guild_id, user_id, Step.PLACE, answers, now, settings)
@@ -183,7 +194,7 @@ async def answer(
     session_id: int,
     user_id: int,
     step: Step,
-    action: str,
+    action: Action,
     values: list[str],
     now: datetime,
     settings: OnboardingSettings,
@@ -204,13 +215,13 @@ async def answer(
     guild's home countries (`home`, kept for a few minutes) as ranking priors.
     """
     state = shown_state(known, session_id, user_id, step)
-    typed_place = step == Step.PLACE and action in ("text", "area_text")
+    typed_place = step == Step.PLACE and action in (Action.TEXT, Action.AREA_TEXT)
     for _attempt in range(MAX_ATTEMPTS):
         if state is None:
             state = await load_state(session, session_id, user_id)
             if state.step != step:
                 raise StaleAnswerError(texts.STALE_STEP)
-        answers = dict(state.answers)
+        answers = state.answers.copy()
         ranked = resolver
         if typed_place:
             countries = (

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.services.onboarding._model import Answers
 from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
 
 MAX_NOTE_LENGTH = 1000
@@ -69,7 +69,7 @@ CHANGEABLE = (
 )
 
 
-def offers_mentoring(answers: dict[str, Any]) -> bool:
+def offers_mentoring(answers: Answers) -> bool:
     """Only members with some organizing experience are asked whether they would mentor."""
     return answers.get("experience") in (Experience.SOME, Experience.EXPERIENCED)
 
@@ -81,7 +81,7 @@ SECTION_STARTS = frozenset(
 )
 
 
-def _following(current: Step, answers: dict[str, Any]) -> Step:
+def _following(current: Step, answers: Answers) -> Step:
     if current in (Step.PLACE, Step.PLACE_PICK):
         return Step.PLACE_CONFIRM
     if current == Step.TIMEZONE:
@@ -92,7 +92,7 @@ def _following(current: Step, answers: dict[str, Any]) -> Step:
     return following
 
 
-def next_step(current: Step, answers: dict[str, Any]) -> Step:
+def next_step(current: Step, answers: Answers) -> Step:
     """The step after `current`, or the summary when the member was changing one answer."""
     following = _following(current, answers)
     if answers.get("return_to_summary") and following in SECTION_STARTS:
@@ -100,7 +100,7 @@ def next_step(current: Step, answers: dict[str, Any]) -> Step:
     return following
 
 
-def is_complete(answers: dict[str, Any]) -> bool:
+def is_complete(answers: Answers) -> bool:
     """Whether every question has an answer, so the summary can be confirmed."""
     readiness = answers.get("readiness", {})
     return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from bot.config import GuildDefaults, OnboardingSettings
 from bot.errors import GroundworkError, NotFoundError
 from bot.services.guilds import ensure_guild_row
 from bot.services.onboarding._flow import Step
+from bot.services.onboarding._model import Answers, stored_answers
 from bot.texts import onboarding as texts
 from db.base import UTCDateTime
 from db.enums import MemberStatus, OnboardingStatus
@@ -38,7 +39,7 @@ class State:
     guild_id: int
     user_id: int
     step: Step
-    answers: dict[str, Any]
+    answers: Answers
     version: int
     expires_at: datetime
 
@@ -132,7 +133,7 @@ class Due:
     reminder_due_at: datetime | None
 
 
-def expiry(now: datetime, settings: OnboardingSettings, answers: dict[str, Any]) -> Due:
+def expiry(now: datetime, settings: OnboardingSettings, answers: Answers) -> Due:
     """Unfinished conversations expire some time after the last answer, with one reminder before."""
     return Due(
         now + timedelta(hours=settings.expire_after_hours),
@@ -153,19 +154,21 @@ async def load_state(session: AsyncSession, session_id: int, user_id: int) -> St
         raise StaleAnswerError(
             texts.SESSION_FINISHED if status == OnboardingStatus.COMPLETED else texts.SESSION_EXPIRED
         )
-    return State(session_id, member_id, guild_id, user_id, Step(step), dict(answers), version, expires_at)
+    return State(
+        session_id, member_id, guild_id, user_id, Step(step), stored_answers(answers), version, expires_at
+    )
 
 
 async def write_answer(
     session: AsyncSession,
     state: State,
     step: Step,
-    answers: dict[str, Any],
+    answers: Answers,
     now: datetime,
     settings: OnboardingSettings,
 ) -> State | None:
     """Store `answers` and `step` over `state`; None when the row changed since it was read."""
-    params: dict[str, Any] = {
+    params: dict[str, object] = {
         "session_id": state.session_id,
         "read_version": state.version,
         "new_step": step,
@@ -191,7 +194,14 @@ async def open_state(session: AsyncSession, member: MemberRow, guild_id: int, us
         return None
     session_id, step, answers, version, expires_at = found
     return State(
-        session_id, member.member_id, guild_id, user_id, Step(step), dict(answers), version, expires_at
+        session_id,
+        member.member_id,
+        guild_id,
+        user_id,
+        Step(step),
+        stored_answers(answers),
+        version,
+        expires_at,
     )
 
 
@@ -201,7 +211,7 @@ async def start(
     guild_id: int,
     user_id: int,
     step: Step,
-    answers: dict[str, Any],
+    answers: Answers,
     now: datetime,
     settings: OnboardingSettings,
 ) -> State | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.onboarding._model import stored_answers
 from db.enums import MemberStatus, OnboardingStatus
 from db.models import Member, OnboardingSession
 
@@ -50,7 +51,9 @@ async def due_reminders(*, session: AsyncSession, now: datetime) -> list[PausedC
     for paused in claimed:
         row = await session.get(OnboardingSession, paused.session_id)
         if row is not None:
-            row.answers = {**row.answers, "reminded": True}
+            answers = stored_answers(row.answers)
+            answers["reminded"] = True
+            row.answers = dict(answers)
             row.version += 1  # an answer read before this must not write over it
     return claimed
 
