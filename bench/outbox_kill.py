@@ -64,7 +64,6 @@ async def child(
     from bot.bot import GroundworkBot
     from bot.config import Settings
     from bot.services import pairing
-    from cogs._outbox import outbox_of
     from cogs.pairing import Pairing
 
     discord.http.Route.BASE = api
@@ -79,7 +78,7 @@ async def child(
     bot = GroundworkBot(settings, clock=lambda: datetime.now(UTC) + offset, guild_ready_timeout=0.01)
     runner = asyncio.create_task(bot.start(TOKEN))
     await asyncio.wait_for(bot.wait_until_ready(), 30)
-    recovered = await outbox_of(bot).tick()
+    recovered = await bot.outbox.tick()
     print(f"ready {recovered}", flush=True)
     cog = bot.get_cog("Pairing")
     assert isinstance(cog, Pairing)
@@ -108,7 +107,7 @@ async def child(
         started = time.perf_counter()
         await cog.presenter.introduce(made)
         print(f"introduced {made.mentorship_id} {time.perf_counter() - started:.4f}", flush=True)
-    await outbox_of(bot).tick()
+    await bot.outbox.tick()
     print("idle", flush=True)
     await runner
 

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.extensions import discover_extensions
 from bot.services.gazetteer import Gazetteer, get_gazetteer
 from bot.services.guilds import ensure_guild
+from cogs.outbox import OutboxRunner
 from db.base import CLOCK
 from db.engine import SessionMaker, create_engine, create_session_maker
 from db.models import GuildSettings
@@ -50,6 +51,7 @@ class GroundworkBot(commands.Bot):
     sessions: SessionMaker
     scheduler: AsyncIOScheduler
     gazetteer: Gazetteer
+    outbox: OutboxRunner
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class GroundworkBot(commands.Bot):
         )
         if self._run_scheduler:
             self.scheduler.start()
+        self.outbox = OutboxRunner(self)  # before the cogs: features register their handlers with it
         for extension in discover_extensions():
             await self.load_extension(extension)
         log.info("loaded %d cogs: %s", len(self.cogs), ", ".join(sorted(self.cogs)))

@@ -1,6 +1,8 @@
 """The durable outbox in Discord: runs chat steps that follow a committed decision.
 
-Each feature registers a handler per kind (`register`); a handler gets a claimed task, carries
+The bot owns the runner (`bot.outbox`, made in setup_hook before any cog loads), so each feature
+registers a handler per kind in its cog_load (`register`) and calls `run_now` on it; the Outbox
+cog only ticks it. A handler gets a claimed task, carries
 the step out idempotently and marks it done in the unit of work that records the outcome. It
 raises to have the step retried (a 5xx, a timeout); the runner records the failure with its
 backoff. Right after a decision commits, the feature calls `run_now` so nobody waits; the tick
@@ -14,9 +16,9 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
@@ -76,8 +78,8 @@ def stuck_text(rows: list[outbox.Stuck]) -> str:
     return "\n".join(lines)
 
 
-class Outbox(commands.Cog):
-    """Claims due chat steps and hands each to the handler of its kind."""
+class OutboxRunner:
+    """Claims due chat steps and hands each to the handler of its kind. The bot owns one."""
 
     def __init__(self, bot: GroundworkBot, *, lease: timedelta = outbox.LEASE) -> None:
         self.bot = bot
@@ -86,20 +88,12 @@ class Outbox(commands.Cog):
         self.handlers: dict[ChatTaskKind, Handler] = {}
         self.introducer = Introducer(bot)
         self._tick_lock = asyncio.Lock()
-        self.ticks = Ticks(bot)
-
-    async def cog_load(self) -> None:
-        # Features loaded before this cog (extensions load by name) are asked for their handlers.
-        for cog in self.bot.cogs.values():
-            if isinstance(cog, OutboxFeature):
-                self.handlers.update(cog.outbox_handlers())
-        self.ticks.every(OUTBOX_JOB, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
-
-    async def cog_unload(self) -> None:
-        self.ticks.stop()
 
     def register(self, kind: ChatTaskKind, handler: Handler) -> None:
         self.handlers[kind] = handler
+
+    def register_all(self, handlers: Mapping[ChatTaskKind, Handler]) -> None:
+        self.handlers.update(handlers)
 
     async def run_now(self, kind: ChatTaskKind, subject_id: int) -> bool:
         """Right after the commit that enqueued it: claim the step and carry it out now. False
@@ -181,25 +175,15 @@ class Outbox(commands.Cog):
         return stuck_text(rows)
 
 
-@runtime_checkable
-class OutboxFeature(Protocol):
-    """A cog whose steps go through the outbox: its handlers, by kind."""
+class Outbox(commands.Cog):
+    """Ticks the bot's outbox runner: the safety net for steps a crash or an outage left."""
 
-    def outbox_handlers(self) -> dict[ChatTaskKind, Handler]: ...
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.ticks = Ticks(bot)
 
+    async def cog_load(self) -> None:
+        self.ticks.every(OUTBOX_JOB, self.bot.outbox.tick, seconds=self.bot.settings.scheduler.tick_seconds)
 
-def offer_handlers(bot: commands.Bot, feature: OutboxFeature) -> None:
-    """Register a feature's handlers now if the Outbox cog is loaded; else it collects them
-    when it loads."""
-    cog = bot.get_cog(Outbox.__cog_name__)
-    if isinstance(cog, Outbox):
-        for kind, handler in feature.outbox_handlers().items():
-            cog.register(kind, handler)
-
-
-def outbox_of(bot: commands.Bot) -> Outbox:
-    """The bot's outbox cog (loaded before the features that register with it)."""
-    cog = bot.get_cog(Outbox.__cog_name__)
-    if not isinstance(cog, Outbox):
-        raise RuntimeError("the Outbox cog is not loaded")
-    return cog
+    async def cog_unload(self) -> None:
+        self.ticks.stop()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs._outbox import Outbox
+from cogs._outbox import Handler, Outbox, OutboxRunner
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["Outbox"]
+__all__ = ["Handler", "Outbox", "OutboxRunner"]
 
 
 async def setup(bot: GroundworkBot) -> None:
-    """Load the Outbox cog (before the features that register their handlers with it)."""
+    """Load the Outbox cog, which ticks `bot.outbox`."""
     await bot.add_cog(Outbox(bot))

@@ -16,13 +16,13 @@ from bot.texts import local as texts
 from cogs._checks import require_moderator
 from cogs._interactions import answers_view, reply
 from cogs._introductions import TO_MEMBERS, Introducer
-from cogs._outbox import Handler, offer_handlers, outbox_of
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.local._items import CircleLeaveButton, CircleReviewButton
 from cogs.local._neighbours import send_circle_offer
 from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
 from cogs.local._spaces import Spaces
+from cogs.outbox import Handler
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Circles(commands.Cog):
         self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
-        offer_handlers(self.bot, self)
+        self.bot.outbox.register_all(self.outbox_handlers())
         self.ticks.every(SWEEP_JOB, self.sweep_all, hours=self.bot.settings.scheduler.pairing_batch_hours)
 
     async def cog_unload(self) -> None:
@@ -141,7 +141,7 @@ class Circles(commands.Cog):
     async def open(self, decision: circles.Decision) -> None:
         """Right after the approval committed: open the circle's space now (the outbox's tick
         retries it if this fails or the process dies)."""
-        await outbox_of(self.bot).run_now(ChatTaskKind.CIRCLE_SPACE, decision.space.circle_id)
+        await self.bot.outbox.run_now(ChatTaskKind.CIRCLE_SPACE, decision.space.circle_id)
 
     def outbox_handlers(self) -> dict[ChatTaskKind, Handler]:
         return {ChatTaskKind.CIRCLE_SPACE: self.open_task}
@@ -198,7 +198,7 @@ class Circles(commands.Cog):
                 is_thread=isinstance(space, discord.Thread),
             )
             await outbox.progress(
-                session=session, task_id=task.task_id, worker=outbox_of(self.bot).worker, result_id=space.id
+                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=space.id
             )
         return space
 

@@ -16,7 +16,6 @@ from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
-from cogs._outbox import outbox_of
 from cogs.local import circles_overview
 from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
 from cogs.moderation._render import audit_text, member_message, overview_text, page_message
@@ -299,7 +298,7 @@ class Moderation(commands.Cog):
     @mod.command(name="outbox", description="Introductions and other steps in Discord that keep failing")
     @moderator_only()
     async def outbox(self, interaction: discord.Interaction[Any]) -> None:
-        await reply(interaction, await outbox_of(self.bot).stuck(self._guild(interaction)))
+        await reply(interaction, await self.bot.outbox.stuck(self._guild(interaction)))
 
     @mod.command(name="audit", description="The latest audit entries, about a member or by a moderator")
     @moderator_only()

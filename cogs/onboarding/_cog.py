@@ -19,14 +19,12 @@ from bot.services.place_answers import locale_hint
 from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
 from cogs._interactions import GroundworkView
-from cogs._outbox import Handler, offer_handlers
 from cogs._ticks import Ticks
 from cogs.onboarding._completion import CompletionPresenter
 from cogs.onboarding._items import BeginButton, StepButton, StepSelect
 from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
 from cogs.onboarding._render import Rendered, render_step
 from cogs.onboarding._shown import ShownConversations
-from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -64,11 +62,8 @@ class Onboarding(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StepButton, StepSelect, BeginButton)
-        offer_handlers(self.bot, self)
+        self.bot.outbox.register_all(self.presenter.outbox_handlers())
         self.ticks.every(TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
-
-    def outbox_handlers(self) -> dict[ChatTaskKind, Handler]:
-        return self.presenter.outbox_handlers()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StepButton, StepSelect, BeginButton)

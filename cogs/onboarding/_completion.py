@@ -10,8 +10,8 @@ import discord
 from bot.services import onboarding, outbox
 from bot.services.nearby import NearbySummary
 from bot.texts import onboarding as texts
-from cogs._outbox import Handler, outbox_of
 from cogs._text import member_text
+from cogs.outbox import Handler
 from db.enums import ChatTaskKind, OrganizerStatus
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class CompletionPresenter:
                 resolver=self.bot.gazetteer,
                 known=known,
             )
-        steps = outbox_of(self.bot)
+        steps = self.bot.outbox
         roles_given = await steps.run_now(ChatTaskKind.MEMBER_ROLES, completion.member_id)
         await interaction.edit_original_response(
             content=done_message(completion, roles_given=roles_given),
@@ -158,7 +158,7 @@ class CompletionPresenter:
         role = await guild.create_role(name=name, mentionable=False, reason="groundwork: region role")
         async with self.bot.sessions() as session, session.begin():
             await outbox.progress(
-                session=session, task_id=task.task_id, worker=outbox_of(self.bot).worker, result_id=role.id
+                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=role.id
             )
         return role
 
@@ -188,7 +188,7 @@ class CompletionPresenter:
                     await outbox.progress(
                         session=session,
                         task_id=task.task_id,
-                        worker=outbox_of(self.bot).worker,
+                        worker=self.bot.outbox.worker,
                         result_id=message.id,
                     )
         except discord.DiscordServerError:

@@ -15,7 +15,6 @@ from bot.services.onboarding import Completion
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
-from cogs._outbox import outbox_of
 from cogs._ticks import Ticks
 from cogs.onboarding import isolated_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
@@ -54,7 +53,7 @@ class Pairing(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
-        outbox_of(self.bot).register(ChatTaskKind.INTRODUCTION, self.presenter.introduce_task)
+        self.bot.outbox.register(ChatTaskKind.INTRODUCTION, self.presenter.introduce_task)
         self.ticks.every(FOLLOWUP_JOB, self.followups, seconds=self.bot.settings.scheduler.tick_seconds)
         self.ticks.every(BATCH_JOB, self.batch_all, hours=self.bot.settings.scheduler.pairing_batch_hours)
 

@@ -12,7 +12,6 @@ from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._interactions import GroundworkView, answers_view
 from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
-from cogs._outbox import outbox_of
 from cogs._text import member_text, mention
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from db.enums import ChatTaskKind, OrganizingPath
@@ -154,7 +153,7 @@ class PairingPresenter:
     async def introduce(self, p: pairing.Pairing) -> None:
         """Right after the approval committed: run its introduction task now (the outbox's tick
         retries it if this fails or the process dies)."""
-        await outbox_of(self.bot).run_now(ChatTaskKind.INTRODUCTION, p.mentorship_id)
+        await self.bot.outbox.run_now(ChatTaskKind.INTRODUCTION, p.mentorship_id)
 
     async def introduce_task(self, task: outbox.Task) -> None:
         """The outbox's handler for introductions: a private thread with both of them or, when
@@ -229,7 +228,7 @@ class PairingPresenter:
                 return None
         async with self.bot.sessions() as session, session.begin():
             await outbox.progress(
-                session=session, task_id=task.task_id, worker=outbox_of(self.bot).worker, result_id=thread.id
+                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=thread.id
             )
         return thread
 

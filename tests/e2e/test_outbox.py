@@ -10,7 +10,6 @@ from sqlalchemy import select
 from bot.bot import GroundworkBot
 from bot.services import outbox, pairing
 from bot.texts import pairing as pairing_texts
-from cogs._outbox import outbox_of
 from db.enums import ChatTaskKind
 from db.models import ChatTask, Mentorship
 from tests.e2e.conftest import StartBot
@@ -77,9 +76,9 @@ async def test_an_introduction_discord_fails_is_retried_by_the_tick_and_arrives_
     assert (await _mentorship(bot)).introduced_at is None
 
     # Before its backoff, the tick leaves it; after, it is introduced in a private thread.
-    assert await outbox_of(bot).tick() == 0
+    assert await bot.outbox.tick() == 0
     clock.advance(seconds=outbox.backoff(1).total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     [thread] = fake_discord.threads(intros)
     [intro] = fake_discord.messages_in(thread)
     assert {ALICE, MANCHESTER} <= thread.thread_members
@@ -91,7 +90,7 @@ async def test_an_introduction_discord_fails_is_retried_by_the_tick_and_arrives_
 
     # Nothing more happens, ever: one thread, one introduction, no DMs.
     clock.advance(days=1)
-    assert await outbox_of(bot).tick() == 0
+    assert await bot.outbox.tick() == 0
     assert len(fake_discord.threads(intros)) == 1 and len(fake_discord.messages_in(thread)) == 1
     assert _intro_dms(fake_discord) == []
 
@@ -109,14 +108,14 @@ async def test_an_introduction_that_keeps_failing_is_shown_to_moderators(
     for attempt in range(1, outbox.MAX_ATTEMPTS):
         assert told() == []
         clock.advance(seconds=outbox.backoff(attempt).total_seconds())
-        assert await outbox_of(bot).tick() == 1
+        assert await bot.outbox.tick() == 1
     task = await _task(bot)
     assert task.failed_at is not None and task.attempts == outbox.MAX_ATTEMPTS
     [notice] = told()
     assert f"<@{ALICE}>" in notice.text and f"<@{MANCHESTER}>" in notice.text
     assert f"{outbox.MAX_ATTEMPTS} times" in notice.text
     clock.advance(days=1)
-    assert await outbox_of(bot).tick() == 0
+    assert await bot.outbox.tick() == 0
     assert len(told()) == 1  # once
 
     listed = await fake_discord.slash("mod outbox", guild_id=guild.id, user_id=MOD)
@@ -142,7 +141,7 @@ async def test_an_approval_nobody_introduced_is_introduced_by_the_tick(
             now=clock(),
         )
     assert fake_discord.threads(intros) == []
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     [thread] = fake_discord.threads(intros)
     assert len(fake_discord.messages_in(thread)) == 1
     mentorship = await _mentorship(bot)
@@ -162,7 +161,7 @@ async def test_a_retry_continues_the_thread_an_earlier_attempt_opened(
     task = await _task(bot)
     assert task.result_id == thread.id and task.done_at is None
     clock.advance(seconds=outbox.backoff(1).total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     assert fake_discord.threads(intros) == [thread]
     assert len(fake_discord.messages_in(thread)) == 1 and {ALICE, MANCHESTER} <= thread.thread_members
     assert (await _mentorship(bot)).thread_id == thread.id
@@ -195,9 +194,9 @@ async def test_after_a_crash_the_thread_a_dead_attempt_opened_is_adopted_not_dou
         name=pairing_texts.THREAD_NAME.format(member=names[0], mentor=names[1]),
         type=discord.ChannelType.private_thread,
     )
-    assert await outbox_of(bot).tick() == 0  # its lease still holds
+    assert await bot.outbox.tick() == 0  # its lease still holds
     clock.advance(seconds=outbox.LEASE.total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     [thread] = fake_discord.threads(intros)
     assert thread.id == orphan.id and len(fake_discord.messages_in(thread)) == 1
     assert {ALICE, MANCHESTER} <= thread.thread_members

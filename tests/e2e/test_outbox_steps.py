@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.bot import GroundworkBot
 from bot.services import outbox
-from cogs._outbox import outbox_of
 from db.enums import ChatTaskKind
 from db.models import ChatTask, Circle
 from tests.e2e.conftest import StartBot
@@ -92,9 +91,9 @@ async def test_a_circle_channel_discord_fails_is_made_by_the_tick_once(
     assert (task.last_error, task.done_at) == ("DiscordServerError 503/0", None)
     assert _circle_channels(fake, category) == [] and (await _circle(bot)).channel_id is None
 
-    assert await outbox_of(bot).tick() == 0  # before its backoff
+    assert await bot.outbox.tick() == 0  # before its backoff
     clock.advance(seconds=outbox.backoff(1).total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     [channel] = _circle_channels(fake, category)
     assert channel.name == "leeds-circle" and {LEEDS, BRADFORD} <= allowed(channel)
     [welcome] = _welcomes(fake, channel)
@@ -104,7 +103,7 @@ async def test_a_circle_channel_discord_fails_is_made_by_the_tick_once(
     assert task.done_at == clock.now and task.result_id == channel.id
 
     clock.advance(days=1)
-    assert await outbox_of(bot).tick() == 0
+    assert await bot.outbox.tick() == 0
     assert len(_circle_channels(fake, category)) == 1 and len(_welcomes(fake, channel)) == 1
 
 
@@ -125,7 +124,7 @@ async def test_a_circle_welcome_discord_fails_is_posted_in_the_same_channel_by_t
     assert (await _circle(bot)).channel_id == channel.id
 
     clock.advance(seconds=outbox.backoff(1).total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     assert _circle_channels(fake, category) == [channel]  # continued, not a second one
     assert len(_welcomes(fake, channel)) == 1
     assert (await _attempted(bot, ChatTaskKind.CIRCLE_SPACE, 2)).done_at == clock.now
@@ -160,7 +159,7 @@ async def test_roles_discord_fails_after_onboarding_are_given_by_the_tick_once(
 
     fake.faults.clear()
     clock.advance(seconds=outbox.backoff(1).total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     assert sorted(fake.role_names(guild, LEEDS)) == ["United Kingdom", "member"]
     region_roles = [
         role for role in fake.state.guilds[guild.id].roles.values() if role.name == "United Kingdom"
@@ -170,7 +169,7 @@ async def test_roles_discord_fails_after_onboarding_are_given_by_the_tick_once(
     added = [r for r in fake.requests_to("PUT", MEMBER_ROLE) if r.status == 204]
     assert len(added) == 2  # each role once
     clock.advance(days=1)
-    assert await outbox_of(bot).tick() == 0
+    assert await bot.outbox.tick() == 0
 
 
 async def test_an_announcement_discord_fails_is_posted_by_the_tick_once(
@@ -190,11 +189,11 @@ async def test_an_announcement_discord_fails_is_posted_by_the_tick_once(
     assert fake.messages_in(announcements) == []
 
     clock.advance(seconds=outbox.backoff(1).total_seconds())
-    assert await outbox_of(bot).tick() == 1
+    assert await bot.outbox.tick() == 1
     [announcement] = fake.messages_in(announcements)
     assert "A new member joined from **England, United Kingdom**" in announcement.text
     task = await _member_task(bot, ChatTaskKind.ANNOUNCEMENT)
     assert task.done_at == clock.now and task.result_id == announcement.id
     clock.advance(days=1)
-    assert await outbox_of(bot).tick() == 0
+    assert await bot.outbox.tick() == 0
     assert len(fake.messages_in(announcements)) == 1
