@@ -101,9 +101,6 @@ class NearbySummary:
     near_areas: tuple[tuple[str, int], ...] = ()
 
 
-NOBODY = NearbySummary(DEFAULT_RADIUS_KM, 0, (), 0, 0, (), isolated=True)
-
-
 class Whereabouts(Protocol):
     """Where someone lives, as far as nearness goes: a stored Locale or a gazetteer Place."""
 

@@ -144,7 +144,6 @@ PATH_STEPS = {
 
 # -- to the mentor and the moderators ---------------------------------------------------
 SUMMARY_TITLE = "**Check-in from {member}** · {guild}"
-SUMMARY_SCORES = "{scores}"
 SUMMARY_WEAKEST = "Weakest for their path: **{dimension}**. I suggested: {step}"
 SUMMARY_REMOTE = "Their time is short right now; I offered a remote way to help rather than pushing."
 SUMMARY_NOTE = "Their note:"

@@ -1,7 +1,6 @@
 """What moderators read."""
 
 UNKNOWN_MEMBER = "I don't have anything about that member."
-NOT_HERE = "That member belongs to another server."
 
 OVERVIEW_TITLE = "How the server is doing"
 OVERVIEW_BY_STATUS = "Members by status"
@@ -53,7 +52,6 @@ ACTION_PAIR = "Pair with an organizer…"
 ACTION_UNPAIR = "End mentorship"
 ACTION_PAUSE = "Pause check-ins"
 ACTION_RESET = "Reset onboarding"
-ACTION_DONE = "Done: {action} for {member}."
 RESET_DONE = "{member}'s onboarding was reset; they can start again with `/join`."
 PAUSE_DONE = "Check-ins for {member} are paused until a moderator or they resume them."
 

@@ -15,7 +15,6 @@ MEMBER_HAS_PROPOSAL = "{member} already has a proposed mentor waiting for review
 ALREADY_PROPOSED = (
     "A mentor for you has been found and is being checked by a moderator. You'll hear from me soon!"
 )
-ALREADY_WAITING = "You're already on the list, since {since}. I'll introduce you as soon as someone fits."
 NOT_AN_ORGANIZER = "{who} isn't an organizer. A moderator can add them with `/organizer add`."
 YOU_ARE_NOT_AN_ORGANIZER = "You're not registered as an organizer. If you'd like to mentor, ask a moderator."
 ORGANIZER_NOT_CONFIRMED = "{who} hasn't been confirmed as an organizer yet."

@@ -21,9 +21,6 @@ NEARBY_COUNTRY = "in your country: **{count}**"
 NEARBY_NAMED = "Happy to be seen nearby"
 NEARBY_NAMED_LINE = "{who} ({km:.0f} km)"
 NEARBY_NONE_NAMED = "Nobody near you has chosen to show their town yet."
-NEARBY_AREA_ONLY = (
-    "You told me your region or country only, so I count members there rather than by distance."
-)
 NEARBY_AREA_ONLY_IN = "You told me your area only ({area}), so I count members there rather than by distance."
 NEARBY_IN_AREA = "in {area}: **{count}**"
 NEARBY_NEAR_AREA = "in {area}, close to you (area only): **{count}**"

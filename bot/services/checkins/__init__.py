@@ -34,7 +34,6 @@ from bot.services.checkins._model import (
 from bot.services.checkins._preferences import (
     NowResult,
     Resumed,
-    cancel_pending,
     ensure_scheduled,
     members_without_schedule,
     pause,
@@ -73,7 +72,6 @@ __all__ = [
     "Suggestion",
     "Trend",
     "TrendPoint",
-    "cancel_pending",
     "claim_due",
     "claim_rows",
     "complete",

@@ -11,7 +11,6 @@ from db.enums import CheckInKind, CheckInStatus, OrganizingPath, ReadinessDimens
 
 DIMENSIONS: tuple[ReadinessDimension, ...] = tuple(ReadinessDimension)
 OPEN_STATUSES = (CheckInStatus.SENDING, CheckInStatus.SENT)
-PENDING_STATUSES = (CheckInStatus.SCHEDULED, CheckInStatus.SENDING)
 
 
 class CheckInClosedError(GroundworkError):

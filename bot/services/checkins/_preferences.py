@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
@@ -245,13 +245,3 @@ async def members_without_schedule(*, session: AsyncSession, limit: int = 1000) 
         .limit(limit)
     )
     return list(rows.scalars())
-
-
-async def cancel_pending(*, session: AsyncSession, member_id: int) -> None:
-    """Nothing more is sent to this member (they left, or their data is being deleted)."""
-    await session.execute(
-        update(ReadinessCheckIn)
-        .where(ReadinessCheckIn.member_id == member_id, ReadinessCheckIn.status == CheckInStatus.SCHEDULED)
-        .values(status=CheckInStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )

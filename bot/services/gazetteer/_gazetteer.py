@@ -168,15 +168,6 @@ class Gazetteer:
         areas = [e for r, e in self._t.region_entity.items() if r.startswith(cc + ".")]
         return self._search(areas, text, limit)
 
-    def search_districts(
-        self, region_code: str, text: str = "", *, limit: int = MAX_CANDIDATES
-    ) -> list[Place]:
-        """Districts (counties) of a region ("US.UT") matching text, like ``search_countries``."""
-        code = region_code.strip()
-        prefix = code[:2].upper() + code[2:] + "."
-        areas = [e for d, e in self._t.district_entity.items() if d.startswith(prefix)]
-        return self._search(areas, text, limit)
-
     def timezones_for_country(self, country_code: str) -> list[str]:
         """IANA zones used by the country's cities, most populous first."""
         return list(self._t.tz_by_country.get(country_code.strip().upper(), ()))
