@@ -172,7 +172,7 @@ class Pairing(commands.Cog):
     async def on_review(self, interaction: discord.Interaction[Any], mentorship_id: int, action: str) -> None:
         """A moderator's button on a proposal: approve, reject, or pick another organizer."""
         async with self.bot.sessions() as session:
-            guild_id = await pairing.guild_of(session=session, mentorship_id=mentorship_id)
+            guild_id = await pairing.guild_of_mentorship(session=session, mentorship_id=mentorship_id)
         if guild_id is None:
             raise GroundworkError(texts.PROPOSAL_GONE.format(status=texts.PROPOSAL_DELETED))
         # A moderator of this proposal's server, in that server: not another server's moderator.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .server import Ctx
 
 
-def guild_of(ctx: Ctx) -> Guild:
+def requested_guild(ctx: Ctx) -> Guild:
     guild = ctx.state.guilds.get(ctx.id("guild_id"))
     if guild is None:
         raise DiscordError.of(UNKNOWN_GUILD)
@@ -60,7 +60,7 @@ async def member_update(ctx: Ctx, member: Member) -> None:
 
 
 async def get_guild(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     data = payloads.guild_create(ctx.state, guild)
     for key in ("members", "channels", "threads", "voice_states", "presences"):
         data.pop(key)
@@ -68,12 +68,12 @@ async def get_guild(ctx: Ctx) -> Any:
 
 
 async def get_member(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     return payloads.member(ctx.state, member_of(ctx, guild))
 
 
 async def list_members(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     after = int(ctx.request.query.get("after", 0))
     limit = int(ctx.request.query.get("limit", 1))
     members = sorted((m for m in guild.members.values() if m.user_id > after), key=lambda m: m.user_id)
@@ -81,7 +81,7 @@ async def list_members(ctx: Ctx) -> Any:
 
 
 async def edit_member(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     member = member_of(ctx, guild)
     body = ctx.body
     if "nick" in body:
@@ -102,7 +102,7 @@ async def edit_member(ctx: Ctx) -> Any:
 
 
 async def kick_member(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     member = member_of(ctx, guild)
     ctx.fake.require(guild.id, "KICK_MEMBERS")
     del guild.members[member.user_id]
@@ -112,7 +112,7 @@ async def kick_member(ctx: Ctx) -> Any:
 
 
 async def add_member_role(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     member = member_of(ctx, guild)
     role = role_of(ctx, guild)
     check_manageable(ctx, guild, role)
@@ -124,7 +124,7 @@ async def add_member_role(ctx: Ctx) -> Any:
 
 
 async def remove_member_role(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     member = member_of(ctx, guild)
     role = role_of(ctx, guild)
     check_manageable(ctx, guild, role)
@@ -136,11 +136,11 @@ async def remove_member_role(ctx: Ctx) -> Any:
 
 
 async def list_roles(ctx: Ctx) -> Any:
-    return [payloads.role(r) for r in guild_of(ctx).roles.values()]
+    return [payloads.role(r) for r in requested_guild(ctx).roles.values()]
 
 
 async def create_role(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     ctx.fake.require(guild.id, "MANAGE_ROLES")
     body = ctx.body
     wanted = bits(int(body.get("permissions") or 0))
@@ -161,7 +161,7 @@ async def create_role(ctx: Ctx) -> Any:
 
 
 async def edit_role(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     role = role_of(ctx, guild)
     check_manageable(ctx, guild, role)
     body = ctx.body
@@ -177,7 +177,7 @@ async def edit_role(ctx: Ctx) -> Any:
 
 
 async def delete_role(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     role = role_of(ctx, guild)
     check_manageable(ctx, guild, role)
     del guild.roles[role.id]
@@ -190,13 +190,13 @@ async def delete_role(ctx: Ctx) -> Any:
 
 
 async def list_channels(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     channels = (ctx.state.channels[c] for c in guild.channel_ids)
     return [payloads.channel(ctx.state, c) for c in channels if not c.is_thread]
 
 
 async def create_channel(ctx: Ctx) -> Any:
-    guild = guild_of(ctx)
+    guild = requested_guild(ctx)
     ctx.fake.require(guild.id, "MANAGE_CHANNELS")
     body = ctx.body
     overwrites = [

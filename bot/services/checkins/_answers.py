@@ -21,7 +21,7 @@ from bot.services.checkins._model import (
     Drop,
 )
 from bot.services.checkins._rows import (
-    guild_of,
+    guild_settings,
     mentor_user_id,
     previous_scores,
     schedule_next,
@@ -163,7 +163,7 @@ async def complete(
         if dimension in state.previous and state.previous[dimension] - score >= DROP_ALERT_POINTS
     )
     mentor = await mentor_user_id(session, member.id)
-    guild = await guild_of(session, member.guild_id)
+    guild = await guild_settings(session, member.guild_id)
     alerts: tuple[Alert, ...] = ()
     if drops:
         await record(

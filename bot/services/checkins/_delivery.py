@@ -25,7 +25,7 @@ from bot.services.audit import record
 from bot.services.checkins._model import Alert, AlertKind, Delivery, DeliveryStatus, DueCheckIn
 from bot.services.checkins._rows import (
     dm_channels,
-    guild_of,
+    guild_settings,
     has_pending,
     mentor_user_id,
     preferences,
@@ -174,7 +174,7 @@ async def claim_due(
             cancelled += 1
             continue
         if member.guild_id not in guilds:
-            guilds[member.guild_id] = await guild_of(session, member.guild_id)
+            guilds[member.guild_id] = await guild_settings(session, member.guild_id)
         prefs = preferences(member, guilds[member.guild_id])
         if member.checkins_paused:
             until = member.checkins_paused_until
@@ -285,7 +285,7 @@ async def lookup_failed(*, session: AsyncSession, checkin_id: int, worker: str, 
         if not await has_pending(session, row.member_id):
             member = await session.get(Member, row.member_id)
             if member is not None and member.status == MemberStatus.ACTIVE:
-                guild = await guild_of(session, member.guild_id)
+                guild = await guild_settings(session, member.guild_id)
                 await schedule_next(session, member=member, guild=guild, base=row.due_at, now=now)
     return True
 
@@ -299,7 +299,7 @@ async def _alert(
     missed: int = 0,
     details: dict[str, Any],
 ) -> Alert:
-    guild = await guild_of(session, member.guild_id)
+    guild = await guild_settings(session, member.guild_id)
     mentor = await mentor_user_id(session, member.id) if kind != AlertKind.DMS_CLOSED else None
     await record(
         session=session,
@@ -355,7 +355,11 @@ async def record_delivery(
     row.status = CheckInStatus.CANCELLED  # failed for good; the rhythm goes on
     if row.kind == CheckInKind.SCHEDULED and not await has_pending(session, member.id):
         await schedule_next(
-            session, member=member, guild=await guild_of(session, member.guild_id), base=row.due_at, now=now
+            session,
+            member=member,
+            guild=await guild_settings(session, member.guild_id),
+            base=row.due_at,
+            now=now,
         )
     return []
 
@@ -400,6 +404,6 @@ async def _sent(
     if row.kind == CheckInKind.SCHEDULED:
         await session.flush()
         if not await has_pending(session, member.id):
-            guild = await guild_of(session, member.guild_id)
+            guild = await guild_settings(session, member.guild_id)
             await schedule_next(session, member=member, guild=guild, base=row.due_at, now=now)
     return alerts

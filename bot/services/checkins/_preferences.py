@@ -13,7 +13,7 @@ from bot.services.audit import record
 from bot.services.checkins._model import DueCheckIn, Schedule
 from bot.services.checkins._rows import (
     dm_channels,
-    guild_of,
+    guild_settings,
     has_pending,
     last_delivered_at,
     preferences,
@@ -61,7 +61,7 @@ async def _reschedule(session: AsyncSession, member: Member, guild: GuildSetting
 
 async def schedule(*, session: AsyncSession, guild_id: int, user_id: int) -> Schedule:
     member = await active_member(session=session, guild_id=guild_id, user_id=user_id)
-    return await _schedule(session, member, await guild_of(session, guild_id))
+    return await _schedule(session, member, await guild_settings(session, guild_id))
 
 
 async def set_cadence(
@@ -77,7 +77,7 @@ async def set_cadence(
     if cadence_days not in CADENCES or (local_hour is not None and not 0 <= local_hour <= 23):
         raise GroundworkError(texts.INVALID_ANSWER)
     member = await active_member(session=session, guild_id=guild_id, user_id=user_id)
-    guild = await guild_of(session, guild_id)
+    guild = await guild_settings(session, guild_id)
     member.checkin_cadence_days = cadence_days
     if local_hour is not None:
         member.checkin_local_hour = local_hour
@@ -100,7 +100,7 @@ async def pause(
 ) -> Schedule:
     """No check-ins until `until` (the member's local date), or until they resume."""
     member = await active_member(session=session, guild_id=guild_id, user_id=user_id)
-    guild = await guild_of(session, guild_id)
+    guild = await guild_settings(session, guild_id)
     prefs = preferences(member, guild)
     today = local_today(now, prefs.timezone)
     if until is not None and not today < until <= today + timedelta(days=MAX_PAUSE_DAYS):
@@ -139,7 +139,7 @@ class Resumed:
 async def resume(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> Resumed:
     """Check-ins again (DMs are tried again too, in case the member opened them)."""
     member = await active_member(session=session, guild_id=guild_id, user_id=user_id)
-    guild = await guild_of(session, guild_id)
+    guild = await guild_settings(session, guild_id)
     dms_were_closed = member.dms_closed_at is not None
     was_stopped = member.checkins_paused or dms_were_closed
     member.checkins_paused = False
@@ -177,7 +177,7 @@ async def start_now(
     if member.dms_closed_at is not None:  # they asked: try their DMs again, and the rhythm with them
         member.dms_closed_at = None
         if not member.checkins_paused and not await has_pending(session, member.id):
-            await _reschedule(session, member, await guild_of(session, guild_id), now)
+            await _reschedule(session, member, await guild_settings(session, guild_id), now)
     row = ReadinessCheckIn(
         member_id=member.id,
         kind=CheckInKind.ON_DEMAND,
@@ -218,7 +218,7 @@ async def ensure_scheduled(*, session: AsyncSession, member_id: int, now: dateti
         return None
     base = await last_delivered_at(session, member.id) or member.onboarded_at or now
     return await schedule_next(
-        session, member=member, guild=await guild_of(session, member.guild_id), base=base, now=now
+        session, member=member, guild=await guild_settings(session, member.guild_id), base=base, now=now
     )
 
 

@@ -27,7 +27,8 @@ def preferences(member: Member, guild: GuildSettings) -> Preferences:
     )
 
 
-async def guild_of(session: AsyncSession, guild_id: int) -> GuildSettings:
+async def guild_settings(session: AsyncSession, guild_id: int) -> GuildSettings:
+    """The settings row of a guild that has members (check-ins read its hours and cadence)."""
     guild = await session.get(GuildSettings, guild_id)
     assert guild is not None, "every member belongs to a guild with settings"
     return guild

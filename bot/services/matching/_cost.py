@@ -170,7 +170,10 @@ def build_problem(
             if j is not None:
                 forbidden.append(i * n_m + j)
     earlier = [
-        s_row[sid] * n_m + j for j, m in enumerate(mentors) for sid in m.previous_mentee_ids if sid in s_row
+        s_row[mentee_id] * n_m + j
+        for j, m in enumerate(mentors)
+        for mentee_id in m.previous_mentee_ids
+        if mentee_id in s_row
     ]
     waiting = np.fromiter((s.waiting_days for s in seekers), dtype=np.float64, count=len(seekers))
     caps = np.fromiter((m.spare_capacity for m in mentors), dtype=np.int64, count=len(mentors))

@@ -53,8 +53,8 @@ class MentorIndex:
         self._caps: IntArray = np.fromiter((m.spare_capacity for m in mentors), np.int64, len(mentors))
         self._former: dict[int, list[int]] = {}
         for j, m in enumerate(mentors):
-            for sid in m.previous_mentee_ids:
-                self._former.setdefault(sid, []).append(j)
+            for mentee_id in m.previous_mentee_ids:
+                self._former.setdefault(mentee_id, []).append(j)
         self._unlocated = np.flatnonzero(~self._side.located)
         self._tree: cKDTree | None = None
         self._tree_rows: IntArray = np.zeros(0, np.int64)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import GroundworkError
 from bot.services import languages as language_list
 from bot.services.audit import record
-from bot.services.pairing._people import active_member, organizer_of, taken_places
+from bot.services.pairing._people import organizer_of, pairable_member, taken_places
 from bot.services.profile import latest_readiness
 from bot.services.typed import typed_text
 from bot.texts import pairing as texts
@@ -82,7 +82,7 @@ async def add_organizer(
 ) -> OrganizerChange:
     """A moderator makes a member an organizer; confirmed at once when the guild auto-confirms."""
     _check_capacity(capacity)
-    member = await active_member(session, guild_id, user_id)
+    member = await pairable_member(session, guild_id, user_id)
     guild = await session.get(GuildSettings, guild_id)
     organizer = await organizer_of(session, member)
     if organizer is None:
@@ -112,7 +112,7 @@ async def confirm_organizer(
     *, session: AsyncSession, guild_id: int, user_id: int, actor_id: int, now: datetime
 ) -> OrganizerChange:
     """A moderator confirms a pending organizer."""
-    member = await active_member(session, guild_id, user_id)
+    member = await pairable_member(session, guild_id, user_id)
     organizer = await organizer_of(session, member)
     if organizer is None or organizer.status == OrganizerStatus.REMOVED:
         raise GroundworkError(texts.NOT_AN_ORGANIZER, who=user_id)
@@ -131,7 +131,7 @@ async def confirm_organizer(
 
 
 async def _own_organizer(session: AsyncSession, guild_id: int, user_id: int) -> tuple[Member, Organizer]:
-    member = await active_member(session, guild_id, user_id, self_=True)
+    member = await pairable_member(session, guild_id, user_id, self_=True)
     organizer = await organizer_of(session, member)
     if organizer is None or organizer.status == OrganizerStatus.REMOVED:
         raise GroundworkError(texts.YOU_ARE_NOT_AN_ORGANIZER)

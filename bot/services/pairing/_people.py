@@ -17,8 +17,11 @@ from db.models import Member, Mentorship, Organizer
 OPEN = (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)
 
 
-async def active_member(session: AsyncSession, guild_id: int, user_id: int, *, self_: bool = False) -> Member:
-    """An onboarded member still in the server."""
+async def pairable_member(
+    session: AsyncSession, guild_id: int, user_id: int, *, self_: bool = False
+) -> Member:
+    """An onboarded member still in the server, to pair or make an organizer; the refusal is worded
+    for the member themself (`self_`) or for whoever named them."""
     member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
     if member is None or member.status in (MemberStatus.LEFT, MemberStatus.DELETED):
         if member is not None and not self_:

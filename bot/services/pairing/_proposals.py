@@ -30,11 +30,11 @@ from bot.services.matching import (
 from bot.services.pairing._candidates import mentors, seekers, utc_offset_hours
 from bot.services.pairing._history import event, excluded_organizers
 from bot.services.pairing._people import (
-    active_member,
     check_can_mentor,
     excluded_pair,
     open_mentorship,
     organizer_of,
+    pairable_member,
 )
 from bot.services.pairing._queue import waiting_members
 from bot.texts import pairing as texts
@@ -214,7 +214,7 @@ async def propose_for(
     weights: CostWeights | None = None,
 ) -> Pairing | None:
     """The instant path: the best allowed organizer with a free place for one waiting member."""
-    member = await active_member(session, guild_id, user_id, self_=True)
+    member = await pairable_member(session, guild_id, user_id, self_=True)
     if member.mentor_requested_at is None or await open_mentorship(session, member.id) is not None:
         return None
     candidates = await mentors(session, guild_id, now)
@@ -315,8 +315,8 @@ async def pair_manually(
     """A moderator pairs two members by hand (this is also their approval)."""
     if member_user_id == mentor_user_id:
         raise GroundworkError(texts.SELF_PAIR)
-    member = await active_member(session, guild_id, member_user_id)
-    mentor = await active_member(session, guild_id, mentor_user_id)
+    member = await pairable_member(session, guild_id, member_user_id)
+    mentor = await pairable_member(session, guild_id, mentor_user_id)
     current = await open_mentorship(session, member.id)
     if current is not None:
         if current.status == MentorshipStatus.PROPOSED:
@@ -426,7 +426,7 @@ async def remember_review_message(*, session: AsyncSession, mentorship_id: int, 
         mentorship.review_message_id = message_id
 
 
-async def guild_of(*, session: AsyncSession, mentorship_id: int) -> int | None:
+async def guild_of_mentorship(*, session: AsyncSession, mentorship_id: int) -> int | None:
     """The guild a mentorship belongs to (None if it no longer exists)."""
     mentorship = await session.get(Mentorship, mentorship_id)
     return mentorship.guild_id if mentorship is not None else None

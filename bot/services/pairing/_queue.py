@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services.audit import record
-from bot.services.pairing._people import active_member, open_mentorship
+from bot.services.pairing._people import open_mentorship, pairable_member
 from bot.texts import pairing as texts
 from db.enums import MemberStatus, MentorshipStatus
 from db.models import Member, Mentorship
@@ -28,7 +28,7 @@ class MentorView:
 
 async def request_mentor(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> int:
     """Put a member on the list for a mentor; returns their member id."""
-    member = await active_member(session, guild_id, user_id, self_=True)
+    member = await pairable_member(session, guild_id, user_id, self_=True)
     current = await open_mentorship(session, member.id)
     if current is not None:
         if current.status == MentorshipStatus.PROPOSED:
@@ -49,7 +49,7 @@ async def request_mentor(*, session: AsyncSession, guild_id: int, user_id: int, 
 
 
 async def current_mentor(*, session: AsyncSession, guild_id: int, user_id: int) -> MentorView:
-    member = await active_member(session, guild_id, user_id, self_=True)
+    member = await pairable_member(session, guild_id, user_id, self_=True)
     current = await open_mentorship(session, member.id)
     if current is None:
         return MentorView(None, None, False, member.mentor_requested_at)
