@@ -64,7 +64,6 @@ async def child(
     from bot.bot import GroundworkBot
     from bot.config import Settings
     from bot.services import pairing
-    from cogs.pairing import Pairing
 
     discord.http.Route.BASE = api
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
@@ -80,8 +79,6 @@ async def child(
     await asyncio.wait_for(bot.wait_until_ready(), 30)
     recovered = await bot.outbox.tick()
     print(f"ready {recovered}", flush=True)
-    cog = bot.get_cog("Pairing")
-    assert isinstance(cog, Pairing)
     while True:
         async with bot.sessions() as session, session.begin():
             waiting = (
@@ -105,7 +102,7 @@ async def child(
             )
         print(f"approved {made.mentorship_id}", flush=True)  # committed
         started = time.perf_counter()
-        await cog.presenter.introduce(made)
+        await bot.mentorships.presenter.introduce(made)
         print(f"introduced {made.mentorship_id} {time.perf_counter() - started:.4f}", flush=True)
     await bot.outbox.tick()
     print("idle", flush=True)

@@ -21,6 +21,7 @@ from bot.extensions import discover_extensions
 from bot.services.gazetteer import Gazetteer, get_gazetteer
 from bot.services.guilds import ensure_guild
 from cogs.outbox import OutboxRunner
+from cogs.pairing import Mentorships
 from db.base import CLOCK
 from db.engine import SessionMaker, create_engine, create_session_maker
 from db.models import GuildSettings
@@ -52,6 +53,7 @@ class GroundworkBot(commands.Bot):
     scheduler: AsyncIOScheduler
     gazetteer: Gazetteer
     outbox: OutboxRunner
+    mentorships: Mentorships
 
     def __init__(
         self,
@@ -91,6 +93,7 @@ class GroundworkBot(commands.Bot):
         if self._run_scheduler:
             self.scheduler.start()
         self.outbox = OutboxRunner(self)  # before the cogs: features register their handlers with it
+        self.mentorships = Mentorships(self)  # the pairing cogs' and /mod's
         for extension in discover_extensions():
             await self.load_extension(extension)
         log.info("loaded %d cogs: %s", len(self.cogs), ", ".join(sorted(self.cogs)))

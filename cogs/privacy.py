@@ -15,11 +15,9 @@ from discord.ext import commands
 
 from bot.errors import GroundworkError
 from bot.services import privacy
-from bot.texts import pairing as pairing_texts
 from bot.texts import privacy as texts
 from cogs._interactions import GroundworkView, ReportsErrors, reply, snowflake
 from cogs._ticks import Ticks
-from cogs.pairing import Pairing
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -172,15 +170,11 @@ class Privacy(commands.Cog):
         self, deletion: privacy.Deletion, who: str, notice: str = texts.ORGANIZER_NOTICE
     ) -> None:
         """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor."""
-        pairing_cog = self.bot.get_cog("Pairing")
-        if not isinstance(pairing_cog, Pairing):
-            return
-        for ended in deletion.ended_mentorships:
-            if ended.requeued:  # the deleted member was the organizer
-                await pairing_cog.presenter.tell(ended.member_user_id, pairing_texts.MENTOR_LEFT)
-                await pairing_cog.repropose(ended)
-            else:
-                await pairing_cog.presenter.tell(ended.mentor_user_id, notice.format(member=who))
+        if deletion.ended_mentorships:
+            # The Pairing cog's listener (on_groundwork_data_deleted) tells them.
+            self.bot.dispatch(
+                "groundwork_data_deleted", deletion.ended_mentorships, notice.format(member=who)
+            )
 
     async def delete_departed(self) -> None:
         """Personal data of members who left longer ago than the retention period."""

@@ -19,7 +19,6 @@ from cogs._interactions import reply
 from cogs.local import circles_overview
 from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
 from cogs.moderation._render import audit_text, member_message, overview_text, page_message
-from cogs.pairing import Pairing
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -132,12 +131,6 @@ class Moderation(commands.Cog):
                 text = texts.RESET_DONE.format(member=f"<@{user_id}>")
         await reply(interaction, text)
 
-    @property
-    def pairing_cog(self) -> Pairing:
-        cog = self.bot.get_cog("Pairing")
-        assert isinstance(cog, Pairing), "the Pairing cog is always loaded with this one"
-        return cog
-
     async def on_pair_select(self, interaction: discord.Interaction[Any], user_id: int, mentor: Any) -> None:
         """The member card's organizer select: the same manual pairing as /mod pair."""
         await require_moderator(interaction)
@@ -145,19 +138,19 @@ class Moderation(commands.Cog):
         member = guild.get_member(user_id) if guild else None
         if member is None or not isinstance(mentor, discord.Member):
             raise GroundworkError(pairing_texts.MEMBER_GONE)
-        await self.pairing_cog.pair_by_hand(interaction, member, mentor)
+        await self.bot.mentorships.pair_by_hand(interaction, member, mentor)
 
     @mod.command(name="pair", description="Pair a member with an organizer by hand")
     @moderator_only()
     async def pair(
         self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
     ) -> None:
-        await self.pairing_cog.pair_by_hand(interaction, member, mentor)
+        await self.bot.mentorships.pair_by_hand(interaction, member, mentor)
 
     @mod.command(name="unpair", description="End a member's mentorship")
     @moderator_only()
     async def unpair(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        await self.pairing_cog.end_by_moderator(interaction, member)
+        await self.bot.mentorships.end_by_moderator(interaction, member)
 
     @organizer.command(name="confirm", description="Confirm a member who offered to mentor")
     @moderator_only()
@@ -186,7 +179,7 @@ class Moderation(commands.Cog):
                 now=self.bot.clock(),
             )
         await reply(interaction, pairing_texts.ORGANIZER_REMOVED.format(who=member.mention, count=len(ended)))
-        await self.pairing_cog.after_ending(ended)
+        await self.bot.mentorships.after_ending(ended)
 
     @settings.command(name="show", description="The server's settings")
     @moderator_only()

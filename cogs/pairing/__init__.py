@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.pairing._cog import Pairing
+from cogs.pairing._mentorships import Mentorships
 from cogs.pairing._organizers import Organizers
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["Organizers", "Pairing"]
+__all__ = ["Mentorships", "Organizers", "Pairing"]
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -18,7 +18,7 @@ from cogs._interactions import reply
 from cogs._ticks import Ticks
 from cogs.onboarding import isolated_text
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
-from cogs.pairing._presenter import PairingPresenter, mentor_offer_view
+from cogs.pairing._presenter import mentor_offer_view
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class Pairing(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
-        self.presenter = PairingPresenter(bot)
+        self.mentorships = bot.mentorships
+        self.presenter = bot.mentorships.presenter
         self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
@@ -119,7 +120,7 @@ class Pairing(commands.Cog):
     async def pairing_run(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        created, waiting = await self.batch(interaction.guild_id)
+        created, waiting = await self.mentorships.batch(interaction.guild_id)
         await reply(interaction, texts.PAIRING_RUN.format(count=created, waiting=waiting))
 
     @pairing_group.command(name="pair", description="Pair a member with an organizer by hand")
@@ -127,47 +128,12 @@ class Pairing(commands.Cog):
     async def pairing_pair(
         self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
     ) -> None:
-        await self.pair_by_hand(interaction, member, mentor)
-
-    async def pair_by_hand(
-        self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
-    ) -> None:
-        """A moderator's manual pairing (also used by /mod pair)."""
-        assert interaction.guild_id is not None
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.bot.sessions() as session, session.begin():
-            made = await pairing.pair_manually(
-                session=session,
-                guild_id=interaction.guild_id,
-                member_user_id=member.id,
-                mentor_user_id=mentor.id,
-                actor_id=interaction.user.id,
-                now=self.bot.clock(),
-            )
-        await self.presenter.introduce(made)
-        await reply(interaction, texts.REVIEW_APPROVED.format(moderator=interaction.user.mention))
+        await self.mentorships.pair_by_hand(interaction, member, mentor)
 
     @pairing_group.command(name="end", description="End a member's mentorship")
     @moderator_only()
     async def pairing_end(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        await self.end_by_moderator(interaction, member)
-
-    async def end_by_moderator(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        """A moderator ends a member's mentorship (also used by /mod unpair)."""
-        assert interaction.guild_id is not None
-        async with self.bot.sessions() as session, session.begin():
-            ended = await pairing.end_for_member(
-                session=session,
-                guild_id=interaction.guild_id,
-                user_id=member.id,
-                actor_id=interaction.user.id,
-                now=self.bot.clock(),
-            )
-        await reply(
-            interaction,
-            texts.PAIRING_ENDED.format(member=member.mention, mentor=f"<@{ended.mentor_user_id}>"),
-        )
-        await self.presenter.ended(ended, by_moderator=True)
+        await self.mentorships.end_by_moderator(interaction, member)
 
     async def on_review(self, interaction: discord.Interaction[Any], mentorship_id: int, action: str) -> None:
         """A moderator's button on a proposal: approve, reject, or pick another organizer."""
@@ -240,24 +206,18 @@ class Pairing(commands.Cog):
                 ended.mentor_user_id if interaction.user.id == ended.member_user_id else ended.member_user_id
             )
             await self.presenter.tell(other, texts.ENDED_NOTICE_OTHER.format(other=interaction.user.mention))
-            await self.repropose(ended)
+            await self.mentorships.repropose(ended)
 
-    async def after_ending(self, ended: list[pairing.Ended]) -> None:
-        """Tell those affected, and find new mentors for mentees put back on the list."""
+    @commands.Cog.listener()
+    async def on_groundwork_data_deleted(self, ended: list[pairing.Ended], organizer_notice: str) -> None:
+        """A member's data was deleted (their request, retention, a deleted account): mentees of a
+        deleted organizer hear it and get a new mentor; organizers of a deleted mentee are told why."""
         for mentorship in ended:
-            await self.presenter.ended(mentorship)
-            await self.repropose(mentorship)
-
-    async def repropose(self, ended: pairing.Ended) -> None:
-        """A mentee back on the list: propose the next mentor at once, if one fits."""
-        if not ended.requeued:
-            return
-        async with self.bot.sessions() as session, session.begin():
-            proposal = await pairing.propose_for(
-                session=session, guild_id=ended.guild_id, user_id=ended.member_user_id, now=self.bot.clock()
-            )
-        if proposal is not None:
-            await self.presenter.publish(proposal)
+            if mentorship.requeued:  # the deleted member was the organizer
+                await self.presenter.tell(mentorship.member_user_id, texts.MENTOR_LEFT)
+                await self.mentorships.repropose(mentorship)
+            else:
+                await self.presenter.tell(mentorship.mentor_user_id, organizer_notice)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
@@ -266,23 +226,13 @@ class Pairing(commands.Cog):
             ended = await pairing.member_left(
                 session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
             )
-        await self.after_ending([mentorship for mentorship in ended if mentorship.requeued])
+        await self.mentorships.after_ending([mentorship for mentorship in ended if mentorship.requeued])
 
     # -- batches ----------------------------------------------------------------------
-
-    async def batch(self, guild_id: int) -> tuple[int, int]:
-        """Propose mentors for everyone waiting in one guild; returns (proposed, still waiting)."""
-        # Its own units of work: read, solve with no session open, then write.
-        created, waiting = await pairing.run_batch(
-            sessions=self.bot.sessions, guild_id=guild_id, now=self.bot.clock()
-        )
-        for proposal in created:
-            await self.presenter.publish(proposal)
-        return len(created), waiting
 
     async def batch_all(self) -> None:
         for guild in self.bot.guilds:
             try:
-                await self.batch(guild.id)
+                await self.mentorships.batch(guild.id)
             except Exception:
                 log.exception("pairing batch failed for guild %s", guild.id)

@@ -13,7 +13,7 @@ from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only
 from cogs._interactions import reply
-from cogs.pairing._cog import Pairing, when
+from cogs.pairing._cog import when
 from db.enums import ReadinessDimension
 
 if TYPE_CHECKING:
@@ -29,12 +29,6 @@ class Organizers(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
-
-    @property
-    def pairing(self) -> Pairing:
-        cog = self.bot.get_cog("Pairing")
-        assert isinstance(cog, Pairing), "loaded together with the Pairing cog"
-        return cog
 
     @organizer.command(name="add", description="Moderators: make a member an organizer")
     @app_commands.describe(
@@ -64,7 +58,7 @@ class Organizers(commands.Cog):
         )
         await reply(interaction, template.format(who=member.mention, capacity=change.capacity))
         if change.status == "active":
-            await self.pairing.batch(interaction.guild_id)
+            await self.bot.mentorships.batch(interaction.guild_id)
 
     @organizer.command(name="confirm", description="Moderators: confirm a member who offered to mentor")
     @moderator_only()
@@ -79,7 +73,7 @@ class Organizers(commands.Cog):
                 now=self.bot.clock(),
             )
         await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=member.mention))
-        await self.pairing.batch(interaction.guild_id)
+        await self.bot.mentorships.batch(interaction.guild_id)
 
     @organizer.command(name="capacity", description="How many mentees you can take")
     async def organizer_capacity(
@@ -119,7 +113,7 @@ class Organizers(commands.Cog):
             )
         await reply(interaction, texts.PAUSED if paused else texts.RESUMED)
         if not paused:
-            await self.pairing.batch(interaction.guild_id)
+            await self.bot.mentorships.batch(interaction.guild_id)
 
     @organizer.command(name="mentees", description="Your mentees and how ready they feel")
     async def organizer_mentees(self, interaction: discord.Interaction[Any]) -> None:

@@ -225,3 +225,34 @@ async def _member_id_or_none(bot: GroundworkBot, user_id: int) -> int | None:
         return (
             await session.execute(select(Member.id).where(Member.user_id == user_id))
         ).scalar_one_or_none()
+
+
+async def test_an_organizer_deleting_their_data_puts_their_mentee_back_on_the_list(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    """Privacy hands the ended mentorships to the Pairing cog (the groundwork_data_deleted event):
+    the mentee hears it and is waiting for a new mentor."""
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    await configure(bot, guild, auto_confirm_organizers=True)
+    await onboard(fake_discord, guild, ORGANIZER, "Manchester", experience="experienced", mentor_capacity=1)
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    paired = await fake_discord.slash(
+        "mod pair", guild_id=guild.id, user_id=MOD, options={"member": ALICE, "mentor": ORGANIZER}
+    )
+    await paired.followups(1)
+
+    asked = (
+        await (await fake_discord.slash("privacy delete", guild_id=guild.id, user_id=ORGANIZER)).response()
+    ).message
+    confirm = next(cid for cid in asked.custom_ids if cid.endswith(":yes"))
+    done = await fake_discord.click(asked, confirm, user_id=ORGANIZER)
+    assert "has been deleted" in (await done.response()).message.text
+
+    told = await fake_discord.wait_for(
+        lambda: next((m for m in fake_discord.dms_to(ALICE) if "no longer available" in m.text), None),
+        what="the mentee's notice",
+    )
+    assert told is not None
+    shown = await fake_discord.slash("mentor show", guild_id=guild.id, user_id=ALICE)
+    assert "waiting for a mentor" in (await shown.response()).message.text

@@ -1,0 +1,87 @@
+"""What happens in Discord to a mentorship, whoever started it: the bot owns one `Mentorships`
+(`bot.mentorships`, made in setup_hook) and hands it to every cog that pairs, ends or re-proposes
+(the Pairing and Organizers cogs, /mod), so no cog finds another by name to do it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.services import pairing
+from bot.texts import pairing as texts
+from cogs._interactions import reply
+from cogs.pairing._presenter import PairingPresenter
+
+if TYPE_CHECKING:
+    from bot.bot import GroundworkBot
+
+
+class Mentorships:
+    """Pairs, ends and re-proposes mentorships, and tells those concerned."""
+
+    def __init__(self, bot: GroundworkBot) -> None:
+        self.bot = bot
+        self.presenter = PairingPresenter(bot)
+
+    async def pair_by_hand(
+        self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
+    ) -> None:
+        """A moderator's manual pairing (/pairing pair, /mod pair, the member card's select)."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions() as session, session.begin():
+            made = await pairing.pair_manually(
+                session=session,
+                guild_id=interaction.guild_id,
+                member_user_id=member.id,
+                mentor_user_id=mentor.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await self.presenter.introduce(made)
+        await reply(interaction, texts.REVIEW_APPROVED.format(moderator=interaction.user.mention))
+
+    async def end_by_moderator(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        """A moderator ends a member's mentorship (/pairing end, /mod unpair)."""
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            ended = await pairing.end_for_member(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=member.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await reply(
+            interaction,
+            texts.PAIRING_ENDED.format(member=member.mention, mentor=f"<@{ended.mentor_user_id}>"),
+        )
+        await self.presenter.ended(ended, by_moderator=True)
+
+    async def after_ending(self, ended: list[pairing.Ended]) -> None:
+        """Tell those affected, and find new mentors for mentees put back on the list."""
+        for mentorship in ended:
+            await self.presenter.ended(mentorship)
+            await self.repropose(mentorship)
+
+    async def repropose(self, ended: pairing.Ended) -> None:
+        """A mentee back on the list: propose the next mentor at once, if one fits."""
+        if not ended.requeued:
+            return
+        async with self.bot.sessions() as session, session.begin():
+            proposal = await pairing.propose_for(
+                session=session, guild_id=ended.guild_id, user_id=ended.member_user_id, now=self.bot.clock()
+            )
+        if proposal is not None:
+            await self.presenter.publish(proposal)
+
+    async def batch(self, guild_id: int) -> tuple[int, int]:
+        """Propose mentors for everyone waiting in one guild; returns (proposed, still waiting)."""
+        # Its own units of work: read, solve with no session open, then write.
+        created, waiting = await pairing.run_batch(
+            sessions=self.bot.sessions, guild_id=guild_id, now=self.bot.clock()
+        )
+        for proposal in created:
+            await self.presenter.publish(proposal)
+        return len(created), waiting
