@@ -6,6 +6,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import fields, is_dataclass
 from typing import Any, ClassVar, Self
 
 import discord
@@ -119,7 +120,15 @@ def snowflake(digits: str) -> int:
 
 def refuse_tampered_ids(item: object) -> None:
     """Refuse an item made from a custom_id whose ids are out of range (see ``OutOfRangeId``)."""
-    if any(isinstance(value, OutOfRangeId) for value in vars(item).values()):
+    values = list(vars(item).values())
+    # An item may keep its custom_id's parts together in a dataclass (onboarding's StepParts).
+    values += [
+        getattr(value, field.name)
+        for value in values
+        if is_dataclass(value) and not isinstance(value, type)
+        for field in fields(value)
+    ]
+    if any(isinstance(value, OutOfRangeId) for value in values):
         raise GroundworkError(texts.STALE_BUTTON)
 
 

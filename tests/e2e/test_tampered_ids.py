@@ -65,3 +65,23 @@ async def test_a_privacy_button_naming_an_impossible_server_is_refused(
     # Nothing was deleted.
     again = await _answer(await fake_discord.slash("privacy show", guild_id=guild.id, user_id=ALICE))
     assert "Leeds" in again.text or again.attachments
+
+
+async def test_an_onboarding_button_naming_an_impossible_conversation_is_refused(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=ALICE, name="alice")
+    await start_bot()
+    started = await fake_discord.slash("join", guild_id=guild.id, user_id=ALICE)
+    await started.response()
+    dm = await fake_discord.wait_for(
+        lambda: next(
+            (m for m in fake_discord.dms_to(ALICE) if any(c.startswith("gw:ob:") for c in m.custom_ids)), None
+        ),
+        what="the first onboarding step",
+    )
+    button = next(c for c in dm.custom_ids if c.startswith("gw:ob:"))
+    _, _, _, rest = button.split(":", 3)
+    tampered = _tamper(dm, button, f"gw:ob:2147483648:{rest}")
+    answer = await fake_discord.click(dm, tampered, user_id=ALICE)
+    assert (await answer.response()).message.text == errors.STALE_BUTTON
