@@ -213,11 +213,14 @@ async def test_an_ordinary_rename_or_departure_deletes_nothing(
             return await session.scalar(select(Member.status).where(Member.id == member_id)) == "left"
 
     await eventually(left, what="her leaving to be recorded")
+    # Looked up (the lookup runs beside the departure's own unit of work), found alive:
+    await fake_discord.wait_for(
+        lambda: fake_discord.requests_to("GET", "/users/{user_id}"), what="the look-up of the user"
+    )
     assert await _member_id(bot, ALICE) == member_id
     async with bot.sessions() as session:
         actions = (await session.execute(select(AuditEntry.action))).scalars().all()
     assert "member.data_deleted" not in actions
-    assert fake_discord.requests_to("GET", "/users/{user_id}")  # looked up, found alive
 
 
 async def _member_id_or_none(bot: GroundworkBot, user_id: int) -> int | None:
