@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import greenlet  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.ext.asyncio import session as async_session
 
 from db import sqlite_driver
 from db.engine import create_engine, create_session_maker
@@ -134,6 +134,27 @@ async def test_a_lock_held_too_long_fails_with_database_is_locked(
         await waiter.dispose()
 
 
+async def test_autocommit_runs_each_statement_outside_a_transaction(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(text("UPDATE counter SET n = 9"))
+            raw = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"), timeout=0)
+            raw.execute("BEGIN IMMEDIATE")  # no lock held: the update is committed already
+            assert raw.execute("SELECT n FROM counter").fetchone() == (9,)
+            raw.rollback()
+            raw.close()
+        async with engine.connect() as connection:  # handed back with transactions again
+            await connection.execute(text("SELECT 1"))
+            raw = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"), timeout=0)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                raw.execute("BEGIN IMMEDIATE")
+            raw.close()
+    finally:
+        await engine.dispose()
+
+
 async def test_savepoints_roll_back_alone(url: str) -> None:
     engine = create_engine(url)
     sessions = create_session_maker(engine)
@@ -167,17 +188,18 @@ async def test_a_slow_statement_is_logged(
 
 
 @pytest.fixture
-def spawned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The AsyncSession steps that went through a greenlet."""
-    calls: list[str] = []
-    original = async_session.greenlet_spawn
+def spawned() -> Iterator[list[str]]:
+    """Every greenlet switch meanwhile (AsyncSession runs each of its steps in a greenlet)."""
+    switches: list[str] = []
 
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(getattr(fn, "__name__", repr(fn)))
-        return await original(fn, *args, **kwargs)
+    def trace(event: str, _: Any) -> None:
+        switches.append(event)
 
-    monkeypatch.setattr(async_session, "greenlet_spawn", counting)
-    return calls
+    previous = greenlet.settrace(trace)
+    try:
+        yield switches
+    finally:
+        greenlet.settrace(previous)
 
 
 async def test_a_unit_holding_the_connection_runs_without_greenlets(url: str, spawned: list[str]) -> None:
@@ -230,7 +252,7 @@ async def test_a_unit_waiting_for_the_connection_takes_the_usual_way(url: str, s
 
     try:
         await asyncio.gather(first(), second())
-        assert "execute" in spawned
+        assert spawned  # its statements went through AsyncSession's greenlets
         assert await _count(engine) == 11
     finally:
         await engine.dispose()
