@@ -68,6 +68,7 @@ DEADLINE = 3.0  # Discord's: the first response within 3 s
 TARGET_P99_MS = 100.0
 WAIT = 30.0  # how long a simulated member waits for an answer before giving up
 CALLBACK_ROUTE = "/interactions/{interaction_id}/{interaction_token}/callback"
+MESSAGES_ROUTE = "/channels/{channel_id}/messages"
 PATCH_ROUTES = (
     "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
     "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
@@ -224,16 +225,63 @@ class MeasuredBot(GroundworkBot):
         super().dispatch(event_name, *args, **kwargs)
 
 
+class Signals:
+    """What the simulated members wait for, fired by the fake's routes (wrapped with the fake's
+    ``add_route``): a callback to an interaction, an edit with an interaction's token, a message
+    in a user's DM channel. ``fake.wait_for`` re-checks every waiter after every request, which
+    with hundreds of members waiting would cost the shared event loop more than the bot does."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.fired: set[tuple[str, int | str]] = set()
+        self.waiters: dict[tuple[str, int | str], asyncio.Future[None]] = {}
+        self.wrap("POST", CALLBACK_ROUTE, lambda ctx: ("callback", ctx.id("interaction_id")))
+        for route in PATCH_ROUTES:
+            self.wrap("PATCH", route, lambda ctx: ("edit", ctx.param("webhook_token")))
+        self.wrap("POST", MESSAGES_ROUTE, self._dm_of)
+
+    def _dm_of(self, ctx: Ctx) -> tuple[str, int | str] | None:
+        channel = self.fake.state.channels.get(ctx.id("channel_id"))
+        return ("dm", channel.recipient_id) if channel is not None and channel.recipient_id else None
+
+    def wrap(self, method: str, route: str, key_of: Any) -> None:
+        serve = self.fake.routes[(method, route)]
+
+        async def wrapped(ctx: Ctx) -> Any:
+            try:
+                return await serve(ctx)
+            finally:
+                key = key_of(ctx)
+                if key is not None:
+                    self.fire(key)
+
+        self.fake.add_route(method, route, wrapped)
+
+    def fire(self, key: tuple[str, int | str]) -> None:
+        self.fired.add(key)
+        waiter = self.waiters.pop(key, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self, key: tuple[str, int | str], what: str) -> None:
+        if key in self.fired:
+            return
+        waiter = self.waiters.setdefault(key, asyncio.get_running_loop().create_future())
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), WAIT)
+        except TimeoutError:
+            raise TimeoutError(f"no {what} within {WAIT:.0f} s") from None
+
+
 class Joiner(Clicker):
     """A member clicking through onboarding, waiting up to WAIT for each answer (the e2e driver
-    waits 2 s), pausing `think` seconds after each, and knowing the closing edit without
-    scanning the whole request log."""
+    waits 2 s) and pausing `think` seconds after each."""
 
     think: ClassVar[float] = 0.0
-    patched: ClassVar[set[str]] = set()
+    signals: ClassVar[Signals]
 
     async def _answered(self, itx: InteractionHandle) -> InteractionHandle:
-        await itx.response(timeout=WAIT)
+        await self.signals.wait(("callback", itx.id), f"answer to {itx}")
         answered = await super()._answered(itx)
         if self.think:
             await asyncio.sleep(self.think)
@@ -241,22 +289,8 @@ class Joiner(Clicker):
 
     async def confirm(self) -> InteractionHandle:
         itx = await self.click("confirm")
-        await self.fake.wait_for(lambda: itx.token in self.patched, timeout=WAIT, what="the closing edit")
+        await self.signals.wait(("edit", itx.token), "closing edit")
         return itx
-
-
-def track_patches(fake: FakeDiscord, patched: set[str]) -> None:
-    """Note the token of every interaction whose message the bot edited (the fake's extension
-    point: the route is served by its own handler, wrapped)."""
-    for route in PATCH_ROUTES:
-        serve = fake.routes[("PATCH", route)]
-
-        async def wrapped(ctx: Ctx, serve: Any = serve) -> Any:
-            result = await serve(ctx)
-            patched.add(ctx.param("webhook_token"))
-            return result
-
-        fake.add_route("PATCH", route, wrapped)
 
 
 @dataclass
@@ -321,8 +355,7 @@ async def scenario(args: argparse.Namespace, directory: Path) -> None:
         clock = TestClock(NOW)
         bot = MeasuredBot(settings, clock=clock, run_scheduler=False, guild_ready_timeout=0.01)
         Joiner.think = args.think
-        Joiner.patched = set()
-        track_patches(fake, Joiner.patched)
+        Joiner.signals = Signals(fake)
         run = Run()
         async with running(fake, bot, timeout=120):
             checkins_cog: Any = bot.get_cog("CheckIns")
@@ -366,7 +399,8 @@ async def scenario(args: argparse.Namespace, directory: Path) -> None:
                 try:
                     await fake.member_join(guild, user_id, name=f"joiner{number}")
                     clicker = Joiner(fake, user_id)
-                    await clicker.begin(await fake.wait_for_dm(user_id, timeout=WAIT))
+                    await Joiner.signals.wait(("dm", user_id), "welcome DM")
+                    await clicker.begin(fake.dms_to(user_id)[0])
                     experience = rnd.choice(["new", "new", "some", "experienced"])
                     await clicker.answer_everything(
                         rnd.choice(places),
