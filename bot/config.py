@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 ENV_PREFIX = "GROUNDWORK_"
+# Read outside the settings: where the prebuilt place index is kept (bot.services.gazetteer).
+GAZETTEER_DIR_VARIABLE = f"{ENV_PREFIX}GAZETTEER_DIR"
 DEFAULT_CONFIG_PATH = Path("config.toml")
 SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
 # Plain URLs people paste, and the async driver we use for each.
@@ -218,7 +220,11 @@ def unknown_environment_keys(environ: dict[str, str]) -> list[str]:
         if not name.upper().startswith(ENV_PREFIX):
             continue
         head = name.upper().removeprefix(ENV_PREFIX).split("__", 1)[0]
-        if head not in known and not name.upper().startswith(f"{ENV_PREFIX}TEST_"):
+        if (
+            head not in known
+            and not name.upper().startswith(f"{ENV_PREFIX}TEST_")
+            and name.upper() != GAZETTEER_DIR_VARIABLE
+        ):
             unknown.append(name)
     return sorted(unknown)
 

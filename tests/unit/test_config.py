@@ -96,7 +96,12 @@ def test_plain_database_urls_get_the_async_driver(tmp_path: Path) -> None:
 
 
 def test_unknown_environment_variables_are_found() -> None:
-    environ = {"GROUNDWORK_DISCORD__TOKEN": "x", "GROUNDWORK_DATABSE__URL": "y", "HOME": "/"}
+    environ = {
+        "GROUNDWORK_DISCORD__TOKEN": "x",
+        "GROUNDWORK_DATABSE__URL": "y",
+        "GROUNDWORK_GAZETTEER_DIR": "/var/cache/groundwork",  # read by the place index, not a setting
+        "HOME": "/",
+    }
     assert unknown_environment_keys(environ) == ["GROUNDWORK_DATABSE__URL"]
 
 

@@ -25,9 +25,10 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from bot.config import GAZETTEER_DIR_VARIABLE
 from bot.services.gazetteer._sources import DEFAULT_MIN_POPULATION, source_version
 
-DIRECTORY_VARIABLE: Final = "GROUNDWORK_GAZETTEER_DIR"
+DIRECTORY_VARIABLE: Final = GAZETTEER_DIR_VARIABLE
 # The code that decides what goes into the index: a change to any of it is a new index.
 BUILT_BY: Final = ("_aliases.py", "_index.py", "_normalize.py", "_postal.py", "_sources.py", "_tables.py")
 
