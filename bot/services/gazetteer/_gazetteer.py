@@ -59,11 +59,9 @@ class Gazetteer:
 
     @functools.cached_property
     def _area_keys(self) -> dict[int, tuple[str, ...]]:
-        """Names, aliases and codes of every district, region and country, for the pickers."""
+        """Names, aliases and codes of every region and country, for the pickers' search."""
         t = self._t
         keys: dict[int, tuple[str, ...]] = {}
-        for district, e in t.district_entity.items():
-            keys[e] = (normalize(t.names[e]), *map(normalize, t.district_aliases[district]))
         for region, e in t.region_entity.items():
             iso, aliases = t.region_extra[region]
             codes = {region.split(".", 1)[1].casefold(), iso.casefold()} - {""}

@@ -154,8 +154,7 @@ class _Pools:
 
     def __init__(self, keys: list[str], masks: npt.NDArray[np.uint64] | None = None) -> None:
         """keys: distinct ASCII keys, sorted by length (``sort_keys``); masks: theirs, if known."""
-        self.keys = keys
-        self._array = np.array(keys, dtype=object)
+        self._keys = np.array(keys, dtype=object)
         self.masks = _masks(keys) if masks is None else masks
         self._lengths = np.fromiter(map(len, keys), dtype=np.int32, count=len(keys))
 
@@ -171,10 +170,14 @@ class _Pools:
         masks = self.masks[lo:hi]
         mine = _mask_of(key)
         close = np.maximum(popcount(masks & ~mine), popcount(~masks & mine)) <= d
-        return cast(list[str], self._array[lo:hi][close].tolist())
+        return cast(list[str], self._keys[lo:hi][close].tolist())
+
+    @property
+    def keys(self) -> list[str]:
+        return cast(list[str], self._keys.tolist())
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._keys)
 
 
 class NameIndex:
