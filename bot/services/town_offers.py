@@ -115,13 +115,13 @@ async def claim_due(*, session: AsyncSession, now: datetime, worker: str, limit:
     due: list[DueOffer] = []
     cancelled: list[int] = []
     failed: list[int] = []
-    for offer_id, guild_id, user_id, status, dms_closed_at, precision, region_name in rows:
-        if status != MemberStatus.ACTIVE or precision != LocalePrecision.REGION:
-            cancelled.append(offer_id)  # left, deleted, or has given a town (or county) since
-        elif dms_closed_at is not None:
-            failed.append(offer_id)
+    for row in rows:
+        if row.status != MemberStatus.ACTIVE or row.precision != LocalePrecision.REGION:
+            cancelled.append(row.id)  # left, deleted, or has given a town (or county) since
+        elif row.dms_closed_at is not None:
+            failed.append(row.id)
         else:
-            due.append(DueOffer(offer_id, guild_id, user_id, region_name))
+            due.append(DueOffer(row.id, row.guild_id, row.user_id, row.region_name))
     await _set(session, cancelled, status="cancelled")
     await _set(session, failed, status="failed", failed_at=now)
     return OfferBatch(due, len(claimed))

@@ -199,7 +199,7 @@ async def test_a_claim_skips_rows_another_open_claim_holds(database_url: str, en
             async with second() as other, other.begin():
                 taken = await asyncio.wait_for(claim_rows(other, now=now, worker="second", limit=10), 2)
         assert len(held) == len(taken) == 10
-        assert not {row[0] for row in held} & {row[0] for row in taken}
+        assert not {row.checkin_id for row in held} & {row.checkin_id for row in taken}
     finally:
         await second_engine.dispose()
 

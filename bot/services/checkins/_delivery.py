@@ -45,6 +45,17 @@ LOOKUP_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """One check-in row just claimed: what the claim's RETURNING gave back."""
+
+    checkin_id: int
+    member_id: int
+    kind: CheckInKind
+    due_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One batch: what to send now, and how many rows were settled without sending."""
 
@@ -74,7 +85,7 @@ def _claim_statement(
             attempts=ReadinessCheckIn.attempts + 1 if attempts is None else attempts,
         )
         .returning(
-            ReadinessCheckIn.id,
+            ReadinessCheckIn.id.label("checkin_id"),
             ReadinessCheckIn.member_id,
             ReadinessCheckIn.kind,
             ReadinessCheckIn.due_at,
@@ -84,9 +95,23 @@ def _claim_statement(
     )
 
 
-async def claim_rows(
-    session: AsyncSession, *, now: datetime, worker: str, limit: int
-) -> list[tuple[int, int, CheckInKind, datetime, int]]:
+async def _claimed(session: AsyncSession, statement: Any) -> list[ClaimedRow]:
+    rows = (await session.execute(statement)).all()
+    claimed = [
+        ClaimedRow(
+            checkin_id=row.checkin_id,
+            member_id=row.member_id,
+            kind=row.kind,
+            due_at=row.due_at,
+            attempts=row.attempts,
+        )
+        for row in rows
+    ]
+    # RETURNING keeps no order on PostgreSQL
+    return sorted(claimed, key=lambda row: (row.due_at, row.checkin_id))
+
+
+async def claim_rows(session: AsyncSession, *, now: datetime, worker: str, limit: int) -> list[ClaimedRow]:
     """The claim query alone: up to `limit` due rows, oldest first, now `sending` for `worker`."""
     statement = _claim_statement(
         (ReadinessCheckIn.status == CheckInStatus.SCHEDULED) & (ReadinessCheckIn.due_at <= now),
@@ -95,8 +120,7 @@ async def claim_rows(
         worker=worker,
         limit=limit,
     )
-    rows = [(row[0], row[1], row[2], row[3], row[4]) for row in (await session.execute(statement)).all()]
-    return sorted(rows, key=lambda row: (row[3], row[0]))  # RETURNING keeps no order on PostgreSQL
+    return await _claimed(session, statement)
 
 
 async def _set(session: AsyncSession, checkin_id: int, **values: Any) -> None:
@@ -120,25 +144,23 @@ async def _move(session: AsyncSession, checkin_id: int, due: datetime) -> None:
     )
 
 
-async def _due_items(
-    session: AsyncSession, rows: list[tuple[int, Member, CheckInKind, datetime, int]]
-) -> list[DueCheckIn]:
-    member_ids = [member.id for _, member, _, _, _ in rows]
+async def _due_items(session: AsyncSession, rows: list[tuple[ClaimedRow, Member]]) -> list[DueCheckIn]:
+    member_ids = [member.id for _, member in rows]
     channels = await dm_channels(session, member_ids)
     previous = await previous_scores(session, member_ids)
     return [
         DueCheckIn(
-            checkin_id=checkin_id,
+            checkin_id=claimed.checkin_id,
             member_id=member.id,
             guild_id=member.guild_id,
             user_id=member.user_id,
-            kind=kind,
-            due_at=due_at,
+            kind=claimed.kind,
+            due_at=claimed.due_at,
             dm_channel_id=channels.get(member.id),
             previous=previous.get(member.id, {}),
-            attempts=attempts,
+            attempts=claimed.attempts,
         )
-        for checkin_id, member, kind, due_at, attempts in rows
+        for claimed, member in rows
     ]
 
 
@@ -159,12 +181,13 @@ async def claim_due(
     rows = await claim_rows(session, now=now, worker=worker, limit=limit)
     if not rows:
         return Claim(due=[], claimed=0, rescheduled=0, cancelled=0)
-    members = await _members(session, [row[1] for row in rows])
+    members = await _members(session, [row.member_id for row in rows])
     guilds: dict[int, GuildSettings] = {}
-    sendable: list[tuple[int, Member, CheckInKind, datetime, int]] = []
+    sendable: list[tuple[ClaimedRow, Member]] = []
     rescheduled = cancelled = 0
-    for checkin_id, member_id, kind, due_at, attempts in rows:
-        member = members.get(member_id)
+    for claimed in rows:
+        checkin_id, kind, due_at = claimed.checkin_id, claimed.kind, claimed.due_at
+        member = members.get(claimed.member_id)
         if member is None or member.status != MemberStatus.ACTIVE:
             await _set(session, checkin_id, status=CheckInStatus.CANCELLED)
             cancelled += 1
@@ -200,12 +223,12 @@ async def claim_due(
             await _move(session, checkin_id, next_slot_after(now, prefs))
             rescheduled += 1
             continue
-        if attempts > MAX_ATTEMPTS:
+        if claimed.attempts > MAX_ATTEMPTS:
             await _set(session, checkin_id, status=CheckInStatus.CANCELLED)
             await schedule_next(session, member=member, guild=guilds[member.guild_id], base=due_at, now=now)
             cancelled += 1
             continue
-        sendable.append((checkin_id, member, kind, due_at, attempts))
+        sendable.append((claimed, member))
     return Claim(
         due=await _due_items(session, sendable),
         claimed=len(rows),
@@ -233,17 +256,12 @@ async def reclaim_stale(
         limit=limit,
         attempts=ReadinessCheckIn.attempts + case((ReadinessCheckIn.lookup_after.is_(None), 1), else_=0),
     )
-    rows = (await session.execute(statement)).all()
+    rows = await _claimed(session, statement)
     if not rows:
         return []
-    members = await _members(session, [row[1] for row in rows])
+    members = await _members(session, [row.member_id for row in rows])
     return await _due_items(
-        session,
-        [
-            (checkin_id, members[member_id], kind, due_at, attempts)
-            for checkin_id, member_id, kind, due_at, attempts in rows
-            if member_id in members
-        ],
+        session, [(row, members[row.member_id]) for row in rows if row.member_id in members]
     )
 
 

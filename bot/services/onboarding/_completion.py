@@ -98,7 +98,7 @@ _CONTEXT = (
         _GUILDS.c.member_role_id,
         _GUILDS.c.region_roles,
         _GUILDS.c.announce_channel_id,
-        STORED_LOCALE_ID,
+        STORED_LOCALE_ID.label("locale_id"),
     )
     .join(_GUILDS, _MEMBERS.c.guild_id == _GUILDS.c.guild_id)
     .where(_MEMBERS.c.id == bindparam("member_id"))
@@ -157,8 +157,18 @@ class _Context:
 
 async def _context(session: AsyncSession, member_id: int, place: Place) -> _Context:
     row = (await session.execute(_CONTEXT, {"member_id": member_id, "locale_key": place.key})).one()
-    locale_id = row[6] if row[6] is not None else await create_locale(session=session, place=place)
-    return _Context(row[0] is None, row[1], row[2], row[3], row[4], row[5], locale_id)
+    locale_id = (
+        row.locale_id if row.locale_id is not None else await create_locale(session=session, place=place)
+    )
+    return _Context(
+        first_time=row.onboarded_at is None,
+        radius_km=row.radius_km,
+        auto_confirm_organizers=row.auto_confirm_organizers,
+        member_role_id=row.member_role_id,
+        region_roles=row.region_roles,
+        announce_channel_id=row.announce_channel_id,
+        locale_id=locale_id,
+    )
 
 
 async def _register_organizer(
@@ -329,9 +339,9 @@ async def _onboarded(
             .where(Member.id == member_id)
         )
     ).first()
-    if row is None or row[0].status != MemberStatus.ACTIVE:
+    if row is None or row.Member.status != MemberStatus.ACTIVE:
         return None  # they left, or were deleted: nothing to give or announce
-    return row[0], row[1], row[2]
+    return row.Member, row.GuildSettings, row.Locale
 
 
 async def roles_due(*, session: AsyncSession, member_id: int) -> RolesDue | None:
