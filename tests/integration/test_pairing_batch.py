@@ -1,5 +1,6 @@
 """The pairing batch holds no unit of work across its solve: it reads, solves with no session
-open, and writes in a new unit of work that re-checks what it read."""
+open, and writes in small units of work (chunks) that re-check what it read; a batch stopped
+between chunks and run again proposes nobody twice."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import asyncio
 import threading
 from collections.abc import Sequence
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import pairing
 from bot.services.gazetteer import Gazetteer
@@ -115,3 +118,105 @@ async def test_what_changed_during_the_solve_is_respected_when_writing(
             )
         ).all()
         assert all(count == 1 for _, count in per_member)  # nobody proposed twice
+
+
+class RecordingSolver:
+    """The real solver, remembering what it proposed."""
+
+    def __init__(self) -> None:
+        self.proposed: list[tuple[int, int]] = []
+        self.result: BatchResult | None = None
+
+    def __call__(
+        self, seekers: Sequence[Seeker], mentors: Sequence[Mentor], weights: CostWeights
+    ) -> BatchResult:
+        result = batch_match(seekers, mentors, weights)
+        self.proposed = [(p.member_id, p.organizer_id) for p in result.proposals]
+        self.result = result
+        return result
+
+
+class DiesAtUnitOfWork:
+    """A session maker whose `fatal`-th unit of work fails, as if the process died there."""
+
+    def __init__(self, sessions: SessionMaker, fatal: int) -> None:
+        self.sessions, self.fatal, self.opened = sessions, fatal, 0
+
+    def __call__(self) -> AsyncSession:
+        self.opened += 1
+        if self.opened == self.fatal:
+            raise RuntimeError("the process died")
+        return self.sessions()
+
+
+MEMBER_TOWNS = ("Leeds", "York", "Bradford", "Sheffield", "Hull", "Wakefield", "Harrogate")
+ORGANIZER_TOWNS = ((100, "Manchester"), (101, "Liverpool"), (102, "Newcastle upon Tyne"))
+
+
+async def _many_waiting(sessions: SessionMaker, gazetteer: Gazetteer) -> None:
+    """Seven members waiting and three organizers with three places each: seven proposals."""
+    for user_id, place in ORGANIZER_TOWNS:
+        await _organizer(sessions, gazetteer, user_id, place, capacity=3)
+    for user_id, place in enumerate(MEMBER_TOWNS, start=1):
+        await _member(sessions, gazetteer, user_id, place)
+    await _request(sessions, *range(1, len(MEMBER_TOWNS) + 1))
+
+
+async def _open_pairs(sessions: SessionMaker) -> list[tuple[int, int]]:
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Mentorship.member_id, Mentorship.mentor_id).where(
+                Mentorship.status.in_((MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE))
+            )
+        )
+        return sorted((row.member_id, row.mentor_id) for row in rows)
+
+
+async def _assert_within_capacity(sessions: SessionMaker, pairs: list[tuple[int, int]]) -> None:
+    per_mentor: dict[int, int] = {}
+    for _, mentor_id in pairs:
+        per_mentor[mentor_id] = per_mentor.get(mentor_id, 0) + 1
+    assert all(count <= 3 for count in per_mentor.values())
+    assert len({member_id for member_id, _ in pairs}) == len(pairs)  # nobody proposed twice
+
+
+async def test_a_batch_larger_than_a_chunk_writes_every_proposal_once(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    await _many_waiting(sessions, gazetteer)
+    solver = RecordingSolver()
+    created, waiting = await pairing.run_batch(
+        sessions=sessions, guild_id=GUILD, now=NOW, solver=solver, chunk_size=2
+    )
+    assert len(solver.proposed) == len(MEMBER_TOWNS) and waiting == 0
+    assert sorted(p.member.user_id for p in created) == list(range(1, len(MEMBER_TOWNS) + 1))
+    pairs = await _open_pairs(sessions)
+    assert pairs == sorted(solver.proposed)  # each proposal written, once
+    await _assert_within_capacity(sessions, pairs)
+
+
+async def test_a_batch_stopped_after_a_chunk_and_run_again_duplicates_nothing(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    await _many_waiting(sessions, gazetteer)
+    solver = RecordingSolver()
+    # Units of work: 1 reads, 2 writes the first chunk, 3 (the second chunk) dies.
+    dying = DiesAtUnitOfWork(sessions, fatal=3)
+    with pytest.raises(RuntimeError, match="died"):
+        await pairing.run_batch(sessions=dying, guild_id=GUILD, now=NOW, solver=solver, chunk_size=2)  # type: ignore[arg-type]
+    first_chunk = sorted(solver.proposed[:2])
+    assert await _open_pairs(sessions) == first_chunk  # the first chunk committed, nothing after it
+    created, waiting = await pairing.run_batch(sessions=sessions, guild_id=GUILD, now=NOW, chunk_size=2)
+    assert waiting == 0 and len(created) == len(MEMBER_TOWNS) - 2  # only those still waiting
+    pairs = await _open_pairs(sessions)
+    assert {member_id for member_id, _ in pairs} == {
+        member_id for member_id, _ in solver.proposed
+    }  # everyone proposed, once
+    assert set(first_chunk) <= set(pairs)  # what was written stays as written
+    await _assert_within_capacity(sessions, pairs)
+    # Writing the first run's proposals again changes nothing either.
+    assert solver.result is not None
+    again, _ = await pairing.apply_batch(
+        sessions=sessions, guild_id=GUILD, proposals=solver.result.proposals, now=NOW, chunk_size=2
+    )
+    assert again == [] and await _open_pairs(sessions) == pairs

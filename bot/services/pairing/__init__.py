@@ -30,9 +30,11 @@ from bot.services.pairing._organizers import (
 )
 from bot.services.pairing._people import OPEN
 from bot.services.pairing._proposals import (
+    BATCH_WRITE_CHUNK,
     CommonArea,
     Pairing,
     Side,
+    apply_batch,
     decide,
     guild_of_mentorship,
     pair_manually,
@@ -46,6 +48,7 @@ from bot.services.pairing._queue import MentorView, current_mentor, request_ment
 from db.enums import MentorshipEndReason, MentorshipStatus
 
 __all__ = [
+    "BATCH_WRITE_CHUNK",
     "OPEN",
     "CommonArea",
     "Ended",
@@ -59,6 +62,7 @@ __all__ = [
     "Pairing",
     "Side",
     "add_organizer",
+    "apply_batch",
     "confirm_organizer",
     "current_mentor",
     "decide",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.matching import Mentor, Seeker
@@ -88,6 +89,33 @@ async def seekers(session: AsyncSession, members: list[Member], now: datetime) -
     return result
 
 
+def _mentoring(guild_id: int) -> list[ColumnElement[bool]]:
+    """Confirmed, unpaused organizers of the guild who are still members."""
+    return [
+        Member.guild_id == guild_id,
+        Member.status == MemberStatus.ACTIVE,
+        Organizer.status == OrganizerStatus.ACTIVE,
+    ]
+
+
+async def spare_places(session: AsyncSession, guild_id: int, organizer_ids: Iterable[int]) -> dict[int, int]:
+    """The free places of those of `organizer_ids` (member ids) who can mentor now (none: absent)."""
+    ids = list(organizer_ids)
+    if not ids:
+        return {}
+    taken = (
+        select(func.count())
+        .where(Mentorship.mentor_id == Member.id, Mentorship.status.in_(OPEN))
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(Member.id, (Organizer.capacity - taken).label("spare"))
+        .join(Organizer, Organizer.member_id == Member.id)
+        .where(Member.id.in_(ids), *_mentoring(guild_id))
+    )
+    return {row.id: int(row.spare) for row in rows if row.spare > 0}
+
+
 async def mentors(session: AsyncSession, guild_id: int, now: datetime) -> list[Mentor]:
     """Confirmed, unpaused organizers of the guild who are still members, with their free places."""
     taken = (
@@ -98,24 +126,21 @@ async def mentors(session: AsyncSession, guild_id: int, now: datetime) -> list[M
     )
     rows = (
         await session.execute(
-            select(Member, Organizer, Locale, func.coalesce(taken.c.taken, 0))
+            select(Member, Organizer, Locale, func.coalesce(taken.c.taken, 0).label("taken"))
             .join(Organizer, Organizer.member_id == Member.id)
             .outerjoin(Locale, Member.locale_id == Locale.id)
             .outerjoin(taken, taken.c.mentor_id == Member.id)
-            .where(
-                Member.guild_id == guild_id,
-                Member.status == MemberStatus.ACTIVE,
-                Organizer.status == OrganizerStatus.ACTIVE,
-            )
+            .where(*_mentoring(guild_id))
         )
     ).all()
-    earlier = await earlier_mentees(session, [member.id for member, *_ in rows])
+    earlier = await earlier_mentees(session, [row.Member.id for row in rows])
     result = []
-    for member, organizer, locale, taken_count in rows:
-        spare = organizer.capacity - int(taken_count)
+    for row in rows:
+        member, organizer = row.Member, row.Organizer
+        spare = organizer.capacity - int(row.taken)
         if spare <= 0:
             continue
-        where = _where(locale)
+        where = _where(row.Locale)
         result.append(
             Mentor(
                 member_id=member.id,

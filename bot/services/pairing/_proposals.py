@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +27,7 @@ from bot.services.matching import (
     batch_match,
     instant_match,
 )
-from bot.services.pairing._candidates import mentors, seekers, utc_offset_hours
+from bot.services.pairing._candidates import mentors, seekers, spare_places, utc_offset_hours
 from bot.services.pairing._history import event, excluded_organizers
 from bot.services.pairing._people import (
     check_can_mentor,
@@ -36,7 +36,7 @@ from bot.services.pairing._people import (
     organizer_of,
     pairable_member,
 )
-from bot.services.pairing._queue import waiting_members
+from bot.services.pairing._queue import still_waiting, waiting_count, waiting_members
 from bot.texts import pairing as texts
 from db.engine import SessionMaker
 from db.enums import (
@@ -238,6 +238,12 @@ async def propose_for(
 #: The solver `run_batch` calls on a worker thread (tests pass a slow or scripted one).
 BatchSolver = Callable[[Sequence[Seeker], Sequence[Mentor], CostWeights], BatchResult]
 
+#: Proposals written per unit of work. On SQLite a unit of work holds the only connection and
+#: the write lock and runs on the event loop, so a whole batch written at once (thousands of
+#: proposals, seconds) would keep every interaction waiting; a chunk this size takes tens of
+#: milliseconds, and interactions are served between chunks.
+BATCH_WRITE_CHUNK = 25
+
 
 async def run_batch(
     *,
@@ -246,12 +252,13 @@ async def run_batch(
     now: datetime,
     weights: CostWeights | None = None,
     solver: BatchSolver = batch_match,
+    chunk_size: int = BATCH_WRITE_CHUNK,
 ) -> tuple[list[Pairing], int]:
     """The batch path: an optimal assignment of everyone waiting, in three steps.
 
     Read who waits and who has room in one unit of work; solve on a worker thread with no
     session open (a solve takes seconds, and on SQLite an open unit of work holds the only
-    connection and the write lock); write the proposals in a new unit of work that checks
+    connection and the write lock); write the proposals in small units of work that check
     each against the database as it is then (see `apply_batch`). Returns the new pairings
     and how many members are still waiting. Pairs already proposed or introduced are not in
     the input, so they are never reshuffled.
@@ -263,24 +270,61 @@ async def run_batch(
             return [], len(waiting)
         sought = await seekers(session, waiting, now)
     result = await asyncio.to_thread(solver, sought, candidates, weights or CostWeights())
-    async with sessions() as session, session.begin():
-        return await apply_batch(session=session, guild_id=guild_id, proposals=result.proposals, now=now)
+    return await apply_batch(
+        sessions=sessions, guild_id=guild_id, proposals=result.proposals, now=now, chunk_size=chunk_size
+    )
 
 
 async def apply_batch(
-    *, session: AsyncSession, guild_id: int, proposals: Sequence[Proposal], now: datetime
+    *,
+    sessions: SessionMaker,
+    guild_id: int,
+    proposals: Sequence[Proposal],
+    now: datetime,
+    chunk_size: int = BATCH_WRITE_CHUNK,
 ) -> tuple[list[Pairing], int]:
-    """Create the batch's proposals that still hold: the member still waits, the organizer
-    still mentors and has a free place (counting the ones this batch just filled), and the
-    pair is not excluded since. The others are dropped; the next batch sees the new state.
-    Returns the new pairings and how many members are still waiting."""
-    still_waiting = {member.id for member in await waiting_members(session=session, guild_id=guild_id)}
-    spare = {mentor.member_id: mentor.spare_capacity for mentor in await mentors(session, guild_id, now)}
-    excluded = await excluded_organizers(session, [p.member_id for p in proposals])
+    """Create the batch's proposals that still hold, `chunk_size` per unit of work, letting
+    other work run between chunks. Returns the new pairings and how many members still wait.
+
+    Each chunk commits on its own, so a batch that stops half way (an error, the process
+    dying) leaves the proposals of the chunks before it, and nothing of the chunk it was in.
+    Written again, or followed by the next batch, nothing is proposed twice: a member with a
+    proposal no longer waits (`_apply_chunk` checks), and the database keeps one open
+    mentorship per member (`uq_mentorships_one_open_per_member`).
+    """
+    created: list[Pairing] = []
+    for start in range(0, len(proposals), max(1, chunk_size)):
+        if start:
+            await asyncio.sleep(0)  # let the interactions queued meanwhile have the database
+        async with sessions() as session, session.begin():
+            chunk = proposals[start : start + max(1, chunk_size)]
+            created += await _apply_chunk(session, guild_id, chunk, now)
+    async with sessions() as session, session.begin():
+        return created, await waiting_count(session, guild_id)
+
+
+async def _apply_chunk(
+    session: AsyncSession, guild_id: int, proposals: Sequence[Proposal], now: datetime
+) -> list[Pairing]:
+    """Create the proposals that still hold: the member still waits, the organizer still
+    mentors and has a free place (counting the ones this chunk just filled), and the pair is
+    not excluded since. The others are dropped; the next batch sees the new state."""
+    member_ids = [p.member_id for p in proposals]
+    organizer_ids = {p.organizer_id for p in proposals}
+    waiting = await still_waiting(session, guild_id, member_ids)
+    spare = await spare_places(session, guild_id, organizer_ids)
+    excluded = await excluded_organizers(session, member_ids)
+    # Everyone the new proposals name, and where they live, loaded at once (the views use them).
+    people = (
+        (await session.execute(select(Member).where(Member.id.in_(waiting | set(spare))))).scalars().all()
+    )
+    locale_ids = {member.locale_id for member in people if member.locale_id is not None}
+    if locale_ids:
+        await session.execute(select(Locale).where(Locale.id.in_(locale_ids)))
     created = []
     for proposal in proposals:
         member_id, organizer_id = proposal.member_id, proposal.organizer_id
-        if member_id not in still_waiting or spare.get(organizer_id, 0) <= 0:
+        if member_id not in waiting or spare.get(organizer_id, 0) <= 0:
             continue
         if organizer_id in excluded.get(member_id, set()):
             continue
@@ -298,9 +342,9 @@ async def apply_batch(
         except GroundworkError:
             continue  # proposed meanwhile by a commit this unit of work did not see
         spare[organizer_id] -= 1
-        still_waiting.discard(member_id)
+        waiting.discard(member_id)
         created.append(await pairing_view(session, mentorship, now))
-    return created, len(still_waiting)
+    return created
 
 
 async def pair_manually(

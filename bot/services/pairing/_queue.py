@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services.audit import record
-from bot.services.pairing._people import open_mentorship, pairable_member
+from bot.services.pairing._people import OPEN, open_mentorship, pairable_member
 from bot.texts import pairing as texts
 from db.enums import MemberStatus, MentorshipStatus
 from db.models import Member, Mentorship
@@ -62,24 +63,40 @@ async def current_mentor(*, session: AsyncSession, guild_id: int, user_id: int) 
     )
 
 
+def _waiting(guild_id: int) -> list[ColumnElement[bool]]:
+    """Who waits in a guild: active, asked for a mentor, none proposed or active."""
+    has_open = (
+        select(Mentorship.id).where(Mentorship.member_id == Member.id, Mentorship.status.in_(OPEN)).exists()
+    )
+    return [
+        Member.guild_id == guild_id,
+        Member.status == MemberStatus.ACTIVE,
+        Member.mentor_requested_at.is_not(None),
+        ~has_open,
+    ]
+
+
 async def waiting_members(*, session: AsyncSession, guild_id: int) -> list[Member]:
     """Active members who asked for a mentor and have none proposed or active, longest waiting first."""
-    has_open = (
-        select(Mentorship.id)
-        .where(
-            Mentorship.member_id == Member.id,
-            Mentorship.status.in_((MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)),
-        )
-        .exists()
-    )
     rows = await session.execute(
-        select(Member)
-        .where(
-            Member.guild_id == guild_id,
-            Member.status == MemberStatus.ACTIVE,
-            Member.mentor_requested_at.is_not(None),
-            ~has_open,
-        )
-        .order_by(Member.mentor_requested_at)
+        select(Member).where(*_waiting(guild_id)).order_by(Member.mentor_requested_at)
     )
     return list(rows.scalars())
+
+
+async def still_waiting(session: AsyncSession, guild_id: int, member_ids: Iterable[int]) -> set[int]:
+    """Which of `member_ids` wait for a mentor as things stand now."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    rows = await session.execute(select(Member.id).where(Member.id.in_(ids), *_waiting(guild_id)))
+    return set(rows.scalars())
+
+
+async def waiting_count(session: AsyncSession, guild_id: int) -> int:
+    """How many members of the guild wait for a mentor."""
+    return int(
+        (
+            await session.execute(select(func.count()).select_from(Member).where(*_waiting(guild_id)))
+        ).scalar_one()
+    )
