@@ -8,11 +8,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 
+from bot.services import outbox
+
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.bot import GroundworkBot
 
 log = logging.getLogger(__name__)
@@ -20,6 +24,28 @@ log = logging.getLogger(__name__)
 # The people introduced are pinged (so the thread shows up for them); nobody else ever is.
 TO_MEMBERS = discord.AllowedMentions(users=True, everyone=False, roles=False)
 THREAD_NAME_LIMIT = 100
+
+
+HISTORY_LOOKBACK = 20  # messages looked through for what an earlier attempt posted
+
+
+class ThreadTaken(Protocol):
+    """Whether a feature already introduced someone in this thread (so it is not adopted)."""
+
+    async def __call__(self, *, session: AsyncSession, thread_id: int) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IntroductionPlan:
+    """One introduction of two members, as a feature words it."""
+
+    channel_id: int | None  # where its private thread is opened
+    pair: tuple[int, int]
+    thread_name: Callable[[str, str], str]  # from the two display names
+    text: str  # posted in the thread, pinging both
+    dm_text: Callable[[int], str]  # the DM to one of them when there is no thread, given the other
+    reason: str  # for the audit log
+    thread_taken: ThreadTaken
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,55 +78,112 @@ class Introducer:
             return False
         return True
 
-    async def private_thread(
-        self,
-        channel_id: int | None,
-        *,
-        name: Callable[[list[str]], str],
-        user_ids: Sequence[int],
-        text: str,
-        reason: str,
-    ) -> int | None:
-        """A private thread in `channel_id` with everyone added and `text` posted; None when
-        the channel is missing or Discord refused."""
-        channel = self.bot.get_channel(channel_id or 0)
+    async def introduce(self, task: outbox.Task, plan: IntroductionPlan) -> Introduced:
+        """Carry out one introduction task: a private thread with both of them or, when threads
+        are impossible, a DM to each. Idempotent: a retry continues the thread an earlier attempt
+        made (recorded as the task's progress as soon as it exists; after a crash, adopted) and
+        posts nothing already posted. Discord's 5xx raise, so the task is retried. The caller
+        records the outcome and ends the task in one unit of work."""
+        thread = await self._thread(task, plan)
+        if thread is not None and await self._fill(thread, plan, check=task.attempts > 1):
+            return Introduced(thread.id, True)
+        first, second = plan.pair
+        sent = [
+            await self._dm_once(user_id, plan.dm_text(other), task)
+            for user_id, other in ((first, second), (second, first))
+        ]
+        return Introduced(None, any(sent))
+
+    async def _thread(self, task: outbox.Task, plan: IntroductionPlan) -> discord.Thread | None:
+        """The thread of this introduction: made by an earlier attempt, or new; None when the
+        channel is missing or Discord refuses threads there (then it is DMs)."""
+        channel = self.bot.get_channel(plan.channel_id or 0)
         if not isinstance(channel, discord.TextChannel):
             return None
-        try:
-            thread = await channel.create_thread(
-                name=name(self.display_names(channel.guild, user_ids))[:THREAD_NAME_LIMIT],
-                type=discord.ChannelType.private_thread,
-                invitable=False,
-                reason=reason,
+        if task.result_id is not None:
+            made = channel.guild.get_thread(task.result_id)
+            if made is None:
+                try:
+                    fetched = await self.bot.fetch_channel(task.result_id)
+                except discord.NotFound:
+                    fetched = None
+                made = fetched if isinstance(fetched, discord.Thread) else None
+            if made is not None:
+                return made
+        name = plan.thread_name(*self.display_names(channel.guild, plan.pair))[:THREAD_NAME_LIMIT]
+        thread = await self._adopt(task, plan, channel, name) if task.resumed else None
+        if thread is None:
+            try:
+                thread = await channel.create_thread(
+                    name=name, type=discord.ChannelType.private_thread, invitable=False, reason=plan.reason
+                )
+            except discord.DiscordServerError:
+                raise
+            except discord.HTTPException as exc:
+                log.warning("could not open an introduction thread in %s: %s", channel.id, exc)
+                return None
+        async with self.bot.sessions() as session, session.begin():
+            await outbox.progress(
+                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=thread.id
             )
-            for user_id in user_ids:
-                await thread.add_user(discord.Object(id=user_id))
-            await thread.send(text, allowed_mentions=TO_MEMBERS)
-        except discord.HTTPException as exc:
-            log.warning("could not open a private thread in %s (%s): %s", channel_id, reason, exc)
-            return None
-        return thread.id
+        return thread
 
-    async def introduce(
-        self,
-        channel_id: int | None,
-        pair: tuple[int, int],
-        *,
-        name: Callable[[str, str], str],
-        text: str,
-        dm_text: Callable[[int], str],
-        reason: str,
-    ) -> Introduced:
-        """Two members in a private thread (named `name(first's name, second's name)`), or else
-        a DM to each: `dm_text(the other's user id)`."""
-        thread_id = await self.private_thread(
-            channel_id, name=lambda names: name(*names), user_ids=pair, text=text, reason=reason
+    async def _adopt(
+        self, task: outbox.Task, plan: IntroductionPlan, channel: discord.TextChannel, name: str
+    ) -> discord.Thread | None:
+        """After a crash: the thread a dead attempt opened before it could say so, if any."""
+        me = self.bot.user.id if self.bot.user else 0
+        candidates = sorted(
+            (t for t in channel.threads if t.owner_id == me and t.name == name),
+            key=lambda t: t.id,
+            reverse=True,
         )
-        if thread_id is not None:
-            return Introduced(thread_id, True)
-        first, second = pair
-        delivered = [await self.dm(first, dm_text(second)), await self.dm(second, dm_text(first))]
-        return Introduced(None, any(delivered))
+        for thread in candidates:
+            async with self.bot.sessions() as session:
+                if not await plan.thread_taken(session=session, thread_id=thread.id):
+                    log.info(
+                        "outbox task %s continues thread %s left by a dead attempt", task.task_id, thread.id
+                    )
+                    return thread
+        return None
+
+    async def _fill(self, thread: discord.Thread, plan: IntroductionPlan, *, check: bool) -> bool:
+        """Both added and the introduction posted (once); False when Discord refused (then DMs)."""
+        try:
+            for user_id in plan.pair:
+                await thread.add_user(discord.Object(id=user_id))
+            if not (check and await self.posted(thread)):
+                await thread.send(plan.text, allowed_mentions=TO_MEMBERS)
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.warning("could not introduce in thread %s: %s", thread.id, exc)
+            return False
+        return True
+
+    async def posted(self, channel: discord.abc.Messageable, content: str | None = None) -> bool:
+        """Whether the bot already posted in `channel` (`content`, if given) among its latest messages."""
+        me = self.bot.user.id if self.bot.user else 0
+        async for message in channel.history(limit=HISTORY_LOOKBACK):
+            if message.author.id != me or message.type != discord.MessageType.default:
+                continue
+            if content is None or message.content == content:
+                return True
+        return False
+
+    async def _dm_once(self, user_id: int, content: str, task: outbox.Task) -> bool:
+        """A DM with no pings, unless an earlier attempt sent it already; False when refused."""
+        try:
+            channel = await self.bot.create_dm(discord.Object(id=user_id))
+            if task.attempts > 1 and await self.posted(channel, content):
+                return True
+            await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.info("could not DM user %s: %s", user_id, exc)
+            return False
+        return True
 
     async def post_for_review(
         self, channel_id: int | None, *, embed: discord.Embed, view: discord.ui.View, what: str

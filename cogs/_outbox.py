@@ -56,7 +56,8 @@ def what_text(stuck: outbox.Stuck) -> str:
     template = texts.WHAT.get(str(stuck.kind))
     if template is None:
         return texts.WHAT_UNKNOWN.format(kind=stuck.kind)
-    people = texts.PEOPLE_AND.join(mention(user_id) for user_id in stuck.user_ids) or f"#{stuck.subject_id}"
+    joiner = texts.PEOPLE_AND_BY_KIND.get(str(stuck.kind), texts.PEOPLE_AND)
+    people = joiner.join(mention(user_id) for user_id in stuck.user_ids) or f"#{stuck.subject_id}"
     return template.format(people=people)
 
 

@@ -127,6 +127,11 @@ class ChatTaskKind(enum.StrEnum):
     CIRCLE_SPACE = "circle_space"  # an opened circle's channel or thread and its welcome: the circle
     MEMBER_ROLES = "member_roles"  # the member and region roles after onboarding: the member
     ANNOUNCEMENT = "announcement"  # the public welcome line after onboarding: the member
+    NEIGHBOUR_INTRODUCTION = "neighbour_introduction"  # two neighbours who said yes: the introduction
+    PRACTICE_INTRODUCTION = "practice_introduction"  # two practice partners: the practice pairing
+    CIRCLE_JOIN = "circle_join"  # a member let into their circle and welcomed: the circle membership
+    CIRCLE_LEAVE = "circle_leave"  # a member let out of their circle, a word to the rest: the membership
+    CIRCLE_CLOSE = "circle_close"  # a circle everyone left: its last word, and the moderators told: the circle
 
 
 # Local life (db.models.local)

@@ -21,11 +21,11 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
-from bot.services import nearby
+from bot.services import nearby, outbox
 from bot.services.audit import record
 from bot.services.locales import shared_area
 from bot.texts import local as texts
-from db.enums import Answer, IntroductionStatus, LocaleSharing, MemberStatus, OfferStatus
+from db.enums import Answer, ChatTaskKind, IntroductionStatus, LocaleSharing, MemberStatus, OfferStatus
 from db.models import GuildSettings, Locale, Member, NeighbourIntroduction, NeighbourOffer
 
 
@@ -252,19 +252,53 @@ async def answer_introduction(
     )
     if not yes:
         return Answered(intro.status, None)
+    # introduced after the commit, durably (bot.services.outbox)
+    await outbox.enqueue(
+        session=session,
+        guild_id=intro.guild_id,
+        kind=ChatTaskKind.NEIGHBOUR_INTRODUCTION,
+        subject_id=intro.id,
+        now=now,
+    )
+    return Answered(intro.status, await _introduction(session, intro, requester, neighbour))
+
+
+async def _introduction(
+    session: AsyncSession, intro: NeighbourIntroduction, requester: Member, neighbour: Member
+) -> Introduction:
     guild = await session.get(GuildSettings, intro.guild_id)
     first, second = await person(session, requester), await person(session, neighbour)
-    return Answered(
-        intro.status,
-        Introduction(
-            introduction_id=intro.id,
-            guild_id=intro.guild_id,
-            requester=first,
-            neighbour=second,
-            shared_paths=tuple(p for p in first.paths if p in second.paths),
-            introductions_channel_id=guild.introductions_channel_id if guild else None,
-        ),
+    return Introduction(
+        introduction_id=intro.id,
+        guild_id=intro.guild_id,
+        requester=first,
+        neighbour=second,
+        shared_paths=tuple(p for p in first.paths if p in second.paths),
+        introductions_channel_id=guild.introductions_channel_id if guild else None,
     )
+
+
+async def introduction_due(*, session: AsyncSession, introduction_id: int) -> Introduction | None:
+    """The two neighbours to introduce, or None when there is nothing left to do: they were
+    introduced already, it was called off, or one of them is no longer an active member."""
+    intro = await session.get(NeighbourIntroduction, introduction_id, with_for_update=True)
+    if intro is None or intro.status != IntroductionStatus.INTRODUCED or intro.introduced_at is not None:
+        return None
+    requester = await session.get(Member, intro.requester_id)
+    neighbour = await session.get(Member, intro.neighbour_id)
+    if requester is None or neighbour is None:
+        return None
+    if not requester.status == neighbour.status == MemberStatus.ACTIVE:
+        return None
+    return await _introduction(session, intro, requester, neighbour)
+
+
+async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:
+    """Whether two neighbours were already introduced in `thread_id`."""
+    found = await session.scalar(
+        select(NeighbourIntroduction.id).where(NeighbourIntroduction.thread_id == thread_id).limit(1)
+    )
+    return found is not None
 
 
 async def record_introduced(

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.enums import ChatTaskKind
-from db.models import ChatTask, Member, Mentorship
+from db.models import ChatTask, CircleMember, Member, Mentorship, NeighbourIntroduction, PracticeRequest
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(minutes=1)
@@ -55,7 +55,7 @@ class Stuck:
     guild_id: int
     kind: ChatTaskKind
     subject_id: int
-    user_ids: tuple[int, ...]  # who it is about (for an introduction: the member, then the mentor)
+    user_ids: tuple[int, ...]  # who it is about: the two introduced (a mentee first), a circle's member
     attempts: int
     last_error: str | None
     since: datetime
@@ -204,20 +204,65 @@ async def failed(*, session: AsyncSession, task_id: int, worker: str, error: str
     return False
 
 
-async def _people(session: AsyncSession, rows: list[ChatTask]) -> dict[int, tuple[int, ...]]:
-    mentorship_ids = [row.subject_id for row in rows if row.kind == ChatTaskKind.INTRODUCTION]
-    if not mentorship_ids:
-        return {}
+def _subjects(rows: list[ChatTask], kind: ChatTaskKind) -> list[int]:
+    return [row.subject_id for row in rows if row.kind == kind]
+
+
+async def _mentorships(session: AsyncSession, ids: list[int]) -> list[tuple[int, int, int]]:
     member, mentor = aliased(Member), aliased(Member)
     found = await session.execute(
         select(Mentorship.id, member.user_id, mentor.user_id)
         .join(member, member.id == Mentorship.member_id)
         .join(mentor, mentor.id == Mentorship.mentor_id)
-        .where(Mentorship.id.in_(mentorship_ids))
+        .where(Mentorship.id.in_(ids))
     )
-    return {
-        mentorship_id: (member_user, mentor_user) for mentorship_id, member_user, mentor_user in found.all()
-    }
+    return [(subject, first, second) for subject, first, second in found.all()]
+
+
+async def _neighbours(session: AsyncSession, ids: list[int]) -> list[tuple[int, int, int]]:
+    requester, neighbour = aliased(Member), aliased(Member)
+    found = await session.execute(
+        select(NeighbourIntroduction.id, requester.user_id, neighbour.user_id)
+        .join(requester, requester.id == NeighbourIntroduction.requester_id)
+        .join(neighbour, neighbour.id == NeighbourIntroduction.neighbour_id)
+        .where(NeighbourIntroduction.id.in_(ids))
+    )
+    return [(subject, first, second) for subject, first, second in found.all()]
+
+
+async def _people(
+    session: AsyncSession, rows: list[ChatTask]
+) -> dict[tuple[ChatTaskKind, int], tuple[int, ...]]:
+    """Who each task is about, by (kind, subject): the two introduced, the member of a circle."""
+    people: dict[tuple[ChatTaskKind, int], tuple[int, ...]] = {}
+    for kind, pairs in (
+        (ChatTaskKind.INTRODUCTION, _mentorships),  # the member, then the mentor
+        (ChatTaskKind.NEIGHBOUR_INTRODUCTION, _neighbours),  # who asked, then the neighbour
+    ):
+        if ids := _subjects(rows, kind):
+            people.update(
+                {(kind, subject): (first, second) for subject, first, second in await pairs(session, ids)}
+            )
+    if ids := _subjects(rows, ChatTaskKind.PRACTICE_INTRODUCTION):
+        partners = await session.execute(
+            select(PracticeRequest.pairing_id, Member.user_id)
+            .join(Member, Member.id == PracticeRequest.member_id)
+            .where(PracticeRequest.pairing_id.in_(ids))
+            .order_by(PracticeRequest.requested_at, PracticeRequest.id)
+        )
+        for pairing_id, user_id in partners.all():  # who waited first, then the other
+            key = (ChatTaskKind.PRACTICE_INTRODUCTION, pairing_id or 0)
+            people[key] = (*people.get(key, ()), user_id)
+    circle_kinds = (ChatTaskKind.CIRCLE_JOIN, ChatTaskKind.CIRCLE_LEAVE)
+    if ids := [row.subject_id for row in rows if row.kind in circle_kinds]:
+        members = await session.execute(
+            select(CircleMember.id, Member.user_id)
+            .join(Member, Member.id == CircleMember.member_id)
+            .where(CircleMember.id.in_(ids))
+        )
+        for membership_id, user_id in members.all():
+            people.update({(kind, membership_id): (user_id,) for kind in circle_kinds})
+    return people
 
 
 async def _stuck(session: AsyncSession, rows: list[ChatTask]) -> list[Stuck]:
@@ -228,7 +273,7 @@ async def _stuck(session: AsyncSession, rows: list[ChatTask]) -> list[Stuck]:
             guild_id=row.guild_id,
             kind=row.kind,
             subject_id=row.subject_id,
-            user_ids=people.get(row.subject_id, ()) if row.kind == ChatTaskKind.INTRODUCTION else (),
+            user_ids=people.get((row.kind, row.subject_id), ()),
             attempts=row.attempts,
             last_error=row.last_error,
             since=row.created_at,

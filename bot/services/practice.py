@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
+from bot.services import outbox
 from bot.services.activity import add_entry
 from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.pairing import utc_offset_hours
 from bot.texts import local as texts
-from db.enums import ActivityKind, LocaleSharing, MemberStatus, OrganizingPath, PracticeStatus
+from db.enums import ActivityKind, ChatTaskKind, LocaleSharing, MemberStatus, OrganizingPath, PracticeStatus
 from db.models import GuildSettings, Member, PracticePairing, PracticeRequest
 
 MAX_OFFSET_GAP_HOURS = 3.0
@@ -179,15 +180,65 @@ async def request(
             action="practice.paired",
             details={"pairing": pairing.id},
         )
-    guild = await session.get(GuildSettings, guild_id)
-    match = Match(
-        pairing_id=pairing.id,
+    # introduced after the commit, durably (bot.services.outbox)
+    await outbox.enqueue(
+        session=session,
         guild_id=guild_id,
-        suggested_at=at,
-        sides=(_side(other_member, other.path, at), _side(member, mine.path, at)),
+        kind=ChatTaskKind.PRACTICE_INTRODUCTION,
+        subject_id=pairing.id,
+        now=now,
+    )
+    match = await _match(session, pairing, ((other, other_member), (mine, member)))
+    return Requested(mine.id, None, False, match)
+
+
+async def _match(
+    session: AsyncSession,
+    pairing: PracticePairing,
+    sides: tuple[tuple[PracticeRequest, Member], tuple[PracticeRequest, Member]],
+) -> Match:
+    """The pairing as the two are introduced: the one who waited first, then the other."""
+    guild = await session.get(GuildSettings, pairing.guild_id)
+    (first, first_member), (second, second_member) = sides
+    return Match(
+        pairing_id=pairing.id,
+        guild_id=pairing.guild_id,
+        suggested_at=pairing.suggested_at,
+        sides=(
+            _side(first_member, first.path, pairing.suggested_at),
+            _side(second_member, second.path, pairing.suggested_at),
+        ),
         introductions_channel_id=guild.introductions_channel_id if guild else None,
     )
-    return Requested(mine.id, None, False, match)
+
+
+async def introduction_due(*, session: AsyncSession, pairing_id: int) -> Match | None:
+    """The two partners to introduce, or None when there is nothing left to do: the pairing is
+    gone, was introduced in a thread already, or one of them is no longer an active member. (An
+    introduction by DM leaves no mark here; its chat task being done is the record.)"""
+    pairing = await session.get(PracticePairing, pairing_id, with_for_update=True)
+    if pairing is None or pairing.thread_id is not None:
+        return None
+    rows = (
+        await session.execute(
+            select(PracticeRequest, Member)
+            .join(Member, PracticeRequest.member_id == Member.id)
+            .where(PracticeRequest.pairing_id == pairing.id)
+            .order_by(PracticeRequest.requested_at, PracticeRequest.id)
+        )
+    ).all()
+    if len(rows) != 2 or any(member.status != MemberStatus.ACTIVE for _, member in rows):
+        return None
+    (first, first_member), (second, second_member) = rows
+    return await _match(session, pairing, ((first, first_member), (second, second_member)))
+
+
+async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:
+    """Whether practice partners were already introduced in `thread_id`."""
+    found = await session.scalar(
+        select(PracticePairing.id).where(PracticePairing.thread_id == thread_id).limit(1)
+    )
+    return found is not None
 
 
 async def cancel(*, session: AsyncSession, request_id: int, user_id: int) -> None:

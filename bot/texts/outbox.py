@@ -9,9 +9,15 @@ WHAT = {
     "circle_space": "opening the channel of local circle {people}",
     "member_roles": "giving a new member their roles ({people})",
     "announcement": "welcoming a new member in the announcements channel ({people})",
+    "neighbour_introduction": "introducing neighbours {people}",
+    "practice_introduction": "introducing practice partners {people}",
+    "circle_join": "letting {people} into their local circle",
+    "circle_leave": "letting {people} out of the local circle they left",
+    "circle_close": "closing local circle {people}",
 }
 WHAT_UNKNOWN = "a step in Discord ({kind})"
-PEOPLE_AND = " and their mentor "
+PEOPLE_AND = " and "
+PEOPLE_AND_BY_KIND = {"introduction": " and their mentor "}
 
 LIST_TITLE = "Steps in Discord that are stuck"
 LIST_EMPTY = "Nothing is stuck. Every introduction went out. \N{SEEDLING}"

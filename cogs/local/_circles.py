@@ -144,7 +144,12 @@ class Circles(commands.Cog):
         await self.bot.outbox.run_now(ChatTaskKind.CIRCLE_SPACE, decision.space.circle_id)
 
     def outbox_handlers(self) -> dict[ChatTaskKind, Handler]:
-        return {ChatTaskKind.CIRCLE_SPACE: self.open_task}
+        return {
+            ChatTaskKind.CIRCLE_SPACE: self.open_task,
+            ChatTaskKind.CIRCLE_JOIN: self.join_task,
+            ChatTaskKind.CIRCLE_LEAVE: self.leave_task,
+            ChatTaskKind.CIRCLE_CLOSE: self.close_task,
+        }
 
     async def open_task(self, task: outbox.Task) -> bool:
         """The outbox's handler for an opened circle: its channel (in the circles category) or
@@ -225,10 +230,24 @@ class Circles(commands.Cog):
         await interaction.response.edit_message(
             content=texts.CIRCLE_JOINED.format(name=circle_name(joined.space.name), where=where), view=None
         )
-        if await self.spaces.add(joined.space, joined.user_id):
-            await self.spaces.post(
-                joined.space, texts.CIRCLE_WELCOME_NEW.format(who=mention(joined.user_id)), TO_MEMBERS
-            )
+        await self.bot.outbox.run_now(ChatTaskKind.CIRCLE_JOIN, joined.membership_id)
+
+    async def join_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for a member who joined: let in (a thread member, or allowed in
+        the channel) and welcomed once. Nothing when they left since or the circle has no space
+        yet (its opening lets in everyone who joined by then)."""
+        async with self.bot.sessions() as session:
+            joined = await circles.joining_due(session=session, membership_id=task.subject_id)
+        if joined is None or joined.space.channel_id is None:
+            await self._settle(task)
+            return True
+        space = await self.spaces.existing(joined.space.channel_id)
+        let_in = space is not None and await self.spaces.let_in(space, [joined.user_id])
+        if space is not None and let_in:
+            welcome = texts.CIRCLE_WELCOME_NEW.format(who=mention(joined.user_id))
+            await self.spaces.post_once(task, space, welcome, TO_MEMBERS, look_back=True)
+        await self._settle(task)
+        return let_in
 
     @app_commands.command(name="circle", description="See your local circle")
     @app_commands.guild_only()
@@ -271,15 +290,49 @@ class Circles(commands.Cog):
         await self.after_leaving(left)
 
     async def after_leaving(self, left: list[circles.Left]) -> None:
+        """Right after the leaving committed: let them out, and close a circle that closed."""
         for gone in left:
-            await self.spaces.remove(gone.space, gone.user_id)
+            await self.bot.outbox.run_now(ChatTaskKind.CIRCLE_LEAVE, gone.membership_id)
             if gone.closed:
-                await self.spaces.close(gone.space)
-                await self.introducer.tell_moderators(
-                    gone.space.guild_id, texts.CIRCLE_CLOSED_MODS.format(name=circle_name(gone.space.name))
+                await self.bot.outbox.run_now(ChatTaskKind.CIRCLE_CLOSE, gone.space.circle_id)
+
+    async def leave_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for a member who left: out of the thread (or the channel), and a
+        word to the others once, unless the circle closed (then `close_task` has the last word)."""
+        async with self.bot.sessions() as session:
+            gone = await circles.leaving_due(session=session, membership_id=task.subject_id)
+        space = await self.spaces.existing(gone.space.channel_id if gone else None)
+        if gone is not None and space is not None:
+            await self.spaces.let_out(space, gone.user_id)
+            if not gone.closed:
+                await self.spaces.post_once(
+                    task, space, texts.CIRCLE_LEFT_NOTICE, discord.AllowedMentions.none(), look_back=False
                 )
-            else:
-                await self.spaces.post(gone.space, texts.CIRCLE_LEFT_NOTICE, discord.AllowedMentions.none())
+        return await self._settle(task)
+
+    async def close_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for a circle everyone left: its last word once, a thread archived
+        and locked (a channel is kept for the moderators), and the moderators told once."""
+        async with self.bot.sessions() as session:
+            closed = await circles.closing_due(session=session, circle_id=task.subject_id)
+        if closed is None:
+            return await self._settle(task)
+        space = await self.spaces.existing(closed.channel_id)
+        if space is not None:
+            await self.spaces.post_once(
+                task, space, texts.CIRCLE_CLOSED_NOTICE, discord.AllowedMentions.none(), look_back=True
+            )
+            await self.spaces.archive(space)
+        if await self._settle(task):
+            await self.introducer.tell_moderators(
+                closed.guild_id, texts.CIRCLE_CLOSED_MODS.format(name=circle_name(closed.name))
+            )
+        return True
+
+    async def _settle(self, task: outbox.Task) -> bool:
+        """The step is over (done, or no longer needed); False when it was settled already."""
+        async with self.bot.sessions() as session, session.begin():
+            return await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

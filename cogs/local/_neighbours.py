@@ -9,15 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import circles, neighbours
+from bot.services import circles, neighbours, outbox
 from bot.services.onboarding import Completion
 from bot.texts import local as texts
 from cogs._interactions import answers_view, reply
-from cogs._introductions import Introducer
+from cogs._introductions import Introducer, IntroductionPlan
 from cogs._text import mention
 from cogs.local._items import AskButton, CircleOfferButton, OfferButton
 from cogs.local._render import ask_text, circle_name, neighbour_introduction
-from db.enums import Answer, IntroductionStatus, OfferStatus
+from db.enums import Answer, ChatTaskKind, IntroductionStatus, OfferStatus
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -77,6 +77,9 @@ class Neighbours(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.introducer = Introducer(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.outbox.register(ChatTaskKind.NEIGHBOUR_INTRODUCTION, self.introduce_task)
 
     @app_commands.command(
         name="neighbours", description="Whether you'd like to be offered to meet members near you"
@@ -157,14 +160,35 @@ class Neighbours(commands.Cog):
             await self.introduce(answered.introduction)
 
     async def introduce(self, intro: neighbours.Introduction) -> None:
+        """Right after both said yes: run the introduction task now (the outbox's tick retries it
+        if this fails or the process dies)."""
+        await self.bot.outbox.run_now(ChatTaskKind.NEIGHBOUR_INTRODUCTION, intro.introduction_id)
+
+    async def introduce_task(self, task: outbox.Task) -> None:
+        """The outbox's handler for neighbours: a private thread with both, or a DM to each
+        (`Introducer.introduce`). Nothing for an introduction already made or called off; once
+        made, a circle may have become possible (`neighbours_introduced`)."""
+        async with self.bot.sessions() as session, session.begin():
+            intro = await neighbours.introduction_due(session=session, introduction_id=task.subject_id)
+            if intro is None:
+                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+                return
         text = neighbour_introduction(intro)
         done = await self.introducer.introduce(
-            intro.introductions_channel_id,
-            (intro.requester.user_id, intro.neighbour.user_id),
-            name=lambda first, second: texts.NEIGHBOUR_THREAD_NAME.format(first=first, second=second),
-            text=text,
-            dm_text=lambda other: texts.NEIGHBOUR_INTRO_DM.format(other=mention(other), introduction=text),
-            reason="groundwork: introducing two neighbours",
+            task,
+            IntroductionPlan(
+                channel_id=intro.introductions_channel_id,
+                pair=(intro.requester.user_id, intro.neighbour.user_id),
+                thread_name=lambda first, second: texts.NEIGHBOUR_THREAD_NAME.format(
+                    first=first, second=second
+                ),
+                text=text,
+                dm_text=lambda other: texts.NEIGHBOUR_INTRO_DM.format(
+                    other=mention(other), introduction=text
+                ),
+                reason="groundwork: introducing two neighbours",
+                thread_taken=neighbours.thread_taken,
+            ),
         )
         async with self.bot.sessions() as session, session.begin():
             await neighbours.record_introduced(
@@ -173,7 +197,9 @@ class Neighbours(commands.Cog):
                 thread_id=done.thread_id,
                 now=self.bot.clock(),
             )
-        self.bot.dispatch(INTRODUCED, intro.guild_id)
+            settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+        if settled:
+            self.bot.dispatch(INTRODUCED, intro.guild_id)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -9,16 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import practice
+from bot.services import outbox, practice
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._interactions import answers_view, reply
-from cogs._introductions import Introducer
+from cogs._introductions import Introducer, IntroductionPlan
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.local._items import PracticeFollowUpButton, PracticeStopButton
 from cogs.local._render import practice_introduction
-from db.enums import OrganizingPath
+from db.enums import ChatTaskKind, OrganizingPath
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -57,6 +57,7 @@ class Practice(commands.Cog):
         self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
+        self.bot.outbox.register(ChatTaskKind.PRACTICE_INTRODUCTION, self.introduce_task)
         self.ticks.every(FOLLOWUP_JOB, self.followups, seconds=self.bot.settings.scheduler.tick_seconds)
 
     async def cog_unload(self) -> None:
@@ -93,20 +94,37 @@ class Practice(commands.Cog):
             await reply(interaction, texts.PRACTICE_WAITING, view=stop_view(result.request_id))
 
     async def introduce(self, match: practice.Match) -> None:
+        """Right after the pairing committed: run its introduction task now (the outbox's tick
+        retries it if this fails or the process dies)."""
+        await self.bot.outbox.run_now(ChatTaskKind.PRACTICE_INTRODUCTION, match.pairing_id)
+
+    async def introduce_task(self, task: outbox.Task) -> None:
+        """The outbox's handler for practice partners: a private thread with both, or a DM to
+        each (`Introducer.introduce`); nothing for a pairing already introduced or whose member left."""
+        async with self.bot.sessions() as session, session.begin():
+            match = await practice.introduction_due(session=session, pairing_id=task.subject_id)
+            if match is None:
+                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+                return
         text = practice_introduction(match)
         first, second = match.sides
         done = await self.introducer.introduce(
-            match.introductions_channel_id,
-            (first.user_id, second.user_id),
-            name=lambda one, other: texts.PRACTICE_THREAD_NAME.format(first=one, second=other),
-            text=text,
-            dm_text=lambda _other: texts.PRACTICE_INTRO_DM.format(introduction=text),
-            reason="groundwork: practice partners",
+            task,
+            IntroductionPlan(
+                channel_id=match.introductions_channel_id,
+                pair=(first.user_id, second.user_id),
+                thread_name=lambda one, other: texts.PRACTICE_THREAD_NAME.format(first=one, second=other),
+                text=text,
+                dm_text=lambda _other: texts.PRACTICE_INTRO_DM.format(introduction=text),
+                reason="groundwork: practice partners",
+                thread_taken=practice.thread_taken,
+            ),
         )
         async with self.bot.sessions() as session, session.begin():
             await practice.record_thread(
                 session=session, pairing_id=match.pairing_id, thread_id=done.thread_id
             )
+            await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
 
     async def on_stop(self, interaction: discord.Interaction[Any], request_id: int, _answer: str) -> None:
         async with self.bot.sessions() as session, session.begin():

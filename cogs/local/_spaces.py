@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.services import circles
-from bot.texts import local as texts
+from bot.services import circles, outbox
 from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
 
 if TYPE_CHECKING:
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REASON = "groundwork: a local circle"
-HISTORY_LOOKBACK = 20
 MEMBER_ACCESS = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True)
 
 
@@ -118,8 +116,9 @@ class Spaces:
                     return candidate
         return None
 
-    async def let_in(self, space: discord.TextChannel | discord.Thread, user_ids: Sequence[int]) -> None:
-        """Everyone who is to be in a circle's channel or thread is (again: a retry adds nobody twice)."""
+    async def let_in(self, space: discord.TextChannel | discord.Thread, user_ids: Sequence[int]) -> bool:
+        """Everyone who is to be in a circle's channel or thread is (again: a retry adds nobody
+        twice); False when Discord refused. A server error raises."""
         try:
             for user_id in user_ids:
                 if isinstance(space, discord.Thread):
@@ -131,76 +130,73 @@ class Spaces:
             raise
         except discord.HTTPException as exc:
             log.warning("could not let everyone into %s: %s", space.id, exc)
+            return False
+        return True
 
     async def welcome(self, space: discord.TextChannel | discord.Thread, text: str, *, check: bool) -> None:
         """The circle's first post, once: with `check`, not when the bot already posted there."""
         try:
-            if check:
-                me = self.bot.user.id if self.bot.user else 0
-                async for message in space.history(limit=HISTORY_LOOKBACK):
-                    if message.author.id == me and message.type == discord.MessageType.default:
-                        return
+            if check and await self.introducer.posted(space):
+                return
             await space.send(text, allowed_mentions=TO_MEMBERS)
         except discord.DiscordServerError:
             raise
         except discord.HTTPException as exc:
             log.warning("could not welcome a circle in %s: %s", space.id, exc)
 
-    async def _channel(self, space: circles.Space) -> discord.TextChannel | discord.Thread | None:
-        if space.channel_id is None:
-            return None
-        channel = self.bot.get_channel(space.channel_id)
-        if channel is None:
-            try:
-                channel = await self.bot.fetch_channel(space.channel_id)
-            except discord.HTTPException:
-                return None
-        return channel if isinstance(channel, discord.TextChannel | discord.Thread) else None
-
     async def _guild_member(self, guild: discord.Guild, user_id: int) -> discord.Member:
         return guild.get_member(user_id) or await guild.fetch_member(user_id)
 
-    async def add(self, space: circles.Space, user_id: int) -> bool:
-        channel = await self._channel(space)
+    async def let_out(self, space: discord.TextChannel | discord.Thread, user_id: int) -> None:
+        """Someone who left is no longer in the circle's thread or channel (again: harmless). A
+        refusal is logged; a server error raises."""
         try:
-            if isinstance(channel, discord.Thread):
-                await channel.add_user(discord.Object(id=user_id))
-            elif isinstance(channel, discord.TextChannel):
-                member = await self._guild_member(channel.guild, user_id)
-                await channel.set_permissions(member, overwrite=MEMBER_ACCESS, reason=REASON)
+            if isinstance(space, discord.Thread):
+                await space.remove_user(discord.Object(id=user_id))
             else:
-                return False
+                member = await self._guild_member(space.guild, user_id)
+                await space.set_permissions(member, overwrite=None, reason=REASON)
+        except discord.DiscordServerError:
+            raise
         except discord.HTTPException as exc:
-            log.warning("could not add %s to circle %s: %s", user_id, space.circle_id, exc)
-            return False
-        return True
+            log.info("could not let %s out of %s: %s", user_id, space.id, exc)
 
-    async def remove(self, space: circles.Space, user_id: int) -> None:
-        channel = await self._channel(space)
-        try:
-            if isinstance(channel, discord.Thread):
-                await channel.remove_user(discord.Object(id=user_id))
-            elif isinstance(channel, discord.TextChannel):
-                member = await self._guild_member(channel.guild, user_id)
-                await channel.set_permissions(member, overwrite=None, reason=REASON)
-        except discord.HTTPException as exc:
-            log.info("could not remove %s from circle %s: %s", user_id, space.circle_id, exc)
-
-    async def post(self, space: circles.Space, content: str, mentions: discord.AllowedMentions) -> None:
-        channel = await self._channel(space)
-        if channel is None:
+    async def post_once(
+        self,
+        task: outbox.Task,
+        space: discord.TextChannel | discord.Thread,
+        content: str,
+        mentions: discord.AllowedMentions,
+        *,
+        look_back: bool,
+    ) -> None:
+        """`content` posted by this task once: not when an earlier attempt recorded posting it
+        (the message is the task's progress) or, with `look_back` (for words that name their
+        moment, which a dead attempt may have posted before it could say so), when the bot's
+        latest messages there hold it already. A refusal is logged; a server error raises."""
+        if task.result_id is not None:
             return
         try:
-            await channel.send(content, allowed_mentions=mentions)
+            if look_back and task.attempts > 1 and await self.introducer.posted(space, content):
+                return
+            message = await space.send(content, allowed_mentions=mentions)
+        except discord.DiscordServerError:
+            raise
         except discord.HTTPException as exc:
-            log.info("could not post in circle %s: %s", space.circle_id, exc)
+            log.info("could not post in %s: %s", space.id, exc)
+            return
+        async with self.bot.sessions() as session, session.begin():
+            await outbox.progress(
+                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=message.id
+            )
 
-    async def close(self, space: circles.Space) -> None:
-        """A last word; a thread is archived and locked, a channel is kept for the moderators."""
-        await self.post(space, texts.CIRCLE_CLOSED_NOTICE, discord.AllowedMentions.none())
-        channel = await self._channel(space)
-        if isinstance(channel, discord.Thread):
-            try:
-                await channel.edit(archived=True, locked=True, reason=REASON)
-            except discord.HTTPException as exc:
-                log.info("could not archive circle %s: %s", space.circle_id, exc)
+    async def archive(self, space: discord.TextChannel | discord.Thread) -> None:
+        """A closed circle's thread is archived and locked; a channel is kept for the moderators."""
+        if not isinstance(space, discord.Thread) or (space.archived and space.locked):
+            return
+        try:
+            await space.edit(archived=True, locked=True, reason=REASON)
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.info("could not archive %s: %s", space.id, exc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,17 +10,13 @@ from bot.services import languages, outbox, pairing
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._interactions import GroundworkView, answers_view
-from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
+from cogs._introductions import Introducer, IntroductionPlan
 from cogs._text import member_text, mention
 from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
 from db.enums import ChatTaskKind, OrganizingPath
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
-
-log = logging.getLogger(__name__)
-
-HISTORY_LOOKBACK = 20  # messages looked through for an introduction an earlier attempt posted
 
 
 def _shared(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
@@ -170,124 +165,27 @@ class PairingPresenter:
                 return
         text = introduction_text(p)
         pair = (p.member.user_id, p.mentor.user_id)
-        thread = await self._introduction_thread(task, p)
-        delivered = thread is not None and await self._fill(thread, pair, text, check=task.attempts > 1)
-        if not delivered:
-            thread = None
-            sent = [
-                await self._dm_once(
-                    user_id, texts.INTRO_DM.format(other=mention(other), introduction=text), task
-                )
-                for user_id, other in ((pair[0], pair[1]), (pair[1], pair[0]))
-            ]
-            delivered = any(sent)
+        done = await self.introducer.introduce(
+            task,
+            IntroductionPlan(
+                channel_id=p.introductions_channel_id,
+                pair=pair,
+                thread_name=lambda member, mentor: texts.THREAD_NAME.format(member=member, mentor=mentor),
+                text=text,
+                dm_text=lambda other: texts.INTRO_DM.format(other=mention(other), introduction=text),
+                reason="groundwork: introducing a member and their mentor",
+                thread_taken=pairing.thread_taken,
+            ),
+        )
         async with self.bot.sessions() as session, session.begin():
             await pairing.record_introduction(
-                session=session,
-                mentorship_id=p.mentorship_id,
-                thread_id=thread.id if thread is not None else None,
-                now=self.bot.clock(),
+                session=session, mentorship_id=p.mentorship_id, thread_id=done.thread_id, now=self.bot.clock()
             )
             settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
-        if not delivered and settled:
+        if not done.delivered and settled:
             await self.tell_moderators(
                 p.guild_id, texts.INTRO_FAILED.format(member=mention(pair[0]), mentor=mention(pair[1]))
             )
-
-    async def _introduction_thread(self, task: outbox.Task, p: pairing.Pairing) -> discord.Thread | None:
-        """The thread of this introduction: made by an earlier attempt, or new; None when the
-        channel is missing or Discord refuses threads there (then it is DMs)."""
-        channel = self.bot.get_channel(p.introductions_channel_id or 0)
-        if not isinstance(channel, discord.TextChannel):
-            return None
-        if task.result_id is not None:
-            made = channel.guild.get_thread(task.result_id)
-            if made is None:
-                try:
-                    fetched = await self.bot.fetch_channel(task.result_id)
-                except discord.NotFound:
-                    fetched = None
-                made = fetched if isinstance(fetched, discord.Thread) else None
-            if made is not None:
-                return made
-        members = self.introducer.display_names(channel.guild, (p.member.user_id, p.mentor.user_id))
-        name = texts.THREAD_NAME.format(member=members[0], mentor=members[1])[:THREAD_NAME_LIMIT]
-        thread = await self._adopt(task, channel, name) if task.resumed else None
-        if thread is None:
-            try:
-                thread = await channel.create_thread(
-                    name=name,
-                    type=discord.ChannelType.private_thread,
-                    invitable=False,
-                    reason="groundwork: introducing a member and their mentor",
-                )
-            except discord.DiscordServerError:
-                raise
-            except discord.HTTPException as exc:
-                log.warning("could not open an introduction thread in %s: %s", channel.id, exc)
-                return None
-        async with self.bot.sessions() as session, session.begin():
-            await outbox.progress(
-                session=session, task_id=task.task_id, worker=self.bot.outbox.worker, result_id=thread.id
-            )
-        return thread
-
-    async def _adopt(
-        self, task: outbox.Task, channel: discord.TextChannel, name: str
-    ) -> discord.Thread | None:
-        """After a crash: the thread a dead attempt opened before it could say so, if any."""
-        me = self.bot.user.id if self.bot.user else 0
-        candidates = sorted(
-            (t for t in channel.threads if t.owner_id == me and t.name == name),
-            key=lambda t: t.id,
-            reverse=True,
-        )
-        for thread in candidates:
-            async with self.bot.sessions() as session:
-                if not await pairing.thread_taken(session=session, thread_id=thread.id):
-                    log.info(
-                        "outbox task %s continues thread %s left by a dead attempt", task.task_id, thread.id
-                    )
-                    return thread
-        return None
-
-    async def _fill(self, thread: discord.Thread, pair: tuple[int, int], text: str, *, check: bool) -> bool:
-        """Both added and the introduction posted (once); False when Discord refused (then DMs)."""
-        try:
-            for user_id in pair:
-                await thread.add_user(discord.Object(id=user_id))
-            if not (check and await self._posted(thread)):
-                await thread.send(text, allowed_mentions=TO_MEMBERS)
-        except discord.DiscordServerError:
-            raise
-        except discord.HTTPException as exc:
-            log.warning("could not introduce in thread %s: %s", thread.id, exc)
-            return False
-        return True
-
-    async def _posted(self, thread: discord.Thread) -> bool:
-        me = self.bot.user.id if self.bot.user else 0
-        async for message in thread.history(limit=HISTORY_LOOKBACK):
-            if message.author.id == me and message.type == discord.MessageType.default:
-                return True
-        return False
-
-    async def _dm_once(self, user_id: int, content: str, task: outbox.Task) -> bool:
-        """A DM with no pings, unless an earlier attempt sent it already; False when refused."""
-        try:
-            channel = await self.bot.create_dm(discord.Object(id=user_id))
-            if task.attempts > 1:
-                me = self.bot.user.id if self.bot.user else 0
-                async for message in channel.history(limit=HISTORY_LOOKBACK):
-                    if message.author.id == me and message.content == content:
-                        return True
-            await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
-        except discord.DiscordServerError:
-            raise
-        except discord.HTTPException as exc:
-            log.info("could not DM user %s: %s", user_id, exc)
-            return False
-        return True
 
     async def tell(self, user_id: int, content: str, view: discord.ui.View | None = None) -> bool:
         return await self.introducer.dm(user_id, content, view)

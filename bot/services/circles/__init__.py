@@ -8,7 +8,15 @@ member did not agree to share (`_naming`).
 """
 
 from bot.services.circles._cluster import Cluster, find_clusters, nearest_within
-from bot.services.circles._membership import answer_offer, circles_of, leave, summaries
+from bot.services.circles._membership import (
+    answer_offer,
+    circles_of,
+    closing_due,
+    joining_due,
+    leave,
+    leaving_due,
+    summaries,
+)
 from bot.services.circles._model import (
     Decision,
     Joined,
@@ -52,9 +60,12 @@ __all__ = [
     "circle_guild",
     "circle_place",
     "circles_of",
+    "closing_due",
     "decide",
     "find_clusters",
+    "joining_due",
     "leave",
+    "leaving_due",
     "nearest_within",
     "offer_to_newcomer",
     "opening_due",

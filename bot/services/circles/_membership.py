@@ -12,12 +12,22 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
+from bot.services import outbox
 from bot.services.activity import entries_since
 from bot.services.audit import record
-from bot.services.circles._model import STANDING, Joined, Left, MyCircle, Summary, joined_count, space_of
+from bot.services.circles._model import (
+    STANDING,
+    Joined,
+    Left,
+    MyCircle,
+    Space,
+    Summary,
+    joined_count,
+    space_of,
+)
 from bot.services.members import get_member
 from bot.texts import local as texts
-from db.enums import CircleMemberStatus, CircleRole, CircleStatus, OrganizerStatus
+from db.enums import ChatTaskKind, CircleMemberStatus, CircleRole, CircleStatus, OrganizerStatus
 from db.models import Circle, CircleMember, Member, Organizer
 
 ACTIVITY_WINDOW = timedelta(days=30)
@@ -49,7 +59,60 @@ async def answer_offer(
         action="circle.joined" if join else "circle.declined",
         details={"circle": circle.id},
     )
-    return Joined(space_of(circle), user_id) if join else None
+    if not join:
+        return None
+    # let in and welcomed after the commit, durably (bot.services.outbox)
+    await outbox.enqueue(
+        session=session, guild_id=circle.guild_id, kind=ChatTaskKind.CIRCLE_JOIN, subject_id=row.id, now=now
+    )
+    return Joined(space_of(circle), user_id, row.id)
+
+
+async def joining_due(*, session: AsyncSession, membership_id: int) -> Joined | None:
+    """A member who joined an open circle, to be let into its space and welcomed; None when
+    there is nothing left to do (they left since, or the circle is no longer open)."""
+    found = await _membership(session, membership_id)
+    if found is None:
+        return None
+    row, circle, user_id = found
+    if row.status != CircleMemberStatus.JOINED or circle.status != CircleStatus.OPEN:
+        return None
+    return Joined(space_of(circle), user_id, row.id)
+
+
+async def leaving_due(*, session: AsyncSession, membership_id: int) -> Left | None:
+    """A member who left a circle, to be let out of its space (the others told, unless the
+    circle closed); None when they did not leave."""
+    found = await _membership(session, membership_id)
+    if found is None:
+        return None
+    row, circle, user_id = found
+    if row.status != CircleMemberStatus.LEFT:
+        return None
+    return Left(space_of(circle), user_id, circle.status == CircleStatus.CLOSED, row.id)
+
+
+async def closing_due(*, session: AsyncSession, circle_id: int) -> Space | None:
+    """A circle everyone left, to be closed in Discord; None when it is not closed."""
+    circle = await session.get(Circle, circle_id)
+    if circle is None or circle.status != CircleStatus.CLOSED:
+        return None
+    return space_of(circle)
+
+
+async def _membership(session: AsyncSession, membership_id: int) -> tuple[CircleMember, Circle, int] | None:
+    found = (
+        await session.execute(
+            select(CircleMember, Circle, Member.user_id)
+            .join(Circle, CircleMember.circle_id == Circle.id)
+            .join(Member, CircleMember.member_id == Member.id)
+            .where(CircleMember.id == membership_id)
+        )
+    ).first()
+    if found is None:
+        return None
+    row, circle, user_id = found
+    return row, circle, int(user_id)
 
 
 async def leave(
@@ -85,7 +148,19 @@ async def leave(
             action="circle.left",
             details={"circle": circle.id, "closed": closed},
         )
-        left.append(Left(space_of(circle), user_id, closed))
+        # let out (and, when it closed, the circle closed) after the commit, durably
+        await outbox.enqueue(
+            session=session, guild_id=guild_id, kind=ChatTaskKind.CIRCLE_LEAVE, subject_id=row.id, now=now
+        )
+        if closed:
+            await outbox.enqueue(
+                session=session,
+                guild_id=guild_id,
+                kind=ChatTaskKind.CIRCLE_CLOSE,
+                subject_id=circle.id,
+                now=now,
+            )
+        left.append(Left(space_of(circle), user_id, closed, row.id))
     return left
 
 

@@ -85,6 +85,7 @@ class Decision:
 class Joined:
     space: Space
     user_id: int
+    membership_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class Left:
     space: Space
     user_id: int
     closed: bool  # nobody who lives there is left: the circle closed
+    membership_id: int
 
 
 @dataclass(frozen=True, slots=True)
