@@ -3,6 +3,7 @@ and at once when a member's Discord account is deleted."""
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 import logging
@@ -16,7 +17,8 @@ from discord.ext import commands
 from bot.errors import GroundworkError
 from bot.services import privacy
 from bot.texts import privacy as texts
-from cogs._interactions import GroundworkView, ReportsErrors, reply, snowflake
+from cogs._interactions import reply, snowflake
+from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
 
 if TYPE_CHECKING:
@@ -43,32 +45,11 @@ def is_deleted_account(user: discord.User | discord.Member) -> bool:
     return user.discriminator == "0000" and DELETED_LEGACY_NAME.fullmatch(user.name) is not None
 
 
-class DeleteButton(
-    ReportsErrors,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"gw:pd:(?P<guild>[0-9]+):(?P<choice>yes|no)",
-):
-    """The confirmation of /privacy delete; it only ever deletes the data of whoever presses it."""
+class DeleteChoice(enum.StrEnum):
+    """The two buttons under /privacy delete's question."""
 
-    def __init__(self, guild_id: int, choice: str) -> None:
-        self.guild_id, self.choice = guild_id, choice
-        label, style = (
-            (texts.DELETE_BUTTON, discord.ButtonStyle.danger)
-            if choice == "yes"
-            else (texts.CANCEL_BUTTON, discord.ButtonStyle.secondary)
-        )
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"gw:pd:{guild_id}:{choice}"))
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeleteButton:
-        return cls(snowflake(match["guild"]), match["choice"])
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog("Privacy")
-        if isinstance(cog, Privacy):
-            await cog.confirm_delete(interaction, self.guild_id, confirmed=self.choice == "yes")
+    YES = "yes"
+    NO = "no"
 
 
 class Privacy(commands.Cog):
@@ -81,11 +62,11 @@ class Privacy(commands.Cog):
         self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(DeleteButton)
+        self.bot.add_dynamic_items(DELETE.item)
         self.ticks.every(RETENTION_JOB, self.delete_departed, hours=RETENTION_EVERY_HOURS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(DeleteButton)
+        self.bot.remove_dynamic_items(DELETE.item)
         self.ticks.stop()
 
     async def _everything(self, interaction: discord.Interaction[Any]) -> dict[str, Any]:
@@ -144,15 +125,21 @@ class Privacy(commands.Cog):
     async def delete(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         await self._everything(interaction)  # says so when there is nothing to delete
-        view = GroundworkView(timeout=None)
-        view.add_item(DeleteButton(interaction.guild_id, "yes"))
-        view.add_item(DeleteButton(interaction.guild_id, "no"))
+        view = DELETE.view(
+            interaction.guild_id,
+            (
+                (DeleteChoice.YES, texts.DELETE_BUTTON, discord.ButtonStyle.danger),
+                (DeleteChoice.NO, texts.CANCEL_BUTTON, discord.ButtonStyle.secondary),
+            ),
+        )
         await reply(interaction, texts.DELETE_CONFIRM, view=view)
 
     async def confirm_delete(
-        self, interaction: discord.Interaction[Any], guild_id: int, *, confirmed: bool
+        self, interaction: discord.Interaction[Any], clicked: Clicked[DeleteChoice]
     ) -> None:
-        if not confirmed:
+        """The answer to /privacy delete's question; it only ever deletes the data of whoever presses it."""
+        guild_id = clicked.id
+        if clicked.answer != DeleteChoice.YES:
             await interaction.response.edit_message(content=texts.CANCELLED, view=None)
             return
         async with self.bot.sessions() as session, session.begin():
@@ -264,3 +251,8 @@ class Privacy(commands.Cog):
 async def setup(bot: GroundworkBot) -> None:
     """Load the Privacy cog."""
     await bot.add_cog(Privacy(bot))
+
+
+DELETE = Persistent(
+    "gw:pd", owner=Privacy, answers=DeleteChoice, handler=Privacy.confirm_delete, ids=snowflake
+)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import GroundworkError
 from bot.services import onboarding, profile
 from bot.services.gazetteer import Place
 from bot.services.nearby import NearbySummary, summarize
 from bot.services.place_answers import check, locale_hint
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
-from cogs._interactions import GroundworkView, reply
+from bot.texts import town_offers as town_texts
+from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._locale_flow import PlaceFlow
+from cogs._persistent import Clicked, Persistent
 from cogs._text import member_text, mention
 from cogs.onboarding import answers_embed, render_step
 
@@ -130,6 +134,12 @@ class ProfileView(GroundworkView):
         return interaction.user.id == self.user_id
 
 
+class TownOfferAnswer(enum.StrEnum):
+    """The town offer DM has one button: "Tell you my town"."""
+
+    TELL = "tell"
+
+
 class Profile(commands.Cog):
     """A member's own profile and neighbourhood."""
 
@@ -138,6 +148,12 @@ class Profile(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.flow = PlaceFlow(bot, self._save)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(TOWN_OFFER.item)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(TOWN_OFFER.item)
 
     @app_commands.command(name="profile", description="See what you told groundwork, and change it")
     @app_commands.guild_only()
@@ -196,9 +212,17 @@ class Profile(commands.Cog):
             app_commands.Choice(name=p.label, value=p.key) for p in resolution.candidates[:MAX_AUTOCOMPLETE]
         ]
 
-    async def ask_place(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
-        """Open the "where do you live?" form of the same flow (the town offer DM's button)."""
-        await interaction.response.send_modal(self.flow.modal(guild_id, areas_only=False, edit=False))
+    async def ask_place(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[TownOfferAnswer]
+    ) -> None:
+        """The town offer DM's button: the "where do you live?" form of /locale set, for the
+        server the offer came from."""
+        guild = self.bot.get_guild(clicked.id)
+        if guild is None:
+            raise GroundworkError(town_texts.UNKNOWN_SERVER)
+        if guild.get_member(interaction.user.id) is None:
+            raise GroundworkError(town_texts.NOT_IN_SERVER)
+        await interaction.response.send_modal(self.flow.modal(guild.id, areas_only=False, edit=False))
 
     async def _save(self, interaction: discord.Interaction[Any], guild_id: int, place: Place) -> None:
         await self.move(interaction, guild_id, place, edit=True)
@@ -238,3 +262,9 @@ class Profile(commands.Cog):
 async def setup(bot: GroundworkBot) -> None:
     """Load the Profile cog."""
     await bot.add_cog(Profile(bot))
+
+
+# Sent by the town offers (cogs/town_offers.py) to members who gave only their region.
+TOWN_OFFER = Persistent(
+    "gw:town", owner=Profile, answers=TownOfferAnswer, handler=Profile.ask_place, ids=snowflake
+)

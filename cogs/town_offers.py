@@ -7,20 +7,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import secrets
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
-from bot.errors import GroundworkError
 from bot.services import members as member_service
 from bot.services import town_offers
 from bot.texts import town_offers as texts
-from cogs._interactions import GroundworkView, ReportsErrors, snowflake
+from cogs._interactions import GroundworkView
 from cogs._ticks import Ticks
+from cogs.profile import TOWN_OFFER
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -30,42 +29,13 @@ log = logging.getLogger(__name__)
 TICK_JOB_ID = "town_offers:tick"
 DMS_CLOSED = 50007
 CANNOT_DM = frozenset({DMS_CLOSED, 50278})  # DMs closed; no mutual guild
-BUTTON_PATTERN = r"gw:town:(?P<guild>[0-9]+)"
-
-
-class TownOfferButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_PATTERN):
-    """ "Tell you my town": opens the /locale set form for the guild the offer came from."""
-
-    def __init__(self, guild_id: int, *, label: str = texts.TOWN_OFFER_BUTTON) -> None:
-        self.guild_id = guild_id
-        super().__init__(
-            discord.ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=f"gw:town:{guild_id}")
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> TownOfferButton:
-        button = item if isinstance(item, discord.ui.Button) else None
-        return cls(
-            snowflake(match["guild"]), label=(button.label if button else None) or texts.TOWN_OFFER_BUTTON
-        )
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        guild = interaction.client.get_guild(self.guild_id)
-        if guild is None:
-            raise GroundworkError(texts.UNKNOWN_SERVER)
-        if guild.get_member(interaction.user.id) is None:
-            raise GroundworkError(texts.NOT_IN_SERVER)
-        profile = interaction.client.get_cog("Profile")
-        if profile is None:
-            raise GroundworkError(texts.UNKNOWN_SERVER)
-        await profile.ask_place(interaction, self.guild_id)
 
 
 def offer_view(guild_id: int) -> discord.ui.View:
     view = GroundworkView(timeout=None)
-    view.add_item(TownOfferButton(guild_id))
+    view.add_item(
+        TOWN_OFFER.button(guild_id, label=texts.TOWN_OFFER_BUTTON, style=discord.ButtonStyle.primary)
+    )
     return view
 
 
@@ -79,11 +49,9 @@ class TownOffers(commands.Cog):
         self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(TownOfferButton)
         self.ticks.every(TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(TownOfferButton)
         self.ticks.stop()
 
     async def tick(self) -> int:

@@ -52,6 +52,7 @@ ACTION_PAIR = "Pair with an organizer…"
 ACTION_UNPAIR = "End mentorship"
 ACTION_PAUSE = "Pause check-ins"
 ACTION_RESET = "Reset onboarding"
+ACTIONS = {"unpair": ACTION_UNPAIR, "pause": ACTION_PAUSE, "reset": ACTION_RESET}  # the member card's buttons
 RESET_DONE = "{member}'s onboarding was reset; they can start again with `/join`."
 PAUSE_DONE = "Check-ins for {member} are paused until a moderator or they resume them."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -15,18 +16,31 @@ from bot.services.audit import record
 from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
-from cogs._interactions import reply
+from cogs._interactions import GroundworkView, reply, snowflake
+from cogs._persistent import Clicked, Persistent
 from cogs.local import circles_overview
-from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
-from cogs.moderation._render import audit_text, member_message, overview_text, page_message
+from cogs.moderation._render import audit_text, member_embed, overview_text, page_text
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-ITEMS = (PageButton, MemberActionButton, PairSelect)
 DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024
 MAX_FILES_PER_MESSAGE = 10
 SETTING_CHOICES = [app_commands.Choice(name=key, value=key) for key in moderation.SETTINGS]
+
+
+class MemberAction(enum.StrEnum):
+    """The buttons on a member's card."""
+
+    UNPAIR = "unpair"
+    PAUSE = "pause"
+    RESET = "reset"
+
+
+class PairPick(enum.StrEnum):
+    """The member card's organizer select has one answer: the organizer chosen."""
+
+    PICK = "pick"
 
 
 class Moderation(commands.Cog):
@@ -50,6 +64,31 @@ class Moderation(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ITEMS)
 
+    def page_message(self, page: moderation.Page) -> dict[str, Any]:
+        view = GroundworkView(timeout=None)
+        previous = max(page.page - 1, 0)
+        view.add_item(PAGE.button(previous, page.kind, label=texts.PREVIOUS, disabled=page.page == 0))
+        last = page.page + 1 >= page.pages
+        view.add_item(PAGE.button(page.page + 1, page.kind, label=texts.NEXT, disabled=last))
+        return {"content": page_text(page), "view": view}
+
+    def member_message(self, card: moderation.MemberCard) -> dict[str, Any]:
+        view = GroundworkView(timeout=None)
+        if card.mentor_user_id is None and card.status == "active":
+            view.add_item(PAIR.user_select(card.user_id, placeholder=texts.ACTION_PAIR))
+        actions = [MemberAction.UNPAIR] if card.mentor_user_id else []
+        if not card.checkins_paused and card.status == "active":
+            actions.append(MemberAction.PAUSE)
+        actions.append(MemberAction.RESET)
+        for action in actions:
+            style = (
+                discord.ButtonStyle.danger if action == MemberAction.RESET else discord.ButtonStyle.secondary
+            )
+            view.add_item(
+                MEMBER_ACTION.button(card.user_id, action, label=texts.ACTIONS[action], style=style)
+            )
+        return {"embed": member_embed(card), "view": view}
+
     def _guild(self, interaction: discord.Interaction[Any]) -> int:
         assert interaction.guild_id is not None
         return interaction.guild_id
@@ -67,26 +106,31 @@ class Moderation(commands.Cog):
             interaction, overview_text(data), file=discord.File(_bytes(chart), filename="overview.png")
         )
 
-    async def _page(self, guild_id: int, kind: str, page: int) -> dict[str, Any]:
+    async def _page(self, guild_id: int, kind: moderation.MemberList, page: int) -> dict[str, Any]:
         async with self.bot.sessions() as session:
-            result = await moderation.member_page(
-                session=session, guild_id=guild_id, kind=moderation.MemberList(kind), page=page
-            )
-        return page_message(result)
+            result = await moderation.member_page(session=session, guild_id=guild_id, kind=kind, page=page)
+        return self.page_message(result)
 
     @mod.command(name="isolated", description="Members alone in their area, oldest first")
     @moderator_only()
     async def isolated(self, interaction: discord.Interaction[Any]) -> None:
-        await reply(interaction, **await self._page(self._guild(interaction), "isolated", 0))
+        await reply(
+            interaction, **await self._page(self._guild(interaction), moderation.MemberList.ISOLATED, 0)
+        )
 
     @mod.command(name="unpaired", description="Members waiting for a mentor, longest waiting first")
     @moderator_only()
     async def unpaired(self, interaction: discord.Interaction[Any]) -> None:
-        await reply(interaction, **await self._page(self._guild(interaction), "unpaired", 0))
+        await reply(
+            interaction, **await self._page(self._guild(interaction), moderation.MemberList.UNPAIRED, 0)
+        )
 
-    async def on_page(self, interaction: discord.Interaction[Any], kind: str, page: int) -> None:
+    async def on_page(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[moderation.MemberList]
+    ) -> None:
         await require_moderator(interaction)
-        await interaction.response.edit_message(**await self._page(self._guild(interaction), kind, page))
+        page = await self._page(self._guild(interaction), clicked.answer, clicked.id)
+        await interaction.response.edit_message(**page)
 
     @mod.command(name="member", description="Everything groundwork holds on a member, with actions")
     @moderator_only()
@@ -95,25 +139,26 @@ class Moderation(commands.Cog):
             card = await moderation.member_card(
                 session=session, guild_id=self._guild(interaction), user_id=member.id
             )
-        await reply(interaction, **member_message(card))
+        await reply(interaction, **self.member_message(card))
 
     async def on_member_action(
-        self, interaction: discord.Interaction[Any], action: str, user_id: int
+        self, interaction: discord.Interaction[Any], clicked: Clicked[MemberAction]
     ) -> None:
         await require_moderator(interaction)
+        action, user_id = clicked.answer, clicked.id
         guild_id, now, actor = self._guild(interaction), self.bot.clock(), interaction.user.id
         async with self.bot.sessions() as session, session.begin():
             await moderation.member_card(
                 session=session, guild_id=guild_id, user_id=user_id
             )  # still known here?
-            if action == "unpair":
+            if action == MemberAction.UNPAIR:
                 ended = await pairing.end_for_member(
                     session=session, guild_id=guild_id, user_id=user_id, actor_id=actor, now=now
                 )
                 text = pairing_texts.PAIRING_ENDED.format(
                     member=f"<@{user_id}>", mentor=f"<@{ended.mentor_user_id}>"
                 )
-            elif action == "pause":
+            elif action == MemberAction.PAUSE:
                 await checkins.pause(session=session, guild_id=guild_id, user_id=user_id, until=None, now=now)
                 await record(
                     session=session,
@@ -131,11 +176,12 @@ class Moderation(commands.Cog):
                 text = texts.RESET_DONE.format(member=f"<@{user_id}>")
         await reply(interaction, text)
 
-    async def on_pair_select(self, interaction: discord.Interaction[Any], user_id: int, mentor: Any) -> None:
+    async def on_pair_select(self, interaction: discord.Interaction[Any], clicked: Clicked[PairPick]) -> None:
         """The member card's organizer select: the same manual pairing as /mod pair."""
         await require_moderator(interaction)
         guild = interaction.guild
-        member = guild.get_member(user_id) if guild else None
+        member = guild.get_member(clicked.id) if guild else None
+        mentor = clicked.users[0] if clicked.users else None
         if member is None or not isinstance(mentor, discord.Member):
             raise GroundworkError(pairing_texts.MEMBER_GONE)
         await self.bot.mentorships.pair_by_hand(interaction, member, mentor)
@@ -313,3 +359,14 @@ class Moderation(commands.Cog):
 
 def _bytes(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+
+# The moderator's buttons and select (their messages are ephemeral; they work after a restart too).
+PAGE = Persistent("gw:mp", owner=Moderation, answers=moderation.MemberList, handler=Moderation.on_page)
+MEMBER_ACTION = Persistent(
+    "gw:ma", owner=Moderation, answers=MemberAction, handler=Moderation.on_member_action, ids=snowflake
+)
+PAIR = Persistent(
+    "gw:mpair", owner=Moderation, answers=PairPick, handler=Moderation.on_pair_select, ids=snowflake
+)
+ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item)

@@ -9,9 +9,7 @@ import discord
 from bot.services import languages, moderation
 from bot.texts import moderation as texts
 from bot.texts import onboarding as onboarding_texts
-from cogs._interactions import GroundworkView
 from cogs._text import member_text
-from cogs.moderation._items import MemberActionButton, PageButton, PairSelect
 from db.enums import OrganizingPath, ReadinessDimension
 
 MAX_DETAILS = 120
@@ -53,7 +51,7 @@ def overview_text(data: moderation.Overview) -> str:
     )
 
 
-def page_message(page: moderation.Page) -> dict[str, Any]:
+def page_text(page: moderation.Page) -> str:
     lines = [f"**{texts.LIST_TITLES[page.kind]}**"]
     if not page.items:
         lines.append(texts.LIST_EMPTY)
@@ -67,15 +65,10 @@ def page_message(page: moderation.Page) -> dict[str, Any]:
         for item in page.items
     ]
     lines.append(texts.LIST_FOOTER.format(page=page.page + 1, pages=page.pages, total=page.total))
-    view = GroundworkView(timeout=None)
-    view.add_item(PageButton(page.kind, max(page.page - 1, 0), label=texts.PREVIOUS, disabled=page.page == 0))
-    view.add_item(
-        PageButton(page.kind, page.page + 1, label=texts.NEXT, disabled=page.page + 1 >= page.pages)
-    )
-    return {"content": "\n".join(lines), "view": view}
+    return "\n".join(lines)
 
 
-def member_message(card: moderation.MemberCard) -> dict[str, Any]:
+def member_embed(card: moderation.MemberCard) -> discord.Embed:
     fields = texts.MEMBER_FIELDS
     embed = discord.Embed(
         title=texts.MEMBER_TITLE, description=f"<@{card.user_id}>", colour=discord.Colour.blurple()
@@ -135,15 +128,7 @@ def member_message(card: moderation.MemberCard) -> dict[str, Any]:
         name=fields["contact"],
         value=texts.MEMBER_CONTACT_YES if card.organizer_contact_ok else texts.MEMBER_CONTACT_NO,
     )
-    view = GroundworkView(timeout=None)
-    if card.mentor_user_id is None and card.status == "active":
-        view.add_item(PairSelect(card.user_id, placeholder=texts.ACTION_PAIR))
-    if card.mentor_user_id:
-        view.add_item(MemberActionButton("unpair", card.user_id, label=texts.ACTION_UNPAIR))
-    if not card.checkins_paused and card.status == "active":
-        view.add_item(MemberActionButton("pause", card.user_id, label=texts.ACTION_PAUSE))
-    view.add_item(MemberActionButton("reset", card.user_id, label=texts.ACTION_RESET))
-    return {"embed": embed, "view": view}
+    return embed
 
 
 def audit_text(lines: list[moderation.AuditLine]) -> str:

@@ -44,7 +44,7 @@ async def test_a_page_button_with_an_impossible_page_is_refused(
     ):
         await onboard(fake_discord, guild, 7000 + offset, town)
     first = await _answer(await fake_discord.slash("mod isolated", guild_id=guild.id, user_id=MOD))
-    tampered = _tamper(first, "gw:mp:isolated:1", f"gw:mp:isolated:{digits}")
+    tampered = _tamper(first, "gw:mp:1:isolated", f"gw:mp:{digits}:isolated")
     answer = await fake_discord.click(first, tampered, user_id=MOD)
     assert (await answer.response()).message.text == errors.STALE_BUTTON
 
