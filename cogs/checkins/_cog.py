@@ -22,13 +22,14 @@ from bot.services.members import JoinOutcome
 from bot.services.onboarding import Completion
 from bot.texts import checkins as texts
 from cogs._interactions import reply
+from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.checkins import _render as render
-from cogs.checkins._items import CheckInButton, ScoreSelect
 from cogs.checkins._messenger import DiscordMessenger
 from cogs.checkins._modals import NoteModal
-from db.enums import CheckInStatus
+from cogs.checkins._render import FormAction, FormControls
+from db.enums import CheckInStatus, ReadinessDimension
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -66,7 +67,7 @@ class CheckIns(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.ticks = Ticks(bot)
-        self.messenger = DiscordMessenger(bot)
+        self.messenger = DiscordMessenger(bot, CONTROLS)
         self.dispatcher = checkins.Dispatcher(
             sessions=bot.sessions,
             clock=bot.clock,
@@ -78,14 +79,14 @@ class CheckIns(commands.Cog):
         self.first_run = asyncio.Event()  # set once the start-up dispatch (overdue check-ins) is done
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ScoreSelect, CheckInButton)
+        self.bot.add_dynamic_items(CONTROLS.score.item, CONTROLS.button.item)
         # First run once ready: overdue check-ins go out on start (within the grace), the rest on the ticks.
         self.ticks.every(
             TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds, when_ready=True
         )
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ScoreSelect, CheckInButton)
+        self.bot.remove_dynamic_items(CONTROLS.score.item, CONTROLS.button.item)
         self.ticks.stop()
 
     # -- the job ----------------------------------------------------------------------
@@ -155,10 +156,12 @@ class CheckIns(commands.Cog):
             await reply(interaction, error.render(mention))
 
     async def on_score(
-        self, interaction: discord.Interaction[Any], checkin_id: int, dimension: str, values: list[str]
+        self, interaction: discord.Interaction[Any], clicked: Clicked[ReadinessDimension]
     ) -> None:
+        """A 1-5 chosen for one dimension."""
+        checkin_id, dimension = clicked.id, clicked.answer
         try:
-            score = int(values[0])
+            score = int(clicked.values[0])
         except (IndexError, ValueError):
             raise GroundworkError(texts.INVALID_ANSWER) from None
         try:
@@ -176,23 +179,21 @@ class CheckIns(commands.Cog):
             return
         page = render.page_of(dimension)
         await interaction.response.edit_message(
-            **render.state_form(state, self._guild_name(state.guild_id), page).kwargs()
+            **render.state_form(CONTROLS, state, self._guild_name(state.guild_id), page).kwargs()
         )
 
-    async def on_button(
-        self, interaction: discord.Interaction[Any], checkin_id: int, action: str, page: int
-    ) -> None:
+    async def on_button(self, interaction: discord.Interaction[Any], clicked: Clicked[FormAction]) -> None:
+        """Next / back, add a note, skip this time, send my answers."""
+        checkin_id, action, page = clicked.id, clicked.answer, 2 if clicked.arg == "2" else 1
         try:
-            if action in ("next", "back"):
-                await self._turn(interaction, checkin_id, 2 if action == "next" else 1)
-            elif action == "note":
+            if action in (FormAction.NEXT, FormAction.BACK):
+                await self._turn(interaction, checkin_id, 2 if action == FormAction.NEXT else 1)
+            elif action == FormAction.NOTE:
                 await self._open_note(interaction, checkin_id, page)
-            elif action == "skip":
+            elif action == FormAction.SKIP:
                 await self._skip(interaction, checkin_id)
-            elif action == "done":
-                await self._done(interaction, checkin_id)
             else:
-                raise GroundworkError(texts.INVALID_ANSWER)
+                await self._done(interaction, checkin_id)
         except CheckInClosedError as error:
             await self._closed(interaction, error)
 
@@ -202,7 +203,7 @@ class CheckIns(commands.Cog):
                 session=session, checkin_id=checkin_id, user_id=interaction.user.id
             )
         await interaction.response.edit_message(
-            **render.state_form(state, self._guild_name(state.guild_id), page).kwargs()
+            **render.state_form(CONTROLS, state, self._guild_name(state.guild_id), page).kwargs()
         )
 
     async def _open_note(self, interaction: discord.Interaction[Any], checkin_id: int, page: int) -> None:
@@ -210,7 +211,7 @@ class CheckIns(commands.Cog):
             state = await checkins.current(
                 session=session, checkin_id=checkin_id, user_id=interaction.user.id
             )
-        await interaction.response.send_modal(NoteModal(checkin_id, page, state.note))
+        await interaction.response.send_modal(NoteModal(checkin_id, page, state.note, on_submit=self.on_note))
 
     async def on_note(
         self, interaction: discord.Interaction[Any], checkin_id: int, page: int, note: str
@@ -228,7 +229,7 @@ class CheckIns(commands.Cog):
             await self._closed(interaction, error)
             return
         await interaction.response.edit_message(
-            **render.state_form(state, self._guild_name(state.guild_id), page).kwargs()
+            **render.state_form(CONTROLS, state, self._guild_name(state.guild_id), page).kwargs()
         )
 
     async def _skip(self, interaction: discord.Interaction[Any], checkin_id: int) -> None:
@@ -248,7 +249,7 @@ class CheckIns(commands.Cog):
             page = render.page_of(result.state.missing[0])
             notice = render.missing_notice(result.state.missing)
             await interaction.response.edit_message(
-                **render.state_form(result.state, guild_name, page, notice).kwargs()
+                **render.state_form(CONTROLS, result.state, guild_name, page, notice).kwargs()
             )
             return
         await interaction.response.edit_message(**render.reply(result).kwargs())
@@ -391,3 +392,10 @@ class CheckIns(commands.Cog):
         except Exception:
             log.exception("could not draw a readiness chart; sending the trend as text")
             return None
+
+
+# The check-in form's controls: its score selects and its buttons.
+CONTROLS = FormControls(
+    score=Persistent("gw:cis", owner=CheckIns, answers=ReadinessDimension, handler=CheckIns.on_score),
+    button=Persistent("gw:ci", owner=CheckIns, answers=FormAction, handler=CheckIns.on_button, arg="[12]"),
+)

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.services.checkins import Alert, AlertKind, Delivery, DeliveryStatus, DueCheckIn
-from cogs.checkins._items import owns_custom_id
-from cogs.checkins._render import alert_text, first_form
+from cogs.checkins._render import FormControls, alert_text, first_form
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -42,8 +41,9 @@ def outcome_of(error: discord.HTTPException) -> Delivery:
 class DiscordMessenger:
     """Sends check-ins as DMs (one request when the DM channel is known, two the first time)."""
 
-    def __init__(self, bot: GroundworkBot) -> None:
+    def __init__(self, bot: GroundworkBot, controls: FormControls) -> None:
         self.bot = bot
+        self.controls = controls
 
     def guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
@@ -55,7 +55,7 @@ class DiscordMessenger:
         return await self.bot.create_dm(discord.Object(item.user_id))
 
     async def deliver(self, item: DueCheckIn) -> Delivery:
-        rendered = first_form(item, self.guild_name(item.guild_id))
+        rendered = first_form(self.controls, item, self.guild_name(item.guild_id))
         try:
             try:
                 message = await (await self._channel(item)).send(**rendered.kwargs())
@@ -91,7 +91,7 @@ class DiscordMessenger:
             for row in message.components:
                 for child in getattr(row, "children", []):
                     custom_id = getattr(child, "custom_id", None)
-                    if isinstance(custom_id, str) and owns_custom_id(custom_id, item.checkin_id):
+                    if isinstance(custom_id, str) and self.controls.owns(custom_id, item.checkin_id):
                         return Delivery(
                             DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id
                         )

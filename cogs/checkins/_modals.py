@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -9,16 +10,19 @@ import discord
 from bot.services.checkins import NOTE_MAX_LENGTH
 from bot.texts import checkins as texts
 from cogs._interactions import GroundworkModal
-from cogs.checkins._items import handler
+
+# The cog's method that takes the note: (interaction, check-in id, page, note).
+NoteHandler = Callable[[discord.Interaction[Any], int, int, str], Awaitable[None]]
 
 
 class NoteModal(GroundworkModal):
     """One paragraph, optional; submitting it updates the check-in message in place."""
 
-    def __init__(self, checkin_id: int, page: int, note: str | None) -> None:
+    def __init__(self, checkin_id: int, page: int, note: str | None, *, on_submit: NoteHandler) -> None:
         super().__init__(title=texts.NOTE_MODAL_TITLE, custom_id=f"gw:cim:{checkin_id}:note", timeout=900)
         self.checkin_id = checkin_id
         self.page = page
+        self.handler = on_submit
         self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             placeholder=texts.NOTE_MODAL_PLACEHOLDER,
@@ -33,6 +37,4 @@ class NoteModal(GroundworkModal):
         )
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        cog = handler(interaction)
-        if cog is not None:
-            await cog.on_note(interaction, self.checkin_id, self.page, self.note.value or "")
+        await self.handler(interaction, self.checkin_id, self.page, self.note.value or "")

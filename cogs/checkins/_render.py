@@ -7,6 +7,7 @@ row of buttons: next/back, add a note (a modal), skip this time, and send my ans
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,13 +19,40 @@ from bot.services.checkins import DIMENSIONS, Alert, AlertKind, CompletedCheckIn
 from bot.texts import checkins as texts
 from bot.texts.onboarding import PATH_LABELS
 from cogs._interactions import GroundworkView
+from cogs._persistent import Persistent
 from cogs._text import member_text
-from cogs.checkins._items import CheckInButton, ScoreSelect
 from db.enums import ReadinessDimension
 
 PAGES = (DIMENSIONS[:3], DIMENSIONS[3:])
 HISTORY_VALUES = 12
 UP, DOWN = "\N{UPWARDS ARROW}", "\N{DOWNWARDS ARROW}"
+
+
+class FormAction(enum.StrEnum):
+    """The form's buttons."""
+
+    NEXT = "next"
+    BACK = "back"
+    NOTE = "note"
+    SKIP = "skip"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class FormControls:
+    """The form's persistent select and buttons, declared with their handlers in the cog.
+
+    Their custom_ids carry the check-in id (and the dimension, or the action and page), so they
+    keep working after a restart, for months-old messages too."""
+
+    score: Persistent[Any, ReadinessDimension]
+    button: Persistent[Any, FormAction]
+
+    def owns(self, custom_id: str, checkin_id: int) -> bool:
+        """Whether a component belongs to this check-in's message (to find it in the DM history)."""
+        return custom_id.startswith(
+            (f"{self.score.prefix}:{checkin_id}:", f"{self.button.prefix}:{checkin_id}:")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +79,30 @@ def when(moment: datetime | None) -> str:
     return f"{discord.utils.format_dt(moment, 'F')} ({discord.utils.format_dt(moment, 'R')})"
 
 
+def _score_select(
+    controls: FormControls,
+    checkin_id: int,
+    dimension: ReadinessDimension,
+    chosen: int | None,
+    previous: int | None,
+    row: int,
+) -> discord.ui.Item[Any]:
+    """1-5 for one dimension; the chosen value shows as the default, last time's in the placeholder."""
+    name = texts.SHORT_NAMES[dimension]
+    placeholder = (
+        texts.PLACEHOLDER_PREVIOUS.format(name=name, score=previous)
+        if previous is not None
+        else texts.PLACEHOLDER.format(name=name)
+    )
+    options = [
+        discord.SelectOption(label=label, value=str(value), default=value == chosen)
+        for value, label in texts.SCORE_LABELS.items()
+    ]
+    return controls.score.select(checkin_id, dimension, options=options, placeholder=placeholder, row=row)
+
+
 def form(
+    controls: FormControls,
     *,
     checkin_id: int,
     guild_name: str,
@@ -75,39 +126,32 @@ def form(
     view = GroundworkView(timeout=None)
     for row, dimension in enumerate(dimensions):
         view.add_item(
-            ScoreSelect(
-                checkin_id,
-                dimension.value,
-                chosen=scores.get(dimension),
-                previous=previous.get(dimension),
-                row=row,
+            _score_select(
+                controls, checkin_id, dimension, scores.get(dimension), previous.get(dimension), row
             )
         )
-    secondary = discord.ButtonStyle.secondary
-    if page == 1:
-        view.add_item(
-            CheckInButton(
-                checkin_id, "next", 1, label=texts.NEXT_BUTTON, style=discord.ButtonStyle.primary, row=3
-            )
-        )
-    else:
-        view.add_item(CheckInButton(checkin_id, "back", 2, label=texts.BACK_BUTTON, style=secondary, row=3))
-    note_label = texts.NOTE_EDIT_BUTTON if note else texts.NOTE_BUTTON
-    view.add_item(
-        CheckInButton(checkin_id, "note", page, label=note_label, emoji="\N{MEMO}", style=secondary, row=3)
-    )
-    view.add_item(CheckInButton(checkin_id, "skip", page, label=texts.SKIP_BUTTON, style=secondary, row=3))
+    secondary, primary = discord.ButtonStyle.secondary, discord.ButtonStyle.primary
+    buttons: list[tuple[FormAction, str, discord.ButtonStyle, str | None]] = [
+        (FormAction.NEXT, texts.NEXT_BUTTON, primary, None)
+        if page == 1
+        else (FormAction.BACK, texts.BACK_BUTTON, secondary, None),
+        (FormAction.NOTE, texts.NOTE_EDIT_BUTTON if note else texts.NOTE_BUTTON, secondary, "\N{MEMO}"),
+        (FormAction.SKIP, texts.SKIP_BUTTON, secondary, None),
+    ]
     if page == 2:
+        buttons.append((FormAction.DONE, texts.DONE_BUTTON, discord.ButtonStyle.success, None))
+    for action, label, style, emoji in buttons:
         view.add_item(
-            CheckInButton(
-                checkin_id, "done", 2, label=texts.DONE_BUTTON, style=discord.ButtonStyle.success, row=3
+            controls.button.button(
+                checkin_id, action, label=label, style=style, emoji=emoji, arg=str(page), row=3
             )
         )
     return Rendered("\n\n".join(lines), view)
 
 
-def first_form(item: checkins.DueCheckIn, guild_name: str) -> Rendered:
+def first_form(controls: FormControls, item: checkins.DueCheckIn, guild_name: str) -> Rendered:
     return form(
+        controls,
         checkin_id=item.checkin_id,
         guild_name=guild_name,
         page=1,
@@ -118,9 +162,14 @@ def first_form(item: checkins.DueCheckIn, guild_name: str) -> Rendered:
 
 
 def state_form(
-    state: checkins.CheckInState, guild_name: str, page: int, notice: str | None = None
+    controls: FormControls,
+    state: checkins.CheckInState,
+    guild_name: str,
+    page: int,
+    notice: str | None = None,
 ) -> Rendered:
     return form(
+        controls,
         checkin_id=state.checkin_id,
         guild_name=guild_name,
         page=page,

@@ -26,7 +26,7 @@ from bot.services.checkins import (
 )
 from bot.texts import checkins as texts
 from cogs.checkins import _render as render
-from cogs.checkins._items import BUTTON_PATTERN, SELECT_PATTERN, owns_custom_id
+from cogs.checkins._cog import CONTROLS
 from cogs.checkins._messenger import outcome_of
 from db.enums import CheckInKind, CheckInStatus, OrganizingPath, ReadinessDimension
 
@@ -55,7 +55,9 @@ def state(**overrides: Any) -> CheckInState:
 
 @pytest.mark.parametrize("page", [1, 2])
 def test_each_page_fits_discords_component_limits(page: int) -> None:
-    rendered = render.state_form(state(scores={"time": 2}, note="x"), "A" * 100, page, notice="n" * 200)
+    rendered = render.state_form(
+        CONTROLS, state(scores={"time": 2}, note="x"), "A" * 100, page, notice="n" * 200
+    )
     rows = payload(rendered.view)
     assert len(rows) == 4 <= 5
     for row in rows[:3]:
@@ -73,16 +75,16 @@ def test_each_page_fits_discords_component_limits(page: int) -> None:
 def test_the_custom_ids_route_back_to_the_check_in() -> None:
     import re
 
-    rows = payload(render.state_form(state(), "Org", 2).view)
+    rows = payload(render.state_form(CONTROLS, state(), "Org", 2).view)
     ids = [c["custom_id"] for row in rows for c in row["components"]]
     for cid in ids:
-        assert re.fullmatch(SELECT_PATTERN, cid) or re.fullmatch(BUTTON_PATTERN, cid), cid
-        assert owns_custom_id(cid, LONG_ID) and not owns_custom_id(cid, LONG_ID + 1)
+        assert re.fullmatch(CONTROLS.score.template, cid) or re.fullmatch(CONTROLS.button.template, cid), cid
+        assert CONTROLS.owns(cid, LONG_ID) and not CONTROLS.owns(cid, LONG_ID + 1)
     assert any(cid.endswith(":done:2") for cid in ids) and any(cid.endswith(":back:2") for cid in ids)
 
 
 def test_chosen_scores_show_as_defaults_and_last_time_in_the_placeholder() -> None:
-    rows = payload(render.state_form(state(scores={"resources": 4}), "Org", 1).view)
+    rows = payload(render.state_form(CONTROLS, state(scores={"resources": 4}), "Org", 1).view)
     resources = rows[0]["components"][0]
     assert [o["value"] for o in resources["options"] if o.get("default")] == ["4"]
     assert "last time 3" in resources["placeholder"]
