@@ -21,7 +21,7 @@ from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._locale_flow import PlaceFlow
 from cogs._persistent import Clicked, Persistent
 from cogs._text import member_text, mention
-from cogs.onboarding import answers_embed, render_step
+from cogs.onboarding import CONTROLS, answers_embed, render_step
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -181,7 +181,7 @@ class Profile(commands.Cog):
                 settings=self.bot.settings.onboarding,
                 resolver=self.bot.gazetteer,
             )
-        rendered = render_step(conversation, self.bot.gazetteer, self.bot.clock())
+        rendered = render_step(CONTROLS, conversation, self.bot.gazetteer, self.bot.clock())
         await interaction.response.edit_message(**rendered.kwargs())
 
     @locale.command(name="set", description="Change where you live")

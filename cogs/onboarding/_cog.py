@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +19,12 @@ from bot.services.members import JoinOutcome
 from bot.services.place_answers import locale_hint
 from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
-from cogs._interactions import GroundworkView
+from cogs._interactions import GroundworkView, snowflake
+from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
 from cogs.onboarding._completion import CompletionPresenter
-from cogs.onboarding._items import BeginButton, StepButton, StepSelect
 from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
-from cogs.onboarding._render import Rendered, render_step
+from cogs.onboarding._render import STEP_TAIL, Rendered, StepControls, render_step
 from cogs.onboarding._shown import ShownConversations
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ WELCOMES_AT_ONCE = 4
 
 def welcome_view(guild_id: int, label: str = texts.BEGIN_BUTTON) -> discord.ui.View:
     view = GroundworkView(timeout=None)
-    view.add_item(BeginButton(guild_id, label=label))
+    view.add_item(BEGIN.button(guild_id, label=label, style=discord.ButtonStyle.success))
     return view
 
 
@@ -61,12 +62,12 @@ class Onboarding(commands.Cog):
         self.welcoming = asyncio.Semaphore(WELCOMES_AT_ONCE)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(StepButton, StepSelect, BeginButton)
+        self.bot.add_dynamic_items(*ITEMS)
         self.bot.outbox.register_all(self.presenter.outbox_handlers())
         self.ticks.every(TICK_JOB_ID, self.tick, seconds=self.bot.settings.scheduler.tick_seconds)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(StepButton, StepSelect, BeginButton)
+        self.bot.remove_dynamic_items(*ITEMS)
         self.ticks.stop()
 
     # -- joining ----------------------------------------------------------------------
@@ -181,8 +182,9 @@ class Onboarding(commands.Cog):
         await self._remember(conversation.session_id, message)
         await interaction.followup.send(texts.SENT_TO_DMS, ephemeral=True, view=_jump_view(message))
 
-    async def on_begin(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
+    async def on_begin(self, interaction: discord.Interaction[Any], clicked: Clicked[BeginAnswer]) -> None:
         """The welcome message's button, in a DM or a fallback thread."""
+        guild_id = clicked.id
         guild = self.bot.get_guild(guild_id)
         if guild is None:
             raise GroundworkError(texts.UNKNOWN_SERVER)
@@ -205,20 +207,27 @@ class Onboarding(commands.Cog):
     # -- the steps --------------------------------------------------------------------
 
     def _render(self, conversation: onboarding.Conversation) -> Rendered:
-        return render_step(conversation, self.bot.gazetteer, self.bot.clock())
+        return render_step(CONTROLS, conversation, self.bot.gazetteer, self.bot.clock())
 
-    async def on_step(
+    async def on_step(self, interaction: discord.Interaction[Any], clicked: Clicked[onboarding.Step]) -> None:
+        """A button or select of the conversation: the step it answers, its action and values."""
+        action, _, arg = (clicked.arg or "").partition(":")
+        try:  # it comes from a custom_id, maybe of an older message
+            chosen = onboarding.Action(action)
+        except ValueError:
+            raise onboarding.StaleAnswerError(texts.STALE_STEP) from None
+        values = ([arg] if arg else []) + list(clicked.values)
+        await self.answer_step(interaction, clicked.id, clicked.answer, chosen, values)
+
+    async def answer_step(
         self,
         interaction: discord.Interaction[Any],
         session_id: int,
-        step: str,
-        action: str,
+        current_step: onboarding.Step,
+        chosen: onboarding.Action,
         values: list[str],
     ) -> None:
-        try:  # both come from a custom_id, maybe of an older message
-            current_step, chosen = onboarding.Step(step), onboarding.Action(action)
-        except ValueError:
-            raise onboarding.StaleAnswerError(texts.STALE_STEP) from None
+        """An answer to a step, from a button, a select or one of the forms."""
         if chosen.opens_form:
             await self._open_modal(interaction, session_id, current_step, chosen, values)
             return
@@ -284,15 +293,18 @@ class Onboarding(commands.Cog):
         answers = conversation.answers
         modal: discord.ui.Modal
         if action == onboarding.Action.ASK_NOTE:
-            modal = ExperienceModal(session_id, values[0])
+            modal = ExperienceModal(session_id, self.answer_step, values[0])
         elif action == onboarding.Action.ASK_SCORES:
-            modal = ReadinessModal(session_id, step, answers.get("readiness", {}))
+            modal = ReadinessModal(session_id, self.answer_step, step, answers.get("readiness", {}))
         elif action == onboarding.Action.ASK_CONSENT:
             modal = ConsentModal(
-                session_id, answers.get("locale_sharing"), answers.get("organizer_contact_ok")
+                session_id,
+                self.answer_step,
+                answers.get("locale_sharing"),
+                answers.get("organizer_contact_ok"),
             )
         elif action in (onboarding.Action.ASK_PLACE, onboarding.Action.ASK_AREA):
-            modal = PlaceModal(session_id, area_only=action == onboarding.Action.ASK_AREA)
+            modal = PlaceModal(session_id, self.answer_step, area_only=action == onboarding.Action.ASK_AREA)
         else:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
         await interaction.response.send_modal(modal)
@@ -330,3 +342,35 @@ def _jump_view(message: discord.Message) -> discord.ui.View:
     view = discord.ui.View()
     view.add_item(discord.ui.Button(label="Open the conversation", url=message.jump_url))
     return view
+
+
+class BeginAnswer(enum.StrEnum):
+    """The welcome message has one button: "Let's begin" (or "Continue")."""
+
+    BEGIN = "begin"
+
+
+# The conversation's controls; a button and a select need distinct prefixes (discord.py matches
+# custom_ids against every template).
+CONTROLS = StepControls(
+    buttons=Persistent(
+        "gw:ob",
+        owner=Onboarding,
+        answers=onboarding.Step,
+        handler=Onboarding.on_step,
+        arg=STEP_TAIL,
+        stale=texts.STALE_STEP,
+    ),
+    selects=Persistent(
+        "gw:obs",
+        owner=Onboarding,
+        answers=onboarding.Step,
+        handler=Onboarding.on_step,
+        arg=STEP_TAIL,
+        stale=texts.STALE_STEP,
+    ),
+)
+BEGIN = Persistent(
+    "gw:ob:begin", owner=Onboarding, answers=BeginAnswer, handler=Onboarding.on_begin, ids=snowflake
+)
+ITEMS = (CONTROLS.buttons.item, CONTROLS.selects.item, BEGIN.item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -9,30 +10,39 @@ import discord
 from bot.services.onboarding import READINESS_PAGES, Action, Step
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkModal
-from cogs.onboarding._items import COG_NAME, ConversationHandler
 
 PLACE_MAX_LENGTH = 100
 NOTE_MAX_LENGTH = 1000
 
 
-async def _forward(
-    interaction: discord.Interaction[Any], session_id: int, step: Step, action: Action, values: list[str]
-) -> None:
-    handler: ConversationHandler | None = interaction.client.get_cog(COG_NAME)
-    if handler is not None:
-        await handler.on_step(interaction, session_id, step.value, action.value, values)
+# The cog's method that takes an answer: (interaction, session id, step, action, values).
+StepHandler = Callable[[discord.Interaction[Any], int, Step, Action, list[str]], Awaitable[None]]
 
 
-class PlaceModal(GroundworkModal):
+class StepModal(GroundworkModal):
+    """A form of the conversation; what is submitted goes to the cog's `answer_step`."""
+
+    def __init__(self, session_id: int, handler: StepHandler, *, title: str, custom_id: str) -> None:
+        super().__init__(title=title, custom_id=custom_id, timeout=900)
+        self.session_id = session_id
+        self.handler = handler
+
+    async def forward(
+        self, interaction: discord.Interaction[Any], step: Step, action: Action, values: list[str]
+    ) -> None:
+        await self.handler(interaction, self.session_id, step, action, values)
+
+
+class PlaceModal(StepModal):
     """ "Where do you live?" or, for a small town, "which region or country?"."""
 
-    def __init__(self, session_id: int, *, area_only: bool) -> None:
+    def __init__(self, session_id: int, handler: StepHandler, *, area_only: bool) -> None:
         super().__init__(
+            session_id,
+            handler,
             title=texts.AREA_MODAL_TITLE if area_only else texts.PLACE_MODAL_TITLE,
             custom_id=f"gw:obm:{session_id}:place",
-            timeout=900,
         )
-        self.session_id = session_id
         self.area_only = area_only
         self.place: discord.ui.TextInput[PlaceModal] = discord.ui.TextInput(
             label=texts.AREA_MODAL_LABEL if area_only else texts.PLACE_MODAL_LABEL,
@@ -43,17 +53,19 @@ class PlaceModal(GroundworkModal):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         action = Action.AREA_TEXT if self.area_only else Action.TEXT
-        await _forward(interaction, self.session_id, Step.PLACE, action, [self.place.value])
+        await self.forward(interaction, Step.PLACE, action, [self.place.value])
 
 
-class ExperienceModal(GroundworkModal):
+class ExperienceModal(StepModal):
     """What the member did before, in their own words (optional)."""
 
-    def __init__(self, session_id: int, level: str) -> None:
+    def __init__(self, session_id: int, handler: StepHandler, level: str) -> None:
         super().__init__(
-            title=texts.EXPERIENCE_MODAL_TITLE, custom_id=f"gw:obm:{session_id}:experience", timeout=900
+            session_id,
+            handler,
+            title=texts.EXPERIENCE_MODAL_TITLE,
+            custom_id=f"gw:obm:{session_id}:experience",
         )
-        self.session_id = session_id
         self.level = level
         self.note: discord.ui.TextInput[ExperienceModal] = discord.ui.TextInput(
             label=texts.EXPERIENCE_MODAL_LABEL,
@@ -65,9 +77,7 @@ class ExperienceModal(GroundworkModal):
         self.add_item(self.note)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await _forward(
-            interaction, self.session_id, Step.EXPERIENCE, Action.PICK, [self.level, self.note.value or ""]
-        )
+        await self.forward(interaction, Step.EXPERIENCE, Action.PICK, [self.level, self.note.value or ""])
 
 
 def _select(options: dict[str, str], chosen: str | None, placeholder: str) -> discord.ui.Select[Any]:
@@ -80,17 +90,17 @@ def _select(options: dict[str, str], chosen: str | None, placeholder: str) -> di
     )
 
 
-class ReadinessModal(GroundworkModal):
+class ReadinessModal(StepModal):
     """One page of the readiness self-assessment: three 1-5 ratings."""
 
-    def __init__(self, session_id: int, step: Step, scores: dict[str, int]) -> None:
+    def __init__(self, session_id: int, handler: StepHandler, step: Step, scores: dict[str, int]) -> None:
         page = 1 if step == Step.READINESS_1 else 2
         super().__init__(
+            session_id,
+            handler,
             title=texts.READINESS_MODAL_TITLE.format(page=page),
             custom_id=f"gw:obm:{session_id}:{step}",
-            timeout=900,
         )
-        self.session_id = session_id
         self.step = step
         self.selects: dict[str, discord.ui.Select[Any]] = {}
         options = {str(value): label for value, label in texts.SCORE_LABELS.items()}
@@ -104,17 +114,18 @@ class ReadinessModal(GroundworkModal):
         values = [
             part for dimension, select in self.selects.items() for part in (dimension, *select.values[:1])
         ]
-        await _forward(interaction, self.session_id, self.step, Action.SCORES, values)
+        await self.forward(interaction, self.step, Action.SCORES, values)
 
 
-class ConsentModal(GroundworkModal):
+class ConsentModal(StepModal):
     """Who may see where the member lives, and whether an organizer may contact them."""
 
-    def __init__(self, session_id: int, sharing: str | None, contact: bool | None) -> None:
+    def __init__(
+        self, session_id: int, handler: StepHandler, sharing: str | None, contact: bool | None
+    ) -> None:
         super().__init__(
-            title=texts.CONSENT_MODAL_TITLE, custom_id=f"gw:obm:{session_id}:consent", timeout=900
+            session_id, handler, title=texts.CONSENT_MODAL_TITLE, custom_id=f"gw:obm:{session_id}:consent"
         )
-        self.session_id = session_id
         self.sharing = _select(
             {choice.value: label for choice, label in texts.SHARING_LABELS.items()},
             sharing,
@@ -128,9 +139,8 @@ class ConsentModal(GroundworkModal):
         self.add_item(discord.ui.Label(text=texts.CONTACT_QUESTION, component=self.contact))
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await _forward(
+        await self.forward(
             interaction,
-            self.session_id,
             Step.CONSENT,
             Action.CHOOSE,
             [*self.sharing.values[:1], *self.contact.values[:1]],

@@ -25,8 +25,8 @@ from bot.services.onboarding import (
 )
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkView
+from cogs._persistent import Persistent
 from cogs._text import member_text
-from cogs.onboarding._items import StepButton, StepSelect
 from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
 
 # The questions every member sees, numbered; the others count as the one they belong to.
@@ -49,6 +49,64 @@ class Rendered:
 
     def kwargs(self) -> dict[str, Any]:
         return {"content": self.content, "view": self.view, "embed": self.embed}
+
+
+@dataclass(frozen=True, slots=True)
+class StepControls:
+    """The conversation's persistent buttons and selects, declared with their handler in the cog.
+
+    A custom_id is `<prefix>:<session>:<step>:<action>[:<argument>]`: the step it answers is the
+    declaration's answer, the action (and its argument) the extra part, so a stale one is
+    recognised after a restart."""
+
+    buttons: Persistent[Any, Step]
+    selects: Persistent[Any, Step]
+
+    def button(
+        self,
+        session_id: int,
+        step: Step,
+        action: Action,
+        arg: str | None = None,
+        *,
+        label: str,
+        style: discord.ButtonStyle = discord.ButtonStyle.primary,
+        emoji: str | None = None,
+        row: int | None = None,
+    ) -> discord.ui.Item[Any]:
+        tail = step_tail(action, arg)
+        return self.buttons.button(session_id, step, arg=tail, label=label, style=style, emoji=emoji, row=row)
+
+    def select(
+        self,
+        session_id: int,
+        step: Step,
+        action: Action,
+        arg: str | None = None,
+        *,
+        options: list[discord.SelectOption],
+        placeholder: str | None = None,
+        min_values: int = 1,
+        max_values: int = 1,
+        row: int | None = None,
+    ) -> discord.ui.Item[Any]:
+        return self.selects.select(
+            session_id,
+            step,
+            arg=step_tail(action, arg),
+            options=options,
+            placeholder=placeholder,
+            min_values=min_values,
+            max_values=max_values,
+            row=row,
+        )
+
+
+STEP_TAIL = r"[a-z_]+(?::[A-Za-z0-9_./+-]+)?"  # an action, and its argument
+
+
+def step_tail(action: Action, arg: str | None) -> str:
+    return f"{action.value}:{arg}" if arg else action.value
 
 
 def _header(step: Step) -> str:
@@ -97,14 +155,14 @@ def _notice(conversation: Conversation) -> str | None:
     return _PLAIN_NOTICES.get(notice)
 
 
-def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
+def _place_buttons(view: discord.ui.View, conversation: Conversation, controls: StepControls) -> None:
     """Type my town / pick my county or region; after a miss the area comes first, and the
     area the answer named ("Texas") is offered as it is."""
     sid, step = conversation.session_id, conversation.step
     if conversation.notice in _LEAD_WITH_AREA:
-        view.add_item(StepButton(sid, step, Action.ASK_AREA, label=texts.AREA_BUTTON))
+        view.add_item(controls.button(sid, step, Action.ASK_AREA, label=texts.AREA_BUTTON))
         view.add_item(
-            StepButton(
+            controls.button(
                 sid,
                 step,
                 Action.ASK_PLACE,
@@ -114,10 +172,10 @@ def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
         )
     else:
         view.add_item(
-            StepButton(sid, step, Action.ASK_PLACE, label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}")
+            controls.button(sid, step, Action.ASK_PLACE, label=texts.PLACE_BUTTON, emoji="\N{ROUND PUSHPIN}")
         )
         view.add_item(
-            StepButton(
+            controls.button(
                 sid, step, Action.ASK_AREA, label=texts.AREA_BUTTON, style=discord.ButtonStyle.secondary
             )
         )
@@ -125,7 +183,9 @@ def _place_buttons(view: discord.ui.View, conversation: Conversation) -> None:
     if understood is not None and conversation.answers.get("place_understood") == understood.key:
         label = texts.USE_AREA_BUTTON.format(area=understood.area_name)[:80]
         view.add_item(
-            StepButton(sid, step, Action.USE_UNDERSTOOD, label=label, style=discord.ButtonStyle.secondary)
+            controls.button(
+                sid, step, Action.USE_UNDERSTOOD, label=label, style=discord.ButtonStyle.secondary
+            )
         )
 
 
@@ -134,15 +194,19 @@ def _local_time(timezone: str, now: datetime) -> str:
     return now.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
 
 
-def render_step(conversation: Conversation, gazetteer: Gazetteer, now: datetime) -> Rendered:
+def render_step(
+    controls: StepControls, conversation: Conversation, gazetteer: Gazetteer, now: datetime
+) -> Rendered:
     """The message for the member's current step, with the time zones of their country at hand."""
     timezones: list[str] = []
     if conversation.step == Step.TIMEZONE and conversation.place is not None:
         timezones = gazetteer.timezones_for_country(conversation.place.country_code)
-    return render(conversation, timezones=timezones, now=now)
+    return render(controls, conversation, timezones=timezones, now=now)
 
 
-def render(conversation: Conversation, *, now: datetime, timezones: list[str] | None = None) -> Rendered:
+def render(
+    controls: StepControls, conversation: Conversation, *, now: datetime, timezones: list[str] | None = None
+) -> Rendered:
     """The message for the member's current step."""
     view = GroundworkView(timeout=None)
     sid = conversation.session_id
@@ -155,7 +219,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
 
     if step == Step.PLACE:
         lines.append(texts.PLACE_PROMPT)
-        _place_buttons(view, conversation)
+        _place_buttons(view, conversation, controls)
     elif step == Step.PLACE_PICK:
         lines.append(_PICK_PROMPTS.get(answers.get("place_pick_reason") or "", texts.PLACE_PICK_PROMPT))
         options = [
@@ -168,7 +232,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             )
         )
         view.add_item(
-            StepSelect(sid, step, Action.PICK, options=options, placeholder=texts.PLACE_PICK_PLACEHOLDER)
+            controls.select(sid, step, Action.PICK, options=options, placeholder=texts.PLACE_PICK_PLACEHOLDER)
         )
     elif step == Step.PLACE_CONFIRM:
         place = conversation.place
@@ -183,10 +247,10 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
         if place is not None and place.precision in texts.PLACE_PRECISION_NOTE:
             lines.append(texts.PLACE_PRECISION_NOTE[place.precision])
         view.add_item(
-            StepButton(sid, step, Action.YES, label=texts.CONFIRM_YES, style=discord.ButtonStyle.success)
+            controls.button(sid, step, Action.YES, label=texts.CONFIRM_YES, style=discord.ButtonStyle.success)
         )
         view.add_item(
-            StepButton(
+            controls.button(
                 sid,
                 step,
                 Action.CHANGE_TZ,
@@ -195,7 +259,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             )
         )
         view.add_item(
-            StepButton(
+            controls.button(
                 sid,
                 step,
                 Action.WRONG_PLACE,
@@ -213,7 +277,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             for zone in zones[:MAX_SELECT_OPTIONS]
         ]
         view.add_item(
-            StepSelect(sid, step, Action.PICK, options=options, placeholder=texts.TIMEZONE_PLACEHOLDER)
+            controls.select(sid, step, Action.PICK, options=options, placeholder=texts.TIMEZONE_PLACEHOLDER)
         )
     elif step == Step.LANGUAGES:
         lines.append(texts.LANGUAGES_PROMPT)
@@ -223,7 +287,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             for code, (native, english) in languages.LANGUAGES.items()
         ]
         view.add_item(
-            StepSelect(
+            controls.select(
                 sid,
                 step,
                 Action.PICK,
@@ -236,7 +300,9 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
         lines.append(texts.EXPERIENCE_PROMPT)
         for level in Experience:
             action = Action.PICK if level == Experience.NEW else Action.ASK_NOTE
-            view.add_item(StepButton(sid, step, action, level.value, label=texts.EXPERIENCE_LABELS[level]))
+            view.add_item(
+                controls.button(sid, step, action, level.value, label=texts.EXPERIENCE_LABELS[level])
+            )
     elif step == Step.MENTORING:
         lines.append(texts.MENTORING_PROMPT)
         options = [discord.SelectOption(label=texts.MENTORING_NONE, value="0")] + [
@@ -244,7 +310,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             for count in range(1, MAX_MENTEES_OFFERED + 1)
         ]
         view.add_item(
-            StepSelect(sid, step, Action.PICK, options=options, placeholder=texts.MENTORING_PLACEHOLDER)
+            controls.select(sid, step, Action.PICK, options=options, placeholder=texts.MENTORING_PLACEHOLDER)
         )
     elif step == Step.PATHS:
         lines.append(texts.PATHS_PROMPT)
@@ -259,7 +325,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             for path in OrganizingPath
         ]
         view.add_item(
-            StepSelect(
+            controls.select(
                 sid,
                 step,
                 Action.PICK,
@@ -272,15 +338,15 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
         page = 1 if step == Step.READINESS_1 else 2
         lines.append(texts.READINESS_PROMPT.format(page=page))
         lines.extend(f"· {texts.DIMENSION_LABELS[dimension]}" for dimension in READINESS_PAGES[step])
-        view.add_item(StepButton(sid, step, Action.ASK_SCORES, label=texts.READINESS_BUTTON))
+        view.add_item(controls.button(sid, step, Action.ASK_SCORES, label=texts.READINESS_BUTTON))
     elif step == Step.CONSENT:
         lines.append(texts.CONSENT_PROMPT)
-        view.add_item(StepButton(sid, step, Action.ASK_CONSENT, label=texts.CONSENT_BUTTON))
+        view.add_item(controls.button(sid, step, Action.ASK_CONSENT, label=texts.CONSENT_BUTTON))
     elif step == Step.SUMMARY:
         lines.append(texts.SUMMARY_PROMPT)
         embed = summary_embed(conversation)
         view.add_item(
-            StepSelect(
+            controls.select(
                 sid,
                 step,
                 Action.CHANGE,
@@ -293,7 +359,7 @@ def render(conversation: Conversation, *, now: datetime, timezones: list[str] | 
             )
         )
         view.add_item(
-            StepButton(
+            controls.button(
                 sid,
                 step,
                 Action.CONFIRM,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import discord
 
 from bot.services.onboarding import Conversation, Step
+from cogs.onboarding import CONTROLS
 from cogs.onboarding._render import render
 
 WINTER_NOON = datetime(2031, 1, 15, 12, 0, tzinfo=UTC)
@@ -26,7 +27,7 @@ def _conversation(step: Step) -> Conversation:
 
 
 async def test_the_time_zone_choices_show_the_local_time_at_the_clocks_now() -> None:
-    rendered = render(_conversation(Step.TIMEZONE), now=WINTER_NOON, timezones=["America/New_York"])
+    rendered = render(CONTROLS, _conversation(Step.TIMEZONE), now=WINTER_NOON, timezones=["America/New_York"])
     items = [getattr(child, "item", child) for child in rendered.view.children]  # DynamicItem wraps it
     [menu] = [item for item in items if isinstance(item, discord.ui.Select)]
     described = {option.value: option.description for option in menu.options}
