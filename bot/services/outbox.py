@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from db.enums import ChatTaskKind
 from db.models import ChatTask, CircleMember, Member, Mentorship, NeighbourIntroduction, PracticeRequest
@@ -208,26 +208,21 @@ def _subjects(rows: list[ChatTask], kind: ChatTaskKind) -> list[int]:
     return [row.subject_id for row in rows if row.kind == kind]
 
 
-async def _mentorships(session: AsyncSession, ids: list[int]) -> list[tuple[int, int, int]]:
-    member, mentor = aliased(Member), aliased(Member)
+async def _pairs(
+    session: AsyncSession,
+    subject: InstrumentedAttribute[int],
+    sides: tuple[InstrumentedAttribute[int], InstrumentedAttribute[int]],
+    ids: list[int],
+) -> list[tuple[int, int, int]]:
+    """(subject, first user, second user) of the rows with the two members `sides`."""
+    first, second = aliased(Member), aliased(Member)
     found = await session.execute(
-        select(Mentorship.id, member.user_id, mentor.user_id)
-        .join(member, member.id == Mentorship.member_id)
-        .join(mentor, mentor.id == Mentorship.mentor_id)
-        .where(Mentorship.id.in_(ids))
+        select(subject, first.user_id, second.user_id)
+        .join(first, first.id == sides[0])
+        .join(second, second.id == sides[1])
+        .where(subject.in_(ids))
     )
-    return [(subject, first, second) for subject, first, second in found.all()]
-
-
-async def _neighbours(session: AsyncSession, ids: list[int]) -> list[tuple[int, int, int]]:
-    requester, neighbour = aliased(Member), aliased(Member)
-    found = await session.execute(
-        select(NeighbourIntroduction.id, requester.user_id, neighbour.user_id)
-        .join(requester, requester.id == NeighbourIntroduction.requester_id)
-        .join(neighbour, neighbour.id == NeighbourIntroduction.neighbour_id)
-        .where(NeighbourIntroduction.id.in_(ids))
-    )
-    return [(subject, first, second) for subject, first, second in found.all()]
+    return [(row_id, one, other) for row_id, one, other in found.all()]
 
 
 async def _people(
@@ -235,14 +230,17 @@ async def _people(
 ) -> dict[tuple[ChatTaskKind, int], tuple[int, ...]]:
     """Who each task is about, by (kind, subject): the two introduced, the member of a circle."""
     people: dict[tuple[ChatTaskKind, int], tuple[int, ...]] = {}
-    for kind, pairs in (
-        (ChatTaskKind.INTRODUCTION, _mentorships),  # the member, then the mentor
-        (ChatTaskKind.NEIGHBOUR_INTRODUCTION, _neighbours),  # who asked, then the neighbour
+    for kind, subject, sides in (
+        (ChatTaskKind.INTRODUCTION, Mentorship.id, (Mentorship.member_id, Mentorship.mentor_id)),
+        (
+            ChatTaskKind.NEIGHBOUR_INTRODUCTION,
+            NeighbourIntroduction.id,
+            (NeighbourIntroduction.requester_id, NeighbourIntroduction.neighbour_id),
+        ),
     ):
         if ids := _subjects(rows, kind):
-            people.update(
-                {(kind, subject): (first, second) for subject, first, second in await pairs(session, ids)}
-            )
+            found = await _pairs(session, subject, sides, ids)
+            people.update({(kind, row_id): (first, second) for row_id, first, second in found})
     if ids := _subjects(rows, ChatTaskKind.PRACTICE_INTRODUCTION):
         partners = await session.execute(
             select(PracticeRequest.pairing_id, Member.user_id)

@@ -65,9 +65,10 @@ async def first_message(fake: FakeDiscord, channel: Channel) -> Message:
     return messages[0]
 
 
-async def _setup(
-    fake: FakeDiscord, guild: Guild, start_bot: StartBot
+async def local_world(
+    fake: FakeDiscord, guild: Guild, start_bot: StartBot, **settings: object
 ) -> tuple[GroundworkBot, Channel, Channel]:
+    """A guild with review and introductions channels and a moderator; the bot started."""
     review = fake.add_channel(guild, name="review")
     intros = fake.add_channel(guild, name="introductions")
     fake.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
@@ -79,6 +80,7 @@ async def _setup(
         introductions_channel_id=intros.id,
         radius_km=40.0,
         auto_confirm_organizers=True,
+        **settings,
     )
     return bot, review, intros
 
@@ -87,7 +89,7 @@ async def test_three_neighbours_meet_and_grow_into_a_circle_with_the_nearest_org
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
 ) -> None:
     fake = fake_discord
-    bot, review, intros = await _setup(fake, guild, start_bot)
+    bot, review, intros = await local_world(fake, guild, start_bot)
     for organizer, place in ((LONDON, "London"), (MANCHESTER, "Manchester")):
         await onboard(fake, guild, organizer, place, experience="experienced", mentor_capacity=2)
 
@@ -161,7 +163,7 @@ async def test_a_practice_pairing_and_a_log_entry_the_mentor_sees_only_with_cons
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
 ) -> None:
     fake = fake_discord
-    bot, _review, intros = await _setup(fake, guild, start_bot)
+    bot, _review, intros = await local_world(fake, guild, start_bot)
     await onboard(fake, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=2)
     await onboard(fake, guild, LEEDS, "Leeds", paths=("run_for_office",))
     await onboard(fake, guild, LONDON, "London", sharing="nothing")
@@ -235,7 +237,7 @@ async def test_a_circle_channel_in_the_category_grows_with_a_later_neighbour_and
 ) -> None:
     fake = fake_discord
     category = fake.add_channel(guild, name="Local circles", type=GUILD_CATEGORY)
-    bot, review, _intros = await _setup(fake, guild, start_bot)
+    bot, review, _intros = await local_world(fake, guild, start_bot)
     await configure(bot, guild, circles_category_id=category.id, circle_min_size=2)
     await onboard(fake, guild, LEEDS, "Leeds")
     await onboard(fake, guild, BRADFORD, "Bradford", sharing="region")

@@ -26,18 +26,23 @@ MESSAGES = "/channels/{channel_id}/messages"
 MEMBER_ROLE = "/guilds/{guild_id}/members/{user_id}/roles/{role_id}"
 
 
-async def _task(bot: GroundworkBot, kind: ChatTaskKind) -> ChatTask | None:
+async def latest_task(bot: GroundworkBot, kind: ChatTaskKind) -> ChatTask | None:
+    """The task of `kind` enqueued last, if any."""
     async with bot.sessions() as session:
-        return (await session.execute(select(ChatTask).where(ChatTask.kind == kind))).scalar_one_or_none()
+        return await session.scalar(
+            select(ChatTask).where(ChatTask.kind == kind).order_by(ChatTask.id.desc()).limit(1)
+        )
 
 
-async def _attempted(bot: GroundworkBot, kind: ChatTaskKind, attempts: int = 1) -> ChatTask:
+async def attempted(bot: GroundworkBot, kind: ChatTaskKind, attempts: int = 1) -> ChatTask:
+    """The latest task of `kind` once its attempt number `attempts` is over."""
+
     async def settled() -> bool:
-        task = await _task(bot, kind)
+        task = await latest_task(bot, kind)
         return task is not None and task.attempts == attempts and task.claimed_by is None
 
     await eventually(settled, what=f"attempt {attempts} of the {kind} task")
-    task = await _task(bot, kind)
+    task = await latest_task(bot, kind)
     assert task is not None
     return task
 
@@ -87,7 +92,7 @@ async def test_a_circle_channel_discord_fails_is_made_by_the_tick_once(
     bot, category, proposal = await _circle_proposed(fake, guild, start_bot)
     fake.fail("POST", GUILD_CHANNELS, 503, times=1)
     assert "opened this circle" in await press(fake, proposal, "approve", MOD)
-    task = await _attempted(bot, ChatTaskKind.CIRCLE_SPACE)
+    task = await attempted(bot, ChatTaskKind.CIRCLE_SPACE)
     assert (task.last_error, task.done_at) == ("DiscordServerError 503/0", None)
     assert _circle_channels(fake, category) == [] and (await _circle(bot)).channel_id is None
 
@@ -99,7 +104,7 @@ async def test_a_circle_channel_discord_fails_is_made_by_the_tick_once(
     [welcome] = _welcomes(fake, channel)
     assert f"<@{LEEDS}>" in welcome.text and f"<@{BRADFORD}>" in welcome.text
     assert (await _circle(bot)).channel_id == channel.id
-    task = await _attempted(bot, ChatTaskKind.CIRCLE_SPACE, 2)
+    task = await attempted(bot, ChatTaskKind.CIRCLE_SPACE, 2)
     assert task.done_at == clock.now and task.result_id == channel.id
 
     clock.advance(days=1)
@@ -118,7 +123,7 @@ async def test_a_circle_welcome_discord_fails_is_posted_in_the_same_channel_by_t
 
     fake.fail("POST", MESSAGES, 503, times=1, where=welcome)
     await press(fake, proposal, "approve", MOD)
-    task = await _attempted(bot, ChatTaskKind.CIRCLE_SPACE)
+    task = await attempted(bot, ChatTaskKind.CIRCLE_SPACE)
     [channel] = _circle_channels(fake, category)  # made and recorded at once
     assert _welcomes(fake, channel) == [] and task.result_id == channel.id and task.done_at is None
     assert (await _circle(bot)).channel_id == channel.id
@@ -127,16 +132,16 @@ async def test_a_circle_welcome_discord_fails_is_posted_in_the_same_channel_by_t
     assert await bot.outbox.tick() == 1
     assert _circle_channels(fake, category) == [channel]  # continued, not a second one
     assert len(_welcomes(fake, channel)) == 1
-    assert (await _attempted(bot, ChatTaskKind.CIRCLE_SPACE, 2)).done_at == clock.now
+    assert (await attempted(bot, ChatTaskKind.CIRCLE_SPACE, 2)).done_at == clock.now
 
 
 async def _member_task(bot: GroundworkBot, kind: ChatTaskKind) -> ChatTask:
     async def settled() -> bool:
-        task = await _task(bot, kind)
+        task = await latest_task(bot, kind)
         return task is not None and task.claimed_by is None and task.attempts >= 1
 
     await eventually(settled, what=f"the {kind} task to be tried")
-    task = await _task(bot, kind)
+    task = await latest_task(bot, kind)
     assert task is not None
     return task
 
@@ -165,7 +170,7 @@ async def test_roles_discord_fails_after_onboarding_are_given_by_the_tick_once(
         role for role in fake.state.guilds[guild.id].roles.values() if role.name == "United Kingdom"
     ]
     assert region_roles == [region]  # not created twice
-    assert (await _task(bot, ChatTaskKind.MEMBER_ROLES)).done_at == clock.now  # type: ignore[union-attr]
+    assert (await latest_task(bot, ChatTaskKind.MEMBER_ROLES)).done_at == clock.now  # type: ignore[union-attr]
     added = [r for r in fake.requests_to("PUT", MEMBER_ROLE) if r.status == 204]
     assert len(added) == 2  # each role once
     clock.advance(days=1)

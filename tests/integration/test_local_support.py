@@ -97,3 +97,16 @@ async def mentor(sessions: SessionMaker, member_user: int, mentor_user: int) -> 
             actor_id=1,
             now=NOW,
         )
+
+
+async def proposed_circle(sessions: SessionMaker) -> int:
+    """Members onboard in Leeds, Bradford and Harrogate (user ids 1, 2, 3), each meets the ones
+    before, and the sweep proposes them as a circle; returns its id."""
+    ids = []
+    for user_id, place in ((1, "Leeds"), (2, "Bradford"), (3, "Harrogate")):
+        ids.append(await onboard(sessions, user_id, place))
+        if len(ids) > 1:
+            await meet_everyone(sessions, ids[-1], user_id)
+    async with sessions() as session, session.begin():
+        [proposal] = (await circles.sweep(session=session, guild_id=GUILD, now=NOW)).proposals
+    return proposal.circle_id

@@ -21,6 +21,7 @@ from tests.integration.test_local_support import (
     meet_everyone,
     offer,
     onboard,
+    proposed_circle,
 )
 
 LEEDS, BRADFORD, HARROGATE, LATE, LYON = 1, 2, 3, 4, 5
@@ -150,15 +151,10 @@ async def test_a_practice_partner_who_left_is_not_introduced(sessions: SessionMa
 
 
 async def _open_circle(sessions: SessionMaker) -> int:
-    ids = []
-    for user_id, place in ((LEEDS, "Leeds"), (BRADFORD, "Bradford"), (HARROGATE, "Harrogate")):
-        ids.append(await onboard(sessions, user_id, place))
-        if len(ids) > 1:
-            await meet_everyone(sessions, ids[-1], user_id)
+    circle_id = await proposed_circle(sessions)
     async with sessions() as session, session.begin():
-        [proposal] = (await circles.sweep(session=session, guild_id=GUILD, now=NOW)).proposals
-        await circles.decide(session=session, circle_id=proposal.circle_id, actor_id=9, approve=True, now=NOW)
-    return proposal.circle_id
+        await circles.decide(session=session, circle_id=circle_id, actor_id=9, approve=True, now=NOW)
+    return circle_id
 
 
 async def test_joining_leaving_and_closing_a_circle_enqueue_their_steps(sessions: SessionMaker) -> None:

@@ -17,7 +17,13 @@ from bot.services.gazetteer import Gazetteer, get_gazetteer
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind
 from db.models import ChatTask, GuildSettings, Member
-from tests.integration.test_local_support import GUILD, NOW, leave_server, meet_everyone, onboard, organizer
+from tests.integration.test_local_support import (
+    GUILD,
+    NOW,
+    leave_server,
+    organizer,
+    proposed_circle,
+)
 from tests.support.onboarding import Answers, run_conversation
 
 LEEDS, BRADFORD, HARROGATE, MANCHESTER_ORG = 1, 2, 3, 90
@@ -34,14 +40,7 @@ async def _tasks(sessions: SessionMaker, kind: ChatTaskKind) -> list[ChatTask]:
 
 async def _proposed_circle(sessions: SessionMaker) -> int:
     await organizer(sessions, MANCHESTER_ORG, "Manchester")
-    ids = []
-    for user_id, place in ((LEEDS, "Leeds"), (BRADFORD, "Bradford"), (HARROGATE, "Harrogate")):
-        ids.append(await onboard(sessions, user_id, place))
-        if len(ids) > 1:
-            await meet_everyone(sessions, ids[-1], user_id)
-    async with sessions() as session, session.begin():
-        [proposal] = (await circles.sweep(session=session, guild_id=GUILD, now=NOW)).proposals
-    return proposal.circle_id
+    return await proposed_circle(sessions)
 
 
 async def _decide(sessions: SessionMaker, circle_id: int, *, approve: bool = True) -> circles.Decision:
