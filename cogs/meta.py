@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.texts import commands as command_texts
 from bot.texts import meta as texts
 from cogs._interactions import reply
 
@@ -85,7 +86,7 @@ class Meta(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="about", description="What groundwork does and how to use it")
+    @app_commands.command(name="about", description=command_texts.ABOUT)
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         await reply(interaction, embed=about_embed(self.bot.tree))
 

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.errors import GroundworkError
 from bot.services import privacy
+from bot.texts import commands as command_texts
 from bot.texts import privacy as texts
 from cogs._interactions import reply, snowflake
 from cogs._persistent import Clicked, Persistent
@@ -55,7 +56,7 @@ class DeleteChoice(enum.StrEnum):
 class Privacy(commands.Cog):
     """Members' control of their own data."""
 
-    group = app_commands.Group(name="privacy", description="What groundwork keeps about you", guild_only=True)
+    group = app_commands.Group(name="privacy", description=command_texts.PRIVACY, guild_only=True)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -76,7 +77,7 @@ class Privacy(commands.Cog):
                 session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
             )
 
-    @group.command(name="show", description="See everything groundwork keeps about you")
+    @group.command(name="show", description=command_texts.PRIVACY_SHOW)
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         data = await self._everything(interaction)
         member = data["member"]
@@ -111,7 +112,7 @@ class Privacy(commands.Cog):
         ]
         await reply(interaction, "\n".join(lines))
 
-    @group.command(name="export", description="Everything groundwork keeps about you, as a file")
+    @group.command(name="export", description=command_texts.PRIVACY_EXPORT)
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         data = await self._everything(interaction)
         payload = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
@@ -121,7 +122,7 @@ class Privacy(commands.Cog):
             file=discord.File(io.BytesIO(payload), filename="groundwork-my-data.json"),
         )
 
-    @group.command(name="delete", description="Delete everything groundwork keeps about you")
+    @group.command(name="delete", description=command_texts.PRIVACY_DELETE)
     async def delete(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         await self._everything(interaction)  # says so when there is nothing to delete

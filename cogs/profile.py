@@ -14,6 +14,7 @@ from bot.services import onboarding, profile
 from bot.services.gazetteer import Place
 from bot.services.nearby import NearbySummary, summarize
 from bot.services.place_answers import check, locale_hint
+from bot.texts import commands as command_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from bot.texts import town_offers as town_texts
@@ -143,7 +144,7 @@ class TownOfferAnswer(enum.StrEnum):
 class Profile(commands.Cog):
     """A member's own profile and neighbourhood."""
 
-    locale = app_commands.Group(name="locale", description="Where you live", guild_only=True)
+    locale = app_commands.Group(name="locale", description=command_texts.LOCALE, guild_only=True)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -155,7 +156,7 @@ class Profile(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(TOWN_OFFER.item)
 
-    @app_commands.command(name="profile", description="See what you told groundwork, and change it")
+    @app_commands.command(name="profile", description=command_texts.PROFILE)
     @app_commands.guild_only()
     async def show_profile(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
@@ -184,8 +185,8 @@ class Profile(commands.Cog):
         rendered = render_step(CONTROLS, conversation, self.bot.gazetteer, self.bot.clock())
         await interaction.response.edit_message(**rendered.kwargs())
 
-    @locale.command(name="set", description="Change where you live")
-    @app_commands.describe(place="Your town or city, postal code, county, region or country")
+    @locale.command(name="set", description=command_texts.LOCALE_SET)
+    @app_commands.describe(place=command_texts.LOCALE_SET__PLACE)
     async def locale_set(
         self, interaction: discord.Interaction[Any], place: app_commands.Range[str, 1, 100]
     ) -> None:
@@ -245,9 +246,7 @@ class Profile(commands.Cog):
         else:
             await reply(interaction, "\n".join(lines))
 
-    @app_commands.command(
-        name="nearby", description="How many members live near you, and who is happy to be seen"
-    )
+    @app_commands.command(name="nearby", description=command_texts.NEARBY)
     @app_commands.guild_only()
     async def nearby(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None

@@ -267,3 +267,8 @@ DONE_NEXT = "Next: say hello in the server, and try `/nearby` or `/profile` any 
 ROLES_FAILED = "(I couldn't give you your server roles just now; a moderator has been told.)"
 ANNOUNCE_FROM = "\N{SEEDLING} A new member joined from **{area}**. Welcome!"
 ANNOUNCE_PLAIN = "\N{SEEDLING} A new member joined. Welcome!"
+
+# Where the conversation runs when DMs are closed, and the way back to it.
+FALLBACK_THREAD_NAME = "Welcome, {name}"
+OPEN_CONVERSATION_BUTTON = "Open the conversation"
+TIMEZONE_LOCAL_TIME = "{time} there now"  # under each time zone in the picker

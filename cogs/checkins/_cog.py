@@ -21,6 +21,7 @@ from bot.services.checkins import CheckInClosedError, DispatchReport
 from bot.services.members import JoinOutcome
 from bot.services.onboarding import Completion
 from bot.texts import checkins as texts
+from bot.texts import commands as command_texts
 from cogs._interactions import reply
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
@@ -62,7 +63,7 @@ def _jump_view(channel_id: int | None, message_id: int | None) -> discord.ui.Vie
 class CheckIns(commands.Cog):
     """Asks members every few weeks how ready they feel, and suggests one next step."""
 
-    checkin = app_commands.Group(name="checkin", description="Your readiness check-ins", guild_only=True)
+    checkin = app_commands.Group(name="checkin", description=command_texts.CHECKIN, guild_only=True)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -267,8 +268,10 @@ class CheckIns(commands.Cog):
 
     # -- /checkin ---------------------------------------------------------------------
 
-    @checkin.command(name="cadence", description="How often you get check-ins, and at what hour")
-    @app_commands.describe(every="How often", hour="The hour of day, your time (0-23)")
+    @checkin.command(name="cadence", description=command_texts.CHECKIN_CADENCE)
+    @app_commands.describe(
+        every=command_texts.CHECKIN_CADENCE__EVERY, hour=command_texts.CHECKIN_CADENCE__HOUR
+    )
     @app_commands.choices(every=CADENCE_CHOICES)
     async def cadence(
         self,
@@ -295,8 +298,8 @@ class CheckIns(commands.Cog):
             lines.append(texts.NEXT_LINE.format(when=render.when(plan.next_due)))
         await reply(interaction, "\n".join(lines))
 
-    @checkin.command(name="pause", description="No check-ins for a while")
-    @app_commands.describe(until="Pause until this date, like 2027-01-31 (leave empty: until you resume)")
+    @checkin.command(name="pause", description=command_texts.CHECKIN_PAUSE)
+    @app_commands.describe(until=command_texts.CHECKIN_PAUSE__UNTIL)
     async def pause(
         self, interaction: discord.Interaction[Any], until: app_commands.Range[str, 1, 20] | None = None
     ) -> None:
@@ -317,7 +320,7 @@ class CheckIns(commands.Cog):
             )
         await reply(interaction, texts.PAUSED_UNTIL.format(date=day.isoformat()) if day else texts.PAUSED)
 
-    @checkin.command(name="resume", description="Check-ins again")
+    @checkin.command(name="resume", description=command_texts.CHECKIN_RESUME)
     async def resume(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
@@ -334,7 +337,7 @@ class CheckIns(commands.Cog):
             lines.append(texts.NEXT_LINE.format(when=render.when(resumed.schedule.next_due)))
         await reply(interaction, "\n".join(lines))
 
-    @checkin.command(name="now", description="A check-in right now, in your DMs")
+    @checkin.command(name="now", description=command_texts.CHECKIN_NOW)
     async def now(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -358,8 +361,8 @@ class CheckIns(commands.Cog):
         else:
             await reply(interaction, texts.NOW_FAILED)
 
-    @checkin.command(name="history", description="How your readiness changed over time (or a mentee's)")
-    @app_commands.describe(member="A member you mentor (leave empty for your own)")
+    @checkin.command(name="history", description=command_texts.CHECKIN_HISTORY)
+    @app_commands.describe(member=command_texts.CHECKIN_HISTORY__MEMBER)
     async def history(
         self, interaction: discord.Interaction[Any], member: discord.Member | None = None
     ) -> None:

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.errors import GroundworkError
 from bot.services import checkins, members, moderation, pairing
 from bot.services.audit import record
+from bot.texts import commands as command_texts
 from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
@@ -48,12 +49,12 @@ class Moderation(commands.Cog):
 
     mod = app_commands.Group(
         name="mod",
-        description="Moderators: members, pairings, settings",
+        description=command_texts.MOD,
         guild_only=True,
         default_permissions=discord.Permissions(manage_guild=True),
     )
-    organizer = app_commands.Group(name="organizer", description="Organizers", parent=mod)
-    settings = app_commands.Group(name="settings", description="Server settings", parent=mod)
+    organizer = app_commands.Group(name="organizer", description=command_texts.MOD_ORGANIZER, parent=mod)
+    settings = app_commands.Group(name="settings", description=command_texts.MOD_SETTINGS, parent=mod)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -93,7 +94,7 @@ class Moderation(commands.Cog):
         assert interaction.guild_id is not None
         return interaction.guild_id
 
-    @mod.command(name="overview", description="Members by status and place, who needs attention, check-ins")
+    @mod.command(name="overview", description=command_texts.MOD_OVERVIEW)
     @moderator_only()
     async def overview(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -111,14 +112,14 @@ class Moderation(commands.Cog):
             result = await moderation.member_page(session=session, guild_id=guild_id, kind=kind, page=page)
         return self.page_message(result)
 
-    @mod.command(name="isolated", description="Members alone in their area, oldest first")
+    @mod.command(name="isolated", description=command_texts.MOD_ISOLATED)
     @moderator_only()
     async def isolated(self, interaction: discord.Interaction[Any]) -> None:
         await reply(
             interaction, **await self._page(self._guild(interaction), moderation.MemberList.ISOLATED, 0)
         )
 
-    @mod.command(name="unpaired", description="Members waiting for a mentor, longest waiting first")
+    @mod.command(name="unpaired", description=command_texts.MOD_UNPAIRED)
     @moderator_only()
     async def unpaired(self, interaction: discord.Interaction[Any]) -> None:
         await reply(
@@ -132,7 +133,7 @@ class Moderation(commands.Cog):
         page = await self._page(self._guild(interaction), clicked.answer, clicked.id)
         await interaction.response.edit_message(**page)
 
-    @mod.command(name="member", description="Everything groundwork holds on a member, with actions")
+    @mod.command(name="member", description=command_texts.MOD_MEMBER)
     @moderator_only()
     async def member(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         async with self.bot.sessions() as session:
@@ -186,19 +187,19 @@ class Moderation(commands.Cog):
             raise GroundworkError(pairing_texts.MEMBER_GONE)
         await self.bot.mentorships.pair_by_hand(interaction, member, mentor)
 
-    @mod.command(name="pair", description="Pair a member with an organizer by hand")
+    @mod.command(name="pair", description=command_texts.MOD_PAIR)
     @moderator_only()
     async def pair(
         self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
     ) -> None:
         await self.bot.mentorships.pair_by_hand(interaction, member, mentor)
 
-    @mod.command(name="unpair", description="End a member's mentorship")
+    @mod.command(name="unpair", description=command_texts.MOD_UNPAIR)
     @moderator_only()
     async def unpair(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         await self.bot.mentorships.end_by_moderator(interaction, member)
 
-    @organizer.command(name="confirm", description="Confirm a member who offered to mentor")
+    @organizer.command(name="confirm", description=command_texts.MOD_ORGANIZER_CONFIRM)
     @moderator_only()
     async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         async with self.bot.sessions() as session, session.begin():
@@ -211,9 +212,7 @@ class Moderation(commands.Cog):
             )
         await reply(interaction, pairing_texts.ORGANIZER_CONFIRMED.format(who=member.mention))
 
-    @organizer.command(
-        name="remove", description="Stop a member being an organizer (their mentees get new mentors)"
-    )
+    @organizer.command(name="remove", description=command_texts.MOD_ORGANIZER_REMOVE)
     @moderator_only()
     async def organizer_remove(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         async with self.bot.sessions() as session, session.begin():
@@ -227,7 +226,7 @@ class Moderation(commands.Cog):
         await reply(interaction, pairing_texts.ORGANIZER_REMOVED.format(who=member.mention, count=len(ended)))
         await self.bot.mentorships.after_ending(ended)
 
-    @settings.command(name="show", description="The server's settings")
+    @settings.command(name="show", description=command_texts.MOD_SETTINGS_SHOW)
     @moderator_only()
     async def settings_show(self, interaction: discord.Interaction[Any]) -> None:
         async with self.bot.sessions() as session, session.begin():
@@ -247,9 +246,9 @@ class Moderation(commands.Cog):
             lines.append(f"`{key}` = {shown} · {setting.description}")
         await reply(interaction, "\n".join(lines))
 
-    @settings.command(name="set", description="Change one setting")
+    @settings.command(name="set", description=command_texts.MOD_SETTINGS_SET)
     @app_commands.describe(
-        key="Which setting", value="The new value (a number, yes/no, a #channel or @role, or none)"
+        key=command_texts.MOD_SETTINGS_SET__KEY, value=command_texts.MOD_SETTINGS_SET__VALUE
     )
     @app_commands.choices(key=SETTING_CHOICES[:25])
     @moderator_only()
@@ -282,9 +281,7 @@ class Moderation(commands.Cog):
             )
         await reply(interaction, texts.SETTINGS_CHANGED.format(key=key, old=old, new=new))
 
-    @mod.command(
-        name="export", description="CSV files of members (only what they agreed to share) and mentorships"
-    )
+    @mod.command(name="export", description=command_texts.MOD_EXPORT)
     @moderator_only()
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -309,7 +306,7 @@ class Moderation(commands.Cog):
                 interaction, content, files=[discord.File(_bytes(f.data), filename=f.name) for f in batch]
             )
 
-    @mod.command(name="map", description="A map of members per region (no one's own position)")
+    @mod.command(name="map", description=command_texts.MOD_MAP)
     @moderator_only()
     async def map(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -329,17 +326,17 @@ class Moderation(commands.Cog):
             file=discord.File(_bytes(image), filename="members-map.png"),
         )
 
-    @mod.command(name="circles", description="Local circles: size, activity in the last 30 days, organizer")
+    @mod.command(name="circles", description=command_texts.MOD_CIRCLES)
     @moderator_only()
     async def circles(self, interaction: discord.Interaction[Any]) -> None:
         await reply(interaction, await circles_overview(self.bot, self._guild(interaction)))
 
-    @mod.command(name="outbox", description="Introductions and other steps in Discord that keep failing")
+    @mod.command(name="outbox", description=command_texts.MOD_OUTBOX)
     @moderator_only()
     async def outbox(self, interaction: discord.Interaction[Any]) -> None:
         await reply(interaction, await self.bot.outbox.stuck(self._guild(interaction)))
 
-    @mod.command(name="audit", description="The latest audit entries, about a member or by a moderator")
+    @mod.command(name="audit", description=command_texts.MOD_AUDIT)
     @moderator_only()
     async def audit(
         self,

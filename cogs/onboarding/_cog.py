@@ -17,6 +17,7 @@ from bot.services import onboarding
 from bot.services.home_countries import HomeCountries
 from bot.services.members import JoinOutcome
 from bot.services.place_answers import locale_hint
+from bot.texts import commands as command_texts
 from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
 from cogs._interactions import GroundworkView, snowflake
@@ -49,9 +50,7 @@ def welcome_view(guild_id: int, label: str = texts.BEGIN_BUTTON) -> discord.ui.V
 class Onboarding(commands.Cog):
     """The private conversation that tells groundwork where a member lives and what they want to do."""
 
-    onboard = app_commands.Group(
-        name="onboard", description="Tell groundwork about yourself", guild_only=True
-    )
+    onboard = app_commands.Group(name="onboard", description=command_texts.ONBOARD, guild_only=True)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
@@ -109,7 +108,7 @@ class Onboarding(commands.Cog):
             return
         try:
             thread = await channel.create_thread(
-                name=f"Welcome, {member.display_name}"[:100],
+                name=texts.FALLBACK_THREAD_NAME.format(name=member.display_name)[:100],
                 type=discord.ChannelType.private_thread,
                 invitable=False,
                 reason="groundwork: onboarding for a member whose DMs are closed",
@@ -125,18 +124,16 @@ class Onboarding(commands.Cog):
 
     # -- commands ---------------------------------------------------------------------
 
-    @app_commands.command(
-        name="join", description="Tell groundwork about yourself, or pick up where you left off"
-    )
+    @app_commands.command(name="join", description=command_texts.JOIN)
     @app_commands.guild_only()
     async def join(self, interaction: discord.Interaction[Any]) -> None:
         await self._start_from_server(interaction, restart=False)
 
-    @onboard.command(name="start", description="Start telling groundwork about yourself, or continue")
+    @onboard.command(name="start", description=command_texts.ONBOARD_START)
     async def onboard_start(self, interaction: discord.Interaction[Any]) -> None:
         await self._start_from_server(interaction, restart=False)
 
-    @onboard.command(name="restart", description="Start over from the first question")
+    @onboard.command(name="restart", description=command_texts.ONBOARD_RESTART)
     async def onboard_restart(self, interaction: discord.Interaction[Any]) -> None:
         await self._start_from_server(interaction, restart=True)
 
@@ -340,7 +337,7 @@ class Onboarding(commands.Cog):
 
 def _jump_view(message: discord.Message) -> discord.ui.View:
     view = discord.ui.View()
-    view.add_item(discord.ui.Button(label="Open the conversation", url=message.jump_url))
+    view.add_item(discord.ui.Button(label=texts.OPEN_CONVERSATION_BUTTON, url=message.jump_url))
     return view
 
 

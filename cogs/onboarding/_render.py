@@ -272,7 +272,9 @@ def render(
         zones = list(dict.fromkeys([answers.get("timezone", "UTC"), *(timezones or []), "UTC"]))
         options = [
             discord.SelectOption(
-                label=zone[:100], value=zone, description=f"{_local_time(zone, now)} there now"
+                label=zone[:100],
+                value=zone,
+                description=texts.TIMEZONE_LOCAL_TIME.format(time=_local_time(zone, now)),
             )
             for zone in zones[:MAX_SELECT_OPTIONS]
         ]

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.errors import GroundworkError
 from bot.services import pairing
 from bot.services.onboarding import Completion
+from bot.texts import commands as command_texts
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import reply
@@ -38,10 +39,10 @@ def when(moment: Any) -> str:
 class Pairing(commands.Cog):
     """Pairs isolated members with experienced organizers, and looks after the pairs."""
 
-    mentor = app_commands.Group(name="mentor", description="Your mentor", guild_only=True)
+    mentor = app_commands.Group(name="mentor", description=command_texts.MENTOR, guild_only=True)
     pairing_group = app_commands.Group(
         name="pairing",
-        description="Moderators: mentor pairings",
+        description=command_texts.PAIRING,
         guild_only=True,
         default_permissions=discord.Permissions(manage_guild=True),
     )
@@ -74,7 +75,7 @@ class Pairing(commands.Cog):
                 mentor_offer_view(completion.guild_id),
             )
 
-    @mentor.command(name="request", description="Ask for an experienced organizer to help you get started")
+    @mentor.command(name="request", description=command_texts.MENTOR_REQUEST)
     async def mentor_request(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         await self._request(interaction, interaction.guild_id)
@@ -96,7 +97,7 @@ class Pairing(commands.Cog):
         if proposal is not None:
             await self.presenter.publish(proposal)
 
-    @mentor.command(name="show", description="See who your mentor is")
+    @mentor.command(name="show", description=command_texts.MENTOR_SHOW)
     async def mentor_show(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session:
@@ -115,7 +116,7 @@ class Pairing(commands.Cog):
 
     # -- moderators -------------------------------------------------------------------
 
-    @pairing_group.command(name="run", description="Propose mentors for everyone waiting, now")
+    @pairing_group.command(name="run", description=command_texts.PAIRING_RUN)
     @moderator_only()
     async def pairing_run(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
@@ -123,14 +124,14 @@ class Pairing(commands.Cog):
         created, waiting = await self.mentorships.batch(interaction.guild_id)
         await reply(interaction, texts.PAIRING_RUN.format(count=created, waiting=waiting))
 
-    @pairing_group.command(name="pair", description="Pair a member with an organizer by hand")
+    @pairing_group.command(name="pair", description=command_texts.PAIRING_PAIR)
     @moderator_only()
     async def pairing_pair(
         self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
     ) -> None:
         await self.mentorships.pair_by_hand(interaction, member, mentor)
 
-    @pairing_group.command(name="end", description="End a member's mentorship")
+    @pairing_group.command(name="end", description=command_texts.PAIRING_END)
     @moderator_only()
     async def pairing_end(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         await self.mentorships.end_by_moderator(interaction, member)

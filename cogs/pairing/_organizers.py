@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import pairing
+from bot.texts import commands as command_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only
@@ -23,16 +24,16 @@ if TYPE_CHECKING:
 class Organizers(commands.Cog):
     """Organizers' own commands, and moderators adding or confirming them."""
 
-    organizer = app_commands.Group(
-        name="organizer", description="For experienced organizers", guild_only=True
-    )
+    organizer = app_commands.Group(name="organizer", description=command_texts.ORGANIZER, guild_only=True)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
 
-    @organizer.command(name="add", description="Moderators: make a member an organizer")
+    @organizer.command(name="add", description=command_texts.ORGANIZER_ADD)
     @app_commands.describe(
-        member="Who", capacity="How many mentees at most", languages="Language codes, e.g. en es"
+        member=command_texts.ORGANIZER_ADD__MEMBER,
+        capacity=command_texts.ORGANIZER_ADD__CAPACITY,
+        languages=command_texts.ORGANIZER_ADD__LANGUAGES,
     )
     @moderator_only()
     async def organizer_add(
@@ -60,7 +61,7 @@ class Organizers(commands.Cog):
         if change.status == "active":
             await self.bot.mentorships.batch(interaction.guild_id)
 
-    @organizer.command(name="confirm", description="Moderators: confirm a member who offered to mentor")
+    @organizer.command(name="confirm", description=command_texts.ORGANIZER_CONFIRM)
     @moderator_only()
     async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         assert interaction.guild_id is not None
@@ -75,7 +76,7 @@ class Organizers(commands.Cog):
         await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=member.mention))
         await self.bot.mentorships.batch(interaction.guild_id)
 
-    @organizer.command(name="capacity", description="How many mentees you can take")
+    @organizer.command(name="capacity", description=command_texts.ORGANIZER_CAPACITY)
     async def organizer_capacity(
         self, interaction: discord.Interaction[Any], capacity: app_commands.Range[int, 0, 10]
     ) -> None:
@@ -93,11 +94,11 @@ class Organizers(commands.Cog):
             text += texts.CAPACITY_BELOW_ACTIVE.format(active=change.taken)
         await reply(interaction, text)
 
-    @organizer.command(name="pause", description="Take no new mentees for now")
+    @organizer.command(name="pause", description=command_texts.ORGANIZER_PAUSE)
     async def organizer_pause(self, interaction: discord.Interaction[Any]) -> None:
         await self._pause(interaction, paused=True)
 
-    @organizer.command(name="resume", description="Take new mentees again")
+    @organizer.command(name="resume", description=command_texts.ORGANIZER_RESUME)
     async def organizer_resume(self, interaction: discord.Interaction[Any]) -> None:
         await self._pause(interaction, paused=False)
 
@@ -115,7 +116,7 @@ class Organizers(commands.Cog):
         if not paused:
             await self.bot.mentorships.batch(interaction.guild_id)
 
-    @organizer.command(name="mentees", description="Your mentees and how ready they feel")
+    @organizer.command(name="mentees", description=command_texts.ORGANIZER_MENTEES)
     async def organizer_mentees(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session:
