@@ -65,6 +65,19 @@ async def first_message(fake: FakeDiscord, channel: Channel) -> Message:
     return messages[0]
 
 
+async def leave_circle(fake: FakeDiscord, guild: Guild, user_id: int) -> str:
+    """Leave one's circle with the button under /circle; returns what the bot answered."""
+    shown = await fake.slash("circle", guild_id=guild.id, user_id=user_id)
+    answer = (await shown.response()).message
+    assert answer is not None
+    leave = await fake.click(
+        answer, next(c for c in answer.custom_ids if c.startswith("gw:cc:l:")), user_id=user_id
+    )
+    left = (await leave.response()).message
+    assert left is not None
+    return left.text
+
+
 async def local_world(
     fake: FakeDiscord, guild: Guild, start_bot: StartBot, **settings: object
 ) -> tuple[GroundworkBot, Channel, Channel]:
@@ -269,13 +282,7 @@ async def test_a_circle_channel_in_the_category_grows_with_a_later_neighbour_and
     assert f"<@{HARROGATE}>" in welcome.text
 
     # Everyone leaves: by the button on /circle, or by leaving the server. The circle closes.
-    shown = await fake.slash("circle", guild_id=guild.id, user_id=LEEDS)
-    answer = (await shown.response()).message
-    assert answer is not None
-    leave = await fake.click(
-        answer, next(c for c in answer.custom_ids if c.startswith("gw:cc:l:")), user_id=LEEDS
-    )
-    assert "You've left **Leeds circle**" in (await leave.response()).message.text  # type: ignore[union-attr]
+    assert "You've left **Leeds circle**" in await leave_circle(fake, guild, LEEDS)
     await fake.wait_for(lambda: LEEDS not in allowed(circle), what="Leeds let out of the channel")
     for user_id in (BRADFORD, HARROGATE):
         await fake.member_leave(guild, user_id)

@@ -13,7 +13,7 @@ from db.enums import ChatTaskKind
 from db.models import ChatTask
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import onboard
-from tests.e2e.test_local import dm_with, local_world, press, thread_with
+from tests.e2e.test_local import dm_with, leave_circle, local_world, press, thread_with
 from tests.e2e.test_outbox_steps import attempted
 from tests.fake_discord import Channel, FakeDiscord, Guild, Message
 from tests.support.clock import TestClock
@@ -108,16 +108,6 @@ async def test_a_practice_introduction_discord_fails_is_posted_in_the_same_threa
     assert fake.violations == []
 
 
-async def _leave_by_button(fake: FakeDiscord, guild: Guild, user_id: int) -> None:
-    shown = await fake.slash("circle", guild_id=guild.id, user_id=user_id)
-    answer = (await shown.response()).message
-    assert answer is not None
-    leave = await fake.click(
-        answer, next(c for c in answer.custom_ids if c.startswith("gw:cc:l:")), user_id=user_id
-    )
-    assert "You've left" in (await leave.response()).message.text  # type: ignore[union-attr]
-
-
 def _saying_in(fake: FakeDiscord, channel: Channel, words: str) -> list[Message]:
     return [m for m in fake.messages_in(channel) if words in m.text]
 
@@ -148,7 +138,7 @@ async def test_a_circles_welcome_leave_notice_and_last_word_discord_fails_are_ea
 
     # Leeds leaves: let out at once; the word to the others is posted by the tick, once.
     fake.fail("POST", MESSAGES, 503, times=1, where=_saying("A member has left"))
-    await _leave_by_button(fake, guild, LEEDS)
+    assert "You've left" in await leave_circle(fake, guild, LEEDS)
     task = await attempted(bot, ChatTaskKind.CIRCLE_LEAVE)
     assert (task.last_error, task.done_at) == (SERVER_ERROR, None)
     assert LEEDS not in circle.thread_members and _saying_in(fake, circle, "A member has left") == []
@@ -159,7 +149,7 @@ async def test_a_circles_welcome_leave_notice_and_last_word_discord_fails_are_ea
     # The last two leave: the circle closes; its last word Discord fails comes with the tick,
     # then the thread is archived and locked and the moderators are told, each once.
     fake.fail("POST", MESSAGES, 503, times=1, where=_saying("Everyone has left"))
-    await _leave_by_button(fake, guild, BRADFORD)
+    assert "You've left" in await leave_circle(fake, guild, BRADFORD)
     await fake.member_leave(guild, HARROGATE)
     task = await attempted(bot, ChatTaskKind.CIRCLE_CLOSE)
     assert (task.last_error, task.done_at) == (SERVER_ERROR, None)
