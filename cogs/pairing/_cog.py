@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,10 @@ from bot.services.onboarding import Completion
 from bot.texts import commands as command_texts
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
-from cogs._interactions import reply
+from cogs._interactions import GroundworkView, reply, snowflake
+from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
 from cogs.onboarding import isolated_text
-from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
-from cogs.pairing._presenter import mentor_offer_view
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
@@ -29,11 +29,32 @@ log = logging.getLogger(__name__)
 
 FOLLOWUP_JOB = "pairing:followups"
 BATCH_JOB = "pairing:batch"
-ITEMS = (ReviewButton, FeedbackButton, MentorRequestButton)
+
+
+class ReviewAction(enum.StrEnum):
+    """A moderator's buttons on a proposal."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    ANOTHER = "another"
+
+
+class MentorRequestAnswer(enum.StrEnum):
+    """ "Yes, I'd like a mentor", offered to members who are alone in their area."""
+
+    YES = "yes"
 
 
 def when(moment: Any) -> str:
     return discord.utils.format_dt(moment, "D") if moment else "—"
+
+
+def mentor_offer_view(guild_id: int) -> discord.ui.View:
+    view = GroundworkView(timeout=None)
+    view.add_item(
+        MENTOR_REQUEST.button(guild_id, label=texts.ASK_FOR_MENTOR_BUTTON, style=discord.ButtonStyle.success)
+    )
+    return view
 
 
 class Pairing(commands.Cog):
@@ -80,8 +101,10 @@ class Pairing(commands.Cog):
         assert interaction.guild_id is not None
         await self._request(interaction, interaction.guild_id)
 
-    async def on_mentor_request(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
-        await self._request(interaction, guild_id)
+    async def on_mentor_request(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[MentorRequestAnswer]
+    ) -> None:
+        await self._request(interaction, clicked.id)
 
     async def _request(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -136,8 +159,9 @@ class Pairing(commands.Cog):
     async def pairing_end(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         await self.mentorships.end_by_moderator(interaction, member)
 
-    async def on_review(self, interaction: discord.Interaction[Any], mentorship_id: int, action: str) -> None:
+    async def on_review(self, interaction: discord.Interaction[Any], clicked: Clicked[ReviewAction]) -> None:
         """A moderator's button on a proposal: approve, reject, or pick another organizer."""
+        mentorship_id, action = clicked.id, clicked.answer
         async with self.bot.sessions() as session:
             guild_id = await pairing.guild_of_mentorship(session=session, mentorship_id=mentorship_id)
         if guild_id is None:
@@ -148,7 +172,7 @@ class Pairing(commands.Cog):
         now = self.bot.clock()
         replacement = None
         async with self.bot.sessions() as session, session.begin():
-            if action == "another":
+            if action == ReviewAction.ANOTHER:
                 decided, replacement = await pairing.pick_another(
                     session=session, mentorship_id=mentorship_id, actor_id=interaction.user.id, now=now
                 )
@@ -157,20 +181,20 @@ class Pairing(commands.Cog):
                     session=session,
                     mentorship_id=mentorship_id,
                     actor_id=interaction.user.id,
-                    approve=action == "approve",
+                    approve=action == ReviewAction.APPROVE,
                     now=now,
                 )
         outcome = {
-            "approve": texts.REVIEW_APPROVED,
-            "reject": texts.REVIEW_REJECTED,
-            "another": texts.REVIEW_REPLACED,
+            ReviewAction.APPROVE: texts.REVIEW_APPROVED,
+            ReviewAction.REJECT: texts.REVIEW_REJECTED,
+            ReviewAction.ANOTHER: texts.REVIEW_REPLACED,
         }[action].format(moderator=interaction.user.mention)
-        if action == "another" and replacement is None:
+        if action == ReviewAction.ANOTHER and replacement is None:
             outcome += "\n" + texts.REVIEW_NONE_LEFT
         await interaction.edit_original_response(
             content=outcome, view=None, allowed_mentions=discord.AllowedMentions.none()
         )
-        if action == "approve":
+        if action == ReviewAction.APPROVE:
             await self.presenter.introduce(decided)
         elif replacement is not None:
             await self.presenter.publish(replacement)
@@ -185,22 +209,24 @@ class Pairing(commands.Cog):
             await self.presenter.ask_how_it_goes(followup)
 
     async def on_feedback(
-        self, interaction: discord.Interaction[Any], mentorship_id: int, answer: str
+        self, interaction: discord.Interaction[Any], clicked: Clicked[pairing.Feedback]
     ) -> None:
+        """An answer to "how is it going?"."""
+        mentorship_id, answer = clicked.id, clicked.answer
         now = self.bot.clock()
         async with self.bot.sessions() as session, session.begin():
             ended = await pairing.record_feedback(
                 session=session,
                 mentorship_id=mentorship_id,
                 user_id=interaction.user.id,
-                answer=pairing.Feedback(answer),
+                answer=answer,
                 now=now,
             )
         text = {
             pairing.Feedback.GOING_WELL: texts.FOLLOWUP_THANKS,
             pairing.Feedback.NOT_MET: texts.FOLLOWUP_NOT_MET_TIP,
             pairing.Feedback.NOT_A_FIT: texts.ENDED_NOT_A_FIT,
-        }[pairing.Feedback(answer)]
+        }[answer]
         await interaction.response.edit_message(content=text, view=None)
         if ended is not None:
             other = (
@@ -237,3 +263,12 @@ class Pairing(commands.Cog):
                 await self.mentorships.batch(guild.id)
             except Exception:
                 log.exception("pairing batch failed for guild %s", guild.id)
+
+
+# Proposals in the review channel, "how is it going?" and the offer of a mentor: they keep working after a restart.
+REVIEW = Persistent("gw:pr", owner=Pairing, answers=ReviewAction, handler=Pairing.on_review)
+FEEDBACK = Persistent("gw:fb", owner=Pairing, answers=pairing.Feedback, handler=Pairing.on_feedback)
+MENTOR_REQUEST = Persistent(
+    "gw:mr", owner=Pairing, answers=MentorRequestAnswer, handler=Pairing.on_mentor_request, ids=snowflake
+)
+ITEMS = (REVIEW.item, FEEDBACK.item, MENTOR_REQUEST.item)

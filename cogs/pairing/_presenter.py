@@ -9,10 +9,9 @@ import discord
 from bot.services import languages, outbox, pairing
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
-from cogs._interactions import GroundworkView, answers_view
 from cogs._introductions import Introducer, IntroductionPlan
 from cogs._text import member_text, mention
-from cogs.pairing._items import FeedbackButton, MentorRequestButton, ReviewButton
+from cogs.pairing._cog import FEEDBACK, REVIEW, ReviewAction
 from db.enums import ChatTaskKind, OrganizingPath
 
 if TYPE_CHECKING:
@@ -65,33 +64,25 @@ def review_embed(p: pairing.Pairing) -> discord.Embed:
 
 
 def review_view(mentorship_id: int) -> discord.ui.View:
-    return answers_view(
-        ReviewButton,
+    return REVIEW.view(
         mentorship_id,
         (
-            ("approve", texts.REVIEW_APPROVE, discord.ButtonStyle.success),
-            ("reject", texts.REVIEW_REJECT, discord.ButtonStyle.danger),
-            ("another", texts.REVIEW_ANOTHER, discord.ButtonStyle.secondary),
+            (ReviewAction.APPROVE, texts.REVIEW_APPROVE, discord.ButtonStyle.success),
+            (ReviewAction.REJECT, texts.REVIEW_REJECT, discord.ButtonStyle.danger),
+            (ReviewAction.ANOTHER, texts.REVIEW_ANOTHER, discord.ButtonStyle.secondary),
         ),
     )
 
 
 def feedback_view(mentorship_id: int) -> discord.ui.View:
-    return answers_view(
-        FeedbackButton,
+    return FEEDBACK.view(
         mentorship_id,
         (
-            ("going_well", texts.FOLLOWUP_GOING_WELL, discord.ButtonStyle.success),
-            ("not_met", texts.FOLLOWUP_NOT_MET, discord.ButtonStyle.secondary),
-            ("not_a_fit", texts.FOLLOWUP_NOT_A_FIT, discord.ButtonStyle.danger),
+            (pairing.Feedback.GOING_WELL, texts.FOLLOWUP_GOING_WELL, discord.ButtonStyle.success),
+            (pairing.Feedback.NOT_MET, texts.FOLLOWUP_NOT_MET, discord.ButtonStyle.secondary),
+            (pairing.Feedback.NOT_A_FIT, texts.FOLLOWUP_NOT_A_FIT, discord.ButtonStyle.danger),
         ),
     )
-
-
-def mentor_offer_view(guild_id: int) -> discord.ui.View:
-    view = GroundworkView(timeout=None)
-    view.add_item(MentorRequestButton(guild_id, label=texts.ASK_FOR_MENTOR_BUTTON))
-    return view
 
 
 def _about(side: pairing.Side) -> str:
