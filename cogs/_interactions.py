@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import fields, is_dataclass
-from typing import Any, ClassVar, Self
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -116,78 +113,3 @@ def snowflake(digits: str) -> int:
     """A Discord id (user, guild) read from a custom_id."""
     value = int(digits)
     return value if 0 <= value <= SNOWFLAKE_MAX else OutOfRangeId(0)
-
-
-def refuse_tampered_ids(item: object) -> None:
-    """Refuse an item made from a custom_id whose ids are out of range (see ``OutOfRangeId``)."""
-    values = list(vars(item).values())
-    # An item may keep its custom_id's parts together in a dataclass (onboarding's StepParts).
-    values += [
-        getattr(value, field.name)
-        for value in values
-        if is_dataclass(value) and not isinstance(value, type)
-        for field in fields(value)
-    ]
-    if any(isinstance(value, OutOfRangeId) for value in values):
-        raise GroundworkError(texts.STALE_BUTTON)
-
-
-class ReportsErrors:
-    """Mixin for dynamic items: discord.py only logs what their callbacks raise, so the member
-    would see "This interaction failed"; this turns it into a reply like every other error.
-    An item whose custom_id carried an out-of-range id is refused the same way."""
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        raise NotImplementedError
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            refuse_tampered_ids(self)
-            await self.handle(interaction)
-        except Exception as error:
-            await report_error(interaction, error)
-
-
-AnswerHandler = Callable[[discord.Interaction[Any], int, str], Awaitable[None]]
-Choice = tuple[str, str, discord.ButtonStyle]  # answer, label, style
-
-
-class AnswerButton(ReportsErrors):
-    """A button that answers a question about one row, `<prefix>:<id>:<answer>`, and survives restarts.
-
-    Subclasses also derive from `discord.ui.DynamicItem` with a template naming the groups `id`
-    and `answer`, and name the cog and the method (`(interaction, row_id, answer)`) that handles it.
-    """
-
-    prefix: ClassVar[str]
-    cog: ClassVar[str]
-    method: ClassVar[str]
-
-    def __init__(self, row_id: int, answer: str, *, label: str, style: discord.ButtonStyle) -> None:
-        self.row_id, self.answer = row_id, answer
-        button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label, style=style, custom_id=f"{self.prefix}:{row_id}:{answer}"
-        )
-        super().__init__(button)  # type: ignore[call-arg]  # DynamicItem, next in the MRO
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        style = item.style if isinstance(item, discord.ui.Button) else discord.ButtonStyle.secondary
-        return cls(row_id(match["id"]), match["answer"], label=label or "…", style=style)
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog(self.cog)
-        if cog is not None:
-            handler: AnswerHandler = getattr(cog, self.method)
-            await handler(interaction, self.row_id, self.answer)
-
-
-def answers_view(button: type[AnswerButton], row_id: int, choices: Sequence[Choice]) -> discord.ui.View:
-    """A persistent view of `button`s, one per choice, for one row."""
-    view = GroundworkView(timeout=None)
-    for answer, label, style in choices:
-        view.add_item(button(row_id, answer, label=label, style=style))  # type: ignore[arg-type]
-    return view

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cogs.local import _circles, _neighbours, _practice
 from cogs.local._activity import ActivityLog
 from cogs.local._circles import Circles, circles_overview
-from cogs.local._items import ITEMS
 from cogs.local._neighbours import Neighbours
 from cogs.local._practice import Practice
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
 __all__ = ["ActivityLog", "Circles", "Neighbours", "Practice", "circles_overview"]
+
+ITEMS = (*_neighbours.ITEMS, *_circles.ITEMS, *_practice.ITEMS)
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -3,6 +3,7 @@ joining and leaving, /circle for members and /circles list for moderators."""
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +15,11 @@ from bot.errors import GroundworkError
 from bot.services import circles, outbox
 from bot.texts import local as texts
 from cogs._checks import require_moderator
-from cogs._interactions import answers_view, reply
+from cogs._interactions import reply
 from cogs._introductions import TO_MEMBERS, Introducer
+from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
-from cogs.local._items import CircleLeaveButton, CircleReviewButton
-from cogs.local._neighbours import send_circle_offer
 from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
 from cogs.local._spaces import Spaces
 from cogs.outbox import Handler
@@ -33,14 +33,51 @@ log = logging.getLogger(__name__)
 SWEEP_JOB = "local:circles"
 
 
+class ReviewAction(enum.StrEnum):
+    """Moderators' buttons on a proposed circle."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class OfferAnswer(enum.StrEnum):
+    """ "A circle meets near you: join it?"."""
+
+    JOIN = "join"
+    NO = "no"
+
+
+class LeaveAnswer(enum.StrEnum):
+    """/circle's one button: leave my circle."""
+
+    LEAVE = "leave"
+
+
 def review_view(circle_id: int) -> discord.ui.View:
-    return answers_view(
-        CircleReviewButton,
+    return REVIEW.view(
         circle_id,
         (
-            ("approve", texts.CIRCLE_APPROVE, discord.ButtonStyle.success),
-            ("reject", texts.CIRCLE_REJECT, discord.ButtonStyle.secondary),
+            (ReviewAction.APPROVE, texts.CIRCLE_APPROVE, discord.ButtonStyle.success),
+            (ReviewAction.REJECT, texts.CIRCLE_REJECT, discord.ButtonStyle.secondary),
         ),
+    )
+
+
+def circle_offer_view(membership_id: int) -> discord.ui.View:
+    return OFFER.view(
+        membership_id,
+        (
+            (OfferAnswer.JOIN, texts.CIRCLE_OFFER_JOIN, discord.ButtonStyle.success),
+            (OfferAnswer.NO, texts.CIRCLE_OFFER_NO, discord.ButtonStyle.secondary),
+        ),
+    )
+
+
+async def send_circle_offer(introducer: Introducer, offer: circles.Offer) -> None:
+    await introducer.dm(
+        offer.user_id,
+        texts.CIRCLE_OFFER.format(name=circle_name(offer.circle_name), size=offer.size),
+        circle_offer_view(offer.membership_id),
     )
 
 
@@ -115,8 +152,9 @@ class Circles(commands.Cog):
                 session=session, circle_id=proposal.circle_id, message_id=message_id
             )
 
-    async def on_review(self, interaction: discord.Interaction[Any], circle_id: int, action: str) -> None:
+    async def on_review(self, interaction: discord.Interaction[Any], clicked: Clicked[ReviewAction]) -> None:
         """A moderator opens or rejects a proposed circle."""
+        circle_id = clicked.id
         async with self.bot.sessions() as session:
             guild_id = await circles.circle_guild(session=session, circle_id=circle_id)
         await require_moderator(interaction, guild_id)
@@ -126,7 +164,7 @@ class Circles(commands.Cog):
                 session=session,
                 circle_id=circle_id,
                 actor_id=interaction.user.id,
-                approve=action == "approve",
+                approve=clicked.answer == ReviewAction.APPROVE,
                 now=self.bot.clock(),
             )
         outcome = texts.CIRCLE_APPROVED if decision.opened else texts.CIRCLE_REJECTED
@@ -209,14 +247,15 @@ class Circles(commands.Cog):
 
     # -- members ----------------------------------------------------------------------
 
-    async def on_offer(self, interaction: discord.Interaction[Any], membership_id: int, answer: str) -> None:
+    async def on_offer(self, interaction: discord.Interaction[Any], clicked: Clicked[OfferAnswer]) -> None:
         """Join the circle nearby, or not."""
+        membership_id = clicked.id
         async with self.bot.sessions() as session, session.begin():
             joined = await circles.answer_offer(
                 session=session,
                 membership_id=membership_id,
                 user_id=interaction.user.id,
-                join=answer == "join",
+                join=clicked.answer == OfferAnswer.JOIN,
                 now=self.bot.clock(),
             )
         if joined is None:
@@ -262,18 +301,19 @@ class Circles(commands.Cog):
             return
         joined = next((m for m in mine if m.status == circles.CircleMemberStatus.JOINED), None)
         view = (
-            answers_view(
-                CircleLeaveButton,
+            LEAVE.view(
                 joined.space.circle_id,
-                (("leave", texts.CIRCLE_LEAVE, discord.ButtonStyle.secondary),),
+                ((LeaveAnswer.LEAVE, texts.CIRCLE_LEAVE, discord.ButtonStyle.secondary),),
             )
             if joined
             else discord.utils.MISSING
         )
         await reply(interaction, "\n\n".join(_my_circle(m) for m in mine), view=view)
 
-    async def on_leave(self, interaction: discord.Interaction[Any], circle_id: int, _answer: str) -> None:
+    async def on_leave(self, interaction: discord.Interaction[Any], clicked: Clicked[LeaveAnswer]) -> None:
+        """Leave one's circle (the button under /circle)."""
         assert interaction.guild_id is not None
+        circle_id = clicked.id
         async with self.bot.sessions() as session, session.begin():
             left = await circles.leave(
                 session=session,
@@ -341,6 +381,13 @@ class Circles(commands.Cog):
                 session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
             )
         await self.after_leaving(left)
+
+
+# Moderators' review of a proposed circle, the offer to join one, and leaving it.
+REVIEW = Persistent("gw:cc:r", owner=Circles, answers=ReviewAction, handler=Circles.on_review)
+OFFER = Persistent("gw:cc:o", owner=Circles, answers=OfferAnswer, handler=Circles.on_offer)
+LEAVE = Persistent("gw:cc:l", owner=Circles, answers=LeaveAnswer, handler=Circles.on_leave)
+ITEMS = (REVIEW.item, OFFER.item, LEAVE.item)
 
 
 async def circles_overview(bot: GroundworkBot, guild_id: int) -> str:

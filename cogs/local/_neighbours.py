@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +13,12 @@ from discord.ext import commands
 from bot.services import circles, neighbours, outbox
 from bot.services.onboarding import Completion
 from bot.texts import local as texts
-from cogs._interactions import answers_view, reply
+from cogs._interactions import reply
 from cogs._introductions import Introducer, IntroductionPlan
+from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
-from cogs.local._items import AskButton, CircleOfferButton, OfferButton
-from cogs.local._render import ask_text, circle_name, neighbour_introduction
+from cogs.local._circles import send_circle_offer
+from cogs.local._render import ask_text, neighbour_introduction
 from db.enums import Answer, ChatTaskKind, IntroductionStatus, OfferStatus
 
 if TYPE_CHECKING:
@@ -24,50 +26,51 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OFFER_ANSWERS = {"yes": OfferStatus.ACCEPTED, "later": OfferStatus.NOT_NOW, "never": OfferStatus.MUTED}
 INTRODUCED = "neighbours_introduced"  # event: (guild_id), a circle may now be possible
 
 
+class OfferAnswer(enum.StrEnum):
+    """ "N members live near you: want to meet them?"."""
+
+    YES = "yes"
+    LATER = "later"
+    NEVER = "never"
+
+
+class AskAnswer(enum.StrEnum):
+    """A neighbour asked whether they'd like to meet a newcomer."""
+
+    YES = "yes"
+    NO = "no"
+    NEVER = "never"
+
+
+OFFER_STATUS = {
+    OfferAnswer.YES: OfferStatus.ACCEPTED,
+    OfferAnswer.LATER: OfferStatus.NOT_NOW,
+    OfferAnswer.NEVER: OfferStatus.MUTED,
+}
+
+
 def offer_view(offer_id: int) -> discord.ui.View:
-    return answers_view(
-        OfferButton,
+    return OFFER.view(
         offer_id,
         (
-            ("yes", texts.OFFER_YES, discord.ButtonStyle.success),
-            ("later", texts.OFFER_LATER, discord.ButtonStyle.secondary),
-            ("never", texts.OFFER_NEVER, discord.ButtonStyle.secondary),
+            (OfferAnswer.YES, texts.OFFER_YES, discord.ButtonStyle.success),
+            (OfferAnswer.LATER, texts.OFFER_LATER, discord.ButtonStyle.secondary),
+            (OfferAnswer.NEVER, texts.OFFER_NEVER, discord.ButtonStyle.secondary),
         ),
     )
 
 
 def ask_view(introduction_id: int) -> discord.ui.View:
-    return answers_view(
-        AskButton,
+    return ASK.view(
         introduction_id,
         (
-            ("yes", texts.ASK_YES, discord.ButtonStyle.success),
-            ("no", texts.ASK_NO, discord.ButtonStyle.secondary),
-            ("never", texts.ASK_NEVER, discord.ButtonStyle.secondary),
+            (AskAnswer.YES, texts.ASK_YES, discord.ButtonStyle.success),
+            (AskAnswer.NO, texts.ASK_NO, discord.ButtonStyle.secondary),
+            (AskAnswer.NEVER, texts.ASK_NEVER, discord.ButtonStyle.secondary),
         ),
-    )
-
-
-def circle_offer_view(membership_id: int) -> discord.ui.View:
-    return answers_view(
-        CircleOfferButton,
-        membership_id,
-        (
-            ("join", texts.CIRCLE_OFFER_JOIN, discord.ButtonStyle.success),
-            ("no", texts.CIRCLE_OFFER_NO, discord.ButtonStyle.secondary),
-        ),
-    )
-
-
-async def send_circle_offer(introducer: Introducer, offer: circles.Offer) -> None:
-    await introducer.dm(
-        offer.user_id,
-        texts.CIRCLE_OFFER.format(name=circle_name(offer.circle_name), size=offer.size),
-        circle_offer_view(offer.membership_id),
     )
 
 
@@ -120,40 +123,44 @@ class Neighbours(commands.Cog):
                 offer_view(offer.offer_id),
             )
 
-    async def on_offer(self, interaction: discord.Interaction[Any], offer_id: int, answer: str) -> None:
+    async def on_offer(self, interaction: discord.Interaction[Any], clicked: Clicked[OfferAnswer]) -> None:
         """Yes / not now / don't ask again, on the offer to meet neighbours."""
+        offer_id, answer = clicked.id, clicked.answer
         async with self.bot.sessions() as session, session.begin():
             asks = await neighbours.answer_offer(
                 session=session,
                 offer_id=offer_id,
                 user_id=interaction.user.id,
-                answer=OFFER_ANSWERS[answer],
+                answer=OFFER_STATUS[answer],
                 now=self.bot.clock(),
             )
         text = {
-            "yes": texts.OFFER_ASKED.format(count=len(asks)) if asks else texts.OFFER_NOBODY_LEFT,
-            "later": texts.OFFER_LATER_DONE,
-            "never": texts.OFFER_MUTED,
+            OfferAnswer.YES: texts.OFFER_ASKED.format(count=len(asks)) if asks else texts.OFFER_NOBODY_LEFT,
+            OfferAnswer.LATER: texts.OFFER_LATER_DONE,
+            OfferAnswer.NEVER: texts.OFFER_MUTED,
         }[answer]
         await interaction.response.edit_message(content=text, view=None)
         for ask in asks:
             await self.introducer.dm(ask.neighbour_user_id, ask_text(ask), ask_view(ask.introduction_id))
 
-    async def on_ask(self, interaction: discord.Interaction[Any], introduction_id: int, answer: str) -> None:
+    async def on_ask(self, interaction: discord.Interaction[Any], clicked: Clicked[AskAnswer]) -> None:
         """A neighbour's yes / no / don't ask again."""
+        introduction_id, answer = clicked.id, clicked.answer
         await interaction.response.defer()
         async with self.bot.sessions() as session, session.begin():
             answered = await neighbours.answer_introduction(
                 session=session,
                 introduction_id=introduction_id,
                 user_id=interaction.user.id,
-                answer=Answer.YES if answer == "yes" else Answer.NO,
-                mute=answer == "never",
+                answer=Answer.YES if answer == AskAnswer.YES else Answer.NO,
+                mute=answer == AskAnswer.NEVER,
                 now=self.bot.clock(),
             )
         text = {
             IntroductionStatus.INTRODUCED: texts.ASK_THANKS_YES,
-            IntroductionStatus.DECLINED: texts.ASK_MUTED if answer == "never" else texts.ASK_THANKS_NO,
+            IntroductionStatus.DECLINED: texts.ASK_MUTED
+            if answer == AskAnswer.NEVER
+            else texts.ASK_THANKS_NO,
         }.get(answered.status, texts.INTRO_GONE)
         await interaction.edit_original_response(content=text, view=None)
         if answered.introduction is not None:
@@ -206,3 +213,9 @@ class Neighbours(commands.Cog):
         """Whoever leaves mid-introduction: what waits on them is called off."""
         async with self.bot.sessions() as session, session.begin():
             await neighbours.member_left(session=session, guild_id=payload.guild_id, user_id=payload.user.id)
+
+
+# The offer to meet neighbours and a neighbour's answer: they keep working after a restart.
+OFFER = Persistent("gw:nb:o", owner=Neighbours, answers=OfferAnswer, handler=Neighbours.on_offer)
+ASK = Persistent("gw:nb:i", owner=Neighbours, answers=AskAnswer, handler=Neighbours.on_ask)
+ITEMS = (OFFER.item, ASK.item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +13,11 @@ from discord.ext import commands
 from bot.services import outbox, practice
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
-from cogs._interactions import answers_view, reply
+from cogs._interactions import reply
 from cogs._introductions import Introducer, IntroductionPlan
+from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
-from cogs.local._items import PracticeFollowUpButton, PracticeStopButton
 from cogs.local._render import practice_introduction
 from db.enums import ChatTaskKind, OrganizingPath
 
@@ -31,19 +32,29 @@ PATH_CHOICES = [
 ]
 
 
+class StopAnswer(enum.StrEnum):
+    """The one button under "I'll look for a partner": stop looking."""
+
+    STOP = "stop"
+
+
+class FollowUpAnswer(enum.StrEnum):
+    """ "Did your practice call happen?"."""
+
+    YES = "yes"
+    NO = "no"
+
+
 def stop_view(request_id: int) -> discord.ui.View:
-    return answers_view(
-        PracticeStopButton, request_id, (("stop", texts.PRACTICE_STOP, discord.ButtonStyle.secondary),)
-    )
+    return STOP.view(request_id, ((StopAnswer.STOP, texts.PRACTICE_STOP, discord.ButtonStyle.secondary),))
 
 
 def followup_view(request_id: int) -> discord.ui.View:
-    return answers_view(
-        PracticeFollowUpButton,
+    return FOLLOW_UP.view(
         request_id,
         (
-            ("yes", texts.PRACTICE_FOLLOWUP_YES, discord.ButtonStyle.success),
-            ("no", texts.PRACTICE_FOLLOWUP_NO, discord.ButtonStyle.secondary),
+            (FollowUpAnswer.YES, texts.PRACTICE_FOLLOWUP_YES, discord.ButtonStyle.success),
+            (FollowUpAnswer.NO, texts.PRACTICE_FOLLOWUP_NO, discord.ButtonStyle.secondary),
         ),
     )
 
@@ -126,9 +137,10 @@ class Practice(commands.Cog):
             )
             await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
 
-    async def on_stop(self, interaction: discord.Interaction[Any], request_id: int, _answer: str) -> None:
+    async def on_stop(self, interaction: discord.Interaction[Any], clicked: Clicked[StopAnswer]) -> None:
+        """No longer waiting for a partner."""
         async with self.bot.sessions() as session, session.begin():
-            await practice.cancel(session=session, request_id=request_id, user_id=interaction.user.id)
+            await practice.cancel(session=session, request_id=clicked.id, user_id=interaction.user.id)
         await interaction.response.edit_message(content=texts.PRACTICE_STOPPED, view=None)
 
     async def followups(self) -> None:
@@ -142,19 +154,29 @@ class Practice(commands.Cog):
                 followup_view(ask.request_id),
             )
 
-    async def on_followup(self, interaction: discord.Interaction[Any], request_id: int, answer: str) -> None:
+    async def on_followup(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[FollowUpAnswer]
+    ) -> None:
+        """ "Did your practice call happen?" answered."""
+        happened = clicked.answer == FollowUpAnswer.YES
         async with self.bot.sessions() as session, session.begin():
             await practice.answer_followup(
                 session=session,
-                request_id=request_id,
+                request_id=clicked.id,
                 user_id=interaction.user.id,
-                happened=answer == "yes",
+                happened=happened,
                 now=self.bot.clock(),
             )
-        text = texts.PRACTICE_THANKS_YES if answer == "yes" else texts.PRACTICE_THANKS_NO
+        text = texts.PRACTICE_THANKS_YES if happened else texts.PRACTICE_THANKS_NO
         await interaction.response.edit_message(content=text, view=None)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         async with self.bot.sessions() as session, session.begin():
             await practice.member_left(session=session, guild_id=payload.guild_id, user_id=payload.user.id)
+
+
+# "Stop looking for a partner" and "did your practice call happen?".
+STOP = Persistent("gw:pp:c", owner=Practice, answers=StopAnswer, handler=Practice.on_stop)
+FOLLOW_UP = Persistent("gw:pp:f", owner=Practice, answers=FollowUpAnswer, handler=Practice.on_followup)
+ITEMS = (STOP.item, FOLLOW_UP.item)
