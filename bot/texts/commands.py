@@ -80,3 +80,24 @@ LOCALE_SET = "Change where you live"
 LOCALE_SET__PLACE = "Your town or city, postal code, county, region or country"
 NEARBY = "How many members live near you, and who is happy to be seen"
 PROFILE = "See what you told groundwork, and change it"
+
+# cogs/local/_activity.py
+LOG = "Your local activity log"
+LOG_ADD = "Record something you did locally"
+LOG_ADD__KIND = "What you did"
+LOG_ADD__NOTE = "A few words about it (optional)"
+LOG_SHARE = "Let your mentor and circle see your log, or not"
+LOG_SHARE__SHARE = "Yes: your mentor and circle see what you log. No: only you do."
+LOG_VIEW = "See your log, or a mentee's or circle member's who shares it"
+LOG_VIEW__MEMBER = "Whose log (yourself if empty)"
+
+# cogs/local/_circles.py
+CIRCLE = "See your local circle"
+
+# cogs/local/_neighbours.py
+NEIGHBOURS = "Whether you'd like to be offered to meet members near you"
+NEIGHBOURS__OFFERS = "On: I may be offered to meet neighbours. Off: don't ask me."
+
+# cogs/local/_practice.py
+PRACTICE = "Find a partner for a short practice call"
+PRACTICE__PATH = "What you'd like to practise for"

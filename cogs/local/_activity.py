@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import activity
+from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from cogs._checks import is_moderator
 from cogs._interactions import reply
@@ -32,14 +33,14 @@ KIND_CHOICES = [
 class ActivityLog(commands.Cog):
     """Members record what they did locally; mentors and circles see it when the member allows."""
 
-    log_group = app_commands.Group(name="log", description="Your local activity log", guild_only=True)
+    log_group = app_commands.Group(name="log", description=command_texts.LOG, guild_only=True)
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.introducer = Introducer(bot)
 
-    @log_group.command(name="add", description="Record something you did locally")
-    @app_commands.describe(kind="What you did", note="A few words about it (optional)")
+    @log_group.command(name="add", description=command_texts.LOG_ADD)
+    @app_commands.describe(kind=command_texts.LOG_ADD__KIND, note=command_texts.LOG_ADD__NOTE)
     @app_commands.choices(kind=KIND_CHOICES)
     async def log_add(
         self,
@@ -86,8 +87,8 @@ class ActivityLog(commands.Cog):
             return False
         return True
 
-    @log_group.command(name="share", description="Let your mentor and circle see your log, or not")
-    @app_commands.describe(share="Yes: your mentor and circle see what you log. No: only you do.")
+    @log_group.command(name="share", description=command_texts.LOG_SHARE)
+    @app_commands.describe(share=command_texts.LOG_SHARE__SHARE)
     async def log_share(self, interaction: discord.Interaction[Any], share: bool) -> None:
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
@@ -100,10 +101,8 @@ class ActivityLog(commands.Cog):
             )
         await reply(interaction, texts.LOG_SHARE_ON if share else texts.LOG_SHARE_OFF)
 
-    @log_group.command(
-        name="view", description="See your log, or a mentee's or circle member's who shares it"
-    )
-    @app_commands.describe(member="Whose log (yourself if empty)")
+    @log_group.command(name="view", description=command_texts.LOG_VIEW)
+    @app_commands.describe(member=command_texts.LOG_VIEW__MEMBER)
     async def view_log(
         self, interaction: discord.Interaction[Any], member: discord.Member | None = None
     ) -> None:

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.errors import GroundworkError
 from bot.services import circles, outbox
+from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from cogs._checks import require_moderator
 from cogs._interactions import reply
@@ -288,7 +289,7 @@ class Circles(commands.Cog):
         await self._settle(task)
         return let_in
 
-    @app_commands.command(name="circle", description="See your local circle")
+    @app_commands.command(name="circle", description=command_texts.CIRCLE)
     @app_commands.guild_only()
     async def circle(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.services import circles, neighbours, outbox
 from bot.services.onboarding import Completion
+from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from cogs._interactions import reply
 from cogs._introductions import Introducer, IntroductionPlan
@@ -84,10 +85,8 @@ class Neighbours(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.outbox.register(ChatTaskKind.NEIGHBOUR_INTRODUCTION, self.introduce_task)
 
-    @app_commands.command(
-        name="neighbours", description="Whether you'd like to be offered to meet members near you"
-    )
-    @app_commands.describe(offers="On: I may be offered to meet neighbours. Off: don't ask me.")
+    @app_commands.command(name="neighbours", description=command_texts.NEIGHBOURS)
+    @app_commands.describe(offers=command_texts.NEIGHBOURS__OFFERS)
     @app_commands.guild_only()
     async def neighbour_offers(self, interaction: discord.Interaction[Any], offers: bool) -> None:
         assert interaction.guild_id is not None

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import outbox, practice
+from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._interactions import reply
@@ -74,8 +75,8 @@ class Practice(commands.Cog):
     async def cog_unload(self) -> None:
         self.ticks.stop()
 
-    @app_commands.command(name="practice", description="Find a partner for a short practice call")
-    @app_commands.describe(path="What you'd like to practise for")
+    @app_commands.command(name="practice", description=command_texts.PRACTICE)
+    @app_commands.describe(path=command_texts.PRACTICE__PATH)
     @app_commands.choices(path=PATH_CHOICES)
     @app_commands.guild_only()
     async def practice_command(

@@ -9,8 +9,9 @@ fails when it is
   * passed as a keyword to ``<something>texts.NAME.format(...)`` (the words filled into a text).
 A literal counts when it is the argument itself, a branch of ``a if c else b``, a side of ``+``
 or ``or``, a slice of it, an f-string's fixed parts, or the string ``.format``/``.join`` is called on.
-Not checked: slash command names and descriptions (``app_commands.command``, ``Group``,
-``describe``, ``Choice``: Discord's command metadata), audit-log ``reason=``, log messages,
+Slash commands' metadata counts too: a ``description=`` of ``command``/``Group``, every help
+text given to ``describe``, and a ``Choice``'s ``name=`` (what Discord shows in the menu).
+Not checked: slash command names (``name=`` of ``command``/``Group``), audit-log ``reason=``, log messages,
 task names, custom_ids; strings with no word outside ``{placeholders}`` (emoji, "—", "{}, {}",
 "{who}") pass.
 """
@@ -106,6 +107,10 @@ def _shown_literals(tree: ast.AST) -> Iterator[tuple[int, str]]:
             continue
         called = _called(node.func)
         if called in COMMAND_METADATA:
+            shown = {"describe": None, "Choice": {"name"}}.get(called, {"description"})
+            for keyword in node.keywords:
+                if shown is None or keyword.arg in shown:
+                    yield from _literals(keyword.value)
             continue
         arguments = [
             k.value for k in node.keywords if k.arg in TEXT_KEYWORDS and (called, k.arg) not in NOT_TEXT
@@ -143,6 +148,9 @@ embed.add_field(name=texts.X, value="yes" if ok else "no")
 discord.ui.Button(label=f"Open {n}")
 channel.create_thread(name=f"Welcome, {who}"[:100])
 texts.BODY.format(languages=", ".join(xs) or "none")
+app_commands.command(name="about", description="What groundwork does")
+app_commands.describe(member="Whose log")
+app_commands.Choice(name="Every week", value=7)
 """
     assert {text for _, text in _shown_literals(ast.parse(caught)) if _has_words(text)} == {
         "Thanks!",
@@ -151,13 +159,18 @@ texts.BODY.format(languages=", ".join(xs) or "none")
         "Open ",
         "Welcome, ",
         "none",
+        "What groundwork does",
+        "Whose log",
+        "Every week",
     }
     allowed = """
 discord.SelectOption(label=texts.NONE, value="none")
 embed.add_field(name=texts.X, value="—")
 await reply(interaction, "{}, {}".format(a, b))
 channel.create_thread(name=name, reason="groundwork: introducing two neighbours")
-app_commands.command(name="about", description="What groundwork does")
+app_commands.command(name="about", description=command_texts.ABOUT)
+app_commands.Group(name="mod", description=command_texts.MOD)
+app_commands.Choice(name=texts.WEEKLY, value="weekly")
 log.info("sent %s check-ins", n)
 """
     assert not [text for _, text in _shown_literals(ast.parse(allowed)) if _has_words(text)]
