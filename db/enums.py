@@ -131,7 +131,21 @@ class ChatTaskKind(enum.StrEnum):
     PRACTICE_INTRODUCTION = "practice_introduction"  # two practice partners: the practice pairing
     CIRCLE_JOIN = "circle_join"  # a member let into their circle and welcomed: the circle membership
     CIRCLE_LEAVE = "circle_leave"  # a member let out of their circle, a word to the rest: the membership
-    CIRCLE_CLOSE = "circle_close"  # a circle everyone left: its last word, and the moderators told: the circle
+    CIRCLE_CLOSE = (
+        "circle_close"  # a circle everyone left: its last word, and the moderators told: the circle
+    )
+
+
+class HumanContactKind(enum.StrEnum):
+    """How a member met a person through the bot (db.models.contact); `subject_id` names the event."""
+
+    MENTOR_INTRODUCTION = "mentor_introduction"  # a mentor and their mentee: the mentorship
+    BUDDY_INTRODUCTION = "buddy_introduction"  # a buddy and a newcomer: the buddy pairing
+    NEIGHBOUR_INTRODUCTION = "neighbour_introduction"  # two neighbours: the introduction
+    PRACTICE_INTRODUCTION = "practice_introduction"  # two practice partners: the practice pairing
+    CIRCLE_JOINED = "circle_joined"  # a member (or its invited organizer) in a circle: the circle
+    WELCOME_CALL = "welcome_call"  # a welcome call attended: the call
+    REACHED_OUT = "reached_out"  # a mentor or moderator reached out through the bot: the message
 
 
 # Local life (db.models.local)

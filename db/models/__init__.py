@@ -1,6 +1,7 @@
 """Every table of the schema; importing this module registers them on `Base.metadata`."""
 
 from db.models.audit import AuditEntry
+from db.models.contact import HumanContact
 from db.models.guild import GuildSettings
 from db.models.local import (
     ActivityEntry,
@@ -26,6 +27,7 @@ __all__ = [
     "Circle",
     "CircleMember",
     "GuildSettings",
+    "HumanContact",
     "Locale",
     "Member",
     "Mentorship",

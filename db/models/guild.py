@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Float, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Float, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime, utcnow
@@ -22,6 +22,7 @@ class GuildSettings(Base):
         CheckConstraint("quiet_hours_end BETWEEN 0 AND 23", name="quiet_end_valid"),
         CheckConstraint("followup_days > 0", name="followup_positive"),
         CheckConstraint("circle_min_size >= 2", name="circle_min_size_valid"),
+        CheckConstraint("unattended_days BETWEEN 1 AND 90", name="unattended_days_valid"),
     )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -44,5 +45,7 @@ class GuildSettings(Base):
     auto_confirm_organizers: Mapped[bool] = mapped_column(Boolean, default=False)
     followup_days: Mapped[int] = mapped_column(Integer, default=14)
     circle_min_size: Mapped[int] = mapped_column(Integer, default=3)
+    # Days after onboarding a member without any human contact is listed by /mod unattended.
+    unattended_days: Mapped[int] = mapped_column(Integer, default=7, server_default=text("7"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
