@@ -209,7 +209,18 @@ class Persistent(Generic[OwnerT, AnswerT]):
         clicked = self.clicked(item)
         client = interaction.client
         cogs = client.cogs.values() if isinstance(client, commands.Bot) else ()
-        owner = next((cog for cog in cogs if isinstance(cog, self.owner)), None)
+        owner = next((cog for cog in cogs if self._owns(cog)), None)
         if owner is None:  # the feature is switched off (its cog unloaded)
             raise GroundworkError(texts.STALE_BUTTON)
-        await self.handler(owner, interaction, clicked)
+        handler: Callable[[discord.Interaction[Any], Clicked[AnswerT]], Awaitable[None]]
+        handler = getattr(owner, self.handler.__name__)
+        await handler(interaction, clicked)
+
+    def _owns(self, cog: object) -> bool:
+        """Whether `cog` is the declared owner. Reloading an extension (discord.py's
+        reload_extension) imports its module again, so the loaded cog may be of a newer class of
+        the same name than the one this declaration was made with: the method is taken from it."""
+        kind = type(cog)
+        return isinstance(cog, self.owner) or (
+            kind.__module__ == self.owner.__module__ and kind.__qualname__ == self.owner.__qualname__
+        )

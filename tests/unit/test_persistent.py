@@ -7,7 +7,7 @@ import ast
 import enum
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import discord
 import pytest
@@ -57,9 +57,8 @@ async def _rebuilt(declaration: Persistent[Any, Any], custom_id: str) -> Persist
     match = re.match(declaration.template, custom_id)
     assert match is not None, custom_id
     button: discord.ui.Button[Any] = discord.ui.Button(label="x", custom_id=custom_id)
-    return await declaration.item.from_custom_id(
-        Interaction(discord.Client(intents=discord.Intents.none())), button, match
-    )  # type: ignore[arg-type]
+    interaction = cast(discord.Interaction[Any], Interaction(discord.Client(intents=discord.Intents.none())))
+    return await declaration.item.from_custom_id(interaction, button, match)
 
 
 def test_the_custom_id_is_derived_and_matches_its_own_template_only() -> None:
@@ -139,3 +138,20 @@ def test_no_cog_is_found_by_its_name() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_cog"
     ]
     assert offenders == []
+
+
+async def test_a_reloaded_cog_still_gets_the_clicks_of_views_made_before() -> None:
+    """discord.py's unload/reload imports a cog's module again: a view made before holds items of
+    the old declaration, whose owner class is not the loaded cog's class, only its namesake."""
+    before_reload = type(
+        "Owner",
+        (commands.Cog,),
+        {"__module__": Owner.__module__, "__qualname__": Owner.__qualname__, "on_answer": Owner.on_answer},
+    )
+    assert before_reload is not Owner
+    stale = Persistent("t:r", owner=cast(type[Owner], before_reload), answers=Answer, handler=Owner.on_answer)
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.none())
+    cog = Owner()  # the class the extension's module defines now
+    await bot.add_cog(cog)
+    await stale.dispatch(Interaction(bot), await _rebuilt(stale, "t:r:9:yes"))  # type: ignore[arg-type]
+    assert cog.clicks == [Clicked(9, Answer.YES)]
