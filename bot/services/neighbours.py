@@ -23,9 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
 from bot.services import nearby, outbox
 from bot.services.audit import record
+from bot.services.contacts import record_met
 from bot.services.locales import shared_area
 from bot.texts import local as texts
-from db.enums import Answer, ChatTaskKind, IntroductionStatus, LocaleSharing, MemberStatus, OfferStatus
+from db.enums import (
+    Answer,
+    ChatTaskKind,
+    HumanContactKind,
+    IntroductionStatus,
+    LocaleSharing,
+    MemberStatus,
+    OfferStatus,
+)
 from db.models import GuildSettings, Locale, Member, NeighbourIntroduction, NeighbourOffer
 
 
@@ -302,12 +311,23 @@ async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:
 
 
 async def record_introduced(
-    *, session: AsyncSession, introduction_id: int, thread_id: int | None, now: datetime
+    *, session: AsyncSession, introduction_id: int, thread_id: int | None, delivered: bool, now: datetime
 ) -> None:
-    """Where the two were introduced (a thread, or None: by DM)."""
+    """Where the two were introduced (a thread, or None: by DM); when the introduction reached
+    someone (`delivered`), a human contact for both."""
     intro = await session.get(NeighbourIntroduction, introduction_id)
-    if intro is not None:
-        intro.thread_id, intro.introduced_at = thread_id, now
+    if intro is None:
+        return
+    intro.thread_id, intro.introduced_at = thread_id, now
+    if delivered:
+        await record_met(
+            session=session,
+            guild_id=intro.guild_id,
+            pair=(intro.requester_id, intro.neighbour_id),
+            kind=HumanContactKind.NEIGHBOUR_INTRODUCTION,
+            subject_id=intro.id,
+            at=now,
+        )
 
 
 async def member_left(*, session: AsyncSession, guild_id: int, user_id: int) -> int:

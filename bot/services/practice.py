@@ -21,10 +21,19 @@ from bot.errors import GroundworkError, NotAllowedError, NotFoundError
 from bot.services import outbox
 from bot.services.activity import add_entry
 from bot.services.audit import record
+from bot.services.contacts import record_met
 from bot.services.members import get_member
 from bot.services.pairing import utc_offset_hours
 from bot.texts import local as texts
-from db.enums import ActivityKind, ChatTaskKind, LocaleSharing, MemberStatus, OrganizingPath, PracticeStatus
+from db.enums import (
+    ActivityKind,
+    ChatTaskKind,
+    HumanContactKind,
+    LocaleSharing,
+    MemberStatus,
+    OrganizingPath,
+    PracticeStatus,
+)
 from db.models import GuildSettings, Member, PracticePairing, PracticeRequest
 
 MAX_OFFSET_GAP_HOURS = 3.0
@@ -252,10 +261,31 @@ async def cancel(*, session: AsyncSession, request_id: int, user_id: int) -> Non
     row.status = PracticeStatus.CANCELLED
 
 
-async def record_thread(*, session: AsyncSession, pairing_id: int, thread_id: int | None) -> None:
+async def record_thread(
+    *, session: AsyncSession, pairing_id: int, thread_id: int | None, delivered: bool, now: datetime
+) -> None:
+    """Where the partners were introduced (a thread, or None: by DM); when the introduction
+    reached someone (`delivered`), a human contact for both: a peer they will talk with."""
     pairing = await session.get(PracticePairing, pairing_id)
-    if pairing is not None:
-        pairing.thread_id = thread_id
+    if pairing is None:
+        return
+    pairing.thread_id = thread_id
+    sides = (
+        await session.scalars(
+            select(PracticeRequest.member_id)
+            .where(PracticeRequest.pairing_id == pairing_id)
+            .order_by(PracticeRequest.id)
+        )
+    ).all()
+    if delivered and len(sides) == 2:
+        await record_met(
+            session=session,
+            guild_id=pairing.guild_id,
+            pair=(sides[0], sides[1]),
+            kind=HumanContactKind.PRACTICE_INTRODUCTION,
+            subject_id=pairing.id,
+            at=now,
+        )
 
 
 async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowUp]:

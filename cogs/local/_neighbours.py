@@ -201,6 +201,7 @@ class Neighbours(commands.Cog):
                 session=session,
                 introduction_id=intro.introduction_id,
                 thread_id=done.thread_id,
+                delivered=done.delivered,
                 now=self.bot.clock(),
             )
             settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())

@@ -134,7 +134,11 @@ class Practice(commands.Cog):
         )
         async with self.bot.sessions() as session, session.begin():
             await practice.record_thread(
-                session=session, pairing_id=match.pairing_id, thread_id=done.thread_id
+                session=session,
+                pairing_id=match.pairing_id,
+                thread_id=done.thread_id,
+                delivered=done.delivered,
+                now=self.bot.clock(),
             )
             await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
 

@@ -170,7 +170,11 @@ class PairingPresenter:
         )
         async with self.bot.sessions() as session, session.begin():
             await pairing.record_introduction(
-                session=session, mentorship_id=p.mentorship_id, thread_id=done.thread_id, now=self.bot.clock()
+                session=session,
+                mentorship_id=p.mentorship_id,
+                thread_id=done.thread_id,
+                delivered=done.delivered,
+                now=self.bot.clock(),
             )
             settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
         if not done.delivered and settled:

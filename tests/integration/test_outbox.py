@@ -175,7 +175,7 @@ async def test_a_claim_is_a_lease_that_comes_back_when_its_claimer_died(
         )
         assert not await outbox.progress(session=session, task_id=first.task_id, worker="a", result_id=1)
         await pairing.record_introduction(
-            session=session, mentorship_id=made.mentorship_id, thread_id=777, now=later
+            session=session, mentorship_id=made.mentorship_id, thread_id=777, delivered=True, now=later
         )
         assert await outbox.done(session=session, task_id=first.task_id, now=later)
     async with sessions() as session, session.begin():

@@ -83,7 +83,7 @@ async def test_two_neighbours_saying_yes_enqueue_their_introduction_with_the_ans
         assert due == answered.introduction
         assert not await neighbours.thread_taken(session=session, thread_id=THREAD)
         await neighbours.record_introduced(
-            session=session, introduction_id=ask.introduction_id, thread_id=THREAD, now=NOW
+            session=session, introduction_id=ask.introduction_id, thread_id=THREAD, delivered=True, now=NOW
         )
     async with sessions() as session, session.begin():
         assert await neighbours.introduction_due(session=session, introduction_id=ask.introduction_id) is None
@@ -133,7 +133,9 @@ async def test_practice_partners_are_enqueued_with_their_pairing_and_due_until_i
     async with sessions() as session, session.begin():
         assert await practice.introduction_due(session=session, pairing_id=match.pairing_id) == match
         assert not await practice.thread_taken(session=session, thread_id=THREAD)
-        await practice.record_thread(session=session, pairing_id=match.pairing_id, thread_id=THREAD)
+        await practice.record_thread(
+            session=session, pairing_id=match.pairing_id, thread_id=THREAD, delivered=True, now=NOW
+        )
     async with sessions() as session:
         assert await practice.introduction_due(session=session, pairing_id=match.pairing_id) is None
         assert await practice.thread_taken(session=session, thread_id=THREAD)

@@ -168,7 +168,7 @@ async def test_not_a_good_fit_ends_and_requeues_without_that_organizer(
             session=session, mentorship_id=proposal.mentorship_id, actor_id=9, approve=True, now=NOW
         )
         await pairing.record_introduction(
-            session=session, mentorship_id=proposal.mentorship_id, thread_id=55, now=NOW
+            session=session, mentorship_id=proposal.mentorship_id, thread_id=55, delivered=True, now=NOW
         )
     later = NOW + timedelta(days=15)
     async with sessions() as session, session.begin():
@@ -250,7 +250,7 @@ async def test_organizer_mentees_show_latest_readiness(sessions: SessionMaker, g
             session=session, mentorship_id=proposal.mentorship_id, actor_id=9, approve=True, now=NOW
         )
         await pairing.record_introduction(
-            session=session, mentorship_id=proposal.mentorship_id, thread_id=None, now=NOW
+            session=session, mentorship_id=proposal.mentorship_id, thread_id=None, delivered=True, now=NOW
         )
     async with sessions() as session:
         (mentee,) = await pairing.mentees(session=session, guild_id=GUILD, user_id=100)

@@ -25,6 +25,7 @@ from bot.services.circles._model import (
     joined_count,
     space_of,
 )
+from bot.services.contacts import record_joined
 from bot.services.members import get_member
 from bot.texts import local as texts
 from db.enums import ChatTaskKind, CircleMemberStatus, CircleRole, CircleStatus, OrganizerStatus
@@ -61,6 +62,9 @@ async def answer_offer(
     )
     if not join:
         return None
+    await record_joined(
+        session=session, guild_id=circle.guild_id, member_ids=[member.id], circle_id=circle.id, at=now
+    )
     # let in and welcomed after the commit, durably (bot.services.outbox)
     await outbox.enqueue(
         session=session, guild_id=circle.guild_id, kind=ChatTaskKind.CIRCLE_JOIN, subject_id=row.id, now=now

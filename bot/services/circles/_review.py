@@ -12,6 +12,7 @@ from bot.errors import GroundworkError, NotFoundError
 from bot.services import outbox
 from bot.services.audit import record
 from bot.services.circles._model import Decision, nearest_organizers, space_of
+from bot.services.contacts import record_joined
 from bot.texts import local as texts
 from db.enums import ChatTaskKind, CircleMemberStatus, CircleRole, CircleStatus, MemberStatus
 from db.models import Circle, CircleMember, GuildSettings, Member
@@ -45,6 +46,13 @@ async def _invite_organizer(
                 created_at=now,
                 joined_at=now,
             )
+        )
+        await record_joined(
+            session=session,
+            guild_id=circle.guild_id,
+            member_ids=[organizer.member_id],
+            circle_id=circle.id,
+            at=now,
         )
     await record(
         session=session,
@@ -88,6 +96,14 @@ async def decide(
             row.status, row.joined_at = CircleMemberStatus.JOINED, now
         else:
             row.status, row.left_at = CircleMemberStatus.LEFT, now
+    if approve:
+        await record_joined(
+            session=session,
+            guild_id=circle.guild_id,
+            member_ids=[m.id for m in staying],
+            circle_id=circle.id,
+            at=now,
+        )
     organizer = await _invite_organizer(session, circle, {m.id for m in staying}, now) if approve else None
     await record(
         session=session,

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError
 from bot.services.audit import record
+from bot.services.contacts import record_met
 from bot.services.pairing._history import event
 from bot.services.pairing._people import OPEN
 from bot.services.pairing._proposals import Pairing, pairing_view
 from bot.texts import pairing as texts
-from db.enums import MemberStatus, MentorshipEndReason, MentorshipStatus, OrganizerStatus
+from db.enums import HumanContactKind, MemberStatus, MentorshipEndReason, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Member, Mentorship, Organizer
 
 
@@ -56,9 +57,10 @@ async def _users(session: AsyncSession, mentorship: Mentorship) -> tuple[int, in
 
 
 async def record_introduction(
-    *, session: AsyncSession, mentorship_id: int, thread_id: int | None, now: datetime
+    *, session: AsyncSession, mentorship_id: int, thread_id: int | None, delivered: bool, now: datetime
 ) -> None:
-    """The two were introduced (in `thread_id`, or by DM): the first follow-up is scheduled."""
+    """The two were introduced (in `thread_id`, or by DM): the first follow-up is scheduled and,
+    when the introduction reached someone (`delivered`), it is a human contact for both."""
     mentorship = await session.get(Mentorship, mentorship_id)
     if mentorship is None or mentorship.status != MentorshipStatus.ACTIVE:
         return
@@ -67,6 +69,15 @@ async def record_introduction(
     mentorship.introduced_at = now
     mentorship.followup_due_at = now + timedelta(days=guild.followup_days if guild else 14)
     session.add(event(mentorship_id, "introduced", None, now, note="thread" if thread_id else "dm"))
+    if delivered:
+        await record_met(
+            session=session,
+            guild_id=mentorship.guild_id,
+            pair=(mentorship.member_id, mentorship.mentor_id),
+            kind=HumanContactKind.MENTOR_INTRODUCTION,
+            subject_id=mentorship.id,
+            at=now,
+        )
 
 
 async def introduction_due(*, session: AsyncSession, mentorship_id: int, now: datetime) -> Pairing | None:
