@@ -35,14 +35,18 @@ async def guild_settings(session: AsyncSession, guild_id: int) -> GuildSettings:
 
 
 async def scheduled_row(session: AsyncSession, member_id: int) -> ReadinessCheckIn | None:
-    """The member's next check-in that has not been claimed yet."""
+    """The member's next check-in that has not been claimed yet.
+
+    The earliest is chosen here, not by ORDER BY due_at LIMIT 1: given that, SQLite walks the
+    (status, due_at) index through every scheduled check-in of every member until it meets this
+    member's (15 ms with 100,000 members), where (member_id, status) finds their one or two.
+    """
     result = await session.execute(
-        select(ReadinessCheckIn)
-        .where(ReadinessCheckIn.member_id == member_id, ReadinessCheckIn.status == CheckInStatus.SCHEDULED)
-        .order_by(ReadinessCheckIn.due_at)
-        .limit(1)
+        select(ReadinessCheckIn).where(
+            ReadinessCheckIn.member_id == member_id, ReadinessCheckIn.status == CheckInStatus.SCHEDULED
+        )
     )
-    return result.scalar_one_or_none()
+    return min(result.scalars(), key=lambda row: (row.due_at, row.id), default=None)
 
 
 async def has_pending(session: AsyncSession, member_id: int) -> bool:

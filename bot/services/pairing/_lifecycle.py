@@ -13,7 +13,7 @@ from bot.errors import GroundworkError, NotAllowedError
 from bot.services.audit import record
 from bot.services.contacts import record_met
 from bot.services.pairing._history import event
-from bot.services.pairing._people import OPEN
+from bot.services.pairing._people import OPEN, is_open
 from bot.services.pairing._proposals import Pairing, pairing_view
 from bot.texts import pairing as texts
 from db.enums import HumanContactKind, MemberStatus, MentorshipEndReason, MentorshipStatus, OrganizerStatus
@@ -193,9 +193,7 @@ async def end_for_member(
     mentorship = None
     if member is not None:
         mentorship = (
-            await session.execute(
-                select(Mentorship).where(Mentorship.member_id == member.id, Mentorship.status.in_(OPEN))
-            )
+            await session.execute(select(Mentorship).where(Mentorship.member_id == member.id, is_open()))
         ).scalar_one_or_none()
     if mentorship is None:
         raise GroundworkError(texts.MENTORSHIP_GONE)

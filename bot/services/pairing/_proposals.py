@@ -24,7 +24,6 @@ from bot.services.matching import (
     MentorIndex,
     Proposal,
     Seeker,
-    batch_match,
     instant_match,
 )
 from bot.services.pairing._candidates import mentors, seekers, spare_places, utc_offset_hours
@@ -37,6 +36,7 @@ from bot.services.pairing._people import (
     pairable_member,
 )
 from bot.services.pairing._queue import still_waiting, waiting_count, waiting_members
+from bot.services.pairing._solve import solve_in_another_process
 from bot.texts import pairing as texts
 from db.engine import SessionMaker
 from db.enums import (
@@ -235,14 +235,15 @@ async def propose_for(
     return await pairing_view(session, mentorship, now)
 
 
-#: The solver `run_batch` calls on a worker thread (tests pass a slow or scripted one).
+#: A solver `run_batch` calls on a worker thread instead of the real one (tests pass a slow or
+#: scripted one).
 BatchSolver = Callable[[Sequence[Seeker], Sequence[Mentor], CostWeights], BatchResult]
 
 #: Proposals written per unit of work. On SQLite a unit of work holds the only connection and
 #: the write lock and runs on the event loop, so a whole batch written at once (thousands of
-#: proposals, seconds) would keep every interaction waiting; a chunk this size takes tens of
-#: milliseconds, and interactions are served between chunks.
-BATCH_WRITE_CHUNK = 25
+#: proposals, seconds) would keep every interaction waiting; a chunk this size takes a few tens
+#: of milliseconds, and interactions are served between chunks.
+BATCH_WRITE_CHUNK = 10
 
 
 async def run_batch(
@@ -251,25 +252,34 @@ async def run_batch(
     guild_id: int,
     now: datetime,
     weights: CostWeights | None = None,
-    solver: BatchSolver = batch_match,
+    solver: BatchSolver | None = None,
     chunk_size: int = BATCH_WRITE_CHUNK,
 ) -> tuple[list[Pairing], int]:
     """The batch path: an optimal assignment of everyone waiting, in three steps.
 
-    Read who waits and who has room in one unit of work; solve on a worker thread with no
-    session open (a solve takes seconds, and on SQLite an open unit of work holds the only
-    connection and the write lock); write the proposals in small units of work that check
-    each against the database as it is then (see `apply_batch`). Returns the new pairings
-    and how many members are still waiting. Pairs already proposed or introduced are not in
-    the input, so they are never reshuffled.
+    Read who waits and who has room, in short units of work; solve with no session open (a
+    solve takes seconds, and on SQLite an open unit of work holds the only connection and the
+    write lock), in another process (see `solve_in_another_process`; a given `solver` runs
+    on a worker thread); write the proposals in small units of work that check each against
+    the database as it is then (see `apply_batch`). Returns the new pairings and how many
+    members are still waiting. Pairs already proposed or introduced are not in the input, so
+    they are never reshuffled. What the reads see may change between them: the write checks.
     """
     async with sessions() as session, session.begin():
         waiting = await waiting_members(session=session, guild_id=guild_id)
+    if not waiting:
+        return [], 0
+    async with sessions() as session, session.begin():
         candidates = await mentors(session, guild_id, now)
-        if not waiting or not candidates:
-            return [], len(waiting)
+    if not candidates:
+        return [], len(waiting)
+    async with sessions() as session, session.begin():
         sought = await seekers(session, waiting, now)
-    result = await asyncio.to_thread(solver, sought, candidates, weights or CostWeights())
+    weights = weights or CostWeights()
+    if solver is None:
+        result = await solve_in_another_process(sought, candidates, weights)
+    else:
+        result = await asyncio.to_thread(solver, sought, candidates, weights)
     return await apply_batch(
         sessions=sessions, guild_id=guild_id, proposals=result.proposals, now=now, chunk_size=chunk_size
     )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services.audit import record
-from bot.services.pairing._people import OPEN, open_mentorship, pairable_member
+from bot.services.pairing._people import is_open, open_mentorship, pairable_member
 from bot.texts import pairing as texts
 from db.enums import MemberStatus, MentorshipStatus
 from db.models import Member, Mentorship
@@ -65,9 +65,7 @@ async def current_mentor(*, session: AsyncSession, guild_id: int, user_id: int) 
 
 def _waiting(guild_id: int) -> list[ColumnElement[bool]]:
     """Who waits in a guild: active, asked for a mentor, none proposed or active."""
-    has_open = (
-        select(Mentorship.id).where(Mentorship.member_id == Member.id, Mentorship.status.in_(OPEN)).exists()
-    )
+    has_open = select(Mentorship.id).where(Mentorship.member_id == Member.id, is_open()).exists()
     return [
         Member.guild_id == guild_id,
         Member.status == MemberStatus.ACTIVE,
