@@ -272,3 +272,10 @@ ANNOUNCE_PLAIN = "\N{SEEDLING} A new member joined. Welcome!"
 FALLBACK_THREAD_NAME = "Welcome, {name}"
 OPEN_CONVERSATION_BUTTON = "Open the conversation"
 TIMEZONE_LOCAL_TIME = "{time} there now"  # under each time zone in the picker
+
+# /onboard restart, when there are answers to lose.
+RESTART_CONFIRM = "Start over from the first question? Your answers so far will be replaced by the new ones."
+RESTART_YES = "Start over"
+RESTART_NO = "Keep my answers"
+RESTART_KEPT = "No problem: your answers stay as they are. `/profile` shows them."
+RESTART_STARTING = "Starting over. I'll send you the first question."

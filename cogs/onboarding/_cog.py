@@ -20,7 +20,7 @@ from bot.services.place_answers import locale_hint
 from bot.texts import commands as command_texts
 from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
-from cogs._interactions import GroundworkView, snowflake
+from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
 from cogs.onboarding._completion import CompletionPresenter
@@ -135,6 +135,34 @@ class Onboarding(commands.Cog):
 
     @onboard.command(name="restart", description=command_texts.ONBOARD_RESTART)
     async def onboard_restart(self, interaction: discord.Interaction[Any]) -> None:
+        """Asks first when there are answers to lose; starts over at once when there are none."""
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session:
+            replaces = await onboarding.restart_replaces_answers(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+        if not replaces:
+            await self._start_from_server(interaction, restart=True)
+            return
+        view = RESTART.view(
+            interaction.guild_id,
+            (
+                (RestartChoice.START_OVER, texts.RESTART_YES, discord.ButtonStyle.danger),
+                (RestartChoice.KEEP, texts.RESTART_NO, discord.ButtonStyle.secondary),
+            ),
+        )
+        await reply(interaction, texts.RESTART_CONFIRM, view=view)
+
+    async def on_restart(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[RestartChoice]
+    ) -> None:
+        """The answer to "your answers so far will be replaced: start over?"."""
+        if clicked.answer == RestartChoice.KEEP:
+            await interaction.response.edit_message(content=texts.RESTART_KEPT, view=None)
+            return
+        if interaction.guild_id != clicked.id:  # the question was asked in that server only
+            raise GroundworkError(texts.NOT_IN_SERVER)
+        await interaction.response.edit_message(content=texts.RESTART_STARTING, view=None)
         await self._start_from_server(interaction, restart=True)
 
     async def _begin(
@@ -157,7 +185,8 @@ class Onboarding(commands.Cog):
 
     async def _start_from_server(self, interaction: discord.Interaction[Any], *, restart: bool) -> None:
         assert interaction.guild_id is not None
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
         conversation = await self._begin(interaction, interaction.guild_id, restart=restart)
         rendered = self._render(conversation)
         prefix = texts.RESUMED + "\n" if conversation.resumed else ""
@@ -341,6 +370,13 @@ def _jump_view(message: discord.Message) -> discord.ui.View:
     return view
 
 
+class RestartChoice(enum.StrEnum):
+    """The two buttons under /onboard restart's question."""
+
+    START_OVER = "start_over"
+    KEEP = "keep"
+
+
 class BeginAnswer(enum.StrEnum):
     """The welcome message has one button: "Let's begin" (or "Continue")."""
 
@@ -370,4 +406,7 @@ CONTROLS = StepControls(
 BEGIN = Persistent(
     "gw:ob:begin", owner=Onboarding, answers=BeginAnswer, handler=Onboarding.on_begin, ids=snowflake
 )
-ITEMS = (CONTROLS.buttons.item, CONTROLS.selects.item, BEGIN.item)
+RESTART = Persistent(
+    "gw:ob:restart", owner=Onboarding, answers=RestartChoice, handler=Onboarding.on_restart, ids=snowflake
+)
+ITEMS = (CONTROLS.buttons.item, CONTROLS.selects.item, BEGIN.item, RESTART.item)

@@ -292,3 +292,41 @@ async def test_a_form_opens_from_the_conversation_as_shown_without_reading_it(
     await start_bot()
     opened = await alice.click("ask_place")
     assert opened.modal is not None
+
+
+async def test_onboard_restart_asks_first_and_join_resumes_the_restart(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    await start_bot()
+    alice = await start_in_dms(fake_discord, guild, ALICE)
+    await alice.answer_everything("Leeds")
+    dms_before = len(fake_discord.dms_to(ALICE))
+
+    # Finished: /onboard restart asks before anything is replaced; "keep" changes nothing.
+    asked = (
+        await (await fake_discord.slash("onboard restart", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    assert asked is not None and asked.ephemeral
+    assert "will be replaced" in asked.text
+    keep = next(cid for cid in asked.custom_ids if cid.endswith(":keep"))
+    kept = await (await fake_discord.click(asked, keep, user_id=ALICE)).response()
+    assert kept.message is not None and "stay as they are" in kept.message.text
+    assert not any("Where do you live?" in m.text for m in fake_discord.dms_to(ALICE)[dms_before:])
+
+    # "Start over": the first question arrives in DMs.
+    asked = (
+        await (await fake_discord.slash("onboard restart", guild_id=guild.id, user_id=ALICE)).response()
+    ).message
+    assert asked is not None
+    start_over = next(cid for cid in asked.custom_ids if cid.endswith(":start_over"))
+    pressed = await fake_discord.click(asked, start_over, user_id=ALICE)
+    await pressed.followups(1)
+    restarted = fake_discord.dms_to(ALICE)[-1]
+    assert "Where do you live?" in restarted.text
+
+    # /join while that restart is open picks it up instead of saying she is done.
+    again = Clicker(fake_discord, ALICE, message=restarted)
+    await again.type_into("ask_place", "York")
+    joined = await fake_discord.slash("join", guild_id=guild.id, user_id=ALICE)
+    await joined.followups(1)
+    assert "Is this right?" in fake_discord.dms_to(ALICE)[-1].text

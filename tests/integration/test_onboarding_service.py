@@ -227,6 +227,32 @@ async def test_an_onboarded_member_is_pointed_to_their_profile(
         await _begin(sessions, gazetteer, 1)
 
 
+async def _replaces(sessions: SessionMaker, user_id: int) -> bool:
+    async with sessions() as session:
+        return await onboarding.restart_replaces_answers(session=session, guild_id=GUILD, user_id=user_id)
+
+
+async def test_a_restart_asks_first_only_when_there_are_answers_to_lose(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    assert not await _replaces(sessions, 1)  # never seen
+    first = await _begin(sessions, gazetteer, 1)
+    assert not await _replaces(sessions, 1)  # a conversation with nothing in it yet
+    await _answer(sessions, gazetteer, first.session_id, 1, Step.PLACE, "text", "Leeds")
+    assert await _replaces(sessions, 1)
+    await run_conversation(sessions, gazetteer, guild_id=GUILD, user_id=2, now=NOW)
+    assert await _replaces(sessions, 2)  # a finished onboarding
+
+
+async def test_join_during_an_open_restart_resumes_it(sessions: SessionMaker, gazetteer: Gazetteer) -> None:
+    await run_conversation(sessions, gazetteer, guild_id=GUILD, user_id=1, now=NOW)
+    restarted = await _begin(sessions, gazetteer, 1, restart=True)
+    await _answer(sessions, gazetteer, restarted.session_id, 1, Step.PLACE, "text", "Leeds")
+    again = await _begin(sessions, gazetteer, 1)  # /join, not a restart: the open one goes on
+    assert again.session_id == restarted.session_id
+    assert again.resumed and again.step == Step.PLACE_CONFIRM
+
+
 async def test_changing_an_answer_from_the_summary_returns_to_it(
     sessions: SessionMaker, gazetteer: Gazetteer
 ) -> None:

@@ -16,6 +16,7 @@ from bot.services.onboarding._conversation import (
     begin,
     current,
     edit_answers,
+    restart_replaces_answers,
 )
 from bot.services.onboarding._flow import (
     CHANGEABLE,
@@ -62,6 +63,7 @@ __all__ = [
     "is_complete",
     "offers_mentoring",
     "remember_channel",
+    "restart_replaces_answers",
     "roles_due",
     "stored_answers",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults, OnboardingSettings
@@ -38,7 +39,7 @@ from bot.services.place_answers import PlaceResolver, WithPriors
 from bot.services.profile import active_member, answers_of, latest_readiness
 from bot.texts import onboarding as texts
 from db.enums import MemberStatus
-from db.models import Locale
+from db.models import Locale, Member
 
 MAX_ATTEMPTS = 3
 
@@ -124,7 +125,11 @@ async def begin(
     """
     member = await member_row(session, guild_id, user_id, now, defaults)
     if member.status == MemberStatus.ACTIVE and not restart:
-        raise AlreadyOnboardedError(texts.ALREADY_ONBOARDED)
+        reopened = await open_state(session, member, guild_id, user_id)
+        if reopened is None:
+            raise AlreadyOnboardedError(texts.ALREADY_ONBOARDED)
+        # A restart (or a change from /profile) left open: /join picks it up.
+        return _conversation(reopened, resolver, resumed=True)
     if restart:
         await abandon_open(session, member.member_id)
     answers: Answers = {}
@@ -138,6 +143,22 @@ async def begin(
     if existing is None:
         raise StaleAnswerError(texts.STALE_STEP)
     return _conversation(existing, resolver, resumed=True)
+
+
+async def restart_replaces_answers(*, session: AsyncSession, guild_id: int, user_id: int) -> bool:
+    """Whether /onboard restart would replace anything: a finished onboarding, or a conversation
+    open with answers in it (nothing is written here)."""
+    found = (
+        await session.execute(
+            select(Member.id, Member.status).where(Member.guild_id == guild_id, Member.user_id == user_id)
+        )
+    ).one_or_none()
+    if found is None:
+        return False
+    if found.status == MemberStatus.ACTIVE:
+        return True
+    state = await open_state(session, MemberRow(found.id, found.status), guild_id, user_id)
+    return state is not None and any(key != "suggested_languages" for key in state.answers)
 
 
 async def edit_answers(
