@@ -40,11 +40,18 @@ async def require_moderator(interaction: discord.Interaction[Any], guild_id: int
         raise NotAllowedError(texts.NOT_ALLOWED)
 
 
+async def _moderator_check(interaction: discord.Interaction[Any]) -> bool:
+    # False, not an exception: discord.py turns it into a CheckFailure for the error handler.
+    return await is_moderator(interaction)
+
+
 def moderator_only() -> Callable[[T], T]:
     """A check for moderator slash commands (also hide them with `default_permissions`)."""
+    return app_commands.check(_moderator_check)
 
-    async def predicate(interaction: discord.Interaction[Any]) -> bool:
-        # False, not an exception: discord.py turns it into a CheckFailure for the error handler.
-        return await is_moderator(interaction)
 
-    return app_commands.check(predicate)
+def for_moderators(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Whether only moderators may use `command` (its group is hidden behind a permission, or
+    it carries the `moderator_only` check)."""
+    root = command.root_parent or command
+    return root.default_permissions is not None or _moderator_check in command.checks

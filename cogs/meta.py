@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.services import members
 from bot.texts import commands as command_texts
 from bot.texts import meta as texts
+from cogs._checks import for_moderators, is_moderator
 from cogs._interactions import reply
 
 if TYPE_CHECKING:
@@ -18,21 +21,52 @@ if TYPE_CHECKING:
 EMBED_FIELD_LIMIT = 1024
 
 
-def _root(
-    command: app_commands.Command[Any, ..., Any],
-) -> app_commands.Command[Any, ..., Any] | app_commands.Group:
-    return command.root_parent or command
+class Section(enum.StrEnum):
+    """What a command is for, as /about groups them (titles in bot/texts/meta.py)."""
+
+    START = "start"
+    MENTOR = "mentor"
+    CHECKINS = "checkins"
+    LOCAL = "local"
+    DATA = "data"
+    ORGANIZERS = "organizers"
+    MODERATORS = "moderators"
 
 
-def _command_lines(tree: app_commands.CommandTree[Any], *, moderators: bool) -> list[str]:
-    """One line per slash command: those for everyone, or those hidden behind a permission."""
-    lines = []
+# Members' commands by their top-level name; an organizer's own commands are those of /organizer
+# that are not for moderators; moderators' commands are found by their permission or check.
+SECTION_OF = {
+    "about": Section.START,
+    "join": Section.START,
+    "onboard": Section.START,
+    "profile": Section.START,
+    "locale": Section.START,
+    "nearby": Section.START,
+    "mentor": Section.MENTOR,
+    "checkin": Section.CHECKINS,
+    "neighbours": Section.LOCAL,
+    "circle": Section.LOCAL,
+    "practice": Section.LOCAL,
+    "log": Section.LOCAL,
+    "privacy": Section.DATA,
+    "organizer": Section.ORGANIZERS,
+}
+
+
+def section_of(command: app_commands.Command[Any, ..., Any]) -> Section | None:
+    """Where /about lists a command; None for a command it does not know (a test keeps it at none)."""
+    if for_moderators(command):
+        return Section.MODERATORS
+    root = command.root_parent or command
+    return SECTION_OF.get(root.name)
+
+
+def command_lines(tree: app_commands.CommandTree[Any], sections: set[Section]) -> dict[Section, list[str]]:
+    """One line per slash command, in the sections that are shown."""
+    lines: dict[Section, list[str]] = {section: [] for section in Section if section in sections}
     for command in sorted(tree.walk_commands(), key=lambda c: c.qualified_name):
-        if not isinstance(command, app_commands.Command):
-            continue
-        restricted = _root(command).default_permissions is not None
-        if restricted == moderators:
-            lines.append(f"`/{command.qualified_name}`: {command.description}")
+        if isinstance(command, app_commands.Command) and (section := section_of(command)) in lines:
+            lines[section].append(f"`/{command.qualified_name}`: {command.description}")
     return lines
 
 
@@ -50,32 +84,26 @@ def _fields(lines: list[str]) -> list[str]:
     return fields
 
 
-def about_embed(tree: app_commands.CommandTree[Any]) -> discord.Embed:
-    """The /about card: the features, then the commands (moderators' ones named only by group)."""
+def about_embed(tree: app_commands.CommandTree[Any], *, organizer: bool, moderator: bool) -> discord.Embed:
+    """The /about card: the features, then the commands grouped by what they are for; an
+    organizer's and a moderator's own only to those who can use them."""
     embed = discord.Embed(
         title=texts.ABOUT_TITLE, description=texts.ABOUT_INTRO, colour=discord.Colour.green()
     )
     for name, value in texts.ABOUT_FEATURES:
         embed.add_field(name=name, value=value, inline=False)
-    for index, value in enumerate(
-        _fields(_command_lines(tree, moderators=False)) or [texts.ABOUT_NO_COMMANDS]
-    ):
-        embed.add_field(
-            name=texts.ABOUT_COMMANDS_TITLE if index == 0 else "\u200b", value=value, inline=False
-        )
-    groups = sorted(
-        {
-            _root(c).name
-            for c in tree.walk_commands()
-            if isinstance(c, app_commands.Command) and _root(c).default_permissions is not None
-        }
-    )
-    if groups:
-        embed.add_field(
-            name=texts.ABOUT_MODERATORS_TITLE,
-            value=", ".join(f"`/{group}`" for group in groups),
-            inline=False,
-        )
+    shown = {Section.START, Section.MENTOR, Section.CHECKINS, Section.LOCAL, Section.DATA}
+    if organizer:
+        shown.add(Section.ORGANIZERS)
+    if moderator:
+        shown.add(Section.MODERATORS)
+    grouped = command_lines(tree, shown)
+    if not any(grouped.values()):
+        embed.add_field(name=texts.ABOUT_COMMANDS_TITLE, value=texts.ABOUT_NO_COMMANDS, inline=False)
+    for section, lines in grouped.items():
+        for index, value in enumerate(_fields(lines)):
+            title = texts.SECTION_TITLES[section] if index == 0 else "\u200b"
+            embed.add_field(name=title, value=value, inline=False)
     embed.set_footer(text=texts.ABOUT_FOOTER)
     return embed
 
@@ -88,7 +116,14 @@ class Meta(commands.Cog):
 
     @app_commands.command(name="about", description=command_texts.ABOUT)
     async def about(self, interaction: discord.Interaction[Any]) -> None:
-        await reply(interaction, embed=about_embed(self.bot.tree))
+        organizer = False
+        if interaction.guild_id is not None:
+            async with self.bot.sessions() as session:
+                organizer = await members.is_organizer(
+                    session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+                )
+        moderator = await is_moderator(interaction)
+        await reply(interaction, embed=about_embed(self.bot.tree, organizer=organizer, moderator=moderator))
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -13,8 +13,8 @@ from bot.errors import NotFoundError
 from bot.services.audit import record
 from bot.services.guilds import ensure_guild
 from bot.texts import moderation as texts
-from db.enums import MemberStatus, OnboardingStatus
-from db.models import Member, OnboardingSession
+from db.enums import MemberStatus, OnboardingStatus, OrganizerStatus
+from db.models import Member, OnboardingSession, Organizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,20 @@ async def get_member(*, session: AsyncSession, guild_id: int, user_id: int) -> M
         select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id)
     )
     return result.scalar_one_or_none()
+
+
+async def is_organizer(*, session: AsyncSession, guild_id: int, user_id: int) -> bool:
+    """Whether `user_id` is a confirmed organizer of `guild_id` (taking mentees or paused)."""
+    found = await session.execute(
+        select(Organizer.id)
+        .join(Member, Member.id == Organizer.member_id)
+        .where(
+            Member.guild_id == guild_id,
+            Member.user_id == user_id,
+            Organizer.status.in_((OrganizerStatus.ACTIVE, OrganizerStatus.PAUSED)),
+        )
+    )
+    return found.first() is not None
 
 
 async def record_join(

@@ -21,7 +21,16 @@ ABOUT_FEATURES = (
 )
 ABOUT_COMMANDS_TITLE = "Commands"
 ABOUT_NO_COMMANDS = "No commands yet."
-ABOUT_MODERATORS_TITLE = "For moderators"
+# The command groups of /about (cogs/meta.py Section), in the order they are shown.
+SECTION_TITLES = {
+    "start": "Getting started and your profile",
+    "mentor": "Your mentor",
+    "checkins": "Check-ins",
+    "local": "Near you",
+    "data": "Your data",
+    "organizers": "For organizers",
+    "moderators": "For moderators",
+}
 ABOUT_FOOTER = (
     "Where you live is never shown to other members without your permission. "
     "Place names: GeoNames (CC BY 4.0)."

@@ -13,13 +13,15 @@ from sqlalchemy import select
 
 from bot.bot import GroundworkBot
 from bot.config import Settings
+from cogs.meta import section_of
 from db.enums import MemberStatus
 from db.models import Member
 from tests.e2e.conftest import StartBot
+from tests.e2e.onboarding_driver import onboard
 from tests.fake_discord import FakeDiscord, Guild
 from tests.support.waiting import eventually
 
-ALICE = 5001
+ALICE, MOD, ORGANIZER = 5001, 4000, 6001
 
 
 async def test_about_answers_in_the_interaction_callback(
@@ -35,9 +37,48 @@ async def test_about_answers_in_the_interaction_callback(
     assert "groundwork" in embed["title"]
     listed = "".join(f["value"] for f in embed["fields"])
     assert "`/about`" in listed and "`/profile`" in listed and "`/privacy delete`" in listed
-    assert "`/mod overview`" not in listed  # moderators' commands are named by group only
-    moderators = next(f for f in embed["fields"] if f["name"] == "For moderators")
-    assert "`/mod`" in moderators["value"]
+    sections = [f["name"] for f in embed["fields"]]
+    assert {"Your mentor", "Check-ins", "Near you", "Your data"} <= set(sections)
+    # Organizers' and moderators' commands only for those who can use them.
+    assert "For moderators" not in sections and "For organizers" not in sections
+    assert "`/mod overview`" not in listed and "`/organizer add`" not in listed
+
+
+async def test_about_shows_organizers_and_moderators_their_own_commands(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    await onboard(fake_discord, guild, ORGANIZER, "Manchester", experience="experienced", mentor_capacity=2)
+    confirmed = await fake_discord.slash(
+        "organizer confirm", guild_id=guild.id, user_id=MOD, options={"member": ORGANIZER}
+    )
+    assert "confirmed" in (await confirmed.response()).message.text
+
+    def fields(message: Any) -> dict[str, str]:
+        found: dict[str, str] = {}
+        name = ""
+        for field in message.embeds[0]["fields"]:
+            name = name if field["name"] == "\u200b" else field["name"]  # a section's continuation
+            found[name] = found.get(name, "") + field["value"]
+        return found
+
+    organizer = fields(
+        (await (await fake_discord.slash("about", guild_id=guild.id, user_id=ORGANIZER)).response()).message
+    )
+    assert "`/organizer capacity`" in organizer["For organizers"]
+    assert "`/organizer add`" not in "".join(organizer.values())  # a moderators' command
+    assert "For moderators" not in organizer
+
+    moderator = fields(
+        (await (await fake_discord.slash("about", guild_id=guild.id, user_id=MOD)).response()).message
+    )
+    assert "`/mod overview`" in moderator["For moderators"]
+    assert "`/organizer confirm`" in moderator["For moderators"]
+    # Every command is in a section: none is left out of /about.
+    assert all(
+        section_of(c) is not None for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)
+    )
 
 
 async def test_commands_are_registered_once_and_not_again_when_unchanged(
