@@ -9,15 +9,26 @@ again (an outbox task retried) records nothing twice. Reading them is bot.servic
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import HumanContactKind
-from db.models import HumanContact
+from db.models import HumanContact, Member
 from db.upsert import insert_unless_exists
 
 _ONE_PER_EVENT = ["member_id", "kind", "subject_id"]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One contact as a moderator sees it: how, when, and with whom (a user id) if one person."""
+
+    kind: HumanContactKind
+    at: datetime
+    counterpart_user_id: int | None
 
 
 async def record_contact(
@@ -78,3 +89,20 @@ async def record_joined(
             subject_id=circle_id,
             at=at,
         )
+
+
+async def first_and_last(*, session: AsyncSession, member_id: int) -> tuple[Contact | None, Contact | None]:
+    """A member's first and latest contact (the same one when they had one; None, None: nobody yet)."""
+    found = []
+    for order in (HumanContact.at, HumanContact.at.desc()):
+        row = (
+            await session.execute(
+                select(HumanContact.kind, HumanContact.at, Member.user_id)
+                .outerjoin(Member, HumanContact.counterpart_member_id == Member.id)
+                .where(HumanContact.member_id == member_id)
+                .order_by(order, HumanContact.id)
+                .limit(1)
+            )
+        ).first()
+        found.append(Contact(row.kind, row.at, row.user_id) if row is not None else None)
+    return found[0], found[1]

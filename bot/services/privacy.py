@@ -2,12 +2,13 @@
 
 Deleting a member removes their row, and with it (foreign keys, ON DELETE CASCADE) every row
 that is about them: onboarding conversations, check-ins and answers, their organizer record,
-mentorships on either side and their history, town offers, and whatever later features attach
-to the member. Rows about other people that name them stay but no longer say who: the
-moderator who decided a pairing or a circle, confirmed or added an organizer, or acted in a
-mentorship's history becomes NULL, and their id inside the audit log's details (the mentor of
-a mentee's pairing, for one) becomes "deleted". Audit entries about them are kept, emptied, and
-one anonymous line records the deletion itself. Places (locales) are shared, not personal: kept.
+mentorships on either side and their history, town offers, human contacts, and whatever later
+features attach to the member. Rows about other people that name them stay but no longer say
+who: the person another member met (ON DELETE SET NULL), the moderator who decided a pairing or
+a circle, confirmed or added an organizer, or acted in a mentorship's history becomes NULL, and
+their id inside the audit log's details (the mentor of a mentee's pairing, for one) becomes
+"deleted". Audit entries about them are kept, emptied, and one anonymous line records the
+deletion itself. Places (locales) are shared, not personal: kept.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from db.enums import MemberStatus, MentorshipEndReason
 from db.models import (
     AuditEntry,
     Circle,
+    HumanContact,
     Locale,
     Member,
     Mentorship,
@@ -118,6 +120,9 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         .scalars()
         .all()
     )
+    contacts = await session.scalars(
+        select(HumanContact).where(HumanContact.member_id == member.id).order_by(HumanContact.at)
+    )
     return {
         "member": {key: value for key, value in _row(member).items() if key not in ("id",)},
         "locale": _row(locale) if locale else None,
@@ -135,6 +140,8 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         "readiness_checkins": [{**_row(c), "answers": by_checkin.get(c.id, [])} for c in checkins],
         "audit_log": [_row(entry) for entry in audit],
         "local": await activity.stored_about(session=session, member_id=member.id),
+        # How and when they met someone through the bot; like local life, never who the other was.
+        "human_contacts": [{"kind": str(c.kind), "at": c.at.isoformat()} for c in contacts],
     }
 
 

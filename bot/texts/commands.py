@@ -38,6 +38,7 @@ MOD_SETTINGS_SET = "Change one setting"
 MOD_SETTINGS_SET__KEY = "Which setting"
 MOD_SETTINGS_SET__VALUE = "The new value (a number, yes/no, a #channel or @role, or none)"
 MOD_SETTINGS_SHOW = "The server's settings"
+MOD_UNATTENDED = "Members nobody has met yet, days after onboarding, longest waiting first"
 MOD_UNPAIR = "End a member's mentorship"
 MOD_UNPAIRED = "Members waiting for a mentor, longest waiting first"
 

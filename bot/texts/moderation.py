@@ -17,10 +17,27 @@ OVERVIEW_CHECKINS = (
     "**Check-ins, last 30 days:** {answered} answered of {due} ({rate}) · **gone quiet:** {quiet}"
 )
 NO_DATA = "none yet"
+OVERVIEW_FIRST_CONTACT = (
+    "**First human contact, onboarded in the last {days} days:** median {median}, 90% within {p90} · "
+    "{waiting} still waiting for a first contact"
+)
+OVERVIEW_NO_CONTACT_YET = (
+    "**First human contact, onboarded in the last {days} days:** nobody has met anyone yet · "
+    "{waiting} still waiting for a first contact"
+)
+DURATION_DAYS = "{days} days {hours} h"
+DURATION_ONE_DAY = "1 day {hours} h"
+DURATION_HOURS = "{hours} h"
+DURATION_MINUTES = "{minutes} min"
 
-LIST_TITLES = {"isolated": "Isolated members", "unpaired": "Waiting for a mentor"}
+LIST_TITLES = {
+    "isolated": "Isolated members",
+    "unpaired": "Waiting for a mentor",
+    "unattended": "Waiting for a first human contact",
+}
 LIST_EMPTY = "Nobody right now. \N{SEEDLING}"
 LIST_LINE = "{member} · {area} ({precision}) · since {since}"
+UNATTENDED_LINE = "{member} · {area} ({precision}) · onboarded {since} · waiting {days} days"
 LIST_FOOTER = "Page {page} of {pages} · {total} in all · oldest first"
 PREVIOUS = "Previous"
 NEXT = "Next"
@@ -37,7 +54,21 @@ MEMBER_FIELDS = {
     "readiness": "Latest readiness",
     "checkins": "Check-ins",
     "contact": "Organizer may contact",
+    "met": "Human contact",
 }
+CONTACT_KINDS = {
+    "mentor_introduction": "introduced to a mentor",
+    "buddy_introduction": "introduced to a buddy",
+    "neighbour_introduction": "introduced to a neighbour",
+    "practice_introduction": "introduced to a practice partner",
+    "circle_joined": "joined a circle",
+    "welcome_call": "came to a welcome call",
+    "reached_out": "a mentor or moderator reached out",
+}
+MEMBER_FIRST_CONTACT = "first: {kind}{who}, {at}"
+MEMBER_LAST_CONTACT = "latest: {kind}{who}, {at}"
+MEMBER_CONTACT_WITH = " ({who})"
+MEMBER_NO_CONTACT = "nobody has met them yet"
 MEMBER_MENTOR = "mentor: {mentor}"
 MEMBER_MENTEES = "mentees: {mentees}"
 MEMBER_WAITING = "waiting for a mentor since {since}"

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import checkins, members, moderation, pairing
+from bot.services import attention, checkins, members, moderation, pairing
 from bot.services.audit import record
 from bot.texts import commands as command_texts
 from bot.texts import moderation as texts
@@ -98,18 +98,27 @@ class Moderation(commands.Cog):
     @moderator_only()
     async def overview(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id, now = self._guild(interaction), self.bot.clock()
         async with self.bot.sessions() as session:
-            data = await moderation.overview(
-                session=session, guild_id=self._guild(interaction), now=self.bot.clock()
-            )
+            data = await moderation.overview(session=session, guild_id=guild_id, now=now)
+            first_contacts = await attention.overview_figures(session=session, guild_id=guild_id, now=now)
         chart = await moderation.overview_chart(data, title=texts.OVERVIEW_TITLE)
         await reply(
-            interaction, overview_text(data), file=discord.File(_bytes(chart), filename="overview.png")
+            interaction,
+            overview_text(data, first_contacts),
+            file=discord.File(_bytes(chart), filename="overview.png"),
         )
 
     async def _page(self, guild_id: int, kind: moderation.MemberList, page: int) -> dict[str, Any]:
         async with self.bot.sessions() as session:
-            result = await moderation.member_page(session=session, guild_id=guild_id, kind=kind, page=page)
+            if kind == moderation.MemberList.UNATTENDED:
+                result = await attention.unattended(
+                    session=session, guild_id=guild_id, now=self.bot.clock(), page=page
+                )
+            else:
+                result = await moderation.member_page(
+                    session=session, guild_id=guild_id, kind=kind, page=page
+                )
         return self.page_message(result)
 
     @mod.command(name="isolated", description=command_texts.MOD_ISOLATED)
@@ -117,6 +126,13 @@ class Moderation(commands.Cog):
     async def isolated(self, interaction: discord.Interaction[Any]) -> None:
         await reply(
             interaction, **await self._page(self._guild(interaction), moderation.MemberList.ISOLATED, 0)
+        )
+
+    @mod.command(name="unattended", description=command_texts.MOD_UNATTENDED)
+    @moderator_only()
+    async def unattended(self, interaction: discord.Interaction[Any]) -> None:
+        await reply(
+            interaction, **await self._page(self._guild(interaction), moderation.MemberList.UNATTENDED, 0)
         )
 
     @mod.command(name="unpaired", description=command_texts.MOD_UNPAIRED)

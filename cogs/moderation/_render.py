@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import discord
 
-from bot.services import languages, moderation
+from bot.services import attention, contacts, languages, moderation
 from bot.texts import moderation as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._text import member_text
@@ -19,7 +21,32 @@ def _date(moment: Any) -> str:
     return discord.utils.format_dt(moment, "d") if moment else "—"
 
 
-def overview_text(data: moderation.Overview) -> str:
+def duration_text(value: timedelta) -> str:
+    """ "2 days 4 h", "1 day 0 h", "5 h", "40 min": a wait as a moderator reads it."""
+    minutes = int(value.total_seconds() // 60)
+    days, hours = divmod(minutes // 60, 24)
+    if days:
+        template = texts.DURATION_ONE_DAY if days == 1 else texts.DURATION_DAYS
+        return template.format(days=days, hours=hours)
+    return (
+        texts.DURATION_HOURS.format(hours=hours) if hours else texts.DURATION_MINUTES.format(minutes=minutes)
+    )
+
+
+def first_contact_text(times: attention.FirstContactTimes) -> str:
+    if times.median is None or times.p90 is None:
+        return texts.OVERVIEW_NO_CONTACT_YET.format(days=times.days, waiting=times.still_waiting)
+    return texts.OVERVIEW_FIRST_CONTACT.format(
+        days=times.days,
+        median=duration_text(times.median),
+        p90=duration_text(times.p90),
+        waiting=times.still_waiting,
+    )
+
+
+def overview_text(
+    data: moderation.Overview, first_contacts: Sequence[attention.FirstContactTimes] = ()
+) -> str:
     statuses = ", ".join(f"{name} {count}" for name, count in data.by_status.items()) or texts.NO_DATA
     places = (
         ", ".join(f"{member_text(name, limit=60)} {count}" for name, count in data.by_country)
@@ -47,6 +74,7 @@ def overview_text(data: moderation.Overview) -> str:
                 rate=rate,
                 quiet=data.gone_quiet,
             ),
+            *(first_contact_text(times) for times in first_contacts),
         )
     )
 
@@ -61,6 +89,14 @@ def page_text(page: moderation.Page) -> str:
             area=member_text(item.area, limit=100),
             precision=item.precision,
             since=_date(item.since),
+        )
+        if item.days_waiting is None
+        else texts.UNATTENDED_LINE.format(
+            member=f"<@{item.user_id}>",
+            area=member_text(item.area, limit=100),
+            precision=item.precision,
+            since=_date(item.since),
+            days=item.days_waiting,
         )
         for item in page.items
     ]
@@ -128,7 +164,26 @@ def member_embed(card: moderation.MemberCard) -> discord.Embed:
         name=fields["contact"],
         value=texts.MEMBER_CONTACT_YES if card.organizer_contact_ok else texts.MEMBER_CONTACT_NO,
     )
+    embed.add_field(name=fields["met"], value=_contacts_text(card), inline=False)
     return embed
+
+
+def _contact_line(template: str, contact: contacts.Contact) -> str:
+    who = contact.counterpart_user_id
+    return template.format(
+        kind=texts.CONTACT_KINDS[contact.kind],
+        who=texts.MEMBER_CONTACT_WITH.format(who=f"<@{who}>") if who else "",
+        at=_date(contact.at),
+    )
+
+
+def _contacts_text(card: moderation.MemberCard) -> str:
+    if card.first_contact is None or card.last_contact is None:
+        return texts.MEMBER_NO_CONTACT
+    lines = [_contact_line(texts.MEMBER_FIRST_CONTACT, card.first_contact)]
+    if card.last_contact != card.first_contact:
+        lines.append(_contact_line(texts.MEMBER_LAST_CONTACT, card.last_contact))
+    return "\n".join(lines)
 
 
 def audit_text(lines: list[moderation.AuditLine]) -> str:

@@ -98,6 +98,9 @@ async def _build(sessions: SessionMaker) -> World:
             select(Mentorship.id).where(Mentorship.member_id == member_ids[MEMBER])
         )
         assert mentorship_id is not None
+        await pairing.record_introduction(
+            session=session, mentorship_id=mentorship_id, thread_id=None, delivered=True, now=NOW
+        )  # a human contact for both, naming the other
         await pairing.record_feedback(
             session=session, mentorship_id=mentorship_id, user_id=MENTOR, answer=Feedback.GOING_WELL, now=NOW
         )
@@ -137,8 +140,21 @@ async def _delete(sessions: SessionMaker, user_id: int) -> privacy.Deletion:
 
 # Where each one is found before deletion, beyond their own rows: what the test must see go.
 EXPECTED_BEFORE = {
-    MEMBER: {"members.user_id", "activity_entries.note", "readiness_checkins.note", "town_offers.member_id"},
-    MENTOR: {"audit_log.details", "mentorship_events.actor_id", "organizers.id", "mentorships.mentor_id"},
+    MEMBER: {
+        "members.user_id",
+        "activity_entries.note",
+        "readiness_checkins.note",
+        "town_offers.member_id",
+        "human_contacts.member_id",
+        "human_contacts.counterpart_member_id",
+    },
+    MENTOR: {
+        "audit_log.details",
+        "mentorship_events.actor_id",
+        "organizers.id",
+        "mentorships.mentor_id",
+        "human_contacts.counterpart_member_id",
+    },
     MOD: {
         "audit_log.actor_id",
         "circles.decided_by",

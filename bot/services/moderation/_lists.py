@@ -1,4 +1,5 @@
-"""Paged lists for moderators: isolated members, members waiting for a mentor."""
+"""Paged lists for moderators: isolated members, members waiting for a mentor (and the page
+bot.services.attention fills with members nobody has met yet)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ PAGE_SIZE = 10
 class MemberList(enum.StrEnum):
     ISOLATED = "isolated"
     UNPAIRED = "unpaired"
+    UNATTENDED = "unattended"  # listed by bot.services.attention.unattended
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,7 @@ class ListedMember:
     area: str
     precision: str
     since: datetime | None
+    days_waiting: int | None = None  # unattended: whole days since onboarding
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ def _filters(kind: MemberList, guild_id: int) -> list[Any]:
 
 async def member_page(*, session: AsyncSession, guild_id: int, kind: MemberList, page: int) -> Page:
     """One page of the list, oldest waiting (or onboarded) first."""
+    if kind == MemberList.UNATTENDED:
+        raise ValueError("members nobody has met yet are listed by bot.services.attention.unattended")
     conditions = _filters(kind, guild_id)
     total = int(await session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0)
     pages = max(1, math.ceil(total / PAGE_SIZE))

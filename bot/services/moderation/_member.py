@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFoundError
+from bot.services.contacts import Contact, first_and_last
 from bot.services.members import get_member
 from bot.services.moderation._areas import consented_area, consented_precision
 from bot.services.pairing import mentorships_of
@@ -43,6 +44,8 @@ class MemberCard:
     onboarding_step: str | None
     joined_at: datetime
     onboarded_at: datetime | None
+    first_contact: Contact | None = None  # the first person the bot put them in touch with
+    last_contact: Contact | None = None
 
 
 async def member_card(*, session: AsyncSession, guild_id: int, user_id: int) -> MemberCard:
@@ -63,6 +66,7 @@ async def member_card(*, session: AsyncSession, guild_id: int, user_id: int) -> 
             )
         )
     ).scalar_one_or_none()
+    first_contact, last_contact = await first_and_last(session=session, member_id=member.id)
     return MemberCard(
         user_id=member.user_id,
         status=str(member.status),
@@ -87,4 +91,6 @@ async def member_card(*, session: AsyncSession, guild_id: int, user_id: int) -> 
         onboarding_step=conversation,
         joined_at=member.joined_at,
         onboarded_at=member.onboarded_at,
+        first_contact=first_contact,
+        last_contact=last_contact,
     )
