@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from bot.bot import GroundworkBot
 from db.enums import MemberStatus
-from db.models import AuditEntry, Member
+from db.models import AuditEntry, HumanContact, Member
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
+from tests.support.clock import TestClock
+from tests.support.waiting import eventually
 
 MOD, ALICE, BOB, CAROL, ORGANIZER = 4000, 5001, 5002, 5003, 6001
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -52,7 +54,8 @@ async def test_overview_counts_and_chart(
 
 
 @pytest.mark.parametrize(
-    "command", ["mod overview", "mod isolated", "mod export", "mod settings show", "mod map"]
+    "command",
+    ["mod overview", "mod isolated", "mod unattended", "mod export", "mod settings show", "mod map"],
 )
 async def test_non_moderators_are_refused_even_when_they_craft_the_interaction(
     fake_discord: FakeDiscord, guild: Guild, community: GroundworkBot, command: str
@@ -93,6 +96,57 @@ async def test_isolated_list_pages_and_shows_only_consented_precision(
     assert "Page 2 of 2" in second.text
     outsider = await fake_discord.click(first, "gw:mp:0:isolated", user_id=ALICE)
     assert "can't use that" in (await outsider.response()).message.text
+
+
+async def test_unattended_lists_who_nobody_met_and_the_overview_shows_the_wait_for_a_first_contact(
+    fake_discord: FakeDiscord, guild: Guild, community: GroundworkBot, clock: TestClock
+) -> None:
+    """Bob is introduced to the organizer 2 days 4 h after they onboarded; 8 days on, the others
+    (and nine more who joined with them) are listed as waiting, ten a page, oldest first."""
+    for offset in range(9):
+        await onboard(fake_discord, guild, 7100 + offset, "Leeds", sharing="nothing")
+    clock.advance(days=2, hours=4)
+    pair = await fake_discord.slash(
+        "mod pair", guild_id=guild.id, user_id=MOD, options={"member": BOB, "mentor": ORGANIZER}
+    )
+    await pair.followups(1)
+
+    async def introduced() -> bool:
+        async with community.sessions() as session:
+            return len((await session.scalars(select(HumanContact.id))).all()) == 2
+
+    await eventually(introduced, timeout=10, what="the introduction recorded as two contacts")
+    clock.advance(days=6)
+
+    first = await _answer(await fake_discord.slash("mod unattended", guild_id=guild.id, user_id=MOD))
+    assert first.ephemeral and "Waiting for a first human contact" in first.text
+    assert "Page 1 of 2 · 11 in all" in first.text
+    assert f"<@{ALICE}> · Leeds, England, United Kingdom (town)" in first.text
+    assert "waiting 8 days" in first.text
+    assert f"<@{BOB}>" not in first.text and f"<@{ORGANIZER}>" not in first.text
+    following = await fake_discord.click(first, "gw:mp:1:unattended", user_id=MOD)
+    second = (await following.response()).message
+    assert "Page 2 of 2" in second.text and second.text.count("waiting 8 days") == 1
+    outsider = await fake_discord.click(first, "gw:mp:0:unattended", user_id=ALICE)
+    assert "can't use that" in (await outsider.response()).message.text
+
+    answer = await _answer(await fake_discord.slash("mod overview", guild_id=guild.id, user_id=MOD))
+    for days in (30, 90):
+        assert (
+            f"**First human contact, onboarded in the last {days} days:** median 2 days 4 h, "
+            "90% within 2 days 4 h · 11 still waiting for a first contact"
+        ) in answer.text
+    card = await _answer(
+        await fake_discord.slash("mod member", guild_id=guild.id, user_id=MOD, options={"member": BOB})
+    )
+    assert f"first: introduced to a mentor (<@{ORGANIZER}>)" in str(card.embeds[0])
+
+    changed = await fake_discord.slash(
+        "mod settings set", guild_id=guild.id, user_id=MOD, options={"key": "unattended_days", "value": "9"}
+    )
+    assert "changed from `7` to `9`" in (await _answer(changed)).text
+    after = await _answer(await fake_discord.slash("mod unattended", guild_id=guild.id, user_id=MOD))
+    assert "Nobody right now." in after.text
 
 
 async def test_member_card_escapes_member_text_and_its_actions_work(
@@ -186,6 +240,8 @@ async def test_audit_filters_by_member_and_moderator(
         ("review_channel_id", "123456", "**review_channel_id**: that's not a text channel of this server"),
         ("moderator_role_id", "<@&999>", "**moderator_role_id**: that's not a role of this server"),
         ("quiet_hours_start", "24", "**quiet_hours_start**: must be from 0 to 23"),
+        ("unattended_days", "0", "**unattended_days**: must be from 1 to 90"),
+        ("unattended_days", "14", "changed from `7` to `14`"),
     ],
 )
 async def test_settings_are_validated_key_by_key(
