@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.moderation import ListedMember, MemberList, Page, consented_area, consented_precision
+from bot.services.moderation import MemberList, Page, listed_page
 from db.enums import MemberStatus
-from db.models import GuildSettings, HumanContact, Locale, Member
+from db.models import GuildSettings, HumanContact, Member
 
 OVERVIEW_WINDOWS = (30, 90)  # days: /mod overview's two figures
 DEFAULT_UNATTENDED_DAYS = 7
@@ -103,25 +103,12 @@ async def unattended(
         Member.onboarded_at <= now - after,
         ~met,
     )
-    total = int(await session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0)
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 0), pages - 1)
-    rows = await session.execute(
-        select(Member, Locale)
-        .outerjoin(Locale, Member.locale_id == Locale.id)
-        .where(*conditions)
-        .order_by(Member.onboarded_at, Member.id)
-        .offset(page * per_page)
-        .limit(per_page)
+    return await listed_page(
+        session=session,
+        kind=MemberList.UNATTENDED,
+        conditions=conditions,
+        since=Member.onboarded_at,
+        page=page,
+        per_page=per_page,
+        now=now,
     )
-    items = tuple(
-        ListedMember(
-            user_id=member.user_id,
-            area=consented_area(member, locale),
-            precision=consented_precision(member, locale),
-            since=member.onboarded_at,
-            days_waiting=(now - member.onboarded_at).days if member.onboarded_at else None,
-        )
-        for member, locale in rows.all()
-    )
-    return Page(MemberList.UNATTENDED, items, page, pages, total)

@@ -4,7 +4,7 @@ from bot.services.moderation._areas import consented_area, consented_precision
 from bot.services.moderation._audit import AuditLine, audit_lines
 from bot.services.moderation._charts import members_map, overview_chart
 from bot.services.moderation._export import ExportFile, members_export, mentorships_export, split_csv
-from bot.services.moderation._lists import ListedMember, MemberList, Page, member_page
+from bot.services.moderation._lists import ListedMember, MemberList, Page, listed_page, member_page
 from bot.services.moderation._map import MIN_LABELLED, AreaPoint, members_by_area
 from bot.services.moderation._member import MemberCard, member_card
 from bot.services.moderation._overview import Overview, overview
@@ -26,6 +26,7 @@ __all__ = [
     "consented_area",
     "consented_precision",
     "current_settings",
+    "listed_page",
     "member_card",
     "member_page",
     "members_by_area",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.services.moderation._areas import consented_area, consented_precision
 from db.enums import MemberStatus, MentorshipStatus
@@ -64,26 +66,45 @@ async def member_page(*, session: AsyncSession, guild_id: int, kind: MemberList,
     """One page of the list, oldest waiting (or onboarded) first."""
     if kind == MemberList.UNATTENDED:
         raise ValueError("members nobody has met yet are listed by bot.services.attention.unattended")
-    conditions = _filters(kind, guild_id)
-    total = int(await session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
     since = Member.mentor_requested_at if kind == MemberList.UNPAIRED else Member.onboarded_at
+    return await listed_page(
+        session=session, kind=kind, conditions=_filters(kind, guild_id), since=since, page=page
+    )
+
+
+async def listed_page(
+    *,
+    session: AsyncSession,
+    kind: MemberList,
+    conditions: Sequence[Any],
+    since: InstrumentedAttribute[datetime | None],
+    page: int,
+    per_page: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> Page:
+    """One page (0-based, clamped) of the members meeting `conditions`, by `since` oldest first,
+    each with their area as precisely as they consented; given `now`, whole days since `since`."""
+    total = int(await session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 0), pages - 1)
     rows = await session.execute(
         select(Member, Locale)
         .outerjoin(Locale, Member.locale_id == Locale.id)
         .where(*conditions)
         .order_by(since, Member.id)
-        .offset(page * PAGE_SIZE)
-        .limit(PAGE_SIZE)
+        .offset(page * per_page)
+        .limit(per_page)
     )
-    items = tuple(
-        ListedMember(
-            user_id=member.user_id,
-            area=consented_area(member, locale),
-            precision=consented_precision(member, locale),
-            since=member.mentor_requested_at if kind == MemberList.UNPAIRED else member.onboarded_at,
+    items = []
+    for member, locale in rows.all():
+        moment = getattr(member, since.key)
+        items.append(
+            ListedMember(
+                user_id=member.user_id,
+                area=consented_area(member, locale),
+                precision=consented_precision(member, locale),
+                since=moment,
+                days_waiting=(now - moment).days if now is not None and moment is not None else None,
+            )
         )
-        for member, locale in rows.all()
-    )
-    return Page(kind, items, page, pages, total)
+    return Page(kind, tuple(items), page, pages, total)
