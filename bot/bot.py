@@ -19,8 +19,10 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.extensions import discover_extensions
+from bot.ports import Messenger
 from bot.services.gazetteer import Gazetteer, get_gazetteer
 from bot.services.guilds import ensure_guild
+from cogs.messenger import DiscordMessenger
 from cogs.outbox import OutboxRunner
 from cogs.pairing import Mentorships
 from db.base import CLOCK
@@ -54,6 +56,7 @@ class GroundworkBot(commands.Bot):
     scheduler: AsyncIOScheduler
     gazetteer: Gazetteer
     outbox: OutboxRunner
+    messenger: Messenger  # everything the core sends, on Discord (cogs/messenger.py)
     mentorships: Mentorships
 
     def __init__(
@@ -93,6 +96,7 @@ class GroundworkBot(commands.Bot):
         )
         if self._run_scheduler:
             self.scheduler.start()
+        self.messenger = DiscordMessenger(self)
         self.outbox = OutboxRunner(self)  # before the cogs: features register their handlers with it
         self.mentorships = Mentorships(self)  # the pairing cogs' and /mod's
         for extension in discover_extensions():

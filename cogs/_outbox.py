@@ -25,7 +25,6 @@ from discord.ext import commands
 
 from bot.services import outbox
 from bot.texts import outbox as texts
-from cogs._introductions import Introducer
 from cogs._text import mention
 from cogs._ticks import Ticks
 from db.enums import ChatTaskKind
@@ -87,7 +86,6 @@ class OutboxRunner:
         self.lease = lease
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.handlers: dict[ChatTaskKind, Handler] = {}
-        self.introducer = Introducer(bot)
         self._tick_lock = asyncio.Lock()
 
     def register(self, kind: ChatTaskKind, handler: Handler) -> None:
@@ -166,7 +164,7 @@ class OutboxRunner:
         async with self.bot.sessions() as session, session.begin():
             given_up = await outbox.to_report(session=session, now=self.bot.clock())
         for stuck in given_up:
-            await self.introducer.tell_moderators(
+            await self.bot.messenger.tell_moderators(
                 stuck.guild_id, texts.FAILED.format(attempts=stuck.attempts, what=what_text(stuck))
             )
 

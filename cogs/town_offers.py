@@ -18,6 +18,7 @@ from bot.services import members as member_service
 from bot.services import town_offers
 from bot.texts import town_offers as texts
 from cogs._interactions import GroundworkView
+from cogs._sender import DiscordSender
 from cogs._ticks import Ticks
 from cogs.profile import TOWN_OFFER
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "town_offers:tick"
-DMS_CLOSED = 50007
-CANNOT_DM = frozenset({DMS_CLOSED, 50278})  # DMs closed; no mutual guild
 
 
 def offer_view(guild_id: int) -> discord.ui.View:
@@ -70,7 +69,7 @@ class TownOffers(commands.Cog):
                 if batch.claimed == 0:
                     return sent
                 for offer in batch.due:
-                    outcome = await self._send(offer)
+                    outcome = await self.bot.messenger.offer_town(offer)
                     sent += outcome == "sent"
                     async with self.bot.sessions() as session, session.begin():
                         await town_offers.record(
@@ -88,7 +87,12 @@ class TownOffers(commands.Cog):
                                 now=self.bot.clock(),
                             )
 
-    async def _send(self, offer: town_offers.DueOffer) -> town_offers.Outcome:
+
+CANNOT_DM = frozenset({50007, 50278})  # DMs closed; no mutual guild
+
+
+class TownOfferMessages(DiscordSender):
+    async def offer_town(self, offer: town_offers.DueOffer) -> town_offers.Outcome:
         guild = self.bot.get_guild(offer.guild_id)
         if guild is None:
             return "retry"

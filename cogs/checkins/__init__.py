@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.checkins._cog import CheckIns
+from cogs.checkins._messenger import CheckInMessages
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["CheckIns"]
+__all__ = ["CheckInMessages", "CheckIns"]
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -27,7 +27,6 @@ from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.checkins import _render as render
-from cogs.checkins._messenger import DiscordMessenger
 from cogs.checkins._modals import NoteModal
 from cogs.checkins._render import FormAction, FormControls
 from db.enums import CheckInStatus, ReadinessDimension
@@ -44,6 +43,12 @@ REPLACE_WHEN_CLOSED = (CheckInStatus.MISSED, CheckInStatus.CANCELLED, CheckInSta
 CADENCE_CHOICES = [
     app_commands.Choice(name=label, value=days) for days, label in texts.CADENCE_LABELS.items()
 ]
+
+
+def guild_name(bot: GroundworkBot, guild_id: int) -> str:
+    """The server's name as check-ins show it."""
+    guild = bot.get_guild(guild_id)
+    return guild.name if guild is not None else "groundwork"
 
 
 def worker_name() -> str:
@@ -68,11 +73,10 @@ class CheckIns(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.ticks = Ticks(bot)
-        self.messenger = DiscordMessenger(bot, CONTROLS)
         self.dispatcher = checkins.Dispatcher(
             sessions=bot.sessions,
             clock=bot.clock,
-            messenger=self.messenger,
+            messenger=bot.messenger,
             settings=bot.settings.scheduler,
             worker=worker_name(),
         )
@@ -148,7 +152,7 @@ class CheckIns(commands.Cog):
     # -- the form ---------------------------------------------------------------------
 
     def _guild_name(self, guild_id: int) -> str:
-        return self.messenger.guild_name(guild_id)
+        return guild_name(self.bot, guild_id)
 
     async def _closed(self, interaction: discord.Interaction[Any], error: CheckInClosedError) -> None:
         if error.status in REPLACE_WHEN_CLOSED and interaction.message is not None:
@@ -254,17 +258,7 @@ class CheckIns(commands.Cog):
             )
             return
         await interaction.response.edit_message(**render.reply(result).kwargs())
-        await self._tell_mentor(result, guild_name)
-
-    async def _tell_mentor(self, result: checkins.CompletedCheckIn, guild_name: str) -> None:
-        """The mentor's summary (a drop alert on top); without a mentor the alert goes to the moderators."""
-        reached = False
-        if result.mentor_user_id is not None:
-            summary = render.mentor_summary(result, guild_name, list(result.alerts))
-            reached = await self.messenger.dm(result.mentor_user_id, summary)
-        if not reached:
-            for alert in result.alerts:
-                await self.messenger.post(alert.alerts_channel_id, render.alert_text(alert, to_mentor=False))
+        await self.bot.messenger.send_mentor_summary(result)
 
     # -- /checkin ---------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The dispatcher's Messenger on Discord: send the form, look for it in the DM history, alerts.
+"""Check-ins' part of the Discord messenger: send the form, look for it in the DM history, alerts,
+the mentor's summary.
 
 Discord's errors become delivery outcomes here, so the dispatcher never sees `discord`:
 50007 (DMs closed) and 50278 (no mutual guild) stop DMs to the member; 40003 (opening DMs too
@@ -12,11 +13,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.services.checkins import Alert, AlertKind, Delivery, DeliveryStatus, DueCheckIn
-from cogs.checkins._render import FormControls, alert_text, first_form
+from bot.services.checkins import Alert, AlertKind, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn
+from cogs._sender import DiscordSender
+from cogs.checkins._cog import CONTROLS, guild_name
+from cogs.checkins._render import alert_text, first_form, mentor_summary
 
 if TYPE_CHECKING:
-    from bot.bot import GroundworkBot
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +41,10 @@ def outcome_of(error: discord.HTTPException) -> Delivery:
     return Delivery(DeliveryStatus.FAILED, detail=f"{error.status}/{error.code}")
 
 
-class DiscordMessenger:
+class CheckInMessages(DiscordSender):
     """Sends check-ins as DMs (one request when the DM channel is known, two the first time)."""
 
-    def __init__(self, bot: GroundworkBot, controls: FormControls) -> None:
-        self.bot = bot
-        self.controls = controls
-
-    def guild_name(self, guild_id: int) -> str:
-        guild = self.bot.get_guild(guild_id)
-        return guild.name if guild is not None else "groundwork"
+    controls = CONTROLS
 
     async def _channel(self, item: DueCheckIn, *, fresh: bool = False) -> discord.abc.Messageable:
         if item.dm_channel_id is not None and not fresh:
@@ -55,7 +52,7 @@ class DiscordMessenger:
         return await self.bot.create_dm(discord.Object(item.user_id))
 
     async def deliver(self, item: DueCheckIn) -> Delivery:
-        rendered = first_form(self.controls, item, self.guild_name(item.guild_id))
+        rendered = first_form(self.controls, item, guild_name(self.bot, item.guild_id))
         try:
             try:
                 message = await (await self._channel(item)).send(**rendered.kwargs())
@@ -102,6 +99,19 @@ class DiscordMessenger:
         if to_mentor and await self.dm(alert.mentor_user_id or 0, alert_text(alert, to_mentor=True)):
             return
         await self.post(alert.alerts_channel_id, alert_text(alert, to_mentor=False))
+
+    async def send_mentor_summary(self, result: CompletedCheckIn) -> bool:
+        """The mentor's summary (a drop alert on top); without a mentor, or when it cannot reach
+        them, the alerts go to the moderators' channel."""
+        reached = False
+        if result.mentor_user_id is not None:
+            name = guild_name(self.bot, result.state.guild_id)
+            summary = mentor_summary(result, name, list(result.alerts))
+            reached = await self.dm(result.mentor_user_id, summary)
+        if not reached:
+            for alert in result.alerts:
+                await self.post(alert.alerts_channel_id, alert_text(alert, to_mentor=False))
+        return reached
 
     async def dm(self, user_id: int, content: str) -> bool:
         """A DM to a mentor; False when it could not be sent."""

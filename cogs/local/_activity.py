@@ -14,8 +14,7 @@ from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from cogs._checks import is_moderator
 from cogs._interactions import reply
-from cogs._introductions import Introducer
-from cogs.local._render import log_view, shared_entry
+from cogs.local._render import log_view
 from db.enums import ActivityKind
 
 if TYPE_CHECKING:
@@ -37,7 +36,6 @@ class ActivityLog(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
-        self.introducer = Introducer(bot)
 
     @log_group.command(name="add", description=command_texts.LOG_ADD)
     @app_commands.describe(kind=command_texts.LOG_ADD__KIND, note=command_texts.LOG_ADD__NOTE)
@@ -63,29 +61,7 @@ class ActivityLog(commands.Cog):
             interaction, saved + (texts.LOG_SAVED_SHARED if logged.audience else texts.LOG_SAVED_PRIVATE)
         )
         if logged.audience is not None:
-            await self._show(logged, logged.audience)
-
-    async def _show(self, logged: activity.Logged, audience: activity.Audience) -> None:
-        """Post a shared entry to the mentorship thread (else the mentor's DMs) and the circle."""
-        text = shared_entry(logged)
-        if audience.mentor_thread_id is not None:
-            if not await self._post(audience.mentor_thread_id, text) and audience.mentor_user_id is not None:
-                await self.introducer.dm(audience.mentor_user_id, text)
-        elif audience.mentor_user_id is not None:
-            await self.introducer.dm(audience.mentor_user_id, text)
-        if audience.circle_channel_id is not None:
-            await self._post(audience.circle_channel_id, text)
-
-    async def _post(self, channel_id: int, text: str) -> bool:
-        channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            return False
-        try:
-            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.info("could not post a log entry in %s: %s", channel_id, exc)
-            return False
-        return True
+            await self.bot.messenger.share_activity(logged, logged.audience)
 
     @log_group.command(name="share", description=command_texts.LOG_SHARE)
     @app_commands.describe(share=command_texts.LOG_SHARE__SHARE)

@@ -21,7 +21,7 @@ from cogs._introductions import TO_MEMBERS, Introducer
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
-from cogs.local._render import channel_name, circle_name, circle_review, circle_starter, fit
+from cogs.local._render import channel_name, circle_name, circle_starter, fit
 from cogs.local._spaces import Spaces
 from cogs.outbox import Handler
 from db.enums import ChatTaskKind
@@ -74,14 +74,6 @@ def circle_offer_view(membership_id: int) -> discord.ui.View:
     )
 
 
-async def send_circle_offer(introducer: Introducer, offer: circles.Offer) -> None:
-    await introducer.dm(
-        offer.user_id,
-        texts.CIRCLE_OFFER.format(name=circle_name(offer.circle_name), size=offer.size),
-        circle_offer_view(offer.membership_id),
-    )
-
-
 def _where(space: circles.Space) -> str:
     return f" · <#{space.channel_id}>" if space.channel_id else ""
 
@@ -129,7 +121,7 @@ class Circles(commands.Cog):
         for proposal in found.proposals:
             await self.publish(proposal)
         for offer in found.offers:
-            await send_circle_offer(self.introducer, offer)
+            await self.bot.messenger.offer_circle(offer)
         return found
 
     async def sweep_all(self) -> None:
@@ -140,12 +132,7 @@ class Circles(commands.Cog):
                 log.exception("circle sweep failed for guild %s", guild.id)
 
     async def publish(self, proposal: circles.Proposal) -> None:
-        message_id = await self.introducer.post_for_review(
-            proposal.review_channel_id,
-            embed=circle_review(proposal),
-            view=review_view(proposal.circle_id),
-            what=f"circle {proposal.circle_id} of guild {proposal.guild_id}",
-        )
+        message_id = await self.bot.messenger.post_circle_proposal(proposal)
         if message_id is None:
             return
         async with self.bot.sessions() as session, session.begin():
@@ -209,7 +196,7 @@ class Circles(commands.Cog):
             async with self.bot.sessions() as session, session.begin():
                 settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
             if settled:
-                await self.introducer.tell_moderators(
+                await self.bot.messenger.tell_moderators(
                     decision.space.guild_id,
                     texts.CIRCLE_NO_SPACE.format(name=circle_name(decision.space.name)),
                 )
@@ -365,7 +352,7 @@ class Circles(commands.Cog):
             )
             await self.spaces.archive(space)
         if await self._settle(task):
-            await self.introducer.tell_moderators(
+            await self.bot.messenger.tell_moderators(
                 closed.guild_id, texts.CIRCLE_CLOSED_MODS.format(name=circle_name(closed.name))
             )
         return True

@@ -18,8 +18,7 @@ from cogs._interactions import reply
 from cogs._introductions import Introducer, IntroductionPlan
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
-from cogs.local._circles import send_circle_offer
-from cogs.local._render import ask_text, neighbour_introduction
+from cogs.local._render import neighbour_introduction
 from db.enums import Answer, ChatTaskKind, IntroductionStatus, OfferStatus
 
 if TYPE_CHECKING:
@@ -114,13 +113,9 @@ class Neighbours(commands.Cog):
                 else await neighbours.make_offer(session=session, member_id=completion.member_id, now=now)
             )
         if circle is not None:
-            await send_circle_offer(self.introducer, circle)
+            await self.bot.messenger.offer_circle(circle)
         elif offer is not None:
-            await self.introducer.dm(
-                offer.user_id,
-                texts.NEIGHBOUR_OFFER.format(count=offer.neighbours, radius=offer.radius_km),
-                offer_view(offer.offer_id),
-            )
+            await self.bot.messenger.offer_neighbours(offer)
 
     async def on_offer(self, interaction: discord.Interaction[Any], clicked: Clicked[OfferAnswer]) -> None:
         """Yes / not now / don't ask again, on the offer to meet neighbours."""
@@ -140,7 +135,7 @@ class Neighbours(commands.Cog):
         }[answer]
         await interaction.response.edit_message(content=text, view=None)
         for ask in asks:
-            await self.introducer.dm(ask.neighbour_user_id, ask_text(ask), ask_view(ask.introduction_id))
+            await self.bot.messenger.ask_neighbour(ask)
 
     async def on_ask(self, interaction: discord.Interaction[Any], clicked: Clicked[AskAnswer]) -> None:
         """A neighbour's yes / no / don't ask again."""

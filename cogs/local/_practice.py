@@ -17,7 +17,6 @@ from bot.texts import onboarding as onboarding_texts
 from cogs._interactions import reply
 from cogs._introductions import Introducer, IntroductionPlan
 from cogs._persistent import Clicked, Persistent
-from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.local._render import practice_introduction
 from db.enums import ChatTaskKind, OrganizingPath
@@ -152,12 +151,8 @@ class Practice(commands.Cog):
         """Ask both members of each due pairing whether their call happened."""
         async with self.bot.sessions() as session, session.begin():
             due = await practice.due_followups(session=session, now=self.bot.clock())
-        for ask in due:
-            await self.introducer.dm(
-                ask.user_id,
-                texts.PRACTICE_FOLLOWUP.format(other=mention(ask.partner_user_id)),
-                followup_view(ask.request_id),
-            )
+        for followup in due:
+            await self.bot.messenger.ask_practice_followup(followup)
 
     async def on_followup(
         self, interaction: discord.Interaction[Any], clicked: Clicked[FollowUpAnswer]

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from cogs.onboarding._cog import CONTROLS, Onboarding
 from cogs.onboarding._completion import isolated_text
+from cogs.onboarding._messages import OnboardingMessages
 from cogs.onboarding._render import answers_embed, render_step
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["CONTROLS", "Onboarding", "answers_embed", "isolated_text", "render_step"]
+__all__ = ["CONTROLS", "Onboarding", "OnboardingMessages", "answers_embed", "isolated_text", "render_step"]
 
 
 async def setup(bot: GroundworkBot) -> None:

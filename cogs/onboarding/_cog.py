@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
+from bot.ports import Welcomed
 from bot.services import members as member_service
 from bot.services import onboarding
 from bot.services.home_countries import HomeCountries
@@ -19,7 +19,6 @@ from bot.services.members import JoinOutcome
 from bot.services.place_answers import locale_hint
 from bot.texts import commands as command_texts
 from bot.texts import onboarding as texts
-from bot.texts import welcome as welcome_texts
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
@@ -35,10 +34,6 @@ log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007
 TICK_JOB_ID = "onboarding:timers"
-# Welcome DMs sent at once. A crowd joining together (an import, a link shared widely) would
-# otherwise hit Discord's global limit all at the same moment and retry all at the same moment,
-# until discord.py gives up on some of them and their welcome is lost.
-WELCOMES_AT_ONCE = 4
 
 
 def welcome_view(guild_id: int, label: str = texts.BEGIN_BUTTON) -> discord.ui.View:
@@ -58,7 +53,6 @@ class Onboarding(commands.Cog):
         self.ticks = Ticks(bot)
         self.shown = ShownConversations()
         self.home = HomeCountries()
-        self.welcoming = asyncio.Semaphore(WELCOMES_AT_ONCE)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
@@ -74,23 +68,9 @@ class Onboarding(commands.Cog):
     @commands.Cog.listener()
     async def on_member_registered(self, member: discord.Member, outcome: JoinOutcome) -> None:
         """A member joined (see the Members cog): welcome them with a button to begin."""
-        guild_name = discord.utils.escape_markdown(member.guild.name)
-        if outcome.onboarded:
-            content, view = welcome_texts.WELCOME_BACK_DM.format(guild_name=guild_name), None
-        else:
-            content, view = (
-                welcome_texts.WELCOME_DM.format(guild_name=guild_name),
-                welcome_view(member.guild.id),
-            )
-        try:
-            async with self.welcoming:
-                await member.send(content, view=view or discord.utils.MISSING)
-        except discord.Forbidden as exc:
-            if exc.code != DMS_CLOSED:
-                raise
+        welcomed = await self.bot.messenger.welcome(member.guild.id, member.id, returning=outcome.onboarded)
+        if welcomed != Welcomed.DM:
             await self._dms_closed(member.guild.id, member.id)
-            if view is not None:
-                await self._welcome_in_thread(member, content)
 
     async def _dms_closed(self, guild_id: int, user_id: int) -> None:
         log.info("user %s of guild %s does not accept DMs", user_id, guild_id)
@@ -98,29 +78,6 @@ class Onboarding(commands.Cog):
             await member_service.mark_dms_closed(
                 session=session, guild_id=guild_id, user_id=user_id, now=self.bot.clock()
             )
-
-    async def _welcome_in_thread(self, member: discord.Member, content: str) -> None:
-        """DMs closed: a private thread in the onboarding channel, if the guild has one."""
-        async with self.bot.sessions() as session, session.begin():
-            settings = await self.bot.guild_settings(session, member.guild.id)
-        channel = member.guild.get_channel(settings.onboarding_channel_id or 0)
-        if not isinstance(channel, discord.TextChannel):
-            return
-        try:
-            thread = await channel.create_thread(
-                name=texts.FALLBACK_THREAD_NAME.format(name=member.display_name)[:100],
-                type=discord.ChannelType.private_thread,
-                invitable=False,
-                reason="groundwork: onboarding for a member whose DMs are closed",
-            )
-            await thread.add_user(member)
-            await thread.send(
-                texts.DMS_CLOSED_THREAD.format(mention=member.mention) + "\n\n" + content,
-                view=welcome_view(member.guild.id),
-                allowed_mentions=discord.AllowedMentions(users=[member]),
-            )
-        except discord.HTTPException as exc:
-            log.warning("could not open an onboarding thread in %s for %s: %s", channel.id, member.id, exc)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -343,25 +300,9 @@ class Onboarding(commands.Cog):
         async with self.bot.sessions() as session, session.begin():
             reminders = await onboarding.due_reminders(session=session, now=now)
             expired = await onboarding.expire_due(session=session, now=now)
-        for paused in reminders:
-            await self._notify(paused, texts.REMINDER, welcome_view(paused.guild_id, texts.CONTINUE_BUTTON))
-        for paused in expired:
-            await self._notify(paused, texts.EXPIRED, None)
-
-    async def _notify(
-        self, paused: onboarding.PausedConversation, template: str, view: discord.ui.View | None
-    ) -> None:
-        guild = self.bot.get_guild(paused.guild_id)
-        if guild is None:
-            return
-        content = template.format(guild_name=discord.utils.escape_markdown(guild.name))
-        try:
-            user = self.bot.get_user(paused.user_id) or await self.bot.fetch_user(paused.user_id)
-            await user.send(content, view=view or discord.utils.MISSING)
-        except discord.Forbidden:
-            await self._dms_closed(paused.guild_id, paused.user_id)
-        except discord.HTTPException as exc:
-            log.warning("could not remind user %s: %s", paused.user_id, exc)
+        for paused, was_expired in [(p, False) for p in reminders] + [(p, True) for p in expired]:
+            if not await self.bot.messenger.remind_onboarding(paused, expired=was_expired):
+                await self._dms_closed(paused.guild_id, paused.user_id)
 
 
 def _jump_view(message: discord.Message) -> discord.ui.View:

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from cogs.pairing._cog import Pairing
 from cogs.pairing._mentorships import Mentorships
+from cogs.pairing._messages import PairingMessages
 from cogs.pairing._organizers import Organizers
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["Mentorships", "Organizers", "Pairing"]
+__all__ = ["Mentorships", "Organizers", "Pairing", "PairingMessages"]
 
 
 async def setup(bot: GroundworkBot) -> None:

@@ -19,7 +19,6 @@ from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
-from cogs.onboarding import isolated_text
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
@@ -90,11 +89,7 @@ class Pairing(commands.Cog):
     async def on_member_onboarded(self, completion: Completion) -> None:
         """Offer a mentor to a member who turned out to be alone in their area."""
         if completion.isolated:
-            await self.presenter.tell(
-                completion.user_id,
-                isolated_text(completion.nearby),
-                mentor_offer_view(completion.guild_id),
-            )
+            await self.bot.messenger.offer_mentor(completion)
 
     @mentor.command(name="request", description=command_texts.MENTOR_REQUEST)
     async def mentor_request(self, interaction: discord.Interaction[Any]) -> None:
@@ -206,7 +201,7 @@ class Pairing(commands.Cog):
         async with self.bot.sessions() as session, session.begin():
             due = await pairing.due_followups(session=session, now=self.bot.clock())
         for followup in due:
-            await self.presenter.ask_how_it_goes(followup)
+            await self.bot.messenger.ask_how_it_goes(followup)
 
     async def on_feedback(
         self, interaction: discord.Interaction[Any], clicked: Clicked[pairing.Feedback]
@@ -232,7 +227,7 @@ class Pairing(commands.Cog):
             other = (
                 ended.mentor_user_id if interaction.user.id == ended.member_user_id else ended.member_user_id
             )
-            await self.presenter.tell(other, texts.ENDED_NOTICE_OTHER.format(other=interaction.user.mention))
+            await self.bot.messenger.tell_partner_ended(other, interaction.user.id)
             await self.mentorships.repropose(ended)
 
     @commands.Cog.listener()
@@ -241,10 +236,10 @@ class Pairing(commands.Cog):
         deleted organizer hear it and get a new mentor; organizers of a deleted mentee are told why."""
         for mentorship in ended:
             if mentorship.requeued:  # the deleted member was the organizer
-                await self.presenter.tell(mentorship.member_user_id, texts.MENTOR_LEFT)
+                await self.bot.messenger.tell(mentorship.member_user_id, texts.MENTOR_LEFT)
                 await self.mentorships.repropose(mentorship)
             else:
-                await self.presenter.tell(mentorship.mentor_user_id, organizer_notice)
+                await self.bot.messenger.tell(mentorship.mentor_user_id, organizer_notice)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

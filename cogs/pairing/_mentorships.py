@@ -57,12 +57,12 @@ class Mentorships:
             interaction,
             texts.PAIRING_ENDED.format(member=member.mention, mentor=f"<@{ended.mentor_user_id}>"),
         )
-        await self.presenter.ended(ended, by_moderator=True)
+        await self.bot.messenger.tell_mentorship_ended(ended, by_moderator=True)
 
     async def after_ending(self, ended: list[pairing.Ended]) -> None:
         """Tell those affected, and find new mentors for mentees put back on the list."""
         for mentorship in ended:
-            await self.presenter.ended(mentorship)
+            await self.bot.messenger.tell_mentorship_ended(mentorship, by_moderator=False)
             await self.repropose(mentorship)
 
     async def repropose(self, ended: pairing.Ended) -> None:

@@ -123,12 +123,7 @@ class PairingPresenter:
         if p.status == pairing.MentorshipStatus.ACTIVE:
             await self.introduce(p)
             return
-        message_id = await self.introducer.post_for_review(
-            p.review_channel_id,
-            embed=review_embed(p),
-            view=review_view(p.mentorship_id),
-            what=f"proposal {p.mentorship_id} of guild {p.guild_id} (see /pairing)",
-        )
+        message_id = await self.bot.messenger.post_proposal(p)
         if message_id is None:
             return
         async with self.bot.sessions() as session, session.begin():
@@ -178,33 +173,6 @@ class PairingPresenter:
             )
             settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
         if not done.delivered and settled:
-            await self.tell_moderators(
+            await self.bot.messenger.tell_moderators(
                 p.guild_id, texts.INTRO_FAILED.format(member=mention(pair[0]), mentor=mention(pair[1]))
             )
-
-    async def tell(self, user_id: int, content: str, view: discord.ui.View | None = None) -> bool:
-        return await self.introducer.dm(user_id, content, view)
-
-    async def tell_moderators(self, guild_id: int, content: str) -> None:
-        await self.introducer.tell_moderators(guild_id, content)
-
-    async def ask_how_it_goes(self, followup: pairing.FollowUp) -> None:
-        for user_id, other in (
-            (followup.member_user_id, followup.mentor_user_id),
-            (followup.mentor_user_id, followup.member_user_id),
-        ):
-            await self.tell(
-                user_id, texts.FOLLOWUP.format(other=mention(other)), feedback_view(followup.mentorship_id)
-            )
-
-    async def ended(self, ended: pairing.Ended, *, by_moderator: bool = False) -> None:
-        """Tell both sides a mentorship ended (each in their own words)."""
-        if ended.reason == pairing.MentorshipEndReason.ORGANIZER_LEFT:
-            await self.tell(ended.member_user_id, texts.MENTOR_LEFT)
-            return
-        template = texts.ENDED_BY_MODERATOR if by_moderator else texts.ENDED_NOTICE_OTHER
-        for user_id, other in (
-            (ended.member_user_id, ended.mentor_user_id),
-            (ended.mentor_user_id, ended.member_user_id),
-        ):
-            await self.tell(user_id, template.format(other=mention(other)))

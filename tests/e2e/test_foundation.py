@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 from sqlalchemy import select
 
+from bot import ports
 from bot.bot import GroundworkBot
 from bot.config import Settings
 from cogs.meta import section_of
@@ -187,3 +188,8 @@ async def test_sync_commands_registers_to_one_guild(
     assert await _sync_commands(settings, "fake-discord-test-token", guild.id) == 0
     [put] = fake_discord.requests_to("PUT", "/applications/{application_id}/guilds/{guild_id}/commands")
     assert "about" in {command["name"] for command in put.json}
+
+
+async def test_the_discord_adapter_has_a_handler_for_every_durable_step(start_bot: StartBot) -> None:
+    bot = await start_bot()
+    assert ports.missing_steps(bot.outbox.handlers) == set()

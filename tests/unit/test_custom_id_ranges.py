@@ -1,4 +1,5 @@
-"""Ids parsed from custom_ids: in range they are plain ints, out of range they are refused."""
+"""Ids parsed from custom_ids: in range they are plain ints, out of range marked (a click on an
+item holding one is refused: tests/unit/test_persistent.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.errors import GroundworkError
-from cogs._interactions import ROW_ID_MAX, SNOWFLAKE_MAX, OutOfRangeId, refuse_tampered_ids, row_id, snowflake
+from cogs._interactions import ROW_ID_MAX, SNOWFLAKE_MAX, OutOfRangeId, row_id, snowflake
 
 
 @pytest.mark.parametrize(("parse", "largest"), [(row_id, ROW_ID_MAX), (snowflake, SNOWFLAKE_MAX)])
@@ -16,14 +16,3 @@ def test_the_boundaries(parse: Callable[[str], int], largest: int) -> None:
     assert not isinstance(parse(str(largest)), OutOfRangeId)
     assert isinstance(parse(str(largest + 1)), OutOfRangeId)
     assert isinstance(parse("9" * 40), OutOfRangeId)
-
-
-def test_an_item_holding_an_out_of_range_id_is_refused() -> None:
-    class Item:
-        def __init__(self, digits: str) -> None:
-            self.row_id = row_id(digits)
-            self.answer = "approve"
-
-    refuse_tampered_ids(Item("12"))
-    with pytest.raises(GroundworkError):
-        refuse_tampered_ids(Item("2147483648"))

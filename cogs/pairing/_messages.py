@@ -1,0 +1,52 @@
+"""Pairing's part of the Discord messenger: the offer of a mentor, proposals for review,
+"how is it going?" and the end of a mentorship."""
+
+from __future__ import annotations
+
+from bot.services import pairing
+from bot.services.onboarding import Completion
+from bot.texts import pairing as texts
+from cogs._sender import DiscordSender
+from cogs._text import mention
+from cogs.onboarding import isolated_text
+from cogs.pairing._cog import mentor_offer_view
+from cogs.pairing._presenter import feedback_view, review_embed, review_view
+
+
+class PairingMessages(DiscordSender):
+    async def offer_mentor(self, completion: Completion) -> bool:
+        return await self.introducer.dm(
+            completion.user_id, isolated_text(completion.nearby), mentor_offer_view(completion.guild_id)
+        )
+
+    async def post_proposal(self, proposal: pairing.Pairing) -> int | None:
+        return await self.introducer.post_for_review(
+            proposal.review_channel_id,
+            embed=review_embed(proposal),
+            view=review_view(proposal.mentorship_id),
+            what=f"proposal {proposal.mentorship_id} of guild {proposal.guild_id} (see /pairing)",
+        )
+
+    async def ask_how_it_goes(self, followup: pairing.FollowUp) -> None:
+        for user_id, other in (
+            (followup.member_user_id, followup.mentor_user_id),
+            (followup.mentor_user_id, followup.member_user_id),
+        ):
+            await self.introducer.dm(
+                user_id, texts.FOLLOWUP.format(other=mention(other)), feedback_view(followup.mentorship_id)
+            )
+
+    async def tell_mentorship_ended(self, ended: pairing.Ended, *, by_moderator: bool) -> None:
+        """Both sides, each in their own words; only the mentee when their mentor left."""
+        if ended.reason == pairing.MentorshipEndReason.ORGANIZER_LEFT:
+            await self.tell(ended.member_user_id, texts.MENTOR_LEFT)
+            return
+        template = texts.ENDED_BY_MODERATOR if by_moderator else texts.ENDED_NOTICE_OTHER
+        for user_id, other in (
+            (ended.member_user_id, ended.mentor_user_id),
+            (ended.mentor_user_id, ended.member_user_id),
+        ):
+            await self.tell(user_id, template.format(other=mention(other)))
+
+    async def tell_partner_ended(self, user_id: int, ended_by_user_id: int) -> None:
+        await self.tell(user_id, texts.ENDED_NOTICE_OTHER.format(other=mention(ended_by_user_id)))
