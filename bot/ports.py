@@ -116,6 +116,11 @@ class ModeratorMessages(Protocol):
         """A notice in the guild's alerts channel (else its review channel)."""
         ...
 
+    async def warn_moderators(self, guild_id: int, text: str) -> bool:
+        """A notice that must reach someone: the alerts (or review) channel, else the server's
+        own system channel, else its owner by DM. False when nothing could take it."""
+        ...
+
 
 class Messenger(
     OnboardingMessages,

@@ -48,6 +48,29 @@ async def is_organizer(*, session: AsyncSession, guild_id: int, user_id: int) ->
     return found.first() is not None
 
 
+async def welcome_missed(*, session: AsyncSession, guild_id: int, user_id: int) -> bool:
+    """Whether a member never got their welcome: not onboarded, DMs closed, and no conversation
+    open (one opened here, in the server, is theirs to continue)."""
+    found = await session.execute(
+        select(Member.id)
+        .where(
+            Member.guild_id == guild_id,
+            Member.user_id == user_id,
+            Member.status == MemberStatus.NEW,
+            Member.dms_closed_at.is_not(None),
+        )
+        .where(
+            ~select(OnboardingSession.id)
+            .where(
+                OnboardingSession.member_id == Member.id,
+                OnboardingSession.status == OnboardingStatus.OPEN,
+            )
+            .exists()
+        )
+    )
+    return found.first() is not None
+
+
 async def record_join(
     *, session: AsyncSession, guild_id: int, user_id: int, now: datetime, defaults: GuildDefaults
 ) -> JoinOutcome:

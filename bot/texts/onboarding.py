@@ -279,3 +279,14 @@ RESTART_YES = "Start over"
 RESTART_NO = "Keep my answers"
 RESTART_KEPT = "No problem: your answers stay as they are. `/profile` shows them."
 RESTART_STARTING = "Starting over. I'll send you the first question."
+
+# A newcomer whose DMs are closed, in a server with no onboarding channel.
+WELCOME_NOWHERE_MODERATORS = (
+    "{member} just joined, but their DMs are closed and this server has no onboarding channel, "
+    "so I couldn't welcome them. Set one with `/mod settings set onboarding_channel_id`, "
+    "or ask them to use `/join`."
+)
+WELCOME_PATH = (
+    "Welcome! I couldn't send you a private message, so here's the way in: "
+    "press the button to tell me a little about yourself. Only you can see this."
+)

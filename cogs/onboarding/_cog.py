@@ -21,6 +21,7 @@ from bot.texts import commands as command_texts
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
+from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.onboarding._completion import CompletionPresenter
 from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007
+OPENS_ONBOARDING = frozenset({"join", "onboard"})  # commands that start it themselves
 TICK_JOB_ID = "onboarding:timers"
 
 
@@ -71,6 +73,33 @@ class Onboarding(commands.Cog):
         welcomed = await self.bot.messenger.welcome(member.guild.id, member.id, returning=outcome.onboarded)
         if welcomed != Welcomed.DM:
             await self._dms_closed(member.guild.id, member.id)
+        if welcomed == Welcomed.NOWHERE and not outcome.onboarded:
+            # Nobody would know: the moderators hear it, and the member is shown the way in
+            # the next time they use a command (on_app_command_completion).
+            await self.bot.messenger.warn_moderators(
+                member.guild.id, texts.WELCOME_NOWHERE_MODERATORS.format(member=mention(member.id))
+            )
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any] | Any
+    ) -> None:
+        """After any command in the server, a member who never got their welcome (DMs closed, no
+        onboarding channel) is shown the way in, visible only to them."""
+        root = getattr(command, "root_parent", None) or command
+        if interaction.guild_id is None or getattr(root, "name", None) in OPENS_ONBOARDING:
+            return
+        async with self.bot.sessions() as session:
+            missed = await member_service.welcome_missed(
+                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
+            )
+        if missed:
+            try:
+                await interaction.followup.send(
+                    texts.WELCOME_PATH, view=welcome_view(interaction.guild_id), ephemeral=True
+                )
+            except discord.HTTPException as exc:
+                log.info("could not show user %s the way in: %s", interaction.user.id, exc)
 
     async def _dms_closed(self, guild_id: int, user_id: int) -> None:
         log.info("user %s of guild %s does not accept DMs", user_id, guild_id)

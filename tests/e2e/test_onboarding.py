@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from db.enums import CheckInKind, MemberStatus
@@ -330,3 +332,40 @@ async def test_onboard_restart_asks_first_and_join_resumes_the_restart(
     joined = await fake_discord.slash("join", guild_id=guild.id, user_id=ALICE)
     await joined.followups(1)
     assert "Is this right?" in fake_discord.dms_to(ALICE)[-1].text
+
+
+async def test_closed_dms_and_no_onboarding_channel_reach_the_moderators_and_the_member(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    alerts = fake_discord.add_channel(guild, name="mod-alerts")
+    bot = await start_bot()
+    await configure(bot, guild, alerts_channel_id=alerts.id)
+    fake_discord.close_dms(ALICE)
+    await fake_discord.member_join(guild, ALICE, name="alice")
+    [warning] = await fake_discord.wait_for(lambda: fake_discord.messages_in(alerts), what="a warning")
+    assert f"<@{ALICE}>" in warning.text and "no onboarding channel" in warning.text
+
+    # The next command she uses shows her the way in, only to her; it opens the conversation here.
+    about = await fake_discord.slash("about", guild_id=guild.id, user_id=ALICE)
+    assert (await about.response()).ephemeral
+    [path] = await about.followups(1)
+    assert path.ephemeral and "here's the way in" in path.text
+    alice = Clicker(fake_discord, ALICE)
+    begun = await alice.begin(path)
+    assert (await begun.response()).ephemeral
+    assert "Where do you live?" in alice.latest().text
+    # Once she has a conversation open, commands no longer repeat it.
+    again = await fake_discord.slash("about", guild_id=guild.id, user_id=ALICE)
+    await again.response()
+    await asyncio.sleep(0.5)  # the listener runs after the command; it would have followed up by now
+    assert again.followup_messages == []
+
+
+async def test_with_no_channel_for_moderators_the_owner_hears_it_by_dm(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    await start_bot()
+    fake_discord.close_dms(ALICE)
+    await fake_discord.member_join(guild, ALICE, name="alice")
+    warning = await fake_discord.wait_for_dm(guild.owner_id)
+    assert f"<@{ALICE}>" in warning.text and "DMs are closed" in warning.text

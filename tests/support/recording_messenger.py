@@ -97,3 +97,7 @@ class RecordingMessenger:
 
     async def tell_moderators(self, guild_id: int, text: str) -> None:
         self._record("tell_moderators", guild_id, text)
+
+    async def warn_moderators(self, guild_id: int, text: str) -> bool:
+        self._record("warn_moderators", guild_id, text)
+        return True
