@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -9,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -45,8 +46,39 @@ def _current_on(connection: Connection) -> str | None:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Migrate from inside a running event loop, on one of `engine`'s connections."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade_on, revision)
+    async with engine.connect() as connection:
+        await migrate_on(connection, lambda sync: _upgrade_on(sync, revision))
+
+
+async def migrate_on(connection: AsyncConnection, migrate: Callable[[Connection], None]) -> None:
+    """Run `migrate` on `connection` in one transaction, committed at the end.
+
+    On SQLite, foreign keys are off while it runs. Alembic alters a SQLite table by copying it
+    and dropping the old one, and with foreign keys on that drop is a DELETE of every row: it
+    cascades to (or nulls the references of) every row pointing at the table, so a migration that
+    altered `guild_settings` deleted every member, and one that altered `locales` forgot every
+    member's place. The references are checked before the commit instead
+    (`PRAGMA foreign_key_check`). The pragma only takes effect outside a transaction, so it is
+    set before the first statement and set back after the commit or the rollback.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        await connection.run_sync(migrate)
+        if sqlite:
+            broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+            if broken:
+                tables = sorted({str(row[0]) for row in broken})
+                raise RuntimeError(f"the migration left references to missing rows in {', '.join(tables)}")
+        await connection.commit()
+    except BaseException:
+        await connection.rollback()
+        raise
+    finally:
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -65,11 +65,12 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
+    from db.migrate import migrate_on  # foreign keys off on SQLite while tables are copied
+
     engine = create_engine(_database_url(), pool=False)
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(do_run_migrations)
-            await connection.commit()
+            await migrate_on(connection, do_run_migrations)
     finally:
         await engine.dispose()
 

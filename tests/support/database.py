@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -119,3 +120,29 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 red=True,
             )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+async def _admin(sql: str) -> None:
+    """A statement on the configured PostgreSQL server, outside any transaction (CREATE DATABASE)."""
+    import asyncpg
+
+    url = make_url(configured_url() or "")
+    connection = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
+    )
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no schema yet, of the kind the tests run on (for migrating step by step)."""
+    if configured_url() is None:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
+        return
+    name = f"groundwork_empty_{uuid.uuid4().hex[:10]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    yield make_url(configured_url() or "").set(database=name).render_as_string(hide_password=False)
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
