@@ -106,6 +106,7 @@ class GuildDefaults(Section):
     followup_days: int = Field(default=14, gt=0)
     circle_min_size: int = Field(default=3, ge=2)
     unattended_days: int = Field(default=7, ge=1, le=90)
+    wait_target_days: int = Field(default=7, ge=1, le=90)
 
 
 class OnboardingSettings(Section):

@@ -123,6 +123,7 @@ SETTING_HELP = {
     "followup_days": "days before asking how a pairing goes",
     "circle_min_size": "members near each other to propose a circle",
     "unattended_days": "days without anyone met before /mod unattended lists a member",
+    "wait_target_days": "longest wait for a mentor before other company is offered",
     "region_roles": "which area role members get",
     "member_role_id": "role every onboarded member gets",
     "moderator_role_id": "role that may use /mod",

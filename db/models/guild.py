@@ -23,6 +23,7 @@ class GuildSettings(Base):
         CheckConstraint("followup_days > 0", name="followup_positive"),
         CheckConstraint("circle_min_size >= 2", name="circle_min_size_valid"),
         CheckConstraint("unattended_days BETWEEN 1 AND 90", name="unattended_days_valid"),
+        CheckConstraint("wait_target_days BETWEEN 1 AND 90", name="wait_target_days_valid"),
     )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -47,5 +48,7 @@ class GuildSettings(Base):
     circle_min_size: Mapped[int] = mapped_column(Integer, default=3)
     # Days after onboarding a member without any human contact is listed by /mod unattended.
     unattended_days: Mapped[int] = mapped_column(Integer, default=7, server_default=text("7"))
+    # Days a member should wait for a mentor at most; past that, other attention is offered.
+    wait_target_days: Mapped[int] = mapped_column(Integer, default=7, server_default=text("7"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

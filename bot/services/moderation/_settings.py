@@ -93,6 +93,7 @@ SETTINGS = {
         Setting("followup_days", "number", _number(1, 365, int), texts.SETTING_HELP["followup_days"]),
         Setting("circle_min_size", "number", _number(2, 50, int), texts.SETTING_HELP["circle_min_size"]),
         Setting("unattended_days", "number", _number(1, 90, int), texts.SETTING_HELP["unattended_days"]),
+        Setting("wait_target_days", "number", _number(1, 90, int), texts.SETTING_HELP["wait_target_days"]),
         Setting(
             "region_roles", "word", _words("country", "region", "off"), texts.SETTING_HELP["region_roles"]
         ),

@@ -1,7 +1,7 @@
 """Pairing isolated members with experienced organizers: the queue, proposals, review and the
 life of a mentorship. The matching itself is `bot.services.matching`."""
 
-from bot.services.pairing._candidates import utc_offset_hours
+from bot.services.pairing._candidates import free_places, utc_offset_hours
 from bot.services.pairing._history import mentorships_of
 from bot.services.pairing._lifecycle import (
     Ended,
@@ -44,7 +44,13 @@ from bot.services.pairing._proposals import (
     remember_review_message,
     run_batch,
 )
-from bot.services.pairing._queue import MentorView, current_mentor, request_mentor, waiting_members
+from bot.services.pairing._queue import (
+    MentorView,
+    current_mentor,
+    queue_position,
+    request_mentor,
+    waiting_members,
+)
 from db.enums import MentorshipEndReason, MentorshipStatus
 
 __all__ = [
@@ -69,6 +75,7 @@ __all__ = [
     "due_followups",
     "end_all_for",
     "end_for_member",
+    "free_places",
     "guild_of_mentorship",
     "introduction_due",
     "member_left",
@@ -79,6 +86,7 @@ __all__ = [
     "parse_languages",
     "pick_another",
     "propose_for",
+    "queue_position",
     "record_feedback",
     "record_introduction",
     "remember_review_message",

@@ -125,6 +125,23 @@ async def spare_places(session: AsyncSession, guild_id: int, organizer_ids: Iter
     return {row.id: int(row.spare) for row in rows if row.spare > 0}
 
 
+async def free_places(session: AsyncSession, guild_id: int) -> int:
+    """How many more mentees the guild's organizers can take now, all together."""
+    taken = (
+        select(func.count())
+        .where(Mentorship.mentor_id == Member.id, Mentorship.status.in_(OPEN))
+        .scalar_subquery()
+    )
+    spare = Organizer.capacity - taken
+    rows = await session.execute(
+        select(spare.label("spare"))
+        .select_from(Member)
+        .join(Organizer, Organizer.member_id == Member.id)
+        .where(*_mentoring(guild_id))
+    )
+    return sum(max(int(row.spare), 0) for row in rows)
+
+
 async def mentors(session: AsyncSession, guild_id: int, now: datetime) -> list[Mentor]:
     """Confirmed, unpaused organizers of the guild who are still members, with their free places."""
     taken = (

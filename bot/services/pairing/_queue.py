@@ -98,3 +98,25 @@ async def waiting_count(session: AsyncSession, guild_id: int) -> int:
             await session.execute(select(func.count()).select_from(Member).where(*_waiting(guild_id)))
         ).scalar_one()
     )
+
+
+async def queue_position(session: AsyncSession, guild_id: int, member_id: int) -> tuple[int, int] | None:
+    """Where a waiting member stands on the guild's list (1: next), and how many wait; None when
+    they do not wait. Who asked first is first, as the batch proposes."""
+    member = await session.get(Member, member_id)
+    if member is None or member.mentor_requested_at is None:
+        return None
+    if not await still_waiting(session, guild_id, [member_id]):
+        return None
+    ahead = (
+        await session.execute(
+            select(func.count())
+            .select_from(Member)
+            .where(
+                *_waiting(guild_id),
+                (Member.mentor_requested_at < member.mentor_requested_at)
+                | ((Member.mentor_requested_at == member.mentor_requested_at) & (Member.id < member.id)),
+            )
+        )
+    ).scalar_one()
+    return int(ahead) + 1, await waiting_count(session, guild_id)
