@@ -19,6 +19,7 @@ from bot.services import profile
 from bot.services.gazetteer import Place
 from bot.services.home_countries import HomeCountries
 from bot.services.place_answers import PlaceLookup, locale_hint, look_up
+from bot.services.time_zones import zone_name
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from cogs._interactions import GroundworkModal, GroundworkView, reply
@@ -53,7 +54,7 @@ def not_found_text(found: PlaceLookup) -> str:
 
 
 def confirm_text(place: Place, *, postal: bool) -> str:
-    lines = [texts.LOCALE_CONFIRM.format(place=place.label, timezone=place.timezone)]
+    lines = [texts.LOCALE_CONFIRM.format(place=place.label, timezone=zone_name(place.timezone))]
     if postal:
         lines.append(texts.LOCALE_CONFIRM_POSTAL)
     if place.precision in texts.LOCALE_AREA_WHAT:

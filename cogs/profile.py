@@ -14,6 +14,7 @@ from bot.services import onboarding, profile
 from bot.services.gazetteer import Place
 from bot.services.nearby import NearbySummary, summarize
 from bot.services.place_answers import check, locale_hint
+from bot.services.time_zones import zone_name
 from bot.texts import commands as command_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
@@ -239,7 +240,7 @@ class Profile(commands.Cog):
                 place=place,
                 now=self.bot.clock(),
             )
-        lines = [texts.LOCALE_CHANGED.format(place=place.label, timezone=place.timezone)]
+        lines = [texts.LOCALE_CHANGED.format(place=place.label, timezone=zone_name(place.timezone))]
         lines += moved_lines(summary)
         if edit:
             await interaction.response.edit_message(content="\n".join(lines), view=None)

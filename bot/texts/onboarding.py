@@ -290,3 +290,7 @@ WELCOME_PATH = (
     "Welcome! I couldn't send you a private message, so here's the way in: "
     "press the button to tell me a little about yourself. Only you can see this."
 )
+
+# Time zones, named as people say them (bot/services/time_zones.py).
+TIMEZONE_UTC = "Coordinated Universal Time (UTC)"
+TIMEZONE_WITH_TIME = "{zone}, {time} now"

@@ -12,6 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.services import activity, circles, neighbours, practice
+from bot.services.time_zones import zone_name
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._text import member_text, mention
@@ -123,7 +124,7 @@ def practice_introduction(match: practice.Match) -> str:
     first, second = match.sides
     local = [
         texts.PRACTICE_LOCAL_LINE.format(
-            who=mention(side.user_id), time=_clock(side.local_start), zone=side.timezone
+            who=mention(side.user_id), time=_clock(side.local_start), zone=zone_name(side.timezone)
         )
         for side in match.sides
         if side.local_start is not None and side.timezone is not None

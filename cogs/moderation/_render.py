@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bot.services import attention, contacts, languages, moderation
+from bot.services.time_zones import zone_name
 from bot.texts import moderation as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._text import member_text
@@ -68,6 +69,7 @@ def overview_text(
                 active=data.mentorships_active,
                 proposed=data.mentorships_proposed,
             ),
+            texts.OVERVIEW_WENT_ON_TO_MENTOR.format(count=data.went_on_to_mentor),
             texts.OVERVIEW_CHECKINS.format(
                 answered=data.checkins_answered_30d,
                 due=data.checkins_due_30d,
@@ -114,7 +116,7 @@ def member_embed(card: moderation.MemberCard) -> discord.Embed:
         status += " · " + texts.MEMBER_ONBOARDING.format(step=card.onboarding_step)
     embed.add_field(name=fields["status"], value=status)
     embed.add_field(name=fields["area"], value=f"{member_text(card.area, limit=100)} ({card.precision})")
-    embed.add_field(name=fields["timezone"], value=card.timezone or "—")
+    embed.add_field(name=fields["timezone"], value=zone_name(card.timezone) if card.timezone else "—")
     embed.add_field(
         name=fields["languages"],
         value=", ".join(languages.LANGUAGES.get(c, (c, c))[1] for c in card.languages) or "—",

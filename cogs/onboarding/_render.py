@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import discord
 
@@ -23,6 +22,7 @@ from bot.services.onboarding import (
     Step,
     offers_mentoring,
 )
+from bot.services.time_zones import local_time, zone_name
 from bot.texts import onboarding as texts
 from cogs._interactions import GroundworkView
 from cogs._persistent import Persistent
@@ -189,11 +189,6 @@ def _place_buttons(view: discord.ui.View, conversation: Conversation, controls: 
         )
 
 
-def _local_time(timezone: str, now: datetime) -> str:
-    """The time in `timezone` at `now`, the bot's (injected) clock."""
-    return now.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
-
-
 def render_step(
     controls: StepControls, conversation: Conversation, gazetteer: Gazetteer, now: datetime
 ) -> Rendered:
@@ -239,7 +234,9 @@ def render(
         timezone = answers.get("timezone", "UTC")
         lines.append(
             texts.PLACE_CONFIRM_PROMPT.format(
-                place=place.label if place else "?", timezone=timezone, local_time=_local_time(timezone, now)
+                place=place.label if place else "?",
+                timezone=zone_name(timezone),
+                local_time=local_time(timezone, now),
             )
         )
         if answers.get("place_from_postal"):
@@ -272,9 +269,9 @@ def render(
         zones = list(dict.fromkeys([answers.get("timezone", "UTC"), *(timezones or []), "UTC"]))
         options = [
             discord.SelectOption(
-                label=zone[:100],
+                label=zone_name(zone)[:100],
                 value=zone,
-                description=texts.TIMEZONE_LOCAL_TIME.format(time=_local_time(zone, now)),
+                description=texts.TIMEZONE_LOCAL_TIME.format(time=local_time(zone, now)),
             )
             for zone in zones[:MAX_SELECT_OPTIONS]
         ]
@@ -383,7 +380,8 @@ def answers_embed(answers: Answers, place_label: str | None, *, title: str | Non
     embed = discord.Embed(title=title, colour=discord.Colour.green())
     fields = texts.SUMMARY_FIELDS
     embed.add_field(name=fields["place"], value=place_label or texts.NOT_GIVEN, inline=False)
-    embed.add_field(name=fields["timezone"], value=answers.get("timezone") or texts.NOT_GIVEN)
+    zone = answers.get("timezone")
+    embed.add_field(name=fields["timezone"], value=zone_name(zone) if zone else texts.NOT_GIVEN)
     spoken = [
         languages.LANGUAGES[code][0] for code in answers.get("languages", []) if code in languages.LANGUAGES
     ]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.services import languages, outbox, pairing
+from bot.services.time_zones import zone_name
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._introductions import Introducer, IntroductionPlan
@@ -53,8 +54,8 @@ def review_embed(p: pairing.Pairing) -> discord.Embed:
         mentor_area=member_text(p.mentor.area or texts.UNKNOWN_AREA, limit=100),
         distance=distance_text(p),
         timezones=texts.REVIEW_TIMEZONES.format(
-            member=p.member.timezone or texts.REVIEW_UNKNOWN_TIMEZONE,
-            mentor=p.mentor.timezone or texts.REVIEW_UNKNOWN_TIMEZONE,
+            member=zone_name(p.member.timezone) if p.member.timezone else texts.REVIEW_UNKNOWN_TIMEZONE,
+            mentor=zone_name(p.mentor.timezone) if p.mentor.timezone else texts.REVIEW_UNKNOWN_TIMEZONE,
             gap=p.utc_gap_hours,
         ),
         languages=", ".join(shared_languages) or texts.REVIEW_NOTHING_SHARED,

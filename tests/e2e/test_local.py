@@ -193,8 +193,8 @@ async def test_a_practice_pairing_and_a_log_entry_the_mentor_sees_only_with_cons
     text = (await first_message(fake, practice)).text
     assert "Suggested time" in text and "<t:" in text
     assert "2-minute case for your candidacy at a door" in text
-    assert "Europe/London" in text.split(f"<@{LEEDS}>: ")[1]  # Leeds shares their town
-    assert text.count("Europe/London") == 1  # London shares nothing: their zone is not shown
+    assert "British Time (London)" in text.split(f"<@{LEEDS}>: ")[1]  # Leeds shares their town
+    assert text.count("British Time (London)") == 1  # London shares nothing: their zone is not shown
 
     # Two days later both are asked whether it happened; a yes is logged as activity.
     clock.advance(days=3)

@@ -76,7 +76,7 @@ async def test_an_ambiguous_place_is_picked_from_a_select(
     )
     await alice.choose("pick", illinois)
     assert "Springfield, Illinois, United States" in alice.latest().text
-    assert "America/Chicago" in alice.latest().text
+    assert "Central Time (Chicago)" in alice.latest().text
 
 
 async def test_a_restart_mid_conversation_resumes_at_the_same_step(
