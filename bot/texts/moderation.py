@@ -13,6 +13,7 @@ OVERVIEW_ATTENTION = (
     "**Isolated:** {isolated} · **waiting for a mentor:** {waiting} · **mentorships:** {active} active, "
     "{proposed} awaiting review"
 )
+OVERVIEW_WENT_ON_TO_MENTOR = "**Mentees who went on to mentor others:** {count}"
 OVERVIEW_CHECKINS = (
     "**Check-ins, last 30 days:** {answered} answered of {due} ({rate}) · **gone quiet:** {quiet}"
 )
@@ -92,6 +93,85 @@ AUDIT_EMPTY = "No entries."
 AUDIT_LINE = "{at} · {actor} → {target} · **{action}**{details}"
 AUDIT_BOT = "groundwork"
 AUDIT_NOBODY = "—"
+# What an audit entry records, in words (an action missing here is shown as it is stored).
+AUDIT_ACTIONS = {
+    "activity.shared": "shared a log entry",
+    "buddies.accepted": "said yes to a buddy",
+    "buddies.muted": "asked not to be offered buddies",
+    "buddies.offered": "was offered a buddy",
+    "buddies.unmuted": "may be offered buddies again",
+    "checkin.cadence_changed": "changed their check-in rhythm",
+    "checkin.drop": "readiness dropped",
+    "checkin.paused": "paused check-ins",
+    "checkin.resumed": "resumed check-ins",
+    "circle.joined": "joined a circle",
+    "circle.left": "left a circle",
+    "circle.offered": "was offered a circle",
+    "circle.opened": "circle opened",
+    "circle.organizer_invited": "organizer invited to a circle",
+    "circle.proposed": "circle proposed",
+    "member.data_deleted": "data deleted",
+    "member.left": "left the server",
+    "member.locale_changed": "changed where they live",
+    "member.onboarded": "finished onboarding",
+    "mentor.requested": "asked for a mentor",
+    "mod.checkins_paused": "check-ins paused by a moderator",
+    "neighbours.asked": "a neighbour was asked",
+    "neighbours.introduced": "neighbours introduced",
+    "neighbours.muted": "asked not to be offered neighbours",
+    "neighbours.offered": "was offered to meet neighbours",
+    "neighbours.unmuted": "may be offered neighbours again",
+    "onboarding.reset": "onboarding reset",
+    "organizer.added": "made an organizer",
+    "organizer.capacity": "changed how many mentees they take",
+    "organizer.confirmed": "confirmed as an organizer",
+    "organizer.paused": "paused taking mentees",
+    "organizer.removed": "no longer an organizer",
+    "organizer_pool.suggested": "suggested as a future organizer",
+    "pairing.approved": "mentorship approved",
+    "pairing.ended": "mentorship ended",
+    "pairing.proposed": "mentor proposed",
+    "practice.paired": "practice partners paired",
+    "practice.requested": "asked for a practice partner",
+    "settings.changed": "changed a setting",
+}
+# The details' names, in words; values: yes / no for true / false.
+AUDIT_DETAILS = {
+    "precision": "known as",
+    "isolated": "alone in their area",
+    "mentor": "mentor",
+    "reason": "why",
+    "circle": "circle",
+    "members": "members",
+    "closed": "closed",
+    "key": "setting",
+    "old": "was",
+    "new": "now",
+    "capacity": "capacity",
+    "status": "status",
+    "missed": "missed in a row",
+    "cadence_days": "every (days)",
+    "local_hour": "at hour",
+    "until": "until",
+    "to": "told",
+}
+AUDIT_DETAIL = "{name}: {value}"
+AUDIT_YES, AUDIT_NO = "yes", "no"
+# A member card in words.
+MEMBER_STATUSES = {
+    "new": "new, not onboarded yet",
+    "onboarding": "onboarding",
+    "active": "active",
+    "left": "left the server",
+    "deleted": "data deleted",
+}
+PRECISIONS = {"city": "town", "district": "county", "region": "region", "country": "country"}
+ORGANIZER_STATUSES = {
+    "pending": "waiting for confirmation",
+    "active": "taking mentees",
+    "paused": "paused",
+    "removed": "no longer an organizer",
+}
 
 EXPORT_DONE = (
     "Here are the exports ({files} file(s)). Members' places are only as precise as each member agreed."
@@ -124,6 +204,7 @@ SETTING_HELP = {
     "circle_min_size": "members near each other to propose a circle",
     "unattended_days": "days without anyone met before /mod unattended lists a member",
     "wait_target_days": "longest wait for a mentor before other company is offered",
+    "organizer_readiness": "readiness (1-5, last two check-ins) to suggest a mentee as an organizer",
     "region_roles": "which area role members get",
     "member_role_id": "role every onboarded member gets",
     "moderator_role_id": "role that may use /mod",
@@ -139,3 +220,21 @@ SETTING_OUT_OF_RANGE = "must be from {low:g} to {high:g}"
 SETTING_NOT_ONE_OF = "must be one of {allowed}"
 SETTING_NOT_YES_NO = "must be yes or no"
 SETTING_NOT_CHANNEL_OR_ROLE = "must be a channel or role"
+
+# -- /mod attention: the list for a mentor and what would clear it (bot.services.waiting) --
+ATTENTION_FIGURES = (
+    "**Waiting for a mentor:** {waiting} · **free places:** {free} · "
+    "**mentorships begun:** {pace:.1f} a week (last 4 weeks)\n"
+    "**Projected wait for the last on the list:** {last} (target {target})"
+)
+ATTENTION_NOBODY_WAITING = "Nobody is waiting for a mentor. Free places: {free}."
+ATTENTION_LAST_UNKNOWN = "unknown (no free place, and no mentorship begun in 4 weeks)"
+ATTENTION_WITHIN_TARGET = "Everyone on the list is expected to have a mentor within the target."
+ATTENTION_NEEDED = (
+    "To reach everyone within the target at this pace: {count} more organizer(s) with capacity "
+    "{capacity} (the usual capacity here)."
+)
+ATTENTION_BATCH_TOO_SLOW = (
+    "Even a free place waits for the next pairing batch, which runs less often than the target: "
+    "more organizers alone can't reach everyone in time."
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts.checkins import SHORT_NAMES
 from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
 
 # -- refusals and problems -------------------------------------------------------------
@@ -185,14 +186,7 @@ DIMENSION_LABELS = {
     ReadinessDimension.LOCAL_AWARENESS: "Knowing what's going on locally",
     ReadinessDimension.TIME: "Having time for this",
 }
-SHORT_DIMENSION_LABELS = {
-    ReadinessDimension.RESOURCES: "Resources",
-    ReadinessDimension.SPEAKING_CONFIDENCE: "Speaking",
-    ReadinessDimension.POLITICAL_INFORMEDNESS: "Informed",
-    ReadinessDimension.ARTICULATION: "Articulation",
-    ReadinessDimension.LOCAL_AWARENESS: "Local awareness",
-    ReadinessDimension.TIME: "Time",
-}
+SHORT_DIMENSION_LABELS = SHORT_NAMES  # one short name per dimension everywhere (bot/texts/checkins.py)
 SCORE_LABELS = {1: "1 · not at all", 2: "2 · a little", 3: "3 · somewhat", 4: "4 · mostly", 5: "5 · very"}
 NEXT_BUTTON = "Next"
 

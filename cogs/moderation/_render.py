@@ -13,7 +13,7 @@ from bot.services.time_zones import zone_name
 from bot.texts import moderation as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._text import member_text
-from db.enums import OrganizingPath, ReadinessDimension
+from db.enums import Experience, OrganizingPath, ReadinessDimension
 
 MAX_DETAILS = 120
 
@@ -111,17 +111,20 @@ def member_embed(card: moderation.MemberCard) -> discord.Embed:
     embed = discord.Embed(
         title=texts.MEMBER_TITLE, description=f"<@{card.user_id}>", colour=discord.Colour.blurple()
     )
-    status = card.status
+    status = texts.MEMBER_STATUSES.get(card.status, card.status)
     if card.onboarding_step:
         status += " · " + texts.MEMBER_ONBOARDING.format(step=card.onboarding_step)
     embed.add_field(name=fields["status"], value=status)
-    embed.add_field(name=fields["area"], value=f"{member_text(card.area, limit=100)} ({card.precision})")
+    embed.add_field(
+        name=fields["area"],
+        value=f"{member_text(card.area, limit=100)} ({texts.PRECISIONS.get(card.precision, card.precision)})",
+    )
     embed.add_field(name=fields["timezone"], value=zone_name(card.timezone) if card.timezone else "—")
     embed.add_field(
         name=fields["languages"],
         value=", ".join(languages.LANGUAGES.get(c, (c, c))[1] for c in card.languages) or "—",
     )
-    experience = card.experience or "—"
+    experience = onboarding_texts.EXPERIENCE_LABELS[Experience(card.experience)] if card.experience else "—"
     if card.experience_note:
         experience += f"\n> {member_text(card.experience_note, limit=500)}"
     embed.add_field(name=fields["experience"], value=experience, inline=False)
@@ -137,7 +140,10 @@ def member_embed(card: moderation.MemberCard) -> discord.Embed:
         mentoring.append(texts.MEMBER_WAITING.format(since=_date(card.waiting_since)))
     if card.organizer_status:
         mentoring.append(
-            texts.MEMBER_ORGANIZER.format(status=card.organizer_status, capacity=card.organizer_capacity)
+            texts.MEMBER_ORGANIZER.format(
+                status=texts.ORGANIZER_STATUSES.get(card.organizer_status, card.organizer_status),
+                capacity=card.organizer_capacity,
+            )
         )
     if card.mentee_user_ids:
         mentoring.append(
@@ -188,18 +194,28 @@ def _contacts_text(card: moderation.MemberCard) -> str:
     return "\n".join(lines)
 
 
+def _detail(key: str, value: Any) -> str:
+    """One detail of an audit entry in words: "alone in their area: yes"."""
+    if isinstance(value, bool):
+        shown = texts.AUDIT_YES if value else texts.AUDIT_NO
+    else:
+        shown = "—" if value is None else str(value)
+        shown = texts.PRECISIONS.get(shown, shown) if key == "precision" else shown
+    return texts.AUDIT_DETAIL.format(name=texts.AUDIT_DETAILS.get(key, key), value=shown)
+
+
 def audit_text(lines: list[moderation.AuditLine]) -> str:
     if not lines:
         return texts.AUDIT_EMPTY
     out = [f"**{texts.AUDIT_TITLE}**"]
     for line in lines:
-        details = ", ".join(f"{key}={value}" for key, value in line.details.items())
+        details = ", ".join(_detail(key, value) for key, value in line.details.items())
         out.append(
             texts.AUDIT_LINE.format(
                 at=_date(line.at),
                 actor=f"<@{line.actor_id}>" if line.actor_id else texts.AUDIT_BOT,
                 target=f"<@{line.target_user_id}>" if line.target_user_id else texts.AUDIT_NOBODY,
-                action=line.action,
+                action=texts.AUDIT_ACTIONS.get(line.action, line.action),
                 details=f" ({member_text(details, limit=MAX_DETAILS)})" if details else "",
             )
         )

@@ -223,11 +223,11 @@ async def test_audit_filters_by_member_and_moderator(
     about_alice = await _answer(
         await fake_discord.slash("mod audit", guild_id=guild.id, user_id=MOD, options={"member": ALICE})
     )
-    assert "member.onboarded" in about_alice.text and "settings.changed" not in about_alice.text
+    assert "finished onboarding" in about_alice.text and "changed a setting" not in about_alice.text
     by_mod = await _answer(
         await fake_discord.slash("mod audit", guild_id=guild.id, user_id=MOD, options={"moderator": MOD})
     )
-    assert "settings.changed" in by_mod.text and "member.onboarded" not in by_mod.text
+    assert "changed a setting" in by_mod.text and "finished onboarding" not in by_mod.text
 
 
 @pytest.mark.parametrize(

@@ -81,5 +81,5 @@ def test_the_practice_text_shows_a_zone_only_for_members_who_share_it() -> None:
         None,
     )
     text = practice_introduction(match)
-    assert "<t:" in text and "Europe/London" in text and text.count("(Europe") == 1
+    assert "<t:" in text and text.count("British Time (London)") == 1
     assert "2-minute case for your candidacy" in text and "why the organization matters" in text
