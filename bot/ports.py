@@ -26,6 +26,7 @@ from bot.services import activity, circles, neighbours, pairing, practice, town_
 from bot.services.checkins import CompletedCheckIn
 from bot.services.checkins import Messenger as CheckInMessenger
 from bot.services.onboarding import Completion, PausedConversation
+from bot.services.waiting import WaitUpdate
 from db.enums import ChatTaskKind
 
 
@@ -66,6 +67,10 @@ class PairingMessages(Protocol):
 
     async def tell_partner_ended(self, user_id: int, ended_by_user_id: int) -> None:
         """The other side of a mentorship ended as "not a good fit"."""
+        ...
+
+    async def tell_wait(self, update: WaitUpdate) -> bool:
+        """A member waiting for a mentor hears where they stand and what they can do meanwhile."""
         ...
 
 

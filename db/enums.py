@@ -220,3 +220,15 @@ class ActivityKind(enum.StrEnum):
     STARTED_GROUP = "started_group"
     PRACTICE_CALL = "practice_call"
     OTHER = "other"
+
+
+# Waiting for a mentor (db.models.waiting)
+
+
+class WaitBucket(enum.StrEnum):
+    """How long a member waiting for a mentor was told they would wait, roughly."""
+
+    ROOM = "room"  # a mentor has room now: the next pairing batch
+    WEEK = "week"  # within a week at the recent pace
+    WEEKS = "weeks"  # longer than a week
+    UNKNOWN = "unknown"  # no free place and no mentorship begun lately

@@ -5,19 +5,48 @@ where they stand on the list, the places free now (the next pairing batch propos
 many mentorships began in the last four weeks (the pace the rest of the list moves at). With no
 free place and no mentorship begun lately there is nothing to go on: the wait is unknown, and the
 member is offered other company meanwhile rather than a promise.
+
+Members hear it when they ask and when they look (`tell_standing`), and again when it changes
+(`due_updates`, a tick job): when the rough wait (`WaitBucket`) moved, or every two weeks while
+they still wait, never twice in a day and not in the guild's quiet hours. What each was last told
+is a row (`WaitNotice`), so restarts lose nothing and send nothing twice. Moderators see what it
+would take to reach everyone within the wait target (`capacity_plan`).
 """
 
 from __future__ import annotations
 
+import enum
+import math
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
 from bot.services import pairing
-from db.models import GuildSettings, Mentorship
+from bot.services.geo import great_circle_km
+from db.enums import (
+    CircleMemberStatus,
+    CircleRole,
+    CircleStatus,
+    LocalePrecision,
+    MemberStatus,
+    OrganizerStatus,
+    WaitBucket,
+)
+from db.models import (
+    Circle,
+    CircleMember,
+    GuildSettings,
+    Locale,
+    Member,
+    Mentorship,
+    Organizer,
+    WaitNotice,
+)
 
 PACE_WINDOW = timedelta(days=28)
 
@@ -81,3 +110,326 @@ async def wait_target(session: AsyncSession, guild_id: int) -> timedelta:
     settings = await session.get(GuildSettings, guild_id)
     days = settings.wait_target_days if settings is not None else GuildDefaults().wait_target_days
     return timedelta(days=days)
+
+
+# -- telling members ------------------------------------------------------------------
+
+REMIND_EVERY = timedelta(days=14)  # still waiting: a word at least this often
+MIN_GAP = timedelta(days=1)  # never two updates closer than this
+DEFAULT_CAPACITY = 2  # mentees per organizer when the guild has no organizer yet
+
+
+class WaitNews(enum.StrEnum):
+    """Why a waiting member hears about their wait."""
+
+    REQUESTED = "requested"  # they just asked for a mentor
+    SHOWN = "shown"  # they looked (/mentor show)
+    CHANGED = "changed"  # their rough wait moved
+    STILL_WAITING = "still_waiting"  # two weeks without news, or never told yet
+    NOT_CONFIRMED = "not_confirmed"  # the mentor proposed for them was not confirmed
+    BACK_ON_LIST = "back_on_list"  # their mentorship ended and nobody fits yet
+
+
+class Meanwhile(enum.StrEnum):
+    """What a waiting member can do while they wait (the adapter names the commands)."""
+
+    CIRCLE = "circle"  # they are in a local circle
+    NEAR_CIRCLE = "near_circle"  # an open circle meets near them
+    NEIGHBOURS = "neighbours"  # they turned neighbour offers off
+    PRACTICE = "practice"
+    LOG = "log"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitUpdate:
+    """What one waiting member is told about their wait."""
+
+    guild_id: int
+    user_id: int
+    news: WaitNews
+    wait: MentorWait
+    bucket: WaitBucket
+    waiting_since: datetime
+    meanwhile: tuple[Meanwhile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """What a member was last told (a `WaitNotice`)."""
+
+    bucket: WaitBucket
+    told_at: datetime
+
+
+def bucket_of(wait: MentorWait) -> WaitBucket:
+    """The rough wait: a free place now, within a week, longer, or unknown."""
+    if wait.expected is None:
+        return WaitBucket.UNKNOWN
+    if wait.position <= wait.free_places:
+        return WaitBucket.ROOM
+    return WaitBucket.WEEK if wait.expected <= timedelta(weeks=1) else WaitBucket.WEEKS
+
+
+def update_due(last: Told | None, bucket: WaitBucket, now: datetime) -> WaitNews | None:
+    """Whether a waiting member should hear again: their rough wait moved, or two weeks passed
+    (or they were never told); never within a day of the last word."""
+    if last is None:
+        return WaitNews.STILL_WAITING
+    if now - last.told_at < MIN_GAP:
+        return None
+    if bucket != last.bucket:
+        return WaitNews.CHANGED
+    if now - last.told_at >= REMIND_EVERY:
+        return WaitNews.STILL_WAITING
+    return None
+
+
+def in_quiet_hours(local_hour: int, start: int, end: int) -> bool:
+    """Whether a local hour lies in the guild's quiet window [start, end), wrapping past midnight."""
+    if start == end:
+        return False
+    return start <= local_hour < end if start < end else local_hour >= start or local_hour < end
+
+
+def local_hour(timezone: str | None, now: datetime) -> int:
+    return int((now.hour + now.minute / 60 + pairing.utc_offset_hours(timezone, now)) // 1) % 24
+
+
+@dataclass(frozen=True, slots=True)
+class _Circles:
+    """The guild's open circles and who is in one, read once for everyone waiting."""
+
+    open_circles: Sequence[tuple[float, float, float]]  # latitude, longitude, radius_km
+    joined: set[int]  # member ids
+
+
+async def _circles(session: AsyncSession, guild_id: int, member_ids: Sequence[int]) -> _Circles:
+    circles = await session.execute(
+        select(Circle.latitude, Circle.longitude, Circle.radius_km).where(
+            Circle.guild_id == guild_id, Circle.status == CircleStatus.OPEN
+        )
+    )
+    joined = await session.execute(
+        select(CircleMember.member_id).where(
+            CircleMember.member_id.in_(list(member_ids)),
+            CircleMember.role == CircleRole.MEMBER,
+            CircleMember.status == CircleMemberStatus.JOINED,
+        )
+    )
+    return _Circles([(lat, lon, radius) for lat, lon, radius in circles.all()], set(joined.scalars()))
+
+
+def _meanwhile(member: Member, locale: Locale | None, circles: _Circles) -> tuple[Meanwhile, ...]:
+    company: list[Meanwhile] = []
+    if member.id in circles.joined:
+        company.append(Meanwhile.CIRCLE)
+    elif (
+        locale is not None
+        and locale.precision == LocalePrecision.CITY
+        and locale.latitude is not None
+        and locale.longitude is not None
+        and any(
+            great_circle_km(locale.latitude, locale.longitude, lat, lon) <= radius
+            for lat, lon, radius in circles.open_circles
+        )
+    ):
+        company.append(Meanwhile.NEAR_CIRCLE)
+    if member.neighbour_offers_muted:
+        company.append(Meanwhile.NEIGHBOURS)
+    return (*company, Meanwhile.PRACTICE, Meanwhile.LOG)
+
+
+async def _waiting_list(session: AsyncSession, guild_id: int) -> list[tuple[Member, Locale | None]]:
+    """Everyone waiting in the guild, in list order (who asked first; ties by member id, as
+    `pairing.queue_position` counts), with their place."""
+    members = await pairing.waiting_members(session=session, guild_id=guild_id)
+    members.sort(
+        key=lambda member: (member.mentor_requested_at or datetime.max.replace(tzinfo=UTC), member.id)
+    )
+    locale_ids = {member.locale_id for member in members if member.locale_id is not None}
+    rows = await session.execute(select(Locale).where(Locale.id.in_(locale_ids))) if locale_ids else None
+    locales = {locale.id: locale for locale in rows.scalars()} if rows is not None else {}
+    return [(member, locales.get(member.locale_id) if member.locale_id else None) for member in members]
+
+
+def _remember(
+    notices: dict[int, WaitNotice], session: AsyncSession, update: WaitUpdate, member_id: int, now: datetime
+) -> None:
+    notice = notices.get(member_id)
+    if notice is None:
+        session.add(
+            WaitNotice(member_id=member_id, bucket=update.bucket, position=update.wait.position, told_at=now)
+        )
+    else:
+        notice.bucket, notice.position, notice.told_at = update.bucket, update.wait.position, now
+
+
+async def _notices(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, WaitNotice]:
+    rows = await session.execute(select(WaitNotice).where(WaitNotice.member_id.in_(list(member_ids))))
+    return {notice.member_id: notice for notice in rows.scalars()}
+
+
+async def tell_standing(
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    user_id: int,
+    now: datetime,
+    batch_every: timedelta,
+    news: WaitNews,
+) -> WaitUpdate | None:
+    """Where a member stands on the list, to tell them now (recorded as told); None when they do
+    not wait (not on the list, or a mentor proposed or found)."""
+    member = (
+        await session.execute(select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id))
+    ).scalar_one_or_none()
+    if member is None:
+        return None
+    wait = await mentor_wait(
+        session=session, guild_id=guild_id, member_id=member.id, now=now, batch_every=batch_every
+    )
+    if wait is None or member.mentor_requested_at is None:
+        return None
+    locale = await session.get(Locale, member.locale_id) if member.locale_id is not None else None
+    circles = await _circles(session, guild_id, [member.id])
+    update = WaitUpdate(
+        guild_id,
+        user_id,
+        news,
+        wait,
+        bucket_of(wait),
+        member.mentor_requested_at,
+        _meanwhile(member, locale, circles),
+    )
+    _remember(await _notices(session, [member.id]), session, update, member.id, now)
+    return update
+
+
+async def due_updates(
+    *, session: AsyncSession, guild_id: int, now: datetime, batch_every: timedelta
+) -> list[WaitUpdate]:
+    """The waiting members of a guild who should hear about their wait now, recorded as told
+    (send after the commit). One run at a time per guild: the guild's settings row is locked."""
+    guild = await session.get(GuildSettings, guild_id, with_for_update=True)
+    if guild is None:
+        return []
+    listed = await _waiting_list(session, guild_id)
+    if not listed:
+        return []
+    ids = [member.id for member, _ in listed]
+    free = await pairing.free_places(session, guild_id)
+    pace = await begun_per_week(session, guild_id, now)
+    notices = await _notices(session, ids)
+    circles = await _circles(session, guild_id, ids)
+    updates: list[WaitUpdate] = []
+    for position, (member, locale) in enumerate(listed, start=1):
+        if in_quiet_hours(local_hour(member.timezone, now), guild.quiet_hours_start, guild.quiet_hours_end):
+            continue
+        wait = MentorWait(
+            position, len(listed), free, pace, expected_wait(position, free, pace, batch_every=batch_every)
+        )
+        bucket = bucket_of(wait)
+        notice = notices.get(member.id)
+        news = update_due(Told(notice.bucket, notice.told_at) if notice else None, bucket, now)
+        if news is None or member.mentor_requested_at is None:
+            continue
+        update = WaitUpdate(
+            guild_id,
+            member.user_id,
+            news,
+            wait,
+            bucket,
+            member.mentor_requested_at,
+            _meanwhile(member, locale, circles),
+        )
+        _remember(notices, session, update, member.id, now)
+        updates.append(update)
+    return updates
+
+
+# -- capacity planning (/mod attention) -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityPlan:
+    """What /mod attention shows: the list, the places, the pace, and what would clear the list."""
+
+    waiting: int
+    free_places: int
+    begun_per_week: float
+    last_expected: timedelta | None  # the wait of the last on the list; None: nothing to go on
+    target: timedelta
+    capacity: int  # the guild's typical organizer capacity
+    organizers_needed: int | None  # more organizers of `capacity`; None: the batch is slower than the target
+
+
+def typical_capacity(capacities: Sequence[int]) -> int:
+    """The median capacity of the guild's organizers (the lower middle of an even count), or
+    `DEFAULT_CAPACITY` without any."""
+    usable = [capacity for capacity in capacities if capacity > 0]
+    return int(statistics.median_low(usable)) if usable else DEFAULT_CAPACITY
+
+
+def organizers_needed(
+    waiting: int,
+    free_places: int,
+    begun_per_week: float,
+    *,
+    capacity: int,
+    target: timedelta,
+    batch_every: timedelta,
+) -> int | None:
+    """How many more organizers with `capacity` free places each would bring the last on the list
+    a mentor within `target` at the recent pace (0: already so); None when even a free place waits
+    for the next batch longer than the target."""
+    if waiting <= free_places:
+        return 0
+    if batch_every > target or capacity <= 0:
+        return None
+    moving = begun_per_week * ((target - batch_every) / timedelta(weeks=1))  # places opening in time
+    needed = max(0, math.ceil((waiting - free_places - moving) / capacity))
+    while True:  # the float above may round either way: check with the wait itself
+        if needed > 0 and _within(
+            waiting, free_places + (needed - 1) * capacity, begun_per_week, target, batch_every
+        ):
+            needed -= 1
+        elif not _within(waiting, free_places + needed * capacity, begun_per_week, target, batch_every):
+            needed += 1
+        else:
+            return needed
+
+
+def _within(position: int, free: int, pace: float, target: timedelta, batch_every: timedelta) -> bool:
+    expected = expected_wait(position, free, pace, batch_every=batch_every)
+    return expected is not None and expected <= target
+
+
+async def capacity_plan(
+    *, session: AsyncSession, guild_id: int, now: datetime, batch_every: timedelta
+) -> CapacityPlan:
+    """The figures of /mod attention for one guild."""
+    waiting = len(await pairing.waiting_members(session=session, guild_id=guild_id))
+    free = await pairing.free_places(session, guild_id)
+    pace = await begun_per_week(session, guild_id, now)
+    target = await wait_target(session, guild_id)
+    capacities = await session.execute(
+        select(Organizer.capacity)
+        .join(Member, Member.id == Organizer.member_id)
+        .where(
+            Member.guild_id == guild_id,
+            Member.status == MemberStatus.ACTIVE,
+            Organizer.status.in_((OrganizerStatus.ACTIVE, OrganizerStatus.PAUSED)),
+        )
+    )
+    capacity = typical_capacity(list(capacities.scalars()))
+    return CapacityPlan(
+        waiting=waiting,
+        free_places=free,
+        begun_per_week=pace,
+        last_expected=expected_wait(waiting, free, pace, batch_every=batch_every) if waiting else None,
+        target=target,
+        capacity=capacity,
+        organizers_needed=organizers_needed(
+            waiting, free, pace, capacity=capacity, target=target, batch_every=batch_every
+        ),
+    )

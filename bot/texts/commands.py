@@ -21,6 +21,7 @@ ABOUT = "What groundwork does and how to use it"
 
 # cogs/moderation/_cog.py
 MOD = "Moderators: members, pairings, settings"
+MOD_ATTENTION = "Who waits for a mentor, free places, the pace, and what would reach everyone in time"
 MOD_AUDIT = "The latest audit entries, about a member or by a moderator"
 MOD_CIRCLES = "Local circles: size, activity in the last 30 days, organizer"
 MOD_EXPORT = "CSV files of members (only what they agreed to share) and mentorships"

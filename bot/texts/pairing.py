@@ -126,3 +126,43 @@ ENDED_BY_MODERATOR = "Your mentorship with {other} was ended by a moderator."
 MENTOR_LEFT = "Your mentor is no longer available. I've put you back on the list and will find someone new."
 PAIRING_ENDED = "Ended the mentorship of {member} with {mentor}."
 PAIRING_RUN = "Proposed {count} pairing(s); {waiting} member(s) still waiting."
+
+# -- waiting for a mentor (bot.services.waiting) --------------------------------------
+# What opens the message, by why the member hears it (WaitNews).
+WAIT_OPENING = {
+    "requested": (
+        "You're on the list for a mentor. \N{SEEDLING} I look for someone near you who speaks your language "
+        "and shares your interests; a moderator checks every pairing."
+    ),
+    "shown": "You're waiting for a mentor since {since}.",
+    "changed": "News about your wait for a mentor:",
+    "still_waiting": "You're still on the list for a mentor, and I haven't forgotten you.",
+    "not_confirmed": "The mentor I proposed for you couldn't be confirmed this time, so you're back on the list.",
+    "back_on_list": "You're back on the list for a new mentor.",
+}
+WAIT_PLACE_NEXT = "next"
+WAIT_PLACE_NUMBER = "number {position}"
+# Where they stand, by the rough wait (WaitBucket).
+WAIT_STANDING = {
+    "room": "You're {place} on the list, and a mentor has room now: you'll hear from me within {wait}.",
+    "week": "You're {place} on the list; at the pace mentors have been free lately that's about {wait}.",
+    "weeks": "You're {place} on the list; at the pace mentors have been free lately that's about {wait}.",
+    "unknown": (
+        "You're {place} on the list. I can't say yet how long: there's no free place right now, and no "
+        "mentor has started with someone lately."
+    ),
+}
+WAIT_LATER = "I'll tell you when that changes."
+WAIT_A_DAY = "a day"
+WAIT_DAYS = "{count} days"
+WAIT_WEEKS = "{count} weeks"
+WAIT_MONTHS = "{count} months"
+MEANWHILE_TITLE = "Meanwhile, you don't have to wait alone:"
+# One line per thing a waiting member can do (Meanwhile).
+MEANWHILE = {
+    "circle": "\N{BULLET} your local circle is there for you: `/circle`",
+    "near_circle": "\N{BULLET} a local circle meets near you: say yes when I offer you a place in it",
+    "neighbours": "\N{BULLET} meet members near you as they join: turn offers back on with `/neighbours`",
+    "practice": "\N{BULLET} practise making your case on a short call with another member: `/practice`",
+    "log": "\N{BULLET} note what you do locally, to share with your mentor later: `/log add`",
+}

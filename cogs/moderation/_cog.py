@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import attention, checkins, members, moderation, pairing
+from bot.services import attention, checkins, members, moderation, pairing, waiting
 from bot.services.audit import record
 from bot.texts import commands as command_texts
 from bot.texts import moderation as texts
@@ -20,7 +20,9 @@ from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs.local import circles_overview
+from cogs.moderation._attention import capacity_text
 from cogs.moderation._render import audit_text, member_embed, overview_text, page_text
+from cogs.pairing import batch_every
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -351,6 +353,18 @@ class Moderation(commands.Cog):
     @moderator_only()
     async def outbox(self, interaction: discord.Interaction[Any]) -> None:
         await reply(interaction, await self.bot.outbox.stuck(self._guild(interaction)))
+
+    @mod.command(name="attention", description=command_texts.MOD_ATTENTION)
+    @moderator_only()
+    async def attention(self, interaction: discord.Interaction[Any]) -> None:
+        async with self.bot.sessions() as session:
+            plan = await waiting.capacity_plan(
+                session=session,
+                guild_id=self._guild(interaction),
+                now=self.bot.clock(),
+                batch_every=batch_every(self.bot),
+            )
+        await reply(interaction, capacity_text(plan))
 
     @mod.command(name="audit", description=command_texts.MOD_AUDIT)
     @moderator_only()

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import pairing
+from bot.services import pairing, waiting
 from bot.services.onboarding import Completion
 from bot.texts import commands as command_texts
 from bot.texts import pairing as texts
@@ -19,6 +19,7 @@ from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
+from cogs.pairing._waiting import batch_every, wait_text
 from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 FOLLOWUP_JOB = "pairing:followups"
 BATCH_JOB = "pairing:batch"
+WAIT_JOB = "pairing:wait-updates"
+WAIT_JOB_HOURS = 1.0  # how often waiting members are looked at (each hears at most daily)
 
 
 class ReviewAction(enum.StrEnum):
@@ -78,6 +81,7 @@ class Pairing(commands.Cog):
         self.bot.outbox.register(ChatTaskKind.INTRODUCTION, self.presenter.introduce_task)
         self.ticks.every(FOLLOWUP_JOB, self.followups, seconds=self.bot.settings.scheduler.tick_seconds)
         self.ticks.every(BATCH_JOB, self.batch_all, hours=self.bot.settings.scheduler.pairing_batch_hours)
+        self.ticks.every(WAIT_JOB, self.wait_updates, hours=WAIT_JOB_HOURS)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ITEMS)
@@ -111,21 +115,47 @@ class Pairing(commands.Cog):
             proposal = await pairing.propose_for(
                 session=session, guild_id=guild_id, user_id=interaction.user.id, now=now
             )
-        await reply(interaction, texts.REQUESTED_PROPOSED if proposal else texts.REQUESTED)
+            standing = None
+            if proposal is None:  # where they stand, and what they can do meanwhile
+                standing = await waiting.tell_standing(
+                    session=session,
+                    guild_id=guild_id,
+                    user_id=interaction.user.id,
+                    now=now,
+                    batch_every=batch_every(self.bot),
+                    news=waiting.WaitNews.REQUESTED,
+                )
+        if proposal is not None:
+            text = texts.REQUESTED_PROPOSED
+        else:
+            text = wait_text(standing) if standing is not None else texts.REQUESTED
+        await reply(interaction, text)
         if proposal is not None:
             await self.presenter.publish(proposal)
 
     @mentor.command(name="show", description=command_texts.MENTOR_SHOW)
     async def mentor_show(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
-        async with self.bot.sessions() as session:
+        standing = None
+        async with self.bot.sessions() as session, session.begin():
             view = await pairing.current_mentor(
                 session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
             )
+            if view.mentor_user_id is None and view.waiting_since is not None:
+                standing = await waiting.tell_standing(
+                    session=session,
+                    guild_id=interaction.guild_id,
+                    user_id=interaction.user.id,
+                    now=self.bot.clock(),
+                    batch_every=batch_every(self.bot),
+                    news=waiting.WaitNews.SHOWN,
+                )
         if view.mentor_user_id is not None and not view.proposed:
             text = texts.MENTOR_IS.format(mentor=f"<@{view.mentor_user_id}>", since=when(view.since))
         elif view.proposed:
             text = texts.ALREADY_PROPOSED
+        elif standing is not None:
+            text = wait_text(standing)
         elif view.waiting_since is not None:
             text = texts.MENTOR_WAITING.format(since=when(view.waiting_since))
         else:
@@ -165,7 +195,7 @@ class Pairing(commands.Cog):
         await require_moderator(interaction, guild_id)
         await interaction.response.defer()
         now = self.bot.clock()
-        replacement = None
+        replacement = standing = None
         async with self.bot.sessions() as session, session.begin():
             if action == ReviewAction.ANOTHER:
                 decided, replacement = await pairing.pick_another(
@@ -178,6 +208,15 @@ class Pairing(commands.Cog):
                     actor_id=interaction.user.id,
                     approve=action == ReviewAction.APPROVE,
                     now=now,
+                )
+            if action != ReviewAction.APPROVE and replacement is None:  # back on the list: say where
+                standing = await waiting.tell_standing(
+                    session=session,
+                    guild_id=decided.guild_id,
+                    user_id=decided.member.user_id,
+                    now=now,
+                    batch_every=batch_every(self.bot),
+                    news=waiting.WaitNews.NOT_CONFIRMED,
                 )
         outcome = {
             ReviewAction.APPROVE: texts.REVIEW_APPROVED,
@@ -193,6 +232,8 @@ class Pairing(commands.Cog):
             await self.presenter.introduce(decided)
         elif replacement is not None:
             await self.presenter.publish(replacement)
+        if standing is not None:
+            await self.bot.messenger.tell_wait(standing)
 
     # -- the life of a mentorship ---------------------------------------------------
 
@@ -249,6 +290,24 @@ class Pairing(commands.Cog):
                 session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
             )
         await self.mentorships.after_ending([mentorship for mentorship in ended if mentorship.requeued])
+
+    # -- waiting ----------------------------------------------------------------------
+
+    async def wait_updates(self) -> None:
+        """Members waiting for a mentor hear again when their wait moved (or every two weeks)."""
+        for guild in self.bot.guilds:
+            try:
+                async with self.bot.sessions() as session, session.begin():
+                    updates = await waiting.due_updates(
+                        session=session,
+                        guild_id=guild.id,
+                        now=self.bot.clock(),
+                        batch_every=batch_every(self.bot),
+                    )
+                for update in updates:
+                    await self.bot.messenger.tell_wait(update)
+            except Exception:
+                log.exception("wait updates failed for guild %s", guild.id)
 
     # -- batches ----------------------------------------------------------------------
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import pairing
+from bot.services import pairing, waiting
 from bot.texts import pairing as texts
 from cogs._interactions import reply
 from cogs.pairing._presenter import PairingPresenter
+from cogs.pairing._waiting import batch_every
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -69,12 +70,24 @@ class Mentorships:
         """A mentee back on the list: propose the next mentor at once, if one fits."""
         if not ended.requeued:
             return
+        now, standing = self.bot.clock(), None
         async with self.bot.sessions() as session, session.begin():
             proposal = await pairing.propose_for(
-                session=session, guild_id=ended.guild_id, user_id=ended.member_user_id, now=self.bot.clock()
+                session=session, guild_id=ended.guild_id, user_id=ended.member_user_id, now=now
             )
+            if proposal is None:  # nobody fits yet: where they stand on the list
+                standing = await waiting.tell_standing(
+                    session=session,
+                    guild_id=ended.guild_id,
+                    user_id=ended.member_user_id,
+                    now=now,
+                    batch_every=batch_every(self.bot),
+                    news=waiting.WaitNews.BACK_ON_LIST,
+                )
         if proposal is not None:
             await self.presenter.publish(proposal)
+        if standing is not None:
+            await self.bot.messenger.tell_wait(standing)
 
     async def batch(self, guild_id: int) -> tuple[int, int]:
         """Propose mentors for everyone waiting in one guild; returns (proposed, still waiting)."""

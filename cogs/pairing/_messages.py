@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from bot.services import pairing
 from bot.services.onboarding import Completion
+from bot.services.waiting import WaitUpdate
 from bot.texts import pairing as texts
 from cogs._sender import DiscordSender
 from cogs._text import mention
 from cogs.onboarding import isolated_text
 from cogs.pairing._cog import mentor_offer_view
 from cogs.pairing._presenter import feedback_view, review_embed, review_view
+from cogs.pairing._waiting import wait_text
 
 
 class PairingMessages(DiscordSender):
@@ -50,3 +52,6 @@ class PairingMessages(DiscordSender):
 
     async def tell_partner_ended(self, user_id: int, ended_by_user_id: int) -> None:
         await self.tell(user_id, texts.ENDED_NOTICE_OTHER.format(other=mention(ended_by_user_id)))
+
+    async def tell_wait(self, update: WaitUpdate) -> bool:
+        return await self.tell(update.user_id, wait_text(update))

@@ -19,6 +19,7 @@ from db.models.onboarding import OnboardingSession
 from db.models.outbox import ChatTask
 from db.models.readiness import ReadinessAnswer, ReadinessCheckIn
 from db.models.town_offer import TownOffer
+from db.models.waiting import WaitNotice
 
 __all__ = [
     "ActivityEntry",
@@ -41,4 +42,5 @@ __all__ = [
     "ReadinessAnswer",
     "ReadinessCheckIn",
     "TownOffer",
+    "WaitNotice",
 ]

@@ -10,6 +10,7 @@ from bot.ports import Welcomed
 from bot.services import activity, circles, neighbours, pairing, practice, town_offers
 from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn
 from bot.services.onboarding import Completion, PausedConversation
+from bot.services.waiting import WaitUpdate
 
 
 @dataclass
@@ -48,6 +49,10 @@ class RecordingMessenger:
 
     async def tell_partner_ended(self, user_id: int, ended_by_user_id: int) -> None:
         self._record("tell_partner_ended", user_id, ended_by_user_id)
+
+    async def tell_wait(self, update: WaitUpdate) -> bool:
+        self._record("tell_wait", update)
+        return True
 
     async def offer_neighbours(self, offer: neighbours.Offer) -> bool:
         self._record("offer_neighbours", offer)
