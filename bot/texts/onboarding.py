@@ -241,6 +241,14 @@ DONE_ISOLATED = (
     "You're the first member within {radius:.0f} km of you. That's common, and it's exactly what "
     "groundwork is for: an experienced organizer can help you get started."
 )
+# The DM with the "Yes, I'd like a mentor" button, after the closing message said they're alone.
+MENTOR_OFFER = (
+    "About that experienced organizer: would you like one to help you get started? "
+    "Press the button and I'll look for someone; you'll be introduced in a private thread."
+)
+MENTOR_OFFER_AREA = (
+    MENTOR_OFFER + " If you tell me your town with `/locale set`, I can also look for who's close."
+)
 DONE_REGION_COUNTS = "In your region: {region}. In your country: {country}."
 # For a member who gave only a county, region or country: no point, so never a radius.
 DONE_AREA_OTHERS = "**{count}** other member(s) live in {area}."

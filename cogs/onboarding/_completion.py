@@ -56,8 +56,10 @@ def nearness_lines(summary: NearbySummary) -> list[str]:
 
 
 def isolated_text(summary: NearbySummary) -> str:
-    """What an isolated member is told with the offer of a mentor."""
-    return "\n\n".join(nearness_lines(summary))
+    """The offer of a mentor, sent to an isolated member after the closing message. That message
+    already said they are the first near them, so this says it once more only in other words:
+    what the offer is (issue 18: the isolated-member sentence is said once)."""
+    return texts.MENTOR_OFFER_AREA if summary.area_precision is not None else texts.MENTOR_OFFER
 
 
 def done_message(completion: onboarding.Completion, *, roles_given: bool) -> str:

@@ -202,7 +202,8 @@ async def test_the_only_member_in_utah_is_the_first_we_know_of_there(sessions: S
         state = utah()
         summary = await arrive(session, await add_member(session, 1, state), state)
     assert summary.isolated and summary.same_area == 0
-    assert "You're the first member we know of in Utah" in isolated_text(summary)
+    assert "You're the first member we know of in Utah" in "\n".join(nearness_lines(summary))
+    assert "first member" not in isolated_text(summary)  # the offer does not say it again
     text = said(summary)
     assert "first member within" not in text and not KM_FIGURE.search(text), text
 
@@ -258,8 +259,9 @@ async def test_a_minnesota_member_is_isolated_offered_a_mentor_and_never_within_
         listed = next(item for item in page.items if item.user_id == 1)
         assert (listed.area, listed.precision) == ("Minnesota, United States", "region")
     # The mentor offer goes to isolated members (cogs.pairing on_member_onboarded).
-    offer = isolated_text(summary)
-    assert "**1** other member(s) live in Minnesota." in offer and "organizer can help" in offer
+    told = "\n".join(nearness_lines(summary))
+    assert "**1** other member(s) live in Minnesota." in told and "organizer can help" in told
+    assert "Minnesota" not in isolated_text(summary) and "/locale set" in isolated_text(summary)
     assert not KM_FIGURE.search(said(summary)), said(summary)
     async with sessions() as session, session.begin():
         await pairing.request_mentor(session=session, guild_id=GUILD, user_id=1, now=NOW)
