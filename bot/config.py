@@ -107,6 +107,7 @@ class GuildDefaults(Section):
     circle_min_size: int = Field(default=3, ge=2)
     unattended_days: int = Field(default=7, ge=1, le=90)
     wait_target_days: int = Field(default=7, ge=1, le=90)
+    organizer_readiness: float = Field(default=4.0, ge=1, le=5)
 
 
 class OnboardingSettings(Section):

@@ -22,7 +22,7 @@ import enum
 from collections.abc import Iterable
 from typing import Protocol
 
-from bot.services import activity, circles, neighbours, pairing, practice, town_offers
+from bot.services import activity, circles, neighbours, organizer_pool, pairing, practice, town_offers
 from bot.services.checkins import CompletedCheckIn
 from bot.services.checkins import Messenger as CheckInMessenger
 from bot.services.onboarding import Completion, PausedConversation
@@ -112,6 +112,24 @@ class CheckInMessages(CheckInMessenger, Protocol):
         ...
 
 
+class OrganizerPoolMessages(Protocol):
+    async def suggest_organizer(self, suggestion: organizer_pool.Suggestion) -> bool:
+        """A mentor: could this mentee help others get started? (Endorse / Not yet)."""
+        ...
+
+    async def ask_to_organize(self, step: organizer_pool.Step) -> bool:
+        """An endorsed mentee: would you like to help others get started? (Yes / No thanks)."""
+        ...
+
+    async def post_organizer_candidate(self, step: organizer_pool.Step) -> int | None:
+        """A mentee who said yes, for a moderator to confirm; the posted message's id."""
+        ...
+
+    async def tell_organizer_decision(self, step: organizer_pool.Step) -> None:
+        """The moderator's decision: confirmed (the member and their mentor), or not now (the member)."""
+        ...
+
+
 class ModeratorMessages(Protocol):
     async def tell(self, user_id: int, text: str) -> bool:
         """A plain notice (bot/texts, no people named in it) to one person."""
@@ -133,6 +151,7 @@ class Messenger(
     LocalMessages,
     TownOfferMessages,
     CheckInMessages,
+    OrganizerPoolMessages,
     ModeratorMessages,
     Protocol,
 ):

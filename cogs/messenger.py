@@ -10,11 +10,17 @@ from __future__ import annotations
 from cogs.checkins import CheckInMessages
 from cogs.local import LocalMessages
 from cogs.onboarding import OnboardingMessages
+from cogs.organizer_pool import OrganizerPoolMessages
 from cogs.pairing import PairingMessages
 from cogs.town_offers import TownOfferMessages
 
 
 class DiscordMessenger(
-    OnboardingMessages, PairingMessages, LocalMessages, TownOfferMessages, CheckInMessages
+    OnboardingMessages,
+    PairingMessages,
+    LocalMessages,
+    TownOfferMessages,
+    CheckInMessages,
+    OrganizerPoolMessages,
 ):
     """Everything groundwork sends on Discord (interaction replies aside: those answer in place)."""

@@ -232,3 +232,15 @@ class WaitBucket(enum.StrEnum):
     WEEK = "week"  # within a week at the recent pace
     WEEKS = "weeks"  # longer than a week
     UNKNOWN = "unknown"  # no free place and no mentorship begun lately
+
+
+class OrganizerSuggestionStatus(enum.StrEnum):
+    """A mentee suggested as a future organizer: the mentor, the member, then a moderator."""
+
+    SUGGESTED = "suggested"  # the mentor was asked whether to endorse them
+    ENDORSED = "endorsed"  # the mentor endorsed; the member was asked
+    ACCEPTED = "accepted"  # the member said yes; a moderator was asked
+    CONFIRMED = "confirmed"  # a moderator confirmed: an active organizer
+    NOT_YET = "not_yet"  # the mentor said not yet
+    DECLINED = "declined"  # the member said no thanks
+    NOT_NOW = "not_now"  # a moderator said not now

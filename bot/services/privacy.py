@@ -39,6 +39,7 @@ from db.models import (
     MentorshipEvent,
     OnboardingSession,
     Organizer,
+    OrganizerSuggestion,
     ReadinessAnswer,
     ReadinessCheckIn,
 )
@@ -123,11 +124,22 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
     contacts = await session.scalars(
         select(HumanContact).where(HumanContact.member_id == member.id).order_by(HumanContact.at)
     )
+    suggested = await session.scalar(
+        select(OrganizerSuggestion).where(OrganizerSuggestion.member_id == member.id)
+    )
     return {
         "member": {key: value for key, value in _row(member).items() if key not in ("id",)},
         "locale": _row(locale) if locale else None,
         "onboarding_conversations": [_row(s) for s in sessions],
         "organizer": _row(organizer) if organizer else None,
+        # Suggested as a future organizer: where it stands (not who decided it).
+        "organizer_suggestion": {
+            key: value
+            for key, value in _row(suggested).items()
+            if key in ("status", "readiness", "suggested_at", "endorsed_at", "answered_at", "decided_at")
+        }
+        if suggested
+        else None,
         "mentorships": [
             {
                 **{k: v for k, v in _row(m).items() if k not in ("member_id", "mentor_id")},
@@ -203,6 +215,7 @@ async def _forget(session: AsyncSession, *, guild_id: int, user_id: int) -> None
         (Mentorship, Mentorship.ended_by, Mentorship.guild_id == guild_id),
         (MentorshipEvent, MentorshipEvent.actor_id, MentorshipEvent.mentorship_id.in_(guild_mentorships)),
         (Circle, Circle.decided_by, Circle.guild_id == guild_id),
+        (OrganizerSuggestion, OrganizerSuggestion.decided_by, OrganizerSuggestion.guild_id == guild_id),
         (AuditEntry, AuditEntry.actor_id, AuditEntry.guild_id == guild_id),
     )
     for model, column, in_guild in who_did_it:

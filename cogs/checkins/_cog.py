@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "checkins:dispatch"
+COMPLETED = "checkin_completed"  # event: (CompletedCheckIn), once its answers are committed
 BACKFILL_BATCH = 1000
 # Closed this way, the form is replaced by a short note; answered ones keep their reply.
 REPLACE_WHEN_CLOSED = (CheckInStatus.MISSED, CheckInStatus.CANCELLED, CheckInStatus.UNDELIVERABLE)
@@ -259,6 +260,7 @@ class CheckIns(commands.Cog):
             return
         await interaction.response.edit_message(**render.reply(result).kwargs())
         await self.bot.messenger.send_mentor_summary(result)
+        self.bot.dispatch(COMPLETED, result)
 
     # -- /checkin ---------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from db.models.locale import Locale
 from db.models.member import Member
 from db.models.mentoring import Mentorship, MentorshipEvent, Organizer
 from db.models.onboarding import OnboardingSession
+from db.models.organizer_pool import OrganizerSuggestion
 from db.models.outbox import ChatTask
 from db.models.readiness import ReadinessAnswer, ReadinessCheckIn
 from db.models.town_offer import TownOffer
@@ -37,6 +38,7 @@ __all__ = [
     "NeighbourOffer",
     "OnboardingSession",
     "Organizer",
+    "OrganizerSuggestion",
     "PracticePairing",
     "PracticeRequest",
     "ReadinessAnswer",

@@ -24,6 +24,7 @@ class GuildSettings(Base):
         CheckConstraint("circle_min_size >= 2", name="circle_min_size_valid"),
         CheckConstraint("unattended_days BETWEEN 1 AND 90", name="unattended_days_valid"),
         CheckConstraint("wait_target_days BETWEEN 1 AND 90", name="wait_target_days_valid"),
+        CheckConstraint("organizer_readiness BETWEEN 1 AND 5", name="organizer_readiness_valid"),
     )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -50,5 +51,8 @@ class GuildSettings(Base):
     unattended_days: Mapped[int] = mapped_column(Integer, default=7, server_default=text("7"))
     # Days a member should wait for a mentor at most; past that, other attention is offered.
     wait_target_days: Mapped[int] = mapped_column(Integer, default=7, server_default=text("7"))
+    # The average readiness, over a mentee's last two answered check-ins, that suggests them as
+    # a future organizer to their mentor.
+    organizer_readiness: Mapped[float] = mapped_column(Float, default=4.0, server_default=text("4.0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -18,8 +18,16 @@ from bot.services import activity, checkins, circles, pairing, privacy
 from bot.services.pairing import Feedback
 from db.base import Base
 from db.engine import SessionMaker
-from db.enums import ActivityKind
-from db.models import AuditEntry, Circle, Mentorship, MentorshipEvent, Organizer, TownOffer
+from db.enums import ActivityKind, OrganizerSuggestionStatus
+from db.models import (
+    AuditEntry,
+    Circle,
+    Mentorship,
+    MentorshipEvent,
+    Organizer,
+    OrganizerSuggestion,
+    TownOffer,
+)
 from tests.integration.test_local_support import GUILD, NOW, meet_everyone, member_row, onboard
 from tests.support.traces import Person, scan
 
@@ -118,6 +126,19 @@ async def _build(sessions: SessionMaker) -> World:
     async with sessions() as session, session.begin():
         for member_id in member_ids.values():
             session.add(TownOffer(member_id=member_id, due_at=NOW))
+        # The member, suggested to their mentor as a future organizer; the moderator said not now.
+        session.add(
+            OrganizerSuggestion(
+                guild_id=GUILD,
+                member_id=member_ids[MEMBER],
+                mentor_member_id=member_ids[MENTOR],
+                status=OrganizerSuggestionStatus.NOT_NOW,
+                readiness=4.5,
+                suggested_at=NOW,
+                decided_at=NOW,
+                decided_by=MOD,
+            )
+        )
     people = {}
     async with sessions() as session:
         for user_id, member_id in member_ids.items():
@@ -147,6 +168,7 @@ EXPECTED_BEFORE = {
         "town_offers.member_id",
         "human_contacts.member_id",
         "human_contacts.counterpart_member_id",
+        "organizer_suggestions.member_id",
     },
     MENTOR: {
         "audit_log.details",
@@ -154,6 +176,7 @@ EXPECTED_BEFORE = {
         "organizers.id",
         "mentorships.mentor_id",
         "human_contacts.counterpart_member_id",
+        "organizer_suggestions.mentor_member_id",
     },
     MOD: {
         "audit_log.actor_id",
@@ -164,6 +187,7 @@ EXPECTED_BEFORE = {
         "mentorships.ended_by",
         "mentorship_events.actor_id",
         "members.experience_note",
+        "organizer_suggestions.decided_by",
     },
 }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ports import Welcomed
-from bot.services import activity, circles, neighbours, pairing, practice, town_offers
+from bot.services import activity, circles, neighbours, organizer_pool, pairing, practice, town_offers
 from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn
 from bot.services.onboarding import Completion, PausedConversation
 from bot.services.waiting import WaitUpdate
@@ -95,6 +95,21 @@ class RecordingMessenger:
     async def send_mentor_summary(self, result: CompletedCheckIn) -> bool:
         self._record("send_mentor_summary", result)
         return True
+
+    async def suggest_organizer(self, suggestion: organizer_pool.Suggestion) -> bool:
+        self._record("suggest_organizer", suggestion)
+        return True
+
+    async def ask_to_organize(self, step: organizer_pool.Step) -> bool:
+        self._record("ask_to_organize", step)
+        return True
+
+    async def post_organizer_candidate(self, step: organizer_pool.Step) -> int | None:
+        self._record("post_organizer_candidate", step)
+        return len(self.sent)
+
+    async def tell_organizer_decision(self, step: organizer_pool.Step) -> None:
+        self._record("tell_organizer_decision", step)
 
     async def tell(self, user_id: int, text: str) -> bool:
         self._record("tell", user_id, text)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.organizer_pool import went_on_to_mentor
 from db.enums import CheckInKind, CheckInStatus, MemberStatus, MentorshipStatus
 from db.models import Locale, Member, Mentorship, ReadinessCheckIn
 
@@ -32,6 +33,7 @@ class Overview:
     checkins_due_30d: int
     checkins_answered_30d: int
     gone_quiet: int
+    went_on_to_mentor: int = 0  # members who were a mentee and are now organizers (active or paused)
 
     @property
     def response_rate(self) -> float | None:
@@ -138,4 +140,5 @@ async def overview(*, session: AsyncSession, guild_id: int, now: datetime) -> Ov
         checkins_due_30d=due,
         checkins_answered_30d=answered,
         gone_quiet=counts.gone_quiet,
+        went_on_to_mentor=await went_on_to_mentor(session=session, guild_id=guild_id),
     )

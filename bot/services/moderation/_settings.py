@@ -94,6 +94,7 @@ SETTINGS = {
         Setting("circle_min_size", "number", _number(2, 50, int), texts.SETTING_HELP["circle_min_size"]),
         Setting("unattended_days", "number", _number(1, 90, int), texts.SETTING_HELP["unattended_days"]),
         Setting("wait_target_days", "number", _number(1, 90, int), texts.SETTING_HELP["wait_target_days"]),
+        Setting("organizer_readiness", "number", _number(1, 5), texts.SETTING_HELP["organizer_readiness"]),
         Setting(
             "region_roles", "word", _words("country", "region", "off"), texts.SETTING_HELP["region_roles"]
         ),
