@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from bot.services import activity, circles, neighbours, organizer_pool, pairing, practice, town_offers
+from bot.services.buddies import FollowUp as BuddyFollowUp
+from bot.services.buddies import Offer as BuddyOffer
 from bot.services.checkins import CompletedCheckIn
 from bot.services.checkins import Messenger as CheckInMessenger
 from bot.services.onboarding import Completion, PausedConversation
@@ -130,6 +132,16 @@ class OrganizerPoolMessages(Protocol):
         ...
 
 
+class BuddyMessages(Protocol):
+    async def offer_buddy(self, offer: BuddyOffer) -> bool:
+        """An isolated member with no mentor in sight is offered a buddy (yes / not this time / never)."""
+        ...
+
+    async def ask_buddy_followup(self, followup: BuddyFollowUp) -> bool:
+        """A week after the introduction: did you talk? (by DM, else in their thread)."""
+        ...
+
+
 class ModeratorMessages(Protocol):
     async def tell(self, user_id: int, text: str) -> bool:
         """A plain notice (bot/texts, no people named in it) to one person."""
@@ -152,6 +164,7 @@ class Messenger(
     TownOfferMessages,
     CheckInMessages,
     OrganizerPoolMessages,
+    BuddyMessages,
     ModeratorMessages,
     Protocol,
 ):
@@ -169,6 +182,7 @@ STEPS: dict[ChatTaskKind, str] = {
     ChatTaskKind.CIRCLE_JOIN: "a new circle member let in and welcomed",
     ChatTaskKind.CIRCLE_LEAVE: "a member who left let out, the others told",
     ChatTaskKind.CIRCLE_CLOSE: "a circle's last word; its space archived; moderators told",
+    ChatTaskKind.BUDDY_INTRODUCTION: "buddies who all said yes introduced, with an icebreaker",
 }
 
 

@@ -40,10 +40,10 @@ class IntroductionPlan:
     """One introduction of two members, as a feature words it."""
 
     channel_id: int | None  # where its private thread is opened
-    pair: tuple[int, int]
-    thread_name: Callable[[str, str], str]  # from the two display names
-    text: str  # posted in the thread, pinging both
-    dm_text: Callable[[int], str]  # the DM to one of them when there is no thread, given the other
+    pair: tuple[int, ...]  # two members (buddies may be three)
+    thread_name: Callable[..., str]  # from their display names
+    text: str  # posted in the thread, pinging them
+    dm_text: Callable[[int], str]  # the DM to one of them when there is no thread, given the (next) other
     reason: str  # for the audit log
     thread_taken: ThreadTaken
 
@@ -87,10 +87,10 @@ class Introducer:
         thread = await self._thread(task, plan)
         if thread is not None and await self._fill(thread, plan, check=task.attempts > 1):
             return Introduced(thread.id, True)
-        first, second = plan.pair
+        people = plan.pair
         sent = [
-            await self._dm_once(user_id, plan.dm_text(other), task)
-            for user_id, other in ((first, second), (second, first))
+            await self._dm_once(user_id, plan.dm_text(people[(index + 1) % len(people)]), task)
+            for index, user_id in enumerate(people)
         ]
         return Introduced(None, any(sent))
 

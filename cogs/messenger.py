@@ -7,6 +7,7 @@ object that implements one protocol. mypy checks that it does (`bot.bot` types i
 
 from __future__ import annotations
 
+from cogs.buddies import BuddyMessages
 from cogs.checkins import CheckInMessages
 from cogs.local import LocalMessages
 from cogs.onboarding import OnboardingMessages
@@ -16,6 +17,7 @@ from cogs.town_offers import TownOfferMessages
 
 
 class DiscordMessenger(
+    BuddyMessages,
     OnboardingMessages,
     PairingMessages,
     LocalMessages,

@@ -43,6 +43,7 @@ SECTION_OF = {
     "locale": Section.START,
     "nearby": Section.START,
     "mentor": Section.MENTOR,
+    "buddy": Section.MENTOR,
     "checkin": Section.CHECKINS,
     "neighbours": Section.LOCAL,
     "circle": Section.LOCAL,

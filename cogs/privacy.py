@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.errors import GroundworkError
 from bot.services import privacy
+from bot.texts import buddies as buddy_texts
 from bot.texts import commands as command_texts
 from bot.texts import privacy as texts
 from cogs._interactions import reply, snowflake
@@ -157,7 +158,10 @@ class Privacy(commands.Cog):
     async def _after_deletion(
         self, deletion: privacy.Deletion, who: str, notice: str = texts.ORGANIZER_NOTICE
     ) -> None:
-        """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor."""
+        """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor;
+        a buddy left alone hears they will be offered someone new."""
+        for user_id in deletion.buddies_alone:
+            await self.bot.messenger.tell(user_id, buddy_texts.LEFT_FOR_YOU)
         if deletion.ended_mentorships:
             # The Pairing cog's listener (on_groundwork_data_deleted) tells them.
             self.bot.dispatch(

@@ -134,6 +134,7 @@ class ChatTaskKind(enum.StrEnum):
     CIRCLE_CLOSE = (
         "circle_close"  # a circle everyone left: its last word, and the moderators told: the circle
     )
+    BUDDY_INTRODUCTION = "buddy_introduction"  # buddies who all said yes: the buddy group
 
 
 class HumanContactKind(enum.StrEnum):
@@ -244,3 +245,24 @@ class OrganizerSuggestionStatus(enum.StrEnum):
     NOT_YET = "not_yet"  # the mentor said not yet
     DECLINED = "declined"  # the member said no thanks
     NOT_NOW = "not_now"  # a moderator said not now
+
+
+# Peer buddies (db.models.buddy)
+
+
+class BuddyStatus(enum.StrEnum):
+    """A group of two (or three) buddies."""
+
+    OFFERED = "offered"  # each was asked; waits for every yes
+    DECLINED = "declined"  # someone said no, or nobody answered in time
+    INTRODUCED = "introduced"  # everyone said yes: they were (or are being) introduced
+    ENDED = "ended"  # "not a good fit", or a buddy left
+    CANCELLED = "cancelled"  # a member left or was deleted before everyone answered
+
+
+class BuddyFollowUp(enum.StrEnum):
+    """A buddy's answer to "did you talk?" a week after the introduction."""
+
+    TALKED = "talked"
+    NOT_YET = "not_yet"
+    NOT_A_FIT = "not_a_fit"

@@ -10,6 +10,7 @@ when they share at least their region.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -91,8 +92,13 @@ def _zone(name: str | None) -> ZoneInfo:
 
 def suggest_slot(first: str | None, second: str | None, now: datetime) -> datetime:
     """The first whole hour from `now` + 12 h in both evenings, else in both daytimes (UTC)."""
-    zones = (_zone(first), _zone(second))
-    start = (now + FIRST_SLOT_AFTER).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return common_hour((first, second), now + FIRST_SLOT_AFTER)
+
+
+def common_hour(timezones: Sequence[str | None], after: datetime) -> datetime:
+    """The first whole hour after `after` in everyone's evening, else in everyone's daytime (UTC)."""
+    zones = [_zone(timezone) for timezone in timezones]
+    start = after.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     for low, high in (EVENING, DAYTIME):
         for hour in range(SEARCH_DAYS * 24):
             slot = start + timedelta(hours=hour)

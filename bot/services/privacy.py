@@ -22,7 +22,7 @@ from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
-from bot.services import activity
+from bot.services import activity, buddies
 from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.pairing import OPEN, Ended, end_all_for, mentorships_of
@@ -154,6 +154,8 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         "local": await activity.stored_about(session=session, member_id=member.id),
         # How and when they met someone through the bot; like local life, never who the other was.
         "human_contacts": [{"kind": str(c.kind), "at": c.at.isoformat()} for c in contacts],
+        # Buddy offers and introductions: how they answered and when, never who the others were.
+        "buddies": await buddies.stored_about(session=session, member_id=member.id),
     }
 
 
@@ -163,6 +165,7 @@ class Deletion:
 
     guild_id: int
     ended_mentorships: tuple[Ended, ...]
+    buddies_alone: tuple[int, ...] = ()  # user ids whose buddy they were: to be told
 
 
 async def delete_member_data(
@@ -190,6 +193,7 @@ async def delete_member_data(
     )
     gone = MentorshipEndReason.DATA_DELETED
     ended = await end_all_for(session=session, member=member, now=now, as_mentor=gone, as_mentee=gone)
+    alone = await buddies.member_gone(session=session, member_id=member.id, now=now)
     await session.execute(delete(Member).where(Member.id == member.id))
     await _forget(session, guild_id=guild_id, user_id=user_id)
     await record(
@@ -201,7 +205,7 @@ async def delete_member_data(
         action="member.data_deleted",
         details={"reason": reason},
     )
-    return Deletion(guild_id, tuple(ended))
+    return Deletion(guild_id, tuple(ended), tuple(alone))
 
 
 async def _forget(session: AsyncSession, *, guild_id: int, user_id: int) -> None:

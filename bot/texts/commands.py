@@ -100,6 +100,10 @@ CIRCLE = "See your local circle"
 NEIGHBOURS = "Whether you'd like to be offered to meet members near you"
 NEIGHBOURS__OFFERS = "On: I may be offered to meet neighbours. Off: don't ask me."
 
+# cogs/buddies/_cog.py
+BUDDY = "Your buddy: another member getting started alone, like you"
+BUDDY__OFFERS = "On: I may be offered a buddy. Off: don't offer me one."
+
 # cogs/local/_practice.py
 PRACTICE = "Find a partner for a short practice call"
 PRACTICE__PATH = "What you'd like to practise for"

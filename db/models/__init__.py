@@ -1,6 +1,7 @@
 """Every table of the schema; importing this module registers them on `Base.metadata`."""
 
 from db.models.audit import AuditEntry
+from db.models.buddy import BuddyGroup, BuddyMember, BuddyOptOut
 from db.models.contact import HumanContact
 from db.models.guild import GuildSettings
 from db.models.local import (
@@ -25,6 +26,9 @@ from db.models.waiting import WaitNotice
 __all__ = [
     "ActivityEntry",
     "AuditEntry",
+    "BuddyGroup",
+    "BuddyMember",
+    "BuddyOptOut",
     "ChatTask",
     "Circle",
     "CircleMember",

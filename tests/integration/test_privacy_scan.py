@@ -18,9 +18,12 @@ from bot.services import activity, checkins, circles, pairing, privacy
 from bot.services.pairing import Feedback
 from db.base import Base
 from db.engine import SessionMaker
-from db.enums import ActivityKind, OrganizerSuggestionStatus
+from db.enums import ActivityKind, Answer, BuddyStatus, OrganizerSuggestionStatus
 from db.models import (
     AuditEntry,
+    BuddyGroup,
+    BuddyMember,
+    BuddyOptOut,
     Circle,
     Mentorship,
     MentorshipEvent,
@@ -139,6 +142,16 @@ async def _build(sessions: SessionMaker) -> World:
                 decided_by=MOD,
             )
         )
+    async with sessions() as session, session.begin():
+        # The member and the moderator were introduced as buddies; the member then opted out.
+        buddy_group = BuddyGroup(
+            guild_id=GUILD, status=BuddyStatus.INTRODUCED, offer_expires_at=NOW, introduced_at=NOW
+        )
+        session.add(buddy_group)
+        await session.flush()
+        for buddy in (MEMBER, MOD):
+            session.add(BuddyMember(group_id=buddy_group.id, member_id=member_ids[buddy], answer=Answer.YES))
+        session.add(BuddyOptOut(member_id=member_ids[MEMBER], at=NOW))
     people = {}
     async with sessions() as session:
         for user_id, member_id in member_ids.items():
@@ -166,6 +179,8 @@ EXPECTED_BEFORE = {
         "activity_entries.note",
         "readiness_checkins.note",
         "town_offers.member_id",
+        "buddy_members.member_id",
+        "buddy_opt_outs.member_id",
         "human_contacts.member_id",
         "human_contacts.counterpart_member_id",
         "organizer_suggestions.member_id",
@@ -187,6 +202,7 @@ EXPECTED_BEFORE = {
         "mentorships.ended_by",
         "mentorship_events.actor_id",
         "members.experience_note",
+        "buddy_members.member_id",
         "organizer_suggestions.decided_by",
     },
 }

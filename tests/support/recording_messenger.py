@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.ports import Welcomed
 from bot.services import activity, circles, neighbours, organizer_pool, pairing, practice, town_offers
+from bot.services.buddies import FollowUp as BuddyFollowUp
+from bot.services.buddies import Offer as BuddyOffer
 from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn
 from bot.services.onboarding import Completion, PausedConversation
 from bot.services.waiting import WaitUpdate
@@ -110,6 +112,14 @@ class RecordingMessenger:
 
     async def tell_organizer_decision(self, step: organizer_pool.Step) -> None:
         self._record("tell_organizer_decision", step)
+
+    async def offer_buddy(self, offer: BuddyOffer) -> bool:
+        self._record("offer_buddy", offer)
+        return True
+
+    async def ask_buddy_followup(self, followup: BuddyFollowUp) -> bool:
+        self._record("ask_buddy_followup", followup)
+        return True
 
     async def tell(self, user_id: int, text: str) -> bool:
         self._record("tell", user_id, text)
