@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -22,8 +23,12 @@ def render_readiness_chart(
     dimensions: Sequence[str],
     labels: Mapping[str, str],
     title: str,
+    scale: Mapping[int, str] | None = None,
+    gaps: Sequence[datetime] = (),
 ) -> bytes:
-    """A line per dimension (1-5) over the check-in dates; PNG bytes."""
+    """A line per dimension (1-5) over the check-in dates; PNG bytes. `scale` names the values
+    on the axis ("1 · not at all"); at each of `gaps` (a check-in skipped or missed) the lines
+    break and a light band marks the gap."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
@@ -31,9 +36,16 @@ def render_readiness_chart(
     figure = Figure(figsize=(8, 4.5), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
+    timeline = sorted(
+        [(at, scores) for at, scores in points] + [(at, None) for at in gaps], key=lambda p: p[0]
+    )
     for index, dimension in enumerate(dimensions):
-        series = [(at, scores[dimension]) for at, scores in points if dimension in scores]
-        if not series:
+        series = [
+            (at, float("nan") if scores is None else scores[dimension])
+            for at, scores in timeline
+            if scores is None or dimension in scores
+        ]
+        if all(math.isnan(score) for _, score in series):
             continue
         # A small vertical offset keeps equal scores of different dimensions apart.
         offset = (index - (len(dimensions) - 1) / 2) * 0.04
@@ -46,8 +58,12 @@ def render_readiness_chart(
             linewidth=2,
             markersize=6,
         )
+    for at in gaps:
+        axes.axvline(at, color="#999999", alpha=0.25, linewidth=6)  # type: ignore[arg-type]
     axes.set_ylim(0.6, 5.4)
     axes.set_yticks([1, 2, 3, 4, 5])
+    if scale:
+        axes.set_yticklabels([scale.get(value, str(value)) for value in (1, 2, 3, 4, 5)])
     axes.grid(True, axis="y", alpha=0.3)
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
@@ -66,8 +82,16 @@ async def readiness_chart(
     dimensions: Sequence[str],
     labels: Mapping[str, str],
     title: str,
+    scale: Mapping[int, str] | None = None,
+    gaps: Sequence[datetime] = (),
 ) -> bytes:
     """`render_readiness_chart` in a worker thread, so the bot keeps answering meanwhile."""
     return await asyncio.to_thread(
-        render_readiness_chart, points, dimensions=dimensions, labels=labels, title=title
+        render_readiness_chart,
+        points,
+        dimensions=dimensions,
+        labels=labels,
+        title=title,
+        scale=scale,
+        gaps=gaps,
     )

@@ -372,21 +372,29 @@ class CheckIns(commands.Cog):
                 member_user_id=member.id if member else None,
             )
         content = render.history_text(trend)
-        chart = await self._chart(trend) if self.bot.settings.checkins.charts and trend.points else None
+        name = member.display_name if member is not None and not trend.own else None
+        chart = await self._chart(trend, name) if self.bot.settings.checkins.charts and trend.points else None
         if chart is None:
             await reply(interaction, content)
         else:
-            await reply(
-                interaction, content, file=discord.File(io.BytesIO(chart), filename=texts.CHART_FILENAME)
+            picture = discord.File(
+                io.BytesIO(chart),
+                filename=texts.CHART_FILENAME,
+                description=render.chart_alt_text(trend, name),
             )
+            await reply(interaction, content, file=picture)
 
-    async def _chart(self, trend: checkins.Trend) -> bytes | None:
+    async def _chart(self, trend: checkins.Trend, name: str | None) -> bytes | None:
+        """The trend as a picture: skipped and missed check-ins as gaps, the scale in words, and
+        the mentee's name on a mentor's copy."""
         try:
             return await charts.readiness_chart(
                 [(point.at, point.scores) for point in trend.points],
                 dimensions=[d.value for d in checkins.DIMENSIONS],
                 labels={d.value: texts.SHORT_NAMES[d] for d in checkins.DIMENSIONS},
-                title=texts.CHART_TITLE,
+                title=texts.CHART_TITLE_MENTEE.format(name=name) if name else texts.CHART_TITLE,
+                scale=texts.SCORE_LABELS,
+                gaps=trend.gaps,
             )
         except Exception:
             log.exception("could not draw a readiness chart; sending the trend as text")

@@ -310,3 +310,24 @@ def history_text(trend: Trend) -> str:
     elif trend.next_due is not None:
         lines.append(texts.HISTORY_NEXT.format(when=when(trend.next_due)))
     return "\n".join(lines)
+
+
+def chart_alt_text(trend: Trend, name: str | None) -> str:
+    """What the chart shows, for someone who cannot see it (the attachment's description)."""
+    first, last = trend.points[0], trend.points[-1]
+    latest = ", ".join(
+        f"{texts.SHORT_NAMES[dimension]} {last.scores[dimension]}"
+        for dimension in DIMENSIONS
+        if dimension in last.scores
+    )
+    whose = texts.CHART_ALT_OWN if trend.own or not name else texts.CHART_ALT_MENTEE.format(name=name)
+    text = texts.CHART_ALT.format(
+        whose=whose,
+        count=len(trend.points),
+        first=f"{first.at:%d %b %Y}",
+        last=f"{last.at:%d %b %Y}",
+        latest=latest,
+    )
+    if trend.gaps:
+        text += texts.CHART_ALT_GAPS.format(count=len(trend.gaps))
+    return text[:1024]

@@ -502,11 +502,15 @@ async def test_checkin_now_skip_history_and_cadence(
     assert "Your readiness over time" in trend.text and "Informed: 3 \N{RIGHTWARDS ARROW} 2" in trend.text
     chart = trend.attachment("readiness.png")
     assert chart.data.startswith(b"\x89PNG")
+    assert chart.description is not None and "your readiness" in chart.description
+    assert "1 = not at all, 5 = very" in chart.description and "Informed 2" in chart.description
     mentee = await fake_discord.slash(
         "checkin history", guild_id=guild.id, user_id=MENTOR, options={"member": ALICE}
     )
     [seen] = await mentee.followups(1)
     assert f"<@{ALICE}>" in seen.text
+    mentor_copy = seen.attachment("readiness.png").description  # the mentee's name on the mentor's copy
+    assert mentor_copy is not None and "readiness" in mentor_copy and "your" not in mentor_copy
     refused = await fake_discord.slash(
         "checkin history", guild_id=guild.id, user_id=BOB, options={"member": ALICE}
     )

@@ -358,7 +358,44 @@ async def test_history_for_the_member_and_their_mentor_only(sessions: SessionMak
         seen = await checkins.history(session=session, guild_id=GUILD, viewer_user_id=11, member_user_id=10)
         assert [p.scores["time"] for p in own.points] == [2, 3, 4, 5] and own.own
         assert seen.points == own.points and not seen.own and seen.user_id == 10
+        assert own.gaps == []
         short = await checkins.history(session=session, guild_id=GUILD, viewer_user_id=10, limit=2)
         assert [p.scores["time"] for p in short.points] == [4, 5]
         with pytest.raises(NotAllowedError):
             await checkins.history(session=session, guild_id=GUILD, viewer_user_id=12, member_user_id=10)
+
+
+async def test_skipped_and_missed_check_ins_between_answers_are_the_trends_gaps(
+    sessions: SessionMaker,
+) -> None:
+    member_id = await add_member(sessions, 10, scores=2)
+    async with sessions() as session, session.begin():
+        from tests.integration.test_checkins_support import answered
+
+        await answered(
+            session,
+            member_id,
+            dict.fromkeys(checkins.DIMENSIONS, 3),
+            START + timedelta(weeks=1),
+            kind=CheckInKind.SCHEDULED,
+        )
+        for week, status in ((2, CheckInStatus.SKIPPED), (3, CheckInStatus.MISSED)):
+            session.add(
+                ReadinessCheckIn(
+                    member_id=member_id,
+                    kind=CheckInKind.SCHEDULED,
+                    status=status,
+                    due_at=START + timedelta(weeks=week),
+                )
+            )
+        await answered(
+            session,
+            member_id,
+            dict.fromkeys(checkins.DIMENSIONS, 4),
+            START + timedelta(weeks=4),
+            kind=CheckInKind.SCHEDULED,
+        )
+    async with sessions() as session:
+        trend = await checkins.history(session=session, guild_id=GUILD, viewer_user_id=10)
+    assert trend.gaps == [START + timedelta(weeks=2), START + timedelta(weeks=3)]
+    assert (trend.skipped, trend.missed) == (1, 1)

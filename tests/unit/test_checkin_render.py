@@ -202,3 +202,50 @@ async def test_the_chart_is_a_png_rendered_off_the_loop() -> None:
         points[:1], dimensions=[d.value for d in DIMENSIONS], labels={}, title="T"
     )
     assert single.startswith(b"\x89PNG")
+
+
+def test_the_chart_draws_gaps_and_names_the_scale() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.charts import render_readiness_chart
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    points = [
+        (start, dict.fromkeys(DIMENSIONS, 3)),
+        (start + timedelta(weeks=3), dict.fromkeys(DIMENSIONS, 4)),
+    ]
+    png = render_readiness_chart(
+        points,
+        dimensions=list(DIMENSIONS),
+        labels=texts.SHORT_NAMES,
+        title=texts.CHART_TITLE,
+        scale=texts.SCORE_LABELS,
+        gaps=[start + timedelta(weeks=1)],
+    )
+    assert png.startswith(b"\x89PNG")
+
+
+def test_the_charts_alt_text_says_what_it_shows() -> None:
+    from datetime import UTC, datetime
+
+    trend = Trend(
+        5001,
+        False,
+        [
+            TrendPoint(datetime(2026, 1, 1, tzinfo=UTC), {"time": 2}),
+            TrendPoint(datetime(2026, 2, 1, tzinfo=UTC), {"time": 4}),
+        ],
+        1,
+        0,
+        None,
+        False,
+        gaps=[datetime(2026, 1, 15, tzinfo=UTC)],
+    )
+    alt = render.chart_alt_text(trend, "Alice")
+    assert (
+        "Alice's readiness" in alt
+        and "2 check-in(s)" in alt
+        and "Time 4" in alt
+        and "1 skipped or missed" in alt
+    )
+    assert len(alt) <= 1024

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,12 +81,30 @@ async def history(
         ).all()
     )
     scheduled = await scheduled_row(session, member.id)
+    trend_points = list(points.values())
+    gaps: list[datetime] = []
+    if len(trend_points) > 1:
+        gaps = list(
+            (
+                await session.execute(
+                    select(ReadinessCheckIn.due_at)
+                    .where(
+                        ReadinessCheckIn.member_id == member.id,
+                        ReadinessCheckIn.status.in_([CheckInStatus.MISSED, CheckInStatus.SKIPPED]),
+                        ReadinessCheckIn.due_at > trend_points[0].at,
+                        ReadinessCheckIn.due_at < trend_points[-1].at,
+                    )
+                    .order_by(ReadinessCheckIn.due_at)
+                )
+            ).scalars()
+        )
     return Trend(
         user_id=member.user_id,
         own=own,
-        points=list(points.values()),
+        points=trend_points,
         missed=int(counts.get(CheckInStatus.MISSED, 0)),
         skipped=int(counts.get(CheckInStatus.SKIPPED, 0)),
         next_due=scheduled.due_at if scheduled else None,
         paused=member.checkins_paused,
+        gaps=gaps,
     )

@@ -161,6 +161,9 @@ class Trend:
     skipped: int
     next_due: datetime | None
     paused: bool
+    # When the check-ins that were skipped or missed fell due, within the span of `points`:
+    # the chart breaks its lines there instead of joining across them.
+    gaps: list[datetime] = field(default_factory=list)
 
 
 @dataclass
