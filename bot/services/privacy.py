@@ -22,7 +22,7 @@ from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
-from bot.services import activity, buddies
+from bot.services import activity, buddies, waiting
 from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.pairing import OPEN, Ended, end_all_for, mentorships_of
@@ -154,6 +154,8 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         "local": await activity.stored_about(session=session, member_id=member.id),
         # How and when they met someone through the bot; like local life, never who the other was.
         "human_contacts": [{"kind": str(c.kind), "at": c.at.isoformat()} for c in contacts],
+        # What they were last told about their wait for a mentor (their place, roughly how long).
+        "mentor_wait_notice": await waiting.stored_about(session=session, member_id=member.id),
         # Buddy offers and introductions: how they answered and when, never who the others were.
         "buddies": await buddies.stored_about(session=session, member_id=member.id),
     }

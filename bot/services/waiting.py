@@ -305,6 +305,14 @@ async def tell_standing(
     return update
 
 
+async def stored_about(*, session: AsyncSession, member_id: int) -> dict[str, object] | None:
+    """What a member was last told about their wait, for their /privacy export."""
+    notice = await session.get(WaitNotice, member_id)
+    if notice is None:
+        return None
+    return {"wait": str(notice.bucket), "position": notice.position, "told_at": notice.told_at.isoformat()}
+
+
 async def due_updates(
     *, session: AsyncSession, guild_id: int, now: datetime, batch_every: timedelta
 ) -> list[WaitUpdate]:

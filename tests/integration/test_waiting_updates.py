@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.services import pairing, waiting
+from bot.services import pairing, privacy, waiting
 from bot.services.gazetteer import Gazetteer
 from db.engine import SessionMaker
 from db.enums import WaitBucket
@@ -198,3 +198,17 @@ async def test_deleting_a_member_removes_their_notice(sessions: SessionMaker, ga
         await session.delete(member)
     async with sessions() as session:
         assert (await session.execute(select(WaitNotice))).scalars().all() == []
+
+
+async def test_the_privacy_export_shows_what_they_were_told(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    await _member(sessions, gazetteer, LEEDS, "Leeds")
+    async with sessions() as session:
+        assert (await privacy.everything_about(session=session, guild_id=GUILD, user_id=LEEDS))[
+            "mentor_wait_notice"
+        ] is None
+    await _ask(sessions, LEEDS, 0)
+    async with sessions() as session:
+        exported = await privacy.everything_about(session=session, guild_id=GUILD, user_id=LEEDS)
+    assert exported["mentor_wait_notice"] == {"wait": "unknown", "position": 1, "told_at": NOW.isoformat()}
