@@ -29,6 +29,7 @@ from bot.config import GuildDefaults
 from bot.services import pairing
 from bot.services.geo import great_circle_km
 from db.enums import (
+    BuddyStatus,
     CircleMemberStatus,
     CircleRole,
     CircleStatus,
@@ -38,6 +39,9 @@ from db.enums import (
     WaitBucket,
 )
 from db.models import (
+    BuddyGroup,
+    BuddyMember,
+    BuddyOptOut,
     Circle,
     CircleMember,
     GuildSettings,
@@ -135,6 +139,8 @@ class Meanwhile(enum.StrEnum):
 
     CIRCLE = "circle"  # they are in a local circle
     NEAR_CIRCLE = "near_circle"  # an open circle meets near them
+    BUDDY = "buddy"  # they have a buddy (offered or introduced)
+    BUDDY_LATER = "buddy_later"  # a buddy may be offered to them if the wait runs long
     NEIGHBOURS = "neighbours"  # they turned neighbour offers off
     PRACTICE = "practice"
     LOG = "log"
@@ -196,14 +202,18 @@ def local_hour(timezone: str | None, now: datetime) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _Circles:
-    """The guild's open circles and who is in one, read once for everyone waiting."""
+class _Company:
+    """Who the waiting have near them: the guild's open circles and who is in one, who has a
+    buddy (offered or introduced) and who turned buddies off; read once for everyone waiting."""
 
     open_circles: Sequence[tuple[float, float, float]]  # latitude, longitude, radius_km
     joined: set[int]  # member ids
+    with_buddy: set[int]
+    no_buddies: set[int]
 
 
-async def _circles(session: AsyncSession, guild_id: int, member_ids: Sequence[int]) -> _Circles:
+async def _company(session: AsyncSession, guild_id: int, member_ids: Sequence[int]) -> _Company:
+    ids = list(member_ids)
     circles = await session.execute(
         select(Circle.latitude, Circle.longitude, Circle.radius_km).where(
             Circle.guild_id == guild_id, Circle.status == CircleStatus.OPEN
@@ -211,18 +221,34 @@ async def _circles(session: AsyncSession, guild_id: int, member_ids: Sequence[in
     )
     joined = await session.execute(
         select(CircleMember.member_id).where(
-            CircleMember.member_id.in_(list(member_ids)),
+            CircleMember.member_id.in_(ids),
             CircleMember.role == CircleRole.MEMBER,
             CircleMember.status == CircleMemberStatus.JOINED,
         )
     )
-    return _Circles([(lat, lon, radius) for lat, lon, radius in circles.all()], set(joined.scalars()))
+    buddies = await session.execute(
+        select(BuddyMember.member_id)
+        .join(BuddyGroup, BuddyMember.group_id == BuddyGroup.id)
+        .where(
+            BuddyMember.member_id.in_(ids),
+            BuddyGroup.status.in_((BuddyStatus.OFFERED, BuddyStatus.INTRODUCED)),
+        )
+    )
+    opted_out = await session.execute(select(BuddyOptOut.member_id).where(BuddyOptOut.member_id.in_(ids)))
+    return _Company(
+        [(lat, lon, radius) for lat, lon, radius in circles.all()],
+        set(joined.scalars()),
+        set(buddies.scalars()),
+        set(opted_out.scalars()),
+    )
 
 
-def _meanwhile(member: Member, locale: Locale | None, circles: _Circles) -> tuple[Meanwhile, ...]:
-    company: list[Meanwhile] = []
-    if member.id in circles.joined:
-        company.append(Meanwhile.CIRCLE)
+def _meanwhile(
+    member: Member, locale: Locale | None, company: _Company, bucket: WaitBucket
+) -> tuple[Meanwhile, ...]:
+    found: list[Meanwhile] = []
+    if member.id in company.joined:
+        found.append(Meanwhile.CIRCLE)
     elif (
         locale is not None
         and locale.precision == LocalePrecision.CITY
@@ -230,13 +256,17 @@ def _meanwhile(member: Member, locale: Locale | None, circles: _Circles) -> tupl
         and locale.longitude is not None
         and any(
             great_circle_km(locale.latitude, locale.longitude, lat, lon) <= radius
-            for lat, lon, radius in circles.open_circles
+            for lat, lon, radius in company.open_circles
         )
     ):
-        company.append(Meanwhile.NEAR_CIRCLE)
+        found.append(Meanwhile.NEAR_CIRCLE)
+    if member.id in company.with_buddy:
+        found.append(Meanwhile.BUDDY)
+    elif member.is_isolated and member.id not in company.no_buddies and bucket != WaitBucket.ROOM:
+        found.append(Meanwhile.BUDDY_LATER)  # bot.services.buddies offers one when the wait runs long
     if member.neighbour_offers_muted:
-        company.append(Meanwhile.NEIGHBOURS)
-    return (*company, Meanwhile.PRACTICE, Meanwhile.LOG)
+        found.append(Meanwhile.NEIGHBOURS)
+    return (*found, Meanwhile.PRACTICE, Meanwhile.LOG)
 
 
 async def _waiting_list(session: AsyncSession, guild_id: int) -> list[tuple[Member, Locale | None]]:
@@ -291,7 +321,7 @@ async def tell_standing(
     if wait is None or member.mentor_requested_at is None:
         return None
     locale = await session.get(Locale, member.locale_id) if member.locale_id is not None else None
-    circles = await _circles(session, guild_id, [member.id])
+    company = await _company(session, guild_id, [member.id])
     update = WaitUpdate(
         guild_id,
         user_id,
@@ -299,7 +329,7 @@ async def tell_standing(
         wait,
         bucket_of(wait),
         member.mentor_requested_at,
-        _meanwhile(member, locale, circles),
+        _meanwhile(member, locale, company, bucket_of(wait)),
     )
     _remember(await _notices(session, [member.id]), session, update, member.id, now)
     return update
@@ -328,7 +358,7 @@ async def due_updates(
     free = await pairing.free_places(session, guild_id)
     pace = await begun_per_week(session, guild_id, now)
     notices = await _notices(session, ids)
-    circles = await _circles(session, guild_id, ids)
+    company = await _company(session, guild_id, ids)
     updates: list[WaitUpdate] = []
     for position, (member, locale) in enumerate(listed, start=1):
         if in_quiet_hours(local_hour(member.timezone, now), guild.quiet_hours_start, guild.quiet_hours_end):
@@ -348,7 +378,7 @@ async def due_updates(
             wait,
             bucket,
             member.mentor_requested_at,
-            _meanwhile(member, locale, circles),
+            _meanwhile(member, locale, company, bucket),
         )
         _remember(notices, session, update, member.id, now)
         updates.append(update)

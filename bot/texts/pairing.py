@@ -162,6 +162,11 @@ MEANWHILE_TITLE = "Meanwhile, you don't have to wait alone:"
 MEANWHILE = {
     "circle": "\N{BULLET} your local circle is there for you: `/circle`",
     "near_circle": "\N{BULLET} a local circle meets near you: say yes when I offer you a place in it",
+    "buddy": "\N{BULLET} your buddy, another member starting out like you: `/buddy`",
+    "buddy_later": (
+        "\N{BULLET} a buddy, another member starting out like you: if your wait runs long I'll offer you one "
+        "(`/buddy`)"
+    ),
     "neighbours": "\N{BULLET} meet members near you as they join: turn offers back on with `/neighbours`",
     "practice": "\N{BULLET} practise making your case on a short call with another member: `/practice`",
     "log": "\N{BULLET} note what you do locally, to share with your mentor later: `/log add`",

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.services import pairing, privacy, waiting
 from bot.services.gazetteer import Gazetteer
+from bot.services.waiting import Meanwhile
 from db.engine import SessionMaker
-from db.enums import WaitBucket
-from db.models import Member, WaitNotice
+from db.enums import BuddyStatus, CircleStatus, WaitBucket
+from db.models import BuddyGroup, BuddyMember, BuddyOptOut, Circle, Member, WaitNotice
 from tests.integration.test_pairing_service import GUILD, NOW, _member, _organizer, gazetteer
 
 __all__ = ["gazetteer"]
@@ -212,3 +213,58 @@ async def test_the_privacy_export_shows_what_they_were_told(
     async with sessions() as session:
         exported = await privacy.everything_about(session=session, guild_id=GUILD, user_id=LEEDS)
     assert exported["mentor_wait_notice"] == {"wait": "unknown", "position": 1, "told_at": NOW.isoformat()}
+
+
+async def _meanwhile(sessions: SessionMaker, user_id: int) -> tuple[waiting.Meanwhile, ...]:
+    async with sessions() as session, session.begin():
+        update = await waiting.tell_standing(
+            session=session,
+            guild_id=GUILD,
+            user_id=user_id,
+            now=NOW,
+            batch_every=DAY,
+            news=waiting.WaitNews.SHOWN,
+        )
+    assert update is not None
+    return update.meanwhile
+
+
+async def test_what_they_can_do_meanwhile(sessions: SessionMaker, gazetteer: Gazetteer) -> None:
+    await _member(sessions, gazetteer, LEEDS, "Leeds")
+    await _ask(sessions, LEEDS, 0)
+    # Alone, no free place: a buddy may come if the wait runs long; practice and the log now.
+    assert await _meanwhile(sessions, LEEDS) == (Meanwhile.BUDDY_LATER, Meanwhile.PRACTICE, Meanwhile.LOG)
+    async with sessions() as session, session.begin():
+        member = (await session.execute(select(Member).where(Member.user_id == LEEDS))).scalar_one()
+        member.neighbour_offers_muted = True
+        session.add(
+            Circle(
+                guild_id=GUILD,
+                name="Leeds",
+                status=CircleStatus.OPEN,
+                latitude=53.8,
+                longitude=-1.55,
+                radius_km=50,
+            )
+        )
+        group = BuddyGroup(guild_id=GUILD, status=BuddyStatus.OFFERED, offer_expires_at=NOW + DAY)
+        session.add(group)
+        await session.flush()
+        session.add(BuddyMember(group_id=group.id, member_id=member.id))
+        member_id = member.id
+    assert await _meanwhile(sessions, LEEDS) == (
+        Meanwhile.NEAR_CIRCLE,
+        Meanwhile.BUDDY,
+        Meanwhile.NEIGHBOURS,
+        Meanwhile.PRACTICE,
+        Meanwhile.LOG,
+    )
+    async with sessions() as session, session.begin():
+        await session.execute(update(BuddyGroup).values(status=BuddyStatus.DECLINED))
+        session.add(BuddyOptOut(member_id=member_id, at=NOW))
+    assert await _meanwhile(sessions, LEEDS) == (
+        Meanwhile.NEAR_CIRCLE,
+        Meanwhile.NEIGHBOURS,
+        Meanwhile.PRACTICE,
+        Meanwhile.LOG,
+    )
