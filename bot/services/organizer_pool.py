@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotAllowedError, NotFoundError
@@ -163,6 +163,23 @@ async def suggest_for(*, session: AsyncSession, member_id: int, now: datetime) -
         details={"readiness": round(average, 2)},
     )
     return Suggestion(row.id, member.guild_id, member.user_id, mentor.user_id, average)
+
+
+async def withdraw(*, session: AsyncSession, suggestion_id: int) -> None:
+    """A suggestion the mentor could not be told of (DMs closed) is taken back, so that a later
+    check-in suggests the member again; one the mentor already answered stays."""
+    await session.execute(
+        delete(OrganizerSuggestion).where(
+            OrganizerSuggestion.id == suggestion_id, OrganizerSuggestion.status == Status.SUGGESTED
+        )
+    )
+
+
+async def member_not_reached(*, session: AsyncSession, suggestion_id: int) -> None:
+    """The endorsed member could not be asked (DMs closed): the mentor may endorse them again."""
+    row = await session.get(OrganizerSuggestion, suggestion_id)
+    if row is not None and row.status == Status.ENDORSED:
+        row.status, row.endorsed_at = Status.SUGGESTED, None
 
 
 def _last_step(row: OrganizerSuggestion) -> datetime:

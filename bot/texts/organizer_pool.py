@@ -11,6 +11,10 @@ SUGGEST_NOT_YET = "Not yet"
 ENDORSED = "Thank you! I've asked {member} whether they'd like to."
 NOT_YET = "Understood: not yet. I won't ask them now."
 NOT_YOUR_MENTEE = "Only their mentor can answer this."
+ASK_UNDELIVERED = (
+    "I couldn't reach {member} by DM (their DMs may be closed). Could you ask them to open them, "
+    "then press Endorse again?"
+)
 
 # To the member, by DM.
 ASK = (

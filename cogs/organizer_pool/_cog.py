@@ -92,8 +92,9 @@ class OrganizerPool(commands.Cog):
             suggestion = await organizer_pool.suggest_for(
                 session=session, member_id=result.state.member_id, now=self.bot.clock()
             )
-        if suggestion is not None:
-            await self.bot.messenger.suggest_organizer(suggestion)
+        if suggestion is not None and not await self.bot.messenger.suggest_organizer(suggestion):
+            async with self.bot.sessions() as session, session.begin():  # the next check-in tries again
+                await organizer_pool.withdraw(session=session, suggestion_id=suggestion.suggestion_id)
 
     async def on_endorse(
         self, interaction: discord.Interaction[Any], clicked: Clicked[EndorseAnswer]
@@ -116,8 +117,13 @@ class OrganizerPool(commands.Cog):
             else texts.NOT_YET
         )
         await interaction.response.edit_message(content=text, view=None)
-        if step.status == Status.ENDORSED:
-            await self.bot.messenger.ask_to_organize(step)
+        if step.status == Status.ENDORSED and not await self.bot.messenger.ask_to_organize(step):
+            async with self.bot.sessions() as session, session.begin():
+                await organizer_pool.member_not_reached(session=session, suggestion_id=step.suggestion_id)
+            await interaction.edit_original_response(
+                content=texts.ASK_UNDELIVERED.format(member=mention(step.member_user_id)),
+                view=endorse_view(step.suggestion_id),
+            )
 
     async def on_member_answer(
         self, interaction: discord.Interaction[Any], clicked: Clicked[MemberAnswer]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.bot import GroundworkBot
 from bot.texts import errors as error_texts
 from bot.texts import organizer_pool as texts
 from db.enums import OrganizerStatus
@@ -41,9 +42,11 @@ async def _text(itx: InteractionHandle) -> str:
     return first.message.text
 
 
-async def test_a_mentee_who_grew_is_endorsed_says_yes_and_is_confirmed_as_an_organizer(
+async def _suggested(
     fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
-) -> None:
+) -> tuple[GroundworkBot, int, int, Message]:
+    """Alice, mentored, logs a meeting and answers two high check-ins: her mentor's DM suggesting
+    her (the bot, her member id, the review channel's id and the DM)."""
     review = fake_discord.add_channel(guild, name="mentor-review")
     fake_discord.add_member(guild, user_id=ALICE, name="alice")
     fake_discord.add_member(guild, user_id=MENTOR, name="mentor")
@@ -63,10 +66,18 @@ async def test_a_mentee_who_grew_is_endorsed_says_yes_and_is_confirmed_as_an_org
     await checkins.dispatch()
     await (await form_for(fake_discord, ALICE)).answer(scores(4))
     await fake_discord.wait_for(lambda: fake_discord.dms_to(MENTOR), what="the mentor's first summary")
+    assert _with(fake_discord, fake_discord.dms_to(MENTOR), "gw:op:e:") is None
     await until_due(bot, clock, alice)
     await checkins.dispatch()
     await (await form_for(fake_discord, ALICE, count=2)).answer(scores(5))
     suggestion = await _dm_with(fake_discord, MENTOR, "gw:op:e:", "the suggestion to the mentor")
+    return bot, alice, review.id, suggestion
+
+
+async def test_a_mentee_who_grew_is_endorsed_says_yes_and_is_confirmed_as_an_organizer(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot, alice, review, suggestion = await _suggested(fake_discord, guild, start_bot, clock)
     assert f"<@{ALICE}>" in suggestion.text and "4.5 of 5" in suggestion.text
     assert len([m for m in fake_discord.dms_to(MENTOR) if "gw:op:e:" in "".join(m.custom_ids)]) == 1
 
@@ -123,3 +134,22 @@ async def test_a_mentee_who_grew_is_endorsed_says_yes_and_is_confirmed_as_an_org
         assert await session.scalar(select(Organizer.capacity).where(Organizer.member_id == alice)) == 2
     overview = await fake_discord.slash("mod overview", guild_id=guild.id, user_id=MOD)
     assert "**Mentees who went on to mentor others:** 1" in await _text(overview)
+
+
+async def test_a_member_who_cannot_be_reached_can_be_endorsed_again_once_they_can(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    _, _, _, suggestion = await _suggested(fake_discord, guild, start_bot, clock)
+    fake_discord.close_dms(ALICE)
+    endorsed = await fake_discord.click(suggestion, _button(suggestion, "endorse"), user_id=MENTOR)
+    await endorsed.response()
+    again: Message = await fake_discord.wait_for(
+        lambda: (
+            "couldn't reach" in (m := fake_discord.state.messages[suggestion.id]).text and m.custom_ids and m
+        ),
+        what="the mentor told, the buttons back",
+    )
+    fake_discord.open_dms(ALICE)
+    endorsed = await fake_discord.click(again, _button(again, "endorse"), user_id=MENTOR)
+    await endorsed.response()
+    await _dm_with(fake_discord, ALICE, "gw:op:a:", "the question to the member, this time")

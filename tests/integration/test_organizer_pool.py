@@ -340,3 +340,25 @@ async def test_deletion_removes_the_members_suggestion_and_the_moderators_name(
         )
     async with sessions() as session:
         assert await session.get(OrganizerSuggestion, sid) is None
+
+
+async def test_a_suggestion_the_mentor_never_heard_of_is_taken_back_and_made_again(
+    sessions: SessionMaker,
+) -> None:
+    suggestion = await _ready(sessions)
+    async with sessions() as session, session.begin():
+        await organizer_pool.withdraw(session=session, suggestion_id=suggestion.suggestion_id)
+    again = await _suggest(sessions, await _member_id(sessions, MENTEE), days=44)  # the next check-in
+    assert again is not None
+    now = START + timedelta(days=44)
+    async with sessions() as session, session.begin():
+        await organizer_pool.endorse(
+            session=session, suggestion_id=again.suggestion_id, user_id=MENTOR, endorse=True, now=now
+        )
+        await organizer_pool.withdraw(session=session, suggestion_id=again.suggestion_id)  # answered: stays
+        await organizer_pool.member_not_reached(session=session, suggestion_id=again.suggestion_id)
+    async with sessions() as session, session.begin():  # the member's DMs were closed: endorse again
+        endorsed = await organizer_pool.endorse(
+            session=session, suggestion_id=again.suggestion_id, user_id=MENTOR, endorse=True, now=now
+        )
+    assert (endorsed.changed, endorsed.status) == (True, Status.ENDORSED)
