@@ -10,6 +10,7 @@ import discord
 
 from bot.services import waiting
 from bot.texts import pairing as texts
+from db.enums import WaitBucket
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -43,6 +44,8 @@ def wait_text(update: waiting.WaitUpdate) -> str:
         place=place, wait=about(wait.expected) if wait.expected is not None else ""
     )
     opening = texts.WAIT_OPENING[update.news].format(since=discord.utils.format_dt(update.waiting_since, "D"))
-    lines = [opening, f"{standing} {texts.WAIT_LATER}", "", texts.MEANWHILE_TITLE]
+    if update.bucket != WaitBucket.ROOM:  # a free place needs no further word: the mentor comes
+        standing = f"{standing} {texts.WAIT_LATER}"
+    lines = [opening, standing, "", texts.MEANWHILE_TITLE]
     lines += [texts.MEANWHILE[item] for item in update.meanwhile]
     return "\n".join(lines)
