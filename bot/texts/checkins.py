@@ -86,31 +86,111 @@ LOGGED = "\N{CLAPPING HANDS SIGN} You logged **{count}** thing(s) you did locall
 LOG_INVITE = "-# Did something locally, even a small conversation? Note it with `/log add`: it counts."
 SKIPPED = "No problem, skipped. \N{OK HAND SIGN} Take care of yourself."
 
+# One next step per dimension, by how the member scored it: "start" (1-2), "build" (3) and
+# "stretch" (4-5), two of each, so the next time the same dimension comes up the step is new.
 STEPS = {
-    D.RESOURCES: (
-        "Pick one thing that costs nothing and fits into an hour a week: one conversation, one shared post, "
-        "one evening a month. Small and steady beats big and tiring."
-    ),
-    D.SPEAKING_CONFIDENCE: (
-        "Practise the case for yourself on a call with your mentor (or a friend): two minutes on why you care "
-        "and what you'd change. Then do it once more; the second time is always easier."
-    ),
-    D.POLITICAL_INFORMEDNESS: (
-        "Read one short piece on an issue you care about this week, then share one thing you learned in the "
-        "server. Questions count too."
-    ),
-    D.ARTICULATION: (
-        "Explain one of our core ideas to a friend in three plain sentences, then ask what they understood. "
-        "Adjust, and try it on someone else."
-    ),
-    D.LOCAL_AWARENESS: (
-        "Ask three people what's going on locally: a neighbour, a colleague, someone at the shop or café. "
-        "Write down what they say."
-    ),
-    D.TIME: (
-        "Look at your week and find one hour you could protect for this. Put it in your calendar like an "
-        "appointment."
-    ),
+    D.RESOURCES: {
+        "start": (
+            "Pick one thing that costs nothing and fits into an hour a week: one conversation, one shared post, "
+            "one evening a month. Small and steady beats big and tiring.",
+            "Ask your mentor or the server what's free to borrow: a meeting room, a printer, a video call "
+            "account. Most of what organizing needs is already out there.",
+        ),
+        "build": (
+            "Write down what you could give each month (an evening, a lift, a little money) and tell your "
+            "mentor. Knowing it makes saying yes easier.",
+            "Find one local place that lends space for free (a library room, a café corner) and note when it's "
+            "open. That's your first meeting spot.",
+        ),
+        "stretch": (
+            "Help someone newer find what they need: share the free room or tool you found in the server.",
+            "Ask one local group what they're short of, and see whether the server can help them get it.",
+        ),
+    },
+    D.SPEAKING_CONFIDENCE: {
+        "start": (
+            "Practise the case for yourself on a call with your mentor (or a friend): two minutes on why you care "
+            "and what you'd change. Then do it once more; the second time is always easier.",
+            "Record yourself on your phone saying in one minute why this matters to you. Listen once, "
+            "then delete it. That's it for this week.",
+        ),
+        "build": (
+            "Say one thing out loud at a meeting or in a voice channel this week: a question counts. "
+            "Notice that the room is on your side.",
+            "Tell two people you know (not online) about something you care about locally. Short and real is "
+            "enough.",
+        ),
+        "stretch": (
+            "Offer to open or close the next meeting you go to: two minutes, your own words.",
+            "Ask a local group if you can say a few words at their next meeting about what we do.",
+        ),
+    },
+    D.POLITICAL_INFORMEDNESS: {
+        "start": (
+            "Read one short piece on an issue you care about this week, then share one thing you learned in the "
+            "server. Questions count too.",
+            "Find out who represents you locally (your councillor or mayor) and what they said last month. "
+            "One search is enough to start.",
+        ),
+        "build": (
+            "Pick one local issue and read two takes on it from different sides. Note where they agree.",
+            "Look up the agenda of your next council meeting and pick one item you'd like to understand better.",
+        ),
+        "stretch": (
+            "Write a short, plain summary of one local issue and share it in the server for others to use.",
+            "Go to (or watch) a council meeting and tell the server what happened in five lines.",
+        ),
+    },
+    D.ARTICULATION: {
+        "start": (
+            "Explain one of our core ideas to a friend in three plain sentences, then ask what they understood. "
+            "Adjust, and try it on someone else.",
+            "Write down in one sentence why you joined. No jargon: how you'd say it to a neighbour.",
+        ),
+        "build": (
+            "Take one idea you care about and find a local example of it. Ideas land better with a real place "
+            "in them.",
+            "Answer one question someone asked in the server, in your own words. Short is good.",
+        ),
+        "stretch": (
+            "Write a short post for a local group or newsletter about one thing we stand for, with a local "
+            "example.",
+            "Explain one idea to someone who disagrees, and listen to their answer first. Note what you learn.",
+        ),
+    },
+    D.LOCAL_AWARENESS: {
+        "start": (
+            "Ask three people what's going on locally: a neighbour, a colleague, someone at the shop or café. "
+            "Write down what they say.",
+            "Walk a street near you you don't usually take, and note one thing that needs fixing or one place "
+            "where people gather.",
+        ),
+        "build": (
+            "Find the local groups already active near you (a tenants' group, a club, a food bank) and note "
+            "when they meet.",
+            "Read your local news or community page this week and note the one issue people talk about most.",
+        ),
+        "stretch": (
+            "Go to one local group's meeting and introduce yourself. You don't have to say more than hello.",
+            "Map who does what locally in five lines and share it in the server: it helps whoever comes next.",
+        ),
+    },
+    D.TIME: {
+        "start": (
+            "Look at your week and find one hour you could protect for this. Put it in your calendar like an "
+            "appointment.",
+            "Pick one small thing that takes ten minutes and do it this week. Ten minutes counts.",
+        ),
+        "build": (
+            "Choose one regular slot (the same evening each week or month) and tell your mentor. "
+            "Regular beats a lot.",
+            "Swap one scrolling session this week for one organizing task. Note how it felt.",
+        ),
+        "stretch": (
+            "Plan your next month: two things you'll do, with dates. Share them with your mentor.",
+            "Offer one hour this month to help someone newer get started.",
+        ),
+    },
 }
 PATH_STEPS = {
     (P.RUN_FOR_OFFICE, D.SPEAKING_CONFIDENCE): (

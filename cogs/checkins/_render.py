@@ -15,7 +15,7 @@ from typing import Any
 import discord
 
 from bot.services import checkins
-from bot.services.checkins import DIMENSIONS, Alert, AlertKind, CompletedCheckIn, Suggestion, Trend
+from bot.services.checkins import DIMENSIONS, Alert, AlertKind, CompletedCheckIn, StepLevel, Suggestion, Trend
 from bot.texts import checkins as texts
 from bot.texts.onboarding import PATH_LABELS
 from cogs._interactions import GroundworkView
@@ -199,9 +199,13 @@ def scores_line(scores: dict[str, int], previous: dict[str, int] | None = None) 
 
 
 def step_text(suggestion: Suggestion) -> str:
-    if suggestion.path is not None and (suggestion.path, suggestion.dimension) in texts.PATH_STEPS:
-        return texts.PATH_STEPS[(suggestion.path, suggestion.dimension)]
-    return texts.STEPS[suggestion.dimension]
+    """The one next step: for the member's path when there is one for it (not once they're far
+    along), else one fitting their score; each time the same dimension comes up, the next one."""
+    steps: tuple[str, ...] = texts.STEPS[suggestion.dimension][suggestion.level]
+    path_step = texts.PATH_STEPS.get((suggestion.path, suggestion.dimension)) if suggestion.path else None
+    if path_step is not None and suggestion.level != StepLevel.STRETCH:
+        steps = (path_step, *steps)
+    return steps[suggestion.variant % len(steps)]
 
 
 def reply(result: CompletedCheckIn) -> Rendered:

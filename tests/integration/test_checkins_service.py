@@ -399,3 +399,31 @@ async def test_skipped_and_missed_check_ins_between_answers_are_the_trends_gaps(
         trend = await checkins.history(session=session, guild_id=GUILD, viewer_user_id=10)
     assert trend.gaps == [START + timedelta(weeks=2), START + timedelta(weeks=3)]
     assert (trend.skipped, trend.missed) == (1, 1)
+
+
+async def test_the_same_weakest_dimension_again_gets_a_new_step(sessions: SessionMaker) -> None:
+    await add_guild(sessions, quiet_hours_start=0, quiet_hours_end=0)
+    member_id = await add_member(sessions, 10, scores=4, paths=("coalitions",))
+    low_local = {**dict.fromkeys(checkins.DIMENSIONS, 4), ReadinessDimension.LOCAL_AWARENESS: 2}
+    async with sessions() as session, session.begin():
+        from tests.integration.test_checkins_support import answered
+
+        await answered(session, member_id, low_local, START + timedelta(days=3), kind=CheckInKind.SCHEDULED)
+    due = await scheduled_due(sessions, member_id)
+    [item] = (await claim(sessions, due)).due
+    await deliver(sessions, item.checkin_id, DeliveryStatus.SENT, due)
+    now = START + timedelta(days=15)
+    async with sessions() as session, session.begin():
+        for dimension, value in low_local.items():
+            await checkins.record_score(
+                session=session,
+                checkin_id=item.checkin_id,
+                user_id=10,
+                dimension=dimension,
+                score=value,
+                now=now,
+            )
+        done = await checkins.complete(session=session, checkin_id=item.checkin_id, user_id=10, now=now)
+    # Local awareness at 2 was suggested last time too: this time it is its next step.
+    assert done.suggestion.dimension == ReadinessDimension.LOCAL_AWARENESS
+    assert done.suggestion.level == checkins.StepLevel.START and done.suggestion.variant == 1

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.services.checkins import DIMENSIONS, NEEDS, member_paths, suggest
+from bot.services.checkins import DIMENSIONS, NEEDS, StepLevel, Suggestion, member_paths, suggest
 from bot.texts import checkins as texts
+from cogs.checkins._render import step_text
 from db.enums import OrganizingPath, ReadinessDimension
 
 D = ReadinessDimension
@@ -57,11 +58,28 @@ def test_without_a_path_the_gentlest_one_is_assumed() -> None:
     assert member_paths(["remote", "nonsense", "run_for_office"]) == (P.REMOTE, P.RUN_FOR_OFFICE)
 
 
-def test_every_dimension_has_a_concrete_step_in_plain_words() -> None:
+def test_every_dimension_has_concrete_steps_in_plain_words_for_each_level() -> None:
     for dimension in DIMENSIONS:
-        assert 40 < len(texts.STEPS[dimension]) < 300
+        assert set(texts.STEPS[dimension]) == {level.value for level in StepLevel}
+        for steps in texts.STEPS[dimension].values():
+            assert len(steps) >= 2 and len(set(steps)) == len(steps)
+            assert all(40 < len(step) < 300 for step in steps)
         assert dimension in texts.QUESTIONS and dimension in texts.NAMES
-    assert "three people" in texts.STEPS[D.LOCAL_AWARENESS]
-    assert "mentor" in texts.STEPS[D.SPEAKING_CONFIDENCE]
+    assert "three people" in texts.STEPS[D.LOCAL_AWARENESS]["start"][0]
+    assert "mentor" in texts.STEPS[D.SPEAKING_CONFIDENCE]["start"][0]
+
+
+def _suggested(score: int, variant: int, path: P | None = None) -> str:
+    return step_text(
+        Suggestion(D.SPEAKING_CONFIDENCE, path, score, 5, remote_offer=False, ready=False, variant=variant)
+    )
+
+
+def test_the_step_follows_the_score_and_is_new_each_time() -> None:
+    assert "Practise" in _suggested(2, 0) and "Practise" not in _suggested(4, 0)  # 4 of 5: no drill
+    assert _suggested(2, 0) != _suggested(2, 1)  # the same dimension again: another step
+    assert _suggested(2, 0) == _suggested(2, 2)  # ...and round again after all of them
+    assert _suggested(2, 0, P.RUN_FOR_OFFICE) == texts.PATH_STEPS[(P.RUN_FOR_OFFICE, D.SPEAKING_CONFIDENCE)]
+    assert _suggested(4, 0, P.RUN_FOR_OFFICE) in texts.STEPS[D.SPEAKING_CONFIDENCE]["stretch"]
     for (path, dimension), step in texts.PATH_STEPS.items():
         assert path in NEEDS and dimension in DIMENSIONS and len(step) < 300

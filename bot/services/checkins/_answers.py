@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from bot.services.checkins._model import (
     CheckInState,
     CompletedCheckIn,
     Drop,
+    Suggestion,
 )
 from bot.services.checkins._rows import (
     guild_settings,
@@ -30,7 +32,7 @@ from bot.services.checkins._rows import (
 from bot.services.checkins._suggest import member_paths, suggest
 from bot.services.typed import typed_text
 from bot.texts import checkins as texts
-from db.enums import CheckInKind, CheckInStatus, ReadinessDimension
+from db.enums import CheckInKind, CheckInStatus, OrganizingPath, ReadinessDimension
 from db.models import Member, ReadinessAnswer, ReadinessCheckIn
 
 NOTE_MAX_LENGTH = 1000
@@ -203,13 +205,54 @@ async def complete(
     return CompletedCheckIn(
         logged_since_last={str(kind): count for kind, count in logged.items()},
         state=replace(state, status=CheckInStatus.ANSWERED),
-        suggestion=suggest(state.scores, paths),
+        suggestion=await _varied(session, member.id, row.id, suggest(state.scores, paths), paths),
         paths=paths,
         drops=drops,
         mentor_user_id=mentor,
         next_due=next_due,
         alerts=alerts,
     )
+
+
+RECENT_SUGGESTIONS = 12  # earlier check-ins looked at to vary the step
+
+
+async def _varied(
+    session: AsyncSession,
+    member_id: int,
+    checkin_id: int,
+    suggestion: Suggestion,
+    paths: Sequence[OrganizingPath],
+) -> Suggestion:
+    """`suggestion`, numbered by how often the same dimension came up at the same level in the
+    member's recent check-ins (what they were suggested then is worked out again from their
+    answers), so the step offered differs from last time's."""
+    recent = (
+        select(ReadinessCheckIn.id)
+        .where(
+            ReadinessCheckIn.member_id == member_id,
+            ReadinessCheckIn.status == CheckInStatus.ANSWERED,
+            ReadinessCheckIn.id != checkin_id,
+        )
+        .order_by(ReadinessCheckIn.answered_at.desc(), ReadinessCheckIn.id.desc())
+        .limit(RECENT_SUGGESTIONS)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ReadinessAnswer.checkin_id, ReadinessAnswer.dimension, ReadinessAnswer.score).where(
+            ReadinessAnswer.checkin_id.in_(select(recent.c.id))
+        )
+    )
+    earlier: dict[int, dict[str, int]] = {}
+    for row in rows:
+        earlier.setdefault(row.checkin_id, {})[str(row.dimension)] = row.score
+    same = sum(
+        1
+        for scores in earlier.values()
+        if (before := suggest(scores, paths)).dimension == suggestion.dimension
+        and before.level == suggestion.level
+    )
+    return replace(suggestion, variant=same)
 
 
 async def last_answered_at(session: AsyncSession, member_id: int, *, before_id: int) -> datetime | None:

@@ -85,6 +85,20 @@ class Alert:
     missed: int = 0
 
 
+class StepLevel(enum.StrEnum):
+    """How far along a dimension is, for the kind of step it needs."""
+
+    START = "start"  # 1-2: a first, small step
+    BUILD = "build"  # 3: a regular habit
+    STRETCH = "stretch"  # 4-5: something that reaches others
+
+
+def step_level(score: int) -> StepLevel:
+    if score <= 2:
+        return StepLevel.START
+    return StepLevel.BUILD if score == 3 else StepLevel.STRETCH
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """The one next step the reply offers: for the weakest dimension of the member's path."""
@@ -95,6 +109,13 @@ class Suggestion:
     needed: int
     remote_offer: bool  # time is short: offer a remote way to help instead of pushing
     ready: bool  # every dimension meets what the path needs
+    # How many times the same dimension was suggested at the same level in the member's recent
+    # check-ins before this one: the next of its steps is offered, never last time's again.
+    variant: int = 0
+
+    @property
+    def level(self) -> StepLevel:
+        return step_level(self.score)
 
 
 @dataclass(frozen=True, slots=True)
