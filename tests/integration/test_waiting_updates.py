@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import pairing, privacy, waiting
 from bot.services.gazetteer import Gazetteer
@@ -22,19 +23,20 @@ DAY = timedelta(days=1)
 LEEDS, YORK, HULL = 1, 2, 3
 
 
+async def _told(
+    session: AsyncSession, user_id: int, news: waiting.WaitNews = waiting.WaitNews.SHOWN
+) -> waiting.WaitUpdate | None:
+    return await waiting.tell_standing(
+        session=session, guild_id=GUILD, user_id=user_id, now=NOW, batch_every=DAY, news=news
+    )
+
+
 async def _ask(sessions: SessionMaker, user_id: int, minutes_ago: int) -> waiting.WaitUpdate | None:
     """The member asks (as /mentor request does when nobody is proposed at once) and is told."""
     when = NOW - timedelta(minutes=minutes_ago)
     async with sessions() as session, session.begin():
         await pairing.request_mentor(session=session, guild_id=GUILD, user_id=user_id, now=when)
-        return await waiting.tell_standing(
-            session=session,
-            guild_id=GUILD,
-            user_id=user_id,
-            now=NOW,
-            batch_every=DAY,
-            news=waiting.WaitNews.REQUESTED,
-        )
+        return await _told(session, user_id, waiting.WaitNews.REQUESTED)
 
 
 async def _due(sessions: SessionMaker, after: timedelta) -> dict[int, waiting.WaitUpdate]:
@@ -73,17 +75,7 @@ async def test_a_member_is_told_where_they_stand(sessions: SessionMaker, gazette
     # Not waiting: the organizer, and nobody unknown.
     async with sessions() as session, session.begin():
         for user_id in (100, 999):
-            assert (
-                await waiting.tell_standing(
-                    session=session,
-                    guild_id=GUILD,
-                    user_id=user_id,
-                    now=NOW,
-                    batch_every=DAY,
-                    news=waiting.WaitNews.SHOWN,
-                )
-                is None
-            )
+            assert await _told(session, user_id) is None
 
 
 async def test_they_hear_again_once_when_their_wait_changes(
@@ -135,29 +127,12 @@ async def test_a_rejected_proposal_puts_them_back_on_the_list(
         await pairing.request_mentor(session=session, guild_id=GUILD, user_id=LEEDS, now=NOW)
         proposal = await pairing.propose_for(session=session, guild_id=GUILD, user_id=LEEDS, now=NOW)
         assert proposal is not None
-        assert (
-            await waiting.tell_standing(
-                session=session,
-                guild_id=GUILD,
-                user_id=LEEDS,
-                now=NOW,
-                batch_every=DAY,
-                news=waiting.WaitNews.SHOWN,
-            )
-            is None
-        )  # proposed: not waiting
+        assert await _told(session, LEEDS) is None  # proposed: not waiting
     async with sessions() as session, session.begin():
         await pairing.decide(
             session=session, mentorship_id=proposal.mentorship_id, actor_id=9, approve=False, now=NOW
         )
-        back = await waiting.tell_standing(
-            session=session,
-            guild_id=GUILD,
-            user_id=LEEDS,
-            now=NOW,
-            batch_every=DAY,
-            news=waiting.WaitNews.NOT_CONFIRMED,
-        )
+        back = await _told(session, LEEDS, waiting.WaitNews.NOT_CONFIRMED)
     assert back is not None and back.wait.position == 1 and back.bucket == WaitBucket.ROOM
 
 
@@ -217,14 +192,7 @@ async def test_the_privacy_export_shows_what_they_were_told(
 
 async def _meanwhile(sessions: SessionMaker, user_id: int) -> tuple[waiting.Meanwhile, ...]:
     async with sessions() as session, session.begin():
-        update = await waiting.tell_standing(
-            session=session,
-            guild_id=GUILD,
-            user_id=user_id,
-            now=NOW,
-            batch_every=DAY,
-            news=waiting.WaitNews.SHOWN,
-        )
+        update = await _told(session, user_id)
     assert update is not None
     return update.meanwhile
 
