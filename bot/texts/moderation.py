@@ -238,21 +238,3 @@ ATTENTION_BATCH_TOO_SLOW = (
     "Even a free place waits for the next pairing batch, which runs less often than the target: "
     "more organizers alone can't reach everyone in time."
 )
-
-# -- /mod attention: the list for a mentor and what would clear it (bot.services.waiting) --
-ATTENTION_FIGURES = (
-    "**Waiting for a mentor:** {waiting} · **free places:** {free} · "
-    "**mentorships begun:** {pace:.1f} a week (last 4 weeks)\n"
-    "**Projected wait for the last on the list:** {last} (target {target})"
-)
-ATTENTION_NOBODY_WAITING = "Nobody is waiting for a mentor. Free places: {free}."
-ATTENTION_LAST_UNKNOWN = "unknown (no free place, and no mentorship begun in 4 weeks)"
-ATTENTION_WITHIN_TARGET = "Everyone on the list is expected to have a mentor within the target."
-ATTENTION_NEEDED = (
-    "To reach everyone within the target at this pace: {count} more organizer(s) with capacity "
-    "{capacity} (the usual capacity here)."
-)
-ATTENTION_BATCH_TOO_SLOW = (
-    "Even a free place waits for the next pairing batch, which runs less often than the target: "
-    "more organizers alone can't reach everyone in time."
-)

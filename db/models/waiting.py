@@ -26,6 +26,6 @@ class WaitNotice(Base):
     )
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    bucket: Mapped[WaitBucket] = mapped_column(StrEnumType(WaitBucket, 16))
+    bucket: Mapped[WaitBucket] = mapped_column(StrEnumType(WaitBucket))
     position: Mapped[int] = mapped_column(Integer)
     told_at: Mapped[datetime] = mapped_column(UTCDateTime)

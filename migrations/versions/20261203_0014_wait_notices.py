@@ -29,7 +29,7 @@ def upgrade() -> None:
     op.create_table(
         "wait_notices",
         sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("bucket", sa.String(length=16), nullable=False),
+        sa.Column("bucket", sa.String(length=32), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("told_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(f"bucket IN ({buckets})", name=op.f("ck_wait_notices_bucket_known")),
