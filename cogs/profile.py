@@ -110,30 +110,21 @@ def moved_lines(summary: NearbySummary) -> list[str]:
     ]
 
 
-class ProfileEditSelect(discord.ui.Select["ProfileView"]):
-    def __init__(self, cog: Profile, guild_id: int) -> None:
-        super().__init__(
-            placeholder=texts.CHANGE_PLACEHOLDER,
-            options=[
-                discord.SelectOption(label=label, value=value)
-                for value, label in onboarding_texts.SUMMARY_CHANGE_LABELS.items()
-            ],
-        )
-        self.cog = cog
-        self.guild_id = guild_id
+class ProfileChange(enum.StrEnum):
+    """/profile's select has one answer: the part chosen (the select's value) to change."""
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await self.cog.edit(interaction, self.guild_id, onboarding.Step(self.values[0]))
+    PICK = "pick"
 
 
-class ProfileView(GroundworkView):
-    def __init__(self, cog: Profile, guild_id: int, user_id: int) -> None:
-        super().__init__(timeout=600)
-        self.user_id = user_id
-        self.add_item(ProfileEditSelect(cog, guild_id))
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        return interaction.user.id == self.user_id
+def profile_view(guild_id: int) -> discord.ui.View:
+    """ "Change something": a select of the parts of the profile; it keeps working after a restart."""
+    view = GroundworkView(timeout=None)
+    options = [
+        discord.SelectOption(label=label, value=value)
+        for value, label in onboarding_texts.SUMMARY_CHANGE_LABELS.items()
+    ]
+    view.add_item(PROFILE_CHANGE.select(guild_id, options=options, placeholder=texts.CHANGE_PLACEHOLDER))
+    return view
 
 
 class TownOfferAnswer(enum.StrEnum):
@@ -152,10 +143,18 @@ class Profile(commands.Cog):
         self.flow = PlaceFlow(bot, self._save)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(TOWN_OFFER.item)
+        self.bot.add_dynamic_items(TOWN_OFFER.item, PROFILE_CHANGE.item)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(TOWN_OFFER.item)
+        self.bot.remove_dynamic_items(TOWN_OFFER.item, PROFILE_CHANGE.item)
+
+    async def on_change(self, interaction: discord.Interaction[Any], clicked: Clicked[ProfileChange]) -> None:
+        """The part of their profile a member chose to change (only ever their own)."""
+        try:
+            step = onboarding.Step(clicked.values[0])
+        except (IndexError, ValueError):
+            raise GroundworkError(onboarding_texts.INVALID_ANSWER) from None
+        await self.edit(interaction, clicked.id, step)
 
     @app_commands.command(name="profile", description=command_texts.PROFILE)
     @app_commands.guild_only()
@@ -168,7 +167,7 @@ class Profile(commands.Cog):
         await reply(
             interaction,
             embed=profile_embed(p),
-            view=ProfileView(self, interaction.guild_id, interaction.user.id),
+            view=profile_view(interaction.guild_id),
         )
 
     async def edit(self, interaction: discord.Interaction[Any], guild_id: int, step: onboarding.Step) -> None:
@@ -267,4 +266,7 @@ async def setup(bot: GroundworkBot) -> None:
 # Sent by the town offers (cogs/town_offers.py) to members who gave only their region.
 TOWN_OFFER = Persistent(
     "gw:town", owner=Profile, answers=TownOfferAnswer, handler=Profile.ask_place, ids=snowflake
+)
+PROFILE_CHANGE = Persistent(
+    "gw:pf", owner=Profile, answers=ProfileChange, handler=Profile.on_change, ids=snowflake
 )

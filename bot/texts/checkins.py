@@ -17,7 +17,6 @@ CLOSED = {
     CheckInStatus.CANCELLED: "This check-in was closed. Use `/checkin now` in the server for a fresh one.",
     CheckInStatus.UNDELIVERABLE: "This check-in was closed. Use `/checkin now` in the server for a fresh one.",
 }
-CLOSED_MESSAGE = "-# This check-in has closed. Your newest one is further down."
 PAUSE_BAD_DATE = "Please give a date after today and within a year, written like 2027-01-31."
 
 # -- the check-in message --------------------------------------------------------------

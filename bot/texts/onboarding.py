@@ -43,6 +43,7 @@ EXPIRED = (
 
 # -- the questions --------------------------------------------------------------------
 STEP_TITLE = "Getting to know you · {number}/{total}"
+PROFILE_EDIT_TITLE = "Changing your profile: nothing changes until you confirm"
 
 PLACE_PROMPT = (
     "**Where do you live?**\n"

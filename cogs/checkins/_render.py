@@ -238,7 +238,9 @@ def skipped(next_due: datetime | None) -> Rendered:
 
 
 def closed(message: str) -> Rendered:
-    return Rendered(f"{message}\n\n{texts.CLOSED_MESSAGE}", None)
+    """A closed check-in's form, replaced by one sentence saying why (said once: no second line
+    repeating that it closed)."""
+    return Rendered(message, None)
 
 
 def mentor_summary(result: CompletedCheckIn, guild_name: str, alerts: list[Alert]) -> str:

@@ -109,7 +109,10 @@ def step_tail(action: Action, arg: str | None) -> str:
     return f"{action.value}:{arg}" if arg else action.value
 
 
-def _header(step: Step) -> str:
+def _header(step: Step, answers: Answers) -> str:
+    """Where the member is: "Getting to know you · 2/9", or, from /profile, "Changing your profile"."""
+    if answers.get("changing_profile"):
+        return f"-# {texts.PROFILE_EDIT_TITLE}"
     number = NUMBERED_STEPS.index(STEP_NUMBER.get(step, step)) + 1
     return f"-# {texts.STEP_TITLE.format(number=number, total=len(NUMBERED_STEPS))}"
 
@@ -207,7 +210,7 @@ def render(
     sid = conversation.session_id
     step = conversation.step
     answers = conversation.answers
-    lines = [_header(step)]
+    lines = [_header(step, answers)]
     if notice := _notice(conversation):
         lines.append(f"\N{WARNING SIGN} {notice}")
     embed = None

@@ -27,10 +27,12 @@ async def test_profile_shows_the_answers_and_changes_one(
     fields = {field["name"]: field["value"] for field in shown.embeds[0]["fields"]}
     assert fields["Where you live"] == "Leeds, England, United Kingdom"
     assert "discussion or reading group" in fields["What you'd like to build"]
+    assert shown.custom_ids[0].startswith("gw:pf:")  # the select survives a restart
     # Change the paths: the conversation opens at that question and comes back to the summary.
     change = await fake_discord.select(shown, shown.custom_ids[0], ["paths"], user_id=ALICE)
     alice = Clicker(fake_discord, ALICE, message=(await change.response()).message)
     assert "What would you like to build" in alice.latest().text
+    assert "Changing your profile" in alice.latest().text and "Getting to know you" not in alice.latest().text
     await alice.choose("pick", "run_for_office", "remote")
     assert "Here's what you told me" in alice.latest().text
     await alice.confirm()

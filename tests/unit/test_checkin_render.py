@@ -249,3 +249,10 @@ def test_the_charts_alt_text_says_what_it_shows() -> None:
         and "1 skipped or missed" in alt
     )
     assert len(alt) <= 1024
+
+
+def test_a_closed_form_says_why_in_one_sentence_once() -> None:
+    message = texts.CLOSED[CheckInStatus.MISSED]
+    closed = render.closed(message)
+    assert closed.content == message and closed.view is None
+    assert closed.content.count("closed") == 1

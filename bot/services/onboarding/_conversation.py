@@ -179,6 +179,7 @@ async def edit_answers(
     locale = await session.get(Locale, member.locale_id) if member.locale_id else None
     readiness = await latest_readiness(session=session, member_id=member.id)
     answers = answers_of(member, locale, readiness)
+    answers["changing_profile"] = True
     row = MemberRow(member.id, member.status)
     started = await start(session, row, guild_id, user_id, step, answers, now, settings)
     if started is None:  # another edit opened one between the two statements above

@@ -36,6 +36,7 @@ class Answers(TypedDict, total=False):
     locale_sharing: str  # a LocaleSharing value
     organizer_contact_ok: bool
     return_to_summary: bool  # changing one answer: back to the summary after its part
+    changing_profile: bool  # opened from /profile by a member who finished onboarding
     reminded: bool  # the one reminder was sent
     # The place step, between a typed answer and the member's choice (see _answers):
     place_candidates: list[str]  # gazetteer keys offered to pick from
