@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import delete, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotAllowedError, NotFoundError
@@ -45,6 +45,7 @@ CHECKINS_NEEDED = 2
 RESUGGEST_AFTER = timedelta(days=90)
 STARTING_CAPACITY = 1
 DEFAULT_THRESHOLD = 4.0
+SWEEP_CHUNK = 200
 SAID_NO = (Status.NOT_YET, Status.DECLINED, Status.NOT_NOW)
 # Organizers already: confirmed, paused, or waiting for a moderator.
 ORGANIZING = (OrganizerStatus.PENDING, OrganizerStatus.ACTIVE, OrganizerStatus.PAUSED)
@@ -163,6 +164,43 @@ async def suggest_for(*, session: AsyncSession, member_id: int, now: datetime) -
         details={"readiness": round(average, 2)},
     )
     return Suggestion(row.id, member.guild_id, member.user_id, mentor.user_id, average)
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    """One chunk of a guild's daily sweep: who was suggested, and where the next chunk starts."""
+
+    suggestions: tuple[Suggestion, ...]
+    last_member_id: int | None  # None: nobody left to look at
+
+
+async def sweep(
+    *, session: AsyncSession, guild_id: int, now: datetime, after: int = 0, chunk: int = SWEEP_CHUNK
+) -> Swept:
+    """The daily look at a guild's mentees, `chunk` at a time by member id from `after`: the rule
+    for each who was never suggested or said no long enough ago (activity logged after their last
+    check-in counts; a check-in is not needed to notice it)."""
+    member_ids = list(
+        await session.scalars(
+            select(Mentorship.member_id)
+            .outerjoin(OrganizerSuggestion, OrganizerSuggestion.member_id == Mentorship.member_id)
+            .where(
+                Mentorship.guild_id == guild_id,
+                Mentorship.status == MentorshipStatus.ACTIVE,
+                Mentorship.member_id > after,
+                or_(OrganizerSuggestion.id.is_(None), OrganizerSuggestion.status.in_(SAID_NO)),
+            )
+            .order_by(Mentorship.member_id)
+            .limit(chunk)
+        )
+    )
+    suggestions = [
+        await suggest_for(session=session, member_id=member_id, now=now) for member_id in member_ids
+    ]
+    return Swept(
+        tuple(suggestion for suggestion in suggestions if suggestion is not None),
+        member_ids[-1] if member_ids else None,
+    )
 
 
 async def withdraw(*, session: AsyncSession, suggestion_id: int) -> None:

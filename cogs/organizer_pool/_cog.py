@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -16,10 +17,16 @@ from cogs._checks import require_moderator
 from cogs._interactions import reply
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
+from cogs._ticks import Ticks
 from db.enums import OrganizerSuggestionStatus as Status
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB = "organizer_pool:sweep"
+SWEEP_HOURS = 24
 
 
 class EndorseAnswer(enum.StrEnum):
@@ -78,12 +85,45 @@ class OrganizerPool(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
+        self.ticks.every(SWEEP_JOB, self.sweep_all, hours=SWEEP_HOURS)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ITEMS)
+        self.ticks.stop()
+
+    async def sweep_all(self) -> None:
+        """Once a day, every guild's mentees: activity logged since their last check-in counts too."""
+        for guild in self.bot.guilds:
+            try:
+                await self.sweep(guild.id)
+            except Exception:
+                log.exception("organizer pool sweep failed for guild %s", guild.id)
+
+    async def sweep(self, guild_id: int) -> int:
+        """One guild's mentees, a chunk per unit of work; how many were suggested."""
+        after, suggested = 0, 0
+        while True:
+            async with self.bot.sessions() as session, session.begin():
+                swept = await organizer_pool.sweep(
+                    session=session, guild_id=guild_id, now=self.bot.clock(), after=after
+                )
+            for suggestion in swept.suggestions:
+                suggested += await self._suggest(suggestion)
+            if swept.last_member_id is None:
+                return suggested
+            after = swept.last_member_id
+
+    async def _suggest(self, suggestion: organizer_pool.Suggestion) -> bool:
+        """The mentor's DM; a suggestion they could not be sent is taken back (asked again later)."""
+        if await self.bot.messenger.suggest_organizer(suggestion):
+            return True
+        async with self.bot.sessions() as session, session.begin():
+            await organizer_pool.withdraw(session=session, suggestion_id=suggestion.suggestion_id)
+        return False
 
     @commands.Cog.listener()
     async def on_checkin_completed(self, result: CompletedCheckIn) -> None:
@@ -92,9 +132,8 @@ class OrganizerPool(commands.Cog):
             suggestion = await organizer_pool.suggest_for(
                 session=session, member_id=result.state.member_id, now=self.bot.clock()
             )
-        if suggestion is not None and not await self.bot.messenger.suggest_organizer(suggestion):
-            async with self.bot.sessions() as session, session.begin():  # the next check-in tries again
-                await organizer_pool.withdraw(session=session, suggestion_id=suggestion.suggestion_id)
+        if suggestion is not None:
+            await self._suggest(suggestion)
 
     async def on_endorse(
         self, interaction: discord.Interaction[Any], clicked: Clicked[EndorseAnswer]

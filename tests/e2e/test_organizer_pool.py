@@ -5,6 +5,8 @@ Clicks by the wrong person are refused at each step."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
@@ -17,6 +19,9 @@ from tests.e2e.test_checkins import form_for, scores, started, until_due
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
 from tests.integration.test_checkins_support import add_guild, add_member, add_mentor
 from tests.support.clock import TestClock
+
+if TYPE_CHECKING:
+    from cogs.organizer_pool import OrganizerPool
 
 ALICE, MENTOR, MOD = 5001, 5100, 4000
 
@@ -153,3 +158,31 @@ async def test_a_member_who_cannot_be_reached_can_be_endorsed_again_once_they_ca
     endorsed = await fake_discord.click(again, _button(again, "endorse"), user_id=MENTOR)
     await endorsed.response()
     await _dm_with(fake_discord, ALICE, "gw:op:a:", "the question to the member, this time")
+
+
+async def test_the_daily_sweep_suggests_a_mentee_who_logged_activity_after_their_checkins(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    fake_discord.add_member(guild, user_id=ALICE, name="alice")
+    fake_discord.add_member(guild, user_id=MENTOR, name="mentor")
+    bot = await start_bot()
+    checkins = await started(bot)
+    alice = await add_member(bot.sessions, ALICE, guild_id=guild.id, scores=3, onboarded_at=clock())
+    await add_mentor(bot.sessions, alice, MENTOR, guild_id=guild.id)
+    for count in (1, 2):
+        await until_due(bot, clock, alice)
+        await checkins.dispatch()
+        await (await form_for(fake_discord, ALICE, count=count)).answer(scores(5))
+        await fake_discord.wait_for_dm(MENTOR, count=count)  # the mentor's summary
+    # Not isinstance: each bot loads the extension's modules afresh (see tests/e2e/test_checkins.py).
+    found = bot.get_cog("OrganizerPool")
+    assert found is not None and type(found).__name__ == "OrganizerPool"
+    sweep = cast("OrganizerPool", found).sweep
+    assert await sweep(guild.id) == 0  # nothing logged yet
+    logged = await fake_discord.slash(
+        "log add", guild_id=guild.id, user_id=ALICE, options={"kind": "started_group", "note": None}
+    )
+    await logged.response()
+    assert await sweep(guild.id) == 1
+    await _dm_with(fake_discord, MENTOR, "gw:op:e:", "the suggestion to the mentor")
+    assert await sweep(guild.id) == 0  # once

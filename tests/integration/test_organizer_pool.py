@@ -362,3 +362,31 @@ async def test_a_suggestion_the_mentor_never_heard_of_is_taken_back_and_made_aga
             session=session, suggestion_id=again.suggestion_id, user_id=MENTOR, endorse=True, now=now
         )
     assert (endorsed.changed, endorsed.status) == (True, Status.ENDORSED)
+
+
+async def test_the_daily_sweep_notices_activity_logged_after_the_checkins(sessions: SessionMaker) -> None:
+    mentee_id, _ = await _mentee(sessions)
+    others = [await add_member(sessions, MENTEE + i, scores=2, schedule=False) for i in (1, 2, 3)]
+    for i, member_id in enumerate([mentee_id, *others]):
+        if member_id != mentee_id:
+            await add_mentor(sessions, member_id, MENTOR + 1 + i)
+        await _checkin(sessions, member_id, 5, days=14)
+        await _checkin(sessions, member_id, 5 if member_id != others[1] else 2, days=28)
+    await _log(sessions)  # after her check-ins; others[0] logs too, others[1] is below, others[2] never logs
+    await _log(sessions, MENTEE + 1)
+    await _log(sessions, MENTEE + 2)
+
+    async def swept_all() -> list[int]:
+        found, after = [], 0
+        while True:
+            async with sessions() as session, session.begin():
+                swept = await organizer_pool.sweep(
+                    session=session, guild_id=GUILD, now=START + timedelta(days=30), after=after, chunk=2
+                )
+            found += [s.member_user_id for s in swept.suggestions]
+            if swept.last_member_id is None:
+                return found
+            after = swept.last_member_id
+
+    assert sorted(await swept_all()) == [MENTEE, MENTEE + 1]
+    assert await swept_all() == []  # once
