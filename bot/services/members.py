@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
@@ -32,6 +32,22 @@ async def get_member(*, session: AsyncSession, guild_id: int, user_id: int) -> M
         select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id)
     )
     return result.scalar_one_or_none()
+
+
+def counts_as_organizer() -> ColumnElement[bool]:
+    """Whether the member (`Member.id`) offered to mentor or is an organizer (pending,
+    active or paused): someone experienced, never treated as a newcomer who needs a mentor."""
+    return (
+        select(Organizer.id)
+        .where(Organizer.member_id == Member.id, Organizer.status != OrganizerStatus.REMOVED)
+        .exists()
+    )
+
+
+async def is_organizer_member(session: AsyncSession, member_id: int) -> bool:
+    """`counts_as_organizer` for one member."""
+    found = await session.execute(select(Member.id).where(Member.id == member_id, counts_as_organizer()))
+    return found.first() is not None
 
 
 async def is_organizer(*, session: AsyncSession, guild_id: int, user_id: int) -> bool:

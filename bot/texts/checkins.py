@@ -238,6 +238,7 @@ ALERT_MISSED = (
 )
 ALERT_MISSED_CHANNEL = "\N{WARNING SIGN} {member} has missed {count} check-ins in a row."
 NO_MENTOR = "They have no mentor yet: could someone reach out, gently?"
+ORGANIZER_QUIET = "They're one of our organizers: a moderator could check in with them, gently."
 MENTOR_UNREACHABLE = "I couldn't reach their mentor {mentor}: could someone reach out, gently?"
 ALERT_DMS_CLOSED = (
     "\N{NO ENTRY SIGN} I can't send check-ins to {member}: their DMs are closed. I've stopped trying. "

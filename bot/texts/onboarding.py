@@ -250,6 +250,17 @@ MENTOR_OFFER = (
 MENTOR_OFFER_AREA = (
     MENTOR_OFFER + " If you tell me your town with `/locale set`, I can also look for who's close."
 )
+# The same, for a member who offered to mentor: no offer of an organizer's help.
+DONE_ISOLATED_ORGANIZER = (
+    "You're the first member within {radius:.0f} km of you, so newcomers near you will be glad you're here."
+)
+DONE_AREA_ALONE_ORGANIZER = (
+    "You're the first member we know of in {area}, so newcomers there will be glad you're here."
+)
+DONE_AREA_FAR_ORGANIZER = (
+    "I know your area but not your town, so I can't tell how close they are. Tell me your town "
+    "with `/locale set` and I can match you with newcomers near you."
+)
 DONE_REGION_COUNTS = "In your region: {region}. In your country: {country}."
 # For a member who gave only a county, region or country: no point, so never a radius.
 DONE_AREA_OTHERS = "**{count}** other member(s) live in {area}."

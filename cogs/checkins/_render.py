@@ -286,7 +286,7 @@ def alert_text(alert: Alert, *, to_mentor: bool = True) -> str:
     if to_mentor:
         return text
     if alert.mentor_user_id is None:
-        return f"{text} {texts.NO_MENTOR}"
+        return f"{text} {texts.ORGANIZER_QUIET if alert.organizer else texts.NO_MENTOR}"
     return f"{text} {texts.MENTOR_UNREACHABLE.format(mentor=f'<@{alert.mentor_user_id}>')}"
 
 

@@ -28,20 +28,24 @@ def _area(name: str | None) -> str:
     return member_text(name or "", limit=100)
 
 
-def nearness_lines(summary: NearbySummary) -> list[str]:
+def nearness_lines(summary: NearbySummary, *, organizer: bool = False) -> list[str]:
     """Who is near, as a member is told it: by km for a town, "in Utah" for an area (a member
-    who gave only a county, region or country has no point, so never a radius)."""
+    who gave only a county, region or country has no point, so never a radius). An organizer
+    alone in their area is not offered an organizer's help: they are the help."""
     if summary.area_precision is not None:
         area = _area(summary.area_name)
         if summary.isolated and summary.same_area:
-            return [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area), texts.DONE_AREA_FAR]
+            far = texts.DONE_AREA_FAR_ORGANIZER if organizer else texts.DONE_AREA_FAR
+            return [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area), far]
         if summary.isolated:
-            return [texts.DONE_AREA_ALONE.format(area=area)]
+            alone = texts.DONE_AREA_ALONE_ORGANIZER if organizer else texts.DONE_AREA_ALONE
+            return [alone.format(area=area)]
         lines = (
             [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area)] if summary.same_area else []
         )
     elif summary.isolated:
-        return [texts.DONE_ISOLATED.format(radius=summary.radius_km)]
+        alone = texts.DONE_ISOLATED_ORGANIZER if organizer else texts.DONE_ISOLATED
+        return [alone.format(radius=summary.radius_km)]
     else:
         lines = []
         if summary.within_radius:
@@ -65,7 +69,8 @@ def isolated_text(summary: NearbySummary) -> str:
 def done_message(completion: onboarding.Completion, *, roles_given: bool) -> str:
     """What the member reads once they confirmed."""
     summary = completion.nearby
-    lines = [f"## {texts.DONE_TITLE}", *nearness_lines(summary)]
+    organizer = completion.organizer_status is not None
+    lines = [f"## {texts.DONE_TITLE}", *nearness_lines(summary, organizer=organizer)]
     if completion.place.precision != "country":
         lines.append(
             texts.DONE_REGION_COUNTS.format(region=summary.same_region, country=summary.same_country)

@@ -92,7 +92,7 @@ class Pairing(commands.Cog):
     @commands.Cog.listener()
     async def on_member_onboarded(self, completion: Completion) -> None:
         """Offer a mentor to a member who turned out to be alone in their area."""
-        if completion.isolated:
+        if completion.isolated and completion.organizer_status is None:  # organizers are not newcomers
             await self.bot.messenger.offer_mentor(completion)
 
     @mentor.command(name="request", description=command_texts.MENTOR_REQUEST)

@@ -203,3 +203,29 @@ async def test_an_organizer_leaving_gets_their_mentee_a_new_proposal(
 
     await eventually(repaired, what="a new mentor after the organizer left")
     assert any("no longer available" in m.text for m in fake_discord.dms_to(ALICE))
+
+
+async def test_an_organizer_alone_in_their_area_is_not_treated_as_a_newcomer(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    await start_bot()
+    organizer = await onboard(fake_discord, guild, LYON, "Lyon", experience="experienced", mentor_capacity=2)
+    done = organizer.latest().text
+    assert "first member within" in done and "glad you're here" in done
+    assert "organizer can help you get started" not in done
+    newcomer = await onboard(fake_discord, guild, ALICE, "Leeds")
+    assert "organizer can help you get started" in newcomer.latest().text
+    # Alice is offered a mentor; the organizer is not.
+    await fake_discord.wait_for(
+        lambda: any(c.startswith("gw:mr:") for m in fake_discord.dms_to(ALICE) for c in m.custom_ids),
+        what="Alice's mentor offer",
+    )
+    assert not any(c.startswith("gw:mr:") for m in fake_discord.dms_to(LYON) for c in m.custom_ids)
+    # /mod overview and /mod isolated count Alice only.
+    overview = await (await fake_discord.slash("mod overview", guild_id=guild.id, user_id=MOD)).followups(1)
+    assert "**Isolated:** 1" in overview[0].text
+    isolated = (
+        await (await fake_discord.slash("mod isolated", guild_id=guild.id, user_id=MOD)).response()
+    ).message
+    assert isolated is not None and f"<@{ALICE}>" in isolated.text and f"<@{LYON}>" not in isolated.text

@@ -30,6 +30,7 @@ from bot.services.checkins._rows import (
     scheduled_row,
 )
 from bot.services.checkins._suggest import member_paths, suggest
+from bot.services.members import is_organizer_member
 from bot.services.typed import typed_text
 from bot.texts import checkins as texts
 from db.enums import CheckInKind, CheckInStatus, OrganizingPath, ReadinessDimension
@@ -189,6 +190,7 @@ async def complete(
                 mentor_user_id=mentor,
                 alerts_channel_id=guild.alerts_channel_id,
                 drops=drops,
+                organizer=await is_organizer_member(session, member.id),
             ),
         )
     next_due: datetime | None

@@ -33,6 +33,7 @@ from bot.services.checkins._rows import (
     schedule_next,
 )
 from bot.services.checkins._schedule import is_quiet, local_today, next_slot_after, slot_on_or_after
+from bot.services.members import is_organizer_member
 from db.enums import CheckInKind, CheckInStatus, MemberStatus
 from db.models import GuildSettings, Member, ReadinessCheckIn
 
@@ -334,6 +335,7 @@ async def _alert(
         member_user_id=member.user_id,
         mentor_user_id=mentor,
         alerts_channel_id=guild.alerts_channel_id,
+        organizer=await is_organizer_member(session, member.id),
         missed=missed,
     )
 

@@ -83,6 +83,7 @@ class Alert:
     alerts_channel_id: int | None
     drops: tuple[Drop, ...] = ()
     missed: int = 0
+    organizer: bool = False  # the member offered to mentor or is an organizer: never "no mentor yet"
 
 
 class StepLevel(enum.StrEnum):

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.services.members import counts_as_organizer
 from bot.services.moderation._areas import consented_area, consented_precision
 from db.enums import MemberStatus, MentorshipStatus
 from db.models import Locale, Member, Mentorship
@@ -48,7 +49,7 @@ class Page:
 def _filters(kind: MemberList, guild_id: int) -> list[Any]:
     conditions: list[Any] = [Member.guild_id == guild_id, Member.status == MemberStatus.ACTIVE]
     if kind == MemberList.ISOLATED:
-        conditions.append(Member.is_isolated.is_(True))
+        conditions += [Member.is_isolated.is_(True), ~counts_as_organizer()]  # organizers are not newcomers
         return conditions
     has_open = (
         select(Mentorship.id)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.members import counts_as_organizer
 from bot.services.organizer_pool import went_on_to_mentor
 from db.enums import CheckInKind, CheckInStatus, MemberStatus, MentorshipStatus
 from db.models import Locale, Member, Mentorship, ReadinessCheckIn
@@ -78,7 +79,7 @@ async def overview(*, session: AsyncSession, guild_id: int, now: datetime) -> Ov
     counts = (
         await session.execute(
             select(
-                func.count().filter(Member.is_isolated.is_(True)).label("isolated"),
+                func.count().filter(Member.is_isolated.is_(True), ~counts_as_organizer()).label("isolated"),
                 func.count().filter(Member.mentor_requested_at.is_not(None)).label("waiting_for_mentor"),
                 func.count().filter(Member.missed_checkins >= QUIET_AFTER_MISSED).label("gone_quiet"),
             ).where(*active)
