@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 # otherwise hit Discord's global limit all at the same moment and retry all at the same moment,
 # until discord.py gives up on some of them and their welcome is lost.
 WELCOMES_AT_ONCE = 4
+WELCOME_TRIES = 4  # a busy Discord: tries 0.5, 1 and 2 s apart
+WELCOME_BACKOFF = 0.5
 
 
 class OnboardingMessages(DiscordSender):
@@ -45,16 +47,26 @@ class OnboardingMessages(DiscordSender):
             content, view = welcome_texts.WELCOME_BACK_DM.format(guild_name=guild_name), None
         else:
             content, view = welcome_texts.WELCOME_DM.format(guild_name=guild_name), welcome_view(guild_id)
-        try:
-            async with self.welcoming:
-                await member.send(content, view=view or discord.utils.MISSING)
-        except discord.Forbidden as exc:
-            if exc.code != DMS_CLOSED:
-                raise
-            if view is not None and await self._welcome_in_thread(member, content):
-                return Welcomed.THREAD
-            return Welcomed.NOWHERE
-        return Welcomed.DM
+        for attempt in range(WELCOME_TRIES):
+            try:
+                async with self.welcoming:
+                    await member.send(content, view=view or discord.utils.MISSING)
+            except discord.Forbidden as exc:
+                if exc.code != DMS_CLOSED:
+                    raise
+                if view is not None and await self._welcome_in_thread(member, content):
+                    return Welcomed.THREAD
+                return Welcomed.NOWHERE
+            except discord.HTTPException as exc:
+                # Discord is busy (a 429 discord.py gave up on, a 5xx): a newcomer's only
+                # welcome is worth waiting for, so try again a little later.
+                if (exc.status != 429 and exc.status < 500) or attempt == WELCOME_TRIES - 1:
+                    raise
+                log.info("welcome for %s delayed (%s), trying again", user_id, exc.status)
+                await asyncio.sleep(WELCOME_BACKOFF * 2**attempt)
+            else:
+                return Welcomed.DM
+        return Welcomed.NOWHERE  # not reached: the last attempt returns or raises
 
     async def _welcome_in_thread(self, member: discord.Member, content: str) -> bool:
         """DMs closed: a private thread in the onboarding channel, if the guild has one."""

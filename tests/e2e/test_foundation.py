@@ -193,3 +193,15 @@ async def test_sync_commands_registers_to_one_guild(
 async def test_the_discord_adapter_has_a_handler_for_every_durable_step(start_bot: StartBot) -> None:
     bot = await start_bot()
     assert ports.missing_steps(bot.outbox.handlers) == set()
+
+
+async def test_a_welcome_that_discord_refuses_for_a_moment_is_sent_again(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    """A newcomer's only welcome is not lost to one busy moment of Discord's (a 503)."""
+    await start_bot()
+    fake_discord.fail("POST", "/channels/{channel_id}/messages", 503, 0, times=1)
+    await fake_discord.member_join(guild, ALICE, name="alice")
+    welcome = await fake_discord.wait_for_dm(ALICE, timeout=5)
+    assert welcome.custom_ids  # the Begin button
+    assert len(fake_discord.dms_to(ALICE)) == 1
