@@ -220,15 +220,7 @@ class Moderation(commands.Cog):
     @organizer.command(name="confirm", description=command_texts.MOD_ORGANIZER_CONFIRM)
     @moderator_only()
     async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        async with self.bot.sessions() as session, session.begin():
-            await pairing.confirm_organizer(
-                session=session,
-                guild_id=self._guild(interaction),
-                user_id=member.id,
-                actor_id=interaction.user.id,
-                now=self.bot.clock(),
-            )
-        await reply(interaction, pairing_texts.ORGANIZER_CONFIRMED.format(who=member.mention))
+        await self.bot.mentorships.confirm_organizer(interaction, member)
 
     @organizer.command(name="remove", description=command_texts.MOD_ORGANIZER_REMOVE)
     @moderator_only()

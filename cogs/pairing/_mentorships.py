@@ -25,6 +25,21 @@ class Mentorships:
         self.bot = bot
         self.presenter = PairingPresenter(bot)
 
+    async def confirm_organizer(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        """A moderator confirms a member who offered to mentor (/organizer confirm and /mod organizer
+        confirm alike), then members waiting for a mentor are proposed to the new organizer."""
+        assert interaction.guild_id is not None
+        async with self.bot.sessions() as session, session.begin():
+            await pairing.confirm_organizer(
+                session=session,
+                guild_id=interaction.guild_id,
+                user_id=member.id,
+                actor_id=interaction.user.id,
+                now=self.bot.clock(),
+            )
+        await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=member.mention))
+        await self.batch(interaction.guild_id)
+
     async def pair_by_hand(
         self, interaction: discord.Interaction[Any], member: discord.Member, mentor: discord.Member
     ) -> None:

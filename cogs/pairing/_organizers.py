@@ -64,17 +64,7 @@ class Organizers(commands.Cog):
     @organizer.command(name="confirm", description=command_texts.ORGANIZER_CONFIRM)
     @moderator_only()
     async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        assert interaction.guild_id is not None
-        async with self.bot.sessions() as session, session.begin():
-            await pairing.confirm_organizer(
-                session=session,
-                guild_id=interaction.guild_id,
-                user_id=member.id,
-                actor_id=interaction.user.id,
-                now=self.bot.clock(),
-            )
-        await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=member.mention))
-        await self.bot.mentorships.batch(interaction.guild_id)
+        await self.bot.mentorships.confirm_organizer(interaction, member)
 
     @organizer.command(name="capacity", description=command_texts.ORGANIZER_CAPACITY)
     async def organizer_capacity(

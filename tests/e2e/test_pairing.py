@@ -229,3 +229,24 @@ async def test_an_organizer_alone_in_their_area_is_not_treated_as_a_newcomer(
         await (await fake_discord.slash("mod isolated", guild_id=guild.id, user_id=MOD)).response()
     ).message
     assert isolated is not None and f"<@{ALICE}>" in isolated.text and f"<@{LYON}>" not in isolated.text
+
+
+async def test_confirming_an_organizer_from_mod_pairs_those_waiting_too(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    review = fake_discord.add_channel(guild, name="mentor-review")
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    await configure(bot, guild, review_channel_id=review.id)
+    await onboard(fake_discord, guild, ALICE, "Leeds")
+    asked = await fake_discord.slash("mentor request", guild_id=guild.id, user_id=ALICE)
+    await asked.followups(1)  # nobody to propose yet: she waits
+    await onboard(fake_discord, guild, MANCHESTER, "Manchester", experience="experienced", mentor_capacity=2)
+    confirmed = await fake_discord.slash(
+        "mod organizer confirm", guild_id=guild.id, user_id=MOD, options={"member": MANCHESTER}
+    )
+    assert "confirmed" in (await confirmed.response()).message.text
+    # The same as /organizer confirm: Alice is proposed to the new organizer at once.
+    proposal = await _review_message(fake_discord, review.id, 1)
+    assert f"<@{ALICE}>" in proposal.embeds[0]["description"]
+    assert f"<@{MANCHESTER}>" in proposal.embeds[0]["description"]
