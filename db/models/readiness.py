@@ -31,6 +31,8 @@ class ReadinessCheckIn(Base):
         CheckConstraint(enum_check("status", CheckInStatus), name="status_known"),
         CheckConstraint(enum_check("kind", CheckInKind), name="kind_known"),
         Index("ix_readiness_checkins_status_due_at", "status", "due_at"),
+        # The reminder claim: sent check-ins whose one reminder falls due.
+        Index("ix_readiness_checkins_status_reminder_due_at", "status", "reminder_due_at"),
         # Covers a member's check-ins in a time window with their status and kind (trends, response rates).
         Index("ix_readiness_checkins_member_due_at", "member_id", "due_at", "status", "kind"),
         # A member's check-ins by status (their last answered one, their open one): without it SQLite's
@@ -65,6 +67,10 @@ class ReadinessCheckIn(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # One reminder before an unanswered check-in counts as missed: when it falls due (a waking
+    # hour of the member's), and when it was claimed to be sent (set once: never a second one).
+    reminder_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)  # "what did you do in your locale since last time?"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
