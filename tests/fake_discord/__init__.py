@@ -19,7 +19,9 @@ Usage (the ``fake_discord`` and ``bot_runner`` fixtures come from ``pytest_plugi
 
 Building the world: ``add_guild``, ``add_member``, ``add_role``, ``add_channel``, ``channel``;
 events: ``member_join``, ``member_leave``, ``user_message``, ``guild_available``,
-``gateway.request_reconnect()``; driving: ``slash``, ``click``, ``select``, ``submit_modal``;
+``gateway.request_reconnect()``, ``voice_join`` / ``voice_leave`` (VOICE_STATE_UPDATE),
+``event_interest``; guild scheduled events (``rest_events``, ``scheduled_events(guild)``; ``clock``
+is Discord's now, which a test may set to the bot's); driving: ``slash``, ``click``, ``select``, ``submit_modal``;
 inspecting: ``requests`` / ``requests_to`` / ``wait_for_request``, ``messages_in`` /
 ``wait_for_message``, ``dms_to`` / ``wait_for_dm``, ``threads``, ``member(...).role_changes``,
 ``role_names``, ``violations``, ``ratelimits.stats``, ``validation_times``; any condition:

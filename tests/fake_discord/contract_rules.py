@@ -197,6 +197,33 @@ CALLBACK_ROUTE = ("POST", "/interactions/{interaction_id}/{interaction_token}/ca
 THREAD_ROUTE = ("POST", "/channels/{channel_id}/threads")
 
 
+EVENTS_ROUTE = ("POST", "/guilds/{guild_id}/scheduled-events")
+EVENT_ROUTE = ("PATCH", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")
+VOICE_EVENT, EXTERNAL_EVENT = 2, 3
+
+
+def scheduled_event_rules(body: Any, *, create: bool) -> Iterator[Finding]:
+    """What Discord's docs require of a scheduled event by entity type: a voice event has a channel
+    and no entity metadata; an external one a location, an end time and no channel. An edit that
+    does not name the entity type is checked by the fake against the event it would leave."""
+    if not isinstance(body, dict):
+        return
+    kind = body.get("entity_type")
+    metadata = body.get("entity_metadata")
+    if kind == VOICE_EVENT:
+        if (create or "channel_id" in body) and body.get("channel_id") is None:
+            yield "$.channel_id", "a voice event needs a channel_id"
+        if metadata:
+            yield "$.entity_metadata", "a voice event has no entity_metadata"
+    elif kind == EXTERNAL_EVENT:
+        if not (isinstance(metadata, dict) and metadata.get("location")):
+            yield "$.entity_metadata.location", "an external event needs a location"
+        if create and body.get("scheduled_end_time") is None:
+            yield "$.scheduled_end_time", "an external event needs a scheduled_end_time"
+        if body.get("channel_id") is not None:
+            yield "$.channel_id", "an external event must have a null channel_id"
+
+
 def rules_for(method: str, route: str, body: Any, *, has_files: bool = False) -> list[Finding]:
     """The extra rules that apply to one request body."""
     key = (method, route)
@@ -213,6 +240,8 @@ def rules_for(method: str, route: str, body: Any, *, has_files: bool = False) ->
             return list(message_rules(data, "$.data", create=False))
         if kind == 9:
             return list(modal_rules(data, "$.data"))
+    if key in (EVENTS_ROUTE, EVENT_ROUTE):
+        return list(scheduled_event_rules(body, create=key == EVENTS_ROUTE))
     if key == THREAD_ROUTE and isinstance(body, dict) and isinstance(body.get("message"), dict):
         return list(message_rules(body["message"], "$.message", create=True, has_files=has_files))
     return []

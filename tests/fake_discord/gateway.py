@@ -31,9 +31,11 @@ log = logging.getLogger(__name__)
 # Intents (https://discord.com/developers/docs/events/gateway#gateway-intents)
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
+GUILD_VOICE_STATES = 1 << 7
 GUILD_MESSAGES = 1 << 9
 DIRECT_MESSAGES = 1 << 12
 MESSAGE_CONTENT = 1 << 15
+GUILD_SCHEDULED_EVENTS = 1 << 16
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = (
     0,
@@ -159,7 +161,12 @@ class Gateway:
         }
         await self._send_event(session, "READY", ready)
         for guild in state.guilds.values():
-            await self._send_event(session, "GUILD_CREATE", payloads.guild_create(state, guild))
+            data = payloads.guild_create(state, guild)
+            if not session.intents & GUILD_VOICE_STATES:  # as on Discord: only with the intent
+                data["voice_states"] = []
+            if not session.intents & GUILD_SCHEDULED_EVENTS:
+                data["guild_scheduled_events"] = []
+            await self._send_event(session, "GUILD_CREATE", data)
         session.ready = True
         self.identify_count += 1
         self.fake.notify()

@@ -9,6 +9,7 @@ from .permissions import permissions_for
 from .state import (
     DISCORD_EPOCH_MS,
     DM,
+    GUILD_VOICE,
     AppCommand,
     Attachment,
     Channel,
@@ -16,6 +17,7 @@ from .state import (
     Member,
     Message,
     Role,
+    ScheduledEvent,
     State,
     User,
     iso,
@@ -127,6 +129,8 @@ def channel(state: State, c: Channel) -> dict[str, Any]:
             ],
             last_message_id=None,
         )
+    if c.type == GUILD_VOICE:
+        out.update(bitrate=64000, user_limit=0, rtc_region=None, video_quality_mode=1)
     return out
 
 
@@ -220,12 +224,60 @@ def guild_create(state: State, g: Guild) -> dict[str, Any]:
         "members": members,
         "channels": [channel(state, c) for c in channels if not c.is_thread],
         "threads": [channel(state, c) for c in channels if c.is_thread and not c.archived],
-        "voice_states": [],
+        "voice_states": [voice_state(state, g, u, c, in_guild=False) for u, c in g.voice_states.items()],
         "presences": [],
         "stage_instances": [],
-        "guild_scheduled_events": [],
+        "guild_scheduled_events": [scheduled_event(state, e) for e in g.scheduled_events.values()],
         "soundboard_sounds": [],
     }
+
+
+def voice_state(
+    state: State, g: Guild, user_id: int, channel_id: int | None, *, in_guild: bool = True
+) -> dict[str, Any]:
+    """A voice state (``channel_id`` None: left voice); in GUILD_CREATE without ``guild_id``/``member``."""
+    out: dict[str, Any] = {
+        "channel_id": str(channel_id) if channel_id is not None else None,
+        "user_id": str(user_id),
+        "session_id": f"voice-{user_id}",
+        "deaf": False,
+        "mute": False,
+        "self_deaf": False,
+        "self_mute": False,
+        "self_video": False,
+        "suppress": False,
+        "request_to_speak_timestamp": None,
+    }
+    if in_guild:
+        out["guild_id"] = str(g.id)
+        if user_id in g.members:
+            out["member"] = member(state, g.members[user_id])
+    return out
+
+
+def scheduled_event(state: State, e: ScheduledEvent, *, user_count: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": str(e.id),
+        "guild_id": str(e.guild_id),
+        "name": e.name,
+        "description": e.description,
+        "channel_id": str(e.channel_id) if e.channel_id is not None else None,
+        "creator_id": str(e.creator_id),
+        "creator": user(state.user(e.creator_id)),
+        "image": None,
+        "scheduled_start_time": e.scheduled_start_time,
+        "scheduled_end_time": e.scheduled_end_time,
+        "status": e.status,
+        "entity_type": e.entity_type,
+        "entity_id": None,
+        "recurrence_rule": None,
+        "privacy_level": e.privacy_level,
+        "guild_scheduled_event_exceptions": [],
+        "entity_metadata": {"location": e.location} if e.entity_type == 3 else None,
+    }
+    if user_count:
+        out["user_count"] = len(e.interested)
+    return out
 
 
 def command(state: State, cmd: AppCommand) -> dict[str, Any]:

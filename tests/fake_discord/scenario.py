@@ -9,11 +9,30 @@ from typing import Any
 
 from . import payloads
 from .errors import MISSING_PERMISSIONS, DiscordError, Fault, RequestPredicate, Slowdown
-from .gateway import DIRECT_MESSAGES, GUILD_MEMBERS, GUILD_MESSAGES, GUILDS
+from .gateway import (
+    DIRECT_MESSAGES,
+    GUILD_MEMBERS,
+    GUILD_MESSAGES,
+    GUILD_SCHEDULED_EVENTS,
+    GUILD_VOICE_STATES,
+    GUILDS,
+)
 from .permissions import BOT_DEFAULT, EVERYONE_DEFAULT, bits, has
 from .ratelimit import injected_429
 from .server import FakeDiscordServer
-from .state import GUILD_TEXT, THREAD_TYPES, Channel, Guild, IdLike, Member, Message, Role, as_id
+from .state import (
+    GUILD_TEXT,
+    GUILD_VOICE,
+    THREAD_TYPES,
+    Channel,
+    Guild,
+    IdLike,
+    Member,
+    Message,
+    Role,
+    ScheduledEvent,
+    as_id,
+)
 
 PermissionSpec = str | list[str] | int | None
 
@@ -188,6 +207,38 @@ class Scenario(FakeDiscordServer):
     async def dispatch_channel(self, event: str, channel: Channel, **extra: Any) -> None:
         data = {**payloads.channel(self.state, channel), **extra}
         await self.gateway.dispatch(event, data, intent=GUILDS)
+
+    async def voice_join(self, guild: IdLike, user_id: int, channel: IdLike) -> None:
+        """A member joins (or moves to) a voice channel: VOICE_STATE_UPDATE (voice states intent)."""
+        g = self.state.guilds[as_id(guild)]
+        channel_id = as_id(channel)
+        if self.state.channels[channel_id].type != GUILD_VOICE:
+            raise ValueError(f"channel {channel_id} is not a voice channel")
+        g.voice_states[user_id] = channel_id
+        data = payloads.voice_state(self.state, g, user_id, channel_id)
+        await self.gateway.dispatch("VOICE_STATE_UPDATE", data, intent=GUILD_VOICE_STATES)
+
+    async def voice_leave(self, guild: IdLike, user_id: int) -> None:
+        """A member leaves voice: VOICE_STATE_UPDATE with a null channel."""
+        g = self.state.guilds[as_id(guild)]
+        g.voice_states.pop(user_id, None)
+        data = payloads.voice_state(self.state, g, user_id, None)
+        await self.gateway.dispatch("VOICE_STATE_UPDATE", data, intent=GUILD_VOICE_STATES)
+
+    async def event_interest(self, guild: IdLike, event_id: int, user_id: int) -> None:
+        """A member marks a scheduled event Interested: GUILD_SCHEDULED_EVENT_USER_ADD."""
+        event = self.state.guilds[as_id(guild)].scheduled_events[event_id]
+        event.interested.add(user_id)
+        data = {
+            "guild_scheduled_event_id": str(event_id),
+            "user_id": str(user_id),
+            "guild_id": str(event.guild_id),
+        }
+        await self.gateway.dispatch("GUILD_SCHEDULED_EVENT_USER_ADD", data, intent=GUILD_SCHEDULED_EVENTS)
+
+    def scheduled_events(self, guild: IdLike) -> list[ScheduledEvent]:
+        """A guild's scheduled events, oldest first."""
+        return list(self.state.guilds[as_id(guild)].scheduled_events.values())
 
     # -- faults ----------------------------------------------------------------------------
     def fail(

@@ -11,6 +11,7 @@ exactly ``application/json`` (discord.py compares the whole header).
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import time
 from collections import deque
@@ -127,10 +128,16 @@ class FakeDiscordServer:
         self._runner: web.AppRunner | None = None
         self._saved: tuple[str, yarl.URL] | None = None
         self._changed = asyncio.Event()
-        from . import rest_channels, rest_core, rest_guilds, rest_interactions
+        # Discord's now (scheduled events must start in the future): real time unless a test sets
+        # it to the bot's test clock.
+        self.clock: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.UTC)
+        from . import rest_channels, rest_core, rest_events, rest_guilds, rest_interactions
 
-        for module in (rest_core, rest_channels, rest_guilds, rest_interactions):
+        for module in (rest_core, rest_channels, rest_guilds, rest_interactions, rest_events):
             module.register(cast("FakeDiscord", self))  # only FakeDiscord is ever instantiated
+
+    def now(self) -> datetime.datetime:
+        return self.clock()
 
     # -- lifecycle -------------------------------------------------------------------------
     @property

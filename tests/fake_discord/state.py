@@ -230,6 +230,25 @@ class Message:
 
 
 @dataclass
+class ScheduledEvent:
+    """A guild scheduled event (``rest_events``): voice (entity type 2) or external (3)."""
+
+    id: int
+    guild_id: int
+    name: str
+    creator_id: int
+    entity_type: int
+    scheduled_start_time: str
+    scheduled_end_time: str | None = None
+    channel_id: int | None = None
+    location: str | None = None
+    description: str | None = None
+    status: int = 1  # SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
+    privacy_level: int = 2
+    interested: set[int] = field(default_factory=set)  # users who marked the event Interested
+
+
+@dataclass
 class Guild:
     id: int
     name: str
@@ -238,6 +257,8 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     channel_ids: list[int] = field(default_factory=list)
     denied: dict[int | None, int] = field(default_factory=dict)  # fake.deny: channel (None = guild) -> bits
+    voice_states: dict[int, int] = field(default_factory=dict)  # user id -> the voice channel they are in
+    scheduled_events: dict[int, ScheduledEvent] = field(default_factory=dict)
 
     @property
     def everyone_role_id(self) -> int:
