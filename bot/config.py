@@ -108,6 +108,7 @@ class GuildDefaults(Section):
     unattended_days: int = Field(default=7, ge=1, le=90)
     wait_target_days: int = Field(default=7, ge=1, le=90)
     organizer_readiness: float = Field(default=4.0, ge=1, le=5)
+    welcome_call_size: int = Field(default=8, ge=2, le=25)
 
 
 class OnboardingSettings(Section):

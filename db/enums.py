@@ -266,3 +266,39 @@ class BuddyFollowUp(enum.StrEnum):
     TALKED = "talked"
     NOT_YET = "not_yet"
     NOT_A_FIT = "not_a_fit"
+
+
+# Welcome calls (db.models.welcome_call)
+
+
+class WelcomeCallStatus(enum.StrEnum):
+    """A recurring welcome call an organizer hosts."""
+
+    ACTIVE = "active"  # its next occurrence is scheduled
+    CANCELLED = "cancelled"  # the host ended it for good
+
+
+class CallOccurrenceStatus(enum.StrEnum):
+    """One occurrence of a welcome call."""
+
+    SCHEDULED = "scheduled"  # upcoming (its Discord event made, or still to make)
+    STARTED = "started"  # under way: voice presence counts
+    ENDED = "ended"  # over; an external call waits for the host's list of who came
+    CLOSED = "closed"  # attendance counted, the next one scheduled
+    CANCELLED = "cancelled"  # the host called this one off
+
+
+class CallAnswer(enum.StrEnum):
+    """An invited member's answer."""
+
+    PENDING = "pending"
+    INTERESTED = "interested"
+    CANT_MAKE_IT = "cant_make_it"
+
+
+class CallFeedback(enum.StrEnum):
+    """An attendee's answer to "how was it?"."""
+
+    GLAD = "glad"  # glad I came
+    OKAY = "okay"  # it was okay
+    NOT_FOR_ME = "not_for_me"

@@ -22,6 +22,7 @@ from db.models.outbox import ChatTask
 from db.models.readiness import ReadinessAnswer, ReadinessCheckIn
 from db.models.town_offer import TownOffer
 from db.models.waiting import WaitNotice
+from db.models.welcome_call import WelcomeCall, WelcomeCallInvite, WelcomeCallOccurrence, WelcomeCallPresence
 
 __all__ = [
     "ActivityEntry",
@@ -49,4 +50,8 @@ __all__ = [
     "ReadinessCheckIn",
     "TownOffer",
     "WaitNotice",
+    "WelcomeCall",
+    "WelcomeCallInvite",
+    "WelcomeCallOccurrence",
+    "WelcomeCallPresence",
 ]

@@ -25,6 +25,7 @@ class GuildSettings(Base):
         CheckConstraint("unattended_days BETWEEN 1 AND 90", name="unattended_days_valid"),
         CheckConstraint("wait_target_days BETWEEN 1 AND 90", name="wait_target_days_valid"),
         CheckConstraint("organizer_readiness BETWEEN 1 AND 5", name="organizer_readiness_valid"),
+        CheckConstraint("welcome_call_size BETWEEN 2 AND 25", name="welcome_call_size_valid"),
     )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -54,5 +55,7 @@ class GuildSettings(Base):
     # The average readiness, over a mentee's last two answered check-ins, that suggests them as
     # a future organizer to their mentor.
     organizer_readiness: Mapped[float] = mapped_column(Float, default=4.0, server_default=text("4.0"))
+    # How many members a welcome call invites at most, unless its host says fewer.
+    welcome_call_size: Mapped[int] = mapped_column(Integer, default=8, server_default=text("8"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
