@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.moderation import MemberList, Page, listed_page
@@ -89,20 +89,30 @@ async def unattended_days(session: AsyncSession, guild_id: int) -> int:
     return settings.unattended_days if settings is not None else DEFAULT_UNATTENDED_DAYS
 
 
+async def _unattended(session: AsyncSession, guild_id: int, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    after = timedelta(days=await unattended_days(session, guild_id))
+    met = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
+    return (
+        Member.guild_id == guild_id,
+        Member.status == MemberStatus.ACTIVE,
+        Member.onboarded_at <= now - after,
+        ~met,
+    )
+
+
+async def unattended_count(*, session: AsyncSession, guild_id: int, now: datetime) -> int:
+    """How many members `unattended` lists (/mod overview's chart)."""
+    conditions = await _unattended(session, guild_id, now)
+    return int(await session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0)
+
+
 async def unattended(
     *, session: AsyncSession, guild_id: int, now: datetime, page: int, per_page: int = PER_PAGE
 ) -> Page:
     """Active members onboarded more than the guild's `unattended_days` ago whom nobody has met
     yet, longest waiting first, one page (0-based, clamped) of `per_page`; each with their area
     as precisely as they consented, when they were onboarded and for how many whole days."""
-    after = timedelta(days=await unattended_days(session, guild_id))
-    met = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
-    conditions = (
-        Member.guild_id == guild_id,
-        Member.status == MemberStatus.ACTIVE,
-        Member.onboarded_at <= now - after,
-        ~met,
-    )
+    conditions = await _unattended(session, guild_id, now)
     return await listed_page(
         session=session,
         kind=MemberList.UNATTENDED,

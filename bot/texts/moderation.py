@@ -3,7 +3,12 @@
 UNKNOWN_MEMBER = "I don't have anything about that member."
 
 OVERVIEW_TITLE = "How the server is doing"
-OVERVIEW_BY_STATUS = "Members by status"
+OVERVIEW_TO_ACT_ON = "What needs a moderator"
+OVERVIEW_BAR_ISOLATED = "Isolated"
+OVERVIEW_BAR_WAITING = "Waiting for a mentor"
+OVERVIEW_BAR_UNATTENDED = "Nobody has met them yet"
+OVERVIEW_BAR_ANSWERED = "Check-ins answered (30 days)"
+OVERVIEW_BAR_ANSWERED_OF = "{answered} of {due}"
 OVERVIEW_BY_PLACE = "Where most members live"
 CHART_NOTHING_YET = "none yet"
 OVERVIEW_STATUS = "**Members:** {statuses}"

@@ -104,7 +104,8 @@ class Moderation(commands.Cog):
         async with self.bot.sessions() as session:
             data = await moderation.overview(session=session, guild_id=guild_id, now=now)
             first_contacts = await attention.overview_figures(session=session, guild_id=guild_id, now=now)
-        chart = await moderation.overview_chart(data, title=texts.OVERVIEW_TITLE)
+            unattended = await attention.unattended_count(session=session, guild_id=guild_id, now=now)
+        chart = await moderation.overview_chart(data, unattended=unattended, title=texts.OVERVIEW_TITLE)
         await reply(
             interaction,
             overview_text(data, first_contacts),

@@ -255,6 +255,8 @@ async def test_unattended_lists_members_nobody_met_after_the_guilds_days_oldest_
     async with sessions() as session:
         first = await attention.unattended(session=session, guild_id=GUILD, now=NOW, page=0, per_page=2)
         last = await attention.unattended(session=session, guild_id=GUILD, now=NOW, page=9, per_page=2)
+        count = await attention.unattended_count(session=session, guild_id=GUILD, now=NOW)
+    assert count == first.total == 5  # the figure /mod overview's chart shows
     assert first.kind == moderation.MemberList.UNATTENDED
     assert (first.page, first.pages, first.total) == (0, 3, 5)
     assert [(m.user_id, m.days_waiting) for m in first.items] == [(202, 30), (204, 20)]
@@ -272,6 +274,7 @@ async def test_unattended_lists_members_nobody_met_after_the_guilds_days_oldest_
         )
     async with sessions() as session:
         fewer = await attention.unattended(session=session, guild_id=GUILD, now=NOW, page=0, per_page=10)
+        assert await attention.unattended_count(session=session, guild_id=GUILD, now=NOW) == 3
     assert [m.user_id for m in fewer.items] == [202, 204, 203]
 
 

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.gazetteer import Place
+from bot.services.moderation._map_layout import MIN_LABELLED
 from db.enums import MemberStatus
 from db.models import Locale, Member
 
-MIN_LABELLED = 5
+__all__ = ["MIN_LABELLED", "AreaLookup", "AreaPoint", "members_by_area"]
 
 
 class AreaLookup(Protocol):
