@@ -262,6 +262,18 @@ NOW_DMS_CLOSED = (
 )
 NOW_FAILED = "I couldn't send it just now. Please try again in a few minutes."
 OPEN_BUTTON = "Open my check-in"
+# The one reminder before an unanswered check-in counts as missed (sent in the member's waking hours).
+REMINDER = (
+    "\N{SEEDLING} A gentle nudge: your check-in from {sent} is still waiting for you. "
+    "It takes about two minutes, and it stays open until {closes}, when the next one arrives."
+)
+REMINDER_STARTED = (
+    "\N{SEEDLING} You started your check-in from {sent}, and your answers so far are saved. "
+    "Finish it whenever suits you before {closes}, when the next one arrives."
+)
+REMINDER_SKIP = (
+    "-# Not a good time? **Skip this time** on the check-in is fine too. This is the only reminder."
+)
 HISTORY_TITLE_OWN = "**Your readiness over time**"
 HISTORY_TITLE_MENTEE = "**Readiness of {member} over time**"
 HISTORY_EMPTY = "No answered check-ins yet. The first one will come soon."

@@ -13,10 +13,19 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.services.checkins import Alert, AlertKind, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn
+from bot.services.checkins import (
+    Alert,
+    AlertKind,
+    CompletedCheckIn,
+    Delivery,
+    DeliveryStatus,
+    DueCheckIn,
+    Reminder,
+)
 from cogs._sender import DiscordSender
 from cogs.checkins._cog import CONTROLS, guild_name
 from cogs.checkins._render import alert_text, first_form, mentor_summary
+from cogs.checkins._render import reminder as reminder_message
 
 if TYPE_CHECKING:
     pass
@@ -93,6 +102,27 @@ class CheckInMessages(DiscordSender):
                             DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id
                         )
         return None
+
+    async def remind(self, reminder: Reminder) -> Delivery:
+        """The reminder, in the DM where the check-in is. Only a refusal that surely sent nothing
+        (opening DMs too fast, a 429) is tried again: a 5xx may have reached them, and the
+        reminder is said once."""
+        rendered = reminder_message(reminder)
+        try:
+            if reminder.channel_id is not None:
+                channel: discord.abc.Messageable = self.bot.get_partial_messageable(
+                    reminder.channel_id, type=discord.ChannelType.private
+                )
+            else:
+                channel = await self.bot.create_dm(discord.Object(reminder.user_id))
+            message = await channel.send(**rendered.kwargs())
+        except discord.HTTPException as error:
+            outcome = outcome_of(error)
+            log.info("reminder of check-in %s: %s (%s)", reminder.checkin_id, outcome.status, error)
+            if outcome.status == DeliveryStatus.RETRY and error.status >= 500:
+                return Delivery(DeliveryStatus.UNKNOWN, detail=outcome.detail)
+            return outcome
+        return Delivery(DeliveryStatus.SENT, channel_id=message.channel.id, message_id=message.id)
 
     async def alert(self, alert: Alert) -> None:
         to_mentor = alert.kind != AlertKind.DMS_CLOSED and alert.mentor_user_id is not None

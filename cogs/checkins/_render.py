@@ -237,6 +237,26 @@ def skipped(next_due: datetime | None) -> Rendered:
     return Rendered(f"{texts.SKIPPED}\n\n{tail}", None)
 
 
+def reminder(item: checkins.Reminder) -> Rendered:
+    """The one reminder of a check-in still open: when it came, when it closes, a way back to it."""
+    text = texts.REMINDER_STARTED if item.started else texts.REMINDER
+    content = "\n".join(
+        (
+            text.format(
+                sent=discord.utils.format_dt(item.sent_at, "D"),
+                closes=discord.utils.format_dt(item.closes_at, "R"),
+            ),
+            texts.REMINDER_SKIP,
+        )
+    )
+    view: discord.ui.View | None = None
+    if item.channel_id is not None and item.message_id is not None:
+        view = discord.ui.View()
+        url = f"https://discord.com/channels/@me/{item.channel_id}/{item.message_id}"
+        view.add_item(discord.ui.Button(label=texts.OPEN_BUTTON, url=url))
+    return Rendered(content, view)
+
+
 def closed(message: str) -> Rendered:
     """A closed check-in's form, replaced by one sentence saying why (said once: no second line
     repeating that it closed)."""

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.config import GuildDefaults, SchedulerSettings
 from bot.services import checkins
-from bot.services.checkins import Alert, Delivery, DeliveryStatus, DueCheckIn
+from bot.services.checkins import Alert, Delivery, DeliveryStatus, DueCheckIn, Reminder
 from db.engine import SessionMaker
 from db.enums import CheckInKind, CheckInStatus, MemberStatus, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Member, Mentorship, Organizer, ReadinessAnswer, ReadinessCheckIn
@@ -144,6 +144,9 @@ class RecordingMessenger:
     delay: float = 0.0
     outcomes: dict[int, Callable[[DueCheckIn], Delivery]] = field(default_factory=dict)
     sent: list[DueCheckIn] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+    # What `remind` reports (default: sent).
+    reminder_outcome: DeliveryStatus = DeliveryStatus.SENT
     alerts: list[Alert] = field(default_factory=list)
     already_sent: set[int] = field(default_factory=set)  # check-in ids find_sent reports as delivered
     history_checks: list[int] = field(default_factory=list)
@@ -173,6 +176,12 @@ class RecordingMessenger:
 
     async def alert(self, alert: Alert) -> None:
         self.alerts.append(alert)
+
+    async def remind(self, reminder: Reminder) -> Delivery:
+        if self.reminder_outcome != DeliveryStatus.SENT:
+            return Delivery(self.reminder_outcome)
+        self.reminders.append(reminder)
+        return Delivery(DeliveryStatus.SENT, channel_id=reminder.channel_id, message_id=1)
 
     def duplicates(self) -> list[int]:
         return [cid for cid, n in Counter(item.checkin_id for item in self.sent).items() if n > 1]

@@ -10,7 +10,7 @@ from bot.ports import Welcomed
 from bot.services import activity, circles, neighbours, organizer_pool, pairing, practice, town_offers
 from bot.services.buddies import FollowUp as BuddyFollowUp
 from bot.services.buddies import Offer as BuddyOffer
-from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn
+from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn, Reminder
 from bot.services.onboarding import Completion, PausedConversation
 from bot.services.waiting import WaitUpdate
 
@@ -93,6 +93,10 @@ class RecordingMessenger:
 
     async def alert(self, alert: Alert) -> None:
         self._record("alert", alert)
+
+    async def remind(self, reminder: Reminder) -> Delivery:
+        self._record("remind", reminder)
+        return Delivery(DeliveryStatus.SENT, channel_id=1, message_id=len(self.sent))
 
     async def send_mentor_summary(self, result: CompletedCheckIn) -> bool:
         self._record("send_mentor_summary", result)

@@ -26,6 +26,7 @@ from bot.services.checkins._model import (
     DispatchReport,
     Drop,
     DueCheckIn,
+    Reminder,
     Schedule,
     StepLevel,
     Suggestion,
@@ -43,7 +44,15 @@ from bot.services.checkins._preferences import (
     set_cadence,
     start_now,
 )
-from bot.services.checkins._schedule import Preferences, due_after, next_slot_after, spread_offset
+from bot.services.checkins._reminders import claim_reminders, record_reminder
+from bot.services.checkins._schedule import (
+    Preferences,
+    due_after,
+    next_slot_after,
+    reminder_at,
+    spread_offset,
+    waking_on_or_after,
+)
 from bot.services.checkins._suggest import NEEDS, member_paths, suggest
 
 __all__ = [
@@ -68,6 +77,7 @@ __all__ = [
     "NowResult",
     "Pacer",
     "Preferences",
+    "Reminder",
     "Resumed",
     "Schedule",
     "StepLevel",
@@ -75,6 +85,7 @@ __all__ = [
     "Trend",
     "TrendPoint",
     "claim_due",
+    "claim_reminders",
     "claim_rows",
     "complete",
     "current",
@@ -89,8 +100,10 @@ __all__ = [
     "reclaim_stale",
     "record_delivery",
     "record_note",
+    "record_reminder",
     "record_score",
     "release",
+    "reminder_at",
     "resume",
     "schedule",
     "set_cadence",
@@ -98,4 +111,5 @@ __all__ = [
     "spread_offset",
     "start_now",
     "suggest",
+    "waking_on_or_after",
 ]

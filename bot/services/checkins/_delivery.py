@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import record
 from bot.services.checkins._model import Alert, AlertKind, Delivery, DeliveryStatus, DueCheckIn
+from bot.services.checkins._reminders import remind_when_sent
 from bot.services.checkins._rows import (
     dm_channels,
     guild_settings,
@@ -426,4 +427,6 @@ async def _sent(
         if not await has_pending(session, member.id):
             guild = await guild_settings(session, member.guild_id)
             await schedule_next(session, member=member, guild=guild, base=row.due_at, now=now)
+    await session.flush()
+    await remind_when_sent(session, row, member, now)  # one reminder before it counts as missed
     return alerts

@@ -26,7 +26,8 @@ from bot.services.checkins._delivery import (
     record_delivery,
     release,
 )
-from bot.services.checkins._model import Alert, Delivery, DeliveryStatus, DispatchReport, DueCheckIn
+from bot.services.checkins._model import Alert, Delivery, DeliveryStatus, DispatchReport, DueCheckIn, Reminder
+from bot.services.checkins._reminders import claim_reminders, record_reminder
 from db.engine import SessionMaker
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,11 @@ class Messenger(Protocol):
 
     async def alert(self, alert: Alert) -> None:
         """Tell the member's mentor, or the moderators' channel, about an alert."""
+        ...
+
+    async def remind(self, reminder: Reminder) -> Delivery:
+        """The one reminder of a check-in still unanswered, in the member's DM (never raise for
+        Discord's errors; RETRY only when it surely was not sent)."""
         ...
 
 
@@ -128,7 +134,9 @@ class Dispatcher:
                 report.rescheduled += claim.rescheduled
                 report.cancelled += claim.cancelled
                 await self._send_all(claim.due, report)
-            if report.claimed or report.recovered:
+            # After the check-ins: one whose next one was just sent counts as missed, not reminded.
+            await self._remind_all(report)
+            if report.claimed or report.recovered or report.reminded:
                 log.info("check-ins dispatched: %s", report)
             return report
 
@@ -181,6 +189,37 @@ class Dispatcher:
                         item.checkin_id,
                         MAX_LOOKUPS,
                     )
+
+    async def _remind_all(self, report: DispatchReport) -> None:
+        """Send every reminder due now, batch after batch, paced like the check-ins."""
+        while True:
+            async with self.sessions() as session, session.begin():
+                claim = await claim_reminders(
+                    session=session, now=self.clock(), limit=self.settings.batch_size
+                )
+            if claim.claimed == 0:
+                return
+            for reminder in claim.due:
+                await self._pacer.wait()
+                try:
+                    delivery = await asyncio.wait_for(self.messenger.remind(reminder), SEND_TIMEOUT)
+                except Exception:
+                    log.exception("sending the reminder of check-in %s failed", reminder.checkin_id)
+                    delivery = Delivery(DeliveryStatus.UNKNOWN, detail="error")
+                if delivery.slow_down:
+                    self._pacer.slow_down()
+                if delivery.status == DeliveryStatus.SENT:
+                    report.reminded += 1
+                try:
+                    async with self.sessions() as session, session.begin():
+                        await record_reminder(
+                            session=session,
+                            checkin_id=reminder.checkin_id,
+                            delivery=delivery,
+                            now=self.clock(),
+                        )
+                except Exception:
+                    log.exception("could not record the reminder of check-in %s", reminder.checkin_id)
 
     async def _send_all(self, items: list[DueCheckIn], report: DispatchReport) -> None:
         tasks: list[asyncio.Task[None]] = []

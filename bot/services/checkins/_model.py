@@ -36,6 +36,21 @@ class DueCheckIn:
     attempts: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """The one reminder of a check-in still unanswered, before it counts as missed."""
+
+    checkin_id: int
+    member_id: int
+    guild_id: int
+    user_id: int
+    sent_at: datetime  # when the check-in itself was sent
+    closes_at: datetime  # when it counts as missed: the next check-in falls due
+    channel_id: int | None  # where the check-in's message is (the member's DM)
+    message_id: int | None
+    started: bool  # they have rated something already
+
+
 class DeliveryStatus(enum.StrEnum):
     """How sending one check-in ended."""
 
@@ -204,4 +219,5 @@ class DispatchReport:
     rescheduled: int = 0  # overdue beyond the grace or in quiet hours: moved to the next slot
     cancelled: int = 0
     alerts: int = 0
+    reminded: int = 0  # reminders of check-ins still unanswered, sent
     sent_ids: list[int] = field(default_factory=list, repr=False)

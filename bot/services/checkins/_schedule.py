@@ -102,3 +102,39 @@ def local_midnight(day: date, timezone: str | None) -> datetime:
 
 def local_today(now: datetime, timezone: str | None) -> date:
     return now.astimezone(zone(timezone)).date()
+
+
+# One reminder before an unanswered check-in counts as missed (when the next one is sent): on
+# the member's check-in hour two days before that, never within a day of the check-in itself,
+# never in the last two hours before it closes, never in their quiet hours.
+REMIND_DAYS_BEFORE = 2
+REMIND_NOT_BEFORE = timedelta(days=1)  # after the check-in was sent
+REMIND_NOT_AFTER = timedelta(hours=2)  # before it closes
+
+
+def waking_on_or_after(moment: datetime, prefs: Preferences) -> datetime:
+    """`moment`, or, when it falls in the member's quiet hours, the end of those quiet hours
+    (spread by the member's offset, like their check-ins)."""
+    if not is_quiet(moment, prefs):
+        return moment
+    tz = zone(prefs.timezone)
+    day = moment.astimezone(tz).date()
+    for ahead in range(3):
+        local = datetime.combine(day + timedelta(days=ahead), time(prefs.quiet_end), tzinfo=tz)
+        candidate = (local + timedelta(seconds=prefs.offset_seconds)).astimezone(UTC)
+        if candidate > moment and not is_quiet(candidate, prefs):
+            return candidate
+    raise AssertionError("quiet hours end within three days")  # pragma: no cover
+
+
+def reminder_at(*, sent_at: datetime, closes_at: datetime, prefs: Preferences) -> datetime | None:
+    """When to remind a member of a check-in sent at `sent_at` that counts as missed at
+    `closes_at` (their next check-in): their check-in hour REMIND_DAYS_BEFORE days before it
+    closes, or the first waking moment a day after it was sent when that comes later. None when
+    no waking moment fits before it closes (a check-in sent a day before the next one)."""
+    day = closes_at.astimezone(zone(prefs.timezone)).date() - timedelta(days=REMIND_DAYS_BEFORE)
+    candidate = waking_on_or_after(slot_on(day, prefs), prefs)
+    earliest = sent_at + REMIND_NOT_BEFORE
+    if candidate < earliest:
+        candidate = waking_on_or_after(earliest, prefs)
+    return candidate if candidate <= closes_at - REMIND_NOT_AFTER else None
