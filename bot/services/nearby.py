@@ -56,6 +56,7 @@ from db.models import GuildSettings, Locale, Member
 KM_PER_DEGREE_LATITUDE = 111.2
 DISTANCE_BANDS_KM = (10, 25, 50, 100, 250)
 DEFAULT_RADIUS_KM = 50.0
+NAMED_AT_MOST = 25  # the near members a summary names, nearest first
 
 # Finest first: a place at one of these precisions knows its codes at every later one.
 _LEVELS = (LocalePrecision.CITY, LocalePrecision.DISTRICT, LocalePrecision.REGION, LocalePrecision.COUNTRY)
@@ -91,7 +92,7 @@ class NearbySummary:
     bands: tuple[tuple[int, int], ...]  # (up to km, members within), cumulative
     same_region: int
     same_country: int
-    named: tuple[Neighbour, ...]  # near town members who agreed others may see their town
+    named: tuple[Neighbour, ...]  # the nearest town members who agreed others may see their town
     isolated: bool
     area_precision: str | None = None
     area_name: str | None = None
@@ -158,6 +159,9 @@ class _Queries:
 
     in_box: Select[Any]  # towns in a latitude and longitude box
     in_latitudes: Select[Any]  # towns in a band of latitude (a box across the antimeridian)
+    towns_in_box: Select[Any]  # the same, one row per town: its members counted
+    towns_in_latitudes: Select[Any]
+    at_towns: Select[Any]  # the members of some towns (``locale_ids``)
     in_country: Select[Any]  # everyone known to be in a country, region or district
     in_region: Select[Any]
     in_district: Select[Any]
@@ -218,11 +222,43 @@ def _queries(dialect: str) -> _Queries:
         )
         .order_by(_MEMBERS.c.id)
     )
+    by_town = (
+        select(
+            _LOCALES.c.id.label("locale_id"),
+            _LOCALES.c.latitude,
+            _LOCALES.c.longitude,
+            func.count().label("members"),
+            func.coalesce(func.sum(case((_MEMBERS.c.is_isolated.is_(True), 1), else_=0)), 0).label(
+                "isolated"
+            ),
+            func.coalesce(
+                func.sum(case((_MEMBERS.c.locale_sharing == LocaleSharing.TOWN, 1), else_=0)), 0
+            ).label("shared"),
+        )
+        .select_from(_MEMBERS)
+        .join(_LOCALES, _MEMBERS.c.locale_id == _LOCALES.c.id)
+        .where(
+            *_in_guild(dialect),
+            _LOCALES.c.precision == LocalePrecision.CITY,
+            _LOCALES.c.latitude.between(bindparam("south"), bindparam("north")),
+        )
+        .group_by(_LOCALES.c.id, _LOCALES.c.latitude, _LOCALES.c.longitude)
+    )
     same_region = case((_LOCALES.c.region_code == bindparam("region_code"), 1), else_=0)
     same_district = case((_LOCALES.c.district_code == bindparam("district_code"), 1), else_=0)
     return _Queries(
         in_box=in_latitudes.where(_LOCALES.c.longitude.between(bindparam("west"), bindparam("east"))),
         in_latitudes=in_latitudes,
+        towns_in_box=by_town.where(_LOCALES.c.longitude.between(bindparam("west"), bindparam("east"))),
+        towns_in_latitudes=by_town,
+        # Of the members of some towns, those a summary needs one by one: who may be named,
+        # and who was alone until now.
+        at_towns=others.add_columns(_LOCALES.c.id.label("locale_id"))
+        .where(
+            _LOCALES.c.id.in_(bindparam("locale_ids", expanding=True)),
+            or_(_MEMBERS.c.is_isolated.is_(True), _MEMBERS.c.locale_sharing == LocaleSharing.TOWN),
+        )
+        .order_by(_MEMBERS.c.id),
         in_country=in_country,
         in_region=in_country.where(_LOCALES.c.region_code == bindparam("region_code")),
         in_district=in_country.where(_LOCALES.c.district_code == bindparam("district_code")),
@@ -397,26 +433,95 @@ def _grouped(found: list[tuple[Neighbour, str]]) -> tuple[tuple[str, int], ...]:
     return tuple(counts.items())
 
 
+@dataclass(frozen=True, slots=True)
+class _Town:
+    """The active members of the guild in one town near someone, counted."""
+
+    locale_id: int
+    distance_km: float
+    members: int
+    isolated: int  # of them, alone until now
+    shared: int  # of them, who agreed others may see their town
+
+
+async def _towns_counted(
+    session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
+) -> list[_Town]:
+    """The towns with active members within `radius_km` of the town `where`, nearest first,
+    each with its members counted: one row per town, however many live there."""
+    south, north, west, east = _bounding_box(where, radius_km)
+    params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
+    queries = _queries_for(session)
+    if west >= -180 and east <= 180:
+        rows = (await session.execute(queries.towns_in_box, {**params, "west": west, "east": east})).all()
+    else:  # the box crosses the antimeridian: any longitude, the distance decides
+        rows = (await session.execute(queries.towns_in_latitudes, params)).all()
+    if not rows:
+        return []
+    distances = great_circle_km_from(
+        where.latitude, where.longitude, [row.latitude for row in rows], [row.longitude for row in rows]
+    ).tolist()
+    towns = [
+        _Town(int(row.locale_id), distance, int(row.members), int(row.isolated), int(row.shared))
+        for row, distance in zip(rows, distances, strict=True)
+        if distance <= radius_km
+    ]
+    towns.sort(key=lambda town: town.distance_km)
+    return towns
+
+
+async def _named_and_alone(
+    session: AsyncSession, guild_id: int, member_id: int, towns: list[_Town]
+) -> tuple[list[Neighbour], list[Neighbour]]:
+    """Of the members of `towns` (nearest first): the nearest `NAMED_AT_MOST` who may be named,
+    and every one who was alone until now. Only the towns that have such members are read."""
+    named_towns: list[_Town] = []
+    for town in (t for t in towns if t.shared):
+        if sum(t.shared for t in named_towns) >= NAMED_AT_MOST:
+            break
+        named_towns.append(town)
+    wanted = {t.locale_id: t.distance_km for t in towns if t.isolated} | {
+        t.locale_id: t.distance_km for t in named_towns
+    }
+    if not wanted:
+        return [], []
+    rows = await session.execute(
+        _queries_for(session).at_towns,
+        {"guild_id": guild_id, "member_id": member_id, "locale_ids": list(wanted)},
+    )
+    found = sorted(
+        (_neighbour(row, wanted[row.locale_id]) for row in rows.all()),
+        key=lambda n: n.distance_km or 0.0,
+    )
+    named = [n for n in found if n.locale_sharing == LocaleSharing.TOWN][:NAMED_AT_MOST]
+    return named, [n for n in found if n.isolated]
+
+
 async def _survey(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius: float
 ) -> tuple[list[Neighbour], NearbySummary]:
-    """Everything about who is near one member."""
+    """Everything about who is near one member: the near members who were alone until now,
+    and the summary."""
     same_district, same_region, same_country = await _area_counts(session, guild_id, member_id, where)
     bands: list[tuple[int, int]] = []
-    towns: list[Neighbour] = []
+    within_radius = 0
+    named: list[Neighbour] = []
+    alone: list[Neighbour] = []
     in_area: list[Neighbour] = []
     if has_point(where):
-        widest = await _towns_within(
+        widest = await _towns_counted(
             session, guild_id, member_id, where, float(max(DISTANCE_BANDS_KM[-1], radius))
         )
-        towns = [n for n in widest if (n.distance_km or 0.0) <= radius]
+        near_towns = [town for town in widest if town.distance_km <= radius]
+        within_radius = sum(town.members for town in near_towns)
         bands = [
-            (band, sum(1 for n in widest if (n.distance_km or 0.0) <= band)) for band in DISTANCE_BANDS_KM
+            (band, sum(town.members for town in widest if town.distance_km <= band))
+            for band in DISTANCE_BANDS_KM
         ]
+        named, alone = await _named_and_alone(session, guild_id, member_id, near_towns)
     elif is_small(where, radius):
         in_area = await _in_area(session, guild_id, member_id, where)
     containing = await _containing(session, guild_id, member_id, where, radius)
-    near = towns + in_area + [n for n, _ in containing]
     coarse = not has_point(where)
     by_level = {
         LocalePrecision.DISTRICT: same_district,
@@ -425,12 +530,12 @@ async def _survey(
     }
     summary = NearbySummary(
         radius_km=radius,
-        within_radius=len(towns),
+        within_radius=within_radius,
         bands=tuple(bands),
         same_region=same_region,
         same_country=same_country,
-        named=tuple(n for n in towns if n.locale_sharing == LocaleSharing.TOWN),
-        isolated=not near,
+        named=tuple(named),
+        isolated=not (within_radius or in_area or containing),
         area_precision=str(LocalePrecision(where.precision)) if coarse else None,
         area_name=area_name(where) if coarse else None,
         same_district=same_district,
@@ -438,7 +543,7 @@ async def _survey(
         near_in_area=len(in_area),
         near_areas=_grouped(containing),
     )
-    return near, summary
+    return alone + [n for n in in_area + [n for n, _ in containing] if n.isolated], summary
 
 
 def _alone(radius_km: float, where: Whereabouts | None) -> NearbySummary:
@@ -502,6 +607,6 @@ async def settle(
         return _alone(radius_km, None)
     if session.new or session.dirty or session.deleted:
         await session.flush()  # the statements below read the database, not pending objects
-    near, summary = await _survey(session, guild_id, member_id, where, radius_km)
-    await _not_isolated(session, near)
+    alone_until_now, summary = await _survey(session, guild_id, member_id, where, radius_km)
+    await _not_isolated(session, alone_until_now)
     return summary
