@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
-from bot.services import pairing
+from bot.services import pairing, welcome_calls
 from bot.services.geo import great_circle_km
 from db.enums import (
     BuddyStatus,
@@ -399,6 +399,7 @@ class CapacityPlan:
     target: timedelta
     capacity: int  # the guild's typical organizer capacity
     organizers_needed: int | None  # more organizers of `capacity`; None: the batch is slower than the target
+    calls: welcome_calls.CallsPlan | None = None  # welcome calls on, and where one more would reach most
 
 
 def typical_capacity(capacities: Sequence[int]) -> int:
@@ -470,4 +471,5 @@ async def capacity_plan(
         organizers_needed=organizers_needed(
             waiting, free, pace, capacity=capacity, target=target, batch_every=batch_every
         ),
+        calls=await welcome_calls.plan(session=session, guild_id=guild_id, now=now),
     )

@@ -15,6 +15,7 @@ from bot.services.audit import record
 from bot.services.guilds import ensure_guild
 from bot.services.typed import typed_text
 from bot.texts import moderation as texts
+from bot.texts import welcome_calls as welcome_call_texts
 
 
 def _number(low: float, high: float, kind: type = float) -> Callable[[str], Any]:
@@ -95,6 +96,7 @@ SETTINGS = {
         Setting("unattended_days", "number", _number(1, 90, int), texts.SETTING_HELP["unattended_days"]),
         Setting("wait_target_days", "number", _number(1, 90, int), texts.SETTING_HELP["wait_target_days"]),
         Setting("organizer_readiness", "number", _number(1, 5), texts.SETTING_HELP["organizer_readiness"]),
+        Setting("welcome_call_size", "number", _number(2, 25, int), welcome_call_texts.SETTING_HELP),
         Setting(
             "region_roles", "word", _words("country", "region", "off"), texts.SETTING_HELP["region_roles"]
         ),

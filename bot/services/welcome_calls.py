@@ -1,0 +1,892 @@
+"""Welcome calls: group onboarding, one organizer hour for up to eight members (issue 17 item 3).
+
+An organizer hosts a recurring call for a band of UTC offsets (`host`): a weekday and time in the
+host's own zone, a voice channel or an external link, a size (at most the guild's
+`welcome_call_size`, default 8). Each week is an occurrence with its Discord scheduled event.
+Invited are the members still waiting for attention (waiting for a mentor, or nobody met yet)
+whose time zone at the call's start lies in the band; never a member outside it, never one with
+an open invitation to another call, never one who already came to this call. Durable time is rows:
+the ticks read what is due (`events_due`, `invites_due`, `reminders_due` at 24 h and 1 h,
+`starts_due`, `ends_due`) and mark it claimed in the same unit of work, so a restart loses
+nothing and sends nothing twice. Attendance is voice presence during the call (`voice_changed`,
+one row per stay; at least `MIN_PRESENCE` counts), or for an external call the host's list
+(`host_attendance`). Each attendee gets a human contact of kind welcome call, naming the host,
+and one question afterwards; then the next occurrence is scheduled (a week later) and those still
+waiting are invited again. Moderators see the calls and what one more would reach (`plan`).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import GroundworkError, NotAllowedError, NotFoundError
+from bot.services import contacts, pairing
+from bot.texts import welcome_calls as texts
+from db.enums import (
+    CallAnswer,
+    CallFeedback,
+    CallOccurrenceStatus,
+    HumanContactKind,
+    MemberStatus,
+    OrganizerStatus,
+    WelcomeCallStatus,
+)
+from db.models import (
+    GuildSettings,
+    HumanContact,
+    Member,
+    Organizer,
+    WelcomeCall,
+    WelcomeCallInvite,
+    WelcomeCallOccurrence,
+    WelcomeCallPresence,
+)
+
+EVERY = timedelta(weeks=1)
+DURATION = timedelta(hours=1)
+LEAD = timedelta(hours=2)  # the first call is at least this far ahead (an event must start in the future)
+REMIND_DAY = timedelta(hours=24)
+REMIND_HOUR = timedelta(hours=1)
+EARLY = timedelta(minutes=15)  # presence in the channel this long before the start counts from the start
+MIN_PRESENCE = timedelta(minutes=10)  # in the channel at least this long during the call: they came
+DEFAULT_SIZE = 8
+BAND_WIDTH = 180  # minutes: the band /mod attention suggests for one more call
+_OPEN = (CallOccurrenceStatus.SCHEDULED, CallOccurrenceStatus.STARTED)
+
+
+class BandError(GroundworkError):
+    """A band, a time or a zone the host wrote that cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """UTC offsets in minutes, both ends included (UTC-8..-5 is -480..-300)."""
+
+    low: int
+    high: int
+
+    def fits(self, offset_minutes: int) -> bool:
+        return self.low <= offset_minutes <= self.high
+
+    @property
+    def label(self) -> str:
+        return f"UTC{_offset(self.low)}..{_offset(self.high)}"
+
+
+def _offset(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+_OFFSET = r"([+-]?\d{1,2})(?::(\d{2}))?"
+_BAND = re.compile(rf"^\s*(?:utc|gmt)?\s*{_OFFSET}\s*(?:\.\.|to|–|—|/)\s*(?:utc|gmt)?\s*{_OFFSET}\s*$", re.I)
+
+
+def _minutes(hours: str, minutes: str | None) -> int:
+    value = abs(int(hours)) * 60 + int(minutes or 0)
+    return -value if hours.startswith("-") else value
+
+
+def parse_band(text: str) -> Band:
+    """`UTC-8..-5`, `-3..0`, `+1..+3`, `UTC+5:30..+6`: a band of UTC offsets (ends in any order)."""
+    found = _BAND.match(text)
+    if found is None:
+        raise BandError(texts.BAD_BAND)
+    first, second = _minutes(found[1], found[2]), _minutes(found[3], found[4])
+    low, high = min(first, second), max(first, second)
+    if low < -12 * 60 or high > 14 * 60:
+        raise BandError(texts.BAD_BAND)
+    return Band(low, high)
+
+
+def parse_time(text: str) -> int:
+    """`18:30` (or `18.30`, `1830`, `18`): minutes after midnight."""
+    found = re.match(r"^\s*(\d{1,2})(?:[:.h]?(\d{2}))?\s*$", text)
+    if found is None or int(found[1]) > 23 or int(found[2] or 0) > 59:
+        raise BandError(texts.BAD_TIME)
+    return int(found[1]) * 60 + int(found[2] or 0)
+
+
+def zone_of(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BandError(texts.BAD_ZONE) from None
+
+
+def offset_minutes(timezone: str | None, at: datetime) -> int | None:
+    """A zone's UTC offset at `at`, in minutes; None for no zone or an unknown one."""
+    if not timezone:
+        return None
+    try:
+        offset = at.astimezone(ZoneInfo(timezone)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return int(offset.total_seconds() // 60) if offset is not None else None
+
+
+def fits(band: Band, timezone: str | None, at: datetime) -> bool:
+    """Whether a member living in `timezone` is in the band at the call's start (never without a zone)."""
+    offset = offset_minutes(timezone, at)
+    return offset is not None and band.fits(offset)
+
+
+def next_start(weekday: int, local_minute: int, timezone: str, after: datetime) -> datetime:
+    """The first `weekday` at `local_minute` in `timezone` strictly after `after` (UTC)."""
+    zone = ZoneInfo(timezone)
+    local = after.astimezone(zone)
+    for days in range(8):
+        day = (local + timedelta(days=days)).date()
+        if day.weekday() != weekday:
+            continue
+        start = datetime.combine(day, time(local_minute // 60, local_minute % 60), zone)
+        if start > after:
+            return start.astimezone(after.tzinfo)
+    raise AssertionError("a weekday comes within eight days")
+
+
+class Reminder(enum.StrEnum):
+    DAY = "day"  # 24 h before
+    HOUR = "hour"  # 1 h before
+
+
+def reminder_due(starts_at: datetime, now: datetime, *, day_sent: bool, hour_sent: bool) -> Reminder | None:
+    """Which reminder an interested member should get now: the hour's in the last hour before
+    the start, the day's in the 24 h before that (not once the hour's is due); none after the start."""
+    left = starts_at - now
+    if left <= timedelta(0):
+        return None
+    if left <= REMIND_HOUR:
+        return None if hour_sent else Reminder.HOUR
+    if left <= REMIND_DAY:
+        return None if day_sent else Reminder.DAY
+    return None
+
+
+def presence_in(
+    stays: Iterable[tuple[datetime, datetime | None]], starts_at: datetime, ends_at: datetime
+) -> timedelta:
+    """How long the stays (joined, left or None: still there) overlap the call."""
+    total = timedelta(0)
+    for joined, left in stays:
+        begin, end = max(joined, starts_at), min(left or ends_at, ends_at)
+        if end > begin:
+            total += end - begin
+    return total
+
+
+# -- what the adapter gets -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    """One occurrence, as its Discord event (or a line in a list) shows it."""
+
+    occurrence_id: int
+    call_id: int
+    guild_id: int
+    host_user_id: int
+    band: Band
+    starts_at: datetime
+    ends_at: datetime
+    channel_id: int | None  # a voice call
+    location: str | None  # an external call
+    size: int
+    event_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """An invitation (or a reminder) to one member for one occurrence."""
+
+    invite_id: int
+    user_id: int
+    call: CallEvent
+    reminder: Reminder | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hosted:
+    call: CallEvent
+    weekday: int
+    local_minute: int
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    ok: bool  # False: not theirs, or the call is off
+    mine: bool
+    answer: CallAnswer | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceAsk:
+    """An external call is over: the host picks who came among those invited."""
+
+    call: CallEvent
+    invitees: tuple[tuple[int, bool], ...]  # (user id, said interested), interested first
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """An occurrence counted: who came (asked one question each), and the next one scheduled."""
+
+    call: CallEvent
+    attendees: tuple[Invite, ...]
+    next_call: CallEvent | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """An occurrence whose end came: closed now (voice), or waiting for the host's list (external)."""
+
+    call: CallEvent
+    closed: Closed | None
+    ask_host: AttendanceAsk | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    call: CallEvent  # the occurrence called off
+    tell_user_ids: tuple[int, ...]  # the invited who had not said no
+    next_call: CallEvent | None  # None: ended for good
+    for_good: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    call: CallEvent
+    weekday: int
+    local_minute: int
+    timezone: str
+    invited: int
+    interested: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallsPlan:
+    """What /mod attention shows of welcome calls."""
+
+    scheduled: int  # upcoming occurrences
+    invited: int
+    interested: int
+    band: Band | None  # the band where one more weekly call would reach the most still left out
+    would_reach: int
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _call_event(call: WelcomeCall, occurrence: WelcomeCallOccurrence, host_user_id: int) -> CallEvent:
+    return CallEvent(
+        occurrence_id=occurrence.id,
+        call_id=call.id,
+        guild_id=call.guild_id,
+        host_user_id=host_user_id,
+        band=Band(call.band_low_minutes, call.band_high_minutes),
+        starts_at=occurrence.starts_at,
+        ends_at=occurrence.ends_at,
+        channel_id=call.channel_id,
+        location=call.location,
+        size=call.size,
+        event_id=occurrence.event_id,
+    )
+
+
+async def _event(session: AsyncSession, occurrence: WelcomeCallOccurrence) -> CallEvent:
+    call = await session.get_one(WelcomeCall, occurrence.call_id)
+    host = await session.get_one(Member, call.host_member_id)
+    return _call_event(call, occurrence, host.user_id)
+
+
+async def _member(session: AsyncSession, guild_id: int, user_id: int) -> Member | None:
+    return (
+        await session.execute(select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id))
+    ).scalar_one_or_none()
+
+
+async def guild_size(session: AsyncSession, guild_id: int) -> int:
+    settings = await session.get(GuildSettings, guild_id)
+    return settings.welcome_call_size if settings is not None else DEFAULT_SIZE
+
+
+async def _is_host(session: AsyncSession, member: Member) -> bool:
+    found = await session.execute(
+        select(Organizer.id).where(
+            Organizer.member_id == member.id,
+            Organizer.status.in_((OrganizerStatus.ACTIVE, OrganizerStatus.PAUSED)),
+        )
+    )
+    return found.first() is not None
+
+
+async def _still_waiting(session: AsyncSession, guild_id: int) -> list[Member]:
+    """Active members who wait for attention: on the mentor list, or onboarded and met nobody
+    yet; never an organizer. Longest waiting first."""
+    on_list = {
+        member.id: member for member in await pairing.waiting_members(session=session, guild_id=guild_id)
+    }
+    met = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
+    alone = await session.execute(
+        select(Member).where(
+            Member.guild_id == guild_id,
+            Member.status == MemberStatus.ACTIVE,
+            Member.onboarded_at.is_not(None),
+            ~met,
+        )
+    )
+    found = {**on_list, **{member.id: member for member in alone.scalars()}}
+    organizers = (
+        set(
+            (
+                await session.execute(
+                    select(Organizer.member_id).where(
+                        Organizer.member_id.in_(list(found)), Organizer.status != OrganizerStatus.REMOVED
+                    )
+                )
+            ).scalars()
+        )
+        if found
+        else set()
+    )
+    members = [member for member in found.values() if member.id not in organizers]
+    members.sort(key=lambda m: (m.mentor_requested_at or m.onboarded_at or m.joined_at, m.id))
+    return members
+
+
+async def _busy(
+    session: AsyncSession, member_ids: Sequence[int], except_occurrence: int | None = None
+) -> set[int]:
+    """Members with an open invitation to an upcoming call (who did not say no): never two calls."""
+    if not member_ids:
+        return set()
+    rows = await session.execute(
+        select(WelcomeCallInvite.member_id)
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .where(
+            WelcomeCallInvite.member_id.in_(list(member_ids)),
+            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
+            WelcomeCallOccurrence.status.in_(_OPEN),
+            WelcomeCallOccurrence.id != (except_occurrence or 0),
+        )
+    )
+    return set(rows.scalars())
+
+
+async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
+    rows = await session.execute(
+        select(WelcomeCallInvite.member_id)
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .where(WelcomeCallOccurrence.call_id == call_id, WelcomeCallInvite.attended.is_(True))
+    )
+    return set(rows.scalars())
+
+
+async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: WelcomeCallOccurrence) -> int:
+    """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size."""
+    band = Band(call.band_low_minutes, call.band_high_minutes)
+    waiting = [
+        member
+        for member in await _still_waiting(session, call.guild_id)
+        if member.id != call.host_member_id and fits(band, member.timezone, occurrence.starts_at)
+    ]
+    ids = [member.id for member in waiting]
+    skip = await _busy(session, ids) | await _came_before(session, call.id)
+    chosen = [member for member in waiting if member.id not in skip][: call.size]
+    for member in chosen:
+        session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member.id))
+    await session.flush()
+    return len(chosen)
+
+
+async def _schedule(session: AsyncSession, call: WelcomeCall, after: datetime) -> WelcomeCallOccurrence:
+    starts_at = next_start(call.weekday, call.local_minute, call.timezone, after)
+    occurrence = WelcomeCallOccurrence(
+        call_id=call.id,
+        guild_id=call.guild_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=call.duration_minutes),
+    )
+    session.add(occurrence)
+    await session.flush()
+    await _invite_for(session, call, occurrence)
+    return occurrence
+
+
+# -- hosting ---------------------------------------------------------------------------
+
+
+async def host(
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    user_id: int,
+    band: str,
+    weekday: int,
+    at: str,
+    now: datetime,
+    channel_id: int | None = None,
+    location: str | None = None,
+    size: int | None = None,
+    timezone: str | None = None,
+) -> Hosted:
+    """An organizer's new weekly call; its first occurrence (at least `LEAD` ahead) and invites."""
+    member = await _member(session, guild_id, user_id)
+    if member is None or not await _is_host(session, member):
+        raise NotAllowedError(texts.NOT_AN_ORGANIZER)
+    parsed = parse_band(band)
+    minute = parse_time(at)
+    zone = timezone or member.timezone
+    if not zone:
+        raise BandError(texts.NO_ZONE)
+    zone_of(zone)
+    if (channel_id is None) == (location is None or not location.strip()):
+        raise BandError(texts.ONE_PLACE)
+    most = await guild_size(session, guild_id)
+    wanted = size if size is not None else most
+    if wanted > most:
+        raise BandError(texts.TOO_BIG.format(size=most))
+    if wanted < 2:
+        raise BandError(texts.TOO_SMALL)
+    call = WelcomeCall(
+        guild_id=guild_id,
+        host_member_id=member.id,
+        band_low_minutes=parsed.low,
+        band_high_minutes=parsed.high,
+        weekday=weekday % 7,
+        local_minute=minute,
+        timezone=zone,
+        duration_minutes=int(DURATION / timedelta(minutes=1)),
+        channel_id=channel_id,
+        location=location.strip()[:100] if location and channel_id is None else None,
+        size=wanted,
+        created_at=now,
+    )
+    session.add(call)
+    await session.flush()
+    occurrence = await _schedule(session, call, now + LEAD)
+    return Hosted(_call_event(call, occurrence, user_id), call.weekday, minute, zone)
+
+
+async def events_due(*, session: AsyncSession, now: datetime) -> list[CallEvent]:
+    """Upcoming occurrences whose Discord event is still to make (the adapter makes each, then
+    `record_event`)."""
+    rows = await session.execute(
+        select(WelcomeCallOccurrence).where(
+            WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+            WelcomeCallOccurrence.event_id.is_(None),
+            WelcomeCallOccurrence.starts_at > now,
+        )
+    )
+    return [await _event(session, occurrence) for occurrence in rows.scalars()]
+
+
+async def record_event(*, session: AsyncSession, occurrence_id: int, event_id: int) -> None:
+    occurrence = await session.get(WelcomeCallOccurrence, occurrence_id, with_for_update=True)
+    if occurrence is not None and occurrence.event_id is None:
+        occurrence.event_id = event_id
+
+
+async def _invites(
+    session: AsyncSession, *conditions: ColumnElement[bool], lock: bool = True
+) -> list[tuple[WelcomeCallInvite, WelcomeCallOccurrence, int]]:
+    query = (
+        select(WelcomeCallInvite, WelcomeCallOccurrence, Member.user_id)
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .join(Member, WelcomeCallInvite.member_id == Member.id)
+        .where(*conditions)
+        .order_by(WelcomeCallInvite.id)
+    )
+    if lock:
+        query = query.with_for_update(of=WelcomeCallInvite, skip_locked=True)
+    return [
+        (invite, occurrence, user_id) for invite, occurrence, user_id in (await session.execute(query)).all()
+    ]
+
+
+async def invites_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
+    """Invitations still to send for upcoming calls whose event exists; claimed as sent."""
+    due = []
+    for invite, occurrence, user_id in await _invites(
+        session,
+        WelcomeCallInvite.invited_at.is_(None),
+        WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+        WelcomeCallOccurrence.event_id.is_not(None),
+        WelcomeCallOccurrence.starts_at > now,
+    ):
+        invite.invited_at = now
+        due.append(Invite(invite.id, user_id, await _event(session, occurrence)))
+    return due
+
+
+async def answer(
+    *, session: AsyncSession, invite_id: int, user_id: int, interested: bool, now: datetime
+) -> Answered:
+    """Interested / can't make it, by the invited member only, while the call is upcoming."""
+    invite = await session.get(WelcomeCallInvite, invite_id, with_for_update=True)
+    if invite is None:
+        return Answered(False, False, None)
+    member = await session.get(Member, invite.member_id)
+    if member is None or member.user_id != user_id:
+        return Answered(False, False, None)
+    occurrence = await session.get_one(WelcomeCallOccurrence, invite.occurrence_id)
+    if occurrence.status != CallOccurrenceStatus.SCHEDULED:
+        return Answered(False, True, invite.answer)
+    invite.answer = CallAnswer.INTERESTED if interested else CallAnswer.CANT_MAKE_IT
+    invite.answered_at = now
+    return Answered(True, True, invite.answer)
+
+
+async def reminders_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
+    """The 24 h and 1 h reminders due to members who said they'd come; claimed as sent."""
+    due = []
+    for invite, occurrence, user_id in await _invites(
+        session,
+        WelcomeCallInvite.answer == CallAnswer.INTERESTED,
+        WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+        WelcomeCallOccurrence.starts_at > now,
+        WelcomeCallOccurrence.starts_at <= now + REMIND_DAY,
+        or_(WelcomeCallInvite.reminded_day_at.is_(None), WelcomeCallInvite.reminded_hour_at.is_(None)),
+    ):
+        which = reminder_due(
+            occurrence.starts_at,
+            now,
+            day_sent=invite.reminded_day_at is not None,
+            hour_sent=invite.reminded_hour_at is not None,
+        )
+        if which is None:
+            continue
+        if which == Reminder.HOUR:
+            invite.reminded_hour_at = now
+            invite.reminded_day_at = invite.reminded_day_at or now  # never the day's after the hour's
+        else:
+            invite.reminded_day_at = now
+        due.append(Invite(invite.id, user_id, await _event(session, occurrence), which))
+    return due
+
+
+async def _occurrences(
+    session: AsyncSession, *conditions: ColumnElement[bool]
+) -> list[WelcomeCallOccurrence]:
+    rows = await session.execute(
+        select(WelcomeCallOccurrence)
+        .where(*conditions)
+        .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallOccurrence.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.scalars())
+
+
+async def starts_due(*, session: AsyncSession, now: datetime) -> list[CallEvent]:
+    """Calls whose start came: under way now (the adapter starts their Discord event)."""
+    started = []
+    for occurrence in await _occurrences(
+        session,
+        WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+        WelcomeCallOccurrence.starts_at <= now,
+    ):
+        occurrence.status, occurrence.started_at = CallOccurrenceStatus.STARTED, now
+        started.append(await _event(session, occurrence))
+    return started
+
+
+# -- presence and attendance -------------------------------------------------------------
+
+
+async def voice_changed(
+    *, session: AsyncSession, guild_id: int, user_id: int, channel_id: int | None, now: datetime
+) -> bool:
+    """A member joined (`channel_id`), moved or left (None) voice: their stay in a call's channel
+    opens or closes. True when a call's presence changed."""
+    member = await _member(session, guild_id, user_id)
+    if member is None:
+        return False
+    changed = False
+    open_stays = await session.execute(
+        select(WelcomeCallPresence, WelcomeCall.channel_id)
+        .join(WelcomeCallOccurrence, WelcomeCallPresence.occurrence_id == WelcomeCallOccurrence.id)
+        .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+        .where(WelcomeCallPresence.member_id == member.id, WelcomeCallPresence.left_at.is_(None))
+    )
+    staying = False
+    for stay, stay_channel in open_stays.all():
+        if stay_channel == channel_id:
+            staying = True
+            continue
+        stay.left_at, changed = now, True
+    if channel_id is None or staying:
+        return changed
+    calls = await session.execute(
+        select(WelcomeCallOccurrence)
+        .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+        .where(
+            WelcomeCall.guild_id == guild_id,
+            WelcomeCall.channel_id == channel_id,
+            WelcomeCallOccurrence.status.in_(_OPEN),
+            WelcomeCallOccurrence.starts_at <= now + EARLY,
+            WelcomeCallOccurrence.ends_at > now,
+        )
+    )
+    for occurrence in calls.scalars():
+        session.add(WelcomeCallPresence(occurrence_id=occurrence.id, member_id=member.id, joined_at=now))
+        changed = True
+    return changed
+
+
+async def _close(
+    session: AsyncSession, occurrence: WelcomeCallOccurrence, attendee_ids: set[int], now: datetime
+) -> Closed:
+    """Attendance recorded (a human contact each, naming the host), the next call scheduled."""
+    call = await session.get_one(WelcomeCall, occurrence.call_id)
+    attendee_ids.discard(call.host_member_id)
+    invites = {
+        invite.member_id: invite
+        for invite in (
+            await session.execute(
+                select(WelcomeCallInvite).where(WelcomeCallInvite.occurrence_id == occurrence.id)
+            )
+        ).scalars()
+    }
+    for member_id in attendee_ids - set(invites):  # came without an invitation: counted all the same
+        invite = WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id, invited_at=now)
+        session.add(invite)
+        invites[member_id] = invite
+    await session.flush()
+    event = await _event(session, occurrence)
+    attendees = []
+    for member_id in sorted(attendee_ids):
+        invite = invites[member_id]
+        invite.attended, invite.asked_at = True, now
+        await contacts.record_contact(
+            session=session,
+            guild_id=call.guild_id,
+            member_id=member_id,
+            kind=HumanContactKind.WELCOME_CALL,
+            subject_id=occurrence.id,
+            at=occurrence.starts_at,
+            counterpart_member_id=call.host_member_id,
+        )
+        member = await session.get_one(Member, member_id)
+        attendees.append(Invite(invite.id, member.user_id, event))
+    occurrence.status, occurrence.closed_at = CallOccurrenceStatus.CLOSED, now
+    next_call = None
+    if call.status == WelcomeCallStatus.ACTIVE:
+        upcoming = await _schedule(session, call, max(occurrence.ends_at, now + LEAD))
+        next_call = await _event(session, upcoming)
+    return Closed(event, tuple(attendees), next_call)
+
+
+async def _present(session: AsyncSession, occurrence: WelcomeCallOccurrence, now: datetime) -> set[int]:
+    stays = await session.execute(
+        select(WelcomeCallPresence).where(WelcomeCallPresence.occurrence_id == occurrence.id)
+    )
+    by_member: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for stay in stays.scalars():
+        if stay.left_at is None:
+            stay.left_at = min(now, occurrence.ends_at)
+        by_member.setdefault(stay.member_id, []).append((stay.joined_at, stay.left_at))
+    return {
+        member_id
+        for member_id, spans in by_member.items()
+        if presence_in(spans, occurrence.starts_at, occurrence.ends_at) >= MIN_PRESENCE
+    }
+
+
+async def ends_due(*, session: AsyncSession, now: datetime) -> list[Ended]:
+    """Calls whose end came: a voice call is counted from presence and closed; an external one
+    waits for the host's list (asked once)."""
+    ended = []
+    for occurrence in await _occurrences(
+        session, WelcomeCallOccurrence.status.in_(_OPEN), WelcomeCallOccurrence.ends_at <= now
+    ):
+        call = await session.get_one(WelcomeCall, occurrence.call_id)
+        occurrence.status, occurrence.ended_at = CallOccurrenceStatus.ENDED, now
+        if call.channel_id is not None:
+            closed = await _close(session, occurrence, await _present(session, occurrence, now), now)
+            ended.append(Ended(closed.call, closed, None))
+            continue
+        occurrence.host_asked_at = now
+        rows = await _invites(session, WelcomeCallInvite.occurrence_id == occurrence.id, lock=False)
+        invitees = sorted(
+            (
+                (user_id, invite.answer == CallAnswer.INTERESTED)
+                for invite, _, user_id in rows
+                if invite.invited_at
+            ),
+            key=lambda item: (not item[1], item[0]),
+        )
+        event = await _event(session, occurrence)
+        ended.append(Ended(event, None, AttendanceAsk(event, tuple(invitees))))
+    return ended
+
+
+async def host_attendance(
+    *,
+    session: AsyncSession,
+    occurrence_id: int,
+    user_id: int,
+    attended_user_ids: Sequence[int],
+    now: datetime,
+) -> Closed:
+    """The host's one-tap list for an external call: who came (among the guild's members)."""
+    occurrence = await session.get(WelcomeCallOccurrence, occurrence_id, with_for_update=True)
+    if occurrence is None:
+        raise NotFoundError(texts.NO_SUCH_CALL)
+    call = await session.get_one(WelcomeCall, occurrence.call_id)
+    host_member = await session.get_one(Member, call.host_member_id)
+    if host_member.user_id != user_id:
+        raise NotAllowedError(texts.NOT_YOUR_CALL)
+    if occurrence.status != CallOccurrenceStatus.ENDED:
+        raise NotFoundError(texts.GONE)
+    ids = list(attended_user_ids)
+    rows = (
+        await session.execute(
+            select(Member.id).where(Member.guild_id == call.guild_id, Member.user_id.in_(ids))
+        )
+        if ids
+        else None
+    )
+    return await _close(session, occurrence, set(rows.scalars()) if rows is not None else set(), now)
+
+
+async def feedback(
+    *, session: AsyncSession, invite_id: int, user_id: int, answer: CallFeedback, now: datetime
+) -> bool:
+    """An attendee's answer to "how was it?" (theirs only; the first answer stands)."""
+    invite = await session.get(WelcomeCallInvite, invite_id, with_for_update=True)
+    if invite is None or not invite.attended:
+        return False
+    member = await session.get(Member, invite.member_id)
+    if member is None or member.user_id != user_id:
+        return False
+    if invite.feedback is None:
+        invite.feedback, invite.feedback_at = answer, now
+    return True
+
+
+# -- cancelling and listing ------------------------------------------------------------------
+
+
+async def cancel(
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    user_id: int,
+    call_id: int,
+    for_good: bool,
+    moderator: bool,
+    now: datetime,
+) -> Cancelled:
+    """The host (or a moderator) calls off the next occurrence: the invited who had not said no
+    are told; unless `for_good`, the one after is scheduled and they are invited to it first."""
+    call = await session.get(WelcomeCall, call_id, with_for_update=True)
+    if call is None or call.guild_id != guild_id or call.status != WelcomeCallStatus.ACTIVE:
+        raise NotFoundError(texts.NO_SUCH_CALL)
+    host_member = await session.get_one(Member, call.host_member_id)
+    if host_member.user_id != user_id and not moderator:
+        raise NotAllowedError(texts.NOT_YOUR_CALL)
+    upcoming = (
+        await session.execute(
+            select(WelcomeCallOccurrence)
+            .where(
+                WelcomeCallOccurrence.call_id == call.id,
+                WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+            )
+            .order_by(WelcomeCallOccurrence.starts_at)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if upcoming is None:
+        raise NotFoundError(texts.NO_SUCH_CALL)
+    upcoming.status, upcoming.closed_at = CallOccurrenceStatus.CANCELLED, now
+    rows = await _invites(session, WelcomeCallInvite.occurrence_id == upcoming.id, lock=False)
+    told = [
+        (invite.member_id, user)
+        for invite, _, user in rows
+        if invite.invited_at and invite.answer != CallAnswer.CANT_MAKE_IT
+    ]
+    event = await _event(session, upcoming)
+    next_call = None
+    if for_good:
+        call.status, call.cancelled_at = WelcomeCallStatus.CANCELLED, now
+    else:
+        later = await _schedule(session, call, upcoming.ends_at)
+        next_call = await _event(session, later)
+    return Cancelled(event, tuple(user for _, user in told), next_call, for_good)
+
+
+async def listing(*, session: AsyncSession, guild_id: int) -> list[Listed]:
+    """The guild's calls that are on, each with its next occurrence and how many are coming."""
+    rows = await session.execute(
+        select(WelcomeCall, WelcomeCallOccurrence)
+        .join(WelcomeCallOccurrence, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+        .where(
+            WelcomeCall.guild_id == guild_id,
+            WelcomeCall.status == WelcomeCallStatus.ACTIVE,
+            WelcomeCallOccurrence.status.in_(_OPEN),
+        )
+        .order_by(WelcomeCallOccurrence.starts_at, WelcomeCall.id)
+    )
+    listed = []
+    for call, occurrence in rows.all():
+        answers = Counter(
+            (
+                await session.execute(
+                    select(WelcomeCallInvite.answer).where(WelcomeCallInvite.occurrence_id == occurrence.id)
+                )
+            ).scalars()
+        )
+        host_member = await session.get_one(Member, call.host_member_id)
+        listed.append(
+            Listed(
+                _call_event(call, occurrence, host_member.user_id),
+                call.weekday,
+                call.local_minute,
+                call.timezone,
+                invited=sum(answers.values()),
+                interested=answers[CallAnswer.INTERESTED],
+            )
+        )
+    return listed
+
+
+def best_band(offsets: Sequence[int], width: int = BAND_WIDTH) -> tuple[Band | None, int]:
+    """The band of `width` minutes (starting at a whole hour) holding the most offsets."""
+    best: tuple[Band | None, int] = (None, 0)
+    for low in range(-12 * 60, 14 * 60 + 1, 60):
+        count = sum(1 for offset in offsets if low <= offset <= low + width)
+        if count > best[1]:
+            best = (Band(low, low + width), count)
+    return best
+
+
+async def plan(*, session: AsyncSession, guild_id: int, now: datetime) -> CallsPlan:
+    """Calls scheduled, who is coming, and where one more weekly call would reach the most of
+    those still waiting that no call invites (at most one call's size)."""
+    listed = await listing(session=session, guild_id=guild_id)
+    waiting = await _still_waiting(session, guild_id)
+    invited = await _busy(session, [member.id for member in waiting])
+    offsets = [
+        offset
+        for member in waiting
+        if member.id not in invited and (offset := offset_minutes(member.timezone, now)) is not None
+    ]
+    band, count = best_band(offsets)
+    return CallsPlan(
+        scheduled=len(listed),
+        invited=sum(item.invited for item in listed),
+        interested=sum(item.interested for item in listed),
+        band=band,
+        would_reach=min(count, await guild_size(session, guild_id)),
+    )

@@ -1,0 +1,112 @@
+"""Welcome calls' rules without a database: reading a band, who fits it, when the next call is,
+which reminder is due, how long someone was in the call, and where one more call would help."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.services.welcome_calls import (
+    Band,
+    BandError,
+    Reminder,
+    best_band,
+    fits,
+    next_start,
+    parse_band,
+    parse_time,
+    presence_in,
+    reminder_due,
+)
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("UTC-8..-5", Band(-480, -300)),
+        ("-5..-8", Band(-480, -300)),
+        ("+1..+3", Band(60, 180)),
+        ("utc0..2", Band(0, 120)),
+        ("UTC+5:30..+6", Band(330, 360)),
+        ("-3 to 0", Band(-180, 0)),
+    ],
+)
+def test_a_band_is_read_in_any_common_spelling(text: str, band: Band) -> None:
+    assert parse_band(text) == band
+
+
+@pytest.mark.parametrize("text", ["", "Europe", "UTC-8", "-15..-13", "+1..+15", "1..2..3"])
+def test_an_unreadable_band_is_refused(text: str) -> None:
+    with pytest.raises(BandError):
+        parse_band(text)
+
+
+def test_labels_and_times() -> None:
+    assert Band(-480, -300).label == "UTC-8..-5"
+    assert Band(330, 360).label == "UTC+5:30..+6"
+    assert parse_time("18:30") == 18 * 60 + 30
+    assert parse_time("7") == 7 * 60
+    for bad in ("25:00", "18:75", "evening"):
+        with pytest.raises(BandError):
+            parse_time(bad)
+
+
+def test_a_member_fits_only_the_band_of_where_they_live() -> None:
+    band = Band(-480, -300)
+    assert fits(band, "America/New_York", NOW)  # UTC-5 in November
+    assert fits(band, "America/Los_Angeles", NOW)  # UTC-8
+    assert not fits(band, "Europe/Berlin", NOW)
+    assert not fits(band, None, NOW)  # no zone: never invited
+    assert not fits(band, "Not/AZone", NOW)
+    # Summer time moves New York to UTC-4: out of a UTC-8..-5 band then.
+    assert not fits(band, "America/New_York", datetime(2026, 7, 1, tzinfo=UTC))
+
+
+def test_the_next_start_is_the_weekday_and_time_in_the_hosts_zone() -> None:
+    # Thursday 18:00 in New York (UTC-5): 23:00 UTC the next day.
+    assert next_start(3, 18 * 60, "America/New_York", NOW) == datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
+    # Wednesday 06:00 New York has passed today (11:00 UTC < 12:00): a week later.
+    assert next_start(2, 6 * 60, "America/New_York", NOW) == datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+    # Across the change of clocks: 18:00 local stays 18:00 local.
+    spring = datetime(2027, 3, 17, 12, 0, tzinfo=UTC)  # New York on summer time since the 14th
+    assert next_start(3, 18 * 60, "America/New_York", spring) == datetime(2027, 3, 18, 22, 0, tzinfo=UTC)
+
+
+def test_reminders_fall_due_a_day_and_an_hour_before() -> None:
+    start = NOW + timedelta(days=3)
+    assert reminder_due(start, start - 25 * HOUR, day_sent=False, hour_sent=False) is None
+    assert reminder_due(start, start - 23 * HOUR, day_sent=False, hour_sent=False) == Reminder.DAY
+    assert reminder_due(start, start - 23 * HOUR, day_sent=True, hour_sent=False) is None
+    assert reminder_due(start, start - 2 * HOUR, day_sent=True, hour_sent=False) is None
+    assert reminder_due(start, start - HOUR / 2, day_sent=True, hour_sent=False) == Reminder.HOUR
+    # Invited late: only the hour's, never both at once.
+    assert reminder_due(start, start - HOUR / 2, day_sent=False, hour_sent=False) == Reminder.HOUR
+    assert reminder_due(start, start - HOUR / 2, day_sent=True, hour_sent=True) is None
+    assert reminder_due(start, start + HOUR / 2, day_sent=False, hour_sent=False) is None
+
+
+def test_presence_counts_only_time_inside_the_call() -> None:
+    start, end = NOW, NOW + HOUR
+    minutes = timedelta(minutes=1)
+    assert presence_in([(start - 10 * minutes, start + 5 * minutes)], start, end) == 5 * minutes
+    assert presence_in([(start + 50 * minutes, None)], start, end) == 10 * minutes
+    assert (
+        presence_in(
+            [(start + 5 * minutes, start + 10 * minutes), (start + 20 * minutes, start + 30 * minutes)],
+            start,
+            end,
+        )
+        == 15 * minutes
+    )
+    assert presence_in([(end, end + HOUR)], start, end) == timedelta(0)
+
+
+def test_one_more_call_goes_where_most_are_left_out() -> None:
+    offsets = [-300, -360, -480, 60, 60]
+    band, count = best_band(offsets)
+    assert band == Band(-480, -300) and count == 3
+    assert best_band([]) == (None, 0)
