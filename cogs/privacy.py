@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import privacy
+from bot.services import privacy, privacy_export
 from bot.texts import buddies as buddy_texts
 from bot.texts import commands as command_texts
 from bot.texts import privacy as texts
@@ -115,13 +115,30 @@ class Privacy(commands.Cog):
 
     @group.command(name="export", description=command_texts.PRIVACY_EXPORT)
     async def export(self, interaction: discord.Interaction[Any]) -> None:
+        """Everything kept about them as a file a person can read, and in a sentence what it holds."""
         data = await self._everything(interaction)
-        payload = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+        readable = privacy_export.readable(
+            data,
+            server=interaction.guild.name if interaction.guild is not None else "",
+            now=self.bot.clock(),
+            names=self._names(interaction.guild, privacy_export.people(data)),
+        )
+        payload = json.dumps(readable, indent=2, ensure_ascii=False, default=str).encode()
         await reply(
             interaction,
-            texts.EXPORT_DONE,
+            privacy_export.summary(data),
             file=discord.File(io.BytesIO(payload), filename="groundwork-my-data.json"),
         )
+
+    def _names(self, guild: discord.Guild | None, user_ids: set[int]) -> dict[int, str]:
+        """The people an export names, as the server shows them (those it no longer knows stay unnamed)."""
+        names: dict[int, str] = {}
+        for user_id in user_ids:
+            person = guild.get_member(user_id) if guild is not None else None
+            user = person or self.bot.get_user(user_id)
+            if user is not None:
+                names[user_id] = user.display_name
+        return names
 
     @group.command(name="delete", description=command_texts.PRIVACY_DELETE)
     async def delete(self, interaction: discord.Interaction[Any]) -> None:

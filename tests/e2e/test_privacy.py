@@ -55,11 +55,24 @@ async def test_show_export_and_delete_leave_nothing_personal(
     exported = (
         await (await fake_discord.slash("privacy export", guild_id=guild.id, user_id=ALICE)).response()
     ).message
+    # A file a person reads: labelled sections, the place as she sees it, her mentor by name,
+    # no bookkeeping; and in the message, what it holds.
+    assert exported.text.startswith(
+        "Here is everything groundwork keeps about you: your profile, where you live"
+    )
+    assert "1 check-in" in exported.text and "1 mentorship" in exported.text
     data = json.loads(exported.attachment("groundwork-my-data.json").text())
-    assert data["member"]["user_id"] == ALICE
-    assert data["locale"]["name"] == "Leeds"
-    assert data["mentorships"][0]["mentor_user_id"] == ORGANIZER
-    assert len(data["readiness_checkins"][0]["answers"]) == 6
+    assert data["Your profile"]["Your Discord account id"] == ALICE
+    assert data["Where you live"]["Place, as shown to you"] == "Leeds, England, United Kingdom"
+    [mentorship] = data["Mentoring"]
+    assert mentorship["You were"] == "the mentee" and mentorship["Mentor"] == f"user{ORGANIZER}"
+    baseline, upcoming = data["Check-ins"]
+    assert upcoming["What happened"] == "not sent yet"
+    assert len(baseline["Your answers (1 = not at all, 5 = very)"]) == 6
+    raw = json.dumps(data)
+    assert all(
+        word not in raw for word in ('"version"', '"claimed_at"', '"member_id"', '"locale_id"', '"id"')
+    )
 
     member_id = await _member_id(bot, ALICE)
     assert await _traces(bot, ALICE, member_id)  # the check finds her before deletion
