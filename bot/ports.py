@@ -22,7 +22,16 @@ import enum
 from collections.abc import Iterable
 from typing import Protocol
 
-from bot.services import activity, circles, neighbours, organizer_pool, pairing, practice, town_offers
+from bot.services import (
+    activity,
+    circles,
+    neighbours,
+    organizer_pool,
+    pairing,
+    practice,
+    town_offers,
+    welcome_calls,
+)
 from bot.services.buddies import FollowUp as BuddyFollowUp
 from bot.services.buddies import Offer as BuddyOffer
 from bot.services.checkins import CompletedCheckIn
@@ -142,6 +151,33 @@ class BuddyMessages(Protocol):
         ...
 
 
+class WelcomeCallMessages(Protocol):
+    async def make_call_event(self, call: welcome_calls.CallEvent) -> int | None:
+        """The platform's event for an upcoming welcome call (a Discord guild scheduled event, in
+        the voice channel or external at the link); its id, None when the platform refused."""
+        ...
+
+    async def set_call_event(self, call: welcome_calls.CallEvent, status: welcome_calls.EventStatus) -> bool:
+        """The call's event started, completed or cancelled."""
+        ...
+
+    async def invite_to_call(self, invite: welcome_calls.Invite) -> bool:
+        """A waiting member invited to a welcome call (Interested / Can't make it)."""
+        ...
+
+    async def remind_call(self, invite: welcome_calls.Invite) -> bool:
+        """A member coming to a call reminded, a day or an hour before."""
+        ...
+
+    async def ask_who_came(self, ask: welcome_calls.AttendanceAsk) -> bool:
+        """The host of an external call picks who came among those invited."""
+        ...
+
+    async def ask_how_it_was(self, invite: welcome_calls.Invite) -> bool:
+        """An attendee asked one question afterwards: how was it?"""
+        ...
+
+
 class ModeratorMessages(Protocol):
     async def tell(self, user_id: int, text: str) -> bool:
         """A plain notice (bot/texts, no people named in it) to one person."""
@@ -165,6 +201,7 @@ class Messenger(
     CheckInMessages,
     OrganizerPoolMessages,
     BuddyMessages,
+    WelcomeCallMessages,
     ModeratorMessages,
     Protocol,
 ):

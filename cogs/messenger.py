@@ -14,6 +14,7 @@ from cogs.onboarding import OnboardingMessages
 from cogs.organizer_pool import OrganizerPoolMessages
 from cogs.pairing import PairingMessages
 from cogs.town_offers import TownOfferMessages
+from cogs.welcome_calls import WelcomeCallMessages
 
 
 class DiscordMessenger(
@@ -24,5 +25,6 @@ class DiscordMessenger(
     TownOfferMessages,
     CheckInMessages,
     OrganizerPoolMessages,
+    WelcomeCallMessages,
 ):
     """Everything groundwork sends on Discord (interaction replies aside: those answer in place)."""

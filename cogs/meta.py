@@ -51,6 +51,7 @@ SECTION_OF = {
     "log": Section.LOCAL,
     "privacy": Section.DATA,
     "organizer": Section.ORGANIZERS,
+    "call": Section.ORGANIZERS,
 }
 
 

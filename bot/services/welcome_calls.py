@@ -155,6 +155,14 @@ def next_start(weekday: int, local_minute: int, timezone: str, after: datetime) 
     raise AssertionError("a weekday comes within eight days")
 
 
+class EventStatus(enum.StrEnum):
+    """What the adapter sets a call's Discord event to."""
+
+    ACTIVE = "active"  # the call started
+    COMPLETED = "completed"  # the call ended
+    CANCELLED = "cancelled"  # the host called it off
+
+
 class Reminder(enum.StrEnum):
     DAY = "day"  # 24 h before
     HOUR = "hour"  # 1 h before
@@ -862,12 +870,17 @@ async def listing(*, session: AsyncSession, guild_id: int) -> list[Listed]:
 
 
 def best_band(offsets: Sequence[int], width: int = BAND_WIDTH) -> tuple[Band | None, int]:
-    """The band of `width` minutes (starting at a whole hour) holding the most offsets."""
+    """The band of `width` minutes (starting at a whole hour) holding the most offsets; of those,
+    the one centred nearest the offsets it holds."""
     best: tuple[Band | None, int] = (None, 0)
+    best_off = 0.0
     for low in range(-12 * 60, 14 * 60 + 1, 60):
-        count = sum(1 for offset in offsets if low <= offset <= low + width)
-        if count > best[1]:
-            best = (Band(low, low + width), count)
+        held = [offset for offset in offsets if low <= offset <= low + width]
+        if not held:
+            continue
+        off = abs(low + width / 2 - sum(held) / len(held))
+        if len(held) > best[1] or (len(held) == best[1] and off < best_off):
+            best, best_off = (Band(low, low + width), len(held)), off
     return best
 
 

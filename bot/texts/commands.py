@@ -107,3 +107,18 @@ BUDDY__OFFERS = "On: I may be offered a buddy. Off: don't offer me one."
 # cogs/local/_practice.py
 PRACTICE = "Find a partner for a short practice call"
 PRACTICE__PATH = "What you'd like to practise for"
+
+# cogs/welcome_calls/_cog.py
+CALL = "Welcome calls: a small weekly group call for members getting started"
+CALL_HOST = "Organizers: host a weekly welcome call for members in a time-zone band"
+CALL_HOST__BAND = "UTC offsets it suits, like UTC-8..-5 or +1..+3"
+CALL_HOST__WEEKDAY = "Which day, in your time zone"
+CALL_HOST__TIME = "What time, in your time zone, like 18:30"
+CALL_HOST__CHANNEL = "The voice channel (or give a link instead)"
+CALL_HOST__LINK = "A link or place, if not in a voice channel here"
+CALL_HOST__SIZE = "How many to invite at most (default: the server's setting, 8)"
+CALL_HOST__TIMEZONE = "Your time zone, like Europe/Berlin (default: the one from your place)"
+CALL_LIST = "The welcome calls that are on, and who is coming"
+CALL_CANCEL = "Call off the next welcome call (the host or a moderator)"
+CALL_CANCEL__CALL = "The call's number, from /call list"
+CALL_CANCEL__FOR_GOOD = "End this weekly call for good (default: only the next one)"

@@ -84,6 +84,10 @@ HOSTED = (
     "You'll get a message afterwards to say who came."
 )
 HOSTED_VOICE = " They'll join you in <#{channel}>."
+EVENT_FAILED = (
+    "\n\nI couldn't make the Discord event yet (I may need the Create Events permission, "
+    "and Connect in that voice channel). I'll keep trying, and the invitations go out once it exists."
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LIST_NONE = "No welcome calls are on yet. An organizer can start one with `/call host`."
 LIST_HEAD = "**Welcome calls**"
@@ -99,5 +103,5 @@ ATTENTION_CALLS = (
     "**Welcome calls:** {count} scheduled this week, {interested} members coming of {invited} invited."
 )
 ATTENTION_NO_CALLS = "**Welcome calls:** none scheduled."
-ATTENTION_ONE_MORE = "One more weekly welcome call in {band} would reach {count} members waiting there."
+ATTENTION_ONE_MORE = "One more weekly welcome call in {band} would reach {count} member(s) waiting there."
 ATTENTION_NO_MORE = "Nobody waiting is left out of a welcome call for their time zone."

@@ -13,6 +13,7 @@ from bot.services.buddies import Offer as BuddyOffer
 from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn, Reminder
 from bot.services.onboarding import Completion, PausedConversation
 from bot.services.waiting import WaitUpdate
+from bot.services.welcome_calls import AttendanceAsk, CallEvent, EventStatus, Invite
 
 
 @dataclass
@@ -123,6 +124,30 @@ class RecordingMessenger:
 
     async def ask_buddy_followup(self, followup: BuddyFollowUp) -> bool:
         self._record("ask_buddy_followup", followup)
+        return True
+
+    async def make_call_event(self, call: CallEvent) -> int | None:
+        self._record("make_call_event", call)
+        return len(self.sent)
+
+    async def set_call_event(self, call: CallEvent, status: EventStatus) -> bool:
+        self._record("set_call_event", call, status)
+        return True
+
+    async def invite_to_call(self, invite: Invite) -> bool:
+        self._record("invite_to_call", invite)
+        return True
+
+    async def remind_call(self, invite: Invite) -> bool:
+        self._record("remind_call", invite)
+        return True
+
+    async def ask_who_came(self, ask: AttendanceAsk) -> bool:
+        self._record("ask_who_came", ask)
+        return True
+
+    async def ask_how_it_was(self, invite: Invite) -> bool:
+        self._record("ask_how_it_was", invite)
         return True
 
     async def tell(self, user_id: int, text: str) -> bool:

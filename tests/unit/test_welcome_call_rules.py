@@ -110,3 +110,4 @@ def test_one_more_call_goes_where_most_are_left_out() -> None:
     band, count = best_band(offsets)
     assert band == Band(-480, -300) and count == 3
     assert best_band([]) == (None, 0)
+    assert best_band([60]) == (Band(-60, 120), 1)  # centred on the one left out
