@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -18,10 +19,11 @@ from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply, snowflake
+from cogs._pager import page_message
 from cogs._persistent import Clicked, Persistent
 from cogs.local import circles_overview
 from cogs.moderation._attention import capacity_text
-from cogs.moderation._render import audit_text, member_embed, overview_text, page_text
+from cogs.moderation._render import audit_pages, member_embed, overview_text, page_text
 from cogs.pairing import batch_every
 
 if TYPE_CHECKING:
@@ -367,14 +369,44 @@ class Moderation(commands.Cog):
         member: discord.User | None = None,
         moderator: discord.User | None = None,
     ) -> None:
+        about = AuditFilter(member.id if member else None, moderator.id if moderator else None)
+        await reply(interaction, **await self._audit_page(self._guild(interaction), about, 0))
+
+    async def _audit_page(self, guild_id: int, about: AuditFilter, page: int) -> dict[str, Any]:
         async with self.bot.sessions() as session:
             lines = await moderation.audit_lines(
-                session=session,
-                guild_id=self._guild(interaction),
-                member_id=member.id if member else None,
-                moderator_id=moderator.id if moderator else None,
+                session=session, guild_id=guild_id, member_id=about.member_id, moderator_id=about.moderator_id
             )
-        await reply(interaction, audit_text(lines))
+        return page_message(AUDIT_PAGE, audit_pages(lines), page, arg=about.arg())
+
+    async def on_audit_page(self, interaction: discord.Interaction[Any], clicked: Clicked[AuditPage]) -> None:
+        """Previous / Next under /mod audit: that page of the log as it is now (same filters)."""
+        await require_moderator(interaction)
+        about = AuditFilter.parse(clicked.arg)
+        message = await self._audit_page(self._guild(interaction), about, clicked.id)
+        await interaction.response.edit_message(**{"view": None, **message})
+
+
+class AuditPage(enum.StrEnum):
+    """The one kind of click under /mod audit: turn the page."""
+
+    PAGE = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Whom an audit listing is about (a member) or by (a moderator), carried in its buttons."""
+
+    member_id: int | None
+    moderator_id: int | None
+
+    def arg(self) -> str:
+        return f"{self.member_id or ''}.{self.moderator_id or ''}"
+
+    @classmethod
+    def parse(cls, arg: str | None) -> AuditFilter:
+        member, _, moderator = (arg or ".").partition(".")
+        return cls(int(member) if member else None, int(moderator) if moderator else None)
 
 
 def _bytes(data: bytes) -> io.BytesIO:
@@ -389,4 +421,12 @@ MEMBER_ACTION = Persistent(
 PAIR = Persistent(
     "gw:mpair", owner=Moderation, answers=PairPick, handler=Moderation.on_pair_select, ids=snowflake
 )
-ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item)
+# Previous / Next under /mod audit; the arg says whom the listing is about or by.
+AUDIT_PAGE = Persistent(
+    "gw:au",
+    owner=Moderation,
+    answers=AuditPage,
+    handler=Moderation.on_audit_page,
+    arg=r"[0-9]{0,20}\.[0-9]{0,20}",
+)
+ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item, AUDIT_PAGE.item)

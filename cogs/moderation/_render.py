@@ -8,10 +8,11 @@ from typing import Any
 
 import discord
 
-from bot.services import attention, contacts, languages, moderation
+from bot.services import attention, contacts, languages, moderation, paging
 from bot.services.time_zones import zone_name
 from bot.texts import moderation as texts
 from bot.texts import onboarding as onboarding_texts
+from cogs._pager import pages_of
 from cogs._text import member_text
 from db.enums import Experience, OrganizingPath, ReadinessDimension
 
@@ -204,10 +205,9 @@ def _detail(key: str, value: Any) -> str:
     return texts.AUDIT_DETAIL.format(name=texts.AUDIT_DETAILS.get(key, key), value=shown)
 
 
-def audit_text(lines: list[moderation.AuditLine]) -> str:
-    if not lines:
-        return texts.AUDIT_EMPTY
-    out = [f"**{texts.AUDIT_TITLE}**"]
+def audit_entry_lines(lines: list[moderation.AuditLine]) -> list[str]:
+    """One line per audit entry, in words."""
+    out = []
     for line in lines:
         details = ", ".join(_detail(key, value) for key, value in line.details.items())
         out.append(
@@ -219,4 +219,16 @@ def audit_text(lines: list[moderation.AuditLine]) -> str:
                 details=f" ({member_text(details, limit=MAX_DETAILS)})" if details else "",
             )
         )
-    return "\n".join(out)[:1990]
+    return out
+
+
+def audit_pages(lines: list[moderation.AuditLine]) -> paging.Pages:
+    """The audit log as pages of whole entries (the shared pager turns them)."""
+    if not lines:
+        return paging.Pages((texts.AUDIT_EMPTY,), ((texts.AUDIT_EMPTY,),))
+    return pages_of(audit_entry_lines(lines), header=f"**{texts.AUDIT_TITLE}**")
+
+
+def audit_text(lines: list[moderation.AuditLine]) -> str:
+    """The audit log's first page."""
+    return audit_pages(lines).texts[0]

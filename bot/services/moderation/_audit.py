@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntry
 
-MAX_ENTRIES = 25
+MAX_ENTRIES = 250  # the latest, paged by /mod audit (bot.services.paging)
 
 
 @dataclass(frozen=True, slots=True)
