@@ -35,9 +35,12 @@ SYNC_STATE_FILE = "command-sync.json"
 
 
 def intents() -> discord.Intents:
-    """Guilds and members (privileged: needed to see members join and leave); no message content."""
+    """Guilds, members (privileged: needed to see members join and leave), voice states and
+    scheduled events (welcome calls); no message content."""
     wanted = discord.Intents.default()
     wanted.members = True
+    wanted.voice_states = True  # welcome calls: who is in a call's voice channel
+    wanted.guild_scheduled_events = True  # welcome calls: their Discord events
     wanted.message_content = False
     wanted.presences = False
     return wanted

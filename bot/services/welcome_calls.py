@@ -529,6 +529,7 @@ async def invites_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
     for invite, occurrence, user_id in await _invites(
         session,
         WelcomeCallInvite.invited_at.is_(None),
+        Member.status == MemberStatus.ACTIVE,  # not one who left since
         WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
         WelcomeCallOccurrence.event_id.is_not(None),
         WelcomeCallOccurrence.starts_at > now,
@@ -562,6 +563,7 @@ async def reminders_due(*, session: AsyncSession, now: datetime) -> list[Invite]
     for invite, occurrence, user_id in await _invites(
         session,
         WelcomeCallInvite.answer == CallAnswer.INTERESTED,
+        Member.status == MemberStatus.ACTIVE,
         WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
         WelcomeCallOccurrence.starts_at > now,
         WelcomeCallOccurrence.starts_at <= now + REMIND_DAY,

@@ -16,7 +16,7 @@ from bot.services import welcome_calls as calls
 from db.engine import SessionMaker
 from db.enums import CallAnswer, CallFeedback, HumanContactKind
 from db.models import HumanContact, Member, WelcomeCallInvite
-from tests.integration.test_local_support import GUILD, NOW, onboard, organizer
+from tests.integration.test_local_support import GUILD, NOW, leave_server, onboard, organizer
 
 NEW_YORK, CHICAGO, LOS_ANGELES, BERLIN, BOSTON, HOST, HOST_2 = 9001, 9002, 9003, 9004, 9005, 9900, 9901
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
@@ -261,3 +261,14 @@ async def test_a_call_ended_for_good_invites_nobody_again(sessions: SessionMaker
     # Free again for another host's call.
     await _host(sessions, HOST_2, band="-8..-5")
     assert set(await _send_invites(sessions)) == {NEW_YORK, CHICAGO, LOS_ANGELES}
+
+
+async def test_a_member_who_left_is_neither_invited_nor_reminded(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions)
+    await leave_server(sessions, CHICAGO)
+    invites = await _send_invites(sessions)
+    assert set(invites) == {NEW_YORK, LOS_ANGELES}
+    await _answer(sessions, invites[NEW_YORK], True)
+    await leave_server(sessions, NEW_YORK)
+    assert await _reminders(sessions, hosted.call.starts_at - 23 * HOUR) == []
