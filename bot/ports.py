@@ -80,6 +80,17 @@ class PairingMessages(Protocol):
         """The other side of a mentorship ended as "not a good fit"."""
         ...
 
+    async def nudge_mentor(self, nudge: pairing.MentorNudge, *, retry: bool) -> bool:
+        """Tell a mentor their mentee says they haven't met yet, with two times; False when the
+        DM could not be sent. On a `retry`, nothing already sent is sent again."""
+        ...
+
+    async def post_organizer_review(self, review: pairing.OrganizerReview, *, retry: bool) -> int | None:
+        """Post a member who offered to mentor in the review channel with a Confirm button; the
+        message id, or None when there is no review channel or it refused. On a `retry`, a post
+        an earlier attempt made is not made again."""
+        ...
+
     async def tell_wait(self, update: WaitUpdate) -> bool:
         """A member waiting for a mentor hears where they stand and what they can do meanwhile."""
         ...
@@ -220,6 +231,8 @@ STEPS: dict[ChatTaskKind, str] = {
     ChatTaskKind.CIRCLE_LEAVE: "a member who left let out, the others told",
     ChatTaskKind.CIRCLE_CLOSE: "a circle's last word; its space archived; moderators told",
     ChatTaskKind.BUDDY_INTRODUCTION: "buddies who all said yes introduced, with an icebreaker",
+    ChatTaskKind.MENTOR_NUDGE: "a mentor told their mentee hasn't met them yet, with two times",
+    ChatTaskKind.ORGANIZER_REVIEW: "a member who offered to mentor posted for review, with Confirm",
 }
 
 

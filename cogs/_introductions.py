@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 import discord
 
 from bot.services import outbox
+from bot.texts import pairing as texts
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +29,18 @@ THREAD_NAME_LIMIT = 100
 
 
 HISTORY_LOOKBACK = 20  # messages looked through for what an earlier attempt posted
+
+
+def when(moment: datetime) -> str:
+    """A suggested time as a Discord timestamp: each reader sees it on their own clock."""
+    return discord.utils.format_dt(moment, "F")
+
+
+def suggested_times_text(times: tuple[datetime, datetime] | None) -> str:
+    """The two suggested times of an introduction (mentor, neighbour), or nothing."""
+    if times is None:
+        return ""
+    return texts.SUGGESTED_TIMES.format(first=when(times[0]), second=when(times[1]))
 
 
 class ThreadTaken(Protocol):
@@ -163,19 +177,28 @@ class Introducer:
 
     async def posted(self, channel: discord.abc.Messageable, content: str | None = None) -> bool:
         """Whether the bot already posted in `channel` (`content`, if given) among its latest messages."""
+        return await self.find_posted(channel, content) is not None
+
+    async def find_posted(self, channel: discord.abc.Messageable, content: str | None = None) -> int | None:
+        """The id of the bot's latest message in `channel` (saying `content`, if given) among its
+        latest messages, or None."""
         me = self.bot.user.id if self.bot.user else 0
         async for message in channel.history(limit=HISTORY_LOOKBACK):
             if message.author.id != me or message.type != discord.MessageType.default:
                 continue
             if content is None or message.content == content:
-                return True
-        return False
+                return message.id
+        return None
 
     async def _dm_once(self, user_id: int, content: str, task: outbox.Task) -> bool:
-        """A DM with no pings, unless an earlier attempt sent it already; False when refused."""
+        return await self.dm_once(user_id, content, check=task.attempts > 1)
+
+    async def dm_once(self, user_id: int, content: str, *, check: bool) -> bool:
+        """A DM with no pings, unless (when `check`: a retry) an earlier attempt sent it already;
+        False when refused. Discord's 5xx raise, so the step is retried."""
         try:
             channel = await self.bot.create_dm(discord.Object(id=user_id))
-            if task.attempts > 1 and await self.posted(channel, content):
+            if check and await self.posted(channel, content):
                 return True
             await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
         except discord.DiscordServerError:

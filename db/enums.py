@@ -135,6 +135,8 @@ class ChatTaskKind(enum.StrEnum):
         "circle_close"  # a circle everyone left: its last word, and the moderators told: the circle
     )
     BUDDY_INTRODUCTION = "buddy_introduction"  # buddies who all said yes: the buddy group
+    MENTOR_NUDGE = "mentor_nudge"  # a mentee said "we haven't met yet": their mentor nudged: the mentorship
+    ORGANIZER_REVIEW = "organizer_review"  # an organizer awaiting confirmation, posted for review: the member
 
 
 class HumanContactKind(enum.StrEnum):

@@ -25,6 +25,7 @@ from bot.services import nearby, outbox
 from bot.services.audit import record
 from bot.services.contacts import record_met
 from bot.services.locales import shared_area
+from bot.services.meeting_times import suggest_times
 from bot.texts import local as texts
 from db.enums import (
     Answer,
@@ -81,6 +82,7 @@ class Introduction:
     neighbour: Person
     shared_paths: tuple[str, ...]
     introductions_channel_id: int | None
+    suggested_times: tuple[datetime, datetime] | None = None  # UTC, in both members' waking hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +286,10 @@ async def _introduction(
         neighbour=second,
         shared_paths=tuple(p for p in first.paths if p in second.paths),
         introductions_channel_id=guild.introductions_channel_id if guild else None,
+        # From when both had said yes: a retried introduction suggests the same times.
+        suggested_times=suggest_times(
+            (requester.timezone, neighbour.timezone), intro.answered_at or intro.created_at
+        ),
     )
 
 

@@ -86,6 +86,14 @@ async def enqueue(
         await session.flush()
 
 
+async def waiting(*, session: AsyncSession, kind: ChatTaskKind, subject_id: int) -> bool:
+    """Whether a step is enqueued and not carried out yet (or given up)."""
+    found = await session.execute(
+        select(ChatTask.id).where(ChatTask.kind == kind, ChatTask.subject_id == subject_id, _open()).limit(1)
+    )
+    return found.first() is not None
+
+
 def _claimable(now: datetime, lease: timedelta) -> ColumnElement[bool]:
     return and_(
         _open(),
@@ -232,6 +240,7 @@ async def _people(
     people: dict[tuple[ChatTaskKind, int], tuple[int, ...]] = {}
     for kind, subject, sides in (
         (ChatTaskKind.INTRODUCTION, Mentorship.id, (Mentorship.member_id, Mentorship.mentor_id)),
+        (ChatTaskKind.MENTOR_NUDGE, Mentorship.id, (Mentorship.member_id, Mentorship.mentor_id)),
         (
             ChatTaskKind.NEIGHBOUR_INTRODUCTION,
             NeighbourIntroduction.id,
@@ -251,6 +260,11 @@ async def _people(
         for pairing_id, user_id in partners.all():  # who waited first, then the other
             key = (ChatTaskKind.PRACTICE_INTRODUCTION, pairing_id or 0)
             people[key] = (*people.get(key, ()), user_id)
+    if ids := _subjects(rows, ChatTaskKind.ORGANIZER_REVIEW):
+        offered = await session.execute(select(Member.id, Member.user_id).where(Member.id.in_(ids)))
+        people.update(
+            {(ChatTaskKind.ORGANIZER_REVIEW, row_id): (user_id,) for row_id, user_id in offered.all()}
+        )
     circle_kinds = (ChatTaskKind.CIRCLE_JOIN, ChatTaskKind.CIRCLE_LEAVE)
     if ids := [row.subject_id for row in rows if row.kind in circle_kinds]:
         members = await session.execute(

@@ -23,6 +23,7 @@ from bot.services import outbox
 from bot.services.activity import add_entry
 from bot.services.audit import record
 from bot.services.contacts import record_met
+from bot.services.meeting_times import second_time
 from bot.services.members import get_member
 from bot.services.pairing import utc_offset_hours
 from bot.texts import local as texts
@@ -62,6 +63,7 @@ class Match:
     suggested_at: datetime
     sides: tuple[Partner, Partner]
     introductions_channel_id: int | None
+    second_at: datetime | None = None  # another day's time in both members' waking hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +221,7 @@ async def _match(
         pairing_id=pairing.id,
         guild_id=pairing.guild_id,
         suggested_at=pairing.suggested_at,
+        second_at=second_time((first_member.timezone, second_member.timezone), pairing.suggested_at),
         sides=(
             _side(first_member, first.path, pairing.suggested_at),
             _side(second_member, second.path, pairing.suggested_at),

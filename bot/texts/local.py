@@ -45,7 +45,7 @@ NEIGHBOUR_THREAD_NAME = "Neighbours: {first} & {second}"
 NEIGHBOUR_INTRODUCTION = (
     "Hi {first} and {second}! \N{WAVING HAND SIGN} You both said you'd like to meet members who live "
     "near you, so here you are.\n\n{about}\n\n**A first step:** {first_step}\n\n"
-    "There's no right way to do this: a short hello and a time that suits you both is plenty."
+    "There's no right way to do this: a short hello and a time that suits you both is plenty.{times}"
 )
 ABOUT_NEIGHBOUR = "**{who}:** {details}"
 AREA_PRIVATE = "lives nearby"
@@ -136,10 +136,11 @@ PRACTICE_PAIRED = "I found you a practice partner! I've opened a conversation fo
 PRACTICE_THREAD_NAME = "Practice: {first} & {second}"
 PRACTICE_INTRODUCTION = (
     "Hi {first} and {second}! \N{STUDIO MICROPHONE} You both asked for a practice partner.\n\n"
-    "**Suggested time:** {when} (Discord shows it in your own time zone){local}\n\n"
+    "**Suggested time:** {when}{or_else} (Discord shows times in your own time zone){local}\n\n"
     "A 20-minute call is plenty. Take turns: one speaks, the other listens and says one thing that "
     "worked and one thing to try.\n\n{scripts}\n\nNobody is judging: everyone starts somewhere."
 )
+PRACTICE_SECOND = ", or else {when}"
 PRACTICE_LOCAL = "\n{lines}"
 PRACTICE_LOCAL_LINE = "· {who}: {time} ({zone})"
 PRACTICE_SCRIPT_LINE = "**{who} practises:** {script}"

@@ -14,10 +14,12 @@ WHAT = {
     "circle_join": "letting {people} into their local circle",
     "circle_leave": "letting {people} out of the local circle they left",
     "circle_close": "closing local circle {people}",
+    "mentor_nudge": "telling the mentor that {people} haven't met yet",
+    "organizer_review": "posting {people}'s offer to mentor for review",
 }
 WHAT_UNKNOWN = "a step in Discord ({kind})"
 PEOPLE_AND = " and "
-PEOPLE_AND_BY_KIND = {"introduction": " and their mentor "}
+PEOPLE_AND_BY_KIND = {"introduction": " and their mentor ", "mentor_nudge": " and their mentor "}
 
 LIST_TITLE = "Steps in Discord that are stuck"
 LIST_EMPTY = "Nothing is stuck. Every introduction went out. \N{SEEDLING}"

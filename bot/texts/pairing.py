@@ -94,7 +94,12 @@ INTRODUCTION = (
     "Hi {member} and {mentor}! \N{WAVING HAND SIGN}\n\n"
     "{member}, meet {mentor}: an experienced organizer who offered to help members get started. "
     "{mentor}, meet {member}.\n\n{about}\n\n**A first step:** {first_step}\n\n"
-    "No pressure and no script: a short call to say hello is a great start."
+    "No pressure and no script: a short call to say hello is a great start.{times}"
+)
+# Two suggested times, rendered by the adapter (on Discord: timestamps on each reader's own clock).
+SUGGESTED_TIMES = (
+    "\n\n**Two times that could suit you both:** {first} or {second} "
+    "(each shown in your own time zone). Pick one, or suggest another."
 )
 ABOUT_MEMBER = "**About {member}:** {details}"
 ABOUT_MENTOR = "**About {mentor}:** {details}"
@@ -120,6 +125,31 @@ FOLLOWUP_NOT_MET = "We haven't met yet"
 FOLLOWUP_NOT_A_FIT = "Not a good fit"
 FOLLOWUP_THANKS = "Thanks for telling me! \N{SLIGHTLY SMILING FACE}"
 FOLLOWUP_NOT_MET_TIP = "No worries. A short message suggesting two times for a call often gets things moving."
+FOLLOWUP_NOT_MET_NUDGED = (
+    "No worries. I'll let your mentor know too, with two times that could suit you both. "
+    "A short message from either of you often gets things moving."
+)
+MENTOR_NUDGE = (
+    "A quick word: {member} says you two haven't met yet. No harm done, it happens. "
+    "A short message suggesting a time often gets things moving, for example {first} or {second} "
+    "(each shown in your own time zone)."
+)
+ORGANIZER_REVIEW_CONTENT = "{member} offered to mentor and is waiting for a moderator to confirm them."
+ORGANIZER_REVIEW_TITLE = "An organizer to confirm"
+ORGANIZER_REVIEW_BODY = (
+    "{member} offered to mentor up to {capacity} member(s).\n"
+    "**Experience:** {experience}\n**Languages:** {languages}{note}\n\n"
+    "Once confirmed, members waiting for a mentor can be proposed to them."
+)
+ORGANIZER_REVIEW_NOTE = "\n**In their words:** {note}"
+ORGANIZER_REVIEW_CONFIRM = "Confirm as organizer"
+NOT_AN_ORGANIZER_ANY_MORE = "That member is no longer here, so there is nobody to confirm."
+ORGANIZER_REVIEW_CONFIRMED = "{member} was confirmed as an organizer by {moderator}."
+ORGANIZER_REVIEW_NO_CHANNEL = (
+    "A member offered to mentor and waits for confirmation, but there is no review channel to post "
+    "them in. Set one with `/mod settings set review_channel_id`, or confirm them with "
+    "`/mod organizer confirm`."
+)
 ENDED_NOT_A_FIT = "Thanks for being honest. I've ended the pairing and will look for someone who fits better."
 ENDED_NOTICE_OTHER = "Your pairing with {other} has ended. Thank you for the time you gave."
 ENDED_BY_MODERATOR = "Your mentorship with {other} was ended by a moderator."

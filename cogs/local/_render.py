@@ -15,6 +15,7 @@ from bot.services import activity, circles, neighbours, practice
 from bot.services.time_zones import zone_name
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
+from cogs._introductions import suggested_times_text, when
 from cogs._text import member_text, mention
 from db.enums import ActivityKind, OrganizingPath
 
@@ -74,6 +75,7 @@ def neighbour_introduction(intro: neighbours.Introduction) -> str:
         second=mention(intro.neighbour.user_id),
         about=about,
         first_step=_first_step(intro.shared_paths, texts.NEIGHBOUR_FIRST_STEPS, texts.NEIGHBOUR_DEFAULT_STEP),
+        times=suggested_times_text(intro.suggested_times),
     )
 
 
@@ -138,7 +140,8 @@ def practice_introduction(match: practice.Match) -> str:
     return texts.PRACTICE_INTRODUCTION.format(
         first=mention(first.user_id),
         second=mention(second.user_id),
-        when=discord.utils.format_dt(match.suggested_at, "F"),
+        when=when(match.suggested_at),
+        or_else=texts.PRACTICE_SECOND.format(when=when(match.second_at)) if match.second_at else "",
         local=texts.PRACTICE_LOCAL.format(lines="\n".join(local)) if local else "",
         scripts=scripts,
     )

@@ -223,7 +223,7 @@ class Moderation(commands.Cog):
     @organizer.command(name="confirm", description=command_texts.MOD_ORGANIZER_CONFIRM)
     @moderator_only()
     async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        await self.bot.mentorships.confirm_organizer(interaction, member)
+        await self.bot.mentorships.confirm_organizer(interaction, member.id)
 
     @organizer.command(name="remove", description=command_texts.MOD_ORGANIZER_REMOVE)
     @moderator_only()

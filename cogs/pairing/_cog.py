@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import pairing, waiting
+from bot.services import outbox, pairing, waiting
 from bot.services.onboarding import Completion
 from bot.texts import commands as command_texts
 from bot.texts import pairing as texts
@@ -79,6 +79,7 @@ class Pairing(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
         self.bot.outbox.register(ChatTaskKind.INTRODUCTION, self.presenter.introduce_task)
+        self.bot.outbox.register(ChatTaskKind.MENTOR_NUDGE, self.nudge_task)
         self.ticks.every(FOLLOWUP_JOB, self.followups, seconds=self.bot.settings.scheduler.tick_seconds)
         self.ticks.every(BATCH_JOB, self.batch_all, hours=self.bot.settings.scheduler.pairing_batch_hours)
         self.ticks.every(WAIT_JOB, self.wait_updates, hours=WAIT_JOB_HOURS)
@@ -258,18 +259,40 @@ class Pairing(commands.Cog):
                 answer=answer,
                 now=now,
             )
+            nudging = answer == pairing.Feedback.NOT_MET and await outbox.waiting(
+                session=session, kind=ChatTaskKind.MENTOR_NUDGE, subject_id=mentorship_id
+            )
         text = {
             pairing.Feedback.GOING_WELL: texts.FOLLOWUP_THANKS,
-            pairing.Feedback.NOT_MET: texts.FOLLOWUP_NOT_MET_TIP,
+            pairing.Feedback.NOT_MET: texts.FOLLOWUP_NOT_MET_NUDGED
+            if nudging
+            else texts.FOLLOWUP_NOT_MET_TIP,
             pairing.Feedback.NOT_A_FIT: texts.ENDED_NOT_A_FIT,
         }[answer]
         await interaction.response.edit_message(content=text, view=None)
+        if nudging:  # the mentee said it: their mentor hears it too (the tick retries a failure)
+            await self.bot.outbox.run_now(ChatTaskKind.MENTOR_NUDGE, mentorship_id)
         if ended is not None:
             other = (
                 ended.mentor_user_id if interaction.user.id == ended.member_user_id else ended.member_user_id
             )
             await self.bot.messenger.tell_partner_ended(other, interaction.user.id)
             await self.mentorships.repropose(ended)
+
+    async def nudge_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for a mentor's nudge: a DM with two times. Nothing once the
+        mentorship ended; a retry sends nothing already sent; closed DMs settle the step."""
+        async with self.bot.sessions() as session, session.begin():
+            nudge = await pairing.nudge_due(
+                session=session, mentorship_id=task.subject_id, now=self.bot.clock()
+            )
+            if nudge is None:
+                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+                return True
+        sent = await self.bot.messenger.nudge_mentor(nudge, retry=task.attempts > 1)
+        async with self.bot.sessions() as session, session.begin():
+            await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+        return sent
 
     @commands.Cog.listener()
     async def on_groundwork_data_deleted(self, ended: list[pairing.Ended], organizer_notice: str) -> None:

@@ -11,6 +11,7 @@ import discord
 from bot.services import pairing, waiting
 from bot.texts import pairing as texts
 from cogs._interactions import reply
+from cogs._text import mention
 from cogs.pairing._presenter import PairingPresenter
 from cogs.pairing._waiting import batch_every
 
@@ -25,19 +26,20 @@ class Mentorships:
         self.bot = bot
         self.presenter = PairingPresenter(bot)
 
-    async def confirm_organizer(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        """A moderator confirms a member who offered to mentor (/organizer confirm and /mod organizer
-        confirm alike), then members waiting for a mentor are proposed to the new organizer."""
+    async def confirm_organizer(self, interaction: discord.Interaction[Any], user_id: int) -> None:
+        """A moderator confirms a member who offered to mentor (/organizer confirm, /mod organizer
+        confirm and the Confirm button of their review post alike), then members waiting for a
+        mentor are proposed to the new organizer."""
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
             await pairing.confirm_organizer(
                 session=session,
                 guild_id=interaction.guild_id,
-                user_id=member.id,
+                user_id=user_id,
                 actor_id=interaction.user.id,
                 now=self.bot.clock(),
             )
-        await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=member.mention))
+        await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=mention(user_id)))
         await self.batch(interaction.guild_id)
 
     async def pair_by_hand(

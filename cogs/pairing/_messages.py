@@ -3,16 +3,24 @@
 
 from __future__ import annotations
 
+import logging
+
+import discord
+
 from bot.services import pairing
 from bot.services.onboarding import Completion
 from bot.services.waiting import WaitUpdate
 from bot.texts import pairing as texts
+from cogs._introductions import when
 from cogs._sender import DiscordSender
 from cogs._text import mention
 from cogs.onboarding import isolated_text
 from cogs.pairing._cog import mentor_offer_view
+from cogs.pairing._organizers import organizer_review_embed, organizer_review_view
 from cogs.pairing._presenter import feedback_view, review_embed, review_view
 from cogs.pairing._waiting import wait_text
+
+log = logging.getLogger(__name__)
 
 
 class PairingMessages(DiscordSender):
@@ -52,6 +60,34 @@ class PairingMessages(DiscordSender):
 
     async def tell_partner_ended(self, user_id: int, ended_by_user_id: int) -> None:
         await self.tell(user_id, texts.ENDED_NOTICE_OTHER.format(other=mention(ended_by_user_id)))
+
+    async def nudge_mentor(self, nudge: pairing.MentorNudge, *, retry: bool) -> bool:
+        first, second = nudge.suggested_times
+        text = texts.MENTOR_NUDGE.format(
+            member=mention(nudge.member_user_id), first=when(first), second=when(second)
+        )
+        return await self.introducer.dm_once(nudge.mentor_user_id, text, check=retry)
+
+    async def post_organizer_review(self, review: pairing.OrganizerReview, *, retry: bool) -> int | None:
+        channel = self.bot.get_channel(review.review_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        content = texts.ORGANIZER_REVIEW_CONTENT.format(member=mention(review.user_id))
+        if retry and (found := await self.introducer.find_posted(channel, content)) is not None:
+            return found
+        try:
+            message = await channel.send(
+                content,
+                embed=organizer_review_embed(review),
+                view=organizer_review_view(review.member_id),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.DiscordServerError:
+            raise
+        except discord.HTTPException as exc:
+            log.warning("could not post organizer %s for review: %s", review.member_id, exc)
+            return None
+        return message.id
 
     async def tell_wait(self, update: WaitUpdate) -> bool:
         return await self.tell(update.user_id, wait_text(update))

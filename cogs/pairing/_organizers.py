@@ -1,24 +1,67 @@
-"""/organizer: experienced organizers set how many mentees they take; moderators add and confirm them."""
+"""/organizer: experienced organizers set how many mentees they take; moderators add and confirm
+them, by command or with the Confirm button on the review post of a member who offered to mentor."""
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import pairing
+from bot.errors import NotFoundError
+from bot.services import languages, outbox, pairing
+from bot.services.onboarding import Completion
 from bot.texts import commands as command_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
-from cogs._checks import moderator_only
-from cogs._interactions import reply
+from cogs._checks import moderator_only, require_moderator
+from cogs._interactions import GroundworkView, reply
+from cogs._persistent import Clicked, Persistent
+from cogs._text import member_text, mention
 from cogs.pairing._cog import when
-from db.enums import ReadinessDimension
+from db.enums import ChatTaskKind, Experience, OrganizerStatus, ReadinessDimension
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
+
+
+class OrganizerReviewAnswer(enum.StrEnum):
+    CONFIRM = "confirm"
+
+
+def organizer_review_embed(review: pairing.OrganizerReview) -> discord.Embed:
+    """A member who offered to mentor, as moderators review them."""
+    names = [languages.LANGUAGES.get(code, (code, code))[1] for code in review.languages]
+    experience = (
+        onboarding_texts.EXPERIENCE_LABELS.get(Experience(review.experience), review.experience)
+        if review.experience
+        else texts.REVIEW_NOTHING_SHARED
+    )
+    note = (
+        texts.ORGANIZER_REVIEW_NOTE.format(note=member_text(review.experience_note, limit=300))
+        if review.experience_note
+        else ""
+    )
+    body = texts.ORGANIZER_REVIEW_BODY.format(
+        member=mention(review.user_id),
+        capacity=review.capacity,
+        experience=experience,
+        languages=", ".join(names) or texts.REVIEW_NOTHING_SHARED,
+        note=note,
+    )
+    return discord.Embed(title=texts.ORGANIZER_REVIEW_TITLE, description=body, colour=discord.Colour.green())
+
+
+def organizer_review_view(member_id: int) -> discord.ui.View:
+    view = GroundworkView(timeout=None)
+    view.add_item(
+        ORGANIZER_CONFIRM.button(
+            member_id, label=texts.ORGANIZER_REVIEW_CONFIRM, style=discord.ButtonStyle.success
+        )
+    )
+    return view
 
 
 class Organizers(commands.Cog):
@@ -28,6 +71,57 @@ class Organizers(commands.Cog):
 
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ITEMS)
+        self.bot.outbox.register(ChatTaskKind.ORGANIZER_REVIEW, self.review_task)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ITEMS)
+
+    @commands.Cog.listener()
+    async def on_member_onboarded(self, completion: Completion) -> None:
+        """A member who offered to mentor and waits for confirmation: posted for review now."""
+        if completion.organizer_status == OrganizerStatus.PENDING:
+            await self.bot.outbox.run_now(ChatTaskKind.ORGANIZER_REVIEW, completion.member_id)
+
+    async def review_task(self, task: outbox.Task) -> bool:
+        """The outbox's handler for organizers awaiting confirmation: their review post with a
+        Confirm button. Nothing for one confirmed or gone meanwhile; a retry does not post twice;
+        with no review channel (or a refusal), the moderators are told once and the step settles."""
+        async with self.bot.sessions() as session, session.begin():
+            review = await pairing.organizer_review_due(session=session, member_id=task.subject_id)
+            if review is None:
+                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+                return True
+        message_id = await self.bot.messenger.post_organizer_review(review, retry=task.attempts > 1)
+        async with self.bot.sessions() as session, session.begin():
+            settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+        if message_id is None and settled:
+            await self.bot.messenger.warn_moderators(review.guild_id, texts.ORGANIZER_REVIEW_NO_CHANNEL)
+        return message_id is not None
+
+    async def on_confirm(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[OrganizerReviewAnswer]
+    ) -> None:
+        """A moderator of that server confirms the organizer from their review post: the same
+        action as /mod organizer confirm (members waiting are proposed to them)."""
+        async with self.bot.sessions() as session:
+            found = await pairing.pending_organizer(session=session, member_id=clicked.id)
+        if found is None:
+            raise NotFoundError(texts.NOT_AN_ORGANIZER_ANY_MORE)
+        guild_id, user_id = found
+        await require_moderator(interaction, guild_id)
+        await interaction.response.defer()
+        await self.bot.mentorships.confirm_organizer(interaction, user_id)
+        await interaction.edit_original_response(
+            content=texts.ORGANIZER_REVIEW_CONFIRMED.format(
+                member=mention(user_id), moderator=interaction.user.mention
+            ),
+            embed=None,
+            view=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
 
     @organizer.command(name="add", description=command_texts.ORGANIZER_ADD)
     @app_commands.describe(
@@ -64,7 +158,7 @@ class Organizers(commands.Cog):
     @organizer.command(name="confirm", description=command_texts.ORGANIZER_CONFIRM)
     @moderator_only()
     async def organizer_confirm(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        await self.bot.mentorships.confirm_organizer(interaction, member)
+        await self.bot.mentorships.confirm_organizer(interaction, member.id)
 
     @organizer.command(name="capacity", description=command_texts.ORGANIZER_CAPACITY)
     async def organizer_capacity(
@@ -131,3 +225,10 @@ class Organizers(commands.Cog):
                 )
             )
         await reply(interaction, "\n".join(lines))
+
+
+# The Confirm button on an organizer's review post: it keeps working after a restart.
+ORGANIZER_CONFIRM = Persistent(
+    "gw:or", owner=Organizers, answers=OrganizerReviewAnswer, handler=Organizers.on_confirm
+)
+ITEMS = (ORGANIZER_CONFIRM.item,)

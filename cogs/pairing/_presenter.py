@@ -10,7 +10,7 @@ from bot.services import languages, outbox, pairing
 from bot.services.time_zones import zone_name
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
-from cogs._introductions import Introducer, IntroductionPlan
+from cogs._introductions import Introducer, IntroductionPlan, suggested_times_text
 from cogs._text import member_text, mention
 from cogs.pairing._cog import FEEDBACK, REVIEW, ReviewAction
 from db.enums import ChatTaskKind, OrganizingPath
@@ -108,7 +108,11 @@ def introduction_text(p: pairing.Pairing) -> str:
         )
     )
     return texts.INTRODUCTION.format(
-        member=member, mentor=mentor, about=about, first_step=first_step or texts.DEFAULT_FIRST_STEP
+        member=member,
+        mentor=mentor,
+        about=about,
+        first_step=first_step or texts.DEFAULT_FIRST_STEP,
+        times=suggested_times_text(p.suggested_times),
     )
 
 

@@ -4,6 +4,8 @@ nearest organizer; a practice pairing; a log entry the mentor sees only with con
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
@@ -122,6 +124,7 @@ async def test_three_neighbours_meet_and_grow_into_a_circle_with_the_nearest_org
     intro = (await first_message(fake, first)).text
     assert f"<@{LEEDS}>" in intro and f"<@{BRADFORD}>" in intro and "A first step" in intro
     assert "Leeds, United Kingdom" in intro and "Bradford" not in intro
+    assert len(re.findall(r"<t:\d+:F>", intro)) == 2  # two suggested times, on each reader's clock
 
     # Harrogate: two neighbours, both say yes.
     await onboard(fake, guild, HARROGATE, "Harrogate")
@@ -191,7 +194,7 @@ async def test_a_practice_pairing_and_a_log_entry_the_mentor_sees_only_with_cons
     assert "found you a practice partner" in (await paired.followups(1))[0].text
     practice = await thread_with(fake, intros, LEEDS, LONDON, prefix="Practice")
     text = (await first_message(fake, practice)).text
-    assert "Suggested time" in text and "<t:" in text
+    assert "Suggested time" in text and len(re.findall(r"<t:\d+:F>", text)) == 2
     assert "2-minute case for your candidacy at a door" in text
     assert "British Time (London)" in text.split(f"<@{LEEDS}>: ")[1]  # Leeds shares their town
     assert text.count("British Time (London)") == 1  # London shares nothing: their zone is not shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.texts import pairing as texts
 from db.enums import MentorshipEndReason, MentorshipStatus
 from db.models import AuditEntry, Mentorship
 from tests.e2e.conftest import StartBot
@@ -20,7 +21,11 @@ async def _review_message(
     fake_discord: FakeDiscord, channel_id: int, count: int, *, timeout: float = 2.0
 ) -> Message:
     def proposals() -> list[Message]:
-        return [m for m in fake_discord.messages_in(channel_id) if m.embeds and not m.ephemeral]
+        return [
+            m
+            for m in fake_discord.messages_in(channel_id)
+            if m.embeds and not m.ephemeral and m.embeds[0].get("title") != texts.ORGANIZER_REVIEW_TITLE
+        ]
 
     messages = await fake_discord.wait_for(
         lambda: len(proposals()) >= count and proposals(),

@@ -53,6 +53,14 @@ class RecordingMessenger:
     async def tell_partner_ended(self, user_id: int, ended_by_user_id: int) -> None:
         self._record("tell_partner_ended", user_id, ended_by_user_id)
 
+    async def nudge_mentor(self, nudge: pairing.MentorNudge, *, retry: bool) -> bool:
+        self._record("nudge_mentor", nudge, retry)
+        return True
+
+    async def post_organizer_review(self, review: pairing.OrganizerReview, *, retry: bool) -> int | None:
+        self._record("post_organizer_review", review, retry)
+        return 1
+
     async def tell_wait(self, update: WaitUpdate) -> bool:
         self._record("tell_wait", update)
         return True

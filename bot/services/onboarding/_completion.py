@@ -174,12 +174,15 @@ async def _context(session: AsyncSession, member_id: int, place: Place) -> _Cont
 async def _register_organizer(
     session: AsyncSession,
     member_id: int,
+    guild_id: int,
     languages: list[str],
     capacity: int,
     auto_confirm: bool,
     now: datetime,
 ) -> OrganizerStatus:
-    """The member offered to mentor: an organizer, with the status `status_on_offer` gives."""
+    """The member offered to mentor: an organizer, with the status `status_on_offer` gives. One
+    who newly waits for a moderator's confirmation is posted in the review channel after the
+    commit (a chat task)."""
     found = (await session.execute(_ORGANIZER_STATUS, {"member_id": member_id})).scalar_one_or_none()
     current = None if found is None else OrganizerStatus(found)
     status = status_on_offer(current, auto_confirm=auto_confirm)
@@ -196,6 +199,14 @@ async def _register_organizer(
                 "new_status": status,
                 "confirmed": confirmed_at,
             },
+        )
+    if status == OrganizerStatus.PENDING and current != OrganizerStatus.PENDING:
+        await outbox.enqueue(
+            session=session,
+            guild_id=guild_id,
+            kind=ChatTaskKind.ORGANIZER_REVIEW,
+            subject_id=member_id,
+            now=now,
         )
     return status
 
@@ -278,7 +289,7 @@ async def complete(
     organizer_status = None
     if capacity > 0:
         organizer_status = await _register_organizer(
-            session, member_id, answers["languages"], capacity, context.auto_confirm_organizers, now
+            session, member_id, guild_id, answers["languages"], capacity, context.auto_confirm_organizers, now
         )
     await record(
         session=session,

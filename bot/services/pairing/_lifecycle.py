@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError
+from bot.services import outbox
 from bot.services.audit import record
 from bot.services.contacts import record_met
+from bot.services.meeting_times import suggest_times
 from bot.services.pairing._history import event
 from bot.services.pairing._people import OPEN, is_open
 from bot.services.pairing._proposals import Pairing, pairing_view
 from bot.texts import pairing as texts
-from db.enums import HumanContactKind, MemberStatus, MentorshipEndReason, MentorshipStatus, OrganizerStatus
-from db.models import GuildSettings, Member, Mentorship, Organizer
+from db.enums import (
+    ChatTaskKind,
+    HumanContactKind,
+    MemberStatus,
+    MentorshipEndReason,
+    MentorshipStatus,
+    OrganizerStatus,
+)
+from db.models import GuildSettings, Member, Mentorship, MentorshipEvent, Organizer
 
 
 class Feedback(enum.StrEnum):
@@ -36,6 +45,20 @@ class FollowUp:
     guild_id: int
     member_user_id: int
     mentor_user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MentorNudge:
+    """A mentee said they have not met their mentor yet: a word to the mentor, with two times."""
+
+    mentorship_id: int
+    guild_id: int
+    mentor_user_id: int
+    member_user_id: int
+    suggested_times: tuple[datetime, datetime]  # UTC, in both their waking hours
+
+
+NOT_MET_EVENT = f"feedback:{Feedback.NOT_MET}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +108,10 @@ async def introduction_due(*, session: AsyncSession, mentorship_id: int, now: da
     mentorship = await session.get(Mentorship, mentorship_id, with_for_update=True)
     if mentorship is None or mentorship.status != MentorshipStatus.ACTIVE or mentorship.introduced_at:
         return None
-    return await pairing_view(session, mentorship, now)
+    view = await pairing_view(session, mentorship, now)
+    # From the approval, not from this attempt: a retried introduction suggests the same times.
+    times = suggest_times((view.member.timezone, view.mentor.timezone), mentorship.decided_at or now)
+    return replace(view, suggested_times=times)
 
 
 async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:
@@ -115,6 +141,35 @@ async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowU
         session.add(event(mentorship.id, "followup_asked", None, now))
         due.append(FollowUp(mentorship.id, mentorship.guild_id, member_user, mentor_user))
     return due
+
+
+async def nudge_due(*, session: AsyncSession, mentorship_id: int, now: datetime) -> MentorNudge | None:
+    """The nudge to send the mentor, or None when there is nothing to do (the mentorship ended,
+    or someone left). Its times count from the mentee's answer, so a retry suggests the same."""
+    mentorship = await session.get(Mentorship, mentorship_id)
+    if mentorship is None or mentorship.status != MentorshipStatus.ACTIVE:
+        return None
+    member = await session.get(Member, mentorship.member_id)
+    mentor = await session.get(Member, mentorship.mentor_id)
+    if member is None or mentor is None or not member.status == mentor.status == MemberStatus.ACTIVE:
+        return None
+    answered = await session.scalar(
+        select(MentorshipEvent.at)
+        .where(
+            MentorshipEvent.mentorship_id == mentorship_id,
+            MentorshipEvent.event == NOT_MET_EVENT,
+            MentorshipEvent.actor_id == member.user_id,
+        )
+        .order_by(MentorshipEvent.at.desc(), MentorshipEvent.id.desc())
+        .limit(1)
+    )
+    return MentorNudge(
+        mentorship_id=mentorship.id,
+        guild_id=mentorship.guild_id,
+        mentor_user_id=mentor.user_id,
+        member_user_id=member.user_id,
+        suggested_times=suggest_times((member.timezone, mentor.timezone), answered or now),
+    )
 
 
 async def _end(
@@ -176,6 +231,15 @@ async def record_feedback(
     if user_id not in (member_user, mentor_user):
         raise NotAllowedError(texts.NOT_YOURS)
     session.add(event(mentorship_id, f"feedback:{answer}", user_id, now))
+    if answer == Feedback.NOT_MET and user_id == member_user:
+        # The mentor hears it too, after this commits (durably: a chat task).
+        await outbox.enqueue(
+            session=session,
+            guild_id=mentorship.guild_id,
+            kind=ChatTaskKind.MENTOR_NUDGE,
+            subject_id=mentorship_id,
+            now=now,
+        )
     if answer != Feedback.NOT_A_FIT:
         return None
     return await _end(

@@ -15,7 +15,7 @@ from bot.services.pairing._people import organizer_of, pairable_member, taken_pl
 from bot.services.profile import latest_readiness
 from bot.services.typed import typed_text
 from bot.texts import pairing as texts
-from db.enums import MentorshipStatus, OrganizerStatus
+from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Member, Mentorship, Organizer
 
 MAX_CAPACITY = 10
@@ -29,6 +29,20 @@ class OrganizerChange:
     status: OrganizerStatus
     capacity: int
     taken: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizerReview:
+    """A member who offered to mentor and waits for a moderator: posted in the review channel."""
+
+    member_id: int
+    guild_id: int
+    user_id: int
+    capacity: int
+    languages: tuple[str, ...]
+    experience: str | None
+    experience_note: str | None  # their own words: shown without pings
+    review_channel_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +142,34 @@ async def confirm_organizer(
             action="organizer.confirmed",
         )
     return await _change(session, member, organizer)
+
+
+async def organizer_review_due(*, session: AsyncSession, member_id: int) -> OrganizerReview | None:
+    """The organizer to post for review, or None when there is nothing to do: confirmed (or
+    removed) meanwhile, or no longer a member."""
+    member = await session.get(Member, member_id)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return None
+    organizer = await organizer_of(session, member)
+    if organizer is None or organizer.status != OrganizerStatus.PENDING:
+        return None
+    guild = await session.get(GuildSettings, member.guild_id)
+    return OrganizerReview(
+        member_id=member.id,
+        guild_id=member.guild_id,
+        user_id=member.user_id,
+        capacity=organizer.capacity,
+        languages=tuple(organizer.languages),
+        experience=str(member.experience) if member.experience else None,
+        experience_note=member.experience_note,
+        review_channel_id=guild.review_channel_id if guild else None,
+    )
+
+
+async def pending_organizer(*, session: AsyncSession, member_id: int) -> tuple[int, int] | None:
+    """(guild id, user id) of the member a review post is about, if they are still a member."""
+    member = await session.get(Member, member_id)
+    return None if member is None else (member.guild_id, member.user_id)
 
 
 async def _own_organizer(session: AsyncSession, guild_id: int, user_id: int) -> tuple[Member, Organizer]:

@@ -88,6 +88,8 @@ class Pairing:
     utc_gap_hours: float
     review_channel_id: int | None
     introductions_channel_id: int | None
+    # Two times to meet (UTC), in both members' waking hours; set when they are introduced.
+    suggested_times: tuple[datetime, datetime] | None = None
 
 
 def _side(member: Member, locale: Locale | None) -> Side:
