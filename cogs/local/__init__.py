@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from cogs.local import _circles, _neighbours, _practice
 from cogs.local._activity import ActivityLog
-from cogs.local._circles import Circles, circles_overview
+from cogs.local._circles import Circles, circles_pages
 from cogs.local._messages import LocalMessages
 from cogs.local._neighbours import Neighbours
 from cogs.local._practice import Practice
@@ -14,7 +14,7 @@ from cogs.local._practice import Practice
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-__all__ = ["ActivityLog", "Circles", "LocalMessages", "Neighbours", "Practice", "circles_overview"]
+__all__ = ["ActivityLog", "Circles", "LocalMessages", "Neighbours", "Practice", "circles_pages"]
 
 ITEMS = (*_neighbours.ITEMS, *_circles.ITEMS, *_practice.ITEMS)
 

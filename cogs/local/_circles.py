@@ -12,16 +12,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import circles, outbox
+from bot.services import circles, outbox, paging
 from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from cogs._checks import require_moderator
 from cogs._interactions import reply
 from cogs._introductions import TO_MEMBERS, Introducer
+from cogs._pager import pages_of
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
-from cogs.local._render import channel_name, circle_name, circle_starter, fit
+from cogs.local._render import channel_name, circle_name, circle_starter
 from cogs.local._spaces import Spaces
 from cogs.outbox import Handler
 from db.enums import ChatTaskKind
@@ -378,13 +379,14 @@ LEAVE = Persistent("gw:cc:l", owner=Circles, answers=LeaveAnswer, handler=Circle
 ITEMS = (REVIEW.item, OFFER.item, LEAVE.item)
 
 
-async def circles_overview(bot: GroundworkBot, guild_id: int) -> str:
-    """The guild's circles for moderators (/mod circles): size, activity in 30 days, organizer."""
+async def circles_pages(bot: GroundworkBot, guild_id: int) -> paging.Pages:
+    """The guild's circles for moderators (/mod circles), a line each, as pages: size, activity
+    in 30 days, organizer."""
     async with bot.sessions() as session:
         found = await circles.summaries(session=session, guild_id=guild_id, now=bot.clock())
     if not found:
-        return texts.CIRCLES_NONE
-    lines = [f"**{texts.CIRCLES_TITLE}**"] + [
+        return paging.Pages((texts.CIRCLES_NONE,), ((texts.CIRCLES_NONE,),))
+    lines = [
         texts.CIRCLES_LINE.format(
             name=circle_name(s.space.name),
             status=s.status,
@@ -395,4 +397,4 @@ async def circles_overview(bot: GroundworkBot, guild_id: int) -> str:
         + _where(s.space)
         for s in found
     ]
-    return fit(lines)
+    return pages_of(lines, header=f"**{texts.CIRCLES_TITLE}**")

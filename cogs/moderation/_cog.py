@@ -21,7 +21,7 @@ from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._pager import page_message
 from cogs._persistent import Clicked, Persistent
-from cogs.local import circles_overview
+from cogs.local import circles_pages
 from cogs.moderation._attention import capacity_text
 from cogs.moderation._render import audit_pages, member_embed, overview_text, page_text
 from cogs.pairing import batch_every
@@ -342,7 +342,18 @@ class Moderation(commands.Cog):
     @mod.command(name="circles", description=command_texts.MOD_CIRCLES)
     @moderator_only()
     async def circles(self, interaction: discord.Interaction[Any]) -> None:
-        await reply(interaction, await circles_overview(self.bot, self._guild(interaction)))
+        pages = await circles_pages(self.bot, self._guild(interaction))
+        await reply(interaction, **page_message(CIRCLES_PAGE, pages, 0))
+
+    async def on_circles_page(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[CirclesPage]
+    ) -> None:
+        """Previous / Next under /mod circles: that page of the circles as they are now."""
+        await require_moderator(interaction)
+        pages = await circles_pages(self.bot, self._guild(interaction))
+        await interaction.response.edit_message(
+            **{"view": None, **page_message(CIRCLES_PAGE, pages, clicked.id)}
+        )
 
     @mod.command(name="outbox", description=command_texts.MOD_OUTBOX)
     @moderator_only()
@@ -387,6 +398,12 @@ class Moderation(commands.Cog):
         await interaction.response.edit_message(**{"view": None, **message})
 
 
+class CirclesPage(enum.StrEnum):
+    """The one kind of click under /mod circles: turn the page."""
+
+    PAGE = "page"
+
+
 class AuditPage(enum.StrEnum):
     """The one kind of click under /mod audit: turn the page."""
 
@@ -429,4 +446,5 @@ AUDIT_PAGE = Persistent(
     handler=Moderation.on_audit_page,
     arg=r"[0-9]{0,20}\.[0-9]{0,20}",
 )
-ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item, AUDIT_PAGE.item)
+CIRCLES_PAGE = Persistent("gw:mc", owner=Moderation, answers=CirclesPage, handler=Moderation.on_circles_page)
+ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item, AUDIT_PAGE.item, CIRCLES_PAGE.item)
