@@ -141,6 +141,7 @@ class Meanwhile(enum.StrEnum):
     NEAR_CIRCLE = "near_circle"  # an open circle meets near them
     BUDDY = "buddy"  # they have a buddy (offered or introduced)
     BUDDY_LATER = "buddy_later"  # a buddy may be offered to them if the wait runs long
+    WELCOME_CALL = "welcome_call"  # they are invited to an upcoming welcome call
     NEIGHBOURS = "neighbours"  # they turned neighbour offers off
     PRACTICE = "practice"
     LOG = "log"
@@ -204,12 +205,14 @@ def local_hour(timezone: str | None, now: datetime) -> int:
 @dataclass(frozen=True, slots=True)
 class _Company:
     """Who the waiting have near them: the guild's open circles and who is in one, who has a
-    buddy (offered or introduced) and who turned buddies off; read once for everyone waiting."""
+    buddy (offered or introduced), who turned buddies off, and who is invited to a welcome call;
+    read once for everyone waiting."""
 
     open_circles: Sequence[tuple[float, float, float]]  # latitude, longitude, radius_km
     joined: set[int]  # member ids
     with_buddy: set[int]
     no_buddies: set[int]
+    welcome_call: set[int]  # invited to an upcoming welcome call
 
 
 async def _company(session: AsyncSession, guild_id: int, member_ids: Sequence[int]) -> _Company:
@@ -240,6 +243,7 @@ async def _company(session: AsyncSession, guild_id: int, member_ids: Sequence[in
         set(joined.scalars()),
         set(buddies.scalars()),
         set(opted_out.scalars()),
+        await welcome_calls.invited_to_upcoming(session, ids),
     )
 
 
@@ -264,6 +268,8 @@ def _meanwhile(
         found.append(Meanwhile.BUDDY)
     elif member.is_isolated and member.id not in company.no_buddies and bucket != WaitBucket.ROOM:
         found.append(Meanwhile.BUDDY_LATER)  # bot.services.buddies offers one when the wait runs long
+    if member.id in company.welcome_call:
+        found.append(Meanwhile.WELCOME_CALL)
     if member.neighbour_offers_muted:
         found.append(Meanwhile.NEIGHBOURS)
     return (*found, Meanwhile.PRACTICE, Meanwhile.LOG)

@@ -392,6 +392,11 @@ async def _busy(
     return set(rows.scalars())
 
 
+async def invited_to_upcoming(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
+    """Which of `member_ids` are invited to an upcoming welcome call (and did not say no)."""
+    return await _busy(session, member_ids)
+
+
 async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
     rows = await session.execute(
         select(WelcomeCallInvite.member_id)

@@ -197,6 +197,10 @@ MEANWHILE = {
         "\N{BULLET} a buddy, another member starting out like you: if your wait runs long I'll offer you one "
         "(`/buddy`)"
     ),
+    "welcome_call": (
+        "\N{BULLET} a small welcome call with an organizer and others starting out: your invitation is in "
+        "your DMs (`/call list`)"
+    ),
     "neighbours": "\N{BULLET} meet members near you as they join: turn offers back on with `/neighbours`",
     "practice": "\N{BULLET} practise making your case on a short call with another member: `/practice`",
     "log": "\N{BULLET} note what you do locally, to share with your mentor later: `/log add`",

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import NotAllowedError
+from bot.services import pairing, waiting
 from bot.services import welcome_calls as calls
 from db.engine import SessionMaker
 from db.enums import CallAnswer, CallFeedback, HumanContactKind
@@ -272,3 +273,30 @@ async def test_a_member_who_left_is_neither_invited_nor_reminded(sessions: Sessi
     await _answer(sessions, invites[NEW_YORK], True)
     await leave_server(sessions, NEW_YORK)
     assert await _reminders(sessions, hosted.call.starts_at - 23 * HOUR) == []
+
+
+async def test_a_waiting_member_hears_of_their_welcome_call_meanwhile(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    async with sessions() as session, session.begin():
+        await pairing.request_mentor(session=session, guild_id=GUILD, user_id=NEW_YORK, now=NOW)
+
+    async def meanwhile() -> tuple[waiting.Meanwhile, ...]:
+        async with sessions() as session, session.begin():
+            update = await waiting.tell_standing(
+                session=session,
+                guild_id=GUILD,
+                user_id=NEW_YORK,
+                now=NOW,
+                batch_every=timedelta(days=1),
+                news=waiting.WaitNews.SHOWN,
+            )
+        assert update is not None
+        return update.meanwhile
+
+    assert waiting.Meanwhile.WELCOME_CALL not in await meanwhile()
+    hosted = await _host(sessions)
+    invites = await _send_invites(sessions)
+    assert waiting.Meanwhile.WELCOME_CALL in await meanwhile()
+    await _answer(sessions, invites[NEW_YORK], False)  # can't make it: not counted on
+    assert waiting.Meanwhile.WELCOME_CALL not in await meanwhile()
+    assert hosted.call.occurrence_id
