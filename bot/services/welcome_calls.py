@@ -562,6 +562,38 @@ async def answer(
     return Answered(True, True, invite.answer)
 
 
+async def interested_by_event(
+    *, session: AsyncSession, guild_id: int, event_id: int, user_id: int, now: datetime
+) -> bool:
+    """A member marked the call's Discord event Interested: as good as the invitation's button
+    (invited or not: they found it themselves), so they are reminded. False when it is no upcoming
+    call of ours, or they are not a member we know."""
+    occurrence = (
+        await session.execute(
+            select(WelcomeCallOccurrence).where(
+                WelcomeCallOccurrence.guild_id == guild_id,
+                WelcomeCallOccurrence.event_id == event_id,
+                WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+            )
+        )
+    ).scalar_one_or_none()
+    member = await _member(session, guild_id, user_id)
+    if occurrence is None or member is None:
+        return False
+    invite = (
+        await session.execute(
+            select(WelcomeCallInvite)
+            .where(WelcomeCallInvite.occurrence_id == occurrence.id, WelcomeCallInvite.member_id == member.id)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if invite is None:
+        invite = WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member.id, invited_at=now)
+        session.add(invite)
+    invite.answer, invite.answered_at = CallAnswer.INTERESTED, now
+    return True
+
+
 async def reminders_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
     """The 24 h and 1 h reminders due to members who said they'd come; claimed as sent."""
     due = []

@@ -278,6 +278,20 @@ class WelcomeCalls(commands.Cog):
                 now=self.bot.clock(),
             )
 
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
+        """Interested on the call's Discord event itself: counted like the invitation's button."""
+        if user.bot:
+            return
+        async with self.bot.sessions() as session, session.begin():
+            await welcome_calls.interested_by_event(
+                session=session,
+                guild_id=event.guild_id,
+                event_id=event.id,
+                user_id=user.id,
+                now=self.bot.clock(),
+            )
+
     async def on_invite(self, interaction: discord.Interaction[Any], clicked: Clicked[InviteAnswer]) -> None:
         async with self.bot.sessions() as session, session.begin():
             answered = await welcome_calls.answer(

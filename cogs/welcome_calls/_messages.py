@@ -31,6 +31,9 @@ class WelcomeCallMessages(DiscordSender):
         if guild is None:
             return None
         name = texts.EVENT_NAME.format(band=call.band.label)
+        made = self._made_before(guild, name, call)
+        if made is not None:  # an earlier attempt made it, then stopped before recording it
+            return made
         try:
             if call.channel_id is not None:
                 channel = guild.get_channel(call.channel_id)
@@ -64,6 +67,13 @@ class WelcomeCallMessages(DiscordSender):
             log.warning("could not make the event of welcome call %s: %s", call.call_id, exc)
             return None
         return event.id
+
+    def _made_before(self, guild: discord.Guild, name: str, call: welcome_calls.CallEvent) -> int | None:
+        me = self.bot.user.id if self.bot.user is not None else None
+        for event in guild.scheduled_events:
+            if event.creator_id == me and event.name == name and event.start_time == call.starts_at:
+                return event.id
+        return None
 
     async def set_call_event(self, call: welcome_calls.CallEvent, status: welcome_calls.EventStatus) -> bool:
         guild = self.bot.get_guild(call.guild_id)

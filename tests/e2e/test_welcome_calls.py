@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.bot import GroundworkBot
+from bot.services import welcome_calls
 from bot.texts import welcome_calls as texts
 from db.enums import HumanContactKind
 from db.models import HumanContact, Member, WelcomeCallPresence
@@ -111,6 +112,11 @@ async def test_a_voice_welcome_call_from_hosting_to_next_week(
     assert event.entity_type == 2 and event.channel_id == voice.id and event.status == 1
     start = datetime.fromisoformat(event.scheduled_start_time)
     assert start.astimezone(NEW_YORK).hour == 18
+    # Made again (a crash between making it and recording it): the same event, not a second one.
+    async with bot.sessions() as session:
+        [on] = await welcome_calls.listing(session=session, guild_id=guild.id)
+    assert await bot.messenger.make_call_event(on.call) == event.id
+    assert len(fake.scheduled_events(guild)) == 1
 
     # Alice (New York, waiting for attention) is invited; Klaus in Berlin never.
     invite = await dm_with(fake, ALICE, "gw:wc:i:")
@@ -203,6 +209,15 @@ async def test_an_external_call_is_counted_from_the_hosts_list(
     assert event.channel_id is None and event.scheduled_end_time is not None
     invite = await dm_with(fake, ALICE, "gw:wc:i:")
     assert "https://meet.example.org/welcome" in invite.text
+    # Alice says so on the Discord event itself instead: she is reminded all the same.
+    await fake.event_interest(guild, event.id, ALICE)
+    clock.now = datetime.fromisoformat(event.scheduled_start_time) - timedelta(hours=23)
+
+    async def reminded() -> bool:
+        await _tick(bot)
+        return any("is tomorrow" in m.text for m in fake.dms_to(ALICE))
+
+    await eventually(reminded, what="Alice reminded after marking the event Interested")
 
     # Afterwards the host picks who came; Alice is counted and asked.
     clock.now = datetime.fromisoformat(event.scheduled_end_time)

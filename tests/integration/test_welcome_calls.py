@@ -300,3 +300,24 @@ async def test_a_waiting_member_hears_of_their_welcome_call_meanwhile(sessions: 
     await _answer(sessions, invites[NEW_YORK], False)  # can't make it: not counted on
     assert waiting.Meanwhile.WELCOME_CALL not in await meanwhile()
     assert hosted.call.occurrence_id
+
+
+async def test_interested_on_the_discord_event_counts_like_the_button(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions, size=2)
+    invites = await _send_invites(sessions)
+    left_out = ({NEW_YORK, CHICAGO, LOS_ANGELES} - set(invites)).pop()
+    event_id = hosted.call.occurrence_id + 7000  # as _send_invites recorded it
+
+    async def interested(user_id: int, event: int = event_id) -> bool:
+        async with sessions() as session, session.begin():
+            return await calls.interested_by_event(
+                session=session, guild_id=GUILD, event_id=event, user_id=user_id, now=NOW
+            )
+
+    assert await interested(next(iter(invites)))
+    assert await interested(left_out)  # found it themselves: counted, and reminded
+    assert not await interested(left_out, event=1)  # not one of our calls
+    assert not await interested(424242)  # nobody we know
+    reminded = await _reminders(sessions, hosted.call.starts_at - 23 * HOUR)
+    assert {user for user, _ in reminded} == {next(iter(invites)), left_out}
