@@ -11,13 +11,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError
-from bot.services import languages, outbox, pairing
+from bot.services import languages, outbox, paging, pairing
 from bot.services.onboarding import Completion
 from bot.texts import commands as command_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply
+from cogs._pager import page_message, pages_of
 from cogs._persistent import Clicked, Persistent
 from cogs._text import member_text, mention
 from cogs.pairing._cog import when
@@ -25,6 +26,12 @@ from db.enums import ChatTaskKind, Experience, OrganizerStatus, ReadinessDimensi
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
+
+
+class MenteesPage(enum.StrEnum):
+    """The one kind of click under /organizer mentees: turn the page."""
+
+    PAGE = "page"
 
 
 class OrganizerReviewAnswer(enum.StrEnum):
@@ -113,14 +120,17 @@ class Organizers(commands.Cog):
         guild_id, user_id = found
         await require_moderator(interaction, guild_id)
         await interaction.response.defer()
-        await self.bot.mentorships.confirm_organizer(interaction, user_id)
-        await interaction.edit_original_response(
-            content=texts.ORGANIZER_REVIEW_CONFIRMED.format(
-                member=mention(user_id), moderator=interaction.user.mention
+        await self.bot.mentorships.confirm_organizer(
+            interaction,
+            user_id,
+            announce=lambda: interaction.edit_original_response(
+                content=texts.ORGANIZER_REVIEW_CONFIRMED.format(
+                    member=mention(user_id), moderator=interaction.user.mention
+                ),
+                embed=None,
+                view=None,
+                allowed_mentions=discord.AllowedMentions.none(),
             ),
-            embed=None,
-            view=None,
-            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @organizer.command(name="add", description=command_texts.ORGANIZER_ADD)
@@ -203,15 +213,20 @@ class Organizers(commands.Cog):
     @organizer.command(name="mentees", description=command_texts.ORGANIZER_MENTEES)
     async def organizer_mentees(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
-        async with self.bot.sessions() as session:
-            mentees = await pairing.mentees(
-                session=session, guild_id=interaction.guild_id, user_id=interaction.user.id
-            )
-        if not mentees:
+        pages = await self._mentee_pages(interaction.guild_id, interaction.user.id)
+        if pages is None:
             await reply(interaction, texts.NO_MENTEES)
             return
-        lines = [f"**{texts.MENTEES_TITLE}**"]
-        for mentee in mentees[:20]:
+        await reply(interaction, **page_message(MENTEES_PAGE, pages, 0))
+
+    async def _mentee_pages(self, guild_id: int, user_id: int) -> paging.Pages | None:
+        """The organizer's mentees, a line each, as pages (None: they have none)."""
+        async with self.bot.sessions() as session:
+            mentees = await pairing.mentees(session=session, guild_id=guild_id, user_id=user_id)
+        if not mentees:
+            return None
+        lines = []
+        for mentee in mentees:
             readiness = " · ".join(
                 f"{onboarding_texts.SHORT_DIMENSION_LABELS[d]} {mentee.readiness[d]}"
                 for d in ReadinessDimension
@@ -224,11 +239,26 @@ class Organizers(commands.Cog):
                     readiness=readiness or texts.NO_READINESS,
                 )
             )
-        await reply(interaction, "\n".join(lines))
+        return pages_of(lines, header=f"**{texts.MENTEES_TITLE}**")
+
+    async def on_mentees_page(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[MenteesPage]
+    ) -> None:
+        """Previous / Next under /organizer mentees: that page of the clicker's own mentees, as now."""
+        assert interaction.guild_id is not None
+        pages = await self._mentee_pages(interaction.guild_id, interaction.user.id)
+        if pages is None:
+            await interaction.response.edit_message(content=texts.NO_MENTEES, view=None)
+            return
+        await interaction.response.edit_message(
+            **{"view": None, **page_message(MENTEES_PAGE, pages, clicked.id)}
+        )
 
 
 # The Confirm button on an organizer's review post: it keeps working after a restart.
 ORGANIZER_CONFIRM = Persistent(
     "gw:or", owner=Organizers, answers=OrganizerReviewAnswer, handler=Organizers.on_confirm
 )
-ITEMS = (ORGANIZER_CONFIRM.item,)
+# Previous / Next under /organizer mentees (each organizer turns only their own list).
+MENTEES_PAGE = Persistent("gw:om", owner=Organizers, answers=MenteesPage, handler=Organizers.on_mentees_page)
+ITEMS = (ORGANIZER_CONFIRM.item, MENTEES_PAGE.item)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.config import GuildDefaults
 from bot.services.audit import record
+from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
+from db.models import GuildSettings, Member, Mentorship, Organizer
 from tests.e2e.conftest import StartBot
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
 from tests.support.clock import TestClock
@@ -83,3 +86,53 @@ async def test_a_moderator_pages_through_a_long_audit_log(
     await start_bot()
     again = await _message(await fake_discord.click(previous, back_again, user_id=MOD))
     assert again.text.endswith(f"Page {pages - 2} of {pages}")
+
+
+async def test_an_organizer_pages_through_many_mentees(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    organizer_user, mentees = 310_000_000_000_009_000, 45
+    fake_discord.add_member(guild, user_id=organizer_user, name="organizer")
+    bot = await start_bot()
+    async with bot.sessions() as session, session.begin():
+        session.add(GuildSettings(guild_id=guild.id, **GuildDefaults().model_dump()))
+        organizer = Member(
+            guild_id=guild.id, user_id=organizer_user, status=MemberStatus.ACTIVE, languages=["en"], paths=[]
+        )
+        session.add(organizer)
+        await session.flush()
+        session.add(Organizer(member_id=organizer.id, status=OrganizerStatus.ACTIVE, capacity=mentees))
+        for n in range(mentees):
+            mentee = Member(
+                guild_id=guild.id,
+                user_id=310_000_000_000_010_000 + n,
+                status=MemberStatus.ACTIVE,
+                languages=["en"],
+                paths=[],
+            )
+            session.add(mentee)
+            await session.flush()
+            session.add(
+                Mentorship(
+                    guild_id=guild.id,
+                    member_id=mentee.id,
+                    mentor_id=organizer.id,
+                    status=MentorshipStatus.ACTIVE,
+                    source="manual",
+                    introduced_at=clock() + timedelta(minutes=n),
+                )
+            )
+    shown = await _message(
+        await fake_discord.slash("organizer mentees", guild_id=guild.id, user_id=organizer_user)
+    )
+    pages = int(re.search(r"Page 1 of (\d+)", shown.text).group(1))  # type: ignore[union-attr]
+    assert pages >= 2
+    listed: list[int] = []
+    for number in range(1, pages + 1):
+        assert len(shown.text) <= 2000 and shown.text.startswith("**Your mentees**\n")
+        assert shown.text.endswith(f"Page {number} of {pages}")
+        listed += [int(m) for m in re.findall(r"<@(\d+)> · since", shown.text)]
+        if number < pages:
+            next_id = str(_button(shown, "Next")["custom_id"])
+            shown = await _message(await fake_discord.click(shown, next_id, user_id=organizer_user))
+    assert listed == [310_000_000_000_010_000 + n for n in range(mentees)]  # all of them, longest first
