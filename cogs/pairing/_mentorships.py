@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -26,10 +27,17 @@ class Mentorships:
         self.bot = bot
         self.presenter = PairingPresenter(bot)
 
-    async def confirm_organizer(self, interaction: discord.Interaction[Any], user_id: int) -> None:
+    async def confirm_organizer(
+        self,
+        interaction: discord.Interaction[Any],
+        user_id: int,
+        *,
+        announce: Callable[[], Awaitable[Any]] | None = None,
+    ) -> None:
         """A moderator confirms a member who offered to mentor (/organizer confirm, /mod organizer
         confirm and the Confirm button of their review post alike), then members waiting for a
-        mentor are proposed to the new organizer."""
+        mentor are proposed to the new organizer. `announce` says it was done (by default an
+        ephemeral reply), before the proposals, which may take a few seconds."""
         assert interaction.guild_id is not None
         async with self.bot.sessions() as session, session.begin():
             await pairing.confirm_organizer(
@@ -39,7 +47,10 @@ class Mentorships:
                 actor_id=interaction.user.id,
                 now=self.bot.clock(),
             )
-        await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=mention(user_id)))
+        if announce is None:
+            await reply(interaction, texts.ORGANIZER_CONFIRMED.format(who=mention(user_id)))
+        else:
+            await announce()
         await self.batch(interaction.guild_id)
 
     async def pair_by_hand(

@@ -164,6 +164,8 @@ class Organizers(commands.Cog):
         await reply(interaction, template.format(who=member.mention, capacity=change.capacity))
         if change.status == "active":
             await self.bot.mentorships.batch(interaction.guild_id)
+        elif change.member_id is not None:  # waiting for a moderator: posted in the review channel
+            await self.bot.outbox.run_now(ChatTaskKind.ORGANIZER_REVIEW, change.member_id)
 
     @organizer.command(name="confirm", description=command_texts.ORGANIZER_CONFIRM)
     @moderator_only()

@@ -141,10 +141,11 @@ async def test_an_organizer_waiting_for_confirmation_is_confirmed_from_the_revie
         assert organizer is not None and organizer.status == OrganizerStatus.PENDING
 
     confirmed = await fake_discord.click(post, confirm, user_id=MOD)
-    assert "is confirmed as an organizer" in (await confirmed.followups(1, timeout=10))[0].text
+    await confirmed.response()
     await fake_discord.wait_for(
         lambda: "was confirmed as an organizer by" in fake_discord.state.messages[post.id].text,
         what="the review post updated",
+        timeout=10,
     )
     assert not fake_discord.state.messages[post.id].custom_ids  # the button is gone
     async with bot.sessions() as session:

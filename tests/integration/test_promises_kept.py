@@ -176,3 +176,20 @@ async def test_an_offer_to_mentor_awaiting_confirmation_is_posted_for_review_onc
     assert change.status == OrganizerStatus.ACTIVE
     async with sessions() as session:
         assert await pairing.organizer_review_due(session=session, member_id=member_id) is None
+
+
+async def test_an_organizer_a_moderator_adds_as_pending_is_posted_for_review_too(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    await _onboard(sessions, gazetteer, 300, "Leeds", defaults=BY_HAND)
+    async with sessions() as session, session.begin():
+        change = await pairing.add_organizer(
+            session=session, guild_id=GUILD, user_id=300, capacity=1, languages=[], actor_id=9, now=NOW
+        )
+    assert change.status == OrganizerStatus.PENDING and change.member_id is not None
+    assert await _tasks(sessions, ChatTaskKind.ORGANIZER_REVIEW) == [(change.member_id, True)]
+    async with sessions() as session, session.begin():  # added again while waiting: still one post
+        await pairing.add_organizer(
+            session=session, guild_id=GUILD, user_id=300, capacity=2, languages=[], actor_id=9, now=NOW
+        )
+    assert await _tasks(sessions, ChatTaskKind.ORGANIZER_REVIEW) == [(change.member_id, True)]

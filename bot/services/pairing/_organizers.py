@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services import languages as language_list
+from bot.services import outbox
 from bot.services.audit import record
 from bot.services.pairing._people import organizer_of, pairable_member, taken_places
 from bot.services.profile import latest_readiness
 from bot.services.typed import typed_text
 from bot.texts import pairing as texts
-from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
+from db.enums import ChatTaskKind, MemberStatus, MentorshipStatus, OrganizerStatus
 from db.models import GuildSettings, Member, Mentorship, Organizer
 
 MAX_CAPACITY = 10
@@ -29,6 +30,7 @@ class OrganizerChange:
     status: OrganizerStatus
     capacity: int
     taken: int
+    member_id: int | None = None  # their member row (the subject of their review post)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,11 @@ def parse_languages(text: str | None) -> list[str]:
 
 async def _change(session: AsyncSession, member: Member, organizer: Organizer) -> OrganizerChange:
     return OrganizerChange(
-        member.user_id, organizer.status, organizer.capacity, await taken_places(session, member.id)
+        member.user_id,
+        organizer.status,
+        organizer.capacity,
+        await taken_places(session, member.id),
+        member.id,
     )
 
 
@@ -99,6 +105,7 @@ async def add_organizer(
     member = await pairable_member(session, guild_id, user_id)
     guild = await session.get(GuildSettings, guild_id)
     organizer = await organizer_of(session, member)
+    previous = None if organizer is None else organizer.status
     if organizer is None:
         organizer = Organizer(member_id=member.id, added_by=actor_id)
         session.add(organizer)
@@ -110,6 +117,15 @@ async def add_organizer(
         organizer.confirmed_by, organizer.confirmed_at = actor_id, now
     organizer.status = status
     await session.flush()
+    if status == OrganizerStatus.PENDING and previous != OrganizerStatus.PENDING:
+        # Waiting for a moderator: posted in the review channel after the commit (a chat task).
+        await outbox.enqueue(
+            session=session,
+            guild_id=guild_id,
+            kind=ChatTaskKind.ORGANIZER_REVIEW,
+            subject_id=member.id,
+            now=now,
+        )
     await record(
         session=session,
         now=now,
