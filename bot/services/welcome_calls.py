@@ -843,6 +843,18 @@ async def cancel(
     host_member = await session.get_one(Member, call.host_member_id)
     if host_member.user_id != user_id and not moderator:
         raise NotAllowedError(texts.NOT_YOUR_CALL)
+    cancelled = await _cancel(session, call, for_good=for_good, now=now)
+    if cancelled is None:
+        raise NotFoundError(texts.NO_SUCH_CALL)
+    return cancelled
+
+
+async def _cancel(
+    session: AsyncSession, call: WelcomeCall, *, for_good: bool, now: datetime
+) -> Cancelled | None:
+    """The call's next occurrence called off (None: none is upcoming; `for_good` ends the call anyway)."""
+    if for_good:
+        call.status, call.cancelled_at = WelcomeCallStatus.CANCELLED, now
     upcoming = (
         await session.execute(
             select(WelcomeCallOccurrence)
@@ -855,22 +867,32 @@ async def cancel(
         )
     ).scalar_one_or_none()
     if upcoming is None:
-        raise NotFoundError(texts.NO_SUCH_CALL)
+        return None
     upcoming.status, upcoming.closed_at = CallOccurrenceStatus.CANCELLED, now
     rows = await _invites(session, WelcomeCallInvite.occurrence_id == upcoming.id, lock=False)
-    told = [
-        (invite.member_id, user)
-        for invite, _, user in rows
-        if invite.invited_at and invite.answer != CallAnswer.CANT_MAKE_IT
-    ]
+    told = tuple(
+        user for invite, _, user in rows if invite.invited_at and invite.answer != CallAnswer.CANT_MAKE_IT
+    )
     event = await _event(session, upcoming)
     next_call = None
-    if for_good:
-        call.status, call.cancelled_at = WelcomeCallStatus.CANCELLED, now
-    else:
+    if not for_good:
         later = await _schedule(session, call, upcoming.ends_at)
         next_call = await _event(session, later)
-    return Cancelled(event, tuple(user for _, user in told), next_call, for_good)
+    return Cancelled(event, told, next_call, for_good)
+
+
+async def host_left(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> list[Cancelled]:
+    """A host who left the server: their calls end, and those invited to the next one are told."""
+    member = await _member(session, guild_id, user_id)
+    if member is None:
+        return []
+    rows = await session.execute(
+        select(WelcomeCall)
+        .where(WelcomeCall.host_member_id == member.id, WelcomeCall.status == WelcomeCallStatus.ACTIVE)
+        .with_for_update()
+    )
+    found = [await _cancel(session, call, for_good=True, now=now) for call in rows.scalars()]
+    return [cancelled for cancelled in found if cancelled is not None]
 
 
 async def listing(*, session: AsyncSession, guild_id: int) -> list[Listed]:

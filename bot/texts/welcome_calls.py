@@ -73,6 +73,10 @@ THANKS_NOT_FOR_ME = (
 
 # -- cancelling --------------------------------------------------------------------------
 CANCELLED_ONE = "The welcome call on **{when}** is off, sorry. I'll invite you to the next one ({next_when})."
+HOST_LEFT = (
+    "The welcome call on **{when}** is off, sorry: its host has left the server. "
+    "I'll tell you when there's another one for you."
+)
 CANCELLED_FOR_GOOD = (
     "The welcome call on **{when}** is off, sorry. I'll tell you when there's another one for you."
 )

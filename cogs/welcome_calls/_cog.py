@@ -292,6 +292,20 @@ class WelcomeCalls(commands.Cog):
                 now=self.bot.clock(),
             )
 
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A host who leaves: their calls end; the event is cancelled and those invited told."""
+        async with self.bot.sessions() as session, session.begin():
+            ended = await welcome_calls.host_left(
+                session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
+            )
+        for cancelled in ended:
+            await self.bot.messenger.set_call_event(cancelled.call, welcome_calls.EventStatus.CANCELLED)
+            for user_id in cancelled.tell_user_ids:
+                await self.bot.messenger.tell(
+                    user_id, texts.HOST_LEFT.format(when=when(cancelled.call.starts_at))
+                )
+
     async def on_invite(self, interaction: discord.Interaction[Any], clicked: Clicked[InviteAnswer]) -> None:
         async with self.bot.sessions() as session, session.begin():
             answered = await welcome_calls.answer(

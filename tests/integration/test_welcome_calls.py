@@ -321,3 +321,19 @@ async def test_interested_on_the_discord_event_counts_like_the_button(sessions: 
     assert not await interested(424242)  # nobody we know
     reminded = await _reminders(sessions, hosted.call.starts_at - 23 * HOUR)
     assert {user for user, _ in reminded} == {next(iter(invites)), left_out}
+
+
+async def test_a_host_who_leaves_ends_their_calls(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    await _host(sessions)
+    invites = await _send_invites(sessions)
+    await _answer(sessions, invites[CHICAGO], False)
+    async with sessions() as session, session.begin():
+        ended = await calls.host_left(session=session, guild_id=GUILD, user_id=HOST, now=NOW)
+        assert await calls.host_left(session=session, guild_id=GUILD, user_id=NEW_YORK, now=NOW) == []
+    [cancelled] = ended
+    assert cancelled.for_good and cancelled.next_call is None
+    assert set(cancelled.tell_user_ids) == {NEW_YORK, LOS_ANGELES}  # not Chicago, who said no
+    async with sessions() as session, session.begin():
+        assert await calls.listing(session=session, guild_id=GUILD) == []
+        assert await calls.host_left(session=session, guild_id=GUILD, user_id=HOST, now=NOW) == []
