@@ -36,21 +36,24 @@ def page_message(
     *,
     answer: AnswerT | None = None,
     arg: str | None = None,
+    of: int | None = None,
 ) -> dict[str, Any]:
     """The message showing `page` (clamped) of `pages`, with Previous / Next when there are several
-    (no `view` key when there is one page: an edit passes `view=None` itself to drop the buttons)."""
+    (no `view` key when there is one page: an edit passes `view=None` itself to drop the buttons).
+
+    The buttons carry the page to show as their id, and `arg` as it is; or, given `of` (whose
+    list it is: a member's log), `of` as their id and the page as their `arg`."""
     index, text = pages.page(page)
     message: dict[str, Any] = {"content": text, "allowed_mentions": discord.AllowedMentions.none()}
     if len(pages) > 1:
         view = GroundworkView(timeout=None)
-        view.add_item(
-            declaration.button(max(index - 1, 0), answer, label=texts.PREVIOUS, arg=arg, disabled=index == 0)
-        )
-        last = index + 1 >= len(pages)
-        view.add_item(
-            declaration.button(
-                min(index + 1, len(pages) - 1), answer, label=texts.NEXT, arg=arg, disabled=last
-            )
-        )
+
+        def button(target: int, label: str, disabled: bool) -> discord.ui.Item[Any]:
+            if of is None:
+                return declaration.button(target, answer, label=label, arg=arg, disabled=disabled)
+            return declaration.button(of, answer, label=label, arg=str(target), disabled=disabled)
+
+        view.add_item(button(max(index - 1, 0), texts.PREVIOUS, index == 0))
+        view.add_item(button(min(index + 1, len(pages) - 1), texts.NEXT, index + 1 >= len(pages)))
         message["view"] = view
     return message

@@ -39,7 +39,7 @@ from db.models import (
 )
 
 MAX_NOTE = 500
-RECENT = 20
+RECENT = 100  # the latest entries /log view shows, paged
 COUNT_WINDOW = timedelta(days=30)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.local import _circles, _neighbours, _practice
+from cogs.local import _activity, _circles, _neighbours, _practice
 from cogs.local._activity import ActivityLog
 from cogs.local._circles import Circles, circles_pages
 from cogs.local._messages import LocalMessages
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ActivityLog", "Circles", "LocalMessages", "Neighbours", "Practice", "circles_pages"]
 
-ITEMS = (*_neighbours.ITEMS, *_circles.ITEMS, *_practice.ITEMS)
+ITEMS = (*_neighbours.ITEMS, *_circles.ITEMS, *_practice.ITEMS, *_activity.ITEMS)
 
 
 async def setup(bot: GroundworkBot) -> None:

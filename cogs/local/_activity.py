@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +14,10 @@ from bot.services import activity
 from bot.texts import commands as command_texts
 from bot.texts import local as texts
 from cogs._checks import is_moderator
-from cogs._interactions import reply
-from cogs.local._render import log_view
+from cogs._interactions import reply, snowflake
+from cogs._pager import page_message
+from cogs._persistent import Clicked, Persistent
+from cogs.local._render import log_pages
 from db.enums import ActivityKind
 
 if TYPE_CHECKING:
@@ -27,6 +30,12 @@ KIND_CHOICES = [
     for kind in ActivityKind
     if kind != ActivityKind.PRACTICE_CALL  # recorded by the bot when a practice call happened
 ]
+
+
+class LogPage(enum.StrEnum):
+    """The one kind of click under /log view: turn the page."""
+
+    PAGE = "page"
 
 
 class ActivityLog(commands.Cog):
@@ -84,6 +93,13 @@ class ActivityLog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         subject = member.id if member is not None else interaction.user.id
+        await reply(interaction, **await self._log_page(interaction, subject, 0))
+
+    async def _log_page(
+        self, interaction: discord.Interaction[Any], subject: int, page: int
+    ) -> dict[str, Any]:
+        """That page of `subject`'s log, as the one who asks may see it (checked on every page)."""
+        assert interaction.guild_id is not None
         moderator = subject != interaction.user.id and await is_moderator(interaction)
         async with self.bot.sessions() as session:
             view = await activity.view(
@@ -94,4 +110,21 @@ class ActivityLog(commands.Cog):
                 viewer_is_moderator=moderator,
                 now=self.bot.clock(),
             )
-        await reply(interaction, log_view(view))
+        return page_message(LOG_PAGE, log_pages(view), page, of=subject)
+
+    async def on_log_page(self, interaction: discord.Interaction[Any], clicked: Clicked[LogPage]) -> None:
+        """Previous / Next under /log view: that page of the member's log, as it is now."""
+        message = await self._log_page(interaction, clicked.id, int(clicked.arg or 0))
+        await interaction.response.edit_message(**{"view": None, **message})
+
+
+# Previous / Next under /log view: the id is whose log it is, the arg the page to show.
+LOG_PAGE = Persistent(
+    "gw:lg",
+    owner=ActivityLog,
+    answers=LogPage,
+    handler=ActivityLog.on_log_page,
+    ids=snowflake,
+    arg=r"[0-9]{1,4}",
+)
+ITEMS = (LOG_PAGE.item,)

@@ -11,11 +11,12 @@ from datetime import datetime
 
 import discord
 
-from bot.services import activity, circles, neighbours, practice
+from bot.services import activity, circles, neighbours, paging, practice
 from bot.services.time_zones import zone_name
 from bot.texts import local as texts
 from bot.texts import onboarding as onboarding_texts
 from cogs._introductions import suggested_times_text, when
+from cogs._pager import pages_of
 from cogs._text import member_text, mention
 from db.enums import ActivityKind, OrganizingPath
 
@@ -161,12 +162,14 @@ def _counts(counts: dict[ActivityKind, int]) -> str:
     return ", ".join(f"{texts.ACTIVITY_LABELS[k]} {n}" for k, n in sorted(counts.items())) or "0"
 
 
-def log_view(view: activity.LogView) -> str:
+def log_pages(view: activity.LogView) -> paging.Pages:
+    """A member's log as pages of whole entries under its title and counts (the shared pager)."""
     who = mention(view.user_id)
     if view.entries is None:
-        return "\n".join(
+        counts_only = "\n".join(
             (texts.LOG_COUNTS_ONLY.format(who=who), texts.LOG_COUNTS.format(counts=_counts(view.counts)))
         )
+        return paging.Pages((counts_only,), ((counts_only,),))
     entries = [
         texts.LOG_LINE.format(
             when=discord.utils.format_dt(e.at, "d"),
@@ -174,6 +177,12 @@ def log_view(view: activity.LogView) -> str:
             note=_note(e.note, LISTED_NOTE),
         )
         for e in view.entries
-    ] or [texts.LOG_EMPTY]
+    ]
     title = f"**{texts.LOG_TITLE.format(who=who)}**"
-    return fit([title, texts.LOG_COUNTS.format(counts=_counts(view.counts)), *entries])
+    header = "\n".join((title, texts.LOG_COUNTS.format(counts=_counts(view.counts))))
+    return pages_of(entries, header=header, empty=texts.LOG_EMPTY)
+
+
+def log_view(view: activity.LogView) -> str:
+    """A member's log, its first page."""
+    return log_pages(view).texts[0]

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bot.config import GuildDefaults
 from bot.services.audit import record
-from db.enums import MemberStatus, MentorshipStatus, OrganizerStatus
-from db.models import GuildSettings, Member, Mentorship, Organizer
+from db.enums import ActivityKind, MemberStatus, MentorshipStatus, OrganizerStatus
+from db.models import ActivityEntry, GuildSettings, Member, Mentorship, Organizer
 from tests.e2e.conftest import StartBot
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
 from tests.support.clock import TestClock
@@ -136,3 +136,38 @@ async def test_an_organizer_pages_through_many_mentees(
             next_id = str(_button(shown, "Next")["custom_id"])
             shown = await _message(await fake_discord.click(shown, next_id, user_id=organizer_user))
     assert listed == [310_000_000_000_010_000 + n for n in range(mentees)]  # all of them, longest first
+
+
+async def test_a_member_pages_through_a_long_activity_log(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    member_user, entries = 310_000_000_000_011_000, 60
+    fake_discord.add_member(guild, user_id=member_user, name="logger")
+    bot = await start_bot()
+    async with bot.sessions() as session, session.begin():
+        session.add(GuildSettings(guild_id=guild.id, **GuildDefaults().model_dump()))
+        member = Member(
+            guild_id=guild.id, user_id=member_user, status=MemberStatus.ACTIVE, languages=["en"], paths=[]
+        )
+        session.add(member)
+        await session.flush()
+        for n in range(entries):
+            session.add(
+                ActivityEntry(
+                    guild_id=guild.id,
+                    member_id=member.id,
+                    kind=ActivityKind.OTHER,
+                    note=f"entry-{n:03d}-end " + "leaflets " * 20,
+                    at=clock() - timedelta(hours=n),
+                )
+            )
+    shown = await _message(await fake_discord.slash("log view", guild_id=guild.id, user_id=member_user))
+    pages = int(re.search(r"Page 1 of (\d+)", shown.text).group(1))  # type: ignore[union-attr]
+    seen: list[int] = []
+    for number in range(1, pages + 1):
+        assert len(shown.text) <= 2000 and shown.text.endswith(f"Page {number} of {pages}")
+        seen += [int(m) for m in MARK.findall(shown.text)]
+        if number < pages:
+            next_id = str(_button(shown, "Next")["custom_id"])
+            shown = await _message(await fake_discord.click(shown, next_id, user_id=member_user))
+    assert seen == list(range(entries))  # every entry whole and once, newest first
