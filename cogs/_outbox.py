@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.services import outbox
+from bot.services import outbox, paging
 from bot.texts import outbox as texts
+from cogs._pager import pages_of
 from cogs._text import mention
 from cogs._ticks import Ticks
 from db.enums import ChatTaskKind
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 OUTBOX_JOB = "outbox:tick"
 BATCH = 20
 STEP_TIMEOUT = 60.0  # seconds; well within the lease (outbox.LEASE)
-LIST_LIMIT = 25
+LIST_LIMIT = 100  # the steps /mod outbox lists, paged
 
 # A handler returns False when it settled the step without doing it (Discord refused for good);
 # None or True when it did it.
@@ -60,22 +61,30 @@ def what_text(stuck: outbox.Stuck) -> str:
     return template.format(people=people)
 
 
-def stuck_text(rows: list[outbox.Stuck]) -> str:
-    """`/mod outbox`: every step that gave up or keeps failing."""
-    if not rows:
-        return texts.LIST_EMPTY
-    lines = [f"**{texts.LIST_TITLE}**"]
-    for row in rows:
-        lines.append(
-            texts.LIST_LINE.format(
-                what=what_text(row),
-                state=texts.STATE_FAILED if row.failed else texts.STATE_RETRYING,
-                attempts=row.attempts,
-                since=discord.utils.format_dt(row.since, "R"),
-                error=texts.ERROR.format(error=row.last_error) if row.last_error else "",
-            )
+def stuck_lines(rows: list[outbox.Stuck]) -> list[str]:
+    """One line per step that gave up or keeps failing."""
+    return [
+        texts.LIST_LINE.format(
+            what=what_text(row),
+            state=texts.STATE_FAILED if row.failed else texts.STATE_RETRYING,
+            attempts=row.attempts,
+            since=discord.utils.format_dt(row.since, "R"),
+            error=texts.ERROR.format(error=row.last_error) if row.last_error else "",
         )
-    return "\n".join(lines)
+        for row in rows
+    ]
+
+
+def stuck_pages(rows: list[outbox.Stuck]) -> paging.Pages:
+    """`/mod outbox`: every step that gave up or keeps failing, as pages (the shared pager)."""
+    if not rows:
+        return paging.Pages((texts.LIST_EMPTY,), ((texts.LIST_EMPTY,),))
+    return pages_of(stuck_lines(rows), header=f"**{texts.LIST_TITLE}**")
+
+
+def stuck_text(rows: list[outbox.Stuck]) -> str:
+    """`/mod outbox`'s first page."""
+    return stuck_pages(rows).texts[0]
 
 
 class OutboxRunner:
@@ -168,10 +177,10 @@ class OutboxRunner:
                 stuck.guild_id, texts.FAILED.format(attempts=stuck.attempts, what=what_text(stuck))
             )
 
-    async def stuck(self, guild_id: int) -> str:
+    async def stuck(self, guild_id: int) -> paging.Pages:
         async with self.bot.sessions() as session:
             rows = await outbox.stuck(session=session, guild_id=guild_id, limit=LIST_LIMIT)
-        return stuck_text(rows)
+        return stuck_pages(rows)
 
 
 class Outbox(commands.Cog):

@@ -358,7 +358,18 @@ class Moderation(commands.Cog):
     @mod.command(name="outbox", description=command_texts.MOD_OUTBOX)
     @moderator_only()
     async def outbox(self, interaction: discord.Interaction[Any]) -> None:
-        await reply(interaction, await self.bot.outbox.stuck(self._guild(interaction)))
+        pages = await self.bot.outbox.stuck(self._guild(interaction))
+        await reply(interaction, **page_message(OUTBOX_PAGE, pages, 0))
+
+    async def on_outbox_page(
+        self, interaction: discord.Interaction[Any], clicked: Clicked[OutboxPage]
+    ) -> None:
+        """Previous / Next under /mod outbox: that page of the stuck steps as they are now."""
+        await require_moderator(interaction)
+        pages = await self.bot.outbox.stuck(self._guild(interaction))
+        await interaction.response.edit_message(
+            **{"view": None, **page_message(OUTBOX_PAGE, pages, clicked.id)}
+        )
 
     @mod.command(name="attention", description=command_texts.MOD_ATTENTION)
     @moderator_only()
@@ -396,6 +407,12 @@ class Moderation(commands.Cog):
         about = AuditFilter.parse(clicked.arg)
         message = await self._audit_page(self._guild(interaction), about, clicked.id)
         await interaction.response.edit_message(**{"view": None, **message})
+
+
+class OutboxPage(enum.StrEnum):
+    """The one kind of click under /mod outbox: turn the page."""
+
+    PAGE = "page"
 
 
 class CirclesPage(enum.StrEnum):
@@ -447,4 +464,5 @@ AUDIT_PAGE = Persistent(
     arg=r"[0-9]{0,20}\.[0-9]{0,20}",
 )
 CIRCLES_PAGE = Persistent("gw:mc", owner=Moderation, answers=CirclesPage, handler=Moderation.on_circles_page)
-ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item, AUDIT_PAGE.item, CIRCLES_PAGE.item)
+OUTBOX_PAGE = Persistent("gw:mo", owner=Moderation, answers=OutboxPage, handler=Moderation.on_outbox_page)
+ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item, AUDIT_PAGE.item, CIRCLES_PAGE.item, OUTBOX_PAGE.item)

@@ -3,10 +3,16 @@ lines present and in order, the footer's page numbers right."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.services import outbox
 from bot.services.paging import ELLIPSIS, MESSAGE_LIMIT, line_room, split
+from cogs._outbox import stuck_pages, stuck_text
+from db.enums import ChatTaskKind
 
 FOOTER = "-# Page {page} of {pages}"
 
@@ -67,3 +73,25 @@ def test_lines_are_never_split_pages_fit_and_every_line_is_there_in_order(
     room = line_room(header=header, footer=FOOTER, count=len(lines), limit=limit)
     for group, following in zip(pages.lines, pages.lines[1:], strict=False):
         assert len("\n".join([*group, following[0]])) > room
+
+
+def test_the_outbox_list_pages_instead_of_overflowing_a_message() -> None:
+    rows = [
+        outbox.Stuck(
+            task_id=n,
+            guild_id=1,
+            kind=ChatTaskKind.INTRODUCTION,
+            subject_id=n,
+            user_ids=(310_000_000_000_000_000 + n, 310_000_000_000_100_000 + n),
+            attempts=8,
+            last_error=f"task-{n:03d}-error " + "503 " * 45,
+            since=datetime(2026, 12, 1, tzinfo=UTC),
+            failed=True,
+        )
+        for n in range(100)
+    ]
+    pages = stuck_pages(rows)
+    assert len(pages) > 5 and all(len(text) <= MESSAGE_LIMIT for text in pages.texts)
+    found = [int(n) for text in pages.texts for n in re.findall(r"task-(\d{3})-error", text)]
+    assert found == list(range(100))
+    assert stuck_pages([]).texts == (stuck_text([]),)
