@@ -43,7 +43,8 @@ def test_one_area_is_shown_with_its_neighbours_not_the_whole_world() -> None:
     assert _contains(extent, -1.55, 53.8)
     assert extent.width >= MIN_SPAN[0] and extent.height >= MIN_SPAN[1]
     assert extent.width < 60  # zoomed in, not the world
-    assert abs(extent.width / extent.height - ASPECT) < 1e-9
+    assert abs(extent.width / extent.height - ASPECT * extent.stretch) < 1e-9
+    assert 1.6 < extent.stretch < 1.8  # 1 / cos(54 degrees): Britain keeps its shape
 
 
 def test_the_extent_holds_every_area_with_a_margin_and_stays_on_the_globe() -> None:

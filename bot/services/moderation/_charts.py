@@ -141,7 +141,7 @@ def draw_map(points: Sequence[AreaPoint], *, minimum_label: int, title: str) -> 
     axes.set_facecolor(OCEAN)
     axes.set_xlim(extent.west, extent.east)
     axes.set_ylim(extent.south, extent.north)
-    axes.set_aspect("equal", adjustable="box")
+    axes.set_aspect(extent.stretch, adjustable="box")
     axes.set_xticks([])
     axes.set_yticks([])
     coastlines, borders = _draw_geography(axes, extent)

@@ -9,14 +9,16 @@ and left out when none is free. An area with fewer than `MIN_LABELLED` members n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 MIN_LABELLED = 5  # an area with fewer members is drawn, never named
 MARGIN = 0.15  # of the members' span, on every side
 MIN_MARGIN = 2.0  # degrees
-MIN_SPAN = (24.0, 14.0)  # degrees of longitude, latitude: at least a region with its neighbours
-ASPECT = 2.0  # the picture: longitude span over latitude span
+MIN_SPAN = (16.0, 8.0)  # degrees of longitude, latitude: at least a region with its neighbours
+ASPECT = 2.0  # the picture: its width over its height
+MIN_COSINE = 0.35  # near the poles a degree of longitude is never drawn narrower than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,7 @@ class Extent:
     east: float
     south: float
     north: float
+    stretch: float = 1.0  # degrees of longitude per unit of width, over latitude's (1 / cos(middle))
 
     @property
     def width(self) -> float:
@@ -58,8 +61,9 @@ def map_extent(
     aspect: float = ASPECT,
 ) -> Extent:
     """The box (degrees) showing every (longitude, latitude) with a margin, at least `min_span`
-    wide and high, as wide as `aspect` times its height where the world allows; the whole world
-    when there is nothing to show."""
+    wide and high, drawn `aspect` times as wide as high where the world allows: a degree of
+    longitude is drawn cos(latitude) as wide as one of latitude at the box's middle (`stretch`),
+    so places keep their shape. The whole world when there is nothing to show."""
     if not coordinates:
         return WORLD
     longitudes = [lon for lon, _ in coordinates]
@@ -68,11 +72,13 @@ def map_extent(
     pad_x = max((east - west) * margin, MIN_MARGIN)
     pad_y = max((north - south) * margin, MIN_MARGIN)
     west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
-    width = max(east - west, min_span[0], (north - south) * aspect)
-    height = max(north - south, min_span[1], width / aspect)
+    stretch = 1 / max(math.cos(math.radians((south + north) / 2)), MIN_COSINE)
+    ratio = aspect * stretch  # degrees of longitude per degree of latitude in the picture
+    width = max(east - west, min_span[0], (north - south) * ratio)
+    height = max(north - south, min_span[1], width / ratio)
     south, north = _fit(south, north, height, -90.0, 90.0)
-    west, east = _fit(west, east, max(width, (north - south) * aspect), -180.0, 180.0)
-    return Extent(west, east, south, north)
+    west, east = _fit(west, east, max(width, (north - south) * ratio), -180.0, 180.0)
+    return Extent(west, east, south, north, stretch if (east - west) < 360 else 1.0)
 
 
 @dataclass(frozen=True, slots=True)
