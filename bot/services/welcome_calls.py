@@ -407,7 +407,8 @@ async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
 
 
 async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: WelcomeCallOccurrence) -> int:
-    """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size."""
+    """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size
+    (a place someone said they can't make is offered to the next; nobody is asked twice)."""
     band = Band(call.band_low_minutes, call.band_high_minutes)
     waiting = [
         member
@@ -415,8 +416,15 @@ async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: Welc
         if member.id != call.host_member_id and fits(band, member.timezone, occurrence.starts_at)
     ]
     ids = [member.id for member in waiting]
-    skip = await _busy(session, ids) | await _came_before(session, call.id)
-    chosen = [member for member in waiting if member.id not in skip][: call.size]
+    asked = await session.execute(
+        select(WelcomeCallInvite.member_id, WelcomeCallInvite.answer).where(
+            WelcomeCallInvite.occurrence_id == occurrence.id
+        )
+    )
+    already: dict[int, CallAnswer] = {row.member_id: row.answer for row in asked}
+    room = call.size - sum(1 for answer in already.values() if answer != CallAnswer.CANT_MAKE_IT)
+    skip = set(already) | await _busy(session, ids) | await _came_before(session, call.id)
+    chosen = [member for member in waiting if member.id not in skip][: max(room, 0)]
     for member in chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member.id))
     await session.flush()
@@ -557,8 +565,12 @@ async def answer(
     occurrence = await session.get_one(WelcomeCallOccurrence, invite.occurrence_id)
     if occurrence.status != CallOccurrenceStatus.SCHEDULED:
         return Answered(False, True, invite.answer)
+    first_no = not interested and invite.answer != CallAnswer.CANT_MAKE_IT
     invite.answer = CallAnswer.INTERESTED if interested else CallAnswer.CANT_MAKE_IT
     invite.answered_at = now
+    if first_no:  # their place goes to the next one waiting in the band
+        await session.flush()
+        await _invite_for(session, await session.get_one(WelcomeCall, occurrence.call_id), occurrence)
     return Answered(True, True, invite.answer)
 
 

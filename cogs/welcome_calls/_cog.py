@@ -240,6 +240,25 @@ class WelcomeCalls(commands.Cog):
             started = await welcome_calls.starts_due(session=session, now=self.bot.clock())
         for call in started:
             await self.bot.messenger.set_call_event(call, welcome_calls.EventStatus.ACTIVE)
+            await self._already_in(call)
+
+    async def _already_in(self, call: welcome_calls.CallEvent) -> None:
+        """Those in the voice channel since before the start (no voice event comes for them now)."""
+        guild = self.bot.get_guild(call.guild_id)
+        channel = guild.get_channel(call.channel_id) if guild is not None and call.channel_id else None
+        if not isinstance(channel, discord.VoiceChannel):
+            return
+        for member in channel.members:
+            if member.bot:
+                continue
+            async with self.bot.sessions() as session, session.begin():
+                await welcome_calls.voice_changed(
+                    session=session,
+                    guild_id=call.guild_id,
+                    user_id=member.id,
+                    channel_id=channel.id,
+                    now=self.bot.clock(),
+                )
 
     async def end_calls(self) -> None:
         async with self.bot.sessions() as session, session.begin():
@@ -326,6 +345,8 @@ class WelcomeCalls(commands.Cog):
         await interaction.response.edit_message(
             content=f"{interaction.message.content}\n\n{thanks}", view=None
         )
+        if clicked.answer == InviteAnswer.CANT:
+            await self.send_invites()  # their place goes to the next one waiting
 
     async def on_who_came(self, interaction: discord.Interaction[Any], clicked: Clicked[WhoCame]) -> None:
         await interaction.response.defer()

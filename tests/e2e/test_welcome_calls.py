@@ -25,7 +25,7 @@ from tests.fake_discord.state import GUILD_VOICE
 from tests.support.clock import TestClock
 from tests.support.waiting import eventually
 
-MOD, HOST, ALICE, KLAUS = 4000, 5100, 5101, 5102
+MOD, HOST, ALICE, KLAUS, BOB = 4000, 5100, 5101, 5102, 5103
 NEW_YORK = ZoneInfo("America/New_York")
 
 
@@ -78,6 +78,7 @@ async def test_a_voice_welcome_call_from_hosting_to_next_week(
 ) -> None:
     fake = fake_discord
     bot = await _world(fake, guild, start_bot, clock)
+    await onboard(fake, guild, BOB, "Chicago, Illinois")
     voice = fake.add_channel(guild, name="Welcome call", type=GUILD_VOICE)
     await fake.guild_available(guild)  # the bot sees the new voice channel
 
@@ -133,6 +134,11 @@ async def test_a_voice_welcome_call_from_hosting_to_next_week(
     await _tick(bot)
     await _dm_saying(fake, ALICE, "starts in an hour")
     assert sum("welcome call" in m.text for m in fake.dms_to(ALICE)) == 3  # invite and two reminders
+    # Bob never answered; he is in the channel twenty minutes early and stays.
+    await dm_with(fake, BOB, "gw:wc:i:")
+    assert not [m for m in fake.dms_to(BOB) if "is tomorrow" in m.text]
+    clock.now = start - timedelta(minutes=20)
+    await fake.voice_join(guild, BOB, voice)
 
     # The call starts (the event goes live); Alice is in the channel for 40 minutes.
     clock.now = start + timedelta(minutes=1)
@@ -145,14 +151,14 @@ async def test_a_voice_welcome_call_from_hosting_to_next_week(
             return list((await session.execute(select(WelcomeCallPresence))).scalars())
 
     async def joined() -> bool:
-        return len(await stays()) == 1
+        return len(await stays()) == 2  # Bob's since the start, and Alice's
 
     await eventually(joined, what="Alice's stay recorded")
     clock.now = start + timedelta(minutes=41)
     await fake.voice_leave(guild, ALICE)
 
     async def left() -> bool:
-        return all(stay.left_at is not None for stay in await stays())
+        return sum(stay.left_at is not None for stay in await stays()) == 1
 
     await eventually(left, what="Alice's stay closed")
 
@@ -161,19 +167,20 @@ async def test_a_voice_welcome_call_from_hosting_to_next_week(
     await _tick(bot)
     asked = await dm_with(fake, ALICE, "gw:wc:f:")
     assert f"<@{HOST}>" in asked.text
+    await dm_with(fake, BOB, "gw:wc:f:")
     await fake.wait_for(lambda: len(fake.scheduled_events(guild)) == 2, what="next week's event")
     first, upcoming = fake.scheduled_events(guild)
     assert first.status == 3 and upcoming.status == 1
     assert datetime.fromisoformat(upcoming.scheduled_start_time) == start + timedelta(weeks=1)
     async with bot.sessions() as session:
-        contact = (
+        contacts = (
             await session.execute(
                 select(Member.user_id)
                 .join(HumanContact, HumanContact.member_id == Member.id)
                 .where(HumanContact.kind == HumanContactKind.WELCOME_CALL)
             )
-        ).scalar_one()
-    assert contact == ALICE
+        ).scalars()
+        assert sorted(contacts) == [ALICE, BOB]
     assert await press(fake, asked, "glad", ALICE) == texts.THANKS_GLAD
     # She came: not invited again to this call. Klaus still is not either.
     assert len([m for m in fake.dms_to(ALICE) if "gw:wc:i:" in "".join(m.custom_ids)]) == 0

@@ -337,3 +337,16 @@ async def test_a_host_who_leaves_ends_their_calls(sessions: SessionMaker) -> Non
     async with sessions() as session, session.begin():
         assert await calls.listing(session=session, guild_id=GUILD) == []
         assert await calls.host_left(session=session, guild_id=GUILD, user_id=HOST, now=NOW) == []
+
+
+async def test_a_place_someone_cannot_make_goes_to_the_next_waiting(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    await _host(sessions, size=2)
+    first = await _send_invites(sessions)
+    [left_out] = {NEW_YORK, CHICAGO, LOS_ANGELES} - set(first)
+    declined = next(iter(first))
+    await _answer(sessions, first[declined], False)
+    assert set(await _send_invites(sessions)) == {left_out}  # the freed place
+    await _answer(sessions, first[declined], False)  # saying it again frees nothing more
+    await _answer(sessions, first[declined], True)  # changing their mind: coming after all
+    assert await _send_invites(sessions) == {}
