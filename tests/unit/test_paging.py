@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services import outbox
+from bot.services import moderation, outbox
 from bot.services.paging import ELLIPSIS, MESSAGE_LIMIT, line_room, split
 from cogs._outbox import stuck_pages, stuck_text
+from cogs.moderation._render import page_text
 from db.enums import ChatTaskKind
 
 FOOTER = "-# Page {page} of {pages}"
@@ -95,3 +96,18 @@ def test_the_outbox_list_pages_instead_of_overflowing_a_message() -> None:
     found = [int(n) for text in pages.texts for n in re.findall(r"task-(\d{3})-error", text)]
     assert found == list(range(100))
     assert stuck_pages([]).texts == (stuck_text([]),)
+
+
+def test_the_member_lists_pages_of_ten_never_outgrow_a_message() -> None:
+    """/mod isolated, unpaired and unattended page ten members at a time from the database (their
+    own persistent buttons); even ten of the longest lines fit in one message."""
+    worst = moderation.ListedMember(
+        user_id=310_000_000_000_000_000,
+        area="*_`|" * 100,  # every character escaped: the area is cut at 100 after escaping
+        precision="district",
+        since=datetime(2026, 12, 1, tzinfo=UTC),
+        days_waiting=99_999,
+    )
+    for kind in moderation.MemberList:
+        page = moderation.Page(kind, (worst,) * 10, page=99_998, pages=99_999, total=999_999)
+        assert len(page_text(page)) <= MESSAGE_LIMIT
