@@ -186,7 +186,18 @@ EXPORT_MORE = "(continued: part {part})"
 MAP_TITLE = "Members by region"
 MAP_EMPTY = "No members with a known place yet."
 MAP_DONE = (
-    "Members by region: circles sized by count; places with fewer than {minimum} members are unlabelled."
+    "Members by region: circles sized by count; places with fewer than {minimum} members are unlabelled, "
+    "and so is a place whose label has no free room."
+)
+MAP_ALT = (
+    "Map of members by region: {members} members in {areas} areas. Named: {named}. "
+    "{unnamed} area(s) unnamed (fewer than {minimum} members, or no room for the label)."
+)
+MAP_ALT_NONE_NAMED = "none"
+OVERVIEW_ALT = (
+    "Bar charts. What needs a moderator: isolated {isolated}, waiting for a mentor {waiting}, "
+    "nobody has met them yet {unattended}, check-ins answered in 30 days {answered} of {due}. "
+    "Where most members live: {places}."
 )
 
 SETTINGS_TITLE = "Server settings"

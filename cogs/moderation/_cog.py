@@ -23,7 +23,14 @@ from cogs._pager import page_message
 from cogs._persistent import Clicked, Persistent
 from cogs.local import circles_pages
 from cogs.moderation._attention import capacity_text
-from cogs.moderation._render import audit_pages, member_embed, overview_text, page_text
+from cogs.moderation._render import (
+    audit_pages,
+    map_alt,
+    member_embed,
+    overview_alt,
+    overview_text,
+    page_text,
+)
 from cogs.pairing import batch_every
 
 if TYPE_CHECKING:
@@ -111,7 +118,9 @@ class Moderation(commands.Cog):
         await reply(
             interaction,
             overview_text(data, first_contacts),
-            file=discord.File(_bytes(chart), filename="overview.png"),
+            file=discord.File(
+                _bytes(chart), filename="overview.png", description=overview_alt(data, unattended=unattended)
+            ),
         )
 
     async def _page(self, guild_id: int, kind: moderation.MemberList, page: int) -> dict[str, Any]:
@@ -330,13 +339,17 @@ class Moderation(commands.Cog):
         if not points:
             await reply(interaction, texts.MAP_EMPTY)
             return
-        image = await moderation.members_map(
+        drawn = await moderation.members_map(
             points, minimum_label=moderation.MIN_LABELLED, title=texts.MAP_TITLE
         )
         await reply(
             interaction,
             texts.MAP_DONE.format(minimum=moderation.MIN_LABELLED),
-            file=discord.File(_bytes(image), filename="members-map.png"),
+            file=discord.File(
+                _bytes(drawn.png),
+                filename="members-map.png",
+                description=map_alt(points, drawn, minimum=moderation.MIN_LABELLED),
+            ),
         )
 
     @mod.command(name="circles", description=command_texts.MOD_CIRCLES)

@@ -46,6 +46,45 @@ def first_contact_text(times: attention.FirstContactTimes) -> str:
     )
 
 
+ALT_TEXT_LIMIT = 1024  # Discord's limit on an attachment's description
+
+
+def _alt(text: str) -> str:
+    return text if len(text) <= ALT_TEXT_LIMIT else text[: ALT_TEXT_LIMIT - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def overview_alt(data: moderation.Overview, *, unattended: int) -> str:
+    """The overview chart's alt text: the same figures in words."""
+    figures = moderation.action_figures(data, unattended=unattended)
+    places = ", ".join(f"{name} {count}" for name, count in data.by_country) or texts.NO_DATA
+    return _alt(
+        texts.OVERVIEW_ALT.format(
+            isolated=figures.isolated,
+            waiting=figures.waiting,
+            unattended=figures.unattended,
+            answered=figures.checkins_answered,
+            due=figures.checkins_due,
+            places=places,
+        )
+    )
+
+
+def map_alt(points: Sequence[moderation.AreaPoint], drawn: moderation.DrawnMap, *, minimum: int) -> str:
+    """The map's alt text: how many members and areas, and the areas named on it (never one the
+    map leaves unnamed)."""
+    counts = {point.label: point.count for point in points}
+    named = ", ".join(f"{label} ({counts[label]})" for label in drawn.labelled) or texts.MAP_ALT_NONE_NAMED
+    return _alt(
+        texts.MAP_ALT.format(
+            members=sum(counts.values()),
+            areas=len(points),
+            named=named,
+            unnamed=len(points) - len(drawn.labelled),
+            minimum=minimum,
+        )
+    )
+
+
 def overview_text(
     data: moderation.Overview, first_contacts: Sequence[attention.FirstContactTimes] = ()
 ) -> str:

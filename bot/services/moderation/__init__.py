@@ -2,7 +2,13 @@
 
 from bot.services.moderation._areas import consented_area, consented_precision
 from bot.services.moderation._audit import AuditLine, audit_lines
-from bot.services.moderation._charts import members_map, overview_chart
+from bot.services.moderation._charts import (
+    ActionFigures,
+    DrawnMap,
+    action_figures,
+    members_map,
+    overview_chart,
+)
 from bot.services.moderation._export import ExportFile, members_export, mentorships_export, split_csv
 from bot.services.moderation._lists import ListedMember, MemberList, Page, listed_page, member_page
 from bot.services.moderation._map import MIN_LABELLED, AreaPoint, members_by_area
@@ -13,14 +19,17 @@ from bot.services.moderation._settings import SETTINGS, change_setting, current_
 __all__ = [
     "MIN_LABELLED",
     "SETTINGS",
+    "ActionFigures",
     "AreaPoint",
     "AuditLine",
+    "DrawnMap",
     "ExportFile",
     "ListedMember",
     "MemberCard",
     "MemberList",
     "Overview",
     "Page",
+    "action_figures",
     "audit_lines",
     "change_setting",
     "consented_area",

@@ -218,5 +218,5 @@ async def overview_chart(data: Overview, *, unattended: int, title: str) -> byte
     return await asyncio.to_thread(render_overview, data, unattended=unattended, title=title)
 
 
-async def members_map(points: Sequence[AreaPoint], *, minimum_label: int, title: str) -> bytes:
-    return await asyncio.to_thread(render_map, points, minimum_label=minimum_label, title=title)
+async def members_map(points: Sequence[AreaPoint], *, minimum_label: int, title: str) -> DrawnMap:
+    return await asyncio.to_thread(draw_map, points, minimum_label=minimum_label, title=title)
