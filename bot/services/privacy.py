@@ -22,7 +22,7 @@ from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
-from bot.services import activity, buddies, waiting
+from bot.services import activity, buddies, waiting, welcome_calls
 from bot.services.audit import record
 from bot.services.members import get_member
 from bot.services.pairing import OPEN, Ended, end_all_for, mentorships_of
@@ -158,6 +158,8 @@ async def everything_about(*, session: AsyncSession, guild_id: int, user_id: int
         "mentor_wait_notice": await waiting.stored_about(session=session, member_id=member.id),
         # Buddy offers and introductions: how they answered and when, never who the others were.
         "buddies": await buddies.stored_about(session=session, member_id=member.id),
+        # Welcome calls they were invited to or host: their own answers, never who else came.
+        "welcome_calls": await welcome_calls.stored_about(session=session, member_id=member.id),
     }
 
 

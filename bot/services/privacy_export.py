@@ -24,6 +24,7 @@ from bot.texts import local as local_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import privacy as texts
+from bot.texts import welcome_calls as call_texts
 
 # Stored names that are bookkeeping, per section: never shown.
 INTERNAL: dict[str, frozenset[str]] = {
@@ -268,6 +269,32 @@ def _buddies(buddies: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _welcome_calls(calls: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    invitations = [
+        _section(
+            "welcome_calls",
+            row,
+            {
+                "answer": texts.EXPORT_CALL_ANSWERS.get(str(row.get("answer")), row.get("answer")),
+                "how_it_was": texts.EXPORT_CALL_FEEDBACK.get(
+                    str(row.get("how_it_was")), row.get("how_it_was")
+                ),
+            },
+        )
+        for row in calls.get("invitations") or []
+    ]
+    if invitations:
+        out[_label("welcome_calls", "invitations")] = invitations
+    hosted = [
+        _section("welcome_calls", row, {"weekday": call_texts.WEEKDAYS[int(row["weekday"]) % 7]})
+        for row in calls.get("hosted") or []
+    ]
+    if hosted:
+        out[_label("welcome_calls", "hosted")] = hosted
+    return out
+
+
 def people(data: Mapping[str, Any]) -> set[int]:
     """The Discord ids of other people the export names (to be shown by name)."""
     found: set[int] = set()
@@ -382,6 +409,9 @@ def readable(
     buddies = _buddies(data.get("buddies") or {})
     if buddies:
         out[titles["buddies"]] = buddies
+    welcome_calls = _welcome_calls(data.get("welcome_calls") or {})
+    if welcome_calls:
+        out[titles["welcome_calls"]] = welcome_calls
     contacts = [
         _section(
             "contacts",
@@ -437,6 +467,10 @@ def unaccounted(data: Mapping[str, Any]) -> set[str]:
     check("buddies", buddies)
     for group in buddies.get("groups") or []:
         check("buddies", group)
+    calls = data.get("welcome_calls") or {}
+    check("welcome_calls", calls)
+    for row in [*(calls.get("invitations") or []), *(calls.get("hosted") or [])]:
+        check("welcome_calls", row)
     for contact in data.get("human_contacts") or []:
         check("contacts", contact)
     for entry in data.get("audit_log") or []:
@@ -454,6 +488,7 @@ def unaccounted(data: Mapping[str, Any]) -> set[str]:
         "human_contacts",
         "mentor_wait_notice",
         "buddies",
+        "welcome_calls",
     }
     missing.update(f"section.{name}" for name in data if name not in known_sections)
     return missing
@@ -484,6 +519,7 @@ def summary(data: Mapping[str, Any]) -> str:
         ("introductions", len(local.get("neighbour_introductions") or [])),
         ("logged", len(local.get("activity_log") or [])),
         ("buddies", len((data.get("buddies") or {}).get("groups") or [])),
+        ("welcome_calls", len((data.get("welcome_calls") or {}).get("invitations") or [])),
         ("contacts", len(data.get("human_contacts") or [])),
         ("audit", len(data.get("audit_log") or [])),
     )

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, or_, select
@@ -976,3 +977,68 @@ async def plan(*, session: AsyncSession, guild_id: int, now: datetime) -> CallsP
         band=band,
         would_reach=min(count, await guild_size(session, guild_id)),
     )
+
+
+# -- privacy ---------------------------------------------------------------------------------
+
+
+async def stored_about(*, session: AsyncSession, member_id: int) -> dict[str, Any]:
+    """What /privacy shows of a member's welcome calls: each invitation (the call's time and
+    band, their answer, the reminders, whether they came and how long, what they said), and the
+    calls they host; never who else was invited or came."""
+    rows = await session.execute(
+        select(WelcomeCallInvite, WelcomeCallOccurrence, WelcomeCall)
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+        .where(WelcomeCallInvite.member_id == member_id)
+        .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallInvite.id)
+    )
+    stays = await session.execute(
+        select(WelcomeCallPresence).where(WelcomeCallPresence.member_id == member_id)
+    )
+    spans: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for stay in stays.scalars():
+        spans.setdefault(stay.occurrence_id, []).append((stay.joined_at, stay.left_at))
+    hosted = await session.execute(
+        select(WelcomeCall).where(WelcomeCall.host_member_id == member_id).order_by(WelcomeCall.created_at)
+    )
+
+    def at(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    invitations = []
+    for invite, occurrence, call in rows.all():
+        present = presence_in(spans.get(occurrence.id, []), occurrence.starts_at, occurrence.ends_at)
+        invitations.append(
+            {
+                "call_at": at(occurrence.starts_at),
+                "band": Band(call.band_low_minutes, call.band_high_minutes).label,
+                "answer": str(invite.answer),
+                "invited_at": at(invite.invited_at),
+                "answered_at": at(invite.answered_at),
+                "reminded_day_at": at(invite.reminded_day_at),
+                "reminded_hour_at": at(invite.reminded_hour_at),
+                "attended": invite.attended,
+                "minutes_in_call": int(present / timedelta(minutes=1)),
+                "how_it_was": str(invite.feedback) if invite.feedback else None,
+                "answered_how_it_was_at": at(invite.feedback_at),
+            }
+        )
+    return {
+        "invitations": invitations,
+        "hosted": [
+            {
+                "band": Band(call.band_low_minutes, call.band_high_minutes).label,
+                "weekday": call.weekday,
+                "local_time": f"{call.local_minute // 60:02d}:{call.local_minute % 60:02d}",
+                "timezone": call.timezone,
+                "voice_channel_id": call.channel_id,
+                "location": call.location,
+                "size": call.size,
+                "status": str(call.status),
+                "created_at": at(call.created_at),
+                "cancelled_at": at(call.cancelled_at),
+            }
+            for call in hosted.scalars()
+        ],
+    }

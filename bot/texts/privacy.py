@@ -48,6 +48,7 @@ EXPORT_KEPT_COUNTS = {
     "logged": ("1 thing you logged", "{n} things you logged"),
     "introductions": ("1 introduction to a neighbour", "{n} introductions to neighbours"),
     "buddies": ("1 buddy offer", "{n} buddy offers"),
+    "welcome_calls": ("1 welcome call invitation", "{n} welcome call invitations"),
     "contacts": ("1 time you met someone", "{n} times you met someone"),
     "audit": ("1 entry in the log of what happened", "{n} entries in the log of what happened"),
 }
@@ -71,6 +72,7 @@ EXPORT_SECTIONS = {
     "waiting": "Waiting for a mentor",
     "local": "Local life",
     "buddies": "Buddies",
+    "welcome_calls": "Welcome calls",
     "contacts": "People you met through groundwork",
     "audit": "What was recorded about you (the log moderators see)",
 }
@@ -215,9 +217,39 @@ EXPORT_FIELDS = {
         "did_you_talk": "Did you talk?",
         "ended_at": "Ended",
     },
+    "welcome_calls": {
+        "invitations": "Invitations",
+        "hosted": "Calls you host",
+        "call_at": "The call",
+        "band": "For time zones",
+        "answer": "Your answer",
+        "invited_at": "Invited",
+        "answered_at": "Answered",
+        "reminded_day_at": "Reminded the day before",
+        "reminded_hour_at": "Reminded the hour before",
+        "attended": "You came",
+        "minutes_in_call": "Minutes in the voice channel during the call",
+        "how_it_was": "How it was",
+        "answered_how_it_was_at": "Said how it was",
+        "weekday": "Day",
+        "local_time": "Time, in your time zone",
+        "timezone": "Your time zone then",
+        "voice_channel_id": "Voice channel (its id)",
+        "location": "Link or place",
+        "size": "How many it invites at most",
+        "status": "Status",
+        "created_at": "Started",
+        "cancelled_at": "Ended",
+    },
     "contacts": {"kind": "How", "at": "When"},
     "audit": {"at": "When", "action": "What", "by": "Done by", "details": "Details"},
 }
+EXPORT_CALL_ANSWERS = {
+    "pending": "no answer",
+    "interested": "I'd like to come",
+    "cant_make_it": "can't make it",
+}
+EXPORT_CALL_FEEDBACK = {"glad": "glad I came", "okay": "it was okay", "not_for_me": "not really for me"}
 EXPORT_YES, EXPORT_NO = "yes", "no"
 EXPORT_NOBODY_NAMED = "someone no longer in the server"
 EXPORT_ROLE = {"mentee": "the mentee", "mentor": "the mentor"}

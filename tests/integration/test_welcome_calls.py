@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import NotAllowedError
-from bot.services import pairing, waiting
+from bot.services import pairing, privacy, privacy_export, waiting
 from bot.services import welcome_calls as calls
 from db.engine import SessionMaker
 from db.enums import CallAnswer, CallFeedback, HumanContactKind
-from db.models import HumanContact, Member, WelcomeCallInvite
+from db.models import HumanContact, Member, WelcomeCallInvite, WelcomeCallPresence
 from tests.integration.test_local_support import GUILD, NOW, leave_server, onboard, organizer
 
 NEW_YORK, CHICAGO, LOS_ANGELES, BERLIN, BOSTON, HOST, HOST_2 = 9001, 9002, 9003, 9004, 9005, 9900, 9901
@@ -350,3 +350,57 @@ async def test_a_place_someone_cannot_make_goes_to_the_next_waiting(sessions: Se
     await _answer(sessions, first[declined], False)  # saying it again frees nothing more
     await _answer(sessions, first[declined], True)  # changing their mind: coming after all
     assert await _send_invites(sessions) == {}
+
+
+async def test_privacy_export_shows_a_members_calls_and_deletion_removes_them(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions)
+    start = hosted.call.starts_at
+    invites = await _send_invites(sessions)
+    await _answer(sessions, invites[NEW_YORK], True)
+    await _voice(sessions, NEW_YORK, VOICE, start + 10 * MINUTE)
+    await _voice(sessions, NEW_YORK, None, start + 40 * MINUTE)
+    [ended] = [e for e in await _ends(sessions, start + HOUR) if e.closed is not None]
+    assert ended.closed is not None
+    [came] = ended.closed.attendees
+    async with sessions() as session, session.begin():
+        await calls.feedback(
+            session=session,
+            invite_id=came.invite_id,
+            user_id=NEW_YORK,
+            answer=CallFeedback.GLAD,
+            now=start + HOUR,
+        )
+
+    async def exported(user_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        async with sessions() as session:
+            data = await privacy.everything_about(session=session, guild_id=GUILD, user_id=user_id)
+        return data, privacy_export.readable(data, server="s", now=NOW, names={})
+
+    data, readable = await exported(NEW_YORK)
+    assert privacy_export.unaccounted(data) == set()
+    [invitation] = readable["Welcome calls"]["Invitations"]
+    assert invitation["You came"] == "yes" and invitation["Your answer"] == "I'd like to come"
+    assert invitation["Minutes in the voice channel during the call"] == 30
+    assert invitation["How it was"] == "glad I came" and invitation["For time zones"] == "UTC-8..-5"
+    assert "1 welcome call invitation" in privacy_export.summary(data)
+    host_data, host_readable = await exported(HOST)
+    assert privacy_export.unaccounted(host_data) == set()
+    [call] = host_readable["Welcome calls"]["Calls you host"]
+    assert call["Day"] == "Thursday" and call["Time, in your time zone"] == "18:00"
+
+    async with sessions() as session, session.begin():
+        await privacy.delete_member_data(
+            session=session, guild_id=GUILD, user_id=NEW_YORK, now=NOW, reason="asked"
+        )
+    async with sessions() as session:
+        assert (await session.execute(select(WelcomeCallPresence))).scalars().all() == []  # hers only
+        left = {
+            user_id
+            for (user_id,) in (
+                await session.execute(
+                    select(Member.user_id).join(WelcomeCallInvite, WelcomeCallInvite.member_id == Member.id)
+                )
+            ).all()
+        }
+    assert NEW_YORK not in left and left  # the others' invitations stay
