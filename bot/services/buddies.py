@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from itertools import combinations
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +38,7 @@ from bot.services import outbox, waiting
 from bot.services.audit import record
 from bot.services.contacts import record_contact
 from bot.services.locales import shared_area
-from bot.services.matching import Mentor, Seeker, pair_cost
+from bot.services.matching import Mentor, Seeker, pair_cost, peer_costs
 from bot.services.members import get_member
 from bot.services.pairing import OPEN, utc_offset_hours
 from bot.services.practice import common_hour
@@ -217,16 +218,12 @@ async def eligible(
         | await _with_mentor(session, ids)
     )
     target = await waiting.wait_target(session, guild_id)
-    result = []
-    for member in found:
-        if member.id in busy:
-            continue
-        wait = await waiting.mentor_wait(
-            session=session, guild_id=guild_id, member_id=member.id, now=now, batch_every=batch_every
-        )
-        if wait is None or not wait.within(target):
-            result.append(member)
-    return result
+    waits = await waiting.mentor_waits(session=session, guild_id=guild_id, now=now, batch_every=batch_every)
+    return [
+        member
+        for member in found
+        if member.id not in busy and not ((wait := waits.get(member.id)) is not None and wait.within(target))
+    ]
 
 
 # Who goes with whom
@@ -269,27 +266,45 @@ def cost(first: Seeker, second: Seeker) -> int:
 
 def group(people: Sequence[Seeker], apart: set[frozenset[int]]) -> list[tuple[int, ...]]:
     """Member ids in pairs, cheapest first, never a pair in `apart`; whoever is left joins the
-    pair they fit best (a trio) when there is one they may join."""
-    costs = {
-        (a.member_id, b.member_id): cost(a, b)
-        for a, b in combinations(people, 2)
-        if frozenset((a.member_id, b.member_id)) not in apart
-    }
+    pair they fit best (a trio) when there is one they may join. Every pair is costed at once
+    by the engine (`peer_costs`), so a sweep over thousands stays quick."""
+    n = len(people)
+    if n < 2:
+        return []
+    ids = [p.member_id for p in people]
+    first, second = (np.asarray(a, dtype=np.int64) for a in np.triu_indices(n, k=1))
+    units = peer_costs(people, first, second)
+    row = {member_id: i for i, member_id in enumerate(ids)}
+    allowed = np.ones(len(first), dtype=np.bool_)
+    for pair in apart:
+        rows = sorted(row[m] for m in pair if m in row)
+        if len(rows) == 2:  # the position of (i, j), i < j, in the upper triangle
+            i, j = rows
+            allowed[i * n - i * (i + 1) // 2 + (j - i - 1)] = False
+    first, second, units = first[allowed], second[allowed], units[allowed]
+    id_of = np.asarray(ids, dtype=np.int64)
     taken: set[int] = set()
-    pairs: list[tuple[int, ...]] = []
-    for (a, b), _ in sorted(costs.items(), key=lambda item: (item[1], item[0])):
-        if a not in taken and b not in taken:
-            pairs.append((a, b))
-            taken |= {a, b}
-
-    def between(x: int, y: int) -> int | None:
-        return costs.get((x, y), costs.get((y, x)))
+    pairs: list[tuple[int, int]] = []
+    order = np.lexsort((id_of[second], id_of[first], units))
+    for i, j in zip(first[order].tolist(), second[order].tolist(), strict=True):
+        if len(taken) >= n - 1:
+            break
+        if ids[i] not in taken and ids[j] not in taken:
+            pairs.append((ids[i], ids[j]))
+            taken |= {ids[i], ids[j]}
 
     groups = [list(pair) for pair in pairs]
-    for person in (p.member_id for p in people if p.member_id not in taken):
+    for person in (member_id for member_id in ids if member_id not in taken):
+        i, others = row[person], np.arange(n, dtype=np.int64)
+        # Costed (earlier, later) in `people`, as the pairs were.
+        with_everyone = peer_costs(people, np.minimum(others, i), np.maximum(others, i)).tolist()
+
+        def between(other: int, person: int = person, costs: list[int] = with_everyone) -> int | None:
+            return None if frozenset((person, other)) in apart else costs[row[other]]
+
         options = []
         for index, members in enumerate(groups):
-            fits = [between(person, other) for other in members]
+            fits = [between(other) for other in members]
             if len(members) < MAX_GROUP and all(f is not None for f in fits):
                 options.append((max(f for f in fits if f is not None), index))
         if options:

@@ -189,6 +189,8 @@ async def sweep(
                 Mentorship.status == MentorshipStatus.ACTIVE,
                 Mentorship.member_id > after,
                 or_(OrganizerSuggestion.id.is_(None), OrganizerSuggestion.status.in_(SAID_NO)),
+                # The rule needs logged activity: the others are not looked at one by one.
+                select(ActivityEntry.id).where(ActivityEntry.member_id == Mentorship.member_id).exists(),
             )
             .order_by(Mentorship.member_id)
             .limit(chunk)

@@ -277,3 +277,54 @@ async def test_dont_offer_me_a_buddy_answers_the_open_offer(sessions: SessionMak
         assert await session.scalar(select(func.count()).select_from(BuddyOptOut)) == 1
         mine = await buddies.mine(session=session, guild_id=GUILD, user_id=offer.user_id)
     assert mine.status is None and mine.opted_out
+
+
+def _group_pair_by_pair(people: list[buddies.Seeker], apart: set[frozenset[int]]) -> list[tuple[int, ...]]:
+    """buddies.group as it was written first, one pair_cost at a time: the reference."""
+    from itertools import combinations
+
+    costs = {
+        (a.member_id, b.member_id): buddies.cost(a, b)
+        for a, b in combinations(people, 2)
+        if frozenset((a.member_id, b.member_id)) not in apart
+    }
+    taken: set[int] = set()
+    pairs: list[list[int]] = []
+    for (a, b), _ in sorted(costs.items(), key=lambda item: (item[1], item[0])):
+        if a not in taken and b not in taken:
+            pairs.append([a, b])
+            taken |= {a, b}
+    for person in (p.member_id for p in people if p.member_id not in taken):
+        options = []
+        for index, grouped in enumerate(pairs):
+            fits = [costs.get((person, o), costs.get((o, person))) for o in grouped]
+            if len(grouped) < buddies.MAX_GROUP and all(f is not None for f in fits):
+                options.append((max(f for f in fits if f is not None), index))
+        if options:
+            pairs[min(options)[1]].append(person)
+    return [tuple(grouped) for grouped in pairs]
+
+
+def test_grouping_everyone_at_once_is_grouping_pair_by_pair() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(20):
+        count = rng.randint(2, 25)
+        people = []
+        for i in range(count):
+            town = rng.random() < 0.9  # else only their country is known
+            people.append(
+                buddies.Seeker(
+                    member_id=rng.randint(1, 10_000) * 100 + i,
+                    latitude=rng.uniform(49, 59) if town else None,
+                    longitude=rng.uniform(-8, 2) if town else None,
+                    country="GB",
+                    utc_offset_hours=rng.choice((0.0, 1.0, -5.0)),
+                    languages=frozenset(rng.sample(["en", "cy", "gd"], rng.randint(0, 2))),
+                    paths=frozenset(rng.sample(["a", "b", "c"], rng.randint(0, 2))),
+                )
+            )
+        ids = [p.member_id for p in people]
+        apart = {frozenset(rng.sample(ids, 2)) for _ in range(rng.randint(0, count))}
+        assert buddies.group(people, apart) == _group_pair_by_pair(people, apart)

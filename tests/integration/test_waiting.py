@@ -86,3 +86,19 @@ async def test_the_wait_target_is_a_guild_setting(sessions: SessionMaker, gazett
         settings.wait_target_days = 3
     async with sessions() as session:
         assert await waiting.wait_target(session, GUILD) == timedelta(days=3)
+
+
+async def test_everyones_wait_at_once_is_each_members_wait(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    await _organizer(sessions, gazetteer, 100, "Manchester", capacity=1)
+    for user_id, town in ((1, "Leeds"), (2, "York"), (3, "Hull"), (4, "Bradford")):
+        await _member(sessions, gazetteer, user_id, town)
+    await _request(sessions, 2, minutes_ago=30)
+    await _request(sessions, 1, minutes_ago=20)
+    await _request(sessions, 3, minutes_ago=20)  # the same minute as 1: the member id decides
+    async with sessions() as session:
+        everyone = await waiting.mentor_waits(session=session, guild_id=GUILD, now=NOW, batch_every=DAY)
+    each = {await _member_id(sessions, u): await _wait(sessions, u) for u in (1, 2, 3, 4)}
+    assert everyone == {member_id: wait for member_id, wait in each.items() if wait is not None}
+    assert len(everyone) == 3  # 4 does not wait

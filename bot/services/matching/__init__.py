@@ -15,7 +15,7 @@ well under a millisecond, so use it on the event loop.
 """
 
 from ._batch import DEFAULT_EXACT_EDGE_LIMIT, batch_match
-from ._cost import pair_cost, unmatched_cost
+from ._cost import pair_cost, peer_costs, unmatched_cost
 from ._instant import MentorIndex, instant_match
 from ._model import (
     COST_UNITS_PER_KM,
@@ -42,5 +42,6 @@ __all__ = [
     "batch_match",
     "instant_match",
     "pair_cost",
+    "peer_costs",
     "unmatched_cost",
 ]

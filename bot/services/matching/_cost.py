@@ -286,3 +286,36 @@ def unmatched_cost(seeker: Seeker, weights: CostWeights | None = None) -> int:
     """Cost units of leaving ``seeker`` unmatched in a batch."""
     days = np.array([seeker.waiting_days], dtype=np.float64)
     return int(unmatched_units(days, weights or CostWeights())[0])
+
+
+#: Pairs costed per numpy pass in `peer_costs` (keeps the temporary arrays to tens of MiB).
+PEER_CHUNK = 500_000
+
+
+def peer_costs(
+    people: Sequence[Seeker], first: IntArray, second: IntArray, weights: CostWeights | None = None
+) -> IntArray:
+    """Cost units of putting ``people[first[k]]`` together with ``people[second[k]]``, for
+    every k at once: ``pair_cost(first, second as a mentor)`` to the unit, exclusions aside
+    (for peers, e.g. buddies, not mentors)."""
+    weights = weights or CostWeights()
+    as_mentors = [
+        Mentor(
+            member_id=p.member_id,
+            latitude=p.latitude,
+            longitude=p.longitude,
+            utc_offset_hours=p.utc_offset_hours,
+            languages=p.languages,
+            paths=p.paths,
+            district=p.district,
+            region=p.region,
+            country=p.country,
+        )
+        for p in people
+    ]
+    problem = build_problem(people, as_mentors, weights, *vocabularies(people, as_mentors))
+    out = np.empty(len(first), dtype=np.int64)
+    for start in range(0, len(first), PEER_CHUNK):
+        stop = start + PEER_CHUNK
+        out[start:stop] = pair_units(problem, first[start:stop], second[start:stop])[0]
+    return out

@@ -1,0 +1,200 @@
+"""A simulated year of a growing organization: how soon each member meets a human (issue 17).
+
+    .venv/bin/python bench/attention.py            # 20,000 members over 12 months (< 10 min)
+    .venv/bin/python bench/attention.py --quick    # 2,000 members (< 1 min)
+    .venv/bin/python bench/attention.py --members 5000 --days 180
+
+Both behaviours run on the same people, each on its own SQLite database in a temp file, in two
+processes side by side: today's (the mentor list only) and the new one (peer buddies, neighbour
+introductions, local circles, honest waiting, the organizer pool, welcome calls).
+
+Assumptions (bench/_attention_world.py):
+- members join over the year at a rate rising linearly from 1x to 3x (a growing organization),
+  each in a town of 500+ people drawn with weight population from the gazetteer (small towns
+  included, so most members are alone within the guild's 50 km radius); they share their town;
+- 3 % are experienced organizers with capacity 1-5 (uniform), registered as they onboard
+  (the guild auto-confirms organizers); each active organizer pauses with chance 1/120 a day,
+  for 14-60 days;
+- 20 % of the others never answer anything: they never ask for a mentor, never say yes to a
+  buddy, a neighbour or a circle; everyone else asks for a mentor when they onboard and says
+  yes to every offer within hours; of the neighbours asked to meet a newcomer, the nearest
+  three who are not silent say yes (the rest never answer);
+- pairing: the real batch (bot.services.pairing.run_batch, its min-cost-flow solver on a
+  worker thread) runs daily; the guild auto-approves proposals, and an introduction that is
+  due is delivered at once (the outbox worker); a mentorship lasts N(90, 20) days (at least
+  30) and is then ended (the mentee is not put back on the list);
+- new behaviour: the buddy sweep runs daily (the pairing batch every day, wait target 7 days),
+  the circle sweep weekly (a moderator opens every proposal), newcomers near an open circle are
+  offered it, waiting members get their honest-waiting updates; a quarter of the mentees who
+  answer things see their readiness rise (check-ins of 4-5 on every dimension 30 and 60 days
+  into the mentorship, and a logged local activity), the organizer pool's daily sweep suggests
+  them, and mentor, member and moderator say yes (graduates: bot.services.organizer_pool);
+- welcome calls (bench/_attention_calls.py): half of the organizers host a weekly external
+  call for the UTC offsets 1 h 30 either side of their own, at 18:00 their time; the invited
+  who answer things say they're interested and attend (the host's list);
+- the ticks (outbox, welcome calls) run once a simulated day, so a day is the finest time;
+- Discord is not involved: every delivery succeeds; nobody leaves or deletes their data.
+
+Figures are read from the database: time to first contact from human_contacts rows as the
+services recorded them (bench/_attention_figures.py). Members who are organizers are not
+counted; "did not go silent" members are the target's population.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _attention_calls import HOST_SHARE
+from _attention_figures import NONE_AFTER, Figures, days, figures, pct
+from _attention_sim import Load, Simulation
+from _attention_world import Person, at, draw
+
+from bot.services.gazetteer import get_gazetteer
+from db.base import CLOCK
+from db.engine import create_engine, create_session_maker
+from db.migrate import upgrade_sync
+
+SERVICES_DIR = Path(__file__).resolve().parents[1] / "bot" / "services"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    new: bool
+    figures: Figures
+    load: Load
+    counts: dict[str, int]
+    seconds: float
+
+
+async def simulate(people: list[Person], days: int, *, new: bool, directory: str) -> Outcome:
+    """One behaviour over `people`, on a fresh migrated SQLite database in `directory`."""
+    started = time.perf_counter()
+    url = f"sqlite+aiosqlite:///{directory}/{'new' if new else 'today'}.db"
+    await asyncio.to_thread(upgrade_sync, url)  # alembic's env runs its own event loop
+    engine = create_engine(url)
+    try:
+        sessions = create_session_maker(engine)
+        sim = Simulation(sessions=sessions, people=people, days=days, new=new)
+        sessions.configure(info={CLOCK: sim.clock})
+        await sim.run()
+        found = await figures(sessions, people, at(days))
+    finally:
+        await engine.dispose()
+    return Outcome(new, found, sim.load, dict(sim.counts), time.perf_counter() - started)
+
+
+def _child(people: list[Person], days: int, new: bool, directory: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    logging.disable(logging.WARNING)  # alembic's migration log
+    try:
+        out.put(asyncio.run(simulate(people, days, new=new, directory=directory)))
+    except BaseException as error:
+        out.put(f"{'new' if new else 'today'}: {error!r}")
+        raise
+
+
+def table(today: Outcome, new: Outcome) -> str:
+    def row(name: str, a: str, b: str) -> str:
+        return f"  {name:<52} {a:>18} {b:>18}"
+
+    t, n = today.figures, new.figures
+    lines = [
+        row("", "today (mentors)", "new"),
+        row("members who did not go silent", f"{t.members:,}", f"{n.members:,}"),
+    ]
+    lines += [
+        row("time to first human contact: median", days(t.median_days), days(n.median_days)),
+        row("  p90", days(t.p90_days), days(n.p90_days)),
+        row("  p99", days(t.p99_days), days(n.p99_days)),
+    ]
+    for d in NONE_AFTER:
+        lines.append(row(f"no human contact after {d} days", pct(t.none_after[d]), pct(n.none_after[d])))
+    for d in NONE_AFTER:
+        lines.append(
+            row(
+                f"  ... silent members included, {d} days", pct(t.none_after_all[d]), pct(n.none_after_all[d])
+            )
+        )
+    lines += [
+        row(
+            "met an experienced organizer within 30 days",
+            pct(t.experienced_within_30),
+            pct(n.experienced_within_30),
+        ),
+        row("  ... as their first contact", pct(t.first_was_experienced_30), pct(n.first_was_experienced_30)),
+        row(
+            "mentor load: most mentees of one (its capacity)",
+            f"{today.load.most} ({today.load.most_capacity})",
+            f"{new.load.most} ({new.load.most_capacity})",
+        ),
+        row(
+            "  days with an organizer over capacity",
+            str(today.load.over_capacity_days),
+            str(new.load.over_capacity_days),
+        ),
+        row("graduates (mentees who went on to mentor)", str(t.graduates), str(n.graduates)),
+        row("seconds", f"{today.seconds:.0f}", f"{new.seconds:.0f}"),
+    ]
+    kinds = sorted(set(t.by_kind) | set(n.by_kind))
+    lines.append("  first contact by kind:")
+    lines += [row(f"  {k}", str(t.by_kind.get(k, 0)), str(n.by_kind.get(k, 0))) for k in kinds]
+    counts = sorted(set(today.counts) | set(new.counts))
+    lines.append("  what happened:")
+    lines += [row(f"  {k}", str(today.counts.get(k, 0)), str(new.counts.get(k, 0))) for k in counts]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 members")
+    parser.add_argument("--members", type=int, default=None)
+    parser.add_argument("--days", type=int, default=365)
+    args = parser.parse_args()
+    count = args.members or (2_000 if args.quick else 20_000)
+    started = time.perf_counter()
+    get_gazetteer()  # loaded once, before the two processes fork
+    people = draw(count, args.days)
+    organizers = sum(1 for p in people if p.organizer_capacity)
+    print(
+        f"{count:,} members over {args.days} days: {organizers:,} organizers "
+        f"({sum(p.organizer_capacity for p in people):,} places), "
+        f"{sum(p.silent for p in people):,} silent; drawn in {time.perf_counter() - started:.0f} s"
+    )
+    if (SERVICES_DIR / "welcome_calls.py").exists() or (SERVICES_DIR / "welcome_calls").exists():
+        print(
+            f"welcome calls: simulated (bench/_attention_calls.py, {HOST_SHARE:.0%} of organizers host one)"
+        )
+    else:
+        print("welcome calls: bot/services/welcome_calls does not exist yet; not simulated")
+    fork = multiprocessing.get_context("fork")
+    out: multiprocessing.Queue = fork.Queue()  # type: ignore[type-arg]
+    with tempfile.TemporaryDirectory(prefix="attention-") as directory:
+        children = [
+            fork.Process(target=_child, args=(people, args.days, new, directory, out))
+            for new in (False, True)
+        ]
+        for child in children:
+            child.start()
+        got = [out.get() for _ in children]
+        for child in children:
+            child.join()
+    failed = [o for o in got if not isinstance(o, Outcome)]
+    if failed:
+        raise SystemExit(f"a simulation failed: {failed}")
+    results = {o.new: o for o in got if isinstance(o, Outcome)}
+    print(table(results[False], results[True]))
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
