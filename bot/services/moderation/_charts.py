@@ -119,12 +119,6 @@ def _draw_geography(axes: Any, extent: Extent) -> tuple[int, int]:
     return len(coasts), len(borders)
 
 
-def render_map(points: Sequence[AreaPoint], *, minimum_label: int, title: str) -> bytes:
-    """Coastlines and borders around where members are, circles sized by members per region,
-    labels placed without overlap for areas of at least `minimum_label` members."""
-    return draw_map(points, minimum_label=minimum_label, title=title).png
-
-
 @dataclass(frozen=True, slots=True)
 class DrawnMap:
     png: bytes
@@ -135,6 +129,8 @@ class DrawnMap:
 
 
 def draw_map(points: Sequence[AreaPoint], *, minimum_label: int, title: str) -> DrawnMap:
+    """Coastlines and borders around where members are, circles sized by members per region,
+    labels placed without overlap for areas of at least `minimum_label` members."""
     extent = map_extent([(p.longitude, p.latitude) for p in points])
     figure = _figure(*MAP_SIZE)
     axes = figure.add_axes(MAP_AXES)
