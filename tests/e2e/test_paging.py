@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bot.config import GuildDefaults
 from bot.services.audit import record
-from db.enums import ActivityKind, MemberStatus, MentorshipStatus, OrganizerStatus
-from db.models import ActivityEntry, GuildSettings, Member, Mentorship, Organizer
+from db.enums import ActivityKind, CircleStatus, MemberStatus, MentorshipStatus, OrganizerStatus
+from db.models import ActivityEntry, Circle, GuildSettings, Member, Mentorship, Organizer
 from tests.e2e.conftest import StartBot
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
 from tests.support.clock import TestClock
@@ -171,3 +171,34 @@ async def test_a_member_pages_through_a_long_activity_log(
             next_id = str(_button(shown, "Next")["custom_id"])
             shown = await _message(await fake_discord.click(shown, next_id, user_id=member_user))
     assert seen == list(range(entries))  # every entry whole and once, newest first
+
+
+async def test_a_moderator_pages_through_many_circles(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
+    bot = await start_bot()
+    count = 60
+    async with bot.sessions() as session, session.begin():
+        for n in range(count):
+            name = f"circle-{n:03d}-end " + "Upper Wharfedale and Nidderdale " * 2
+            session.add(
+                Circle(
+                    guild_id=guild.id,
+                    name=name[:100],
+                    status=CircleStatus.OPEN,
+                    latitude=54.0,
+                    longitude=-1.9,
+                    radius_km=25.0,
+                )
+            )
+    shown = await _message(await fake_discord.slash("mod circles", guild_id=guild.id, user_id=MOD))
+    pages = int(re.search(r"Page 1 of (\d+)", shown.text).group(1))  # type: ignore[union-attr]
+    seen: list[int] = []
+    for number in range(1, pages + 1):
+        assert len(shown.text) <= 2000 and shown.text.endswith(f"Page {number} of {pages}")
+        seen += [int(n) for n in re.findall(r"circle-(\d{3})-end", shown.text)]
+        if number < pages:
+            next_id = str(_button(shown, "Next")["custom_id"])
+            shown = await _message(await fake_discord.click(shown, next_id, user_id=MOD))
+    assert seen == list(range(count))  # by name, each whole and once
