@@ -170,6 +170,7 @@ class Deletion:
     guild_id: int
     ended_mentorships: tuple[Ended, ...]
     buddies_alone: tuple[int, ...] = ()  # user ids whose buddy they were: to be told
+    calls_off: tuple[welcome_calls.Cancelled, ...] = ()  # welcome calls they hosted: those invited told
 
 
 async def delete_member_data(
@@ -198,6 +199,7 @@ async def delete_member_data(
     gone = MentorshipEndReason.DATA_DELETED
     ended = await end_all_for(session=session, member=member, now=now, as_mentor=gone, as_mentee=gone)
     alone = await buddies.member_gone(session=session, member_id=member.id, now=now)
+    calls_off = await welcome_calls.host_left(session=session, guild_id=guild_id, user_id=user_id, now=now)
     await session.execute(delete(Member).where(Member.id == member.id))
     await _forget(session, guild_id=guild_id, user_id=user_id)
     await record(
@@ -209,7 +211,7 @@ async def delete_member_data(
         action="member.data_deleted",
         details={"reason": reason},
     )
-    return Deletion(guild_id, tuple(ended), tuple(alone))
+    return Deletion(guild_id, tuple(ended), tuple(alone), tuple(calls_off))
 
 
 async def _forget(session: AsyncSession, *, guild_id: int, user_id: int) -> None:

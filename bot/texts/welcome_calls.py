@@ -73,8 +73,8 @@ THANKS_NOT_FOR_ME = (
 
 # -- cancelling --------------------------------------------------------------------------
 CANCELLED_ONE = "The welcome call on **{when}** is off, sorry. I'll invite you to the next one ({next_when})."
-HOST_LEFT = (
-    "The welcome call on **{when}** is off, sorry: its host has left the server. "
+HOST_GONE = (
+    "The welcome call on **{when}** is off, sorry: its host can't host it any more. "
     "I'll tell you when there's another one for you."
 )
 CANCELLED_FOR_GOOD = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -318,11 +319,16 @@ class WelcomeCalls(commands.Cog):
             ended = await welcome_calls.host_left(
                 session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
             )
+        await self.on_groundwork_calls_off(ended)
+
+    @commands.Cog.listener()
+    async def on_groundwork_calls_off(self, ended: Sequence[welcome_calls.Cancelled]) -> None:
+        """Calls whose host is gone (left, or deleted their data): events cancelled, the invited told."""
         for cancelled in ended:
             await self.bot.messenger.set_call_event(cancelled.call, welcome_calls.EventStatus.CANCELLED)
             for user_id in cancelled.tell_user_ids:
                 await self.bot.messenger.tell(
-                    user_id, texts.HOST_LEFT.format(when=when(cancelled.call.starts_at))
+                    user_id, texts.HOST_GONE.format(when=when(cancelled.call.starts_at))
                 )
 
     async def on_invite(self, interaction: discord.Interaction[Any], clicked: Clicked[InviteAnswer]) -> None:

@@ -262,8 +262,29 @@ async def test_a_host_who_leaves_the_server_calls_it_off(
     await _answer(await fake.slash("call host", guild_id=guild.id, user_id=HOST, options=options))
     await dm_with(fake, ALICE, "gw:wc:i:")
     await fake.member_leave(guild, HOST)
-    await _dm_saying(fake, ALICE, "its host has left the server")
+    await _dm_saying(fake, ALICE, "its host can't host it any more")
     await fake.wait_for(lambda: fake.scheduled_events(guild)[0].status == 4, what="the event cancelled")
     listed = await _answer(await fake.slash("call list", guild_id=guild.id, user_id=ALICE))
     assert listed.text == texts.LIST_NONE
+    assert fake.violations == []
+
+
+async def test_a_host_who_deletes_their_data_calls_it_off(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    fake = fake_discord
+    await _world(fake, guild, start_bot, clock)
+    options = {
+        "band": "-8..-5",
+        "weekday": _in_two_days(clock),
+        "time": "18:00",
+        "link": "https://meet.example.org",
+    }
+    await _answer(await fake.slash("call host", guild_id=guild.id, user_id=HOST, options=options))
+    await dm_with(fake, ALICE, "gw:wc:i:")
+    asked = await _answer(await fake.slash("privacy delete", guild_id=guild.id, user_id=HOST))
+    confirm = next(cid for cid in asked.custom_ids if cid.endswith(":yes"))
+    await (await fake.click(asked, confirm, user_id=HOST)).response()
+    await _dm_saying(fake, ALICE, "its host can't host it any more")
+    await fake.wait_for(lambda: fake.scheduled_events(guild)[0].status == 4, what="the event cancelled")
     assert fake.violations == []
