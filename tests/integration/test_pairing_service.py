@@ -216,6 +216,23 @@ async def test_an_organizer_leaving_puts_their_mentees_back_on_the_list(
         assert "organizer.removed" in actions and "pairing.ended" in actions
 
 
+async def test_a_mentorship_a_moderator_ended_does_not_put_the_member_back_first(
+    sessions: SessionMaker, gazetteer: Gazetteer
+) -> None:
+    """Seen in bench/attention.py: a mentee whose mentorship a moderator ended kept their old place
+    (when they first asked), so the next batch paired them again ahead of everyone waiting."""
+    await _organizer(sessions, gazetteer, 100, "Manchester", capacity=2)
+    await _member(sessions, gazetteer, 1, "Leeds")
+    assert await _ask(sessions, 1) is not None
+    async with sessions() as session, session.begin():
+        ended = await pairing.end_for_member(session=session, guild_id=GUILD, user_id=1, actor_id=9, now=NOW)
+    assert not ended.requeued
+    async with sessions() as session:
+        assert await pairing.waiting_members(session=session, guild_id=GUILD) == []
+    later = NOW + timedelta(days=1)
+    assert await _ask(sessions, 1, later) is not None  # asking again puts them on the list, last
+
+
 async def test_the_batch_assigns_the_waiting_and_never_reshuffles_introduced_pairs(
     sessions: SessionMaker, gazetteer: Gazetteer
 ) -> None:

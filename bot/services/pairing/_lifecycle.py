@@ -200,6 +200,8 @@ async def _end(
     requeued = requeue and member is not None and member.status == MemberStatus.ACTIVE
     if requeued and member is not None:
         member.mentor_requested_at = now
+    elif member is not None:  # not put back: off the list (else the next batch pairs them again, first)
+        member.mentor_requested_at = None
     member_user, mentor_user = await _users(session, mentorship)
     session.add(event(mentorship.id, f"ended:{reason}", actor_id, now))
     await record(
