@@ -356,18 +356,14 @@ async def _still_waiting(session: AsyncSession, guild_id: int) -> list[Member]:
         )
     )
     found = {**on_list, **{member.id: member for member in alone.scalars()}}
-    organizers = (
-        set(
-            (
-                await session.execute(
-                    select(Organizer.member_id).where(
-                        Organizer.member_id.in_(list(found)), Organizer.status != OrganizerStatus.REMOVED
-                    )
-                )
-            ).scalars()
-        )
-        if found
-        else set()
+    organizers = set(
+        (
+            await session.execute(
+                select(Organizer.member_id)
+                .join(Member, Organizer.member_id == Member.id)
+                .where(Member.guild_id == guild_id, Organizer.status != OrganizerStatus.REMOVED)
+            )
+        ).scalars()
     )
     members = [member for member in found.values() if member.id not in organizers]
     members.sort(key=lambda m: (m.mentor_requested_at or m.onboarded_at or m.joined_at, m.id))
@@ -375,27 +371,30 @@ async def _still_waiting(session: AsyncSession, guild_id: int) -> list[Member]:
 
 
 async def _busy(
-    session: AsyncSession, member_ids: Sequence[int], except_occurrence: int | None = None
+    session: AsyncSession, *, guild_id: int | None = None, member_ids: Sequence[int] = ()
 ) -> set[int]:
-    """Members with an open invitation to an upcoming call (who did not say no): never two calls."""
-    if not member_ids:
-        return set()
-    rows = await session.execute(
+    """Members (of the guild, or among `member_ids`) with an open invitation to an upcoming call
+    who did not say no: never two calls at once."""
+    query = (
         select(WelcomeCallInvite.member_id)
         .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
         .where(
-            WelcomeCallInvite.member_id.in_(list(member_ids)),
             WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
             WelcomeCallOccurrence.status.in_(_OPEN),
-            WelcomeCallOccurrence.id != (except_occurrence or 0),
         )
     )
-    return set(rows.scalars())
+    if guild_id is not None:
+        query = query.where(WelcomeCallOccurrence.guild_id == guild_id)
+    else:
+        if not member_ids:
+            return set()
+        query = query.where(WelcomeCallInvite.member_id.in_(list(member_ids)))
+    return set((await session.execute(query)).scalars())
 
 
 async def invited_to_upcoming(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
     """Which of `member_ids` are invited to an upcoming welcome call (and did not say no)."""
-    return await _busy(session, member_ids)
+    return await _busy(session, member_ids=member_ids)
 
 
 async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
@@ -416,7 +415,6 @@ async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: Welc
         for member in await _still_waiting(session, call.guild_id)
         if member.id != call.host_member_id and fits(band, member.timezone, occurrence.starts_at)
     ]
-    ids = [member.id for member in waiting]
     asked = await session.execute(
         select(WelcomeCallInvite.member_id, WelcomeCallInvite.answer).where(
             WelcomeCallInvite.occurrence_id == occurrence.id
@@ -424,7 +422,7 @@ async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: Welc
     )
     already: dict[int, CallAnswer] = {row.member_id: row.answer for row in asked}
     room = call.size - sum(1 for answer in already.values() if answer != CallAnswer.CANT_MAKE_IT)
-    skip = set(already) | await _busy(session, ids) | await _came_before(session, call.id)
+    skip = set(already) | await _busy(session, guild_id=call.guild_id) | await _came_before(session, call.id)
     chosen = [member for member in waiting if member.id not in skip][: max(room, 0)]
     for member in chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member.id))
@@ -514,10 +512,15 @@ async def events_due(*, session: AsyncSession, now: datetime) -> list[CallEvent]
     return [await _event(session, occurrence) for occurrence in rows.scalars()]
 
 
-async def record_event(*, session: AsyncSession, occurrence_id: int, event_id: int) -> None:
+async def record_event(*, session: AsyncSession, occurrence_id: int, event_id: int) -> bool:
+    """The event made for an occurrence; False when it is not wanted (any more): the call was
+    called off meanwhile, or another run made one first. The adapter cancels such an event."""
     occurrence = await session.get(WelcomeCallOccurrence, occurrence_id, with_for_update=True)
-    if occurrence is not None and occurrence.event_id is None:
+    if occurrence is None or occurrence.status != CallOccurrenceStatus.SCHEDULED:
+        return False
+    if occurrence.event_id is None:
         occurrence.event_id = event_id
+    return occurrence.event_id == event_id
 
 
 async def _invites(
@@ -963,7 +966,7 @@ async def plan(*, session: AsyncSession, guild_id: int, now: datetime) -> CallsP
     those still waiting that no call invites (at most one call's size)."""
     listed = await listing(session=session, guild_id=guild_id)
     waiting = await _still_waiting(session, guild_id)
-    invited = await _busy(session, [member.id for member in waiting])
+    invited = await _busy(session, guild_id=guild_id)
     offsets = [
         offset
         for member in waiting

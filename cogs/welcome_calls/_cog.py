@@ -4,6 +4,7 @@ who came and the question afterwards."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 from collections.abc import Sequence
@@ -218,9 +219,13 @@ class WelcomeCalls(commands.Cog):
             if event_id is None:
                 continue
             async with self.bot.sessions() as session, session.begin():
-                await welcome_calls.record_event(
+                wanted = await welcome_calls.record_event(
                     session=session, occurrence_id=call.occurrence_id, event_id=event_id
                 )
+            if not wanted:  # called off meanwhile, or made twice: this one goes
+                extra = dataclasses.replace(call, event_id=event_id)
+                await self.bot.messenger.set_call_event(extra, welcome_calls.EventStatus.CANCELLED)
+                continue
             made.add(call.occurrence_id)
         return made
 

@@ -242,6 +242,7 @@ async def test_an_external_call_is_counted_from_the_hosts_list(
         await fake.slash("call cancel", guild_id=guild.id, user_id=ALICE, options={"call": 1})
     )
     assert cancel.text == texts.NOT_YOUR_CALL
+    await fake.wait_for(lambda: len(fake.scheduled_events(guild)) == 2, what="next week's event")
     await _answer(await fake.slash("call cancel", guild_id=guild.id, user_id=HOST, options={"call": 1}))
     assert fake.scheduled_events(guild)[1].status == 4
     await fake.wait_for(lambda: len(fake.scheduled_events(guild)) == 3, what="the call after")

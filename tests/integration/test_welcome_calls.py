@@ -404,3 +404,29 @@ async def test_privacy_export_shows_a_members_calls_and_deletion_removes_them(se
             ).all()
         }
     assert NEW_YORK not in left and left  # the others' invitations stay
+
+
+async def test_an_event_made_after_the_call_was_called_off_or_made_twice_is_not_kept(
+    sessions: SessionMaker,
+) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions)
+    async with sessions() as session, session.begin():
+        assert await calls.record_event(session=session, occurrence_id=hosted.call.occurrence_id, event_id=11)
+        assert await calls.record_event(session=session, occurrence_id=hosted.call.occurrence_id, event_id=11)
+        assert not await calls.record_event(
+            session=session, occurrence_id=hosted.call.occurrence_id, event_id=12
+        )
+    async with sessions() as session, session.begin():
+        await calls.cancel(
+            session=session,
+            guild_id=GUILD,
+            user_id=HOST,
+            call_id=hosted.call.call_id,
+            for_good=True,
+            moderator=False,
+            now=NOW,
+        )
+        assert not await calls.record_event(
+            session=session, occurrence_id=hosted.call.occurrence_id, event_id=11
+        )
