@@ -58,6 +58,7 @@ LEAD = timedelta(hours=2)  # the first call is at least this far ahead (an event
 REMIND_DAY = timedelta(hours=24)
 REMIND_HOUR = timedelta(hours=1)
 EARLY = timedelta(minutes=15)  # presence in the channel this long before the start counts from the start
+HOST_LIST_WAIT = timedelta(days=2)  # no list from the host by then: closed uncounted, the next one scheduled
 MIN_PRESENCE = timedelta(minutes=10)  # in the channel at least this long during the call: they came
 DEFAULT_SIZE = 8
 BAND_WIDTH = 180  # minutes: the band /mod attention suggests for one more call
@@ -263,6 +264,7 @@ class Ended:
     call: CallEvent
     closed: Closed | None
     ask_host: AttendanceAsk | None
+    just_ended: bool = True  # False: ended earlier (its event completed then); closed now by the wait
 
 
 @dataclass(frozen=True, slots=True)
@@ -791,6 +793,14 @@ async def ends_due(*, session: AsyncSession, now: datetime) -> list[Ended]:
         )
         event = await _event(session, occurrence)
         ended.append(Ended(event, None, AttendanceAsk(event, tuple(invitees))))
+    # A host who never said who came: the call is closed without a count, so the next one is on.
+    for occurrence in await _occurrences(
+        session,
+        WelcomeCallOccurrence.status == CallOccurrenceStatus.ENDED,
+        WelcomeCallOccurrence.host_asked_at <= now - HOST_LIST_WAIT,
+    ):
+        closed = await _close(session, occurrence, set(), now)
+        ended.append(Ended(closed.call, closed, None, just_ended=False))
     return ended
 
 
@@ -811,7 +821,7 @@ async def host_attendance(
     if host_member.user_id != user_id:
         raise NotAllowedError(texts.NOT_YOUR_CALL)
     if occurrence.status != CallOccurrenceStatus.ENDED:
-        raise NotFoundError(texts.GONE)
+        raise NotFoundError(texts.HOST_TOO_LATE)
     ids = list(attended_user_ids)
     rows = (
         await session.execute(

@@ -58,6 +58,9 @@ ASK_HOST = (
 ASK_HOST_PLACEHOLDER = "Who came?"
 NOBODY = "Nobody this time"
 HOST_THANKS = "Thank you! I've noted {count} who came. The next call is on **{when}**."
+HOST_TOO_LATE = (
+    "Thank you! That call was closed a while ago without a count, so there's nothing to change now."
+)
 HOST_THANKS_LAST = "Thank you! I've noted {count} who came."
 ASK_ATTENDEE = "Thanks for coming to the welcome call with {host}! How was it for you?"
 GLAD = "Glad I came"

@@ -270,7 +270,8 @@ class WelcomeCalls(commands.Cog):
         async with self.bot.sessions() as session, session.begin():
             ended = await welcome_calls.ends_due(session=session, now=self.bot.clock())
         for item in ended:
-            await self.bot.messenger.set_call_event(item.call, welcome_calls.EventStatus.COMPLETED)
+            if item.just_ended:
+                await self.bot.messenger.set_call_event(item.call, welcome_calls.EventStatus.COMPLETED)
             if item.ask_host is not None:
                 await self.bot.messenger.ask_who_came(item.ask_host)
             if item.closed is not None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.errors import NotAllowedError
+from bot.errors import NotAllowedError, NotFoundError
 from bot.services import pairing, privacy, privacy_export, waiting
 from bot.services import welcome_calls as calls
 from db.engine import SessionMaker
@@ -430,3 +430,28 @@ async def test_an_event_made_after_the_call_was_called_off_or_made_twice_is_not_
         assert not await calls.record_event(
             session=session, occurrence_id=hosted.call.occurrence_id, event_id=11
         )
+
+
+async def test_an_external_call_whose_host_never_answers_still_goes_on_next_week(
+    sessions: SessionMaker,
+) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions, channel_id=None, location="https://meet.example/welcome")
+    await _send_invites(sessions)
+    end = hosted.call.ends_at
+    [asked] = await _ends(sessions, end)
+    assert asked.ask_host is not None and asked.just_ended
+    assert await _ends(sessions, end + calls.HOST_LIST_WAIT - MINUTE) == []
+    [closed] = await _ends(sessions, end + calls.HOST_LIST_WAIT)
+    assert closed.closed is not None and not closed.just_ended and closed.closed.attendees == ()
+    assert closed.closed.next_call is not None
+    assert closed.closed.next_call.starts_at == hosted.call.starts_at + timedelta(weeks=1)
+    async with sessions() as session, session.begin():
+        with pytest.raises(NotFoundError):  # too late for the list now
+            await calls.host_attendance(
+                session=session,
+                occurrence_id=hosted.call.occurrence_id,
+                user_id=HOST,
+                attended_user_ids=[],
+                now=end,
+            )
