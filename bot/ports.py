@@ -29,6 +29,7 @@ from bot.services import (
     organizer_pool,
     pairing,
     practice,
+    reach_out,
     town_offers,
     welcome_calls,
 )
@@ -189,6 +190,12 @@ class WelcomeCallMessages(Protocol):
         ...
 
 
+class ReachOutMessages(Protocol):
+    async def reach_out(self, reach: reach_out.ReachOut) -> bool:
+        """A mentor's or a moderator's words to a member, by DM, signed; False when refused."""
+        ...
+
+
 class ModeratorMessages(Protocol):
     async def tell(self, user_id: int, text: str) -> bool:
         """A plain notice (bot/texts, no people named in it) to one person."""
@@ -213,6 +220,7 @@ class Messenger(
     OrganizerPoolMessages,
     BuddyMessages,
     WelcomeCallMessages,
+    ReachOutMessages,
     ModeratorMessages,
     Protocol,
 ):

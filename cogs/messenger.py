@@ -13,6 +13,7 @@ from cogs.local import LocalMessages
 from cogs.onboarding import OnboardingMessages
 from cogs.organizer_pool import OrganizerPoolMessages
 from cogs.pairing import PairingMessages
+from cogs.reach_out import ReachOutMessages
 from cogs.town_offers import TownOfferMessages
 from cogs.welcome_calls import WelcomeCallMessages
 
@@ -26,5 +27,6 @@ class DiscordMessenger(
     CheckInMessages,
     OrganizerPoolMessages,
     WelcomeCallMessages,
+    ReachOutMessages,
 ):
     """Everything groundwork sends on Discord (interaction replies aside: those answer in place)."""

@@ -52,6 +52,7 @@ SECTION_OF = {
     "privacy": Section.DATA,
     "organizer": Section.ORGANIZERS,
     "call": Section.ORGANIZERS,
+    "reach": Section.ORGANIZERS,
 }
 
 

@@ -51,6 +51,10 @@ ONBOARD_START = "Start telling groundwork about yourself, or continue"
 
 # cogs/pairing/_cog.py
 MENTOR = "Your mentor"
+REACH = "Reach out to a member through the bot"
+REACH_OUT = "Send your mentee a short personal message by DM from the bot"
+REACH_OUT_MEMBER = "Your mentee"
+REACH_OUT_MESSAGE = "A few words for them (up to 1000 characters)"
 MENTOR_REQUEST = "Ask for an experienced organizer to help you get started"
 MENTOR_SHOW = "See who your mentor is"
 PAIRING = "Moderators: mentor pairings"

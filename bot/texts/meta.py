@@ -11,7 +11,11 @@ ABOUT_FEATURES = (
         "Getting started",
         "A short private chat about where you live, what you've done before, and what you'd like to do.",
     ),
-    ("A mentor", "If you're the only member near you, an experienced organizer can be introduced to you."),
+    (
+        "A mentor",
+        "If you're the only member near you, an experienced organizer can be introduced to you, "
+        "and can send you a personal note through me now and then.",
+    ),
     ("Check-ins", "Every few weeks I ask how ready you feel, and suggest one small next step."),
     (
         "Neighbours",

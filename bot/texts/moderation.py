@@ -89,7 +89,14 @@ ACTION_PAIR = "Pair with an organizer…"
 ACTION_UNPAIR = "End mentorship"
 ACTION_PAUSE = "Pause check-ins"
 ACTION_RESET = "Reset onboarding"
-ACTIONS = {"unpair": ACTION_UNPAIR, "pause": ACTION_PAUSE, "reset": ACTION_RESET}  # the member card's buttons
+ACTION_REACH_OUT = "Reach out"
+# the member card's buttons
+ACTIONS = {
+    "reach_out": ACTION_REACH_OUT,
+    "unpair": ACTION_UNPAIR,
+    "pause": ACTION_PAUSE,
+    "reset": ACTION_RESET,
+}
 RESET_DONE = "{member}'s onboarding was reset; they can start again with `/join`."
 PAUSE_DONE = "Check-ins for {member} are paused until a moderator or they resume them."
 
@@ -119,6 +126,7 @@ AUDIT_ACTIONS = {
     "member.left": "left the server",
     "member.locale_changed": "changed where they live",
     "member.onboarded": "finished onboarding",
+    "member.reached_out": "reached out to them through the bot",
     "mentor.requested": "asked for a mentor",
     "mod.checkins_paused": "check-ins paused by a moderator",
     "neighbours.asked": "a neighbour was asked",

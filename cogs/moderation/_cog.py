@@ -17,6 +17,7 @@ from bot.services.audit import record
 from bot.texts import commands as command_texts
 from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
+from cogs import reach_out
 from cogs._checks import moderator_only, require_moderator
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._pager import page_message
@@ -32,6 +33,7 @@ from cogs.moderation._render import (
     page_text,
 )
 from cogs.pairing import batch_every
+from cogs.reach_out import ReachOutModal
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -44,6 +46,7 @@ SETTING_CHOICES = [app_commands.Choice(name=key, value=key) for key in moderatio
 class MemberAction(enum.StrEnum):
     """The buttons on a member's card."""
 
+    REACH_OUT = "reach_out"
     UNPAIR = "unpair"
     PAUSE = "pause"
     RESET = "reset"
@@ -88,7 +91,8 @@ class Moderation(commands.Cog):
         view = GroundworkView(timeout=None)
         if card.mentor_user_id is None and card.status == "active":
             view.add_item(PAIR.user_select(card.user_id, placeholder=texts.ACTION_PAIR))
-        actions = [MemberAction.UNPAIR] if card.mentor_user_id else []
+        actions = [MemberAction.REACH_OUT] if card.status == "active" else []
+        actions += [MemberAction.UNPAIR] if card.mentor_user_id else []
         if not card.checkins_paused and card.status == "active":
             actions.append(MemberAction.PAUSE)
         actions.append(MemberAction.RESET)
@@ -177,6 +181,9 @@ class Moderation(commands.Cog):
     ) -> None:
         await require_moderator(interaction)
         action, user_id = clicked.answer, clicked.id
+        if action == MemberAction.REACH_OUT:  # the modal first: an interaction is answered within 3 s
+            await interaction.response.send_modal(ReachOutModal(user_id, on_submit=self.on_reach_out))
+            return
         guild_id, now, actor = self._guild(interaction), self.bot.clock(), interaction.user.id
         async with self.bot.sessions() as session, session.begin():
             await moderation.member_card(
@@ -206,6 +213,11 @@ class Moderation(commands.Cog):
                 )
                 text = texts.RESET_DONE.format(member=f"<@{user_id}>")
         await reply(interaction, text)
+
+    async def on_reach_out(self, interaction: discord.Interaction[Any], user_id: int, text: str) -> None:
+        """The member card's Reach out, written: the bot DMs it, signed as a moderator's."""
+        await require_moderator(interaction)
+        await reach_out.send(self.bot, interaction, user_id, text, as_moderator=True)
 
     async def on_pair_select(self, interaction: discord.Interaction[Any], clicked: Clicked[PairPick]) -> None:
         """The member card's organizer select: the same manual pairing as /mod pair."""

@@ -12,6 +12,7 @@ from bot.services.buddies import FollowUp as BuddyFollowUp
 from bot.services.buddies import Offer as BuddyOffer
 from bot.services.checkins import Alert, CompletedCheckIn, Delivery, DeliveryStatus, DueCheckIn, Reminder
 from bot.services.onboarding import Completion, PausedConversation
+from bot.services.reach_out import ReachOut
 from bot.services.waiting import WaitUpdate
 from bot.services.welcome_calls import AttendanceAsk, CallEvent, EventStatus, Invite
 
@@ -21,6 +22,7 @@ class RecordingMessenger:
     """Every call, in order, as (method name, arguments); each send succeeds."""
 
     sent: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    dms_closed: set[int] = field(default_factory=set)  # user ids whose DMs refuse a reach-out
 
     def _record(self, name: str, *arguments: Any) -> None:
         self.sent.append((name, arguments))
@@ -64,6 +66,10 @@ class RecordingMessenger:
     async def tell_wait(self, update: WaitUpdate) -> bool:
         self._record("tell_wait", update)
         return True
+
+    async def reach_out(self, reach: ReachOut) -> bool:
+        self._record("reach_out", reach)
+        return reach.member_user_id not in self.dms_closed
 
     async def offer_neighbours(self, offer: neighbours.Offer) -> bool:
         self._record("offer_neighbours", offer)
