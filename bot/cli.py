@@ -78,7 +78,7 @@ def _check_config(path: Path) -> int:
     except ConfigError as exc:
         problems.extend(exc.problems)
     else:
-        if settings.discord.token is None:
+        if settings.discord.token is None and not settings.matrix.configured:
             problems.append(MISSING_TOKEN)
     problems.extend(
         f"{name}: unknown environment variable (it names no setting)"
@@ -106,11 +106,34 @@ def _db_command(settings: Settings, action: str, revision: str) -> int:
     return 0
 
 
-async def _run_bot(settings: Settings, token: str) -> None:
+async def _run_discord(settings: Settings, token: str) -> None:
     from bot.bot import GroundworkBot
 
     async with GroundworkBot(settings) as bot:
         await bot.start(token)
+
+
+async def _run_matrix(settings: Settings) -> None:
+    from matrix_adapter import MatrixBot
+
+    bot = MatrixBot(settings.matrix)
+    try:
+        await bot.login()
+        await bot.run()
+    finally:
+        await bot.close()
+
+
+async def _run_bot(settings: Settings, token: str) -> None:
+    """Discord and Matrix, each when configured; one stopping stops the other."""
+    runs = []
+    if token:
+        runs.append(_run_discord(settings, token))
+    if settings.matrix.configured:
+        runs.append(_run_matrix(settings))
+    async with asyncio.TaskGroup() as group:
+        for run in runs:
+            group.create_task(run)
 
 
 async def _sync_commands(settings: Settings, token: str, guild_id: int | None) -> int:
@@ -144,7 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build_gazetteer()
     try:
         settings = load_settings(args.config)
-        token = settings.require_token() if args.command in ("run", "sync-commands") else ""
+        if args.command == "sync-commands":
+            token = settings.require_token()
+        else:
+            settings.require_platform() if args.command == "run" else None
+            token = settings.discord.token.get_secret_value() if settings.discord.token else ""
     except ConfigError as exc:
         return _fail(exc.problems)
 
@@ -165,13 +192,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_run_bot(settings, token))
     except KeyboardInterrupt:
         log.info("stopped")
-    except Exception as exc:
-        import aiohttp
-        import discord
+    except ExceptionGroup as group:
+        return _explain_run_failure(group)
+    return 0
 
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found.extend(_leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return found
+
+
+def _explain_run_failure(group: ExceptionGroup[Exception]) -> int:
+    """One clear line for a failure people can fix; anything else is raised as it is."""
+    import aiohttp
+    import discord
+
+    from matrix_adapter.client import MatrixLoginError
+
+    for exc in _leaves(group):
+        if isinstance(exc, MatrixLoginError):
+            return _fail([str(exc)])
         if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError):
             return _fail(
-                [f"cannot reach Discord ({exc.__class__.__name__}); check the network and try again"]
+                [f"cannot reach {_where(exc)} ({exc.__class__.__name__}); check the network and try again"]
             )
         if isinstance(exc, discord.LoginFailure):
             return _fail(["Discord refused the bot token; check discord.token (GROUNDWORK_DISCORD__TOKEN)"])
@@ -179,8 +224,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(
                 ["enable the Server Members intent for the bot in the Discord developer portal (Bot tab)"]
             )
-        raise
-    return 0
+    raise group
+
+
+def _where(exc: BaseException) -> str:
+    """Which platform a connection failure came from, by the module that raised it."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(("nio", "matrix_adapter")):
+            return "the Matrix homeserver"
+        tb = tb.tb_next
+    return "Discord"
 
 
 if __name__ == "__main__":

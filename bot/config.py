@@ -7,11 +7,20 @@ with no default; it is read from the environment or the file and never logged.
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -47,6 +56,101 @@ class DiscordSettings(Section):
         if value is not None and not value.get_secret_value().strip():
             raise ValueError("the token is empty")
         return value
+
+
+# Matrix identifiers (spec: "Identifier grammar"): @localpart:server for users, !opaque:server
+# for rooms (a space is a room). Room versions 12+ drop the ":server" part of room ids.
+MATRIX_USER_ID = re.compile(r"@[a-z0-9._=/+-]+:[A-Za-z0-9.\-\[\]:]+")
+MATRIX_ROOM_ID = re.compile(r"![^\s:]+(?::[A-Za-z0-9.\-\[\]:]+)?")
+
+
+def _matrix_room_id(value: str, what: str) -> str:
+    if not MATRIX_ROOM_ID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a Matrix room id; expected e.g. !AbCdEf:example.org "
+            f"(in Element: the {what}'s settings -> Advanced -> Internal room ID)"
+        )
+    return value
+
+
+class MatrixSettings(Section):
+    """A Matrix homeserver to serve; nothing set: groundwork does not use Matrix."""
+
+    homeserver: str | None = None  # https://matrix.example.org (the client-server API's base URL)
+    user_id: str | None = None  # the bot's account, @groundwork:example.org
+    # One of the two; a token (from a login) keeps the same device, a password logs in anew.
+    access_token: SecretStr | None = None
+    password: SecretStr | None = None
+    device_id: str | None = None  # the bot's device; with a password, reused when given
+    space_id: str | None = None  # the community's space: its members are the community
+    room_ids: tuple[str, ...] = ()  # or the community's rooms, when it has no space
+    moderators_room_id: str | None = None  # moderator commands are taken only here
+    crypto_store: Path | None = None  # None: <data_dir>/matrix-crypto (keys for encrypted rooms)
+
+    @field_validator("homeserver")
+    @classmethod
+    def _homeserver_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"{value!r} is not a homeserver URL; expected e.g. https://matrix.example.org")
+        return value.rstrip("/")
+
+    @field_validator("user_id")
+    @classmethod
+    def _user_id(cls, value: str | None) -> str | None:
+        if value is not None and not MATRIX_USER_ID.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a Matrix user id; expected @name:server, e.g. @groundwork:example.org"
+            )
+        return value
+
+    @field_validator("access_token", "password")
+    @classmethod
+    def _secret_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("it is empty")
+        return value
+
+    @field_validator("device_id")
+    @classmethod
+    def _device_id(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_.=+/-]{1,255}", value):
+            raise ValueError(f"{value!r} is not a device id (letters and digits, like ABCDEFGHIJ)")
+        return value
+
+    @field_validator("space_id", "moderators_room_id")
+    @classmethod
+    def _room(cls, value: str | None) -> str | None:
+        return None if value is None else _matrix_room_id(value, "room")
+
+    @field_validator("room_ids")
+    @classmethod
+    def _rooms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_matrix_room_id(room, "room") for room in value)
+
+    @model_validator(mode="after")
+    def _complete(self) -> MatrixSettings:
+        if not self.model_fields_set:
+            return self
+        missing = []
+        if self.homeserver is None:
+            missing.append("homeserver")
+        if self.user_id is None:
+            missing.append("user_id")
+        if self.access_token is None and self.password is None:
+            missing.append("access_token or password")
+        if self.space_id is None and not self.room_ids:
+            missing.append("space_id or room_ids")
+        if missing:
+            raise ValueError(f"[matrix] is set but lacks {', '.join(missing)}")
+        if self.access_token is not None and self.password is not None:
+            raise ValueError("set access_token or password, not both")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return self.homeserver is not None
 
 
 class DatabaseSettings(Section):
@@ -136,6 +240,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     discord: DiscordSettings = DiscordSettings()
+    matrix: MatrixSettings = MatrixSettings()
     database: DatabaseSettings = DatabaseSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
@@ -163,6 +268,16 @@ class Settings(BaseSettings):
         return self.discord.token.get_secret_value()
 
     @property
+    def matrix_crypto_store(self) -> Path:
+        """Where the Matrix client keeps its encryption keys (persists across restarts)."""
+        return self.matrix.crypto_store or self.data_dir / "matrix-crypto"
+
+    def require_platform(self) -> None:
+        """A ConfigError unless Discord (a token) or Matrix is configured."""
+        if self.discord.token is None and not self.matrix.configured:
+            raise ConfigError([MISSING_TOKEN])
+
+    @property
     def database_url(self) -> str:
         """The configured URL, or a SQLite file in the data directory."""
         if self.database.url is not None:
@@ -180,7 +295,8 @@ class ConfigError(Exception):
 
 MISSING_TOKEN = (
     "discord.token: the bot token is missing; set the environment variable "
-    f"{ENV_PREFIX}DISCORD__TOKEN or `token` under [discord] in the config file"
+    f"{ENV_PREFIX}DISCORD__TOKEN or `token` under [discord] in the config file "
+    "(or configure [matrix] to serve only Matrix)"
 )
 
 

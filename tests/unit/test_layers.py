@@ -1,6 +1,6 @@
 """The layers, checked from the source (DESIGN.md): cogs -> bot/services -> db, one way only.
 
-* nothing under bot/services, bot/texts or db imports discord;
+* nothing under bot/services, bot/texts, db or matrix_adapter imports discord;
 * nothing imports ``pkg._module`` from outside ``pkg`` (a package's underscore modules are its
   own business; it exports what others may use);
 * cogs do not import db.models (they get values and enums from services and db.enums);
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("bot", "cogs", "db")
-NO_DISCORD = ("bot/services", "bot/texts", "db")
+PACKAGES = ("bot", "cogs", "db", "matrix_adapter")
+NO_DISCORD = ("bot/services", "bot/texts", "db", "matrix_adapter")
 MARKUP = re.compile(r"<(?:@!?|#|@&|t:)[{\d]")
 
 

@@ -1,0 +1,13 @@
+"""What groundwork says on Matrix: commands are `!gw ...` messages (there are no slash commands).
+
+`COMMANDS` pairs each command the Matrix adapter understands with one line of help; `!gw help`
+lists them in this order.
+"""
+
+PREFIX = "!gw"
+
+COMMANDS = (("help", "This list of what you can ask me"),)
+
+HELP_INTRO = "Hi! I'm groundwork. Send me any of these as a message:"
+HELP_LINE = "{command} — {description}"
+UNKNOWN_COMMAND = "I don't know “{command}” yet. Send {help} to see what I can do."

@@ -1,0 +1,149 @@
+"""The bot's Matrix client: log in, join the direct rooms members open, answer `!gw` commands.
+
+Built on matrix-nio (see the README's "Matrix" section for why). The first sync after a start
+only catches up (what was said before is not answered again); from then on every text message
+in a room the bot is in is read, and `!gw` commands are answered in the same room.
+
+Everything the bot sends is an `m.notice` (bots' messages, which clients do not notify as loudly
+and other bots do not answer) with empty `m.mentions`, so nothing it sends pings anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginResponse,
+    MatrixRoom,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncResponse,
+    WhoamiResponse,
+)
+
+from bot.config import MatrixSettings
+from matrix_adapter import commands
+
+log = logging.getLogger(__name__)
+
+SYNC_TIMEOUT_MS = 30_000
+DEVICE_NAME = "groundwork"
+
+
+class MatrixLoginError(Exception):
+    """The homeserver refused the bot's credentials (the message names no secret)."""
+
+
+class MatrixBot:
+    """One logged-in Matrix account serving groundwork; `run` until cancelled, then `close`."""
+
+    def __init__(self, settings: MatrixSettings) -> None:
+        if settings.homeserver is None or settings.user_id is None:
+            raise ValueError("Matrix is not configured")
+        self._settings = settings
+        self.client = AsyncClient(
+            settings.homeserver,
+            settings.user_id,
+            device_id=settings.device_id,
+            config=AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False),
+        )
+        self._caught_up = asyncio.Event()
+
+    @property
+    def user_id(self) -> str:
+        return str(self.client.user_id)
+
+    async def login(self) -> None:
+        """Log in with the configured access token (checked with whoami) or password."""
+        settings = self._settings
+        if settings.access_token is not None:
+            self.client.access_token = settings.access_token.get_secret_value()
+            whoami = await self.client.whoami()
+            if not isinstance(whoami, WhoamiResponse):
+                raise MatrixLoginError(f"the homeserver refused matrix.access_token ({whoami.status_code})")
+            if whoami.user_id != settings.user_id:
+                raise MatrixLoginError(
+                    f"matrix.access_token belongs to {whoami.user_id}, not to matrix.user_id"
+                )
+            self.client.restore_login(
+                whoami.user_id, settings.device_id or whoami.device_id, self.client.access_token
+            )
+        elif settings.password is not None:
+            response = await self.client.login(settings.password.get_secret_value(), device_name=DEVICE_NAME)
+            if not isinstance(response, LoginResponse):
+                raise MatrixLoginError(f"the homeserver refused matrix.password ({response.status_code})")
+        else:
+            raise MatrixLoginError("matrix: set access_token or password")
+        log.info("logged in to Matrix as %s (device %s)", self.client.user_id, self.client.device_id)
+
+    async def run(self) -> None:
+        """Catch up once, then serve until cancelled."""
+        first = await self.client.sync(timeout=0, full_state=True)
+        if not isinstance(first, SyncResponse):
+            raise MatrixLoginError(f"the first sync failed ({getattr(first, 'status_code', first)})")
+        # Direct rooms members opened while the bot was away are joined now.
+        for room_id, invite in first.rooms.invite.items():
+            if any(self._is_direct_for_me(event) for event in invite.invite_state):
+                await self._join(room_id)
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_event_callback(self._on_text, RoomMessageText)
+        self._caught_up.set()
+        await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
+
+    async def wait_until_serving(self) -> None:
+        await self._caught_up.wait()
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _is_direct_for_me(self, event: Any) -> bool:
+        # The stripped state of an invite also holds the inviter's own membership: only ours counts.
+        return bool(
+            isinstance(event, InviteMemberEvent)
+            and event.state_key == self.client.user_id
+            and event.membership == "invite"
+            and event.content.get("is_direct") is True
+        )
+
+    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if self._is_direct_for_me(event):
+            await self._join(room.room_id)
+
+    async def _join(self, room_id: str) -> None:
+        response = await self.client.join(room_id)
+        if isinstance(response, JoinError):
+            log.warning("could not join direct room %s (%s)", room_id, response.status_code)
+        else:
+            log.info("joined direct room %s", room_id)
+
+    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        if event.sender == self.client.user_id:
+            return
+        command = commands.parse(event.body)
+        if command is None:
+            return
+        if command.name in ("", "help"):
+            await self.send_notice(room.room_id, commands.help_text())
+        elif not commands.known(command):
+            await self.send_notice(room.room_id, commands.unknown_text(command))
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def send_notice(self, room_id: str, body: str) -> bool:
+        """A plain-text notice that mentions nobody; False when the homeserver refused it."""
+        content = {"msgtype": "m.notice", "body": body, "m.mentions": {}}
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
+        if not isinstance(response, RoomSendResponse):
+            log.warning("could not send to %s (%s)", room_id, getattr(response, "status_code", "?"))
+            return False
+        return True
