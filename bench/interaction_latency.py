@@ -8,8 +8,7 @@ The database (a SQLite file) is filled in bulk first: `--members` members over 4
 with a scheduled check-in (the first `--checkins` of them due now), one in 50 waiting for a
 mentor, one in 100 a confirmed organizer with one to three free places. Then the real bot
 (GroundworkBot, every cog, discord.py) logs in to the fake Discord (tests/fake_discord, on
-127.0.0.1, contract check on: each request's route as it arrives, its body after the run,
-since validating a body against Discord's schema costs the shared loop milliseconds) with a
+127.0.0.1, contract check on: each request's route as it arrives, its body after the run) with a
 clock that starts at a fixed time and moves with the wall clock. For `--seconds`, `--joiners` members join at a steady pace (GUILD_MEMBER_ADD) and each
 goes through the whole onboarding conversation by real interactions (the welcome's button, the
 place typed in a modal, selects, both readiness forms, consent, confirm), as
@@ -23,15 +22,22 @@ the moment the fake receives the bot's first callback request for it (the fake's
 and, as Discord would see it, from the fake sending the event to that callback. Printed: count,
 p50, p99, max, the number later than 3 s (must be 0; target p99 < 100 ms), the slowest kinds,
 the longest event-loop stall, the check-in dispatch rate, the pairing batch's time, and the
-onboarding throughput of the run. The bot, the fake and the simulated members share one event
-loop (and SQLite runs on it), so anything that blocks the loop shows in the figures.
+onboarding throughput of the run, the bot's CPU time and the garbage collector's pauses.
+
+The fake and the simulated members run in a process of their own (bench/_latency_world.py), as
+Discord and its users are not in a bot's process: the bot's event loop (SQLite runs on it too)
+and its heap hold the bot's work only, so what blocks the loop shows in the figures and nothing
+else does. `--global-limit 50` has the fake refuse more than Discord's 50 requests a second.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import math
+import multiprocessing
 import random
 import statistics
 import sys
@@ -40,13 +46,17 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import discord
+import yarl
 from sqlalchemy import func, insert, select
 
+from bench._latency_world import PATHS, Checked, Finished, Go, Options, Ready, Stop, world_main
 from bot.bot import GroundworkBot
 from bot.config import GuildDefaults, Settings
 from bot.services.gazetteer import get_gazetteer
@@ -55,10 +65,7 @@ from db.engine import create_engine, create_session_maker
 from db.enums import CheckInKind, CheckInStatus, MemberStatus, OrganizerStatus
 from db.migrate import upgrade_sync
 from db.models import GuildSettings, Locale, Member, Organizer, ReadinessCheckIn
-from tests.e2e.onboarding_driver import Member as Clicker
-from tests.fake_discord import FakeDiscord, InteractionHandle, running
-from tests.fake_discord.contract import ContractChecker, RouteMatch, Violation
-from tests.fake_discord.server import Ctx
+from tests.fake_discord.server import API_PREFIX
 from tests.support.clock import TestClock
 
 GUILD_ID = 515151
@@ -68,14 +75,6 @@ FIRST_JOINER = 2 * 10**17  # the members who join during the run
 CHUNK = 10_000
 DEADLINE = 3.0  # Discord's: the first response within 3 s
 TARGET_P99_MS = 100.0
-WAIT = 30.0  # how long a simulated member waits for an answer before giving up
-CALLBACK_ROUTE = "/interactions/{interaction_id}/{interaction_token}/callback"
-MESSAGES_ROUTE = "/channels/{channel_id}/messages"
-PATCH_ROUTES = (
-    "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-    "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-)
-PATHS = ["run_for_office", "solidarity_network", "discussion_group", "coalitions", "community_life", "remote"]
 
 
 # -- the database ---------------------------------------------------------------------------
@@ -213,42 +212,6 @@ async def populate(url: str, members: int, due: int, channels: dict[str, int], s
 # -- the bot, measured ----------------------------------------------------------------------
 
 
-class AfterTheRunChecker(ContractChecker):
-    """The fake's contract check, with the bodies checked after the run instead of as each
-    request arrives: validating a body against Discord's schema takes milliseconds of the event
-    loop the bot shares with the fake, which the bot-side figures would otherwise count. Every
-    request is still checked (`check_deferred`); only the route is matched at once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.deferred: list[tuple[str, str, Any, bool, bool, bytes | None]] = []
-        self.seconds = 0.0
-
-    def check(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        has_body: bool = True,
-        has_files: bool = False,
-        raw: bytes | None = None,
-    ) -> tuple[RouteMatch | None, list[Violation]]:
-        match = self.match(method, path)
-        if match is None:
-            return super().check(method, path, body, has_body=has_body, has_files=has_files, raw=raw)
-        self.deferred.append((method, path, body, has_body, has_files, raw))
-        return match, []
-
-    def check_deferred(self) -> list[Violation]:
-        started = time.perf_counter()
-        found: list[Violation] = []
-        for method, path, body, has_body, has_files, raw in self.deferred:
-            found += super().check(method, path, body, has_body=has_body, has_files=has_files, raw=raw)[1]
-        self.seconds = time.perf_counter() - started
-        return found
-
-
 class MeasuredBot(GroundworkBot):
     """The real bot, noting when discord.py hands it each interaction (as the event is parsed,
     before any handler runs)."""
@@ -263,79 +226,13 @@ class MeasuredBot(GroundworkBot):
         super().dispatch(event_name, *args, **kwargs)
 
 
-class Signals:
-    """What the simulated members wait for, fired by the fake's routes (wrapped with the fake's
-    ``add_route``): a callback to an interaction, an edit with an interaction's token, a message
-    in a user's DM channel. ``fake.wait_for`` re-checks every waiter after every request, which
-    with hundreds of members waiting would cost the shared event loop more than the bot does."""
-
-    def __init__(self, fake: FakeDiscord) -> None:
-        self.fake = fake
-        self.fired: set[tuple[str, int | str]] = set()
-        self.waiters: dict[tuple[str, int | str], asyncio.Future[None]] = {}
-        self.wrap("POST", CALLBACK_ROUTE, lambda ctx: ("callback", ctx.id("interaction_id")))
-        for route in PATCH_ROUTES:
-            self.wrap("PATCH", route, lambda ctx: ("edit", ctx.param("webhook_token")))
-        self.wrap("POST", MESSAGES_ROUTE, self._dm_of)
-
-    def _dm_of(self, ctx: Ctx) -> tuple[str, int | str] | None:
-        channel = self.fake.state.channels.get(ctx.id("channel_id"))
-        return ("dm", channel.recipient_id) if channel is not None and channel.recipient_id else None
-
-    def wrap(self, method: str, route: str, key_of: Any) -> None:
-        serve = self.fake.routes[(method, route)]
-
-        async def wrapped(ctx: Ctx) -> Any:
-            try:
-                return await serve(ctx)
-            finally:
-                key = key_of(ctx)
-                if key is not None:
-                    self.fire(key)
-
-        self.fake.add_route(method, route, wrapped)
-
-    def fire(self, key: tuple[str, int | str]) -> None:
-        self.fired.add(key)
-        waiter = self.waiters.pop(key, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def wait(self, key: tuple[str, int | str], what: str) -> None:
-        if key in self.fired:
-            return
-        waiter = self.waiters.setdefault(key, asyncio.get_running_loop().create_future())
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), WAIT)
-        except TimeoutError:
-            raise TimeoutError(f"no {what} within {WAIT:.0f} s") from None
-
-
-class Joiner(Clicker):
-    """A member clicking through onboarding, waiting up to WAIT for each answer (the e2e driver
-    waits 2 s) and pausing `think` seconds after each."""
-
-    think: ClassVar[float] = 0.0
-    signals: ClassVar[Signals]
-
-    async def _answered(self, itx: InteractionHandle) -> InteractionHandle:
-        await self.signals.wait(("callback", itx.id), f"answer to {itx}")
-        answered = await super()._answered(itx)
-        if self.think:
-            await asyncio.sleep(self.think)
-        return answered
-
-    async def confirm(self) -> InteractionHandle:
-        itx = await self.click("confirm")
-        await self.signals.wait(("edit", itx.token), "closing edit")
-        return itx
-
-
 @dataclass
 class Run:
-    onboarded: list[float] = field(default_factory=list)  # seconds from join to the closing edit
     failures: list[str] = field(default_factory=list)
     finished_at: float = 0.0
+    cpu_seconds: float = 0.0  # the bot's process's CPU time over the run
+    batch_started: float = math.inf
+    collector: str = ""  # the garbage collector's pauses over the run
     dispatch_seconds: float = 0.0
     checkins_sent: int = 0
     batch: tuple[int, int] | None = None
@@ -345,10 +242,24 @@ class Run:
     marks: dict[str, float] = field(default_factory=dict)
 
 
-def towns(seed: int) -> list[str]:
-    gazetteer = get_gazetteer()
-    sample = random.Random(seed).sample([place.label for place in gazetteer.places("city")], 1500)
-    return [label for label in sample if len(gazetteer.resolve(label).candidates) == 1]
+class CollectorPauses:
+    """How long the garbage collector stops the loop, by generation (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = defaultdict(list)
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append(time.perf_counter() - self._began)
+
+    def summary(self) -> str:
+        return "; ".join(
+            f"generation {generation}: {len(p):,} collections, {sum(p):.1f} s in all, longest {max(p) * 1000:.0f} ms"
+            for generation, p in sorted(self.pauses.items())
+        )
 
 
 async def watch_loop(run: Run, stop: asyncio.Event, started: float) -> None:
@@ -364,136 +275,129 @@ async def watch_loop(run: Run, stop: asyncio.Event, started: float) -> None:
 
 async def scenario(args: argparse.Namespace, directory: Path) -> None:
     url = f"sqlite+aiosqlite:///{directory / 'latency.db'}"
-    rnd = random.Random(args.seed)
-    places = towns(args.seed)
-    checker = AfterTheRunChecker()
-    async with FakeDiscord(checker=checker) as fake:
-        guild = fake.add_guild("Bench", guild_id=GUILD_ID)
-        channels = {
-            "member_role": fake.add_role(guild, name="member").id,
-            "announce": fake.add_channel(guild, name="welcome").id,
-            "review": fake.add_channel(guild, name="pairing-review").id,
-            "introductions": fake.add_channel(guild, name="introductions").id,
-        }
-        world = await populate(url, args.members, args.checkins, channels, args.seed)
-        print(
-            f"database: {args.members:,} members, {args.checkins:,} check-ins due, {world.waiting:,} waiting for "
-            f"a mentor, {world.organizers:,} organizers (built in {world.seconds:.0f} s)"
-        )
-        for user_id in world.due_users:
-            fake.add_member(guild, user_id=user_id, name=f"m{user_id - FIRST_USER}")
-        if args.global_limit:
-            fake.ratelimits.set_global(args.global_limit)
-        rate = args.checkin_rate or max(20.0, args.checkins / (0.8 * args.seconds))
-        settings = Settings(
-            data_dir=directory / "data",
-            discord={"token": "fake-discord-test-token", "sync_commands_on_start": False},
-            database={"url": url},
-            scheduler={"tick_seconds": 3600, "messages_per_second": rate, "overdue_grace_hours": 12},
-        )
-        clock = TestClock(NOW)
-        bot = MeasuredBot(settings, clock=clock, run_scheduler=False, guild_ready_timeout=0.01)
-        Joiner.think = args.think
-        Joiner.signals = Signals(fake)
-        run = Run()
-        async with running(fake, bot, timeout=120):
-            checkins_cog: Any = bot.get_cog("CheckIns")
-            pairing_cog: Any = bot.get_cog("Pairing")
-            stop = asyncio.Event()
-            started = time.monotonic()
-            watcher = asyncio.create_task(watch_loop(run, stop, started))
+    options = Options(
+        guild_id=GUILD_ID,
+        first_user=FIRST_USER,
+        due=args.checkins,
+        first_joiner=FIRST_JOINER,
+        joiners=args.joiners,
+        seconds=args.seconds,
+        think=args.think,
+        global_limit=args.global_limit,
+        seed=args.seed,
+    )
+    conn, child_end = multiprocessing.get_context("spawn").Pipe()
+    world_process = multiprocessing.get_context("spawn").Process(
+        target=world_main, args=(child_end, options), name="fake-discord-world"
+    )
+    world_process.start()
+    try:
+        ready: Ready = await asyncio.to_thread(conn.recv)
+        await measure(args, url, directory, ready, conn)
+    finally:
+        world_process.join(timeout=120)
+        if world_process.is_alive():
+            world_process.kill()
 
-            async def tick_clock() -> None:
-                while not stop.is_set():
-                    clock.now = NOW + timedelta(seconds=time.monotonic() - started)
-                    await asyncio.sleep(0.25)
 
-            async def dispatch() -> None:
-                # The cog's own first run at start sends what is due (the figures count from the
-                # database, whichever run sent it); then once more for anything left.
-                await checkins_cog.first_run.wait()
-                await checkins_cog.dispatch()
-                run.dispatch_seconds = time.monotonic() - started
-                run.marks["dispatch ended"] = run.dispatch_seconds
+async def measure(
+    args: argparse.Namespace, url: str, directory: Path, ready: Ready, conn: Connection
+) -> None:
+    channels = ready.channels
+    world = await populate(url, args.members, args.checkins, channels, args.seed)
+    print(
+        f"database: {args.members:,} members, {args.checkins:,} check-ins due, {world.waiting:,} waiting for "
+        f"a mentor, {world.organizers:,} organizers (built in {world.seconds:.0f} s)"
+    )
+    # The bot talks to the fake in the other process, as the fake itself points discord.py at it.
+    discord.http.Route.BASE = ready.base_url + API_PREFIX
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(ready.gateway_url)
+    rate = args.checkin_rate or max(20.0, args.checkins / (0.8 * args.seconds))
+    settings = Settings(
+        data_dir=directory / "data",
+        discord={"token": "fake-discord-test-token", "sync_commands_on_start": False},
+        database={"url": url},
+        scheduler={"tick_seconds": 3600, "messages_per_second": rate, "overdue_grace_hours": 12},
+    )
+    clock = TestClock(NOW)
+    bot = MeasuredBot(settings, clock=clock, run_scheduler=False, guild_ready_timeout=0.01)
+    run = Run()
+    bot_task = asyncio.create_task(bot.start("fake-discord-test-token"))
+    await asyncio.wait_for(bot.wait_until_ready(), 120)
+    checkins_cog: Any = bot.get_cog("CheckIns")
+    pairing_cog: Any = bot.get_cog("Pairing")
+    stop = asyncio.Event()
+    collector = CollectorPauses()
+    gc.callbacks.append(collector)
+    conn.send(Go())
+    started = time.monotonic()
+    cpu_started = time.process_time()
+    watcher = asyncio.create_task(watch_loop(run, stop, started))
 
-            async def batch() -> None:
-                await asyncio.sleep(args.seconds * args.batch_at)
-                t0 = time.monotonic()
-                run.marks["batch started"] = t0 - started
-                run.batch = await pairing_cog.mentorships.batch(GUILD_ID)
-                run.batch_seconds = time.monotonic() - t0
-                run.marks["batch ended"] = time.monotonic() - started
-                first_review = next(
-                    (
-                        r.at
-                        for r in fake.requests
-                        if r.path == f"/channels/{channels['review']}/messages" and r.at >= t0
-                    ),
-                    None,
-                )
-                if first_review is not None:
-                    run.marks["batch's first review post"] = first_review - started
+    async def tick_clock() -> None:
+        while not stop.is_set():
+            clock.now = NOW + timedelta(seconds=time.monotonic() - started)
+            await asyncio.sleep(0.25)
 
-            async def onboard(number: int) -> None:
-                user_id = FIRST_JOINER + number
-                t0 = time.monotonic()
-                try:
-                    await fake.member_join(guild, user_id, name=f"joiner{number}")
-                    clicker = Joiner(fake, user_id)
-                    await Joiner.signals.wait(("dm", user_id), "welcome DM")
-                    await clicker.begin(fake.dms_to(user_id)[0])
-                    experience = rnd.choice(["new", "new", "some", "experienced"])
-                    await clicker.answer_everything(
-                        rnd.choice(places),
-                        experience=experience,
-                        paths=tuple(rnd.sample(PATHS, rnd.randint(1, 3))),
-                        sharing=rnd.choice(["town", "region", "nothing"]),
-                        contact=rnd.choice(["yes", "no"]),
-                        mentor_capacity=rnd.randint(1, 2),
-                    )
-                    run.onboarded.append(time.monotonic() - t0)
-                except Exception as exc:  # counted and shown: a bench reports, it does not stop
-                    run.failures.append(f"joiner {number}: {type(exc).__name__}: {str(exc)[:300]}")
+    async def dispatch() -> None:
+        # The cog's own first run at start sends what is due (the figures count from the
+        # database, whichever run sent it); then once more for anything left.
+        await checkins_cog.first_run.wait()
+        await checkins_cog.dispatch()
+        run.dispatch_seconds = time.monotonic() - started
+        run.marks["dispatch ended"] = run.dispatch_seconds
 
-            clock_task = asyncio.create_task(tick_clock())
-            jobs = [
-                asyncio.create_task(job())
-                for job, off in ((dispatch, args.no_dispatch), (batch, args.no_batch))
-                if not off
-            ]
-            members: list[asyncio.Task[None]] = []
-            for number in range(args.joiners):
-                await asyncio.sleep(
-                    max(0.0, started + number * args.seconds / args.joiners - time.monotonic())
-                )
-                members.append(asyncio.create_task(onboard(number)))
-            pending = members + jobs
-            _, late = await asyncio.wait(pending, timeout=args.seconds + 300)
-            for task in late:
-                task.cancel()
-            run.finished_at = time.monotonic() - started
-            stop.set()
-            async with bot.sessions() as session:
-                run.checkins_sent = (
-                    await session.execute(
-                        select(func.count())
-                        .select_from(ReadinessCheckIn)
-                        .where(ReadinessCheckIn.status == CheckInStatus.SENT)
-                    )
-                ).scalar_one()
-            await asyncio.gather(watcher, clock_task, *late, return_exceptions=True)
-            for task in jobs:
-                if task.done() and not task.cancelled() and task.exception() is not None:
-                    run.failures.append(f"job: {task.exception()!r}")
-            if late:
-                run.failures.append(
-                    f"{len(late)} task(s) still running after {args.seconds + 300:.0f} s, cancelled"
-                )
-        fake.violations.extend(checker.check_deferred())
-        report(args, fake, bot, run, rate)
-        print(
-            f"  (the fake's contract check of {len(checker.deferred):,} requests, after the run: {checker.seconds:.1f} s)"
-        )
+    async def batch() -> None:
+        await asyncio.sleep(args.seconds * args.batch_at)
+        t0 = time.monotonic()
+        run.marks["batch started"] = t0 - started
+        run.batch = await pairing_cog.mentorships.batch(GUILD_ID)
+        run.batch_seconds = time.monotonic() - t0
+        run.marks["batch ended"] = time.monotonic() - started
+        run.batch_started = t0
+
+    clock_task = asyncio.create_task(tick_clock())
+    jobs = [
+        asyncio.create_task(job())
+        for job, off in ((dispatch, args.no_dispatch), (batch, args.no_batch))
+        if not off
+    ]
+    members = asyncio.create_task(asyncio.to_thread(conn.recv))
+    _, late = await asyncio.wait([members, *jobs], timeout=args.seconds + 300)
+    finished: Finished = members.result() if members.done() else Finished()
+    run.finished_at = time.monotonic() - started
+    run.cpu_seconds = time.process_time() - cpu_started
+    gc.callbacks.remove(collector)
+    run.collector = collector.summary()
+    for task in late:
+        task.cancel()
+    stop.set()
+    async with bot.sessions() as session:
+        run.checkins_sent = (
+            await session.execute(
+                select(func.count())
+                .select_from(ReadinessCheckIn)
+                .where(ReadinessCheckIn.status == CheckInStatus.SENT)
+            )
+        ).scalar_one()
+    await asyncio.gather(watcher, clock_task, *(t for t in late if t is not members), return_exceptions=True)
+    for task in jobs:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            run.failures.append(f"job: {task.exception()!r}")
+    if late:
+        run.failures.append(f"{len(late)} task(s) still running after {args.seconds + 300:.0f} s, cancelled")
+    await bot.close()
+    with contextlib.suppress(asyncio.CancelledError, discord.DiscordException, OSError):
+        await asyncio.wait_for(bot_task, 5.0)
+    if not members.done():
+        print("the members never finished: no figures")
+        return
+    conn.send(Stop())
+    checked: Checked = await asyncio.to_thread(conn.recv)
+    review_posts = [at for at in finished.review_posts if at >= run.batch_started]
+    if review_posts:
+        run.marks["batch's first review post"] = review_posts[0] - started
+    report(args, finished, checked, bot, run, rate)
 
 
 # -- the figures ----------------------------------------------------------------------------
@@ -503,25 +407,16 @@ def percentile(ordered: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else float("nan")
 
 
-def kind_of(itx: InteractionHandle) -> str:
-    custom_id = str(itx.data.get("custom_id") or itx.data.get("name") or "?")
-    parts = custom_id.split(":")
-    what = parts[4] if len(parts) > 4 else ":".join(parts[:3])
-    return f"{'modal' if itx.type == 5 else 'component' if itx.type == 3 else 'command'} {what}"
-
-
-def report(args: argparse.Namespace, fake: FakeDiscord, bot: MeasuredBot, run: Run, rate: float) -> None:
-    first_callback: dict[int, float] = {}
-    for request in fake.requests:
-        if request.route == CALLBACK_ROUTE:
-            first_callback.setdefault(int(request.params["interaction_id"]), request.at)
+def report(
+    args: argparse.Namespace, finished: Finished, checked: Checked, bot: MeasuredBot, run: Run, rate: float
+) -> None:
     bot_side: list[float] = []
     seen: list[float] = []
     by_kind: dict[str, list[float]] = defaultdict(list)
     unanswered = not_received = 0
-    for itx in fake.interactions:
+    for itx in finished.interactions:
         received = bot.received.get(itx.id)
-        answered = first_callback.get(itx.id)
+        answered = itx.answered_at
         if received is None:
             not_received += 1
             continue
@@ -530,13 +425,15 @@ def report(args: argparse.Namespace, fake: FakeDiscord, bot: MeasuredBot, run: R
             continue
         bot_side.append(answered - received)
         seen.append(answered - itx.sent_at)
-        by_kind[kind_of(itx)].append(answered - received)
+        by_kind[itx.kind].append(answered - received)
     bot_side.sort()
     seen.sort()
-    refused = sum(1 for itx in fake.interactions if itx.missed_deadline)
+    refused = sum(1 for itx in finished.interactions if itx.missed_deadline)
     print(
         f"run: {args.joiners:,} joiners over {args.seconds:.0f} s (think {args.think:.2f} s per step), "
-        f"finished in {run.finished_at:.1f} s"
+        f"finished in {run.finished_at:.1f} s; the bot's process used {run.cpu_seconds:.1f} s of CPU "
+        f"({run.cpu_seconds / run.finished_at:.0%} of one core), the fake's and the members' "
+        f"{finished.cpu_seconds:.1f} s in theirs"
     )
     for name, values in (
         ("bot side (receipt -> first response request)", bot_side),
@@ -572,6 +469,7 @@ def report(args: argparse.Namespace, fake: FakeDiscord, bot: MeasuredBot, run: R
             + ", ".join(f"{at:.1f}: {stall * 1000:.0f}" for at, stall in run.long_stalls[:12])
             + (f" and {len(run.long_stalls) - 12} more" if len(run.long_stalls) > 12 else "")
         )
+    print(f"  garbage collector: {run.collector}")
     print(
         "  timeline (s): "
         + ", ".join(f"{name} {at:.1f}" for name, at in sorted(run.marks.items(), key=lambda m: m[1]))
@@ -586,17 +484,23 @@ def report(args: argparse.Namespace, fake: FakeDiscord, bot: MeasuredBot, run: R
             f"pairing batch (started {args.batch_at:.0%} into the run): {run.batch[0]:,} proposed, "
             f"{run.batch[1]:,} still waiting, {run.batch_seconds:.1f} s including posting the proposals for review"
         )
-    onboarded = sorted(run.onboarded)
+    onboarded = sorted(finished.onboarded)
     if onboarded:
         print(
-            f"onboarding: {len(onboarded):,} of {args.joiners:,} onboarded in {run.finished_at:.1f} s = "
-            f"{len(onboarded) / run.finished_at:.1f} onboardings/s (offered {args.joiners / args.seconds:.1f}/s); "
+            f"onboarding: {len(onboarded):,} of {args.joiners:,} onboarded in {finished.finished_at:.1f} s = "
+            f"{len(onboarded) / finished.finished_at:.1f} onboardings/s (offered {args.joiners / args.seconds:.1f}/s); "
             f"join to closing message p50 {statistics.median(onboarded):.2f} s, p99 {percentile(onboarded, 0.99):.2f} s"
         )
-    print(f"fake Discord: {len(fake.requests):,} requests, {len(fake.violations)} contract violations")
-    if run.failures:
-        print(f"FAILURES: {len(run.failures)}")
-        for failure in run.failures[:5]:
+    print(
+        f"fake Discord: {checked.requests:,} requests, {len(checked.violations)} contract violations "
+        f"(bodies checked after the run, in its own process: {checked.seconds:.1f} s)"
+    )
+    for violation in checked.violations[:5]:
+        print("  " + violation)
+    failures = finished.failures + run.failures
+    if failures:
+        print(f"FAILURES: {len(failures)}")
+        for failure in failures[:5]:
             print("  " + failure)
 
 
