@@ -304,3 +304,18 @@ class CallFeedback(enum.StrEnum):
     GLAD = "glad"  # glad I came
     OKAY = "okay"  # it was okay
     NOT_FOR_ME = "not_for_me"
+
+
+class Platform(enum.StrEnum):
+    """A chat platform groundwork serves."""
+
+    DISCORD = "discord"  # its snowflakes are the ids the services use: no platform_identities row
+    MATRIX = "matrix"
+
+
+class IdentityKind(enum.StrEnum):
+    """What a platform identity names, i.e. which integer ids of the services it stands for."""
+
+    USER = "user"  # a person (user_id columns): @alice:example.org
+    COMMUNITY = "community"  # a guild (guild_id columns): a Matrix space, or a set of rooms
+    ROOM = "room"  # a channel or thread (…_channel_id, thread_id columns): !room:example.org

@@ -4,6 +4,7 @@ from db.models.audit import AuditEntry
 from db.models.buddy import BuddyGroup, BuddyMember, BuddyOptOut
 from db.models.contact import HumanContact
 from db.models.guild import GuildSettings
+from db.models.identity import PlatformIdentity
 from db.models.local import (
     ActivityEntry,
     Circle,
@@ -44,6 +45,7 @@ __all__ = [
     "OnboardingSession",
     "Organizer",
     "OrganizerSuggestion",
+    "PlatformIdentity",
     "PracticePairing",
     "PracticeRequest",
     "ReadinessAnswer",
