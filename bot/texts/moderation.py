@@ -90,6 +90,8 @@ ACTION_UNPAIR = "End mentorship"
 ACTION_PAUSE = "Pause check-ins"
 ACTION_RESET = "Reset onboarding"
 ACTION_REACH_OUT = "Reach out"
+REACH_PLACEHOLDER = "Reach out to one of them…"
+REACH_OPTION = "{name} · {days} days"
 # the member card's buttons
 ACTIONS = {
     "reach_out": ACTION_REACH_OUT,

@@ -52,6 +52,12 @@ class MemberAction(enum.StrEnum):
     RESET = "reset"
 
 
+class ReachPick(enum.StrEnum):
+    """The /mod unattended page's select has one answer: the member chosen."""
+
+    PICK = "pick"
+
+
 class PairPick(enum.StrEnum):
     """The member card's organizer select has one answer: the organizer chosen."""
 
@@ -85,7 +91,28 @@ class Moderation(commands.Cog):
         view.add_item(PAGE.button(previous, page.kind, label=texts.PREVIOUS, disabled=page.page == 0))
         last = page.page + 1 >= page.pages
         view.add_item(PAGE.button(page.page + 1, page.kind, label=texts.NEXT, disabled=last))
+        if page.kind == moderation.MemberList.UNATTENDED and page.items:
+            view.add_item(self._reach_select(page))
         return {"content": page_text(page), "view": view}
+
+    def _reach_select(self, page: moderation.Page) -> discord.ui.Item[Any]:
+        """Reach out to one of the page's members (a modal for the words)."""
+        options = []
+        for item in page.items:
+            user = self.bot.get_user(item.user_id)
+            name = (user.display_name if user else str(item.user_id))[:80]  # a label: plain text, no markup
+            label = texts.REACH_OPTION.format(name=name, days=item.days_waiting or 0)
+            options.append(discord.SelectOption(label=label[:100], value=str(item.user_id)))
+        return REACH_PICK.select(page.page, options=options, placeholder=texts.REACH_PLACEHOLDER, row=1)
+
+    async def on_reach_pick(self, interaction: discord.Interaction[Any], clicked: Clicked[ReachPick]) -> None:
+        """The /mod unattended page's Reach out select: the modal for the chosen member."""
+        await require_moderator(interaction)
+        chosen = clicked.values[0] if clicked.values else ""
+        user_id = snowflake(chosen) if chosen.isdigit() and len(chosen) < 20 else 0
+        if not user_id:
+            raise GroundworkError(pairing_texts.MEMBER_GONE)
+        await interaction.response.send_modal(ReachOutModal(user_id, on_submit=self.on_reach_out))
 
     def member_message(self, card: moderation.MemberCard) -> dict[str, Any]:
         view = GroundworkView(timeout=None)
@@ -480,6 +507,7 @@ MEMBER_ACTION = Persistent(
 PAIR = Persistent(
     "gw:mpair", owner=Moderation, answers=PairPick, handler=Moderation.on_pair_select, ids=snowflake
 )
+REACH_PICK = Persistent("gw:mro", owner=Moderation, answers=ReachPick, handler=Moderation.on_reach_pick)
 # Previous / Next under /mod audit; the arg says whom the listing is about or by.
 AUDIT_PAGE = Persistent(
     "gw:au",
@@ -490,4 +518,12 @@ AUDIT_PAGE = Persistent(
 )
 CIRCLES_PAGE = Persistent("gw:mc", owner=Moderation, answers=CirclesPage, handler=Moderation.on_circles_page)
 OUTBOX_PAGE = Persistent("gw:mo", owner=Moderation, answers=OutboxPage, handler=Moderation.on_outbox_page)
-ITEMS = (PAGE.item, MEMBER_ACTION.item, PAIR.item, AUDIT_PAGE.item, CIRCLES_PAGE.item, OUTBOX_PAGE.item)
+ITEMS = (
+    PAGE.item,
+    MEMBER_ACTION.item,
+    PAIR.item,
+    REACH_PICK.item,
+    AUDIT_PAGE.item,
+    CIRCLES_PAGE.item,
+    OUTBOX_PAGE.item,
+)

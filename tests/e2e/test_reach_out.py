@@ -11,8 +11,9 @@ from db.models import HumanContact, Member
 from tests.e2e.conftest import StartBot
 from tests.e2e.onboarding_driver import configure, onboard
 from tests.fake_discord import FakeDiscord, Guild, InteractionHandle, Message
+from tests.support.clock import TestClock
 
-MOD, ALICE, BOB, MANCHESTER = 4000, 5001, 5002, 6001
+MOD, ALICE, BOB, CAROL, MANCHESTER = 4000, 5001, 5002, 5003, 6001
 
 
 async def _answer(itx: InteractionHandle) -> Message:
@@ -34,7 +35,7 @@ async def _reached_out(bot: object, user_id: int) -> int:
 
 
 async def test_a_mentor_and_a_moderator_reach_out(
-    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
 ) -> None:
     fake_discord.add_member(guild, user_id=MOD, name="mod", permissions=["MANAGE_GUILD"])
     bot = await start_bot()
@@ -43,6 +44,7 @@ async def test_a_mentor_and_a_moderator_reach_out(
     await onboard(fake_discord, guild, BOB, "Leeds")
     await _answer(await fake_discord.slash("mentor request", guild_id=guild.id, user_id=BOB))
     await onboard(fake_discord, guild, ALICE, "Lincoln")
+    await onboard(fake_discord, guild, CAROL, "Hull")
 
     # The mentor writes to Bob: he reads it by DM, signed, his mentor's words escaped, no pings.
     before = len(fake_discord.dms_to(BOB))
@@ -94,3 +96,15 @@ async def test_a_mentor_and_a_moderator_reach_out(
     closed = await _answer(await fake_discord.submit_modal(again, {"words": "Still there?"}))
     assert "couldn't deliver" in closed.text
     assert await _reached_out(bot, ALICE) == 1
+
+    # A week on, Carol is on /mod unattended: the page's select reaches her, and she is off the list.
+    clock.advance(days=8)
+    listed = await _answer(await fake_discord.slash("mod unattended", guild_id=guild.id, user_id=MOD))
+    assert f"<@{CAROL}>" in listed.text
+    pick = next(cid for cid in listed.custom_ids if cid.startswith("gw:mro:"))
+    opened = await fake_discord.select(listed, pick, [str(CAROL)], user_id=MOD)
+    await opened.response()
+    reached = await _answer(await fake_discord.submit_modal(opened, {"words": "Hello Carol!"}))
+    assert "Sent to" in reached.text and await _reached_out(bot, CAROL) == 1
+    after = await _answer(await fake_discord.slash("mod unattended", guild_id=guild.id, user_id=MOD))
+    assert f"<@{CAROL}>" not in after.text
