@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -75,6 +75,7 @@ class Simulation:
     days: int
     new: bool
     clock: Clock = field(default_factory=Clock)
+    progress: Callable[[int], None] | None = None  # told every 30 simulated days
     seed: int = 5
     by_user: dict[int, Person] = field(default_factory=dict)
     member_ids: dict[int, int] = field(default_factory=dict)
@@ -126,6 +127,8 @@ class Simulation:
                     await self.honest_waiting(now)
                 await calls.tick(self, now)
             await self.measure_load()
+            if self.progress is not None and day % 30 == 29:
+                self.progress(day + 1)
 
     # -- members arrive ---------------------------------------------------------------
 

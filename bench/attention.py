@@ -85,7 +85,12 @@ async def simulate(people: list[Person], days: int, *, new: bool, directory: str
     engine = create_engine(url)
     try:
         sessions = create_session_maker(engine)
-        sim = Simulation(sessions=sessions, people=people, days=days, new=new)
+        mode = "new" if new else "today"
+
+        def progress(day: int) -> None:
+            print(f"  [{mode}] day {day}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+        sim = Simulation(sessions=sessions, people=people, days=days, new=new, progress=progress)
         sessions.configure(info={CLOCK: sim.clock})
         await sim.run()
         found = await figures(sessions, people, at(days))
