@@ -1,0 +1,179 @@
+"""End to end on a real Synapse: a member opens a direct room with the bot and asks for help.
+
+The bot is groundwork's own Matrix client (matrix_adapter.MatrixBot, logged in with a password
+like `groundwork run` would); the member is a second real client (matrix-nio) doing what Element
+does for "Start chat": a private room created with `is_direct`, the bot invited, the room noted in
+the member's `m.direct`. Plain (unencrypted) room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    MatrixRoom,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomPreset,
+    RoomSendResponse,
+)
+from pydantic import SecretStr
+
+from bot.config import MatrixSettings
+from matrix_adapter import MatrixBot
+from matrix_adapter import commands as bot_commands
+from tests.matrix.conftest import account
+from tests.matrix.synapse import Account, Synapse
+
+WAIT = 20.0
+
+
+@dataclass
+class Member:
+    """A real Matrix client playing the member; `notices` collects what the bot sends them."""
+
+    client: AsyncClient
+    notices: asyncio.Queue[tuple[str, dict[str, Any]]] = field(default_factory=asyncio.Queue)
+
+    async def open_dm(self, other: str) -> str:
+        made = await self.client.room_create(
+            is_direct=True, preset=RoomPreset.trusted_private_chat, invite=[other]
+        )
+        assert isinstance(made, RoomCreateResponse), made
+        # What Element does too: the room goes into the member's m.direct (nio has no setter).
+        path = f"/_matrix/client/v3/user/{quote(self.client.user_id)}/account_data/m.direct"
+        answer = await self.client.send(
+            "PUT",
+            path,
+            json.dumps({other: [made.room_id]}),
+            headers={"Authorization": f"Bearer {self.client.access_token}"},
+        )
+        assert answer.status == 200
+        return str(made.room_id)
+
+    async def say(self, room_id: str, body: str) -> None:
+        sent = await self.client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": body})
+        assert isinstance(sent, RoomSendResponse), sent
+
+    async def next_notice(self) -> tuple[str, dict[str, Any]]:
+        return await asyncio.wait_for(self.notices.get(), WAIT)
+
+
+async def _joined(client: AsyncClient, room_id: str, user_id: str) -> None:
+    async def check() -> None:
+        while True:
+            answer = await client.joined_members(room_id)
+            if user_id in {m.user_id for m in getattr(answer, "members", [])}:
+                return
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(check(), WAIT)
+
+
+@pytest.fixture
+async def bot(synapse: Synapse) -> AsyncIterator[tuple[MatrixBot, Account]]:
+    me = account(synapse, "groundwork")
+    settings = MatrixSettings(
+        homeserver=synapse.url,
+        user_id=me.user_id,
+        password=SecretStr(me.password),
+        room_ids=("!community:localhost",),
+    )
+    served = MatrixBot(settings)
+    await served.login()
+    task = asyncio.create_task(served.run())
+    await asyncio.wait_for(served.wait_until_serving(), WAIT)
+    try:
+        yield served, me
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await served.close()
+
+
+@pytest.fixture
+async def member(synapse: Synapse) -> AsyncIterator[Member]:
+    me = account(synapse, "alice")
+    client = AsyncClient(synapse.url, me.user_id, config=AsyncClientConfig(encryption_enabled=False))
+    client.restore_login(me.user_id, me.device_id, me.access_token)
+    person = Member(client)
+
+    async def on_notice(room: MatrixRoom, event: RoomMessageNotice) -> None:
+        person.notices.put_nowait((room.room_id, event.source["content"]))
+
+    client.add_event_callback(on_notice, RoomMessageNotice)
+    await client.sync(timeout=0)
+    task = asyncio.create_task(client.sync_forever(timeout=1000))
+    try:
+        yield person
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await client.close()
+
+
+async def test_a_member_asks_for_help_in_a_direct_room(
+    bot: tuple[MatrixBot, Account], member: Member
+) -> None:
+    served, _ = bot
+    room_id = await member.open_dm(served.user_id)
+    await _joined(member.client, room_id, served.user_id)  # the bot accepted the direct room
+
+    await member.say(room_id, "hello there")  # not a command: no answer
+    await member.say(room_id, "!gw help")
+    where, content = await member.next_notice()
+    assert where == room_id
+    assert content["body"] == bot_commands.help_text()
+    assert "!gw help" in content["body"]
+    assert content["msgtype"] == "m.notice"
+    assert content["m.mentions"] == {}  # pings nobody
+
+    await member.say(room_id, "!gw frobnicate now")
+    _, content = await member.next_notice()
+    assert content["body"] == bot_commands.unknown_text(bot_commands.Command("frobnicate", ""))
+    assert member.notices.empty()  # "hello there" got nothing
+
+
+async def test_the_bot_joins_only_direct_rooms(bot: tuple[MatrixBot, Account], member: Member) -> None:
+    served, _ = bot
+    made = await member.client.room_create(invite=[served.user_id])  # a group room, not direct
+    assert isinstance(made, RoomCreateResponse)
+    direct = await member.open_dm(served.user_id)
+    await _joined(member.client, direct, served.user_id)
+    await asyncio.sleep(0.5)  # the group invite came first: had it been taken, it would be by now
+    answer = await member.client.joined_members(made.room_id)
+    assert served.user_id not in {m.user_id for m in answer.members}
+
+
+async def test_a_direct_room_opened_while_the_bot_was_away_is_joined_at_start(
+    synapse: Synapse, member: Member
+) -> None:
+    me = account(synapse, "groundwork")
+    room_id = await member.open_dm(me.user_id)  # the bot is not running
+    settings = MatrixSettings(
+        homeserver=synapse.url,
+        user_id=me.user_id,
+        access_token=SecretStr(me.access_token),  # the other way to log in: a token
+        device_id=me.device_id,
+        room_ids=("!community:localhost",),
+    )
+    served = MatrixBot(settings)
+    await served.login()
+    task = asyncio.create_task(served.run())
+    try:
+        await _joined(member.client, room_id, me.user_id)
+        await member.say(room_id, "!gw")
+        _, content = await member.next_notice()
+        assert content["body"] == bot_commands.help_text()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await served.close()
