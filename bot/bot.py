@@ -25,6 +25,7 @@ from bot.services.guilds import ensure_guild
 from cogs.messenger import DiscordMessenger
 from cogs.outbox import OutboxRunner
 from cogs.pairing import Mentorships
+from cogs.send_budget import SendBudget
 from db.base import CLOCK
 from db.engine import SessionMaker, create_engine, create_session_maker
 from db.models import GuildSettings
@@ -99,6 +100,8 @@ class GroundworkBot(commands.Bot):
         )
         if self._run_scheduler:
             self.scheduler.start()
+        # Requests outside interactions, paced under Discord's global limit, most urgent first.
+        self.send_budget = SendBudget(self.settings.discord.requests_per_second)
         self.messenger = DiscordMessenger(self)
         self.outbox = OutboxRunner(self)  # before the cogs: features register their handlers with it
         self.mentorships = Mentorships(self)  # the pairing cogs' and /mod's

@@ -15,6 +15,7 @@ import discord
 
 from bot.services import outbox
 from bot.texts import pairing as texts
+from cogs.send_budget import Urgency
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -84,6 +85,7 @@ class Introducer:
         """A DM with no pings; False when Discord refused it (DMs closed, user gone)."""
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await self.bot.send_budget.turn(Urgency.FOLLOW_UP, 1 if user.dm_channel else 2)
             await user.send(
                 content, view=view or discord.utils.MISSING, allowed_mentions=discord.AllowedMentions.none()
             )
@@ -128,6 +130,7 @@ class Introducer:
         thread = await self._adopt(task, plan, channel, name) if task.resumed else None
         if thread is None:
             try:
+                await self.bot.send_budget.turn(Urgency.FOLLOW_UP)
                 thread = await channel.create_thread(
                     name=name, type=discord.ChannelType.private_thread, invitable=False, reason=plan.reason
                 )
@@ -164,6 +167,7 @@ class Introducer:
     async def _fill(self, thread: discord.Thread, plan: IntroductionPlan, *, check: bool) -> bool:
         """Both added and the introduction posted (once); False when Discord refused (then DMs)."""
         try:
+            await self.bot.send_budget.turn(Urgency.FOLLOW_UP, len(plan.pair) + 1)
             for user_id in plan.pair:
                 await thread.add_user(discord.Object(id=user_id))
             if not (check and await self.posted(thread)):
@@ -197,6 +201,7 @@ class Introducer:
         """A DM with no pings, unless (when `check`: a retry) an earlier attempt sent it already;
         False when refused. Discord's 5xx raise, so the step is retried."""
         try:
+            await self.bot.send_budget.turn(Urgency.FOLLOW_UP, 2)
             channel = await self.bot.create_dm(discord.Object(id=user_id))
             if check and await self.posted(channel, content):
                 return True
@@ -217,6 +222,7 @@ class Introducer:
             log.warning("no review channel: %s waits", what)
             return None
         try:
+            await self.bot.send_budget.turn(Urgency.BULK)
             message = await channel.send(
                 embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
             )
@@ -238,6 +244,7 @@ class Introducer:
         if channel is None:
             return
         try:
+            await self.bot.send_budget.turn(Urgency.FOLLOW_UP)
             await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
             log.warning("could not tell the moderators of %s: %s", guild_id, exc)

@@ -26,6 +26,7 @@ from cogs._sender import DiscordSender
 from cogs.checkins._cog import CONTROLS, guild_name
 from cogs.checkins._render import alert_text, first_form, mentor_summary
 from cogs.checkins._render import reminder as reminder_message
+from cogs.send_budget import Urgency
 
 if TYPE_CHECKING:
     pass
@@ -56,8 +57,12 @@ class CheckInMessages(DiscordSender):
     controls = CONTROLS
 
     async def _channel(self, item: DueCheckIn, *, fresh: bool = False) -> discord.abc.Messageable:
+        """The member's DM channel, and this send's turn (cogs/send_budget.py): one request when
+        the channel is known, two when it must be opened first."""
         if item.dm_channel_id is not None and not fresh:
+            await self.bot.send_budget.turn(Urgency.SCHEDULED)
             return self.bot.get_partial_messageable(item.dm_channel_id, type=discord.ChannelType.private)
+        await self.bot.send_budget.turn(Urgency.SCHEDULED, 2)
         return await self.bot.create_dm(discord.Object(item.user_id))
 
     async def deliver(self, item: DueCheckIn) -> Delivery:
@@ -108,6 +113,7 @@ class CheckInMessages(DiscordSender):
         (opening DMs too fast, a 429) is tried again: a 5xx may have reached them, and the
         reminder is said once."""
         rendered = reminder_message(reminder)
+        await self.bot.send_budget.turn(Urgency.SCHEDULED, 1 if reminder.channel_id is not None else 2)
         try:
             if reminder.channel_id is not None:
                 channel: discord.abc.Messageable = self.bot.get_partial_messageable(

@@ -12,6 +12,7 @@ from bot.services.nearby import NearbySummary
 from bot.texts import onboarding as texts
 from cogs._text import member_text
 from cogs.outbox import Handler
+from cogs.send_budget import Urgency
 from db.enums import ChatTaskKind, OrganizerStatus
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ class CompletionPresenter:
                 roles.append(await self._region_role(guild, due.region_role.name, task))
             missing = [role for role in roles if member.get_role(role.id) is None]
             if missing:
+                await self.bot.send_budget.turn(Urgency.FOLLOW_UP, len(missing))  # one request a role
                 await member.add_roles(*missing, reason=ROLE_REASON)
         except discord.DiscordServerError:
             raise
@@ -190,6 +192,7 @@ class CompletionPresenter:
             content = texts.ANNOUNCE_PLAIN
         try:
             if not (task.resumed and await self._announced(channel, content)):
+                await self.bot.send_budget.turn(Urgency.FOLLOW_UP)
                 message = await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
                 async with self.bot.sessions() as session, session.begin():
                     await outbox.progress(

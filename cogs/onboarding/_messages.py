@@ -15,6 +15,7 @@ from bot.texts import onboarding as texts
 from bot.texts import welcome as welcome_texts
 from cogs._sender import DiscordSender
 from cogs.onboarding._cog import DMS_CLOSED, welcome_view
+from cogs.send_budget import Urgency
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -50,6 +51,8 @@ class OnboardingMessages(DiscordSender):
         for attempt in range(WELCOME_TRIES):
             try:
                 async with self.welcoming:
+                    # Opening the DM is a request of its own the first time.
+                    await self.bot.send_budget.turn(Urgency.WELCOME, 1 if member.dm_channel else 2)
                     await member.send(content, view=view or discord.utils.MISSING)
             except discord.Forbidden as exc:
                 if exc.code != DMS_CLOSED:
