@@ -116,7 +116,7 @@ async def _run_discord(settings: Settings, token: str) -> None:
 async def _run_matrix(settings: Settings) -> None:
     from matrix_adapter import MatrixBot
 
-    bot = MatrixBot(settings.matrix)
+    bot = MatrixBot(settings.matrix, crypto_store=settings.matrix_crypto_store)
     try:
         await bot.login()
         await bot.run()

@@ -89,6 +89,7 @@ class MatrixSettings(Section):
     room_ids: tuple[str, ...] = ()  # or the community's rooms, when it has no space
     moderators_room_id: str | None = None  # moderator commands are taken only here
     crypto_store: Path | None = None  # None: <data_dir>/matrix-crypto (keys for encrypted rooms)
+    crypto_store_key: SecretStr | None = None  # encrypts the keys in the crypto store
 
     @field_validator("homeserver")
     @classmethod
@@ -108,7 +109,7 @@ class MatrixSettings(Section):
             )
         return value
 
-    @field_validator("access_token", "password")
+    @field_validator("access_token", "password", "crypto_store_key")
     @classmethod
     def _secret_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():

@@ -4,6 +4,13 @@ Built on matrix-nio (see the README's "Matrix" section for why). The first sync 
 only catches up (what was said before is not answered again); from then on every text message
 in a room the bot is in is read, and `!gw` commands are answered in the same room.
 
+Encrypted rooms (Element encrypts direct rooms by default) work like plain ones: nio (with
+vodozemac) decrypts what members send and encrypts what the bot answers. The bot's keys live in
+the crypto store (`[matrix] crypto_store`), which must persist across restarts, together with a
+fixed `device_id`: a new device would be a stranger to every encrypted room. Devices are not
+verified (nio has no cross-signing): the bot shares its room keys with every device of the
+room's members (`ignore_unverified_devices`).
+
 Everything the bot sends is an `m.notice` (bots' messages, which clients do not notify as loudly
 and other bots do not answer) with empty `m.mentions`, so nothing it sends pings anyone.
 """
@@ -11,7 +18,9 @@ and other bots do not answer) with empty `m.mentions`, so nothing it sends pings
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from nio import (
@@ -19,8 +28,10 @@ from nio import (
     AsyncClientConfig,
     InviteMemberEvent,
     JoinError,
+    LocalProtocolError,
     LoginResponse,
     MatrixRoom,
+    MegolmEvent,
     RoomMessageText,
     RoomSendResponse,
     SyncResponse,
@@ -43,15 +54,24 @@ class MatrixLoginError(Exception):
 class MatrixBot:
     """One logged-in Matrix account serving groundwork; `run` until cancelled, then `close`."""
 
-    def __init__(self, settings: MatrixSettings) -> None:
+    def __init__(self, settings: MatrixSettings, *, crypto_store: Path) -> None:
         if settings.homeserver is None or settings.user_id is None:
             raise ValueError("Matrix is not configured")
         self._settings = settings
+        crypto_store.mkdir(parents=True, exist_ok=True)
+        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
+        if settings.crypto_store_key is not None:
+            config = AsyncClientConfig(
+                encryption_enabled=True,
+                store_sync_tokens=False,
+                pickle_key=settings.crypto_store_key.get_secret_value(),
+            )
         self.client = AsyncClient(
             settings.homeserver,
             settings.user_id,
             device_id=settings.device_id,
-            config=AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False),
+            store_path=str(crypto_store),
+            config=config,
         )
         self._caught_up = asyncio.Event()
 
@@ -80,6 +100,8 @@ class MatrixBot:
                 raise MatrixLoginError(f"the homeserver refused matrix.password ({response.status_code})")
         else:
             raise MatrixLoginError("matrix: set access_token or password")
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
         log.info("logged in to Matrix as %s (device %s)", self.client.user_id, self.client.device_id)
 
     async def run(self) -> None:
@@ -93,6 +115,7 @@ class MatrixBot:
                 await self._join(room_id)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self._caught_up.set()
         await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
 
@@ -134,6 +157,12 @@ class MatrixBot:
             await self.send_notice(room.room_id, commands.help_text())
         elif not commands.known(command):
             await self.send_notice(room.room_id, commands.unknown_text(command))
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        # Its sender's device did not share the room key with ours (yet); ask it again.
+        log.warning("could not decrypt a message in %s (session %s)", room.room_id, event.session_id)
+        with contextlib.suppress(LocalProtocolError):  # already asked for this session
+            await self.client.request_room_key(event)
 
     # -- sending ------------------------------------------------------------------------------
 

@@ -3,15 +3,18 @@
 The bot is groundwork's own Matrix client (matrix_adapter.MatrixBot, logged in with a password
 like `groundwork run` would); the member is a second real client (matrix-nio) doing what Element
 does for "Start chat": a private room created with `is_direct`, the bot invited, the room noted in
-the member's `m.direct`. Plain (unencrypted) room.
+the member's `m.direct`. In a plain room, and in an encrypted one (Element's default for direct
+rooms): then the member's client encrypts (Megolm, vodozemac) and the bot's answer arrives
+encrypted and is decrypted by the member.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -34,6 +37,7 @@ from tests.matrix.conftest import account
 from tests.matrix.synapse import Account, Synapse
 
 WAIT = 20.0
+ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 
 
 @dataclass
@@ -42,10 +46,15 @@ class Member:
 
     client: AsyncClient
     notices: asyncio.Queue[tuple[str, dict[str, Any]]] = field(default_factory=asyncio.Queue)
+    decrypted: list[bool] = field(default_factory=list)
 
-    async def open_dm(self, other: str) -> str:
+    async def open_dm(self, other: str, *, encrypted: bool = False) -> str:
+        initial_state = [ENCRYPTION] if encrypted else []
         made = await self.client.room_create(
-            is_direct=True, preset=RoomPreset.trusted_private_chat, invite=[other]
+            is_direct=True,
+            preset=RoomPreset.trusted_private_chat,
+            invite=[other],
+            initial_state=initial_state,
         )
         assert isinstance(made, RoomCreateResponse), made
         # What Element does too: the room goes into the member's m.direct (nio has no setter).
@@ -60,7 +69,9 @@ class Member:
         return str(made.room_id)
 
     async def say(self, room_id: str, body: str) -> None:
-        sent = await self.client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": body})
+        sent = await self.client.room_send(
+            room_id, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True
+        )
         assert isinstance(sent, RoomSendResponse), sent
 
     async def next_notice(self) -> tuple[str, dict[str, Any]]:
@@ -78,8 +89,18 @@ async def _joined(client: AsyncClient, room_id: str, user_id: str) -> None:
     await asyncio.wait_for(check(), WAIT)
 
 
+async def _seen_joined(client: AsyncClient, room_id: str, user_id: str) -> None:
+    """The member's own client (its synced state) knows the other one joined."""
+
+    async def check() -> None:
+        while not (room_id in client.rooms and user_id in client.rooms[room_id].users):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)  # nio's synced state has no event to wait on
+
+    await asyncio.wait_for(check(), WAIT)
+
+
 @pytest.fixture
-async def bot(synapse: Synapse) -> AsyncIterator[tuple[MatrixBot, Account]]:
+async def bot(synapse: Synapse, tmp_path: Path) -> AsyncIterator[tuple[MatrixBot, Account]]:
     me = account(synapse, "groundwork")
     settings = MatrixSettings(
         homeserver=synapse.url,
@@ -87,7 +108,7 @@ async def bot(synapse: Synapse) -> AsyncIterator[tuple[MatrixBot, Account]]:
         password=SecretStr(me.password),
         room_ids=("!community:localhost",),
     )
-    served = MatrixBot(settings)
+    served = MatrixBot(settings, crypto_store=tmp_path / "bot-crypto")
     await served.login()
     task = asyncio.create_task(served.run())
     await asyncio.wait_for(served.wait_until_serving(), WAIT)
@@ -99,25 +120,47 @@ async def bot(synapse: Synapse) -> AsyncIterator[tuple[MatrixBot, Account]]:
         await served.close()
 
 
+MemberFactory = Callable[..., Awaitable[Member]]
+
+
 @pytest.fixture
-async def member(synapse: Synapse) -> AsyncIterator[Member]:
-    me = account(synapse, "alice")
-    client = AsyncClient(synapse.url, me.user_id, config=AsyncClientConfig(encryption_enabled=False))
-    client.restore_login(me.user_id, me.device_id, me.access_token)
-    person = Member(client)
+async def members(synapse: Synapse, tmp_path: Path) -> AsyncIterator[MemberFactory]:
+    """Makes members: each a fresh account on its own syncing client (with its own crypto store)."""
+    made: list[tuple[AsyncClient, asyncio.Task[Any]]] = []
 
-    async def on_notice(room: MatrixRoom, event: RoomMessageNotice) -> None:
-        person.notices.put_nowait((room.room_id, event.source["content"]))
+    async def make() -> Member:
+        me = account(synapse, "alice")
+        store = tmp_path / f"member-crypto-{len(made)}"
+        store.mkdir()
+        client = AsyncClient(
+            synapse.url, me.user_id, store_path=str(store), config=AsyncClientConfig(encryption_enabled=True)
+        )
+        client.restore_login(me.user_id, me.device_id, me.access_token)
+        if client.should_upload_keys:
+            await client.keys_upload()
+        person = Member(client)
 
-    client.add_event_callback(on_notice, RoomMessageNotice)
-    await client.sync(timeout=0)
-    task = asyncio.create_task(client.sync_forever(timeout=1000))
+        async def on_notice(room: MatrixRoom, event: RoomMessageNotice) -> None:
+            person.decrypted.append(bool(getattr(event, "decrypted", False)))
+            person.notices.put_nowait((room.room_id, event.source["content"]))
+
+        client.add_event_callback(on_notice, RoomMessageNotice)
+        await client.sync(timeout=0)
+        made.append((client, asyncio.create_task(client.sync_forever(timeout=1000))))
+        return person
+
     try:
-        yield person
+        yield make
     finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await client.close()
+        for client, task in made:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await client.close()
+
+
+@pytest.fixture
+async def member(members: MemberFactory) -> Member:
+    return await members()
 
 
 async def test_a_member_asks_for_help_in_a_direct_room(
@@ -140,6 +183,31 @@ async def test_a_member_asks_for_help_in_a_direct_room(
     _, content = await member.next_notice()
     assert content["body"] == bot_commands.unknown_text(bot_commands.Command("frobnicate", ""))
     assert member.notices.empty()  # "hello there" got nothing
+    assert member.decrypted == [False, False]
+
+
+async def test_help_in_an_encrypted_direct_room(bot: tuple[MatrixBot, Account], member: Member) -> None:
+    served, _ = bot
+    room_id = await member.open_dm(served.user_id, encrypted=True)
+    await _seen_joined(member.client, room_id, served.user_id)
+    assert member.client.rooms[room_id].encrypted
+
+    await member.say(room_id, "!gw help")  # encrypted by the member's client
+    where, content = await member.next_notice()
+    assert (where, content["body"]) == (room_id, bot_commands.help_text())
+    assert content["m.mentions"] == {}
+    assert member.decrypted == [True]  # it came encrypted, and the member could read it
+    # What the homeserver holds of the bot's messages: only ciphertext.
+    raw = await member.client.send(
+        "GET",
+        f"/_matrix/client/v3/rooms/{quote(room_id)}/messages?dir=b&limit=50",
+        headers={"Authorization": f"Bearer {member.client.access_token}"},
+    )
+    events = (await raw.json())["chunk"]
+    bots = [
+        event["type"] for event in events if event["sender"] == served.user_id and "state_key" not in event
+    ]
+    assert bots == ["m.room.encrypted"]
 
 
 async def test_the_bot_joins_only_direct_rooms(bot: tuple[MatrixBot, Account], member: Member) -> None:
@@ -154,7 +222,7 @@ async def test_the_bot_joins_only_direct_rooms(bot: tuple[MatrixBot, Account], m
 
 
 async def test_a_direct_room_opened_while_the_bot_was_away_is_joined_at_start(
-    synapse: Synapse, member: Member
+    synapse: Synapse, member: Member, tmp_path: Path
 ) -> None:
     me = account(synapse, "groundwork")
     room_id = await member.open_dm(me.user_id)  # the bot is not running
@@ -165,7 +233,7 @@ async def test_a_direct_room_opened_while_the_bot_was_away_is_joined_at_start(
         device_id=me.device_id,
         room_ids=("!community:localhost",),
     )
-    served = MatrixBot(settings)
+    served = MatrixBot(settings, crypto_store=tmp_path / "bot-crypto")
     await served.login()
     task = asyncio.create_task(served.run())
     try:
