@@ -245,3 +245,41 @@ async def test_a_direct_room_opened_while_the_bot_was_away_is_joined_at_start(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await served.close()
+
+
+async def test_an_encrypted_room_still_works_after_a_restart(
+    synapse: Synapse, member: Member, tmp_path: Path
+) -> None:
+    """The crypto store keeps the bot's device keys and the room keys members shared with it: after
+    a restart (same device, same store) the bot still reads the member's encrypted messages."""
+    me = account(synapse, "groundwork")
+    settings = MatrixSettings(
+        homeserver=synapse.url,
+        user_id=me.user_id,
+        access_token=SecretStr(me.access_token),
+        device_id=me.device_id,
+        room_ids=("!community:localhost",),
+    )
+    store = tmp_path / "bot-crypto"
+
+    async def serve_once(say: str, room_id: str | None) -> str:
+        served = MatrixBot(settings, crypto_store=store)
+        await served.login()
+        task = asyncio.create_task(served.run())
+        try:
+            await asyncio.wait_for(served.wait_until_serving(), WAIT)
+            if room_id is None:
+                room_id = await member.open_dm(me.user_id, encrypted=True)
+                await _seen_joined(member.client, room_id, me.user_id)
+            await member.say(room_id, say)
+            _, content = await member.next_notice()
+            assert content["body"] == bot_commands.help_text()
+            return room_id
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await served.close()
+
+    room_id = await serve_once("!gw help", None)
+    await serve_once("!gw help", room_id)  # the same member session, read by the restarted bot
+    assert member.decrypted == [True, True]
