@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from nio import (
     AsyncClient,
@@ -74,6 +76,7 @@ class MatrixBot:
             config=config,
         )
         self._caught_up = asyncio.Event()
+        self._direct_lock = asyncio.Lock()  # m.direct is read, changed and written whole
 
     @property
     def user_id(self) -> str:
@@ -111,8 +114,10 @@ class MatrixBot:
             raise MatrixLoginError(f"the first sync failed ({getattr(first, 'status_code', first)})")
         # Direct rooms members opened while the bot was away are joined now.
         for room_id, invite in first.rooms.invite.items():
-            if any(self._is_direct_for_me(event) for event in invite.invite_state):
-                await self._join(room_id)
+            for event in invite.invite_state:
+                if self._is_direct_for_me(event):
+                    await self._join(room_id, event.sender)
+                    break
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
@@ -138,14 +143,31 @@ class MatrixBot:
 
     async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
         if self._is_direct_for_me(event):
-            await self._join(room.room_id)
+            await self._join(room.room_id, event.sender)
 
-    async def _join(self, room_id: str) -> None:
+    async def _join(self, room_id: str, inviter: str) -> None:
         response = await self.client.join(room_id)
         if isinstance(response, JoinError):
             log.warning("could not join direct room %s (%s)", room_id, response.status_code)
-        else:
-            log.info("joined direct room %s", room_id)
+            return
+        log.info("joined direct room %s", room_id)
+        await self._note_direct(inviter, room_id)
+
+    async def _note_direct(self, user_id: str, room_id: str) -> None:
+        """Add the room to the bot's `m.direct` (the spec's list of direct rooms, by member), as
+        clients do when they accept a direct chat. nio has no call for it: its plain `send`."""
+        path = f"/_matrix/client/v3/user/{quote(self.user_id, safe='')}/account_data/m.direct"
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        async with self._direct_lock:
+            answer = await self.client.send("GET", path, headers=headers)
+            direct: dict[str, list[str]] = await answer.json() if answer.status == 200 else {}
+            rooms = direct.setdefault(user_id, [])
+            if room_id in rooms:
+                return
+            rooms.append(room_id)
+            answer = await self.client.send("PUT", path, json.dumps(direct), headers=headers)
+            if answer.status != 200:
+                log.warning("could not note direct room %s in m.direct (%s)", room_id, answer.status)
 
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
         if event.sender == self.client.user_id:

@@ -99,6 +99,24 @@ async def _seen_joined(client: AsyncClient, room_id: str, user_id: str) -> None:
     await asyncio.wait_for(check(), WAIT)
 
 
+async def _direct_rooms(client: AsyncClient, bot: MatrixBot) -> dict[str, list[str]]:
+    """The bot's m.direct account data (read with the bot's token, through the member's connection)."""
+
+    async def read() -> dict[str, list[str]]:
+        while True:
+            answer = await client.send(
+                "GET",
+                f"/_matrix/client/v3/user/{quote(bot.user_id)}/account_data/m.direct",
+                headers={"Authorization": f"Bearer {bot.client.access_token}"},
+            )
+            if answer.status == 200:
+                result: dict[str, list[str]] = await answer.json()
+                return result
+            await asyncio.sleep(0.05)
+
+    return await asyncio.wait_for(read(), WAIT)
+
+
 @pytest.fixture
 async def bot(synapse: Synapse, tmp_path: Path) -> AsyncIterator[tuple[MatrixBot, Account]]:
     me = account(synapse, "groundwork")
@@ -169,6 +187,7 @@ async def test_a_member_asks_for_help_in_a_direct_room(
     served, _ = bot
     room_id = await member.open_dm(served.user_id)
     await _joined(member.client, room_id, served.user_id)  # the bot accepted the direct room
+    assert await _direct_rooms(member.client, served) == {member.client.user_id: [room_id]}
 
     await member.say(room_id, "hello there")  # not a command: no answer
     await member.say(room_id, "!gw help")
