@@ -4,7 +4,8 @@ offered another member in the same position as a buddy.
 The rules:
 - a member is eligible when they are active, isolated, not an organizer, have not opted out, have no mentor
   (proposed or active) and none is expected within the guild's wait target, are in no open
-  buddy group, and did not turn an offer down (or let it run out) in the last `REOFFER_AFTER`;
+  buddy group, and did not turn an offer down (or let it run out) in the last `REOFFER_AFTER`
+  (doubled for each offer before it they let run out without a word, up to `MAX_REST`);
 - a sweep groups the eligible members of a guild in pairs, cheapest first by the matching
   engine's cost (distance, UTC offset, shared path and language), never two who have been
   together before or one of whom said no to the other; the odd one out joins the pair it fits
@@ -68,6 +69,7 @@ from db.models import (
 
 OFFER_LASTS = timedelta(days=3)
 REOFFER_AFTER = timedelta(days=7)  # after a "no" (or no answer), before the next offer
+MAX_REST = timedelta(weeks=8)  # the longest rest after offers let run out (see `rest_after`)
 FOLLOWUP_AFTER = timedelta(days=7)
 FIRST_TIME_AFTER = timedelta(hours=12)
 SECOND_TIME_AFTER = timedelta(days=2)  # the second suggestion, on another day
@@ -163,18 +165,42 @@ async def _in_open_group(session: AsyncSession, member_ids: Sequence[int]) -> se
     return set(rows.scalars())
 
 
+def rest_after(silent_in_a_row: int) -> timedelta:
+    """How long a member rests after their last "no": `REOFFER_AFTER`, doubled for each offer
+    before it they also let run out without a word (1, 2, 4, 8 weeks at most), so a member who
+    never answers does not keep stalling the offers of members who do."""
+    rest: timedelta = REOFFER_AFTER * 2 ** max(silent_in_a_row - 1, 0)
+    return min(rest, MAX_REST)
+
+
 async def _declined_lately(session: AsyncSession, member_ids: Sequence[int], now: datetime) -> set[int]:
+    """Members still resting after turning an offer down or letting it run out (`rest_after`)."""
     rows = await session.execute(
-        select(BuddyMember.member_id)
+        select(BuddyMember.member_id, BuddyMember.answer, BuddyMember.answered_at, BuddyGroup.ended_at)
         .join(BuddyGroup, BuddyMember.group_id == BuddyGroup.id)
         .where(
             BuddyMember.member_id.in_(member_ids),
-            BuddyMember.answer == Answer.NO,
             BuddyGroup.status == BuddyStatus.DECLINED,
-            BuddyGroup.ended_at > now - REOFFER_AFTER,
+            BuddyGroup.ended_at > now - MAX_REST,
         )
+        .order_by(BuddyMember.member_id, BuddyGroup.ended_at.desc(), BuddyGroup.id.desc())
     )
-    return set(rows.scalars())
+    latest: dict[int, list[tuple[Answer, datetime | None, datetime | None]]] = {}
+    for member_id, answer, answered_at, ended_at in rows.all():
+        latest.setdefault(member_id, []).append((answer, answered_at, ended_at))
+    resting = set()
+    for member_id, offers in latest.items():
+        answer, _, ended_at = offers[0]
+        if answer != Answer.NO:
+            continue  # they said yes; someone else did not: offered again at once
+        silent = 0
+        for said, answered_at, _ in offers:
+            if said != Answer.NO or answered_at is not None:
+                break
+            silent += 1
+        if ended_at is not None and ended_at > now - rest_after(silent):
+            resting.add(member_id)
+    return resting
 
 
 async def _with_mentor(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:

@@ -3,7 +3,7 @@ introduction, the follow-up a week later, re-pairing, leaving and deletion; SQLi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -328,3 +328,52 @@ def test_grouping_everyone_at_once_is_grouping_pair_by_pair() -> None:
         ids = [p.member_id for p in people]
         apart = {frozenset(rng.sample(ids, 2)) for _ in range(rng.randint(0, count))}
         assert buddies.group(people, apart) == _group_pair_by_pair(people, apart)
+
+
+def test_each_offer_let_run_out_in_a_row_doubles_the_rest() -> None:
+    assert [buddies.rest_after(n) for n in range(6)] == [
+        7 * DAY,
+        7 * DAY,
+        14 * DAY,
+        28 * DAY,
+        56 * DAY,
+        56 * DAY,
+    ]
+
+
+async def test_a_member_who_never_answers_is_offered_less_and_less_often(sessions: SessionMaker) -> None:
+    """Seen in bench/attention.py: members who never answer were offered again every ten days, so
+    the members who do answer kept being offered one of them, and waited three days for nothing."""
+    await _onboard(sessions, PLYMOUTH, TRURO)
+
+    async def eligible(now: datetime) -> set[int]:
+        async with sessions() as session:
+            found = await buddies.eligible(session=session, guild_id=GUILD, now=now, batch_every=DAY)
+        return {m.user_id for m in found}
+
+    async def let_run_out(now: datetime) -> datetime:
+        offers = await _sweep(sessions, now=now)
+        assert offers
+        ended = now + buddies.OFFER_LASTS
+        assert await _sweep(sessions, now=ended) == []  # ran out: declined, both resting
+        return ended
+
+    first_end = await let_run_out(NOW)
+    assert await eligible(first_end + 7 * DAY - timedelta(minutes=1)) == set()
+    assert await eligible(first_end + 7 * DAY + timedelta(minutes=1)) == {PLYMOUTH, TRURO}
+    # Never the same pair again: Norwich comes, and one of them is offered Norwich, and is silent again.
+    await _onboard(sessions, NORWICH)
+    second_end = await let_run_out(first_end + 7 * DAY + timedelta(minutes=1))
+    async with sessions() as session:
+        twice = set(
+            await session.scalars(
+                select(Member.user_id)
+                .join(BuddyMember, BuddyMember.member_id == Member.id)
+                .group_by(Member.user_id)
+                .having(func.count() == 2)
+            )
+        )
+    assert len(twice) == 1 and twice <= {PLYMOUTH, TRURO}
+    week_on = await eligible(second_end + 7 * DAY + timedelta(minutes=1))
+    assert not twice & week_on and NORWICH in week_on  # the twice silent rests two weeks
+    assert twice <= await eligible(second_end + 14 * DAY + timedelta(minutes=1))
