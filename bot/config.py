@@ -156,6 +156,11 @@ class MatrixSettings(Section):
     def configured(self) -> bool:
         return self.homeserver is not None
 
+    @property
+    def community_id(self) -> str | None:
+        """What names the community (its guild): the space, else its first room."""
+        return self.space_id or (self.room_ids[0] if self.room_ids else None)
+
 
 class DatabaseSettings(Section):
     url: str | None = None  # None: a SQLite file in the data directory

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -34,7 +35,9 @@ from nio import (
     LoginResponse,
     MatrixRoom,
     MegolmEvent,
+    RoomCreateResponse,
     RoomMessageText,
+    RoomPreset,
     RoomSendResponse,
     SyncResponse,
     WhoamiResponse,
@@ -46,6 +49,13 @@ from matrix_adapter import commands
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
+ROOM_WAIT_SECONDS = 30.0
+# Direct rooms the bot opens are encrypted, as Element's are.
+ENCRYPTION_STATE = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 DEVICE_NAME = "groundwork"
 
 
@@ -77,6 +87,7 @@ class MatrixBot:
         )
         self._caught_up = asyncio.Event()
         self._direct_lock = asyncio.Lock()  # m.direct is read, changed and written whole
+        self._synced = asyncio.Condition()  # notified after every sync
 
     @property
     def user_id(self) -> str:
@@ -121,6 +132,7 @@ class MatrixBot:
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        self.client.add_response_callback(self._on_sync, SyncResponse)
         self._caught_up.set()
         await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
 
@@ -153,14 +165,54 @@ class MatrixBot:
         log.info("joined direct room %s", room_id)
         await self._note_direct(inviter, room_id)
 
+    def _m_direct_path(self) -> str:
+        return f"/_matrix/client/v3/user/{quote(self.user_id, safe='')}/account_data/m.direct"
+
+    async def _read_direct(self) -> dict[str, list[str]]:
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        answer = await self.client.send("GET", self._m_direct_path(), headers=headers)
+        if answer.status != 200:
+            return {}
+        direct: dict[str, list[str]] = await answer.json()
+        return direct
+
+    async def direct_room(self, user_id: str) -> str | None:
+        """The direct room with a member: one in the bot's m.direct that both are still in, else a
+        new one (encrypted, the member invited; they read what was sent once they accept). None
+        when the homeserver refused to make it."""
+        for room_id in (await self._read_direct()).get(user_id, []):
+            room = self.client.rooms.get(room_id)
+            if room is not None and (user_id in room.users or user_id in room.invited_users):
+                return room_id
+        made = await self.client.room_create(
+            is_direct=True,
+            preset=RoomPreset.trusted_private_chat,
+            invite=[user_id],
+            initial_state=[ENCRYPTION_STATE],
+        )
+        if not isinstance(made, RoomCreateResponse):
+            log.warning("could not open a direct room (%s)", getattr(made, "status_code", "?"))
+            return None
+        room_id = str(made.room_id)
+        await self._note_direct(user_id, room_id)
+        try:
+            await self._until_synced(lambda: room_id in self.client.rooms)
+        except TimeoutError:
+            log.warning("the new direct room %s did not come in the sync", room_id)
+            return None
+        return room_id
+
+    async def _until_synced(self, condition: Callable[[], bool]) -> None:
+        async with self._synced:
+            await asyncio.wait_for(self._synced.wait_for(condition), ROOM_WAIT_SECONDS)
+
     async def _note_direct(self, user_id: str, room_id: str) -> None:
         """Add the room to the bot's `m.direct` (the spec's list of direct rooms, by member), as
         clients do when they accept a direct chat. nio has no call for it: its plain `send`."""
-        path = f"/_matrix/client/v3/user/{quote(self.user_id, safe='')}/account_data/m.direct"
+        path = self._m_direct_path()
         headers = {"Authorization": f"Bearer {self.client.access_token}"}
         async with self._direct_lock:
-            answer = await self.client.send("GET", path, headers=headers)
-            direct: dict[str, list[str]] = await answer.json() if answer.status == 200 else {}
+            direct = await self._read_direct()
             rooms = direct.setdefault(user_id, [])
             if room_id in rooms:
                 return
@@ -179,6 +231,10 @@ class MatrixBot:
             await self.send_notice(room.room_id, commands.help_text())
         elif not commands.known(command):
             await self.send_notice(room.room_id, commands.unknown_text(command))
+
+    async def _on_sync(self, response: SyncResponse) -> None:
+        async with self._synced:
+            self._synced.notify_all()
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         # Its sender's device did not share the room key with ours (yet); ask it again.

@@ -11,174 +11,18 @@ encrypted and is decrypted by the member.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-import pytest
-from nio import (
-    AsyncClient,
-    AsyncClientConfig,
-    MatrixRoom,
-    RoomCreateResponse,
-    RoomMessageNotice,
-    RoomPreset,
-    RoomSendResponse,
-)
+from nio import RoomCreateResponse
 from pydantic import SecretStr
 
 from bot.config import MatrixSettings
 from matrix_adapter import MatrixBot
 from matrix_adapter import commands as bot_commands
+from tests.matrix.clients import WAIT, Member, direct_rooms, joined, seen_joined
 from tests.matrix.conftest import account
 from tests.matrix.synapse import Account, Synapse
-
-WAIT = 20.0
-ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
-
-
-@dataclass
-class Member:
-    """A real Matrix client playing the member; `notices` collects what the bot sends them."""
-
-    client: AsyncClient
-    notices: asyncio.Queue[tuple[str, dict[str, Any]]] = field(default_factory=asyncio.Queue)
-    decrypted: list[bool] = field(default_factory=list)
-
-    async def open_dm(self, other: str, *, encrypted: bool = False) -> str:
-        initial_state = [ENCRYPTION] if encrypted else []
-        made = await self.client.room_create(
-            is_direct=True,
-            preset=RoomPreset.trusted_private_chat,
-            invite=[other],
-            initial_state=initial_state,
-        )
-        assert isinstance(made, RoomCreateResponse), made
-        # What Element does too: the room goes into the member's m.direct (nio has no setter).
-        path = f"/_matrix/client/v3/user/{quote(self.client.user_id)}/account_data/m.direct"
-        answer = await self.client.send(
-            "PUT",
-            path,
-            json.dumps({other: [made.room_id]}),
-            headers={"Authorization": f"Bearer {self.client.access_token}"},
-        )
-        assert answer.status == 200
-        return str(made.room_id)
-
-    async def say(self, room_id: str, body: str) -> None:
-        sent = await self.client.room_send(
-            room_id, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True
-        )
-        assert isinstance(sent, RoomSendResponse), sent
-
-    async def next_notice(self) -> tuple[str, dict[str, Any]]:
-        return await asyncio.wait_for(self.notices.get(), WAIT)
-
-
-async def _joined(client: AsyncClient, room_id: str, user_id: str) -> None:
-    async def check() -> None:
-        while True:
-            answer = await client.joined_members(room_id)
-            if user_id in {m.user_id for m in getattr(answer, "members", [])}:
-                return
-            await asyncio.sleep(0.05)
-
-    await asyncio.wait_for(check(), WAIT)
-
-
-async def _seen_joined(client: AsyncClient, room_id: str, user_id: str) -> None:
-    """The member's own client (its synced state) knows the other one joined."""
-
-    async def check() -> None:
-        while not (room_id in client.rooms and user_id in client.rooms[room_id].users):  # noqa: ASYNC110
-            await asyncio.sleep(0.05)  # nio's synced state has no event to wait on
-
-    await asyncio.wait_for(check(), WAIT)
-
-
-async def _direct_rooms(client: AsyncClient, bot: MatrixBot) -> dict[str, list[str]]:
-    """The bot's m.direct account data (read with the bot's token, through the member's connection)."""
-
-    async def read() -> dict[str, list[str]]:
-        while True:
-            answer = await client.send(
-                "GET",
-                f"/_matrix/client/v3/user/{quote(bot.user_id)}/account_data/m.direct",
-                headers={"Authorization": f"Bearer {bot.client.access_token}"},
-            )
-            if answer.status == 200:
-                result: dict[str, list[str]] = await answer.json()
-                return result
-            await asyncio.sleep(0.05)
-
-    return await asyncio.wait_for(read(), WAIT)
-
-
-@pytest.fixture
-async def bot(synapse: Synapse, tmp_path: Path) -> AsyncIterator[tuple[MatrixBot, Account]]:
-    me = account(synapse, "groundwork")
-    settings = MatrixSettings(
-        homeserver=synapse.url,
-        user_id=me.user_id,
-        password=SecretStr(me.password),
-        room_ids=("!community:localhost",),
-    )
-    served = MatrixBot(settings, crypto_store=tmp_path / "bot-crypto")
-    await served.login()
-    task = asyncio.create_task(served.run())
-    await asyncio.wait_for(served.wait_until_serving(), WAIT)
-    try:
-        yield served, me
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await served.close()
-
-
-MemberFactory = Callable[..., Awaitable[Member]]
-
-
-@pytest.fixture
-async def members(synapse: Synapse, tmp_path: Path) -> AsyncIterator[MemberFactory]:
-    """Makes members: each a fresh account on its own syncing client (with its own crypto store)."""
-    made: list[tuple[AsyncClient, asyncio.Task[Any]]] = []
-
-    async def make() -> Member:
-        me = account(synapse, "alice")
-        store = tmp_path / f"member-crypto-{len(made)}"
-        store.mkdir()
-        client = AsyncClient(
-            synapse.url, me.user_id, store_path=str(store), config=AsyncClientConfig(encryption_enabled=True)
-        )
-        client.restore_login(me.user_id, me.device_id, me.access_token)
-        if client.should_upload_keys:
-            await client.keys_upload()
-        person = Member(client)
-
-        async def on_notice(room: MatrixRoom, event: RoomMessageNotice) -> None:
-            person.decrypted.append(bool(getattr(event, "decrypted", False)))
-            person.notices.put_nowait((room.room_id, event.source["content"]))
-
-        client.add_event_callback(on_notice, RoomMessageNotice)
-        await client.sync(timeout=0)
-        made.append((client, asyncio.create_task(client.sync_forever(timeout=1000))))
-        return person
-
-    try:
-        yield make
-    finally:
-        for client, task in made:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await client.close()
-
-
-@pytest.fixture
-async def member(members: MemberFactory) -> Member:
-    return await members()
 
 
 async def test_a_member_asks_for_help_in_a_direct_room(
@@ -186,8 +30,8 @@ async def test_a_member_asks_for_help_in_a_direct_room(
 ) -> None:
     served, _ = bot
     room_id = await member.open_dm(served.user_id)
-    await _joined(member.client, room_id, served.user_id)  # the bot accepted the direct room
-    assert await _direct_rooms(member.client, served) == {member.client.user_id: [room_id]}
+    await joined(member.client, room_id, served.user_id)  # the bot accepted the direct room
+    assert await direct_rooms(member.client, served) == {member.client.user_id: [room_id]}
 
     await member.say(room_id, "hello there")  # not a command: no answer
     await member.say(room_id, "!gw help")
@@ -208,7 +52,7 @@ async def test_a_member_asks_for_help_in_a_direct_room(
 async def test_help_in_an_encrypted_direct_room(bot: tuple[MatrixBot, Account], member: Member) -> None:
     served, _ = bot
     room_id = await member.open_dm(served.user_id, encrypted=True)
-    await _seen_joined(member.client, room_id, served.user_id)
+    await seen_joined(member.client, room_id, served.user_id)
     assert member.client.rooms[room_id].encrypted
 
     await member.say(room_id, "!gw help")  # encrypted by the member's client
@@ -229,12 +73,12 @@ async def test_help_in_an_encrypted_direct_room(bot: tuple[MatrixBot, Account], 
     assert bots == ["m.room.encrypted"]
 
 
-async def test_the_bot_joins_only_direct_rooms(bot: tuple[MatrixBot, Account], member: Member) -> None:
+async def test_the_bot_joins_onlydirect_rooms(bot: tuple[MatrixBot, Account], member: Member) -> None:
     served, _ = bot
     made = await member.client.room_create(invite=[served.user_id])  # a group room, not direct
     assert isinstance(made, RoomCreateResponse)
     direct = await member.open_dm(served.user_id)
-    await _joined(member.client, direct, served.user_id)
+    await joined(member.client, direct, served.user_id)
     await asyncio.sleep(0.5)  # the group invite came first: had it been taken, it would be by now
     answer = await member.client.joined_members(made.room_id)
     assert served.user_id not in {m.user_id for m in answer.members}
@@ -256,7 +100,7 @@ async def test_a_direct_room_opened_while_the_bot_was_away_is_joined_at_start(
     await served.login()
     task = asyncio.create_task(served.run())
     try:
-        await _joined(member.client, room_id, me.user_id)
+        await joined(member.client, room_id, me.user_id)
         await member.say(room_id, "!gw")
         _, content = await member.next_notice()
         assert content["body"] == bot_commands.help_text()
@@ -289,7 +133,7 @@ async def test_an_encrypted_room_still_works_after_a_restart(
             await asyncio.wait_for(served.wait_until_serving(), WAIT)
             if room_id is None:
                 room_id = await member.open_dm(me.user_id, encrypted=True)
-                await _seen_joined(member.client, room_id, me.user_id)
+                await seen_joined(member.client, room_id, me.user_id)
             await member.say(room_id, say)
             _, content = await member.next_notice()
             assert content["body"] == bot_commands.help_text()
