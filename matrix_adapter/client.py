@@ -29,6 +29,7 @@ from urllib.parse import quote
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    EncryptionError,
     InviteMemberEvent,
     JoinError,
     LocalProtocolError,
@@ -50,6 +51,9 @@ log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
 ROOM_WAIT_SECONDS = 30.0
+# Encrypted messages whose room key has not come yet are kept (at most this many, the oldest
+# dropped first) and decrypted when it comes.
+UNDECRYPTED_KEPT = 500
 # Direct rooms the bot opens are encrypted, as Element's are.
 ENCRYPTION_STATE = {
     "type": "m.room.encryption",
@@ -88,6 +92,7 @@ class MatrixBot:
         self._caught_up = asyncio.Event()
         self._direct_lock = asyncio.Lock()  # m.direct is read, changed and written whole
         self._synced = asyncio.Condition()  # notified after every sync
+        self._undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = []
 
     @property
     def user_id(self) -> str:
@@ -233,12 +238,28 @@ class MatrixBot:
             await self.send_notice(room.room_id, commands.unknown_text(command))
 
     async def _on_sync(self, response: SyncResponse) -> None:
+        await self._retry_undecrypted()
         async with self._synced:
             self._synced.notify_all()
 
+    async def _retry_undecrypted(self) -> None:
+        """A room key often comes a sync after the message it opens (to-device messages and the
+        timeline travel apart): what could not be read before is read now, and answered."""
+        waiting, self._undecrypted = self._undecrypted, []
+        for room, event in waiting:
+            try:
+                decrypted = self.client.decrypt_event(event)
+            except EncryptionError:
+                self._undecrypted.append((room, event))
+                continue
+            if isinstance(decrypted, RoomMessageText):
+                await self._on_text(room, decrypted)
+
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         # Its sender's device did not share the room key with ours (yet); ask it again.
-        log.warning("could not decrypt a message in %s (session %s)", room.room_id, event.session_id)
+        log.info("a message in %s waits for its room key (session %s)", room.room_id, event.session_id)
+        self._undecrypted.append((room, event))
+        del self._undecrypted[:-UNDECRYPTED_KEPT]
         with contextlib.suppress(LocalProtocolError):  # already asked for this session
             await self.client.request_room_key(event)
 
