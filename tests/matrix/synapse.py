@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,12 +181,17 @@ class Synapse:
                 self.process.kill()
                 self.process.wait(timeout=5)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(  # noqa: S310 - our own http://127.0.0.1 server
             f"{self.url}{path}",
             method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
+            headers=headers,
         )
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             result: dict[str, Any] = json.load(answer)
@@ -209,4 +215,15 @@ class Synapse:
             password=password,
             access_token=made["access_token"],
             device_id=made["device_id"],
+        )
+
+    def limit_messages(self, user_id: str, *, per_second: float, burst: int) -> None:
+        """Give one account Synapse's message rate limit back (admin API; the config raised it for
+        everyone), so its sends meet 429 M_LIMIT_EXCEEDED with retry_after_ms."""
+        admin = self.register(f"admin{secrets.token_hex(4)}", admin=True)
+        self._request(
+            "POST",
+            f"/_synapse/admin/v1/users/{urllib.parse.quote(user_id)}/override_ratelimit",
+            {"messages_per_second": per_second, "burst_count": burst},
+            token=admin.access_token,
         )
