@@ -78,6 +78,11 @@ class GroundworkBot(commands.Bot):
             help_command=None,
             # Nobody is pinged unless a message asks for it explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
+            # No message cache: nothing here reads a message back from it (buttons carry their
+            # ids, the DM history is read when needed), and a thousand messages with their
+            # embeds and components are a heap the garbage collector walks at every full
+            # collection (bench/interaction_latency.py prints its pauses).
+            max_messages=options.pop("max_messages", None),
             **options,
         )
         self.settings = settings
