@@ -114,14 +114,19 @@ async def _run_discord(settings: Settings, token: str) -> None:
 
 
 async def _run_matrix(settings: Settings) -> None:
+    from db.engine import create_engine, create_session_maker
     from matrix_adapter import MatrixBot
 
-    bot = MatrixBot(settings.matrix, crypto_store=settings.matrix_crypto_store)
+    engine = create_engine(settings.database_url, echo=settings.database.echo)
+    bot = MatrixBot(
+        settings.matrix, crypto_store=settings.matrix_crypto_store, sessions=create_session_maker(engine)
+    )
     try:
         await bot.login()
         await bot.run()
     finally:
         await bot.close()
+        await engine.dispose()
 
 
 async def _run_bot(settings: Settings, token: str) -> None:

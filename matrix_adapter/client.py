@@ -45,12 +45,14 @@ from nio import (
 )
 
 from bot.config import MatrixSettings
-from matrix_adapter import commands
+from bot.texts import matrix as texts
+from db.engine import SessionMaker
+from matrix_adapter import commands, privacy, render
 
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
-ROOM_WAIT_SECONDS = 30.0
+ROOM_WAIT_SECONDS = 10.0
 # Encrypted messages whose room key has not come yet are kept (at most this many, the oldest
 # dropped first) and decrypted when it comes.
 UNDECRYPTED_KEPT = 500
@@ -70,10 +72,13 @@ class MatrixLoginError(Exception):
 class MatrixBot:
     """One logged-in Matrix account serving groundwork; `run` until cancelled, then `close`."""
 
-    def __init__(self, settings: MatrixSettings, *, crypto_store: Path) -> None:
+    def __init__(
+        self, settings: MatrixSettings, *, crypto_store: Path, sessions: SessionMaker | None = None
+    ) -> None:
         if settings.homeserver is None or settings.user_id is None:
             raise ValueError("Matrix is not configured")
         self._settings = settings
+        self._sessions = sessions  # None: only the commands that need no database
         crypto_store.mkdir(parents=True, exist_ok=True)
         config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
         if settings.crypto_store_key is not None:
@@ -234,8 +239,21 @@ class MatrixBot:
             return
         if command.name in ("", "help"):
             await self.send_notice(room.room_id, commands.help_text())
-        elif not commands.known(command):
+        elif command.name == "privacy show" and self._sessions is not None:
+            await self._privacy_show(room, event.sender)
+        else:
             await self.send_notice(room.room_id, commands.unknown_text(command))
+
+    async def _privacy_show(self, room: MatrixRoom, sender: str) -> None:
+        # Personal data is shown only where nobody else reads: a room of the member and the bot.
+        if set(room.users) - {sender, self.user_id} or self._settings.community_id is None:
+            await self.send_notice(room.room_id, texts.PRIVATE_ONLY)
+            return
+        assert self._sessions is not None
+        text = await privacy.show(
+            sessions=self._sessions, community_id=self._settings.community_id, sender=sender
+        )
+        await self.send_notice(room.room_id, text)
 
     async def _on_sync(self, response: SyncResponse) -> None:
         await self._retry_undecrypted()
@@ -266,11 +284,24 @@ class MatrixBot:
     # -- sending ------------------------------------------------------------------------------
 
     async def send_notice(self, room_id: str, body: str) -> bool:
-        """A plain-text notice that mentions nobody; False when the homeserver refused it."""
-        content = {"msgtype": "m.notice", "body": body, "m.mentions": {}}
-        response = await self.client.room_send(
-            room_id, "m.room.message", content, ignore_unverified_devices=True
-        )
+        """A notice (bot/texts' `**emphasis**` as HTML, everything else escaped) that mentions
+        nobody; False when the homeserver refused it."""
+        content: dict[str, Any] = {"msgtype": "m.notice", "body": render.plain(body), "m.mentions": {}}
+        if render.formatted(body) != body:
+            content |= {"format": "org.matrix.custom.html", "formatted_body": render.formatted(body)}
+        if room_id not in self.client.rooms:  # joined a moment ago: its state comes with the next sync
+            try:
+                await self._until_synced(lambda: room_id in self.client.rooms)
+            except TimeoutError:
+                log.warning("not sending to %s: the bot is not in it", room_id)
+                return False
+        try:
+            response = await self.client.room_send(
+                room_id, "m.room.message", content, ignore_unverified_devices=True
+            )
+        except LocalProtocolError as exc:
+            log.warning("could not send to %s (%s)", room_id, exc.__class__.__name__)
+            return False
         if not isinstance(response, RoomSendResponse):
             log.warning("could not send to %s (%s)", room_id, getattr(response, "status_code", "?"))
             return False

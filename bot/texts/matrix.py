@@ -6,8 +6,13 @@ lists them in this order.
 
 PREFIX = "!gw"
 
-COMMANDS = (("help", "This list of what you can ask me"),)
+COMMANDS = (
+    ("help", "This list of what you can ask me"),
+    ("privacy show", "What I keep about you"),
+)
 
 HELP_INTRO = "Hi! I'm groundwork. Send me any of these as a message:"
 HELP_LINE = "{command} — {description}"
 UNKNOWN_COMMAND = "I don't know “{command}” yet. Send {help} to see what I can do."
+PRIVATE_ONLY = "That's about you alone, so I only answer it in our direct chat. Send it to me there."
+PRIVACY_SHOW_INTRO = "This is everything I store about you here."

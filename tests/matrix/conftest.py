@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, MatrixRoom, RoomMessageNotice
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    EncryptionError,
+    InviteMemberEvent,
+    MatrixRoom,
+    MegolmEvent,
+    RoomMessageNotice,
+    SyncResponse,
+)
 from pydantic import SecretStr
 
 from bot.config import MatrixSettings
@@ -83,8 +92,26 @@ async def members(synapse: Synapse, tmp_path: Path) -> AsyncIterator[MemberFacto
                 person.invited.append(room.room_id)
                 await client.join(room.room_id)
 
+        # As clients do (and the bot): a message whose room key comes a sync later is read then.
+        waiting: list[tuple[MatrixRoom, MegolmEvent]] = []
+
+        async def on_undecrypted(room: MatrixRoom, event: MegolmEvent) -> None:
+            waiting.append((room, event))
+
+        async def after_sync(response: SyncResponse) -> None:
+            for room, event in list(waiting):
+                try:
+                    decrypted = client.decrypt_event(event)
+                except EncryptionError:
+                    continue
+                waiting.remove((room, event))
+                if isinstance(decrypted, RoomMessageNotice):
+                    await on_notice(room, decrypted)
+
         client.add_event_callback(on_notice, RoomMessageNotice)
         client.add_event_callback(on_invite, InviteMemberEvent)
+        client.add_event_callback(on_undecrypted, MegolmEvent)
+        client.add_response_callback(after_sync, SyncResponse)
         await client.sync(timeout=0)
         made.append((client, asyncio.create_task(client.sync_forever(timeout=1000))))
         return person
