@@ -39,11 +39,12 @@ import gc
 import math
 import multiprocessing
 import random
+import re
 import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
@@ -499,7 +500,8 @@ def report(
         print("  " + violation)
     failures = finished.failures + run.failures
     if failures:
-        print(f"FAILURES: {len(failures)}")
+        kinds = Counter(re.sub(r"joiner \d+: |\d{6,}|gw:obm:\d+:", "", failure) for failure in failures)
+        print(f"FAILURES: {len(failures)}: " + "; ".join(f"{n} x {kind}" for kind, n in kinds.most_common(6)))
         for failure in failures[:5]:
             print("  " + failure)
 

@@ -10,9 +10,12 @@ joiners had no welcome DM within 30 s). So every high-volume sender takes its tu
 
 - at most `per_second` requests a second in all (a little under Discord's 50, for the
   requests that do not come through here), with a small burst;
-- when several wait, the most urgent goes first (a newcomer's welcome, then what follows a
-  member's own action, then scheduled check-ins, then moderators' review cards), in order of
-  arrival within an urgency.
+- what someone is waiting on this moment never waits here (Discord's own 429s, which
+  discord.py honours, are its only limit), but it uses up the allowance;
+- when several wait, the most urgent goes first (what someone is waiting on this moment: a
+  newcomer's welcome, the roles their closing message names; then what follows a member's own
+  action; then scheduled check-ins; then moderators' review cards), in order of arrival within
+  an urgency.
 
 It only orders and spaces the requests: discord.py still honours Discord's rate-limit headers
 and 429s as before.
@@ -29,7 +32,7 @@ import itertools
 class Urgency(enum.IntEnum):
     """Which request goes first when several wait (lowest first)."""
 
-    WELCOME = 0  # a newcomer's welcome: the first thing they see of the bot
+    NOW = 0  # someone is waiting on it this moment: a newcomer's welcome, the roles onboarding gives
     FOLLOW_UP = 1  # what follows a member's own action: introductions, roles, notices
     SCHEDULED = 2  # check-ins and their reminders: a minute later is fine
     BULK = 3  # a batch's review cards for moderators
@@ -58,9 +61,15 @@ class SendBudget:
         return self._next <= now
 
     async def turn(self, urgency: Urgency, requests: int = 1) -> None:
-        """Wait until `requests` requests of this urgency may be made."""
+        """Wait until `requests` requests of this urgency may be made. What someone waits on
+        this moment (`Urgency.NOW`) never waits: it takes its share of the budget (at most a
+        second ahead), and everything else waits for what is left."""
         loop = asyncio.get_running_loop()
         now = loop.time()
+        if urgency == Urgency.NOW:
+            self._take(now, requests)
+            self._next = min(self._next, now + 1.0)
+            return
         if not self.waiting and self._free(now):
             self._take(now, requests)
             return

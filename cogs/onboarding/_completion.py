@@ -146,7 +146,8 @@ class CompletionPresenter:
                 roles.append(await self._region_role(guild, due.region_role.name, task))
             missing = [role for role in roles if member.get_role(role.id) is None]
             if missing:
-                await self.bot.send_budget.turn(Urgency.FOLLOW_UP, len(missing))  # one request a role
+                # The closing message says whether they were given: the member is waiting on them.
+                await self.bot.send_budget.turn(Urgency.NOW, len(missing))  # one request a role
                 await member.add_roles(*missing, reason=ROLE_REASON)
         except discord.DiscordServerError:
             raise

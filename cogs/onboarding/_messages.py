@@ -52,7 +52,7 @@ class OnboardingMessages(DiscordSender):
             try:
                 async with self.welcoming:
                     # Opening the DM is a request of its own the first time.
-                    await self.bot.send_budget.turn(Urgency.WELCOME, 1 if member.dm_channel else 2)
+                    await self.bot.send_budget.turn(Urgency.NOW, 1 if member.dm_channel else 2)
                     await member.send(content, view=view or discord.utils.MISSING)
             except discord.Forbidden as exc:
                 if exc.code != DMS_CLOSED:

@@ -37,9 +37,9 @@ async def test_the_most_urgent_waiting_go_first_in_order_of_arrival() -> None:
             ("review 1", Urgency.BULK),
             ("check-in 1", Urgency.SCHEDULED),
             ("review 2", Urgency.BULK),
-            ("welcome 1", Urgency.WELCOME),
-            ("roles", Urgency.FOLLOW_UP),
-            ("welcome 2", Urgency.WELCOME),
+            ("welcome 1", Urgency.FOLLOW_UP),
+            ("announcement", Urgency.SCHEDULED),
+            ("welcome 2", Urgency.FOLLOW_UP),
             ("check-in 2", Urgency.SCHEDULED),
         ]
     ]
@@ -49,8 +49,8 @@ async def test_the_most_urgent_waiting_go_first_in_order_of_arrival() -> None:
     assert order == [
         "welcome 1",
         "welcome 2",
-        "roles",
         "check-in 1",
+        "announcement",
         "check-in 2",
         "review 1",
         "review 2",
@@ -70,9 +70,22 @@ async def test_a_waiter_that_gives_up_does_not_hold_up_the_others() -> None:
     budget = SendBudget(100.0, burst=1)
     await budget.turn(Urgency.BULK)
     await budget.turn(Urgency.BULK)
-    gave_up = asyncio.create_task(budget.turn(Urgency.WELCOME))
+    gave_up = asyncio.create_task(budget.turn(Urgency.FOLLOW_UP))
     after = asyncio.create_task(budget.turn(Urgency.BULK))
     await asyncio.sleep(0)
     gave_up.cancel()
     await asyncio.wait_for(after, 1.0)
     assert budget.waiting == 0
+
+
+async def test_what_someone_waits_on_now_never_waits_but_uses_up_the_budget() -> None:
+    budget = SendBudget(100.0, burst=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for _ in range(30):  # far over the rate: none of them waits
+        await budget.turn(Urgency.NOW)
+    assert loop.time() - started < 0.05
+    # The rest waits for what is left: at most a second of the budget was taken ahead.
+    later = loop.time()
+    await budget.turn(Urgency.SCHEDULED)
+    assert 0.2 <= loop.time() - later <= 1.5
