@@ -358,8 +358,17 @@ def unknown_environment_keys(environ: dict[str, str]) -> list[str]:
     return sorted(unknown)
 
 
+# Credentials made at run time (a Matrix login's access token) that a library may log as part of
+# a URL (matrix-nio puts `access_token=` in query strings), of a header, or of a response it logs
+# at DEBUG (`'access_token': '...'`).
+_CREDENTIAL_IN_TEXT = re.compile(
+    r"((?:access_token|refresh_token)[\"']?\s*[:=]\s*[\"']?|Bearer )[^\s&\"',;}]+"
+)
+
+
 class SecretRedactor(logging.Filter):
-    """Replaces a secret's text in every log record, should anything ever log it."""
+    """Replaces a secret's text in every log record, should anything ever log it, and any
+    access token or `Bearer ...` credential in it."""
 
     def __init__(self, *secrets: str) -> None:
         super().__init__()
@@ -367,9 +376,10 @@ class SecretRedactor(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if any(secret in message for secret in self._secrets):
-            for secret in self._secrets:
-                message = message.replace(secret, "[redacted]")
-            record.msg = message
+        redacted = _CREDENTIAL_IN_TEXT.sub(r"\1[redacted]", message)
+        for secret in self._secrets:
+            redacted = redacted.replace(secret, "[redacted]")
+        if redacted != message:
+            record.msg = redacted
             record.args = None
         return True

@@ -11,7 +11,7 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
 def setup_logging(settings: Settings) -> None:
-    """Log to stderr (and a rotating file if configured), redacting the bot token."""
+    """Log to stderr (and a rotating file if configured), redacting the secrets."""
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if settings.logging.file is not None:
         settings.logging.file.parent.mkdir(parents=True, exist_ok=True)
@@ -20,8 +20,9 @@ def setup_logging(settings: Settings) -> None:
                 settings.logging.file, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
             )
         )
-    token = settings.discord.token.get_secret_value() if settings.discord.token else ""
-    redactor = SecretRedactor(token)
+    matrix = settings.matrix
+    secrets = (settings.discord.token, matrix.access_token, matrix.password, matrix.crypto_store_key)
+    redactor = SecretRedactor(*(secret.get_secret_value() for secret in secrets if secret is not None))
     formatter = logging.Formatter(FORMAT)
     for handler in handlers:
         handler.setFormatter(formatter)

@@ -100,3 +100,23 @@ def test_config_check_reports_a_bad_user_id(tmp_path: Path, capsys: pytest.Captu
     path = _write(tmp_path, GOOD.replace("@groundwork:example.org", "groundwork@example.org"))
     assert main(["--config", str(path), "config", "check"]) == 1
     assert "matrix.user_id: 'groundwork@example.org' is not a Matrix user id" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /_matrix/client/v3/sync?since=s1&access_token=syt_made_at_login&timeout=30000",
+        "{'user_id': '@bot:localhost', 'access_token': 'syt_made_at_login', 'device_id': 'X'}",
+        '{"access_token": "syt_made_at_login"}',
+        "Authorization: Bearer syt_made_at_login",
+    ],
+)
+def test_a_matrix_access_token_made_at_run_time_is_never_logged(line: str) -> None:
+    import logging
+
+    from bot.config import SecretRedactor
+
+    record = logging.LogRecord("nio", logging.DEBUG, __file__, 1, line, None, None)
+    SecretRedactor("configured-secret").filter(record)
+    assert "syt_made_at_login" not in record.getMessage()
+    assert "[redacted]" in record.getMessage()
