@@ -150,6 +150,11 @@ class MatrixSettings(Section):
             raise ValueError(f"[matrix] is set but lacks {', '.join(missing)}")
         if self.access_token is not None and self.password is not None:
             raise ValueError("set access_token or password, not both")
+        if self.password is not None and self.device_id is None:
+            raise ValueError(
+                "with a password, set device_id too: without it every start logs in as a new device, "
+                "which cannot read the encrypted rooms the bot is in"
+            )
         return self
 
     @property

@@ -51,6 +51,7 @@ async def bot(synapse: Synapse, tmp_path: Path) -> AsyncIterator[tuple[MatrixBot
         homeserver=synapse.url,
         user_id=me.user_id,
         password=SecretStr(me.password),
+        device_id=me.device_id,
         room_ids=("!community:localhost",),
     )
     served = MatrixBot(settings, crypto_store=tmp_path / "bot-crypto")

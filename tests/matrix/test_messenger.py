@@ -40,6 +40,7 @@ def _messenger(
         homeserver="http://127.0.0.1:1",
         user_id=bot.user_id,
         password=SecretStr("unused"),
+        device_id="UNUSED",
         space_id=SPACE,
         moderators_room_id=moderators_room_id,
     )

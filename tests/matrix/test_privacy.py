@@ -31,7 +31,11 @@ SPACE = "!community:localhost"
 async def served(synapse: Synapse, sessions: SessionMaker, tmp_path: Path) -> AsyncIterator[MatrixBot]:
     me = account(synapse, "groundwork")
     settings = MatrixSettings(
-        homeserver=synapse.url, user_id=me.user_id, password=SecretStr(me.password), space_id=SPACE
+        homeserver=synapse.url,
+        user_id=me.user_id,
+        password=SecretStr(me.password),
+        device_id=me.device_id,
+        space_id=SPACE,
     )
     bot = MatrixBot(settings, crypto_store=tmp_path / "bot-crypto", sessions=sessions)
     await bot.login()

@@ -66,6 +66,7 @@ def test_the_environment_configures_matrix(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("GROUNDWORK_MATRIX__HOMESERVER", "http://127.0.0.1:8008")
     monkeypatch.setenv("GROUNDWORK_MATRIX__USER_ID", "@bot:localhost")
     monkeypatch.setenv("GROUNDWORK_MATRIX__PASSWORD", "pw")
+    monkeypatch.setenv("GROUNDWORK_MATRIX__DEVICE_ID", "GROUNDWORK")
     monkeypatch.setenv("GROUNDWORK_MATRIX__ROOM_IDS", '["!a:localhost", "!b:localhost"]')
     settings = load_settings(_write(tmp_path, ""))
     assert settings.matrix.room_ids == ("!a:localhost", "!b:localhost")
@@ -85,6 +86,7 @@ def test_the_environment_configures_matrix(tmp_path: Path, monkeypatch: pytest.M
         ('space_id = "!space:example.org"', "", "lacks space_id or room_ids"),
         ('user_id = "@groundwork:example.org"', "", "lacks user_id"),
         ('access_token = "syt_secret_value"', 'access_token = "a"\npassword = "b"', "not both"),
+        ('access_token = "syt_secret_value"', 'password = "b"', "with a password, set device_id too"),
     ],
 )
 def test_bad_matrix_values_are_named(tmp_path: Path, replace: str, by: str, expected: str) -> None:
