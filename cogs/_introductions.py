@@ -15,6 +15,7 @@ import discord
 
 from bot.services import outbox
 from bot.texts import pairing as texts
+from cogs._retry import retry_later
 from cogs.send_budget import Urgency
 
 if TYPE_CHECKING:
@@ -134,9 +135,9 @@ class Introducer:
                 thread = await channel.create_thread(
                     name=name, type=discord.ChannelType.private_thread, invitable=False, reason=plan.reason
                 )
-            except discord.DiscordServerError:
-                raise
             except discord.HTTPException as exc:
+                if retry_later(exc):
+                    raise
                 log.warning("could not open an introduction thread in %s: %s", channel.id, exc)
                 return None
         async with self.bot.sessions() as session, session.begin():
@@ -172,9 +173,9 @@ class Introducer:
                 await thread.add_user(discord.Object(id=user_id))
             if not (check and await self.posted(thread)):
                 await thread.send(plan.text, allowed_mentions=TO_MEMBERS)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not introduce in thread %s: %s", thread.id, exc)
             return False
         return True
@@ -206,9 +207,9 @@ class Introducer:
             if check and await self.posted(channel, content):
                 return True
             await channel.send(content, allowed_mentions=discord.AllowedMentions.none())
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.info("could not DM user %s: %s", user_id, exc)
             return False
         return True

@@ -12,6 +12,7 @@ import discord
 
 from bot.services import circles, outbox
 from cogs._introductions import THREAD_NAME_LIMIT, TO_MEMBERS, Introducer
+from cogs._retry import retry_later
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -51,9 +52,9 @@ class Spaces:
             return await guild.create_text_channel(
                 name, category=category, overwrites=overwrites, reason=REASON
             )
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not open a channel for circle %s: %s", decision.space.circle_id, exc)
             return None
 
@@ -70,9 +71,9 @@ class Spaces:
                 invitable=False,
                 reason=REASON,
             )
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not open a thread for circle %s: %s", decision.space.circle_id, exc)
             return None
 
@@ -84,9 +85,9 @@ class Spaces:
         if channel is None:
             try:
                 channel = await self.bot.fetch_channel(channel_id)
-            except discord.DiscordServerError:
-                raise
-            except discord.HTTPException:
+            except discord.HTTPException as exc:
+                if retry_later(exc):
+                    raise
                 return None
         return channel if isinstance(channel, discord.TextChannel | discord.Thread) else None
 
@@ -126,9 +127,9 @@ class Spaces:
                 elif space.overwrites_for(discord.Object(id=user_id)).view_channel is not True:
                     member = await self._guild_member(space.guild, user_id)
                     await space.set_permissions(member, overwrite=MEMBER_ACCESS, reason=REASON)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not let everyone into %s: %s", space.id, exc)
             return False
         return True
@@ -139,9 +140,9 @@ class Spaces:
             if check and await self.introducer.posted(space):
                 return
             await space.send(text, allowed_mentions=TO_MEMBERS)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not welcome a circle in %s: %s", space.id, exc)
 
     async def _guild_member(self, guild: discord.Guild, user_id: int) -> discord.Member:
@@ -156,9 +157,9 @@ class Spaces:
             else:
                 member = await self._guild_member(space.guild, user_id)
                 await space.set_permissions(member, overwrite=None, reason=REASON)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.info("could not let %s out of %s: %s", user_id, space.id, exc)
 
     async def post_once(
@@ -180,9 +181,9 @@ class Spaces:
             if look_back and task.attempts > 1 and await self.introducer.posted(space, content):
                 return
             message = await space.send(content, allowed_mentions=mentions)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.info("could not post in %s: %s", space.id, exc)
             return
         async with self.bot.sessions() as session, session.begin():
@@ -196,7 +197,7 @@ class Spaces:
             return
         try:
             await space.edit(archived=True, locked=True, reason=REASON)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.info("could not archive %s: %s", space.id, exc)

@@ -10,6 +10,7 @@ import discord
 from bot.services import onboarding, outbox
 from bot.services.nearby import NearbySummary
 from bot.texts import onboarding as texts
+from cogs._retry import retry_later
 from cogs._text import member_text
 from cogs.outbox import Handler
 from cogs.send_budget import Urgency
@@ -149,9 +150,9 @@ class CompletionPresenter:
                 # The closing message says whether they were given: the member is waiting on them.
                 await self.bot.send_budget.turn(Urgency.NOW, len(missing))  # one request a role
                 await member.add_roles(*missing, reason=ROLE_REASON)
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not give roles to %s in %s: %s", due.user_id, guild.id, exc)
             await self._settle(task)
             return False
@@ -202,9 +203,9 @@ class CompletionPresenter:
                         worker=self.bot.outbox.worker,
                         result_id=message.id,
                     )
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not announce a new member in %s: %s", channel.id, exc)
             await self._settle(task)
             return False

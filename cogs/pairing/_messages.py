@@ -12,6 +12,7 @@ from bot.services.onboarding import Completion
 from bot.services.waiting import WaitUpdate
 from bot.texts import pairing as texts
 from cogs._introductions import when
+from cogs._retry import retry_later
 from cogs._sender import DiscordSender
 from cogs._text import mention
 from cogs.onboarding import isolated_text
@@ -82,9 +83,9 @@ class PairingMessages(DiscordSender):
                 view=organizer_review_view(review.member_id),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
-        except discord.DiscordServerError:
-            raise
         except discord.HTTPException as exc:
+            if retry_later(exc):
+                raise
             log.warning("could not post organizer %s for review: %s", review.member_id, exc)
             return None
         return message.id

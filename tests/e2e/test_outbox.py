@@ -204,3 +204,22 @@ async def test_after_a_crash_the_thread_a_dead_attempt_opened_is_adopted_not_dou
     assert task.id == claimed.task_id
     assert task.attempts == 2 and task.done_at is not None
     assert (await _mentorship(bot)).thread_id == orphan.id
+
+
+async def test_an_introduction_discord_keeps_rate_limiting_is_retried_not_given_up(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot, clock: TestClock
+) -> None:
+    bot, intros, _ = await _world(fake_discord, guild, start_bot)
+    # Five 429s in a row: discord.py waits out each and then gives up with the 429. Discord was
+    # only busy, so the step waits for the tick instead of being settled as refused (DMs).
+    fake_discord.rate_limit_once("POST", THREADS, retry_after=0.01, times=5)
+    await _pair(fake_discord, guild)
+    task = await _task(bot)
+    assert (task.attempts, task.last_error, task.done_at) == (1, "HTTPException 429/0", None)
+    assert fake_discord.threads(intros) == [] and _intro_dms(fake_discord) == []
+
+    clock.advance(seconds=outbox.backoff(1).total_seconds())
+    assert await bot.outbox.tick() == 1
+    [thread] = fake_discord.threads(intros)
+    assert {ALICE, MANCHESTER} <= thread.thread_members
+    assert (await _task(bot)).done_at == clock.now
