@@ -81,36 +81,7 @@ class Privacy(commands.Cog):
     @group.command(name="show", description=command_texts.PRIVACY_SHOW)
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         data = await self._everything(interaction)
-        member = data["member"]
-        locale = data["locale"]
-        place = (
-            ", ".join(p for p in (locale["name"], locale["region_name"], locale["country_name"]) if p)
-            if locale
-            else "—"
-        )
-        answers = sum(len(c["answers"]) for c in data["readiness_checkins"])
-        lines = [
-            f"**{texts.SHOW_TITLE}**",
-            texts.SHOW_INTRO,
-            texts.SHOW_PROFILE.format(
-                status=member["status"],
-                onboarded=(member["onboarded_at"] or "—")[:10],
-                place=place,
-                sharing=member["locale_sharing"],
-            ),
-            texts.SHOW_CONSENT.format(
-                contact=texts.SHOW_YES if member["organizer_contact_ok"] else texts.SHOW_NO,
-                offers=texts.SHOW_OFFERS_MUTED if member["neighbour_offers_muted"] else texts.SHOW_OFFERS_ON,
-                activity=texts.SHOW_YES if member["share_activity"] else texts.SHOW_NO,
-            ),
-            texts.SHOW_COUNTS.format(
-                conversations=len(data["onboarding_conversations"]),
-                checkins=len(data["readiness_checkins"]),
-                answers=answers,
-                mentorships=len(data["mentorships"]),
-                audit=len(data["audit_log"]),
-            ),
-        ]
+        lines = [f"**{texts.SHOW_TITLE}**", texts.SHOW_INTRO, *privacy.summary_lines(data)]
         await reply(interaction, "\n".join(lines))
 
     @group.command(name="export", description=command_texts.PRIVACY_EXPORT)

@@ -259,6 +259,37 @@ async def _forget(session: AsyncSession, *, guild_id: int, user_id: int) -> None
             )
 
 
+def summary_lines(data: dict[str, Any]) -> list[str]:
+    """`privacy show`'s lines about what `everything_about` found (plain text, on every platform):
+    the profile, the choices, and how many of each thing are kept."""
+    member, locale = data["member"], data["locale"]
+    place = (
+        ", ".join(p for p in (locale["name"], locale["region_name"], locale["country_name"]) if p)
+        if locale
+        else "—"
+    )
+    return [
+        texts.SHOW_PROFILE.format(
+            status=member["status"],
+            onboarded=(member["onboarded_at"] or "—")[:10],
+            place=place,
+            sharing=member["locale_sharing"],
+        ),
+        texts.SHOW_CONSENT.format(
+            contact=texts.SHOW_YES if member["organizer_contact_ok"] else texts.SHOW_NO,
+            offers=texts.SHOW_OFFERS_MUTED if member["neighbour_offers_muted"] else texts.SHOW_OFFERS_ON,
+            activity=texts.SHOW_YES if member["share_activity"] else texts.SHOW_NO,
+        ),
+        texts.SHOW_COUNTS.format(
+            conversations=len(data["onboarding_conversations"]),
+            checkins=len(data["readiness_checkins"]),
+            answers=sum(len(c["answers"]) for c in data["readiness_checkins"]),
+            mentorships=len(data["mentorships"]),
+            audit=len(data["audit_log"]),
+        ),
+    ]
+
+
 def _without_id(value: Any, user_id: int) -> Any:
     """`value` (JSON: dicts, lists, numbers, strings) with `user_id` replaced by DELETED wherever it
     stands as a number, a key, or a run of digits in a string."""
