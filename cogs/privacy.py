@@ -149,7 +149,7 @@ class Privacy(commands.Cog):
         """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor;
         a buddy left alone hears they will be offered someone new."""
         for user_id in deletion.buddies_alone:
-            await self.bot.messenger.tell(user_id, buddy_texts.LEFT_FOR_YOU)
+            await self.bot.messenger.tell(user_id, buddy_texts.GONE_FOR_YOU)
         if deletion.calls_off:  # the WelcomeCalls cog's listener cancels the events and tells them
             self.bot.dispatch("groundwork_calls_off", deletion.calls_off)
         if deletion.ended_mentorships:

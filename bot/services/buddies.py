@@ -477,6 +477,8 @@ async def answer_offer(
     """A member's yes or no to their buddy offer (`mute`: no, and no more offers). When everyone
     said yes, the introduction is queued (run it after the commit)."""
     row, group_row, member = await _row_of(session, buddy_id, user_id)
+    if group_row.status == BuddyStatus.CANCELLED and row.answer != Answer.NO:
+        raise GroundworkError(texts.CALLED_OFF)  # someone else left meanwhile: not their doing
     if group_row.status != BuddyStatus.OFFERED or row.answer != Answer.PENDING:
         raise GroundworkError(texts.ANSWERED)
     row.answer, row.answered_at = (Answer.YES if yes and not mute else Answer.NO), now

@@ -78,6 +78,10 @@ ENDED_FOR_YOU = (
     "No worries: I'll look for someone new for you."
 )
 LEFT_FOR_YOU = "Your buddy has left the server. I'll look for someone new for you soon."
+GONE_FOR_YOU = (
+    "Your buddy has stepped away from groundwork, so your buddy introduction has ended. "
+    "That's nothing you did: I'll look for someone new for you soon."
+)
 
 # -- /buddy ---------------------------------------------------------------------------
 MINE_INTRODUCED = "Your buddies: {others}.{thread}"
