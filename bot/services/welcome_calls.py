@@ -5,7 +5,10 @@ host's own zone, a voice channel or an external link, a size (at most the guild'
 `welcome_call_size`, default 8). Each week is an occurrence with its Discord scheduled event.
 Invited are the members still waiting for attention (waiting for a mentor, or nobody met yet)
 whose time zone at the call's start lies in the band; never a member outside it, never one with
-an open invitation to another call, never one who already came to this call. Durable time is rows:
+an open invitation to another call, never one who already came to this call, never one resting
+after invitations they left unanswered (a week, doubling for each one in a row: `rest_after`).
+Seats go first to the newcomers nobody has met yet, newest first, while they are within the
+guild's wait target; then to the longest waiting (`seat_order`). Durable time is rows:
 the ticks read what is due (`events_due`, `invites_due`, `reminders_due` at 24 h and 1 h,
 `starts_due`, `ends_due`) and mark it claimed in the same unit of work, so a restart loses
 nothing and sends nothing twice. Attendance is voice presence during the call (`voice_changed`,
@@ -29,6 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import GuildDefaults
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
 from bot.services import contacts, pairing
 from bot.texts import welcome_calls as texts
@@ -61,6 +65,7 @@ EARLY = timedelta(minutes=15)  # presence in the channel this long before the st
 HOST_LIST_WAIT = timedelta(days=2)  # no list from the host by then: closed uncounted, the next one scheduled
 MIN_PRESENCE = timedelta(minutes=10)  # in the channel at least this long during the call: they came
 DEFAULT_SIZE = 8
+MAX_REST = timedelta(weeks=8)  # the longest rest after invitations left unanswered (`rest_after`)
 BAND_WIDTH = 180  # minutes: the band /mod attention suggests for one more call
 _OPEN = (CallOccurrenceStatus.SCHEDULED, CallOccurrenceStatus.STARTED)
 
@@ -342,21 +347,27 @@ async def _is_host(session: AsyncSession, member: Member) -> bool:
     return found.first() is not None
 
 
-async def _still_waiting(session: AsyncSession, guild_id: int) -> list[Member]:
+async def _still_waiting(
+    session: AsyncSession, guild_id: int, *, zones: Sequence[str] | None = None
+) -> list[Member]:
     """Active members who wait for attention: on the mentor list, or onboarded and met nobody
-    yet; never an organizer. Longest waiting first."""
+    yet; never an organizer. Longest waiting first. With `zones`, only members living in one of
+    them (a call's band: read only those who could be invited)."""
     on_list = {
-        member.id: member for member in await pairing.waiting_members(session=session, guild_id=guild_id)
+        member.id: member
+        for member in await pairing.waiting_members(session=session, guild_id=guild_id)
+        if zones is None or member.timezone in zones
     }
     met = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
-    alone = await session.execute(
-        select(Member).where(
-            Member.guild_id == guild_id,
-            Member.status == MemberStatus.ACTIVE,
-            Member.onboarded_at.is_not(None),
-            ~met,
-        )
+    query = select(Member).where(
+        Member.guild_id == guild_id,
+        Member.status == MemberStatus.ACTIVE,
+        Member.onboarded_at.is_not(None),
+        ~met,
     )
+    if zones is not None:
+        query = query.where(Member.timezone.in_(list(zones)))
+    alone = await session.execute(query)
     found = {**on_list, **{member.id: member for member in alone.scalars()}}
     organizers = set(
         (
@@ -368,8 +379,116 @@ async def _still_waiting(session: AsyncSession, guild_id: int) -> list[Member]:
         ).scalars()
     )
     members = [member for member in found.values() if member.id not in organizers]
-    members.sort(key=lambda m: (m.mentor_requested_at or m.onboarded_at or m.joined_at, m.id))
+    members.sort(key=_waiting_since)
     return members
+
+
+def _waiting_since(member: Member) -> tuple[datetime, int]:
+    return (member.mentor_requested_at or member.onboarded_at or member.joined_at, member.id)
+
+
+async def _zones_in(session: AsyncSession, guild_id: int, band: Band, at: datetime) -> list[str]:
+    """The time zones of the guild's active members that lie in `band` at `at`."""
+    rows = await session.execute(
+        select(Member.timezone)
+        .where(
+            Member.guild_id == guild_id, Member.status == MemberStatus.ACTIVE, Member.timezone.is_not(None)
+        )
+        .distinct()
+    )
+    return [zone for zone in rows.scalars() if zone is not None and fits(band, zone, at)]
+
+
+def rest_after(unanswered_in_a_row: int) -> timedelta:
+    """How long a member rests from invitations after leaving the last one unanswered: `EVERY`,
+    doubled for each one before it they also left unanswered (1, 2, 4, 8 weeks at most), so
+    members who never answer do not keep the seats of those who would come. A "can't make it"
+    is an answer: it rests nobody."""
+    if unanswered_in_a_row <= 0:
+        return timedelta(0)
+    rest: timedelta = EVERY * 2 ** (unanswered_in_a_row - 1)
+    return min(rest, MAX_REST)
+
+
+def resting_until(history: Sequence[tuple[datetime, CallAnswer, bool]]) -> datetime | None:
+    """When a member may be invited again, from their past invitations (the call's start, their
+    answer, whether they came), newest first: the unanswered ones in a row rest them from the
+    latest one's start (`rest_after`); None when the latest was answered (or there is none)."""
+    silent = 0
+    for _, answer, attended in history:
+        if answer != CallAnswer.PENDING or attended:
+            break
+        silent += 1
+    if not silent:
+        return None
+    return history[0][0] + rest_after(silent)
+
+
+async def _resting(session: AsyncSession, member_ids: Sequence[int], now: datetime) -> set[int]:
+    """Which of `member_ids` still rest after invitations they left unanswered (`resting_until`):
+    invitations sent for calls that have started since and were not called off."""
+    if not member_ids:
+        return set()
+    rows = await session.execute(
+        select(
+            WelcomeCallInvite.member_id,
+            WelcomeCallOccurrence.starts_at,
+            WelcomeCallInvite.answer,
+            WelcomeCallInvite.attended,
+        )
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .where(
+            WelcomeCallInvite.member_id.in_(list(member_ids)),
+            WelcomeCallInvite.invited_at.is_not(None),
+            WelcomeCallOccurrence.starts_at <= now,
+            WelcomeCallOccurrence.starts_at > now - MAX_REST * 2,
+            WelcomeCallOccurrence.status != CallOccurrenceStatus.CANCELLED,
+        )
+        .order_by(WelcomeCallInvite.member_id, WelcomeCallOccurrence.starts_at.desc())
+    )
+    history: dict[int, list[tuple[datetime, CallAnswer, bool]]] = {}
+    for member_id, starts_at, answer, attended in rows.all():
+        history.setdefault(member_id, []).append((starts_at, answer, attended))
+    resting = set()
+    for member_id, past in history.items():
+        until = resting_until(past)
+        if until is not None and now < until:
+            resting.add(member_id)
+    return resting
+
+
+async def _met_anyone(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
+    if not member_ids:
+        return set()
+    rows = await session.execute(
+        select(HumanContact.member_id).where(HumanContact.member_id.in_(list(member_ids))).distinct()
+    )
+    return set(rows.scalars())
+
+
+async def _wait_target(session: AsyncSession, guild_id: int) -> timedelta:
+    """The guild's wait target (`wait_target_days`, as bot.services.waiting reads it)."""
+    settings = await session.get(GuildSettings, guild_id)
+    days = settings.wait_target_days if settings is not None else GuildDefaults().wait_target_days
+    return timedelta(days=days)
+
+
+def seat_order(
+    waiting: Sequence[tuple[int, datetime, bool, datetime | None]], now: datetime, target: timedelta
+) -> list[int]:
+    """Who gets a call's seats first, from (member id, waiting since, met anyone yet, onboarded):
+    the newcomers nobody has met yet, newest first, while they are within the guild's wait target
+    (so a newcomer is reached within days); then everyone else, longest waiting first."""
+    fresh = [
+        (onboarded, member_id)
+        for member_id, _, met, onboarded in waiting
+        if not met and onboarded is not None and onboarded > now - target
+    ]
+    fresh.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    first = [member_id for _, member_id in fresh]
+    chosen = set(first)
+    rest = sorted((since, member_id) for member_id, since, _, _ in waiting if member_id not in chosen)
+    return first + [member_id for _, member_id in rest]
 
 
 async def _busy(
@@ -408,15 +527,14 @@ async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
     return set(rows.scalars())
 
 
-async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: WelcomeCallOccurrence) -> int:
+async def _invite_for(
+    session: AsyncSession, call: WelcomeCall, occurrence: WelcomeCallOccurrence, now: datetime
+) -> int:
     """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size
-    (a place someone said they can't make is offered to the next; nobody is asked twice)."""
+    (a place someone said they can't make is offered to the next; nobody is asked twice): never
+    one resting after invitations they left unanswered; the newcomers nobody met yet first
+    (`seat_order`)."""
     band = Band(call.band_low_minutes, call.band_high_minutes)
-    waiting = [
-        member
-        for member in await _still_waiting(session, call.guild_id)
-        if member.id != call.host_member_id and fits(band, member.timezone, occurrence.starts_at)
-    ]
     asked = await session.execute(
         select(WelcomeCallInvite.member_id, WelcomeCallInvite.answer).where(
             WelcomeCallInvite.occurrence_id == occurrence.id
@@ -424,15 +542,36 @@ async def _invite_for(session: AsyncSession, call: WelcomeCall, occurrence: Welc
     )
     already: dict[int, CallAnswer] = {row.member_id: row.answer for row in asked}
     room = call.size - sum(1 for answer in already.values() if answer != CallAnswer.CANT_MAKE_IT)
+    if room <= 0:
+        return 0
+    zones = await _zones_in(session, call.guild_id, band, occurrence.starts_at)
+    if not zones:
+        return 0
+    waiting = [
+        member
+        for member in await _still_waiting(session, call.guild_id, zones=zones)
+        if member.id != call.host_member_id
+    ]
     skip = set(already) | await _busy(session, guild_id=call.guild_id) | await _came_before(session, call.id)
-    chosen = [member for member in waiting if member.id not in skip][: max(room, 0)]
-    for member in chosen:
-        session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member.id))
+    waiting = [member for member in waiting if member.id not in skip]
+    resting = await _resting(session, [member.id for member in waiting], now)
+    waiting = [member for member in waiting if member.id not in resting]
+    met = await _met_anyone(session, [member.id for member in waiting])
+    order = seat_order(
+        [(m.id, _waiting_since(m)[0], m.id in met, m.onboarded_at) for m in waiting],
+        now,
+        await _wait_target(session, call.guild_id),
+    )
+    chosen = order[:room]
+    for member_id in chosen:
+        session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
     await session.flush()
     return len(chosen)
 
 
-async def _schedule(session: AsyncSession, call: WelcomeCall, after: datetime) -> WelcomeCallOccurrence:
+async def _schedule(
+    session: AsyncSession, call: WelcomeCall, after: datetime, now: datetime
+) -> WelcomeCallOccurrence:
     starts_at = next_start(call.weekday, call.local_minute, call.timezone, after)
     occurrence = WelcomeCallOccurrence(
         call_id=call.id,
@@ -442,7 +581,7 @@ async def _schedule(session: AsyncSession, call: WelcomeCall, after: datetime) -
     )
     session.add(occurrence)
     await session.flush()
-    await _invite_for(session, call, occurrence)
+    await _invite_for(session, call, occurrence, now)
     return occurrence
 
 
@@ -497,7 +636,7 @@ async def host(
     )
     session.add(call)
     await session.flush()
-    occurrence = await _schedule(session, call, now + LEAD)
+    occurrence = await _schedule(session, call, now + LEAD, now)
     return Hosted(_call_event(call, occurrence, user_id), call.weekday, minute, zone)
 
 
@@ -576,7 +715,7 @@ async def answer(
     invite.answered_at = now
     if first_no:  # their place goes to the next one waiting in the band
         await session.flush()
-        await _invite_for(session, await session.get_one(WelcomeCall, occurrence.call_id), occurrence)
+        await _invite_for(session, await session.get_one(WelcomeCall, occurrence.call_id), occurrence, now)
     return Answered(True, True, invite.answer)
 
 
@@ -747,7 +886,7 @@ async def _close(
     occurrence.status, occurrence.closed_at = CallOccurrenceStatus.CLOSED, now
     next_call = None
     if call.status == WelcomeCallStatus.ACTIVE:
-        upcoming = await _schedule(session, call, max(occurrence.ends_at, now + LEAD))
+        upcoming = await _schedule(session, call, max(occurrence.ends_at, now + LEAD), now)
         next_call = await _event(session, upcoming)
     return Closed(event, tuple(attendees), next_call)
 
@@ -902,7 +1041,7 @@ async def _cancel(
     event = await _event(session, upcoming)
     next_call = None
     if not for_good:
-        later = await _schedule(session, call, upcoming.ends_at)
+        later = await _schedule(session, call, upcoming.ends_at, now)
         next_call = await _event(session, later)
     return Cancelled(event, told, next_call, for_good)
 

@@ -204,7 +204,7 @@ async def test_an_external_call_is_counted_from_the_hosts_list(sessions: Session
     await _world(sessions)
     hosted = await _host(sessions, channel_id=None, location="https://meet.example/welcome", size=2)
     invites = await _send_invites(sessions)
-    assert len(invites) == 2  # the size caps the invitations: the longest waiting first
+    assert len(invites) == 2  # the size caps the invitations: the newcomers first
     first = next(iter(invites))
     await _answer(sessions, invites[first], True)
     [ended] = await _ends(sessions, hosted.call.ends_at)
@@ -455,3 +455,53 @@ async def test_an_external_call_whose_host_never_answers_still_goes_on_next_week
                 attended_user_ids=[],
                 now=end,
             )
+
+
+async def _next_week(sessions: SessionMaker, occurrence_start: datetime) -> calls.Ended:
+    """The voice call starting at `occurrence_start` ends (nobody came); the next is scheduled."""
+    async with sessions() as session, session.begin():
+        await calls.starts_due(session=session, now=occurrence_start)
+    [ended] = await _ends(sessions, occurrence_start + HOUR)
+    return ended
+
+
+async def test_a_member_who_leaves_invitations_unanswered_rests_longer_each_time(
+    sessions: SessionMaker,
+) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions)
+    starts_at, asked_at = hosted.call.starts_at, NOW
+    asked: list[set[int]] = []
+    for _ in range(6):
+        invites = await _send_invites(sessions, asked_at)
+        asked.append(set(invites))
+        if NEW_YORK in invites:
+            await _answer(sessions, invites[NEW_YORK], True)  # coming (and then does not)
+        if CHICAGO in invites:
+            await _answer(sessions, invites[CHICAGO], False)  # a plain "can't make it": not silence
+        # Los Angeles never answers.
+        ended = await _next_week(sessions, starts_at)
+        assert ended.closed is not None and ended.closed.next_call is not None
+        starts_at = ended.closed.next_call.starts_at
+        asked_at = starts_at - 6 * 24 * HOUR
+    everyone = {NEW_YORK, CHICAGO, LOS_ANGELES}
+    # Silent once: a week's rest; asked again, silent twice: two weeks; then asked again.
+    assert asked == [everyone, everyone - {LOS_ANGELES}, everyone] + [everyone - {LOS_ANGELES}] * 2 + [
+        everyone
+    ]
+
+
+async def test_a_calls_seats_go_to_newcomers_nobody_met_newest_first(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    async with sessions() as session, session.begin():
+        members = {
+            m.user_id: m
+            for m in (await session.execute(select(Member).where(Member.guild_id == GUILD))).scalars()
+        }
+        # New York has waited a month (beyond the wait target); Chicago came two days ago,
+        # Los Angeles yesterday.
+        members[NEW_YORK].onboarded_at = NOW - 30 * 24 * HOUR
+        members[CHICAGO].onboarded_at = NOW - 2 * 24 * HOUR
+        members[LOS_ANGELES].onboarded_at = NOW - 24 * HOUR
+    await _host(sessions, size=2)
+    assert set(await _send_invites(sessions)) == {LOS_ANGELES, CHICAGO}

@@ -1,5 +1,6 @@
 """Welcome calls' rules without a database: reading a band, who fits it, when the next call is,
-which reminder is due, how long someone was in the call, and where one more call would help."""
+which reminder is due, how long someone was in the call, where one more call would help, how long a
+member who leaves invitations unanswered rests, and who gets a call's seats first."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from bot.services.welcome_calls import (
     parse_time,
     presence_in,
     reminder_due,
+    rest_after,
+    resting_until,
+    seat_order,
 )
+from db.enums import CallAnswer
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 HOUR = timedelta(hours=1)
@@ -111,3 +116,34 @@ def test_one_more_call_goes_where_most_are_left_out() -> None:
     assert band == Band(-480, -300) and count == 3
     assert best_band([]) == (None, 0)
     assert best_band([60]) == (Band(-60, 120), 1)  # centred on the one left out
+
+
+def test_the_rest_after_unanswered_invitations_doubles_up_to_eight_weeks() -> None:
+    week = timedelta(weeks=1)
+    assert [rest_after(n) for n in range(6)] == [timedelta(0), week, 2 * week, 4 * week, 8 * week, 8 * week]
+
+
+def test_only_unanswered_invitations_in_a_row_rest_a_member() -> None:
+    day = timedelta(days=1)
+    pending, cant, yes = CallAnswer.PENDING, CallAnswer.CANT_MAKE_IT, CallAnswer.INTERESTED
+    assert resting_until([]) is None
+    # Newest first: two unanswered in a row rest two weeks from the latest one's start.
+    assert resting_until([(NOW, pending, False), (NOW - 7 * day, pending, False)]) == NOW + 14 * day
+    # A plain "can't make it" is an answer: it breaks the run, and rests nobody by itself.
+    assert resting_until([(NOW, pending, False), (NOW - 7 * day, cant, False)]) == NOW + 7 * day
+    assert resting_until([(NOW, cant, False), (NOW - 7 * day, pending, False)]) is None
+    assert resting_until([(NOW, yes, False)]) is None
+    assert resting_until([(NOW, pending, True)]) is None  # came without a word: not silent
+
+
+def test_seats_go_to_newcomers_nobody_met_newest_first_then_the_longest_waiting() -> None:
+    day = timedelta(days=1)
+    target = 7 * day
+    waiting = [
+        (1, NOW - 60 * day, False, NOW - 60 * day),  # waiting long, never met anyone
+        (2, NOW - 30 * day, True, NOW - 90 * day),  # met someone, still on the mentor list
+        (3, NOW - 2 * day, False, NOW - 2 * day),  # a newcomer
+        (4, NOW - 5 * day, False, NOW - 5 * day),  # a newcomer, a few days in
+        (5, NOW - 1 * day, True, NOW - 1 * day),  # new, but met a neighbour already
+    ]
+    assert seat_order(waiting, NOW, target) == [3, 4, 1, 2, 5]
