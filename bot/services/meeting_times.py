@@ -23,7 +23,7 @@ depends only on its inputs, so a retried introduction suggests the same times.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,6 +33,7 @@ NOTICE = timedelta(hours=12)
 SEARCH_DAYS = 14
 SECOND_AFTER = timedelta(hours=20)
 WEEKEND = (5, 6)  # Saturday, Sunday
+_PERFECT = (0, 0, 0)  # a weekday evening for everyone: the best tier
 
 
 def zones_of(timezones: Sequence[str | None]) -> list[ZoneInfo]:
@@ -82,10 +83,20 @@ def _candidates(after: datetime) -> list[datetime]:
 
 
 def _best(
-    slots: Sequence[datetime], zones: Sequence[ZoneInfo], evening: tuple[int, int], waking: tuple[int, int]
+    slots: Iterable[datetime], zones: Sequence[ZoneInfo], evening: tuple[int, int], waking: tuple[int, int]
 ) -> datetime:
-    """The earliest slot of the best tier (slots are in time order, so min keeps the earliest)."""
-    return min(slots, key=lambda slot: tier(slot, zones, evening=evening, waking=waking))
+    """The earliest slot of the best tier (slots are in time order): the first one in everyone's
+    weekday evening ends the search, as nothing can beat it."""
+    best: tuple[tuple[int, int, int], datetime] | None = None
+    for slot in slots:
+        key = tier(slot, zones, evening=evening, waking=waking)
+        if key == _PERFECT:
+            return slot
+        if best is None or key < best[0]:
+            best = key, slot
+    if best is None:
+        raise ValueError("no slot to choose from")
+    return best[1]
 
 
 def suggest_times(
@@ -111,9 +122,9 @@ def second_time(
     """The best time after `first` on another day for everyone (another local date in every zone)."""
     zones = zones_of(timezones)
     days = [first.astimezone(zone).date() for zone in zones]
-    later = [
+    later = (
         slot
         for slot in _candidates(first + SECOND_AFTER - timedelta(hours=1))
         if all(slot.astimezone(zone).date() != day for zone, day in zip(zones, days, strict=True))
-    ]
+    )
     return _best(later, zones, evening, waking)

@@ -109,3 +109,19 @@ def test_any_two_zones_get_two_waking_times_on_different_days(one: str, other: s
     for moment in (first, second):
         assert all(WAKING[0] <= _local(moment, zone).hour < WAKING[1] for zone in (one, other))
     assert all(_local(first, zone).date() != _local(second, zone).date() for zone in (one, other))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(ZONES), min_size=1, max_size=3),
+    st.integers(min_value=0, max_value=24 * 14),
+)
+def test_the_first_time_is_the_earliest_of_the_best_tier_over_the_whole_search(
+    names: list[str], hours: int
+) -> None:
+    after = THURSDAY + timedelta(hours=hours)
+    zones = zones_of(names)
+    start = (after + NOTICE).replace(minute=0, second=0, microsecond=0)
+    every = [start + timedelta(hours=h) for h in range(14 * 24)]
+    first, _ = suggest_times(names, after)
+    assert first == min(every, key=lambda slot: tier(slot, zones))
