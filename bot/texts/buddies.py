@@ -55,6 +55,10 @@ ICEBREAKER_PATHS = (
 )
 LANGUAGES = "You can all speak {languages}.\n"
 INTRO_DM = "I couldn't open a private thread, so here is your introduction by message.\n\n{introduction}"
+INTRO_FAILED = (
+    "I couldn't introduce the buddies {who}: no private thread could be opened, and their DMs are closed. "
+    "Could someone introduce them by hand?"
+)
 PATH_GOALS = {
     OrganizingPath.RUN_FOR_OFFICE: "run for local office",
     OrganizingPath.SOLIDARITY_NETWORK: "start a solidarity network",

@@ -201,7 +201,12 @@ class Buddies(commands.Cog):
                 delivered=done.delivered,
                 now=self.bot.clock(),
             )
-            await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+            settled = await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
+        if not done.delivered and settled:  # no thread and every DM closed: nobody knows yet
+            await self.bot.messenger.tell_moderators(
+                intro.guild_id,
+                texts.INTRO_FAILED.format(who=", ".join(mention(b.user_id) for b in intro.buddies)),
+            )
 
     async def followups(self) -> None:
         """ "Did you talk?" to every buddy introduced a week ago."""

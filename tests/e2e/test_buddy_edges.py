@@ -121,3 +121,30 @@ async def test_buddies_with_closed_dms_are_introduced_and_asked_in_their_thread_
     assert await press(fake, asked[TRURO], "talked", TRURO) == texts.THANKS_TALKED
     assert await press(fake, asked[PLYMOUTH], "not_yet", PLYMOUTH) == texts.THANKS_NOT_YET
     assert fake.violations == []
+
+
+async def test_buddies_with_closed_dms_and_no_thread_possible_are_not_lost(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake = fake_discord
+    bot, review, intros = await local_world(fake, guild, start_bot)
+    fake.deny(guild, "CREATE_PRIVATE_THREADS", channel=intros)
+    await onboard(fake, guild, PLYMOUTH, "Plymouth, England", paths=("run_for_office",))
+    await onboard(fake, guild, TRURO, "Truro, England", paths=("run_for_office",))
+    await _sweep(bot)
+    offer = await dm_with(fake, PLYMOUTH, "gw:bd:o:")
+    other = await dm_with(fake, TRURO, "gw:bd:o:")
+    fake.close_dms(PLYMOUTH)
+    fake.close_dms(TRURO)
+    assert await press(fake, offer, "yes", PLYMOUTH) == texts.THANKS_YES
+    assert await press(fake, other, "yes", TRURO) == texts.INTRODUCING
+    # Neither a thread nor a DM could carry it: the moderators hear, naming both (pinging nobody).
+    alert: Message = await fake.wait_for(
+        lambda: next(
+            (m for m in fake.messages_in(review) if "couldn't introduce the buddies" in m.text), None
+        ),
+        what="the moderators told",
+    )
+    assert f"<@{PLYMOUTH}>" in alert.text and f"<@{TRURO}>" in alert.text
+    assert fake.threads(intros) == []
+    assert fake.violations == []
