@@ -50,8 +50,8 @@ class DiscordSettings(Section):
     dev_guild_id: int | None = Field(default=None, gt=0)
     sync_commands_on_start: bool = True
     # Requests a second outside interactions, most urgent first (cogs/send_budget.py); Discord
-    # allows a bot 50.
-    requests_per_second: float = Field(default=40.0, gt=0, le=50)
+    # allows a bot 50 unless it granted the bot more.
+    requests_per_second: float = Field(default=40.0, gt=0)
 
     @field_validator("token")
     @classmethod

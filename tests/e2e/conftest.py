@@ -26,7 +26,13 @@ def clock() -> TestClock:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
-        discord={"token": "fake-discord-test-token", "sync_commands_on_start": True},
+        # The fake has no rate limit unless a test sets one: sends are not paced here (the
+        # send budget's own tests pace them), so what a flow sends arrives in the order it is sent.
+        discord={
+            "token": "fake-discord-test-token",
+            "sync_commands_on_start": True,
+            "requests_per_second": 1000.0,
+        },
         database={"url": database_url},
         scheduler={"tick_seconds": 3600},  # tests call the jobs themselves, with the clock where they want it
     )
