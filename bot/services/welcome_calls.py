@@ -8,7 +8,8 @@ whose time zone at the call's start lies in the band; never a member outside it,
 an open invitation to another call, never one who already came to this call, never one resting
 after invitations they left unanswered (a week, doubling for each one in a row: `rest_after`).
 Seats go first to the newcomers nobody has met yet, newest first, while they are within the
-guild's wait target; then to the longest waiting (`seat_order`). Durable time is rows:
+guild's wait target; then to the longest waiting, those who met no experienced organizer yet
+first (`seat_order`). Durable time is rows:
 the ticks read what is due (`events_due`, `invites_due`, `reminders_due` at 24 h and 1 h,
 `starts_due`, `ends_due`) and mark it claimed in the same unit of work, so a restart loses
 nothing and sends nothing twice. Attendance is voice presence during the call (`voice_changed`,
@@ -355,8 +356,7 @@ async def _still_waiting(
     them (a call's band: read only those who could be invited)."""
     on_list = {
         member.id: member
-        for member in await pairing.waiting_members(session=session, guild_id=guild_id)
-        if zones is None or member.timezone in zones
+        for member in await pairing.waiting_members(session=session, guild_id=guild_id, timezones=zones)
     }
     met = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
     query = select(Member).where(
@@ -457,13 +457,26 @@ async def _resting(session: AsyncSession, member_ids: Sequence[int], now: dateti
     return resting
 
 
-async def _met_anyone(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
+EXPERIENCED_CONTACTS = (HumanContactKind.MENTOR_INTRODUCTION, HumanContactKind.WELCOME_CALL)
+
+
+async def _met(session: AsyncSession, member_ids: Sequence[int]) -> tuple[set[int], set[int]]:
+    """Which of `member_ids` met anyone yet, and which met an experienced organizer (a mentor, or
+    a welcome call's host)."""
     if not member_ids:
-        return set()
+        return set(), set()
     rows = await session.execute(
-        select(HumanContact.member_id).where(HumanContact.member_id.in_(list(member_ids))).distinct()
+        select(HumanContact.member_id, HumanContact.kind)
+        .where(HumanContact.member_id.in_(list(member_ids)))
+        .distinct()
     )
-    return set(rows.scalars())
+    anyone: set[int] = set()
+    organizer: set[int] = set()
+    for member_id, kind in rows.all():
+        anyone.add(member_id)
+        if kind in EXPERIENCED_CONTACTS:
+            organizer.add(member_id)
+    return anyone, organizer
 
 
 async def _wait_target(session: AsyncSession, guild_id: int) -> timedelta:
@@ -473,22 +486,38 @@ async def _wait_target(session: AsyncSession, guild_id: int) -> timedelta:
     return timedelta(days=days)
 
 
-def seat_order(
-    waiting: Sequence[tuple[int, datetime, bool, datetime | None]], now: datetime, target: timedelta
-) -> list[int]:
-    """Who gets a call's seats first, from (member id, waiting since, met anyone yet, onboarded):
-    the newcomers nobody has met yet, newest first, while they are within the guild's wait target
-    (so a newcomer is reached within days); then everyone else, longest waiting first."""
-    fresh = [
-        (onboarded, member_id)
-        for member_id, _, met, onboarded in waiting
-        if not met and onboarded is not None and onboarded > now - target
-    ]
-    fresh.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    first = [member_id for _, member_id in fresh]
-    chosen = set(first)
-    rest = sorted((since, member_id) for member_id, since, _, _ in waiting if member_id not in chosen)
-    return first + [member_id for _, member_id in rest]
+@dataclass(frozen=True, slots=True)
+class Seeker:
+    """One member who could be invited, as `seat_order` weighs them."""
+
+    member_id: int
+    waiting_since: datetime
+    onboarded_at: datetime | None
+    met_anyone: bool
+    met_organizer: bool  # a mentor, or a welcome call's host
+
+
+def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> list[int]:
+    """Who gets a call's seats first: the newcomers nobody has met yet, newest first, while they
+    are within the guild's wait target (so a newcomer is reached within days); then the longest
+    waiting, those who have not met an experienced organizer yet (no mentor, no call) before those
+    who have."""
+
+    def fresh(seeker: Seeker) -> bool:
+        return (
+            not seeker.met_anyone and seeker.onboarded_at is not None and seeker.onboarded_at > now - target
+        )
+
+    first = sorted(
+        (seeker for seeker in waiting if fresh(seeker)),
+        key=lambda seeker: (seeker.onboarded_at, seeker.member_id),
+        reverse=True,
+    )
+    rest = sorted(
+        (seeker for seeker in waiting if not fresh(seeker)),
+        key=lambda seeker: (seeker.met_organizer, seeker.waiting_since, seeker.member_id),
+    )
+    return [seeker.member_id for seeker in first + rest]
 
 
 async def _busy(
@@ -556,12 +585,11 @@ async def _invite_for(
     waiting = [member for member in waiting if member.id not in skip]
     resting = await _resting(session, [member.id for member in waiting], now)
     waiting = [member for member in waiting if member.id not in resting]
-    met = await _met_anyone(session, [member.id for member in waiting])
-    order = seat_order(
-        [(m.id, _waiting_since(m)[0], m.id in met, m.onboarded_at) for m in waiting],
-        now,
-        await _wait_target(session, call.guild_id),
-    )
+    anyone, organizer = await _met(session, [member.id for member in waiting])
+    seekers = [
+        Seeker(m.id, _waiting_since(m)[0], m.onboarded_at, m.id in anyone, m.id in organizer) for m in waiting
+    ]
+    order = seat_order(seekers, now, await _wait_target(session, call.guild_id))
     chosen = order[:room]
     for member_id in chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))

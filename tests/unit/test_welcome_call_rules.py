@@ -12,6 +12,7 @@ from bot.services.welcome_calls import (
     Band,
     BandError,
     Reminder,
+    Seeker,
     best_band,
     fits,
     next_start,
@@ -138,12 +139,12 @@ def test_only_unanswered_invitations_in_a_row_rest_a_member() -> None:
 
 def test_seats_go_to_newcomers_nobody_met_newest_first_then_the_longest_waiting() -> None:
     day = timedelta(days=1)
-    target = 7 * day
     waiting = [
-        (1, NOW - 60 * day, False, NOW - 60 * day),  # waiting long, never met anyone
-        (2, NOW - 30 * day, True, NOW - 90 * day),  # met someone, still on the mentor list
-        (3, NOW - 2 * day, False, NOW - 2 * day),  # a newcomer
-        (4, NOW - 5 * day, False, NOW - 5 * day),  # a newcomer, a few days in
-        (5, NOW - 1 * day, True, NOW - 1 * day),  # new, but met a neighbour already
+        Seeker(1, NOW - 60 * day, NOW - 60 * day, False, False),  # waiting long, never met anyone
+        Seeker(2, NOW - 30 * day, NOW - 90 * day, True, True),  # came to a call, still on the list
+        Seeker(3, NOW - 2 * day, NOW - 2 * day, False, False),  # a newcomer
+        Seeker(4, NOW - 5 * day, NOW - 5 * day, False, False),  # a newcomer, a few days in
+        Seeker(5, NOW - 1 * day, NOW - 1 * day, True, False),  # new, but met a buddy already
+        Seeker(6, NOW - 40 * day, NOW - 40 * day, True, False),  # met a neighbour, no organizer yet
     ]
-    assert seat_order(waiting, NOW, target) == [3, 4, 1, 2, 5]
+    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 1, 6, 5, 2]

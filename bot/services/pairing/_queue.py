@@ -74,11 +74,15 @@ def _waiting(guild_id: int) -> list[ColumnElement[bool]]:
     ]
 
 
-async def waiting_members(*, session: AsyncSession, guild_id: int) -> list[Member]:
-    """Active members who asked for a mentor and have none proposed or active, longest waiting first."""
-    rows = await session.execute(
-        select(Member).where(*_waiting(guild_id)).order_by(Member.mentor_requested_at)
-    )
+async def waiting_members(
+    *, session: AsyncSession, guild_id: int, timezones: Iterable[str] | None = None
+) -> list[Member]:
+    """Active members who asked for a mentor and have none proposed or active, longest waiting
+    first; with `timezones`, only those living in one of them."""
+    query = select(Member).where(*_waiting(guild_id)).order_by(Member.mentor_requested_at)
+    if timezones is not None:
+        query = query.where(Member.timezone.in_(list(timezones)))
+    rows = await session.execute(query)
     return list(rows.scalars())
 
 
