@@ -11,6 +11,7 @@ from tests.e2e.onboarding_driver import onboard
 from tests.e2e.test_local import dm_with, first_message, local_world, press, thread_with
 from tests.fake_discord import FakeDiscord, Guild
 from tests.support.clock import TestClock
+from tests.support.waiting import eventually
 
 PLYMOUTH, TRURO = 8101, 8102
 
@@ -40,8 +41,16 @@ async def test_two_isolated_members_become_buddies_and_are_asked_a_week_later(
     assert f"<@{PLYMOUTH}>" in text and f"<@{TRURO}>" in text
     assert "you all want to run for local office" in text
     assert text.count("<t:") == 2
-    shown = await fake.slash("buddy", guild_id=guild.id, user_id=PLYMOUTH)
-    assert f"<@{TRURO}>" in (await shown.response()).message.text  # type: ignore[union-attr]
+
+    # /buddy names the buddy, and the thread once the introduction is recorded (the follow-up is
+    # due a week from then: the clock moves on only after).
+    async def shown() -> bool:
+        itx = await fake.slash("buddy", guild_id=guild.id, user_id=PLYMOUTH)
+        text = (await itx.response()).message.text  # type: ignore[union-attr]
+        assert f"<@{TRURO}>" in text
+        return f"<#{thread.id}>" in text
+
+    await eventually(shown, what="the introduction recorded")
 
     # A week later: by DM to one; in the thread to the other, whose DMs are closed now.
     fake.close_dms(TRURO)
