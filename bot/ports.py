@@ -162,6 +162,10 @@ class BuddyMessages(Protocol):
         """A week after the introduction: did you talk? (by DM, else in their thread)."""
         ...
 
+    async def tell_buddy(self, user_id: int, text: str, thread_id: int | None) -> bool:
+        """A notice to a buddy (theirs has left, say): by DM, else in their thread pinging only them."""
+        ...
+
 
 class WelcomeCallMessages(Protocol):
     async def make_call_event(self, call: welcome_calls.CallEvent) -> int | None:

@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import GroundworkError
-from bot.services import privacy, privacy_export
+from bot.services import buddies, privacy, privacy_export
 from bot.texts import buddies as buddy_texts
 from bot.texts import commands as command_texts
 from bot.texts import privacy as texts
@@ -148,8 +148,16 @@ class Privacy(commands.Cog):
     ) -> None:
         """Organizers hear that a mentorship ended; mentees of a deleted organizer get a new mentor;
         a buddy left alone hears they will be offered someone new."""
-        for user_id in deletion.buddies_alone:
-            await self.bot.messenger.tell(user_id, buddy_texts.GONE_FOR_YOU)
+        if deletion.buddies_alone:
+            async with self.bot.sessions() as session, session.begin():
+                threads = {
+                    user_id: await buddies.thread_of(
+                        session=session, guild_id=deletion.guild_id, user_id=user_id
+                    )
+                    for user_id in deletion.buddies_alone
+                }
+            for user_id, thread_id in threads.items():
+                await self.bot.messenger.tell_buddy(user_id, buddy_texts.GONE_FOR_YOU, thread_id)
         if deletion.calls_off:  # the WelcomeCalls cog's listener cancels the events and tells them
             self.bot.dispatch("groundwork_calls_off", deletion.calls_off)
         if deletion.ended_mentorships:

@@ -679,6 +679,22 @@ async def member_left(*, session: AsyncSession, guild_id: int, user_id: int, now
     return [] if member is None else await member_gone(session=session, member_id=member.id, now=now)
 
 
+async def thread_of(*, session: AsyncSession, guild_id: int, user_id: int) -> int | None:
+    """The private thread of a member's latest buddy introduction (where a notice reaches them
+    when their DMs are closed), or None."""
+    member = await get_member(session=session, guild_id=guild_id, user_id=user_id)
+    if member is None:
+        return None
+    found: int | None = await session.scalar(
+        select(BuddyGroup.thread_id)
+        .join(BuddyMember, BuddyMember.group_id == BuddyGroup.id)
+        .where(BuddyMember.member_id == member.id, BuddyGroup.thread_id.is_not(None))
+        .order_by(BuddyGroup.id.desc())
+        .limit(1)
+    )
+    return found
+
+
 # /buddy
 
 

@@ -71,6 +71,7 @@ PATH_GOALS = {
 # -- a week later ---------------------------------------------------------------------
 FOLLOWUP = "It's been a week since I introduced you to {others}. Did you manage to talk?"
 FOLLOWUP_IN_THREAD = "{who}: it's been a week! Did you manage to talk?"
+IN_THREAD = "{who}: {text}"
 TALKED = "Yes, we talked"
 NOT_YET = "Not yet"
 NOT_A_FIT = "Not a good fit"

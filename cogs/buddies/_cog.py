@@ -237,8 +237,12 @@ class Buddies(commands.Cog):
             alone = await buddies.member_left(
                 session=session, guild_id=payload.guild_id, user_id=payload.user.id, now=self.bot.clock()
             )
+            threads = {
+                user_id: await buddies.thread_of(session=session, guild_id=payload.guild_id, user_id=user_id)
+                for user_id in alone
+            }
         for user_id in alone:
-            await self.bot.messenger.tell(user_id, texts.LEFT_FOR_YOU)
+            await self.bot.messenger.tell_buddy(user_id, texts.LEFT_FOR_YOU, threads[user_id])
 
 
 # The offer and "did you talk?": they keep working after a restart.

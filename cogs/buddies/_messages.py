@@ -27,16 +27,25 @@ class BuddyMessages(DiscordSender):
             followup.user_id, followup_text(followup), followup_view(followup.buddy_id)
         ):
             return True
-        thread = self.bot.get_channel(followup.thread_id or 0)
+        return await self._in_thread(
+            followup.thread_id,
+            texts.FOLLOWUP_IN_THREAD.format(who=mention(followup.user_id)),
+            followup_view(followup.buddy_id),
+        )
+
+    async def tell_buddy(self, user_id: int, text: str, thread_id: int | None) -> bool:
+        """By DM; with DMs closed, in their thread (pinging only them)."""
+        if await self.introducer.dm(user_id, text):
+            return True
+        return await self._in_thread(thread_id, texts.IN_THREAD.format(who=mention(user_id), text=text))
+
+    async def _in_thread(self, thread_id: int | None, text: str, view: discord.ui.View | None = None) -> bool:
+        thread = self.bot.get_channel(thread_id or 0)
         if not isinstance(thread, discord.Thread):
             return False
         try:
-            await thread.send(
-                texts.FOLLOWUP_IN_THREAD.format(who=mention(followup.user_id)),
-                view=followup_view(followup.buddy_id),
-                allowed_mentions=TO_MEMBERS,
-            )
+            await thread.send(text, view=view or discord.utils.MISSING, allowed_mentions=TO_MEMBERS)
         except discord.HTTPException as exc:
-            log.info("could not ask buddies in thread %s: %s", followup.thread_id, exc)
+            log.info("could not reach buddies in thread %s: %s", thread_id, exc)
             return False
         return True

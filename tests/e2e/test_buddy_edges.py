@@ -148,3 +148,25 @@ async def test_buddies_with_closed_dms_and_no_thread_possible_are_not_lost(
     assert f"<@{PLYMOUTH}>" in alert.text and f"<@{TRURO}>" in alert.text
     assert fake.threads(intros) == []
     assert fake.violations == []
+
+
+async def test_a_buddy_whose_dms_are_closed_hears_in_their_thread_that_the_other_left(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake = fake_discord
+    _bot, thread = await _buddies(fake, guild, start_bot)
+
+    async def recorded() -> bool:  # the introduction's thread is on record
+        shown = await fake.slash("buddy", guild_id=guild.id, user_id=PLYMOUTH)
+        answer = (await shown.response()).message
+        return answer is not None and f"<#{thread.id}>" in answer.text
+
+    await eventually(recorded, what="the introduction recorded")
+    fake.close_dms(PLYMOUTH)
+    await fake.member_leave(guild, TRURO)
+    told: Message = await fake.wait_for(
+        lambda: next((m for m in fake.messages_in(thread) if texts.LEFT_FOR_YOU in m.text), None),
+        what="Plymouth told in the thread",
+    )
+    assert told.text == texts.IN_THREAD.format(who=f"<@{PLYMOUTH}>", text=texts.LEFT_FOR_YOU)
+    assert fake.violations == []

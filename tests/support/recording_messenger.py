@@ -140,6 +140,10 @@ class RecordingMessenger:
         self._record("ask_buddy_followup", followup)
         return True
 
+    async def tell_buddy(self, user_id: int, text: str, thread_id: int | None) -> bool:
+        self._record("tell_buddy", user_id, text, thread_id)
+        return True
+
     async def make_call_event(self, call: CallEvent) -> int | None:
         self._record("make_call_event", call)
         return len(self.sent)
