@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot import deadlines
 from bot.services import outbox, paging
 from bot.texts import outbox as texts
 from cogs._pager import pages_of
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 OUTBOX_JOB = "outbox:tick"
 BATCH = 20
 STEP_TIMEOUT = 60.0  # seconds; well within the lease (outbox.LEASE)
+# Waiting for turns to send (cogs/send_budget.py) does not count toward STEP_TIMEOUT, up to this
+# much in all: with it the step still ends well within the lease.
+STEP_PAUSE_UP_TO = (outbox.LEASE.total_seconds() - STEP_TIMEOUT) / 2
 LIST_LIMIT = 100  # the steps /mod outbox lists, paged
 
 # A handler returns False when it settled the step without doing it (Discord refused for good);
@@ -147,7 +151,8 @@ class OutboxRunner:
         try:
             if handler is None:
                 raise LookupError(f"no handler for {task.kind}")
-            return await asyncio.wait_for(handler(task), STEP_TIMEOUT) is not False
+            async with deadlines.timed(STEP_TIMEOUT, pause_up_to=STEP_PAUSE_UP_TO):
+                return await handler(task) is not False
         except Exception as error:
             log.warning(
                 "outbox task %s (%s %s) failed on attempt %s: %s",

@@ -28,6 +28,8 @@ import enum
 import heapq
 import itertools
 
+from bot import deadlines
+
 
 class Urgency(enum.IntEnum):
     """Which request goes first when several wait (lowest first)."""
@@ -76,7 +78,8 @@ class SendBudget:
         future: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._waiting, (int(urgency), next(self._order), requests, future))
         self._wake_later(loop)
-        await future  # a cancelled waiter is skipped when its turn comes
+        async with deadlines.paused():  # waiting for a turn is not the step hanging
+            await future  # a cancelled waiter is skipped when its turn comes
 
     def _wake_later(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._timer is None and self._waiting:

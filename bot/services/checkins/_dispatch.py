@@ -16,6 +16,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import deadlines
 from bot.clock import Clock
 from bot.config import SchedulerSettings
 from bot.services.checkins._delivery import (
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 60.0  # seconds; a send still running then is settled later from the DM history
 MIN_STALE_AFTER = timedelta(minutes=15)
+# Waiting for a turn to send (the adapter's pacing under Discord's limit) does not count toward
+# SEND_TIMEOUT, up to this much: a claim is still settled long before it looks stale.
+SEND_PAUSE_UP_TO = 240.0
 MAX_INTERVAL = 5.0
 
 
@@ -202,7 +206,8 @@ class Dispatcher:
             for reminder in claim.due:
                 await self._pacer.wait()
                 try:
-                    delivery = await asyncio.wait_for(self.messenger.remind(reminder), SEND_TIMEOUT)
+                    async with deadlines.timed(SEND_TIMEOUT, pause_up_to=SEND_PAUSE_UP_TO):
+                        delivery = await self.messenger.remind(reminder)
                 except Exception:
                     log.exception("sending the reminder of check-in %s failed", reminder.checkin_id)
                     delivery = Delivery(DeliveryStatus.UNKNOWN, detail="error")
@@ -235,7 +240,8 @@ class Dispatcher:
 
     async def _send(self, item: DueCheckIn, report: DispatchReport) -> None:
         try:
-            delivery = await asyncio.wait_for(self.messenger.deliver(item), SEND_TIMEOUT)
+            async with deadlines.timed(SEND_TIMEOUT, pause_up_to=SEND_PAUSE_UP_TO):
+                delivery = await self.messenger.deliver(item)
         except TimeoutError:
             delivery = Delivery(DeliveryStatus.UNKNOWN, detail="timed out")
         except Exception:
