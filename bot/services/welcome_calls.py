@@ -9,7 +9,8 @@ an open invitation to another call, never one who already came to this call, nev
 after invitations they left unanswered (a week, doubling for each one in a row: `rest_after`).
 Seats go first to the newcomers nobody has met yet, newest first, while they are within the
 guild's wait target; then to the longest waiting, those who met no experienced organizer yet
-first (`seat_order`). Durable time is rows:
+first (`seat_order`). Until `OTHERS_FROM` before the start only such newcomers are invited, so a
+newcomer who comes during the week still finds a seat (`invites_due` offers the free ones). Durable time is rows:
 the ticks read what is due (`events_due`, `invites_due`, `reminders_due` at 24 h and 1 h,
 `starts_due`, `ends_due`) and mark it claimed in the same unit of work, so a restart loses
 nothing and sends nothing twice. Attendance is voice presence during the call (`voice_changed`,
@@ -30,7 +31,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
@@ -66,6 +67,7 @@ EARLY = timedelta(minutes=15)  # presence in the channel this long before the st
 HOST_LIST_WAIT = timedelta(days=2)  # no list from the host by then: closed uncounted, the next one scheduled
 MIN_PRESENCE = timedelta(minutes=10)  # in the channel at least this long during the call: they came
 DEFAULT_SIZE = 8
+OTHERS_FROM = timedelta(days=2)  # seats newcomers did not take go to everyone else from this long before
 MAX_REST = timedelta(weeks=8)  # the longest rest after invitations left unanswered (`rest_after`)
 BAND_WIDTH = 180  # minutes: the band /mod attention suggests for one more call
 _OPEN = (CallOccurrenceStatus.SCHEDULED, CallOccurrenceStatus.STARTED)
@@ -497,6 +499,11 @@ class Seeker:
     met_organizer: bool  # a mentor, or a welcome call's host
 
 
+def is_fresh(seeker: Seeker, now: datetime, target: timedelta) -> bool:
+    """A newcomer nobody has met yet, still within the guild's wait target."""
+    return not seeker.met_anyone and seeker.onboarded_at is not None and seeker.onboarded_at > now - target
+
+
 def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> list[int]:
     """Who gets a call's seats first: the newcomers nobody has met yet, newest first, while they
     are within the guild's wait target (so a newcomer is reached within days); then the longest
@@ -504,9 +511,7 @@ def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> l
     who have."""
 
     def fresh(seeker: Seeker) -> bool:
-        return (
-            not seeker.met_anyone and seeker.onboarded_at is not None and seeker.onboarded_at > now - target
-        )
+        return is_fresh(seeker, now, target)
 
     first = sorted(
         (seeker for seeker in waiting if fresh(seeker)),
@@ -589,7 +594,10 @@ async def _invite_for(
     seekers = [
         Seeker(m.id, _waiting_since(m)[0], m.onboarded_at, m.id in anyone, m.id in organizer) for m in waiting
     ]
-    order = seat_order(seekers, now, await _wait_target(session, call.guild_id))
+    target = await _wait_target(session, call.guild_id)
+    if occurrence.starts_at - now > OTHERS_FROM:  # a newcomer may still come: their seats kept
+        seekers = [seeker for seeker in seekers if is_fresh(seeker, now, target)]
+    order = seat_order(seekers, now, target)
     chosen = order[:room]
     for member_id in chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
@@ -709,8 +717,35 @@ async def _invites(
     ]
 
 
+async def _top_up(session: AsyncSession, now: datetime) -> None:
+    """Invite rows for the free seats of upcoming calls whose event exists."""
+    taken = (
+        select(WelcomeCallInvite.occurrence_id, func.count().label("taken"))
+        .where(WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT)
+        .group_by(WelcomeCallInvite.occurrence_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(WelcomeCallOccurrence, WelcomeCall)
+        .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+        .outerjoin(taken, taken.c.occurrence_id == WelcomeCallOccurrence.id)
+        .where(
+            WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+            WelcomeCallOccurrence.event_id.is_not(None),
+            WelcomeCallOccurrence.starts_at > now,
+            func.coalesce(taken.c.taken, 0) < WelcomeCall.size,
+        )
+        .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallOccurrence.id)
+    )
+    for occurrence, call in rows.all():
+        await _invite_for(session, call, occurrence, now)
+
+
 async def invites_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
-    """Invitations still to send for upcoming calls whose event exists; claimed as sent."""
+    """Invitations still to send for upcoming calls whose event exists; claimed as sent. First the
+    free seats of those calls are offered (`_top_up`): to newcomers who came since, and from
+    `OTHERS_FROM` before the start to everyone else waiting."""
+    await _top_up(session, now)
     due = []
     for invite, occurrence, user_id in await _invites(
         session,

@@ -483,7 +483,7 @@ async def test_a_member_who_leaves_invitations_unanswered_rests_longer_each_time
         ended = await _next_week(sessions, starts_at)
         assert ended.closed is not None and ended.closed.next_call is not None
         starts_at = ended.closed.next_call.starts_at
-        asked_at = starts_at - 6 * 24 * HOUR
+        asked_at = starts_at - 24 * HOUR
     everyone = {NEW_YORK, CHICAGO, LOS_ANGELES}
     # Silent once: a week's rest; asked again, silent twice: two weeks; then asked again.
     assert asked == [everyone, everyone - {LOS_ANGELES}, everyone] + [everyone - {LOS_ANGELES}] * 2 + [
@@ -505,3 +505,17 @@ async def test_a_calls_seats_go_to_newcomers_nobody_met_newest_first(sessions: S
         members[LOS_ANGELES].onboarded_at = NOW - 24 * HOUR
     await _host(sessions, size=2)
     assert set(await _send_invites(sessions)) == {LOS_ANGELES, CHICAGO}
+
+
+async def test_seats_are_kept_for_newcomers_until_two_days_before_the_call(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    async with sessions() as session, session.begin():
+        for member in (await session.execute(select(Member).where(Member.guild_id == GUILD))).scalars():
+            member.onboarded_at = NOW - 30 * 24 * HOUR  # everyone has waited a month
+    hosted = await _host(sessions, weekday=1)  # next Tuesday, six days ahead
+    assert await _send_invites(sessions) == {}  # the long waiting are not asked yet
+    boston = await onboard(sessions, BOSTON, "Boston, Massachusetts")  # a newcomer mid-week
+    assert boston
+    assert set(await _send_invites(sessions, NOW + HOUR)) == {BOSTON}
+    later = hosted.call.starts_at - calls.OTHERS_FROM
+    assert set(await _send_invites(sessions, later)) == {NEW_YORK, CHICAGO, LOS_ANGELES}
