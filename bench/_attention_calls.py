@@ -1,10 +1,20 @@
 """Welcome calls in bench/attention.py (issue 17 item 3), through bot.services.welcome_calls.
 
-Half of the experienced organizers host a weekly external call (a link) as they join, for the band
-of UTC offsets 1 h 30 either side of their own, at 18:00 their time on a weekday of their own; the
-service invites those still waiting; members who answer things say they're interested, and the
-host's list after the call names everyone who said so. The bench plays the adapter (a Discord
-event id for each occurrence) and the ticks, once a simulated day.
+Half of the experienced organizers (HOST_SHARE; drawn as they join: 40 of the 63 organizers with
+--quick, half of the 193 with --members 6000 and of the about 600 in the full year) host one weekly
+external call (a link) for the band of UTC offsets 1 h 30 either side of their own, at 18:00
+their time on a weekday of their own. Why half: the issue has organizers host calls for their
+band, but a call is an hour a week on top of their mentees, so not every one of them would; half
+is already far more seats than newcomers (8 a week per call: at the end of the year about 2,400
+seats a week for about 580 joiners a week), so what limits the calls is which bands have a host
+(organizers live where members do, drawn the same way), not how many seats there are. A paused
+organizer keeps their call (a pause is from mentees); an organizer confirmed from the pool hosts
+none (they start with capacity 1). The service decides everything else: who is invited, when,
+who rests. Members who answer things say they're interested, and the host's list after the call
+names everyone who said so. Each attendee's human contact is of kind welcome call naming the host,
+an experienced organizer: bench/_attention_figures.py counts it as meeting one
+(EXPERIENCED). The bench plays the adapter (a Discord event id for each occurrence) and the ticks,
+once a simulated day.
 """
 
 from __future__ import annotations

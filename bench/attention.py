@@ -35,9 +35,10 @@ Assumptions (bench/_attention_world.py):
   answer things see their readiness rise (check-ins of 4-5 on every dimension 30 and 60 days
   into the mentorship, and a logged local activity), the organizer pool's daily sweep suggests
   them, and mentor, member and moderator say yes (graduates: bot.services.organizer_pool);
-- welcome calls (bench/_attention_calls.py): half of the organizers host a weekly external
-  call for the UTC offsets 1 h 30 either side of their own, at 18:00 their time; the invited
-  who answer things say they're interested and attend (the host's list);
+- welcome calls (bench/_attention_calls.py): half of the organizers (drawn as they join; why
+  half: see there) host a weekly external call for the UTC offsets 1 h 30 either side of their
+  own, at 18:00 their time, and keep it while paused; the invited who answer things say they're
+  interested and attend (the host's list); attending counts as meeting an experienced organizer;
 - the ticks (outbox, welcome calls) run once a simulated day, so a day is the finest time;
 - Discord is not involved: every delivery succeeds; nobody leaves or deletes their data.
 
