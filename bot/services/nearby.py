@@ -320,28 +320,46 @@ def _bounding_box(where: Whereabouts, radius_km: float) -> tuple[float, float, f
     return where.latitude - dlat, where.latitude + dlat, where.longitude - dlon, where.longitude + dlon
 
 
+async def _in_reach(
+    session: AsyncSession,
+    queries: tuple[Select[Any], Select[Any]],
+    params: dict[str, Any],
+    where: Whereabouts,
+    radius_km: float,
+) -> list[tuple[Any, float]]:
+    """The rows of a town query (`queries`: in a latitude and longitude box, or in a band of
+    latitude for a box across the antimeridian) within `radius_km` of the town `where`, each with
+    its great-circle distance, nearest first."""
+    south, north, west, east = _bounding_box(where, radius_km)
+    in_box, in_latitudes = queries
+    bounds = {**params, "south": south, "north": north}
+    if west >= -180 and east <= 180:
+        rows = (await session.execute(in_box, {**bounds, "west": west, "east": east})).all()
+    else:  # the box crosses the antimeridian: any longitude, the distance decides
+        rows = (await session.execute(in_latitudes, bounds)).all()
+    if not rows:
+        return []
+    distances = great_circle_km_from(
+        where.latitude, where.longitude, [row.latitude for row in rows], [row.longitude for row in rows]
+    ).tolist()
+    found = [(row, d) for row, d in zip(rows, distances, strict=True) if d <= radius_km]
+    found.sort(key=lambda pair: pair[1])
+    return found
+
+
 async def _towns_within(
     session: AsyncSession, guild_id: int, member_id: int, where: Whereabouts, radius_km: float
 ) -> list[Neighbour]:
     """Active town members within `radius_km` of the town `where`, nearest first (a bounding
     box in SQL, then the exact great-circle distance)."""
-    south, north, west, east = _bounding_box(where, radius_km)
-    params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
-    if west >= -180 and east <= 180:
-        rows = await session.execute(_queries_for(session).in_box, {**params, "west": west, "east": east})
-    else:  # the box crosses the antimeridian: any longitude, the distance decides
-        rows = await session.execute(_queries_for(session).in_latitudes, params)
-    candidates = rows.all()
-    if not candidates:
-        return []
-    distances = great_circle_km_from(
-        where.latitude,
-        where.longitude,
-        [row.latitude for row in candidates],
-        [row.longitude for row in candidates],
-    ).tolist()
-    found = [(row, d) for row, d in zip(candidates, distances, strict=True) if d <= radius_km]
-    found.sort(key=lambda pair: pair[1])
+    queries = _queries_for(session)
+    found = await _in_reach(
+        session,
+        (queries.in_box, queries.in_latitudes),
+        {"guild_id": guild_id, "member_id": member_id},
+        where,
+        radius_km,
+    )
     return [_neighbour(row, distance) for row, distance in found]
 
 
@@ -449,25 +467,18 @@ async def _towns_counted(
 ) -> list[_Town]:
     """The towns with active members within `radius_km` of the town `where`, nearest first,
     each with its members counted: one row per town, however many live there."""
-    south, north, west, east = _bounding_box(where, radius_km)
-    params = {"guild_id": guild_id, "member_id": member_id, "south": south, "north": north}
     queries = _queries_for(session)
-    if west >= -180 and east <= 180:
-        rows = (await session.execute(queries.towns_in_box, {**params, "west": west, "east": east})).all()
-    else:  # the box crosses the antimeridian: any longitude, the distance decides
-        rows = (await session.execute(queries.towns_in_latitudes, params)).all()
-    if not rows:
-        return []
-    distances = great_circle_km_from(
-        where.latitude, where.longitude, [row.latitude for row in rows], [row.longitude for row in rows]
-    ).tolist()
-    towns = [
+    found = await _in_reach(
+        session,
+        (queries.towns_in_box, queries.towns_in_latitudes),
+        {"guild_id": guild_id, "member_id": member_id},
+        where,
+        radius_km,
+    )
+    return [
         _Town(int(row.locale_id), distance, int(row.members), int(row.isolated), int(row.shared))
-        for row, distance in zip(rows, distances, strict=True)
-        if distance <= radius_km
+        for row, distance in found
     ]
-    towns.sort(key=lambda town: town.distance_km)
-    return towns
 
 
 async def _named_and_alone(
