@@ -37,6 +37,7 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomCreateResponse,
+    RoomMemberEvent,
     RoomMessageText,
     RoomPreset,
     RoomSendResponse,
@@ -47,7 +48,8 @@ from nio import (
 from bot.config import MatrixSettings
 from bot.texts import matrix as texts
 from db.engine import SessionMaker
-from matrix_adapter import commands, privacy, render
+from matrix_adapter import features, render
+from matrix_adapter.router import Message, Router
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +79,8 @@ class MatrixBot:
     ) -> None:
         if settings.homeserver is None or settings.user_id is None:
             raise ValueError("Matrix is not configured")
-        self._settings = settings
-        self._sessions = sessions  # None: only the commands that need no database
+        self.settings = settings
+        self.sessions = sessions  # None: only the commands that need no database
         crypto_store.mkdir(parents=True, exist_ok=True)
         config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
         if settings.crypto_store_key is not None:
@@ -98,6 +100,9 @@ class MatrixBot:
         self._direct_lock = asyncio.Lock()  # m.direct is read, changed and written whole
         self._synced = asyncio.Condition()  # notified after every sync
         self._undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = []
+        self.router = Router()
+        self.router.command("help", texts.HELP_HELP, self._help)
+        features.install(self)
 
     @property
     def user_id(self) -> str:
@@ -105,7 +110,7 @@ class MatrixBot:
 
     async def login(self) -> None:
         """Log in with the configured access token (checked with whoami) or password."""
-        settings = self._settings
+        settings = self.settings
         if settings.access_token is not None:
             self.client.access_token = settings.access_token.get_secret_value()
             whoami = await self.client.whoami()
@@ -141,6 +146,7 @@ class MatrixBot:
                     break
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_member, RoomMemberEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_response_callback(self._on_sync, SyncResponse)
         self._caught_up.set()
@@ -234,26 +240,31 @@ class MatrixBot:
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
         if event.sender == self.client.user_id:
             return
-        command = commands.parse(event.body)
-        if command is None:
-            return
-        if command.name in ("", "help"):
-            await self.send_notice(room.room_id, commands.help_text())
-        elif command.name == "privacy show" and self._sessions is not None:
-            await self._privacy_show(room, event.sender)
-        else:
-            await self.send_notice(room.room_id, commands.unknown_text(command))
+        private = not set(room.users) - {event.sender, self.user_id}
+        await self.router.dispatch(Message(room.room_id, event.sender, event.body, private), self.send_notice)
 
-    async def _privacy_show(self, room: MatrixRoom, sender: str) -> None:
-        # Personal data is shown only where nobody else reads: a room of the member and the bot.
-        if set(room.users) - {sender, self.user_id} or self._settings.community_id is None:
-            await self.send_notice(room.room_id, texts.PRIVATE_ONLY)
+    async def _help(self, message: Message, _: str) -> None:
+        await self.send_notice(message.room_id, self.router.help_text())
+
+    def in_community(self, room_id: str) -> bool:
+        """The community's space, or one of its rooms."""
+        return room_id == self.settings.space_id or room_id in self.settings.room_ids
+
+    async def _on_member(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
+        """Someone joined or left the community's space (or one of its rooms): the features'
+        membership handlers hear it once per change (a profile change is not a join)."""
+        if event.state_key == self.user_id or not self.in_community(room.room_id):
             return
-        assert self._sessions is not None
-        text = await privacy.show(
-            sessions=self._sessions, community_id=self._settings.community_id, sender=sender
-        )
-        await self.send_notice(room.room_id, text)
+        before = (event.prev_content or {}).get("membership")
+        now = event.membership
+        if now == "join" and before != "join":
+            handlers = self.router.joined
+        elif now in ("leave", "ban") and before == "join":
+            handlers = self.router.left
+        else:
+            return
+        for handler in handlers:
+            await handler(room.room_id, event.state_key)
 
     async def _on_sync(self, response: SyncResponse) -> None:
         await self._retry_undecrypted()

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.errors import GroundworkError
 from bot.services import identities, privacy
 from bot.texts import matrix as matrix_texts
 from bot.texts import privacy as texts
 from db.engine import SessionMaker
 from db.enums import IdentityKind, Platform
+from matrix_adapter.router import Message
+
+if TYPE_CHECKING:
+    from matrix_adapter.client import MatrixBot
+
+
+def install(bot: MatrixBot) -> None:
+    sessions, community_id = bot.sessions, bot.settings.community_id
+    if sessions is None or community_id is None:
+        return
+
+    async def privacy_show(message: Message, _: str) -> None:
+        await bot.send_notice(
+            message.room_id, await show(sessions=sessions, community_id=community_id, sender=message.sender)
+        )
+
+    bot.router.command("privacy show", matrix_texts.HELP_PRIVACY_SHOW, privacy_show, private=True)
 
 
 async def show(*, sessions: SessionMaker, community_id: str, sender: str) -> str:

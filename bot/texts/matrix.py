@@ -1,15 +1,13 @@
 """What groundwork says on Matrix: commands are `!gw ...` messages (there are no slash commands).
 
-`COMMANDS` pairs each command the Matrix adapter understands with one line of help; `!gw help`
-lists them in this order.
+Each command's line of help (`HELP_...`) is registered with it (matrix_adapter/router.py);
+`!gw help` lists them in the order they were registered.
 """
 
 PREFIX = "!gw"
 
-COMMANDS = (
-    ("help", "This list of what you can ask me"),
-    ("privacy show", "What I keep about you"),
-)
+HELP_HELP = "This list of what you can ask me"
+HELP_PRIVACY_SHOW = "What I keep about you"
 
 HELP_INTRO = "Hi! I'm groundwork. Send me any of these as a message:"
 HELP_LINE = "{command} — {description}"

@@ -37,7 +37,7 @@ async def test_a_member_asks_for_help_in_a_direct_room(
     await member.say(room_id, "!gw help")
     where, content = await member.next_notice()
     assert where == room_id
-    assert content["body"] == bot_commands.help_text()
+    assert content["body"] == served.router.help_text()
     assert "!gw help" in content["body"]
     assert content["msgtype"] == "m.notice"
     assert content["m.mentions"] == {}  # pings nobody
@@ -57,7 +57,7 @@ async def test_help_in_an_encrypted_direct_room(bot: tuple[MatrixBot, Account], 
 
     await member.say(room_id, "!gw help")  # encrypted by the member's client
     where, content = await member.next_notice()
-    assert (where, content["body"]) == (room_id, bot_commands.help_text())
+    assert (where, content["body"]) == (room_id, served.router.help_text())
     assert content["m.mentions"] == {}
     assert member.decrypted == [True]  # it came encrypted, and the member could read it
     # What the homeserver holds of the bot's messages: only ciphertext.
@@ -103,7 +103,7 @@ async def test_a_direct_room_opened_while_the_bot_was_away_is_joined_at_start(
         await joined(member.client, room_id, me.user_id)
         await member.say(room_id, "!gw")
         _, content = await member.next_notice()
-        assert content["body"] == bot_commands.help_text()
+        assert content["body"] == served.router.help_text()
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -136,7 +136,7 @@ async def test_an_encrypted_room_still_works_after_a_restart(
                 await seen_joined(member.client, room_id, me.user_id)
             await member.say(room_id, say)
             _, content = await member.next_notice()
-            assert content["body"] == bot_commands.help_text()
+            assert content["body"] == served.router.help_text()
             return room_id
         finally:
             task.cancel()
