@@ -99,13 +99,18 @@ async def show(*, session: AsyncSession, guild_id: int, user_id: int) -> Profile
 async def set_locale(
     *, session: AsyncSession, guild_id: int, user_id: int, place: Place, now: datetime
 ) -> nearby.NearbySummary:
-    """Move a member to `place` (and its time zone); isolation is recomputed on both sides."""
+    """Move a member to `place` (and its time zone); isolation is recomputed on both sides, and
+    their invitations to welcome calls of a zone they no longer live in are withdrawn."""
     member = await active_member(session=session, guild_id=guild_id, user_id=user_id)
     radius = await nearby.guild_radius_km(session, guild_id)
     old_neighbours = await nearby.neighbours(session=session, member_id=member.id, radius_km=radius)
     member.locale_id = await locale_id_for(session=session, place=place)
     member.timezone = place.timezone
     await session.flush()
+    # Imported here: welcome_calls reads pairing, which reads profiles (latest_readiness).
+    from bot.services import welcome_calls
+
+    await welcome_calls.moved(session=session, member_id=member.id, now=now)  # calls of the old zone
     for neighbour in old_neighbours:
         await nearby.refresh_isolation(session=session, member_id=neighbour.member_id)
     summary = await nearby.settle(

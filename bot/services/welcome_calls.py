@@ -241,11 +241,20 @@ class Hosted:
     timezone: str
 
 
+class AnswerNote(enum.StrEnum):
+    """Why an answer was taken differently from how it was pressed."""
+
+    SWITCHED = "switched"  # yes to this call: their invitation to another one is withdrawn
+    FULL = "full"  # yes after a no, but their seat went to someone else meanwhile
+    NOT_THEIR_ZONE = "not_their_zone"  # they moved: the call's time is not for where they live now
+
+
 @dataclass(frozen=True, slots=True)
 class Answered:
-    ok: bool  # False: not theirs, or the call is off
+    ok: bool  # False: not theirs, the call is off, or (see `note`) it is no longer for them
     mine: bool
     answer: CallAnswer | None
+    note: AnswerNote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +290,13 @@ class Cancelled:
     tell_user_ids: tuple[int, ...]  # the invited who had not said no
     next_call: CallEvent | None  # None: ended for good
     for_good: bool
+    # Of those told, each one's next call: invited to it first (this call's next one, or the
+    # soonest other call of their band with room), or the one they were invited to already.
+    # Not here: no call has room for them now (they hear when one does, as anyone waiting).
+    invited_to: tuple[tuple[int, CallEvent], ...] = ()
+
+    def next_for(self, user_id: int) -> CallEvent | None:
+        return next((call for user, call in self.invited_to if user == user_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,13 +577,46 @@ async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
     return set(rows.scalars())
 
 
+async def _owed_seats(
+    session: AsyncSession,
+    call: WelcomeCall,
+    occurrence: WelcomeCallOccurrence,
+    first: Sequence[int],
+    skip: set[int],
+) -> list[int]:
+    """Of `first` (told a call was off and promised the next), those this occurrence can take:
+    active, not its host, living in its band at its start, not invited to it or to another call."""
+    if not first:
+        return []
+    band = Band(call.band_low_minutes, call.band_high_minutes)
+    members = {
+        member.id: member
+        for member in (await session.execute(select(Member).where(Member.id.in_(list(first))))).scalars()
+    }
+    return [
+        member_id
+        for member_id in dict.fromkeys(first)
+        if (member := members.get(member_id)) is not None
+        and member.status == MemberStatus.ACTIVE
+        and member_id != call.host_member_id
+        and member_id not in skip
+        and fits(band, member.timezone, occurrence.starts_at)
+    ]
+
+
 async def _invite_for(
-    session: AsyncSession, call: WelcomeCall, occurrence: WelcomeCallOccurrence, now: datetime
-) -> int:
+    session: AsyncSession,
+    call: WelcomeCall,
+    occurrence: WelcomeCallOccurrence,
+    now: datetime,
+    first: Sequence[int] = (),
+) -> list[int]:
     """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size
     (a place someone said they can't make is offered to the next; nobody is asked twice): never
     one resting after invitations they left unanswered; the newcomers nobody met yet first
-    (`seat_order`)."""
+    (`seat_order`). Before all of them `first`: members told a call was off and promised the
+    next one (`_cancel`), whoever they are, as long as they live in the band and have no other
+    call. The members invited."""
     band = Band(call.band_low_minutes, call.band_high_minutes)
     asked = await session.execute(
         select(WelcomeCallInvite.member_id, WelcomeCallInvite.answer).where(
@@ -577,16 +626,25 @@ async def _invite_for(
     already: dict[int, CallAnswer] = {row.member_id: row.answer for row in asked}
     room = call.size - sum(1 for answer in already.values() if answer != CallAnswer.CANT_MAKE_IT)
     if room <= 0:
-        return 0
+        return []
+    busy = await _busy(session, guild_id=call.guild_id)
+    owed = (await _owed_seats(session, call, occurrence, first, set(already) | busy))[:room]
+    for member_id in owed:
+        session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
+    room -= len(owed)
+    if room <= 0:
+        await session.flush()
+        return owed
     zones = await _zones_in(session, call.guild_id, band, occurrence.starts_at)
     if not zones:
-        return 0
+        await session.flush()
+        return owed
     waiting = [
         member
         for member in await _still_waiting(session, call.guild_id, zones=zones)
         if member.id != call.host_member_id
     ]
-    skip = set(already) | await _busy(session, guild_id=call.guild_id) | await _came_before(session, call.id)
+    skip = set(already) | set(owed) | busy | await _came_before(session, call.id)
     waiting = [member for member in waiting if member.id not in skip]
     resting = await _resting(session, [member.id for member in waiting], now)
     waiting = [member for member in waiting if member.id not in resting]
@@ -602,11 +660,11 @@ async def _invite_for(
     for member_id in chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
     await session.flush()
-    return len(chosen)
+    return owed + chosen
 
 
 async def _schedule(
-    session: AsyncSession, call: WelcomeCall, after: datetime, now: datetime
+    session: AsyncSession, call: WelcomeCall, after: datetime, now: datetime, first: Sequence[int] = ()
 ) -> WelcomeCallOccurrence:
     starts_at = next_start(call.weekday, call.local_minute, call.timezone, after)
     occurrence = WelcomeCallOccurrence(
@@ -617,7 +675,7 @@ async def _schedule(
     )
     session.add(occurrence)
     await session.flush()
-    await _invite_for(session, call, occurrence, now)
+    await _invite_for(session, call, occurrence, now, first)
     return occurrence
 
 
@@ -773,13 +831,101 @@ async def answer(
     occurrence = await session.get_one(WelcomeCallOccurrence, invite.occurrence_id)
     if occurrence.status != CallOccurrenceStatus.SCHEDULED:
         return Answered(False, True, invite.answer)
+    call = await session.get_one(WelcomeCall, occurrence.call_id)
+    note = None
+    if interested and invite.answer != CallAnswer.INTERESTED:
+        band = Band(call.band_low_minutes, call.band_high_minutes)
+        if not fits(band, member.timezone, occurrence.starts_at):  # they moved since
+            return Answered(False, True, invite.answer, AnswerNote.NOT_THEIR_ZONE)
+        if invite.answer == CallAnswer.CANT_MAKE_IT and await _taken(session, occurrence.id) >= call.size:
+            return Answered(False, True, invite.answer, AnswerNote.FULL)
     first_no = not interested and invite.answer != CallAnswer.CANT_MAKE_IT
     invite.answer = CallAnswer.INTERESTED if interested else CallAnswer.CANT_MAKE_IT
     invite.answered_at = now
+    await session.flush()
+    if interested and await _withdraw_others(session, member.id, occurrence.id, now):
+        note = AnswerNote.SWITCHED  # never two calls at once: the one they said yes to stands
     if first_no:  # their place goes to the next one waiting in the band
-        await session.flush()
+        await _invite_for(session, call, occurrence, now)
+    return Answered(True, True, invite.answer, note)
+
+
+async def _taken(session: AsyncSession, occurrence_id: int) -> int:
+    """An occurrence's seats taken: its invitations nobody said no to."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(WelcomeCallInvite)
+        .where(
+            WelcomeCallInvite.occurrence_id == occurrence_id,
+            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
+        )
+    )
+    return int(found or 0)
+
+
+async def _withdraw(
+    session: AsyncSession,
+    invite: WelcomeCallInvite,
+    occurrence: WelcomeCallOccurrence,
+    now: datetime,
+) -> None:
+    """An invitation taken back (the member moved, or said yes to another call): one never sent
+    goes; one sent counts as a no (no reminders, not busy). Its seat is offered on."""
+    if invite.invited_at is None:
+        await session.delete(invite)
+    else:
+        invite.answer = CallAnswer.CANT_MAKE_IT
+    await session.flush()
+    if occurrence.status == CallOccurrenceStatus.SCHEDULED and occurrence.starts_at > now:
         await _invite_for(session, await session.get_one(WelcomeCall, occurrence.call_id), occurrence, now)
-    return Answered(True, True, invite.answer)
+
+
+async def _open_invites_of(
+    session: AsyncSession, member_id: int
+) -> list[tuple[WelcomeCallInvite, WelcomeCallOccurrence, WelcomeCall]]:
+    rows = await session.execute(
+        select(WelcomeCallInvite, WelcomeCallOccurrence, WelcomeCall)
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+        .where(
+            WelcomeCallInvite.member_id == member_id,
+            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
+            WelcomeCallOccurrence.status.in_(_OPEN),
+        )
+        .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallInvite.id)
+        .with_for_update(of=WelcomeCallInvite)
+    )
+    return [(invite, occurrence, call) for invite, occurrence, call in rows.all()]
+
+
+async def _withdraw_others(session: AsyncSession, member_id: int, keep: int, now: datetime) -> int:
+    """A member said yes to occurrence `keep`: their invitations to other calls are withdrawn
+    (never two calls at once). How many."""
+    others = [
+        (invite, occurrence)
+        for invite, occurrence, _ in await _open_invites_of(session, member_id)
+        if occurrence.id != keep
+    ]
+    for invite, occurrence in others:
+        await _withdraw(session, invite, occurrence, now)
+    return len(others)
+
+
+async def moved(*, session: AsyncSession, member_id: int, now: datetime) -> int:
+    """A member's time zone changed (they moved: `profile.set_locale`): their invitations to
+    upcoming calls whose band no longer holds them at the call's start are withdrawn and the
+    seats offered on; the calls of where they live now may invite them. How many withdrawn."""
+    member = await session.get_one(Member, member_id)
+    withdrawn = 0
+    for invite, occurrence, call in await _open_invites_of(session, member_id):
+        band = Band(call.band_low_minutes, call.band_high_minutes)
+        if occurrence.status != CallOccurrenceStatus.SCHEDULED or fits(
+            band, member.timezone, occurrence.starts_at
+        ):
+            continue
+        await _withdraw(session, invite, occurrence, now)
+        withdrawn += 1
+    return withdrawn
 
 
 async def interested_by_event(
@@ -811,6 +957,8 @@ async def interested_by_event(
         invite = WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member.id, invited_at=now)
         session.add(invite)
     invite.answer, invite.answered_at = CallAnswer.INTERESTED, now
+    await session.flush()
+    await _withdraw_others(session, member.id, occurrence.id, now)  # never two calls at once
     return True
 
 
@@ -1097,16 +1245,81 @@ async def _cancel(
     if upcoming is None:
         return None
     upcoming.status, upcoming.closed_at = CallOccurrenceStatus.CANCELLED, now
+    await session.flush()
     rows = await _invites(session, WelcomeCallInvite.occurrence_id == upcoming.id, lock=False)
-    told = tuple(
-        user for invite, _, user in rows if invite.invited_at and invite.answer != CallAnswer.CANT_MAKE_IT
-    )
+    told_rows = [
+        (invite, user)
+        for invite, _, user in rows
+        if invite.invited_at and invite.answer != CallAnswer.CANT_MAKE_IT
+    ]
+    told = tuple(user for _, user in told_rows)
+    # Those told are owed a seat: the interested first, then the others, in the order invited.
+    owed = [
+        invite.member_id
+        for invite, _ in sorted(
+            told_rows, key=lambda row: (row[0].answer != CallAnswer.INTERESTED, row[0].id)
+        )
+    ]
     event = await _event(session, upcoming)
     next_call = None
     if not for_good:
-        later = await _schedule(session, call, upcoming.ends_at, now)
+        later = await _schedule(session, call, upcoming.ends_at, now, first=owed)
         next_call = await _event(session, later)
-    return Cancelled(event, told, next_call, for_good)
+    seated = await _seat_owed(session, call.guild_id, owed, now)
+    user_of = {invite.member_id: user for invite, user in told_rows}
+    invited_to = tuple((user_of[member_id], seated[member_id]) for member_id in owed if member_id in seated)
+    return Cancelled(event, told, next_call, for_good, invited_to)
+
+
+async def _open_invitation(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, WelcomeCallOccurrence]:
+    """Each of `member_ids`' invitation to an upcoming call they did not say no to (at most one)."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(WelcomeCallInvite.member_id, WelcomeCallOccurrence)
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .where(
+            WelcomeCallInvite.member_id.in_(list(member_ids)),
+            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
+            WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+        )
+        .order_by(WelcomeCallOccurrence.starts_at)
+    )
+    found: dict[int, WelcomeCallOccurrence] = {}
+    for member_id, occurrence in rows.all():
+        found.setdefault(member_id, occurrence)
+    return found
+
+
+async def _seat_owed(
+    session: AsyncSession, guild_id: int, owed: Sequence[int], now: datetime
+) -> dict[int, CallEvent]:
+    """Members told a call was off, each seated in the soonest upcoming call of their band with
+    room (`_invite_for` takes them first) unless already invited to one: each one's next call.
+    Those no call has room for are not in it."""
+    found = await _open_invitation(session, owed)
+    left = [member_id for member_id in owed if member_id not in found]
+    if left:
+        rows = await session.execute(
+            select(WelcomeCallOccurrence, WelcomeCall)
+            .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+            .where(
+                WelcomeCallOccurrence.guild_id == guild_id,
+                WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+                WelcomeCallOccurrence.starts_at > now,
+                WelcomeCall.status == WelcomeCallStatus.ACTIVE,
+            )
+            .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallOccurrence.id)
+        )
+        for occurrence, call in rows.all():
+            if not left:
+                break
+            for member_id in set(await _invite_for(session, call, occurrence, now, first=left)) & set(left):
+                found[member_id] = occurrence
+            left = [member_id for member_id in left if member_id not in found]
+    return {member_id: await _event(session, occurrence) for member_id, occurrence in found.items()}
 
 
 async def host_left(*, session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> list[Cancelled]:

@@ -44,6 +44,17 @@ CANT_MAKE_IT = "Can't make it"
 THANKS_INTERESTED = "Wonderful! \N{SLIGHTLY SMILING FACE} I'll remind you the day before and an hour before."
 THANKS_CANT = "No problem at all. I'll ask you again for the next one."
 GONE = "That call isn't on any more. I'll let you know about the next one."
+FULL_NOW = (
+    "That call has filled up since, sorry: your place went to someone else waiting. "
+    "I'll invite you to the next one that has room."
+)
+NOT_YOUR_ZONE = (
+    "Since you moved, that call's time isn't a good one for where you live now, so I've taken "
+    "you off it. I'll invite you to a call at a good time for you."
+)
+SWITCHED = (
+    "I've taken you off the other welcome call you were invited to, so your place there goes to someone else."
+)
 NOT_YOURS = "This invitation was for someone else."
 
 # -- reminders -------------------------------------------------------------------------
@@ -80,6 +91,11 @@ HOST_GONE = (
     "The welcome call on **{when}** is off, sorry: its host can't host it any more. "
     "I'll tell you when there's another one for you."
 )
+HOST_GONE_NEXT = (
+    "The welcome call on **{when}** is off, sorry: its host can't host it any more. "
+    "I'll invite you to another one instead, **{next_when}**."
+)
+# Off, and no call has a place for them now (ended for good, or the next ones are full).
 CANCELLED_FOR_GOOD = (
     "The welcome call on **{when}** is off, sorry. I'll tell you when there's another one for you."
 )

@@ -190,11 +190,16 @@ class WelcomeCalls(commands.Cog):
         if cancelled.next_call is not None:
             next_when = when(cancelled.next_call.starts_at)
             await reply(interaction, texts.CANCELLED_NEXT.format(when=off, next_when=next_when))
-            notice = texts.CANCELLED_ONE.format(when=off, next_when=next_when)
         else:
             await reply(interaction, texts.CANCELLED_ALL)
-            notice = texts.CANCELLED_FOR_GOOD.format(when=off)
         for user_id in cancelled.tell_user_ids:
+            # Each hears what is true for them: the call they are invited to next, or none yet.
+            upcoming = cancelled.next_for(user_id)
+            notice = (
+                texts.CANCELLED_ONE.format(when=off, next_when=when(upcoming.starts_at))
+                if upcoming is not None
+                else texts.CANCELLED_FOR_GOOD.format(when=off)
+            )
             await self.bot.messenger.tell(user_id, notice)
         await self.prepare()
         await self.send_invites()
@@ -332,10 +337,15 @@ class WelcomeCalls(commands.Cog):
         """Calls whose host is gone (left, or deleted their data): events cancelled, the invited told."""
         for cancelled in ended:
             await self.bot.messenger.set_call_event(cancelled.call, welcome_calls.EventStatus.CANCELLED)
+            off = when(cancelled.call.starts_at)
             for user_id in cancelled.tell_user_ids:
-                await self.bot.messenger.tell(
-                    user_id, texts.HOST_GONE.format(when=when(cancelled.call.starts_at))
+                upcoming = cancelled.next_for(user_id)
+                notice = (
+                    texts.HOST_GONE_NEXT.format(when=off, next_when=when(upcoming.starts_at))
+                    if upcoming is not None
+                    else texts.HOST_GONE.format(when=off)
                 )
+                await self.bot.messenger.tell(user_id, notice)
 
     async def on_invite(self, interaction: discord.Interaction[Any], clicked: Clicked[InviteAnswer]) -> None:
         async with self.bot.sessions() as session, session.begin():
@@ -350,9 +360,19 @@ class WelcomeCalls(commands.Cog):
             await reply(interaction, texts.NOT_YOURS)
             return
         if not answered.ok:
-            await interaction.response.edit_message(content=texts.GONE, view=None)
+            why = (
+                {
+                    welcome_calls.AnswerNote.FULL: texts.FULL_NOW,
+                    welcome_calls.AnswerNote.NOT_THEIR_ZONE: texts.NOT_YOUR_ZONE,
+                }.get(answered.note)
+                if answered.note
+                else None
+            )
+            await interaction.response.edit_message(content=why or texts.GONE, view=None)
             return
         thanks = texts.THANKS_INTERESTED if clicked.answer == InviteAnswer.INTERESTED else texts.THANKS_CANT
+        if answered.note == welcome_calls.AnswerNote.SWITCHED:
+            thanks = f"{thanks} {texts.SWITCHED}"
         assert interaction.message is not None
         await interaction.response.edit_message(
             content=f"{interaction.message.content}\n\n{thanks}", view=None

@@ -1,16 +1,13 @@
 """Welcome calls' bad input and edges (issue 17): a host who cancels (those invited are told and
 invited to the next call), never a call in a time zone the member does not live in, never two
-calls at once for one member. SQLite and PostgreSQL.
-
-The tests marked xfail (strict) show rules bot/services/welcome_calls.py does not keep yet; each
-reason says what is missing. When it is fixed the test passes, and the mark must go."""
+calls at once for one member (a member who moves loses the invitations of their old zone; one who
+changes their mind keeps one call). SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.services import profile
@@ -122,12 +119,6 @@ async def test_a_host_who_cancels_tells_those_invited_and_invites_them_to_the_ne
     assert not (await _answer(sessions, invites[NEW_YORK], True)).ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="welcome_calls._cancel seats the next call by seat_order, not those just told first: "
-    "one who had the place someone could not make is told 'I'll invite you to the next one' "
-    "and is not invited when the call is full",
-)
 async def test_a_host_who_cancels_invites_everyone_told_to_the_next_even_when_it_is_full(
     sessions: SessionMaker,
 ) -> None:
@@ -160,12 +151,6 @@ async def test_a_member_is_only_invited_to_a_call_for_the_zone_they_live_in_at_i
         assert await _open_invitations(sessions, user_id) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an invitation is checked against the band only when it is made: after a member "
-    "moves (profile.set_locale) they are still reminded of a call outside their new zone, and "
-    "stay busy for the calls of where they live now",
-)
 async def test_a_member_who_moves_is_no_longer_invited_to_the_call_of_their_old_zone(
     sessions: SessionMaker,
 ) -> None:
@@ -201,12 +186,6 @@ async def test_a_member_is_never_invited_to_two_calls_at_once(sessions: SessionM
         assert await _open_invitations(sessions, user_id) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="welcome_calls.answer takes 'interested' on an invitation the member said no to while "
-    "they hold another call's invitation (and interested_by_event takes any call's event): "
-    "interested in two calls at once, reminded of both",
-)
 async def test_changing_ones_mind_never_makes_two_calls_at_once(sessions: SessionMaker) -> None:
     await _world(sessions)
     await _host(sessions)
@@ -216,3 +195,90 @@ async def test_changing_ones_mind_never_makes_two_calls_at_once(sessions: Sessio
     assert set(await _send_invites(sessions)) == {CHICAGO}
     await _answer(sessions, first[CHICAGO], True)  # after all, the first call's day suits them
     assert await _open_invitations(sessions, CHICAGO) == 1
+
+
+async def test_interested_on_another_calls_event_withdraws_the_first_invitation(
+    sessions: SessionMaker,
+) -> None:
+    await _world(sessions)
+    await _host(sessions)
+    first = await _send_invites(sessions)
+    second = await _host(sessions, HOST_2, band="-8..-5", weekday=4)
+    await _send_invites(sessions)  # its event made; everyone in the band is invited to the first
+    async with sessions() as session, session.begin():
+        assert second.call.occurrence_id is not None
+        found = await calls.interested_by_event(
+            session=session,
+            guild_id=GUILD,
+            event_id=second.call.occurrence_id + 8000,
+            user_id=CHICAGO,
+            now=NOW,
+        )
+    assert found
+    assert await _open_invitations(sessions, CHICAGO) == 1
+    # The first invitation's button now says no more than the truth: a yes there moves them back.
+    answered = await _answer(sessions, first[CHICAGO], True)
+    assert answered.ok and answered.note == calls.AnswerNote.SWITCHED
+    assert await _open_invitations(sessions, CHICAGO) == 1
+    async with sessions() as session:
+        reminded = await calls.reminders_due(session=session, now=second.call.starts_at - 23 * HOUR)
+    assert CHICAGO not in {r.user_id for r in reminded}
+
+
+async def test_a_yes_after_a_no_is_refused_once_the_seat_went_to_someone_else(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    await _host(sessions, size=2)
+    first = await _send_invites(sessions)
+    declined = next(iter(first))
+    await _answer(sessions, first[declined], False)
+    assert len(await _send_invites(sessions)) == 1  # the place given on
+    answered = await _answer(sessions, first[declined], True)
+    assert not answered.ok and answered.mine and answered.note == calls.AnswerNote.FULL
+    assert await _open_invitations(sessions, declined) == 0
+
+
+async def test_a_member_who_moved_cannot_say_yes_to_the_call_of_their_old_zone(
+    sessions: SessionMaker,
+) -> None:
+    await _world(sessions)
+    await _host(sessions)
+    invites = await _send_invites(sessions)
+    berlin = get_gazetteer().resolve("Berlin, Germany").best
+    assert berlin is not None
+    async with sessions() as session, session.begin():
+        await profile.set_locale(session=session, guild_id=GUILD, user_id=CHICAGO, place=berlin, now=NOW)
+    answered = await _answer(sessions, invites[CHICAGO], True)
+    assert not answered.ok and answered.note == calls.AnswerNote.NOT_THEIR_ZONE
+    assert await _open_invitations(sessions, CHICAGO) == 0
+    # A move within the band keeps the invitation.
+    denver = get_gazetteer().resolve("Denver, Colorado").best
+    assert denver is not None
+    async with sessions() as session, session.begin():
+        await profile.set_locale(session=session, guild_id=GUILD, user_id=NEW_YORK, place=denver, now=NOW)
+    assert await _open_invitations(sessions, NEW_YORK) == 1
+
+
+async def test_a_call_ended_for_good_seats_those_told_in_another_call_of_their_band(
+    sessions: SessionMaker,
+) -> None:
+    await _world(sessions)
+    hosted = await _host(sessions, band="-6..-5")  # New York and Chicago
+    invites = await _send_invites(sessions)
+    assert set(invites) == {NEW_YORK, CHICAGO}
+    other = await _host(sessions, HOST_2, band="-8..-5", weekday=5)
+    assert set(await _send_invites(sessions)) == {LOS_ANGELES}  # the others are busy
+    async with sessions() as session, session.begin():
+        cancelled = await calls.cancel(
+            session=session,
+            guild_id=GUILD,
+            user_id=HOST,
+            call_id=hosted.call.call_id,
+            for_good=True,
+            moderator=False,
+            now=NOW,
+        )
+    assert cancelled.next_call is None and set(cancelled.tell_user_ids) == {NEW_YORK, CHICAGO}
+    for user_id in (NEW_YORK, CHICAGO):
+        upcoming = cancelled.next_for(user_id)
+        assert upcoming is not None and upcoming.occurrence_id == other.call.occurrence_id
+    assert set(await _send_invites(sessions)) == {NEW_YORK, CHICAGO}
