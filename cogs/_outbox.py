@@ -29,7 +29,7 @@ from bot.texts import outbox as texts
 from cogs._pager import pages_of
 from cogs._text import mention
 from cogs._ticks import Ticks
-from db.enums import ChatTaskKind
+from db.enums import ChatTaskKind, Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -118,6 +118,7 @@ class OutboxRunner:
                 now=self.bot.clock(),
                 worker=self.worker,
                 lease=self.lease,
+                platform=Platform.DISCORD,
             )
         if task is None:
             return False
@@ -137,6 +138,7 @@ class OutboxRunner:
                         worker=self.worker,
                         limit=BATCH,
                         lease=self.lease,
+                        platform=Platform.DISCORD,  # a Matrix community's steps are the Matrix adapter's
                     )
                 if not due:
                     break
@@ -176,7 +178,9 @@ class OutboxRunner:
     async def report(self) -> None:
         """Tell each guild's moderators, once, about every step given up."""
         async with self.bot.sessions() as session, session.begin():
-            given_up = await outbox.to_report(session=session, now=self.bot.clock())
+            given_up = await outbox.to_report(
+                session=session, now=self.bot.clock(), platform=Platform.DISCORD
+            )
         for stuck in given_up:
             await self.bot.messenger.tell_moderators(
                 stuck.guild_id, texts.FAILED.format(attempts=stuck.attempts, what=what_text(stuck))

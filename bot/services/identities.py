@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.enums import IdentityKind, Platform
 from db.models import PlatformIdentity
@@ -86,3 +87,16 @@ async def external(*, session: AsyncSession, local_id: int) -> ExternalIdentity 
     if row is None:
         return None
     return ExternalIdentity(platform=row.platform, kind=row.kind, external_id=row.external_id)
+
+
+def on_platform(guild_id: InstrumentedAttribute[int], platform: Platform) -> ColumnElement[bool]:
+    """A condition on a guild id column: the guild is one of `platform`'s communities (Discord's
+    are snowflakes, every other platform's are its community identities). One database can hold
+    both, and each adapter handles only its own rows."""
+    if platform is Platform.DISCORD:
+        return guild_id >= 0
+    return guild_id.in_(
+        select(PlatformIdentity.local_id).where(
+            PlatformIdentity.platform == platform, PlatformIdentity.kind == IdentityKind.COMMUNITY
+        )
+    )

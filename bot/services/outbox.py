@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from db.enums import ChatTaskKind
+from bot.services import identities
+from db.enums import ChatTaskKind, Platform
 from db.models import ChatTask, CircleMember, Member, Mentorship, NeighbourIntroduction, PracticeRequest
 
 MAX_ATTEMPTS = 8
@@ -94,9 +95,15 @@ async def waiting(*, session: AsyncSession, kind: ChatTaskKind, subject_id: int)
     return found.first() is not None
 
 
-def _claimable(now: datetime, lease: timedelta) -> ColumnElement[bool]:
+def _on(platform: Platform | None) -> ColumnElement[bool]:
+    """The tasks of one platform's communities (None: every task)."""
+    return true() if platform is None else identities.on_platform(ChatTask.guild_id, platform)
+
+
+def _claimable(now: datetime, lease: timedelta, platform: Platform | None) -> ColumnElement[bool]:
     return and_(
         _open(),
+        _on(platform),
         ChatTask.due_at <= now,
         or_(ChatTask.claimed_at.is_(None), ChatTask.claimed_at <= now - lease),
     )
@@ -121,14 +128,21 @@ def _take(rows: list[ChatTask], *, now: datetime, worker: str) -> list[Task]:
 
 
 async def claim_due(
-    *, session: AsyncSession, now: datetime, worker: str, limit: int, lease: timedelta = LEASE
+    *,
+    session: AsyncSession,
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease: timedelta = LEASE,
+    platform: Platform | None = None,
 ) -> list[Task]:
-    """Up to `limit` due tasks, oldest first, now leased to `worker`."""
+    """Up to `limit` due tasks, oldest first, now leased to `worker`; with `platform`, only the
+    tasks of that platform's communities (each adapter runs its own: one database can hold both)."""
     rows = (
         (
             await session.execute(
                 select(ChatTask)
-                .where(_claimable(now, lease))
+                .where(_claimable(now, lease, platform))
                 .order_by(ChatTask.due_at, ChatTask.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -148,13 +162,19 @@ async def claim(
     now: datetime,
     worker: str,
     lease: timedelta = LEASE,
+    platform: Platform | None = None,
 ) -> Task | None:
-    """The open task for one step, if nobody holds it: the immediate path right after a commit."""
+    """The open task for one step, if nobody holds it: the immediate path right after a commit
+    (with `platform`, only when it is a task of that platform's communities)."""
     rows = (
         (
             await session.execute(
                 select(ChatTask)
-                .where(ChatTask.kind == kind, ChatTask.subject_id == subject_id, _claimable(now, lease))
+                .where(
+                    ChatTask.kind == kind,
+                    ChatTask.subject_id == subject_id,
+                    _claimable(now, lease, platform),
+                )
                 .with_for_update(skip_locked=True)
             )
         )
@@ -295,8 +315,11 @@ async def _stuck(session: AsyncSession, rows: list[ChatTask]) -> list[Stuck]:
     ]
 
 
-async def to_report(*, session: AsyncSession, now: datetime, limit: int = 50) -> list[Stuck]:
-    """Tasks given up and not yet reported; each is returned once (marked reported now)."""
+async def to_report(
+    *, session: AsyncSession, now: datetime, limit: int = 50, platform: Platform | None = None
+) -> list[Stuck]:
+    """Tasks given up and not yet reported; each is returned once (marked reported now). With
+    `platform`, only that platform's: the adapter that reports them is the one that can."""
     rows = list(
         (
             await session.execute(
@@ -305,6 +328,7 @@ async def to_report(*, session: AsyncSession, now: datetime, limit: int = 50) ->
                     ChatTask.failed_at.is_not(None),
                     ChatTask.done_at.is_(None),
                     ChatTask.reported_at.is_(None),
+                    _on(platform),
                 )
                 .order_by(ChatTask.failed_at, ChatTask.id)
                 .limit(limit)

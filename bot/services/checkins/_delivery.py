@@ -29,13 +29,14 @@ from bot.services.checkins._rows import (
     guild_settings,
     has_pending,
     mentor_user_id,
+    on_platform,
     preferences,
     previous_scores,
     schedule_next,
 )
 from bot.services.checkins._schedule import is_quiet, local_today, next_slot_after, slot_on_or_after
 from bot.services.members import is_organizer_member
-from db.enums import CheckInKind, CheckInStatus, MemberStatus
+from db.enums import CheckInKind, CheckInStatus, MemberStatus, Platform
 from db.models import GuildSettings, Member, ReadinessCheckIn
 
 MAX_ATTEMPTS = 5
@@ -113,10 +114,14 @@ async def _claimed(session: AsyncSession, statement: Any) -> list[ClaimedRow]:
     return sorted(claimed, key=lambda row: (row.due_at, row.checkin_id))
 
 
-async def claim_rows(session: AsyncSession, *, now: datetime, worker: str, limit: int) -> list[ClaimedRow]:
+async def claim_rows(
+    session: AsyncSession, *, now: datetime, worker: str, limit: int, platform: Platform | None = None
+) -> list[ClaimedRow]:
     """The claim query alone: up to `limit` due rows, oldest first, now `sending` for `worker`."""
     statement = _claim_statement(
-        (ReadinessCheckIn.status == CheckInStatus.SCHEDULED) & (ReadinessCheckIn.due_at <= now),
+        (ReadinessCheckIn.status == CheckInStatus.SCHEDULED)
+        & (ReadinessCheckIn.due_at <= now)
+        & on_platform(platform),
         ReadinessCheckIn.due_at,
         now=now,
         worker=worker,
@@ -172,7 +177,13 @@ async def _members(session: AsyncSession, member_ids: list[int]) -> dict[int, Me
 
 
 async def claim_due(
-    *, session: AsyncSession, now: datetime, worker: str, limit: int, grace: timedelta
+    *,
+    session: AsyncSession,
+    now: datetime,
+    worker: str,
+    limit: int,
+    grace: timedelta,
+    platform: Platform | None = None,
 ) -> Claim:
     """Claim a batch of due check-ins and settle the ones that must not be sent now.
 
@@ -180,7 +191,7 @@ async def claim_due(
     (cancelled, or moved to their first slot after the pause); check-ins overdue by more than
     `grace` or falling in the member's quiet hours (moved to the next slot).
     """
-    rows = await claim_rows(session, now=now, worker=worker, limit=limit)
+    rows = await claim_rows(session, now=now, worker=worker, limit=limit, platform=platform)
     if not rows:
         return Claim(due=[], claimed=0, rescheduled=0, cancelled=0)
     members = await _members(session, [row.member_id for row in rows])
@@ -240,7 +251,13 @@ async def claim_due(
 
 
 async def reclaim_stale(
-    *, session: AsyncSession, now: datetime, worker: str, stale_before: datetime, limit: int
+    *,
+    session: AsyncSession,
+    now: datetime,
+    worker: str,
+    stale_before: datetime,
+    limit: int,
+    platform: Platform | None = None,
 ) -> list[DueCheckIn]:
     """Check-ins whose send was never recorded: claimed before `stale_before` and never settled
     (the dispatcher died), or waiting for another look at the DM history (`lookup_after` passed).
@@ -251,7 +268,8 @@ async def reclaim_stale(
     statement = _claim_statement(
         (ReadinessCheckIn.status == CheckInStatus.SENDING)
         & ((ReadinessCheckIn.claimed_at < stale_before) | ReadinessCheckIn.claimed_by.is_(None))
-        & lookup_due,
+        & lookup_due
+        & on_platform(platform),
         ReadinessCheckIn.claimed_at,
         now=now,
         worker=worker,

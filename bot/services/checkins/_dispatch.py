@@ -30,6 +30,7 @@ from bot.services.checkins._delivery import (
 from bot.services.checkins._model import Alert, Delivery, DeliveryStatus, DispatchReport, DueCheckIn, Reminder
 from bot.services.checkins._reminders import claim_reminders, record_reminder
 from db.engine import SessionMaker
+from db.enums import Platform
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,10 @@ class Dispatcher:
         messenger: Messenger,
         settings: SchedulerSettings,
         worker: str,
+        platform: Platform | None = None,
     ) -> None:
         self.sessions = sessions
+        self.platform = platform  # only this platform's members (None: everyone's)
         self.clock = clock
         self.messenger = messenger
         self.settings = settings
@@ -131,6 +134,7 @@ class Dispatcher:
                         worker=self.worker,
                         limit=self.settings.batch_size,
                         grace=self.grace,
+                        platform=self.platform,
                     )
                 if claim.claimed == 0:
                     break
@@ -163,6 +167,7 @@ class Dispatcher:
                     worker=self.worker,
                     stale_before=now - self.stale_after,
                     limit=self.settings.batch_size,
+                    platform=self.platform,
                 )
             if not stale:
                 return
@@ -199,7 +204,7 @@ class Dispatcher:
         while True:
             async with self.sessions() as session, session.begin():
                 claim = await claim_reminders(
-                    session=session, now=self.clock(), limit=self.settings.batch_size
+                    session=session, now=self.clock(), limit=self.settings.batch_size, platform=self.platform
                 )
             if claim.claimed == 0:
                 return

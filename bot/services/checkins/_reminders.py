@@ -22,9 +22,9 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.checkins._model import Delivery, DeliveryStatus, Reminder
-from bot.services.checkins._rows import guild_settings, preferences, scheduled_row
+from bot.services.checkins._rows import guild_settings, on_platform, preferences, scheduled_row
 from bot.services.checkins._schedule import REMIND_NOT_AFTER, is_quiet, reminder_at, waking_on_or_after
-from db.enums import CheckInStatus, MemberStatus
+from db.enums import CheckInStatus, MemberStatus, Platform
 from db.models import GuildSettings, Member, ReadinessAnswer, ReadinessCheckIn
 
 REMINDER_RETRY = timedelta(minutes=30)
@@ -52,14 +52,19 @@ async def remind_when_sent(
     row.reminder_due_at = reminder_at(sent_at=now, closes_at=upcoming.due_at, prefs=prefs)
 
 
-async def claim_reminders(*, session: AsyncSession, now: datetime, limit: int) -> ReminderClaim:
-    """Claim a batch of reminders that fell due; check each again; return those to send now."""
+async def claim_reminders(
+    *, session: AsyncSession, now: datetime, limit: int, platform: Platform | None = None
+) -> ReminderClaim:
+    """Claim a batch of reminders that fell due; check each again; return those to send now
+    (with `platform`, only of members of that platform's communities)."""
+
     chosen = (
         select(ReadinessCheckIn.id)
         .where(
             ReadinessCheckIn.status == CheckInStatus.SENT,
             ReadinessCheckIn.reminder_due_at <= now,
             ReadinessCheckIn.reminded_at.is_(None),
+            on_platform(platform),
         )
         .order_by(ReadinessCheckIn.reminder_due_at)
         .limit(limit)

@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import identities
 from bot.services.checkins._schedule import Preferences, due_after, spread_offset
-from db.enums import CheckInKind, CheckInStatus, MentorshipStatus
+from db.enums import CheckInKind, CheckInStatus, MentorshipStatus, Platform
 from db.models import GuildSettings, Member, Mentorship, ReadinessAnswer, ReadinessCheckIn
+
+
+def on_platform(platform: Platform | None) -> ColumnElement[bool]:
+    """The check-ins of members of one platform's communities (None: everyone's): each adapter
+    sends its own members' (one database can hold a Discord server and a Matrix community)."""
+    if platform is None:
+        return true()
+    return ReadinessCheckIn.member_id.in_(
+        select(Member.id).where(identities.on_platform(Member.guild_id, platform))
+    )
 
 
 def preferences(member: Member, guild: GuildSettings) -> Preferences:
