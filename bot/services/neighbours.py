@@ -10,14 +10,19 @@ Consent, as the rules go:
   own neighbours, and are introduced when a neighbour says yes, with no place shown;
 - nobody is named to anyone before both said yes. The neighbour being asked learns only the
   asker's area, as precisely as the asker agreed to share it, and what they would like to do.
+
+Neighbours are asked a handful at a time (`ASK_AT_ONCE`), nearest first: the next ones when
+those asked say no, or leave it unanswered for `ASK_WAIT` (`asks_due`; a late yes still
+introduces them), until a handful said yes or nobody is left to ask. A member with many
+neighbours is not one more request in each of their DMs at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
@@ -37,6 +42,9 @@ from db.enums import (
     OfferStatus,
 )
 from db.models import GuildSettings, Locale, Member, NeighbourIntroduction, NeighbourOffer
+
+ASK_AT_ONCE = 5  # neighbours asked at once for one member, nearest first
+ASK_WAIT = timedelta(days=3)  # unanswered this long: the next neighbour is asked (as a buddy offer lasts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,7 @@ class Answered:
 
     status: IntroductionStatus
     introduction: Introduction | None
+    asks: tuple[Ask, ...] = ()  # after a no: the next neighbours asked in their place
 
 
 async def person(session: AsyncSession, member: Member) -> Person:
@@ -184,7 +193,8 @@ async def _mute(session: AsyncSession, member: Member, now: datetime) -> None:
 async def answer_offer(
     *, session: AsyncSession, offer_id: int, user_id: int, answer: OfferStatus, now: datetime
 ) -> list[Ask]:
-    """The member's answer to the offer; on yes, every neighbour who may be asked is asked."""
+    """The member's answer to the offer; on yes, the `ASK_AT_ONCE` nearest neighbours who may be
+    asked are asked (the next ones later: `answer_introduction`, `asks_due`)."""
     offer = await session.get(NeighbourOffer, offer_id, with_for_update=True)
     if offer is None:
         raise NotFoundError(texts.OFFER_GONE)
@@ -200,7 +210,48 @@ async def answer_offer(
         await _mute(session, member, now)
     if answer != OfferStatus.ACCEPTED:
         return []
-    found = await _candidates(session, member, offer.radius_km)
+    return await _ask(session, offer, member, ASK_AT_ONCE, now)
+
+
+async def _room(session: AsyncSession, offer: NeighbourOffer, now: datetime) -> int:
+    """How many more neighbours may be asked for `offer` now: `ASK_AT_ONCE` less those who
+    said yes and those asked who may still answer within `ASK_WAIT`."""
+    taken = await session.scalar(
+        select(func.count())
+        .select_from(NeighbourIntroduction)
+        .where(
+            NeighbourIntroduction.offer_id == offer.id,
+            or_(
+                NeighbourIntroduction.status == IntroductionStatus.INTRODUCED,
+                and_(
+                    NeighbourIntroduction.status == IntroductionStatus.ASKED,
+                    NeighbourIntroduction.created_at > now - ASK_WAIT,
+                ),
+            ),
+        )
+    )
+    return max(ASK_AT_ONCE - int(taken or 0), 0)
+
+
+async def _ask_more(session: AsyncSession, offer: NeighbourOffer, now: datetime) -> list[Ask]:
+    """The next neighbours asked for an accepted offer, as many as there is room for."""
+    member = await session.get(Member, offer.member_id)
+    if (
+        member is None
+        or member.status != MemberStatus.ACTIVE
+        or offer.status != OfferStatus.ACCEPTED
+        or member.neighbour_offers_muted
+    ):
+        return []
+    room = await _room(session, offer, now)
+    return await _ask(session, offer, member, room, now) if room else []
+
+
+async def _ask(
+    session: AsyncSession, offer: NeighbourOffer, member: Member, count: int, now: datetime
+) -> list[Ask]:
+    """The `count` nearest neighbours who may still be asked, asked."""
+    found = (await _candidates(session, member, offer.radius_km))[:count]
     rows = [
         NeighbourIntroduction(
             guild_id=member.guild_id,
@@ -234,7 +285,8 @@ async def answer_offer(
 async def answer_introduction(
     *, session: AsyncSession, introduction_id: int, user_id: int, answer: Answer, mute: bool, now: datetime
 ) -> Answered:
-    """The neighbour's answer. Both said yes: the two are to be introduced."""
+    """The neighbour's answer. Both said yes: the two are to be introduced. A no: the next
+    neighbour who may be asked is asked in their place (`Answered.asks`)."""
     intro = await session.get(NeighbourIntroduction, introduction_id, with_for_update=True)
     if intro is None:
         raise NotFoundError(texts.INTRO_GONE)
@@ -261,8 +313,10 @@ async def answer_introduction(
         action="neighbours.introduced" if yes else "neighbours.declined",
         details={"introduction": intro.id},
     )
-    if not yes:
-        return Answered(intro.status, None)
+    if not yes:  # the next neighbour is asked in their place
+        offer = await session.get(NeighbourOffer, intro.offer_id) if intro.offer_id else None
+        asks = await _ask_more(session, offer, now) if offer is not None else []
+        return Answered(intro.status, None, tuple(asks))
     # introduced after the commit, durably (bot.services.outbox)
     await outbox.enqueue(
         session=session,
@@ -272,6 +326,33 @@ async def answer_introduction(
         now=now,
     )
     return Answered(intro.status, await _introduction(session, intro, requester, neighbour))
+
+
+async def asks_due(*, session: AsyncSession, now: datetime) -> list[Ask]:
+    """The next neighbours to ask for accepted offers whose asks went unanswered for `ASK_WAIT`
+    (looked at for `ASK_WAIT` after that: asks older still were topped up by then)."""
+    offer_ids = (
+        (
+            await session.execute(
+                select(NeighbourIntroduction.offer_id)
+                .where(
+                    NeighbourIntroduction.status == IntroductionStatus.ASKED,
+                    NeighbourIntroduction.offer_id.is_not(None),
+                    NeighbourIntroduction.created_at <= now - ASK_WAIT,
+                    NeighbourIntroduction.created_at > now - 2 * ASK_WAIT,
+                )
+                .distinct()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    asks: list[Ask] = []
+    for offer_id in sorted(oid for oid in offer_ids if oid is not None):
+        offer = await session.get(NeighbourOffer, offer_id, with_for_update=True)
+        if offer is not None:
+            asks += await _ask_more(session, offer, now)
+    return asks
 
 
 async def _introduction(

@@ -18,6 +18,7 @@ from cogs._interactions import reply
 from cogs._introductions import Introducer, IntroductionPlan
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
+from cogs._ticks import Ticks
 from cogs.local._render import neighbour_introduction
 from db.enums import Answer, ChatTaskKind, IntroductionStatus, OfferStatus
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INTRODUCED = "neighbours_introduced"  # event: (guild_id), a circle may now be possible
+ASK_JOB = "neighbours:asks"  # the next neighbours, for asks left unanswered (hourly)
 
 
 class OfferAnswer(enum.StrEnum):
@@ -80,9 +82,21 @@ class Neighbours(commands.Cog):
     def __init__(self, bot: GroundworkBot) -> None:
         self.bot = bot
         self.introducer = Introducer(bot)
+        self.ticks = Ticks(bot)
 
     async def cog_load(self) -> None:
         self.bot.outbox.register(ChatTaskKind.NEIGHBOUR_INTRODUCTION, self.introduce_task)
+        self.ticks.every(ASK_JOB, self.ask_next, hours=1)
+
+    async def cog_unload(self) -> None:
+        self.ticks.stop()
+
+    async def ask_next(self) -> None:
+        """Neighbours asked a few at a time: the next ones where those asked left it unanswered."""
+        async with self.bot.sessions() as session, session.begin():
+            asks = await neighbours.asks_due(session=session, now=self.bot.clock())
+        for ask in asks:
+            await self.bot.messenger.ask_neighbour(ask)
 
     @app_commands.command(name="neighbours", description=command_texts.NEIGHBOURS)
     @app_commands.describe(offers=command_texts.NEIGHBOURS__OFFERS)
@@ -159,6 +173,8 @@ class Neighbours(commands.Cog):
         await interaction.edit_original_response(content=text, view=None)
         if answered.introduction is not None:
             await self.introduce(answered.introduction)
+        for ask in answered.asks:  # a no: the next neighbour in their place
+            await self.bot.messenger.ask_neighbour(ask)
 
     async def introduce(self, intro: neighbours.Introduction) -> None:
         """Right after both said yes: run the introduction task now (the outbox's tick retries it
