@@ -81,15 +81,6 @@ class GroundworkView(discord.ui.View):
         await report_error(interaction, error)
 
 
-class GroundworkModal(discord.ui.Modal):
-    """A modal whose errors reach the member as a short apology, never as silence."""
-
-    async def on_error(  # type: ignore[override]  # discord.py's Modal narrows BaseView's signature
-        self, interaction: discord.Interaction[Any], error: Exception
-    ) -> None:
-        await report_error(interaction, error)
-
-
 # Ids read back from custom_ids go to the database: a row id into an Integer column (int4 on
 # PostgreSQL), a Discord id into a BigInteger one. A tampered custom_id can carry any digits.
 ROW_ID_MAX = 2**31 - 1

@@ -22,7 +22,8 @@ from bot.services.place_answers import PlaceLookup, locale_hint, look_up
 from bot.services.time_zones import zone_name
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
-from cogs._interactions import GroundworkModal, GroundworkView, reply
+from cogs._forms import Form, FormRoute, Submitted
+from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._text import member_text
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 
 Save = Callable[[discord.Interaction[Any], int, Place], Awaitable[None]]
 VIEW_TIMEOUT = 600
+# The place form: gw:loc:<guild id>:<town|area>_<new|edit> (edit: the answer replaces the message
+# the form was opened from).
+PLACE_FORMS = FormRoute("gw:loc", ids=snowflake, arg=r"(?:town|area)_(?:new|edit)")
+PLACE_FIELD = "place"
 MAX_OPTIONS = 25
 _PICK_PROMPTS = {
     "near_names": texts.LOCALE_PICK_NEAR,
@@ -150,8 +155,19 @@ class PlaceFlow:
         view = RetryView(self, guild_id, interaction.user.id, None)
         await self._show(interaction, texts.LOCALE_NONE_CHOSEN, view, edit=True)
 
-    def modal(self, guild_id: int, *, areas_only: bool, edit: bool) -> PlaceModal:
-        return PlaceModal(self, guild_id, areas_only=areas_only, edit=edit)
+    def modal(self, guild_id: int, *, areas_only: bool, edit: bool) -> Form:
+        return place_form(guild_id, areas_only=areas_only, edit=edit)
+
+    async def on_form(self, interaction: discord.Interaction[Any], submitted: Submitted) -> None:
+        """The typed place (the owner's `on_interaction` hands it here: PLACE_FORMS)."""
+        kind, _, opened = submitted.arg.partition("_")
+        await self.answer(
+            interaction,
+            submitted.id,
+            submitted.text(PLACE_FIELD),
+            areas_only=kind == "area",
+            edit=opened == "edit",
+        )
 
     async def _show(
         self, interaction: discord.Interaction[Any], content: str, view: discord.ui.View, *, edit: bool
@@ -294,25 +310,20 @@ class RetryView(_MemberView):
         await self.flow.confirm(interaction, self.guild_id, self.understood, edit=True)
 
 
-class PlaceModal(GroundworkModal):
+def place_form(guild_id: int, *, areas_only: bool, edit: bool) -> Form:
     """Type a town (or a postal code), or, on the area path, a county, region or country."""
-
-    def __init__(self, flow: PlaceFlow, guild_id: int, *, areas_only: bool, edit: bool) -> None:
-        super().__init__(
-            title=texts.LOCALE_AREA_MODAL_TITLE if areas_only else texts.LOCALE_MODAL_TITLE, timeout=900
-        )
-        self.flow = flow
-        self.guild_id = guild_id
-        self.areas_only = areas_only
-        self.edit = edit
-        self.place: discord.ui.TextInput[PlaceModal] = discord.ui.TextInput(
+    form = Form(
+        PLACE_FORMS,
+        guild_id,
+        f"{'area' if areas_only else 'town'}_{'edit' if edit else 'new'}",
+        title=texts.LOCALE_AREA_MODAL_TITLE if areas_only else texts.LOCALE_MODAL_TITLE,
+    )
+    form.add_item(
+        discord.ui.TextInput(
+            custom_id=PLACE_FIELD,
             label=texts.LOCALE_AREA_MODAL_LABEL if areas_only else texts.LOCALE_MODAL_LABEL,
             placeholder=texts.LOCALE_AREA_MODAL_PLACEHOLDER if areas_only else texts.LOCALE_MODAL_PLACEHOLDER,
             max_length=100,
         )
-        self.add_item(self.place)
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await self.flow.answer(
-            interaction, self.guild_id, self.place.value, areas_only=self.areas_only, edit=self.edit
-        )
+    )
+    return form

@@ -20,7 +20,7 @@ from bot.texts import onboarding as onboarding_texts
 from bot.texts import profile as texts
 from bot.texts import town_offers as town_texts
 from cogs._interactions import GroundworkView, reply, snowflake
-from cogs._locale_flow import PlaceFlow
+from cogs._locale_flow import PLACE_FORMS, PlaceFlow
 from cogs._persistent import Clicked, Persistent
 from cogs._text import member_text, mention
 from cogs.onboarding import CONTROLS, answers_embed, render_step
@@ -144,6 +144,10 @@ class Profile(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(TOWN_OFFER.item, PROFILE_CHANGE.item)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await PLACE_FORMS.answer(interaction, self.flow.on_form)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(TOWN_OFFER.item, PROFILE_CHANGE.item)

@@ -3,7 +3,6 @@ moderator's member card (to any member); the bot DMs the words, signed, with no 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -13,15 +12,17 @@ from discord.ext import commands
 from bot.services import reach_out
 from bot.texts import commands as command_texts
 from bot.texts import reach_out as texts
-from cogs._interactions import GroundworkModal, reply
+from cogs._forms import Form, FormRoute
+from cogs._interactions import reply, snowflake
 from cogs._sender import DiscordSender
 from cogs._text import member_text, mention
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
 
-# The moderator's words for `member_user_id`, from the modal: (interaction, member user id, text).
-ModalHandler = Callable[[discord.Interaction[Any], int, str], Awaitable[None]]
+# The moderator's words for one member: gw:ro:<member's Discord id>, the words in WORDS_FIELD.
+REACH_OUT_FORMS = FormRoute("gw:ro", ids=snowflake)
+WORDS_FIELD = "words"
 
 
 def message_text(reach: reach_out.ReachOut) -> str:
@@ -37,28 +38,20 @@ class ReachOutMessages(DiscordSender):
         return await self.introducer.dm(reach.member_user_id, message_text(reach))
 
 
-class ReachOutModal(GroundworkModal):
+def reach_out_form(member_user_id: int) -> Form:
     """A moderator's message to one member (from their member card)."""
-
-    def __init__(self, member_user_id: int, *, on_submit: ModalHandler) -> None:
-        super().__init__(title=texts.MODAL_TITLE, custom_id=f"gw:ro:{member_user_id}", timeout=900)
-        self.member_user_id = member_user_id
-        self.handler = on_submit
-        self.words: discord.ui.TextInput[ReachOutModal] = discord.ui.TextInput(
-            custom_id="words",
-            style=discord.TextStyle.paragraph,
-            placeholder=texts.MODAL_PLACEHOLDER,
-            required=True,
-            max_length=reach_out.MAX_LENGTH,
-        )
-        self.add_item(
-            discord.ui.Label(
-                text=texts.MODAL_LABEL, description=texts.MODAL_DESCRIPTION, component=self.words
-            )
-        )
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await self.handler(interaction, self.member_user_id, self.words.value or "")
+    form = Form(REACH_OUT_FORMS, member_user_id, title=texts.MODAL_TITLE)
+    words: discord.ui.TextInput[Form] = discord.ui.TextInput(
+        custom_id=WORDS_FIELD,
+        style=discord.TextStyle.paragraph,
+        placeholder=texts.MODAL_PLACEHOLDER,
+        required=True,
+        max_length=reach_out.MAX_LENGTH,
+    )
+    form.add_item(
+        discord.ui.Label(text=texts.MODAL_LABEL, description=texts.MODAL_DESCRIPTION, component=words)
+    )
+    return form
 
 
 async def send(

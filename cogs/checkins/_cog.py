@@ -22,12 +22,13 @@ from bot.services.members import JoinOutcome
 from bot.services.onboarding import Completion
 from bot.texts import checkins as texts
 from bot.texts import commands as command_texts
+from cogs._forms import Submitted
 from cogs._interactions import reply
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.checkins import _render as render
-from cogs.checkins._modals import NoteModal
+from cogs.checkins._modals import NOTE_FIELD, NOTE_FORMS, note_form, page_of
 from cogs.checkins._render import FormAction, FormControls
 from db.enums import CheckInStatus, ReadinessDimension
 
@@ -217,7 +218,14 @@ class CheckIns(commands.Cog):
             state = await checkins.current(
                 session=session, checkin_id=checkin_id, user_id=interaction.user.id
             )
-        await interaction.response.send_modal(NoteModal(checkin_id, page, state.note, on_submit=self.on_note))
+        await interaction.response.send_modal(note_form(checkin_id, page, state.note))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await NOTE_FORMS.answer(interaction, self.on_note_form)
+
+    async def on_note_form(self, interaction: discord.Interaction[Any], submitted: Submitted) -> None:
+        await self.on_note(interaction, submitted.id, page_of(submitted), submitted.text(NOTE_FIELD))
 
     async def on_note(
         self, interaction: discord.Interaction[Any], checkin_id: int, page: int, note: str

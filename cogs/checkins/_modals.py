@@ -1,40 +1,40 @@
-"""The optional note: "what did you do in your locale since last time?"."""
+"""The optional note: "what did you do in your locale since last time?", a form (cogs/_forms.py)
+whose custom_id, `gw:cim:<check-in id>:note_<page>`, says which check-in and which page of it
+the member was on; submitting it updates the check-in message in place."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import discord
 
 from bot.services.checkins import NOTE_MAX_LENGTH
 from bot.texts import checkins as texts
-from cogs._interactions import GroundworkModal
+from cogs._forms import Form, FormRoute, Submitted
 
-# The cog's method that takes the note: (interaction, check-in id, page, note).
-NoteHandler = Callable[[discord.Interaction[Any], int, int, str], Awaitable[None]]
+NOTE_FORMS = FormRoute("gw:cim", arg=r"note(?:_[0-9]{1,2})?")
+NOTE_FIELD = "note"
 
 
-class NoteModal(GroundworkModal):
-    """One paragraph, optional; submitting it updates the check-in message in place."""
-
-    def __init__(self, checkin_id: int, page: int, note: str | None, *, on_submit: NoteHandler) -> None:
-        super().__init__(title=texts.NOTE_MODAL_TITLE, custom_id=f"gw:cim:{checkin_id}:note", timeout=900)
-        self.checkin_id = checkin_id
-        self.page = page
-        self.handler = on_submit
-        self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-            style=discord.TextStyle.paragraph,
-            placeholder=texts.NOTE_MODAL_PLACEHOLDER,
-            default=note,
-            required=False,
-            max_length=NOTE_MAX_LENGTH,
+def note_form(checkin_id: int, page: int, note: str | None) -> Form:
+    """One paragraph, optional, filled in with the note kept so far."""
+    form = Form(NOTE_FORMS, checkin_id, f"note_{page}", title=texts.NOTE_MODAL_TITLE)
+    field: discord.ui.TextInput[Form] = discord.ui.TextInput(
+        custom_id=NOTE_FIELD,
+        style=discord.TextStyle.paragraph,
+        placeholder=texts.NOTE_MODAL_PLACEHOLDER,
+        default=note,
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+    )
+    form.add_item(
+        discord.ui.Label(
+            text=texts.NOTE_MODAL_LABEL, description=texts.NOTE_MODAL_DESCRIPTION, component=field
         )
-        self.add_item(
-            discord.ui.Label(
-                text=texts.NOTE_MODAL_LABEL, description=texts.NOTE_MODAL_DESCRIPTION, component=self.note
-            )
-        )
+    )
+    return form
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await self.handler(interaction, self.checkin_id, self.page, self.note.value or "")
+
+def page_of(submitted: Submitted) -> int:
+    """The page of the check-in the form was opened from (the first for a form of an older
+    version, which did not say)."""
+    _, _, page = submitted.arg.partition("_")
+    return int(page) if page else 0

@@ -19,6 +19,7 @@ from bot.texts import moderation as texts
 from bot.texts import pairing as pairing_texts
 from cogs import reach_out
 from cogs._checks import moderator_only, require_moderator
+from cogs._forms import Submitted
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._pager import page_message
 from cogs._persistent import Clicked, Persistent
@@ -33,7 +34,7 @@ from cogs.moderation._render import (
     page_text,
 )
 from cogs.pairing import batch_every
-from cogs.reach_out import ReachOutModal
+from cogs.reach_out import REACH_OUT_FORMS, WORDS_FIELD, reach_out_form
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -112,7 +113,7 @@ class Moderation(commands.Cog):
         user_id = snowflake(chosen) if chosen.isdigit() and len(chosen) < 20 else 0
         if not user_id:
             raise GroundworkError(pairing_texts.MEMBER_GONE)
-        await interaction.response.send_modal(ReachOutModal(user_id, on_submit=self.on_reach_out))
+        await interaction.response.send_modal(reach_out_form(user_id))
 
     def member_message(self, card: moderation.MemberCard) -> dict[str, Any]:
         view = GroundworkView(timeout=None)
@@ -209,7 +210,7 @@ class Moderation(commands.Cog):
         await require_moderator(interaction)
         action, user_id = clicked.answer, clicked.id
         if action == MemberAction.REACH_OUT:  # the modal first: an interaction is answered within 3 s
-            await interaction.response.send_modal(ReachOutModal(user_id, on_submit=self.on_reach_out))
+            await interaction.response.send_modal(reach_out_form(user_id))
             return
         guild_id, now, actor = self._guild(interaction), self.bot.clock(), interaction.user.id
         async with self.bot.sessions() as session, session.begin():
@@ -241,10 +242,16 @@ class Moderation(commands.Cog):
                 text = texts.RESET_DONE.format(member=f"<@{user_id}>")
         await reply(interaction, text)
 
-    async def on_reach_out(self, interaction: discord.Interaction[Any], user_id: int, text: str) -> None:
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await REACH_OUT_FORMS.answer(interaction, self.on_reach_out)
+
+    async def on_reach_out(self, interaction: discord.Interaction[Any], submitted: Submitted) -> None:
         """The member card's Reach out, written: the bot DMs it, signed as a moderator's."""
         await require_moderator(interaction)
-        await reach_out.send(self.bot, interaction, user_id, text, as_moderator=True)
+        await reach_out.send(
+            self.bot, interaction, submitted.id, submitted.text(WORDS_FIELD), as_moderator=True
+        )
 
     async def on_pair_select(self, interaction: discord.Interaction[Any], clicked: Clicked[PairPick]) -> None:
         """The member card's organizer select: the same manual pairing as /mod pair."""

@@ -19,12 +19,20 @@ from bot.services.members import JoinOutcome
 from bot.services.place_answers import locale_hint
 from bot.texts import commands as command_texts
 from bot.texts import onboarding as texts
+from cogs._forms import Submitted
 from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.onboarding._completion import CompletionPresenter
-from cogs.onboarding._modals import ConsentModal, ExperienceModal, PlaceModal, ReadinessModal
+from cogs.onboarding._modals import (
+    FORMS,
+    answer_of,
+    consent_form,
+    experience_form,
+    place_form,
+    readiness_form,
+)
 from cogs.onboarding._render import STEP_TAIL, Rendered, StepControls, render_step
 from cogs.onboarding._shown import ShownConversations
 
@@ -231,6 +239,15 @@ class Onboarding(commands.Cog):
         values = ([arg] if arg else []) + list(clicked.values)
         await self.answer_step(interaction, clicked.id, clicked.answer, chosen, values)
 
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await FORMS.answer(interaction, self.on_form)
+
+    async def on_form(self, interaction: discord.Interaction[Any], submitted: Submitted) -> None:
+        """A submitted form of the conversation (place, experience, readiness, consent)."""
+        step, action, values = answer_of(submitted)
+        await self.answer_step(interaction, submitted.id, step, action, values)
+
     async def answer_step(
         self,
         interaction: discord.Interaction[Any],
@@ -303,23 +320,20 @@ class Onboarding(commands.Cog):
         if conversation.step != step:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
         answers = conversation.answers
-        modal: discord.ui.Modal
+        form: discord.ui.Modal
         if action == onboarding.Action.ASK_NOTE:
-            modal = ExperienceModal(session_id, self.answer_step, values[0])
+            form = experience_form(session_id, values[0])
         elif action == onboarding.Action.ASK_SCORES:
-            modal = ReadinessModal(session_id, self.answer_step, step, answers.get("readiness", {}))
+            form = readiness_form(session_id, step, answers.get("readiness", {}))
         elif action == onboarding.Action.ASK_CONSENT:
-            modal = ConsentModal(
-                session_id,
-                self.answer_step,
-                answers.get("locale_sharing"),
-                answers.get("organizer_contact_ok"),
+            form = consent_form(
+                session_id, answers.get("locale_sharing"), answers.get("organizer_contact_ok")
             )
         elif action in (onboarding.Action.ASK_PLACE, onboarding.Action.ASK_AREA):
-            modal = PlaceModal(session_id, self.answer_step, area_only=action == onboarding.Action.ASK_AREA)
+            form = place_form(session_id, area_only=action == onboarding.Action.ASK_AREA)
         else:
             raise onboarding.StaleAnswerError(texts.STALE_STEP)
-        await interaction.response.send_modal(modal)
+        await interaction.response.send_modal(form)
 
     # -- reminders and expiry ---------------------------------------------------------
 
