@@ -119,12 +119,19 @@ async def _run_matrix(settings: Settings) -> None:
 
     engine = create_engine(settings.database_url, echo=settings.database.echo)
     bot = MatrixBot(
-        settings.matrix, crypto_store=settings.matrix_crypto_store, sessions=create_session_maker(engine)
+        settings.matrix,
+        crypto_store=settings.matrix_crypto_store,
+        sessions=create_session_maker(engine),
+        scheduler=settings.scheduler,
     )
     try:
         await bot.login()
+        if bot.runtime is not None:
+            bot.runtime.start()  # the outbox and check-in ticks, from the first moment the bot serves
         await bot.run()
     finally:
+        if bot.runtime is not None:
+            await bot.runtime.stop()
         await bot.close()
         await engine.dispose()
 

@@ -45,11 +45,13 @@ from nio import (
     WhoamiResponse,
 )
 
-from bot.config import MatrixSettings
+from bot.clock import Clock, system_clock
+from bot.config import MatrixSettings, SchedulerSettings
 from bot.texts import matrix as texts
 from db.engine import SessionMaker
 from matrix_adapter import features, render
 from matrix_adapter.router import Message, Router
+from matrix_adapter.runtime import MatrixRuntime
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +77,20 @@ class MatrixBot:
     """One logged-in Matrix account serving groundwork; `run` until cancelled, then `close`."""
 
     def __init__(
-        self, settings: MatrixSettings, *, crypto_store: Path, sessions: SessionMaker | None = None
+        self,
+        settings: MatrixSettings,
+        *,
+        crypto_store: Path,
+        sessions: SessionMaker | None = None,
+        scheduler: SchedulerSettings | None = None,
+        clock: Clock = system_clock,
     ) -> None:
         if settings.homeserver is None or settings.user_id is None:
             raise ValueError("Matrix is not configured")
         self.settings = settings
         self.sessions = sessions  # None: only the commands that need no database
+        self.scheduler_settings = scheduler or SchedulerSettings()
+        self.clock = clock
         crypto_store.mkdir(parents=True, exist_ok=True)
         config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
         if settings.crypto_store_key is not None:
@@ -102,6 +112,8 @@ class MatrixBot:
         self._undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = []
         self.router = Router()
         self.router.command("help", texts.HELP_HELP, self._help)
+        # The ticks (outbox, check-ins) and the messenger, which features register with; started by `run`'s caller.
+        self.runtime = MatrixRuntime(self) if sessions is not None else None
         features.install(self)
 
     @property
@@ -196,10 +208,9 @@ class MatrixBot:
         """The direct room with a member: one in the bot's m.direct that both are still in, else a
         new one (encrypted, the member invited; they read what was sent once they accept). None
         when the homeserver refused to make it."""
-        for room_id in (await self._read_direct()).get(user_id, []):
-            room = self.client.rooms.get(room_id)
-            if room is not None and (user_id in room.users or user_id in room.invited_users):
-                return room_id
+        known = await self.existing_direct_room(user_id)
+        if known is not None:
+            return known
         made = await self.client.room_create(
             is_direct=True,
             preset=RoomPreset.trusted_private_chat,
@@ -217,6 +228,15 @@ class MatrixBot:
             log.warning("the new direct room %s did not come in the sync", room_id)
             return None
         return room_id
+
+    async def existing_direct_room(self, user_id: str) -> str | None:
+        """The direct room with a member in the bot's m.direct that both are still in; None when
+        there is none (nothing is made)."""
+        for room_id in (await self._read_direct()).get(user_id, []):
+            room = self.client.rooms.get(room_id)
+            if room is not None and (user_id in room.users or user_id in room.invited_users):
+                return room_id
+        return None
 
     async def _until_synced(self, condition: Callable[[], bool]) -> None:
         async with self._synced:
@@ -294,10 +314,12 @@ class MatrixBot:
 
     # -- sending ------------------------------------------------------------------------------
 
-    async def send_notice(self, room_id: str, body: str) -> bool:
+    async def send_notice(self, room_id: str, body: str, *, extra: dict[str, Any] | None = None) -> bool:
         """A notice (bot/texts' `**emphasis**` as HTML, everything else escaped) that mentions
-        nobody; False when the homeserver refused it."""
+        nobody; False when the homeserver refused it. `extra`: more content keys (namespaced, like
+        a check-in's id, to find the notice in the room's history later)."""
         content: dict[str, Any] = {"msgtype": "m.notice", "body": render.plain(body), "m.mentions": {}}
+        content |= extra or {}
         if render.formatted(body) != body:
             content |= {"format": "org.matrix.custom.html", "formatted_body": render.formatted(body)}
         if room_id not in self.client.rooms:  # joined a moment ago: its state comes with the next sync

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from matrix_adapter import privacy
+from matrix_adapter import checkin_commands, privacy
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
 
 
 def install(bot: MatrixBot) -> None:
+    checkin_commands.install(bot)  # after onboarding: its answers are numbers too
     privacy.install(bot)

@@ -1,6 +1,14 @@
 """Scheduled readiness check-ins: when they fall due, sending them once, answers, alerts, trends."""
 
-from bot.services.checkins._answers import NOTE_MAX_LENGTH, complete, current, record_note, record_score, skip
+from bot.services.checkins._answers import (
+    NOTE_MAX_LENGTH,
+    complete,
+    current,
+    open_checkin,
+    record_note,
+    record_score,
+    skip,
+)
 from bot.services.checkins._delivery import (
     MAX_ATTEMPTS,
     MAX_LOOKUPS,
@@ -96,6 +104,7 @@ __all__ = [
     "member_paths",
     "members_without_schedule",
     "next_slot_after",
+    "open_checkin",
     "pause",
     "reclaim_stale",
     "record_delivery",

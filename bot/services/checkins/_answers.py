@@ -269,3 +269,25 @@ async def last_answered_at(session: AsyncSession, member_id: int, *, before_id: 
         .order_by(ReadinessCheckIn.answered_at.desc())
         .limit(1)
     )
+
+
+async def open_checkin(*, session: AsyncSession, guild_id: int, user_id: int) -> CheckInState | None:
+    """The member's check-in that is waiting for their answers (the newest one sent), if any: what
+    an answer typed as a message, with no button to name its check-in, is for."""
+    found = (
+        await session.execute(
+            select(ReadinessCheckIn, Member)
+            .join(Member, Member.id == ReadinessCheckIn.member_id)
+            .where(
+                Member.guild_id == guild_id,
+                Member.user_id == user_id,
+                ReadinessCheckIn.status == CheckInStatus.SENT,
+            )
+            .order_by(ReadinessCheckIn.sent_at.desc(), ReadinessCheckIn.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if found is None:
+        return None
+    row, member = found
+    return await _state(session, row, member)

@@ -1,0 +1,18 @@
+"""What moderators read on Matrix: `!gw mod ...` in the moderators' room, and notices there."""
+
+HELP_MOD_OVERVIEW = "Moderators: who is where, and who needs attention (in the moderators' room)"
+HELP_MOD_UNATTENDED = (
+    "Moderators: members nobody has met yet, longest waiting first (in the moderators' room)"
+)
+
+NOT_HERE = "Moderator commands work only in the moderators' room. Send it there."
+NO_ROOM = "No moderators' room is set up yet ([matrix] moderators_room_id), so I take no moderator commands."
+NOT_ALLOWED = (
+    "Sorry, only moderators can use that: your power level in this room is {yours}, and it takes {needed}."
+)
+UNKNOWN_MOD = "I know {commands}."
+NOT_SET_UP = "This community isn't set up in groundwork yet: nobody has joined through me so far."
+
+# The durable steps (bot/services/outbox) on Matrix.
+STEP_GIVEN_UP = "I tried {attempts} times and couldn't finish {what}. You may want to do it by hand."
+STEP_UNKNOWN = "a step on Matrix ({kind})"

@@ -1,0 +1,190 @@
+"""Check-ins on a real Synapse: the check-in comes as a notice in an encrypted direct room the bot
+opens, the member answers "3 4 2 5 3 4" or one number at a time, bad answers are told plainly,
+and `!gw checkin ...` pauses and resumes, through the same services as on Discord.
+
+Uses the test database, so it runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.services import checkins
+from bot.texts import checkins as checkin_texts
+from bot.texts import matrix_checkins as texts
+from db.engine import SessionMaker
+from db.enums import CheckInStatus
+from db.models import ReadinessAnswer, ReadinessCheckIn
+from matrix_adapter.checkin_messages import CHECKIN_KEY
+from tests.matrix.clients import Member, MemberFactory
+from tests.matrix.served import Clock, check_in_due, join_community, serving
+from tests.matrix.synapse import Synapse
+
+
+async def _rows(sessions: SessionMaker, member_id: int) -> list[ReadinessCheckIn]:
+    async with sessions() as session:
+        found = await session.execute(
+            select(ReadinessCheckIn)
+            .where(ReadinessCheckIn.member_id == member_id)
+            .order_by(ReadinessCheckIn.id)
+        )
+        return list(found.scalars())
+
+
+async def _scores(sessions: SessionMaker, checkin_id: int) -> dict[str, int]:
+    async with sessions() as session:
+        found = await session.execute(
+            select(ReadinessAnswer.dimension, ReadinessAnswer.score).where(
+                ReadinessAnswer.checkin_id == checkin_id
+            )
+        )
+        return {str(dimension): score for dimension, score in found.all()}
+
+
+async def _answer(member: Member, room_id: str, body: str) -> dict[str, Any]:
+    await member.say(room_id, body)
+    room, content = await member.next_notice()
+    assert room == room_id
+    return content
+
+
+async def test_a_check_in_answered_in_one_message(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice = await members()
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, clock) as bot:
+        assert bot.runtime is not None
+        await check_in_due(sessions, clock, guild_id, user_id)
+        report = await bot.runtime.tick_checkins()
+        assert report is not None and report.sent == 1
+        room_id, content = await alice.next_notice()
+        assert content["body"].startswith("Check-in time")
+        assert "1. " + checkin_texts.QUESTIONS[checkins.DIMENSIONS[0]].replace("**", "") in content["body"]
+        assert "3 4 2 5 3 4" in content["body"]
+        assert content["m.mentions"] == {}
+        assert alice.decrypted == [True]  # the direct room the bot opened is encrypted
+        [row] = [row for row in await _rows(sessions, member_id) if row.status == CheckInStatus.SENT]
+        assert content[CHECKIN_KEY] == row.id
+        assert row.channel_id is not None and row.channel_id < 0  # the room, as a local id
+
+        reply = await _answer(alice, room_id, "3 4 2 5 3 4")
+        assert reply["body"].startswith(texts.THANKS.replace("**", ""))
+        assert "Next check-in:" in reply["body"]
+        assert "(Central European" in reply["body"]  # her time zone, Europe/Berlin
+        assert await _scores(sessions, row.id) == dict(
+            zip(checkins.DIMENSIONS, (3, 4, 2, 5, 3, 4), strict=True)
+        )
+        [answered] = [r for r in await _rows(sessions, member_id) if r.id == row.id]
+        assert answered.status == CheckInStatus.ANSWERED
+        # Nothing is sent twice on the next tick; the next one is scheduled.
+        again = await bot.runtime.tick_checkins()
+        assert again is not None and again.sent == 0
+        assert any(r.status == CheckInStatus.SCHEDULED for r in await _rows(sessions, member_id))
+
+
+async def test_step_by_step_with_clear_words_for_answers_it_cannot_use(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice = await members()
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, clock) as bot:
+        assert bot.runtime is not None
+        await check_in_due(sessions, clock, guild_id, user_id)
+        await bot.runtime.tick_checkins()
+        room_id, _ = await alice.next_notice()
+
+        first = await _answer(alice, room_id, "4")
+        assert first["body"].startswith(texts.GOT_ONE.format(name="Resources", score=4).replace("**", ""))
+        assert "Next, 2 of 6: 2. Speaking" in first["body"]
+        assert (await _answer(alice, room_id, "9"))["body"] == texts.BAD_SCORE.format(value="9")
+        assert (await _answer(alice, room_id, "3 x"))["body"] == texts.BAD_SCORE.format(value="x")
+        two_more = await _answer(alice, room_id, "3, 3")
+        assert "Next, 4 of 6: 4. Explaining" in two_more["body"]
+        too_many = await _answer(alice, room_id, "1 2 3 4 5")
+        assert too_many["body"] == texts.TOO_MANY_LEFT.format(
+            count=5, left=3, names="Explaining, Local awareness, Time"
+        ).replace("**", "")
+        noted = await _answer(alice, room_id, "note asked my neighbour about the <b>bus</b> cuts")
+        assert noted["body"].startswith("\N{MEMO} Your note is saved.")
+        done = await _answer(alice, room_id, "5 2 1")
+        assert done["body"].startswith(texts.THANKS.replace("**", ""))
+        [row] = [r for r in await _rows(sessions, member_id) if r.status == CheckInStatus.ANSWERED]
+        assert row.note == "asked my neighbour about the <b>bus</b> cuts"
+        assert await _scores(sessions, row.id) == dict(
+            zip(checkins.DIMENSIONS, (4, 3, 3, 5, 2, 1), strict=True)
+        )
+        # With no check-in open, numbers are no answer: nothing is said, nothing is kept.
+        await alice.say(room_id, "3 4 2 5 3 4")
+        closed = await _answer(alice, room_id, "!gw checkin")
+        assert closed["body"].startswith(texts.NOTHING_OPEN)
+
+
+async def test_skip_pause_and_resume(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice = await members()
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, clock) as bot:
+        assert bot.runtime is not None
+        await check_in_due(sessions, clock, guild_id, user_id)
+        await bot.runtime.tick_checkins()
+        room_id, _ = await alice.next_notice()
+        skipped = await _answer(alice, room_id, "skip")
+        assert skipped["body"].startswith(checkin_texts.SKIPPED)
+        assert [r.status for r in await _rows(sessions, member_id)][-2:] == [
+            CheckInStatus.SKIPPED,
+            CheckInStatus.SCHEDULED,
+        ]
+        paused = await _answer(alice, room_id, "!gw checkin pause")
+        assert paused["body"] == texts.PAUSED
+        status = await _answer(alice, room_id, "!gw checkin")
+        assert texts.NO_NEXT_DUE in status["body"]
+        clock.now += timedelta(days=40)
+        report = await bot.runtime.tick_checkins()
+        assert report is not None and report.sent == 0  # paused: nothing comes
+        resumed = await _answer(alice, room_id, "!gw checkin resume")
+        assert resumed["body"].startswith(texts.RESUMED)
+        assert "Next check-in:" in resumed["body"]
+        bad = await _answer(alice, room_id, "!gw checkin pause someday")
+        assert bad["body"] == checkin_texts.PAUSE_BAD_DATE
+
+
+async def test_checkin_now_and_a_dispatcher_that_died_mid_send_sends_nothing_twice(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice = await members()
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, clock) as bot:
+        assert bot.runtime is not None
+        room_id = await alice.open_dm(bot.user_id)
+        now = await _answer(alice, room_id, "!gw checkin now")
+        assert now["body"].startswith("Check-in time")
+        open_again = await _answer(alice, room_id, "!gw checkin now")
+        assert open_again["body"].startswith(texts.NOW_OPEN.split(":")[0])
+        await _answer(alice, room_id, "1 1 1 1 1 1")
+
+        # A dispatcher claims her next check-in, sends it and dies before recording it.
+        await check_in_due(sessions, clock, guild_id, user_id)
+        async with sessions() as session, session.begin():
+            claim = await checkins.claim_due(
+                session=session, now=clock(), worker="dead", limit=10, grace=timedelta(hours=12)
+            )
+        [item] = claim.due
+        delivered = await bot.runtime.messenger.deliver(item)
+        assert delivered.status == checkins.DeliveryStatus.SENT
+        _, sent = await alice.next_notice()
+        assert sent[CHECKIN_KEY] == item.checkin_id
+        clock.now += timedelta(hours=1)  # long after the claim went stale
+        report = await bot.runtime.tick_checkins()
+        assert report is not None and report.recovered == 1 and report.claimed == 0  # nothing new sent
+        [row] = [r for r in await _rows(sessions, member_id) if r.id == item.checkin_id]
+        assert row.status == CheckInStatus.SENT
+        assert alice.notices.empty()  # found in the room's history: not sent again
