@@ -30,7 +30,7 @@ from cogs._ticks import Ticks
 from cogs.checkins import _render as render
 from cogs.checkins._modals import NOTE_FIELD, NOTE_FORMS, note_form, page_of
 from cogs.checkins._render import FormAction, FormControls
-from db.enums import CheckInStatus, ReadinessDimension
+from db.enums import CheckInStatus, Platform, ReadinessDimension
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -81,6 +81,7 @@ class CheckIns(commands.Cog):
             messenger=bot.messenger,
             settings=bot.settings.scheduler,
             worker=worker_name(),
+            platform=Platform.DISCORD,  # a Matrix community's members get theirs from the Matrix adapter
         )
         self._reconciled = False
         self.first_run = asyncio.Event()  # set once the start-up dispatch (overdue check-ins) is done
