@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from matrix_adapter import checkin_commands, privacy
+from matrix_adapter import checkin_commands, onboarding, privacy
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
 
 
 def install(bot: MatrixBot) -> None:
+    onboarding.install(bot)
     checkin_commands.install(bot)  # after onboarding: its answers are numbers too
     privacy.install(bot)

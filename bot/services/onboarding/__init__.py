@@ -16,6 +16,7 @@ from bot.services.onboarding._conversation import (
     begin,
     current,
     edit_answers,
+    open_conversation,
     restart_replaces_answers,
 )
 from bot.services.onboarding._flow import (
@@ -62,6 +63,7 @@ __all__ = [
     "expire_due",
     "is_complete",
     "offers_mentoring",
+    "open_conversation",
     "remember_channel",
     "restart_replaces_answers",
     "roles_due",

@@ -145,6 +145,22 @@ async def begin(
     return _conversation(existing, resolver, resumed=True)
 
 
+async def open_conversation(
+    *, session: AsyncSession, guild_id: int, user_id: int, resolver: PlaceResolver | None = None
+) -> Conversation | None:
+    """The member's open conversation, if they have one (nothing is written): an adapter whose
+    answers are plain messages, with no session id in them (Matrix), finds it here."""
+    found = (
+        await session.execute(
+            select(Member.id, Member.status).where(Member.guild_id == guild_id, Member.user_id == user_id)
+        )
+    ).one_or_none()
+    if found is None or found.status in (MemberStatus.LEFT, MemberStatus.DELETED):
+        return None
+    state = await open_state(session, MemberRow(found.id, found.status), guild_id, user_id)
+    return None if state is None else _conversation(state, resolver)
+
+
 async def restart_replaces_answers(*, session: AsyncSession, guild_id: int, user_id: int) -> bool:
     """Whether /onboard restart would replace anything: a finished onboarding, or a conversation
     open with answers in it (nothing is written here)."""

@@ -1,0 +1,287 @@
+"""Onboarding and the mentor introduction on a real Synapse: a member joins the community's space,
+gets a direct room from the bot, answers every step by number (in an encrypted room the bot
+opens, or in the plain one they opened before), and an isolated newcomer who says yes is
+introduced to a mentor in a new private room with both of them. A restart of the bot mid-way
+loses nothing: the answers are in the database.
+
+Uses the test database, so it runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from nio import AsyncClient, JoinResponse, RoomCreateResponse, RoomPreset, RoomVisibility
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot.config import GuildDefaults, MatrixSettings, OnboardingSettings, SchedulerSettings
+from bot.services import identities
+from bot.texts import matrix_onboarding as mtexts
+from bot.texts import onboarding as texts
+from db.engine import SessionMaker
+from db.enums import ChatTaskKind, IdentityKind, MemberStatus, MentorshipStatus, OnboardingStatus, Platform
+from db.models import ChatTask, Member, Mentorship, OnboardingSession
+from matrix_adapter import MatrixBot, onboarding, render
+from tests.matrix.clients import WAIT, MemberFactory, direct_rooms, seen_joined
+from tests.matrix.clients import Member as MatrixMember
+from tests.matrix.conftest import account
+from tests.matrix.synapse import Account, Synapse
+
+NEWCOMER = {"town": "Leeds", "experience": "1", "paths": "2 3", "languages": "1"}
+ORGANIZER = {"town": "Berlin", "experience": "3 ran a tenants' union", "paths": "3", "languages": "1 4"}
+
+# What each question says (plain, as the member's client shows the body), and the reply to it.
+_PROMPTS: list[tuple[str, str]] = [
+    (render.plain(texts.SUMMARY_PROMPT), "1"),
+    (render.plain(mtexts.PLACE_PROMPT).split("\n")[0], "town"),
+    (render.plain(texts.PLACE_PICK_PROMPT), "1"),
+    ("Is this right?", "1"),
+    (render.plain(texts.LANGUAGES_PROMPT), "languages"),
+    (render.plain(texts.EXPERIENCE_PROMPT), "experience"),
+    (render.plain(texts.MENTORING_PROMPT), "2"),
+    (render.plain(texts.PATHS_PROMPT), "paths"),
+    (render.plain(texts.READINESS_PROMPT.format(page=1)), "3 4 2"),
+    (render.plain(texts.READINESS_PROMPT.format(page=2)), "2 3 4"),
+    (render.plain(texts.CONSENT_PROMPT).split("\n")[0], "1 1"),
+]
+
+
+def reply_to(body: str, person: dict[str, str]) -> str | None:
+    for prompt, answer in _PROMPTS:
+        if prompt in body:
+            return person.get(answer, answer)
+    return None
+
+
+class Community:
+    """The space (made by the bot's account before the bot starts) and the bot serving it."""
+
+    def __init__(self, synapse: Synapse, sessions: SessionMaker, store: Path) -> None:
+        self.synapse = synapse
+        self.sessions = sessions
+        self.store = store
+        self.me: Account = account(synapse, "groundwork")
+        self.space_id = ""
+        self.bot: MatrixBot | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def make_space(self) -> None:
+        client = AsyncClient(self.synapse.url, self.me.user_id)
+        client.restore_login(self.me.user_id, "SPACE-MAKER", self.me.access_token)
+        made = await client.room_create(
+            space=True,
+            name="Organizers of the North",
+            preset=RoomPreset.public_chat,
+            visibility=RoomVisibility.private,
+        )
+        await client.close()
+        assert isinstance(made, RoomCreateResponse), made
+        self.space_id = str(made.room_id)
+
+    async def start(self) -> MatrixBot:
+        settings = MatrixSettings(
+            homeserver=self.synapse.url,
+            user_id=self.me.user_id,
+            password=SecretStr(self.me.password),
+            device_id=self.me.device_id,
+            space_id=self.space_id,
+        )
+        bot = MatrixBot(settings, crypto_store=self.store, sessions=self.sessions)
+        feature = onboarding.of(bot)
+        assert feature is not None
+        feature.configure(
+            OnboardingSettings(),
+            GuildDefaults(auto_approve_pairings=True, auto_confirm_organizers=True),
+            SchedulerSettings(),
+        )
+        await bot.login()
+        self._task = asyncio.create_task(bot.run())
+        await asyncio.wait_for(bot.wait_until_serving(), WAIT)
+        self.bot = bot
+        return bot
+
+    async def stop(self) -> None:
+        if self._task is not None and self.bot is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            await self.bot.close()
+        self._task = self.bot = None
+
+
+@pytest.fixture
+async def community(synapse: Synapse, sessions: SessionMaker, tmp_path: Path) -> AsyncIterator[Community]:
+    made = Community(synapse, sessions, tmp_path / "bot-crypto")
+    await made.make_space()
+    await made.start()
+    try:
+        yield made
+    finally:
+        await made.stop()
+
+
+async def join_space(person: MatrixMember, space_id: str) -> None:
+    joined = await person.client.join(space_id)
+    assert isinstance(joined, JoinResponse), joined
+
+
+async def notice_with(person: MatrixMember, wanted: Callable[[str], bool]) -> tuple[str, str]:
+    while True:
+        room_id, content = await person.next_notice()
+        if wanted(content["body"]):
+            return room_id, content["body"]
+
+
+async def answer_all(person: MatrixMember, answers: dict[str, str], *, stop: Callable[[str], bool]) -> str:
+    """Reply to every question as it comes, until a message `stop` recognises; returns it."""
+    while True:
+        room_id, content = await person.next_notice()
+        body: str = content["body"]
+        assert content["m.mentions"] == {}
+        if stop(body):
+            return body
+        reply = reply_to(body, answers)
+        if reply is not None:
+            await person.say(room_id, reply)
+
+
+def done(body: str) -> bool:
+    return body.startswith(render.plain(texts.DONE_TITLE))
+
+
+async def local(sessions: SessionMaker, kind: IdentityKind, external_id: str) -> int | None:
+    async with sessions() as session:
+        return await identities.find_local_id(
+            session=session, platform=Platform.MATRIX, kind=kind, external_id=external_id
+        )
+
+
+async def until(check: Callable[[], Awaitable[bool]]) -> None:
+    async def poll() -> None:
+        while not await check():  # noqa: ASYNC110 (a row or the server's state: no event to wait on)
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(poll(), WAIT)
+
+
+async def test_a_newcomer_is_onboarded_by_numbers_and_introduced_to_a_mentor(
+    community: Community, members: MemberFactory, sessions: SessionMaker
+) -> None:
+    mentor, newcomer = await members(), await members()
+
+    await join_space(mentor, community.space_id)
+    dm, welcome = await notice_with(mentor, lambda body: body.startswith("Welcome to"))
+    assert "Organizers of the North" in welcome
+    body = await answer_all(mentor, ORGANIZER, stop=done)
+    assert render.plain(texts.DONE_ORGANIZER_ACTIVE) in body
+    assert mentor.invited == [dm]  # the bot opened the direct room, encrypted
+    assert all(mentor.decrypted)
+
+    await join_space(newcomer, community.space_id)
+    body = await answer_all(newcomer, NEWCOMER, stop=done)
+    assert "You're the first member within 50 km" in body
+    room_id, _ = await notice_with(newcomer, lambda b: b == render.plain(mtexts.MENTOR_OFFER))
+    await newcomer.say(room_id, "Yes")
+
+    intro_room, introduction = await notice_with(newcomer, lambda b: b.startswith("Hi "))
+    assert intro_room != room_id
+    assert f"{newcomer.client.user_id}, meet {mentor.client.user_id}" in introduction
+    assert "Two times that could suit you both" in introduction
+    other_room, seen = await notice_with(mentor, lambda b: b.startswith("Hi "))
+    assert (other_room, seen) == (intro_room, introduction)
+    assert intro_room in newcomer.invited and intro_room in mentor.invited
+    await seen_joined(newcomer.client, intro_room, mentor.client.user_id)
+    assert all(newcomer.decrypted)  # the introduction room is encrypted too
+
+    room_local = await local(sessions, IdentityKind.ROOM, intro_room)
+    async with sessions() as session:
+        mentorship = (await session.execute(select(Mentorship))).scalar_one()
+        assert (mentorship.status, mentorship.thread_id) == (MentorshipStatus.ACTIVE, room_local)
+        task = (
+            await session.execute(select(ChatTask).where(ChatTask.kind == ChatTaskKind.INTRODUCTION))
+        ).scalar_one()
+        assert task.done_at is not None
+
+
+async def test_onboarding_runs_in_the_plain_direct_room_the_member_opened(
+    community: Community, member: MatrixMember
+) -> None:
+    assert community.bot is not None
+    dm = await member.open_dm(community.me.user_id)
+    await seen_joined(member.client, dm, community.me.user_id)
+
+    async def noted() -> bool:
+        assert community.bot is not None
+        return dm in (await direct_rooms(member.client, community.bot)).get(member.client.user_id, [])
+
+    await until(noted)
+    await join_space(member, community.space_id)
+    body = await answer_all(member, NEWCOMER, stop=done)
+    assert body.endswith(mtexts.DONE_NEXT)
+    assert member.invited == []
+    assert not any(member.decrypted)  # a plain room stays plain
+
+
+async def test_a_restart_mid_way_resumes_the_conversation_from_the_database(
+    community: Community, member: MatrixMember, sessions: SessionMaker
+) -> None:
+    await join_space(member, community.space_id)
+    languages = render.plain(texts.LANGUAGES_PROMPT)
+    await answer_all(member, NEWCOMER, stop=lambda b: languages in b)
+    dm = member.invited[0]
+    await community.stop()
+    await community.start()  # same device, same crypto store, same database: nothing kept in memory
+    await member.say(dm, "1")
+    _, asked = await notice_with(member, lambda b: render.plain(texts.EXPERIENCE_PROMPT) in b)
+    assert asked.startswith("Getting to know you · 4/9\n")
+    body = await answer_all(member, NEWCOMER, stop=done)
+    assert done(body)
+    user_id = await local(sessions, IdentityKind.USER, member.client.user_id)
+    async with sessions() as session:
+        row = (await session.execute(select(Member).where(Member.user_id == user_id))).scalar_one()
+        assert row.status == MemberStatus.ACTIVE
+        assert row.languages == ["en"]
+
+
+async def test_a_reply_that_is_not_a_choice_asks_again_and_nothing_is_written(
+    community: Community, member: MatrixMember
+) -> None:
+    await join_space(member, community.space_id)
+    confirm = "Is this right?"
+    await answer_all(member, NEWCOMER, stop=lambda b: confirm in b)
+    dm = member.invited[0]
+    await member.say(dm, "7")
+    _, again = await notice_with(member, lambda b: "Sorry" in b)
+    assert again.startswith("Getting to know you · 2/9\n⚠ Sorry, I didn't understand that.")
+    assert confirm in again
+
+
+async def test_a_member_who_leaves_mid_way_keeps_nothing_open_and_one_who_finished_is_welcomed_back(
+    community: Community, member: MatrixMember, sessions: SessionMaker
+) -> None:
+    await join_space(member, community.space_id)
+    confirm = "Is this right?"
+    await answer_all(member, NEWCOMER, stop=lambda b: confirm in b)
+    await member.client.room_leave(community.space_id)
+    user_id = await local(sessions, IdentityKind.USER, member.client.user_id)
+
+    async def abandoned() -> bool:
+        async with sessions() as session:
+            status = await session.scalar(
+                select(OnboardingSession.status).join(Member).where(Member.user_id == user_id)
+            )
+        return status == OnboardingStatus.ABANDONED
+
+    await until(abandoned)
+
+    await join_space(member, community.space_id)  # back: from the first question again
+    await notice_with(member, lambda body: body.startswith("Welcome to"))
+    body = await answer_all(member, NEWCOMER, stop=done)
+    assert done(body)
+    await member.client.room_leave(community.space_id)
+    await join_space(member, community.space_id)
+    await notice_with(member, lambda b: b.startswith("Welcome back to"))
+    await asyncio.sleep(0.5)
+    assert member.notices.empty()  # no second onboarding
