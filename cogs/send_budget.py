@@ -51,6 +51,11 @@ class SendBudget:
         self._order = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
 
+    @property
+    def waiting(self) -> int:
+        """How many wait for a turn now (walks the queue: for tests and diagnostics)."""
+        return sum(1 for *_, future in self._waiting if not future.done())
+
     def _take(self, now: float, requests: int) -> None:
         # Unused time builds up a burst of at most `burst` requests, never more.
         self._next = max(self._next, now - (self.burst - 1) * self.interval) + requests * self.interval
@@ -68,8 +73,8 @@ class SendBudget:
             self._take(now, requests)
             self._next = min(self._next, now + 1.0)
             return
-        # Anyone queued (a cancelled waiter too, skipped in a moment) goes first: not counted here,
-        # which with thousands queued would walk the queue on every turn.
+        # Anyone queued (a cancelled waiter too, skipped in a moment) goes first: `waiting` is not
+        # asked here, which with thousands queued would walk the queue on every turn.
         if not self._waiting and self._free(now):
             self._take(now, requests)
             return
