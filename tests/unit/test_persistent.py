@@ -129,6 +129,19 @@ def test_every_persistent_item_is_declared_through_persistent() -> None:
     assert offenders == []
 
 
+def test_every_modal_is_a_form() -> None:
+    """No other Modal: discord.py answers a modal only from the object it stored, which a quick
+    submission or a restart finds missing (cogs/_forms.py)."""
+    offenders = [
+        f"{path.relative_to(COGS.parent)}:{node.lineno}"
+        for path, tree in _sources()
+        if path.name != "_forms.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and any("Modal" in ast.unparse(base) for base in node.bases)
+    ]
+    assert offenders == []
+
+
 def test_no_cog_is_found_by_its_name() -> None:
     """Handlers are method references; cogs never look each other up by a string."""
     offenders = [
