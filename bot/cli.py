@@ -115,7 +115,7 @@ async def _run_discord(settings: Settings, token: str) -> None:
 
 async def _run_matrix(settings: Settings) -> None:
     from db.engine import create_engine, create_session_maker
-    from matrix_adapter import MatrixBot
+    from matrix_adapter import MatrixBot, onboarding
 
     engine = create_engine(settings.database_url, echo=settings.database.echo)
     bot = MatrixBot(
@@ -124,6 +124,7 @@ async def _run_matrix(settings: Settings) -> None:
         sessions=create_session_maker(engine),
         scheduler=settings.scheduler,
     )
+    onboarding.configure(bot, settings)
     try:
         await bot.login()
         if bot.runtime is not None:

@@ -18,7 +18,7 @@ from collections.abc import Coroutine
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.config import GuildDefaults, OnboardingSettings, SchedulerSettings
+from bot.config import GuildDefaults, OnboardingSettings, SchedulerSettings, Settings
 from bot.errors import GroundworkError
 from bot.ports import Welcomed
 from bot.services import identities, members, onboarding, pairing, waiting
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+TICK_JOB = "matrix:onboarding"
+
 _installed: weakref.WeakKeyDictionary[MatrixBot, MatrixOnboarding] = weakref.WeakKeyDictionary()
 _YES = frozenset({"yes", "y", "yes please", "yes!", "yeah", "ok", "okay", "sure"})
 
@@ -54,6 +56,13 @@ _MATRIX_WORDS = {
     texts.NOT_IN_SERVER: mtexts.NOT_IN_COMMUNITY,
     pairing_texts.NOT_ONBOARDED_SELF: mtexts.NOT_ONBOARDED_SELF,
 }
+
+
+def configure(bot: MatrixBot, settings: Settings) -> None:
+    """`groundwork run`'s [onboarding], [guild_defaults] and [scheduler], for the bot's onboarding."""
+    feature = of(bot)
+    if feature is not None:
+        feature.configure(settings.onboarding, settings.guild_defaults, settings.scheduler)
 
 
 def of(bot: MatrixBot) -> MatrixOnboarding | None:
@@ -71,6 +80,13 @@ def install(bot: MatrixBot) -> None:
     _installed[bot] = feature
     for kind, handler in feature.handlers().items():
         runtime.register(kind, handler)
+    runtime.scheduler.add_job(
+        feature.tick,
+        "interval",
+        seconds=bot.scheduler_settings.tick_seconds,
+        id=TICK_JOB,
+        replace_existing=True,
+    )
     bot.router.command("start", mtexts.HELP_START, feature.start, private=True)
     bot.router.command("restart", mtexts.HELP_RESTART, feature.restart, private=True)
     bot.router.command("mentor", mtexts.HELP_MENTOR, feature.mentor, private=True)
@@ -400,6 +416,24 @@ class MatrixOnboarding:
         await self.steps.run_now(ChatTaskKind.ANNOUNCEMENT, completion.member_id)
         if completion.isolated and completion.organizer_status is None:  # organizers are not newcomers
             await self.messenger.offer_mentor(completion)
+
+    # -- reminders and expiry -----------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Remind members of an unfinished conversation once, and tell them when it expired
+        (the Matrix community's conversations only: Discord's bot ticks its own)."""
+        try:
+            now = self.bot.clock()
+            async with self.sessions() as session, session.begin():
+                reminders = await onboarding.due_reminders(session=session, now=now, platform=Platform.MATRIX)
+                expired = await onboarding.expire_due(session=session, now=now, platform=Platform.MATRIX)
+            for paused, was_expired in [(p, False) for p in reminders] + [(p, True) for p in expired]:
+                user = await matrix_id(self.sessions, paused.user_id)
+                if user is not None:
+                    self.shown.pop(user, None)  # its row moved on: read again at the next reply
+                await self.messenger.remind_onboarding(paused, expired=was_expired)
+        except Exception:
+            log.exception("the Matrix onboarding tick failed; trying next tick")
 
     # -- a mentor ------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from cogs.onboarding._modals import (
 )
 from cogs.onboarding._render import STEP_TAIL, Rendered, StepControls, render_step
 from cogs.onboarding._shown import ShownConversations
+from db.enums import Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -341,8 +342,9 @@ class Onboarding(commands.Cog):
         """Remind members of unfinished conversations once, and tell them when one expires."""
         now = self.bot.clock()
         async with self.bot.sessions() as session, session.begin():
-            reminders = await onboarding.due_reminders(session=session, now=now)
-            expired = await onboarding.expire_due(session=session, now=now)
+            # A Matrix community's conversations are the Matrix adapter's to remind and expire.
+            reminders = await onboarding.due_reminders(session=session, now=now, platform=Platform.DISCORD)
+            expired = await onboarding.expire_due(session=session, now=now, platform=Platform.DISCORD)
         for paused, was_expired in [(p, False) for p in reminders] + [(p, True) for p in expired]:
             if not await self.bot.messenger.remind_onboarding(paused, expired=was_expired):
                 await self._dms_closed(paused.guild_id, paused.user_id)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import identities
 from bot.services.onboarding._model import stored_answers
-from db.enums import MemberStatus, OnboardingStatus
+from db.enums import MemberStatus, OnboardingStatus, Platform
 from db.models import Member, OnboardingSession
 
 
@@ -23,14 +24,19 @@ class PausedConversation:
     channel_id: int | None
 
 
+def _on(platform: Platform | None) -> ColumnElement[bool]:
+    """The conversations of one platform's communities (None: every one)."""
+    return true() if platform is None else identities.on_platform(Member.guild_id, platform)
+
+
 async def _claim(
-    session: AsyncSession, condition: object, values: dict[str, object]
+    session: AsyncSession, condition: object, values: dict[str, object], platform: Platform | None
 ) -> list[PausedConversation]:
     rows = (
         await session.execute(
             select(OnboardingSession.id, Member.guild_id, Member.user_id, OnboardingSession.channel_id)
             .join(Member, OnboardingSession.member_id == Member.id)
-            .where(OnboardingSession.status == OnboardingStatus.OPEN, condition)  # type: ignore[arg-type]
+            .where(OnboardingSession.status == OnboardingStatus.OPEN, condition, _on(platform))  # type: ignore[arg-type]
             .with_for_update(of=OnboardingSession, skip_locked=True)
         )
     ).all()
@@ -45,9 +51,14 @@ async def _claim(
     return [PausedConversation(*row) for row in rows]
 
 
-async def due_reminders(*, session: AsyncSession, now: datetime) -> list[PausedConversation]:
-    """Conversations whose one reminder is due; each is returned once, ever."""
-    claimed = await _claim(session, OnboardingSession.reminder_due_at <= now, {"reminder_due_at": None})
+async def due_reminders(
+    *, session: AsyncSession, now: datetime, platform: Platform | None = None
+) -> list[PausedConversation]:
+    """Conversations whose one reminder is due; each is returned once, ever. With `platform`,
+    only that platform's communities' (each adapter reminds its own members)."""
+    claimed = await _claim(
+        session, OnboardingSession.reminder_due_at <= now, {"reminder_due_at": None}, platform
+    )
     for paused in claimed:
         row = await session.get(OnboardingSession, paused.session_id)
         if row is not None:
@@ -58,12 +69,16 @@ async def due_reminders(*, session: AsyncSession, now: datetime) -> list[PausedC
     return claimed
 
 
-async def expire_due(*, session: AsyncSession, now: datetime) -> list[PausedConversation]:
-    """End conversations left unfinished past their expiry; their members can start again."""
+async def expire_due(
+    *, session: AsyncSession, now: datetime, platform: Platform | None = None
+) -> list[PausedConversation]:
+    """End conversations left unfinished past their expiry; their members can start again. With
+    `platform`, only that platform's communities'."""
     expired = await _claim(
         session,
         OnboardingSession.expires_at <= now,
         {"status": OnboardingStatus.EXPIRED, "reminder_due_at": None},
+        platform,
     )
     if expired:
         member_ids = select(OnboardingSession.member_id).where(
