@@ -9,14 +9,18 @@ Uses the test database, so it runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nio import AsyncClient, JoinResponse, RoomCreateResponse, RoomPreset, RoomVisibility
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot import ports
 from bot.config import GuildDefaults, MatrixSettings, OnboardingSettings, SchedulerSettings
 from bot.services import identities
 from bot.texts import matrix_onboarding as mtexts
@@ -25,6 +29,8 @@ from db.engine import SessionMaker
 from db.enums import ChatTaskKind, IdentityKind, MemberStatus, MentorshipStatus, OnboardingStatus, Platform
 from db.models import ChatTask, Member, Mentorship, OnboardingSession
 from matrix_adapter import MatrixBot, onboarding, render
+from matrix_adapter.messenger import MatrixMessenger
+from matrix_adapter.onboarding_messages import OnboardingMessages
 from tests.matrix.clients import WAIT, MemberFactory, direct_rooms, seen_joined
 from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.conftest import account
@@ -285,3 +291,49 @@ async def test_a_member_who_leaves_mid_way_keeps_nothing_open_and_one_who_finish
     await notice_with(member, lambda b: b.startswith("Welcome back to"))
     await asyncio.sleep(0.5)
     assert member.notices.empty()  # no second onboarding
+
+
+async def test_an_unfinished_conversation_is_reminded_once_then_expires_and_starts_again(
+    community: Community, member: MatrixMember
+) -> None:
+    bot = community.bot
+    feature = onboarding.of(bot) if bot is not None else None
+    assert bot is not None and feature is not None
+    await join_space(member, community.space_id)
+    confirm = "Is this right?"
+    await answer_all(member, NEWCOMER, stop=lambda b: confirm in b)
+    dm = member.invited[0]
+    start = bot.clock()
+
+    bot.clock = lambda: start + timedelta(hours=49)
+    await feature.tick()
+    await feature.tick()  # once only
+    where, reminder = await notice_with(member, lambda b: b.startswith("Hi! You started"))
+    assert where == dm
+    assert "Organizers of the North" in reminder
+
+    bot.clock = lambda: start + timedelta(hours=169)
+    await feature.tick()
+    await notice_with(
+        member, lambda b: b == render.plain(mtexts.EXPIRED.format(community="Organizers of the North"))
+    )
+    await asyncio.sleep(0.3)
+    assert member.notices.empty()  # the reminder came once
+
+    await member.say(dm, "1")  # an answer to a conversation that is over: nothing is open to take it
+    await member.say(dm, "!gw start")
+    _, again = await notice_with(member, lambda b: b.startswith("Getting to know you"))
+    assert again.startswith("Getting to know you · 1/9\n")  # from the top
+
+
+def test_it_implements_the_onboarding_messages_with_the_same_signatures() -> None:
+    for protocol in (ports.OnboardingMessages, ports.PairingMessages):
+        for name, member in vars(protocol).items():
+            if inspect.iscoroutinefunction(member) and hasattr(OnboardingMessages, name):
+                implemented: Any = getattr(MatrixMessenger, name)
+                assert list(inspect.signature(implemented).parameters) == list(
+                    inspect.signature(member).parameters
+                )
+    assert {"welcome", "remind_onboarding", "offer_mentor", "post_proposal", "tell_wait"} <= set(
+        vars(OnboardingMessages)
+    )
