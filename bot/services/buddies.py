@@ -41,7 +41,7 @@ from bot.services.contacts import record_contact
 from bot.services.locales import shared_area
 from bot.services.matching import Mentor, Seeker, pair_cost, peer_costs
 from bot.services.members import get_member
-from bot.services.pairing import OPEN, utc_offset_hours
+from bot.services.pairing import is_open, utc_offset_hours
 from bot.services.practice import common_hour
 from bot.texts import buddies as texts
 from db.enums import (
@@ -156,15 +156,6 @@ class Mine:
 # Who is eligible
 
 
-async def _in_open_group(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
-    rows = await session.execute(
-        select(BuddyMember.member_id)
-        .join(BuddyGroup, BuddyMember.group_id == BuddyGroup.id)
-        .where(BuddyMember.member_id.in_(member_ids), BuddyGroup.status.in_(OPEN_GROUP))
-    )
-    return set(rows.scalars())
-
-
 def rest_after(silent_in_a_row: int) -> timedelta:
     """How long a member rests after their last "no": `REOFFER_AFTER`, doubled for each offer
     before it they also let run out without a word (1, 2, 4, 8 weeks at most), so a member who
@@ -203,53 +194,57 @@ async def _declined_lately(session: AsyncSession, member_ids: Sequence[int], now
     return resting
 
 
-async def _with_mentor(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
-    rows = await session.execute(
-        select(Mentorship.member_id).where(Mentorship.member_id.in_(member_ids), Mentorship.status.in_(OPEN))
-    )
-    return set(rows.scalars())
-
-
 async def eligible(
     *, session: AsyncSession, guild_id: int, now: datetime, batch_every: timedelta
 ) -> list[Member]:
-    """The guild's members to be offered a buddy now (see the module docstring), oldest first."""
+    """The guild's members to be offered a buddy now (see the module docstring), oldest first.
+
+    Set-based: one query finds the isolated members in no open group, without a mentor, not
+    opted out and not organizing (ids only: a guild has thousands of isolated members, most
+    of them with a buddy already); the rests and the waits are checked for those, and only the
+    members left are read whole."""
     opted_out = select(BuddyOptOut.member_id).where(BuddyOptOut.member_id == Member.id).exists()
     organizes = (
         select(Organizer.id)
         .where(Organizer.member_id == Member.id, Organizer.status == OrganizerStatus.ACTIVE)
         .exists()
     )
-    found = list(
+    in_open_group = (
+        select(BuddyMember.id)
+        .join(BuddyGroup, BuddyMember.group_id == BuddyGroup.id)
+        .where(BuddyMember.member_id == Member.id, BuddyGroup.status.in_(OPEN_GROUP))
+        .exists()
+    )
+    with_mentor = select(Mentorship.id).where(Mentorship.member_id == Member.id, is_open()).exists()
+    ids = list(
         (
             await session.execute(
-                select(Member)
+                select(Member.id)
                 .where(
                     Member.guild_id == guild_id,
                     Member.status == MemberStatus.ACTIVE,
                     Member.is_isolated.is_(True),
                     ~opted_out,
                     ~organizes,
+                    ~in_open_group,
+                    ~with_mentor,
                 )
                 .order_by(Member.onboarded_at, Member.id)
             )
         ).scalars()
     )
-    ids = [m.id for m in found]
     if not ids:
         return []
-    busy = (
-        await _in_open_group(session, ids)
-        | await _declined_lately(session, ids, now)
-        | await _with_mentor(session, ids)
-    )
     target = await waiting.wait_target(session, guild_id)
-    waits = await waiting.mentor_waits(session=session, guild_id=guild_id, now=now, batch_every=batch_every)
-    return [
-        member
-        for member in found
-        if member.id not in busy and not ((wait := waits.get(member.id)) is not None and wait.within(target))
-    ]
+    busy = await _declined_lately(session, ids, now) | await waiting.mentor_within(
+        session=session, guild_id=guild_id, now=now, batch_every=batch_every, target=target
+    )
+    chosen = [member_id for member_id in ids if member_id not in busy]
+    if not chosen:
+        return []
+    rows = await session.execute(select(Member).where(Member.id.in_(chosen)))
+    by_id = {member.id: member for member in rows.scalars()}
+    return [by_id[member_id] for member_id in chosen if member_id in by_id]
 
 
 # Who goes with whom

@@ -20,7 +20,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,18 +114,44 @@ async def mentor_waits(
 ) -> dict[int, MentorWait]:
     """`mentor_wait` of everyone waiting in the guild, by member id, in three queries (the list,
     the free places, the pace) rather than three per member."""
-    listed = await pairing.waiting_members(session=session, guild_id=guild_id)
+    listed = await pairing.waiting_ids(session, guild_id)  # as queue_position ranks them
     if not listed:
         return {}
-    listed.sort(key=lambda m: (m.mentor_requested_at or now, m.id))  # as queue_position ranks them
     free = await pairing.free_places(session, guild_id)
     pace = await begun_per_week(session, guild_id, now)
     return {
-        member.id: MentorWait(
+        member_id: MentorWait(
             position, len(listed), free, pace, expected_wait(position, free, pace, batch_every=batch_every)
         )
-        for position, member in enumerate(listed, start=1)
+        for position, member_id in enumerate(listed, start=1)
     }
+
+
+def last_within(waiting: int, free: int, pace: float, target: timedelta, *, batch_every: timedelta) -> int:
+    """How many of the first on a list of `waiting` expect a mentor within `target` (the wait
+    grows with the position, so they are the first ones)."""
+    low, high = 0, waiting  # within(low) holds (or low is 0); within(high + 1) does not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _within(middle, free, pace, target, batch_every):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+async def mentor_within(
+    *, session: AsyncSession, guild_id: int, now: datetime, batch_every: timedelta, target: timedelta
+) -> set[int]:
+    """The waiting members of the guild expected to have a mentor within `target` (those for whom
+    `mentor_waits` says `within(target)`), read as the first ones on the list only."""
+    waiting = await pairing.waiting_count(session, guild_id)
+    if not waiting:
+        return set()
+    free = await pairing.free_places(session, guild_id)
+    pace = await begun_per_week(session, guild_id, now)
+    first = last_within(waiting, free, pace, target, batch_every=batch_every)
+    return set(await pairing.waiting_ids(session, guild_id, limit=first)) if first else set()
 
 
 async def wait_target(session: AsyncSession, guild_id: int) -> timedelta:
@@ -294,19 +320,6 @@ def _meanwhile(
     return (*found, Meanwhile.PRACTICE, Meanwhile.LOG)
 
 
-async def _waiting_list(session: AsyncSession, guild_id: int) -> list[tuple[Member, Locale | None]]:
-    """Everyone waiting in the guild, in list order (who asked first; ties by member id, as
-    `pairing.queue_position` counts), with their place."""
-    members = await pairing.waiting_members(session=session, guild_id=guild_id)
-    members.sort(
-        key=lambda member: (member.mentor_requested_at or datetime.max.replace(tzinfo=UTC), member.id)
-    )
-    locale_ids = {member.locale_id for member in members if member.locale_id is not None}
-    rows = await session.execute(select(Locale).where(Locale.id.in_(locale_ids))) if locale_ids else None
-    locales = {locale.id: locale for locale in rows.scalars()} if rows is not None else {}
-    return [(member, locales.get(member.locale_id) if member.locale_id else None) for member in members]
-
-
 def _remember(
     notices: dict[int, WaitNotice], session: AsyncSession, update: WaitUpdate, member_id: int, now: datetime
 ) -> None:
@@ -372,30 +385,65 @@ async def due_updates(
     *, session: AsyncSession, guild_id: int, now: datetime, batch_every: timedelta
 ) -> list[WaitUpdate]:
     """The waiting members of a guild who should hear about their wait now, recorded as told
-    (send after the commit). One run at a time per guild: the guild's settings row is locked."""
+    (send after the commit). One run at a time per guild: the guild's settings row is locked.
+
+    The list is read as plain columns (who, their zone, since when) with what each was last
+    told; only the members who hear now are read whole, with their places and company."""
     guild = await session.get(GuildSettings, guild_id, with_for_update=True)
     if guild is None:
         return []
-    listed = await _waiting_list(session, guild_id)
+    waiting = pairing.waiting_condition(guild_id)
+    listed = (
+        await session.execute(
+            select(Member.id, Member.timezone, Member.mentor_requested_at)
+            .where(*waiting)
+            .order_by(Member.mentor_requested_at, Member.id)  # list order, as queue_position counts
+        )
+    ).all()
     if not listed:
         return []
-    ids = [member.id for member, _ in listed]
     free = await pairing.free_places(session, guild_id)
     pace = await begun_per_week(session, guild_id, now)
-    notices = await _notices(session, ids)
-    company = await _company(session, guild_id, ids)
-    updates: list[WaitUpdate] = []
-    for position, (member, locale) in enumerate(listed, start=1):
-        if in_quiet_hours(local_hour(member.timezone, now), guild.quiet_hours_start, guild.quiet_hours_end):
+    notices = {
+        notice.member_id: notice
+        for notice in (
+            await session.execute(
+                select(WaitNotice).where(WaitNotice.member_id.in_(select(Member.id).where(*waiting)))
+            )
+        ).scalars()
+    }
+    due: list[tuple[int, MentorWait, WaitBucket, WaitNews]] = []
+    for position, (member_id, timezone, requested_at) in enumerate(listed, start=1):
+        if in_quiet_hours(local_hour(timezone, now), guild.quiet_hours_start, guild.quiet_hours_end):
             continue
         wait = MentorWait(
             position, len(listed), free, pace, expected_wait(position, free, pace, batch_every=batch_every)
         )
         bucket = bucket_of(wait)
-        notice = notices.get(member.id)
+        notice = notices.get(member_id)
         news = update_due(Told(notice.bucket, notice.told_at) if notice else None, bucket, now)
-        if news is None or member.mentor_requested_at is None:
+        if news is None or requested_at is None:
             continue
+        due.append((member_id, wait, bucket, news))
+    if not due:
+        return []
+    ids = [member_id for member_id, *_ in due]
+    members = {m.id: m for m in (await session.execute(select(Member).where(Member.id.in_(ids)))).scalars()}
+    locale_ids = {m.locale_id for m in members.values() if m.locale_id is not None}
+    locales = (
+        {
+            locale.id: locale
+            for locale in (await session.execute(select(Locale).where(Locale.id.in_(locale_ids)))).scalars()
+        }
+        if locale_ids
+        else {}
+    )
+    company = await _company(session, guild_id, ids)
+    updates: list[WaitUpdate] = []
+    for member_id, wait, bucket, news in due:
+        member = members[member_id]
+        assert member.mentor_requested_at is not None  # on the list
+        locale = locales.get(member.locale_id) if member.locale_id is not None else None
         update = WaitUpdate(
             guild_id,
             member.user_id,

@@ -200,8 +200,8 @@ async def test_a_batch_stopped_after_a_chunk_and_run_again_duplicates_nothing(
 ) -> None:
     await _many_waiting(sessions, gazetteer)
     solver = RecordingSolver()
-    # Units of work: 1 to 3 read, 4 writes the first chunk, 5 (the second chunk) dies.
-    dying = DiesAtUnitOfWork(sessions, fatal=5)
+    # Units of work: 1 and 2 read, 3 writes the first chunk, 4 (the second chunk) dies.
+    dying = DiesAtUnitOfWork(sessions, fatal=4)
     with pytest.raises(RuntimeError, match="died"):
         await pairing.run_batch(sessions=dying, guild_id=GUILD, now=NOW, solver=solver, chunk_size=2)  # type: ignore[arg-type]
     first_chunk = sorted(solver.proposed[:2])

@@ -1,7 +1,7 @@
 """Pairing isolated members with experienced organizers: the queue, proposals, review and the
 life of a mentorship. The matching itself is `bot.services.matching`."""
 
-from bot.services.pairing._candidates import free_places, utc_offset_hours
+from bot.services.pairing._candidates import free_places, utc_offset_hours, waiting_seekers
 from bot.services.pairing._history import mentorships_of
 from bot.services.pairing._lifecycle import (
     Ended,
@@ -33,7 +33,7 @@ from bot.services.pairing._organizers import (
     set_paused,
     status_on_offer,
 )
-from bot.services.pairing._people import OPEN
+from bot.services.pairing._people import OPEN, is_open
 from bot.services.pairing._proposals import (
     BATCH_WRITE_CHUNK,
     CommonArea,
@@ -54,6 +54,9 @@ from bot.services.pairing._queue import (
     current_mentor,
     queue_position,
     request_mentor,
+    waiting_condition,
+    waiting_count,
+    waiting_ids,
     waiting_members,
 )
 from db.enums import MentorshipEndReason, MentorshipStatus
@@ -85,6 +88,7 @@ __all__ = [
     "free_places",
     "guild_of_mentorship",
     "introduction_due",
+    "is_open",
     "member_left",
     "mentees",
     "mentorships_of",
@@ -108,5 +112,9 @@ __all__ = [
     "status_on_offer",
     "thread_taken",
     "utc_offset_hours",
+    "waiting_condition",
+    "waiting_count",
+    "waiting_ids",
     "waiting_members",
+    "waiting_seekers",
 ]

@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MentorshipEndReason, MentorshipStatus
 from db.models import Member, Mentorship, MentorshipEvent
 
 
-async def excluded_organizers(session: AsyncSession, member_ids: Iterable[int]) -> dict[int, set[int]]:
+async def excluded_organizers(
+    session: AsyncSession, member_ids: Iterable[int] | Select[Any]
+) -> dict[int, set[int]]:
     """Per member, the organizers (member ids) they must not be proposed to again: pairings that
-    ended as "not a good fit", and proposals a moderator rejected."""
-    ids = list(member_ids)
-    if not ids:
+    ended as "not a good fit", and proposals a moderator rejected. `member_ids` may be a query
+    of member ids (a batch's thousands of waiting members, not sent as parameters)."""
+    ids: list[int] | Select[Any] = member_ids if isinstance(member_ids, Select) else list(member_ids)
+    if not isinstance(ids, Select) and not ids:
         return {}
     rows = await session.execute(
         select(Mentorship.member_id, Mentorship.mentor_id).where(

@@ -26,7 +26,13 @@ from bot.services.matching import (
     Seeker,
     instant_match,
 )
-from bot.services.pairing._candidates import mentors, seekers, spare_places, utc_offset_hours
+from bot.services.pairing._candidates import (
+    mentors,
+    seekers,
+    spare_places,
+    utc_offset_hours,
+    waiting_seekers,
+)
 from bot.services.pairing._history import event, excluded_organizers
 from bot.services.pairing._people import (
     check_can_mentor,
@@ -35,7 +41,7 @@ from bot.services.pairing._people import (
     organizer_of,
     pairable_member,
 )
-from bot.services.pairing._queue import still_waiting, waiting_count, waiting_members
+from bot.services.pairing._queue import still_waiting, waiting_count
 from bot.services.pairing._solve import solve_in_another_process
 from bot.texts import pairing as texts
 from db.engine import SessionMaker
@@ -268,15 +274,13 @@ async def run_batch(
     they are never reshuffled. What the reads see may change between them: the write checks.
     """
     async with sessions() as session, session.begin():
-        waiting = await waiting_members(session=session, guild_id=guild_id)
-    if not waiting:
-        return [], 0
-    async with sessions() as session, session.begin():
         candidates = await mentors(session, guild_id, now)
-    if not candidates:
-        return [], len(waiting)
+        if not candidates:
+            return [], await waiting_count(session, guild_id)
     async with sessions() as session, session.begin():
-        sought = await seekers(session, waiting, now)
+        sought = await waiting_seekers(session, guild_id, now)
+    if not sought:
+        return [], 0
     weights = weights or CostWeights()
     if solver is None:
         result = await solve_in_another_process(sought, candidates, weights)

@@ -63,7 +63,7 @@ async def current_mentor(*, session: AsyncSession, guild_id: int, user_id: int) 
     )
 
 
-def _waiting(guild_id: int) -> list[ColumnElement[bool]]:
+def waiting_condition(guild_id: int) -> list[ColumnElement[bool]]:
     """Who waits in a guild: active, asked for a mentor, none proposed or active."""
     has_open = select(Mentorship.id).where(Mentorship.member_id == Member.id, is_open()).exists()
     return [
@@ -79,11 +79,23 @@ async def waiting_members(
 ) -> list[Member]:
     """Active members who asked for a mentor and have none proposed or active, longest waiting
     first; with `timezones`, only those living in one of them."""
-    query = select(Member).where(*_waiting(guild_id)).order_by(Member.mentor_requested_at)
+    query = select(Member).where(*waiting_condition(guild_id)).order_by(Member.mentor_requested_at)
     if timezones is not None:
         query = query.where(Member.timezone.in_(list(timezones)))
     rows = await session.execute(query)
     return list(rows.scalars())
+
+
+async def waiting_ids(session: AsyncSession, guild_id: int, *, limit: int | None = None) -> list[int]:
+    """The member ids of those waiting in the guild, in list order (who asked first; ties by
+    member id, as `queue_position` counts), the first `limit` of them only if given: ids only,
+    no member rows (a list of thousands is read in milliseconds)."""
+    query = (
+        select(Member.id).where(*waiting_condition(guild_id)).order_by(Member.mentor_requested_at, Member.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list((await session.execute(query)).scalars())
 
 
 async def still_waiting(session: AsyncSession, guild_id: int, member_ids: Iterable[int]) -> set[int]:
@@ -91,7 +103,7 @@ async def still_waiting(session: AsyncSession, guild_id: int, member_ids: Iterab
     ids = list(member_ids)
     if not ids:
         return set()
-    rows = await session.execute(select(Member.id).where(Member.id.in_(ids), *_waiting(guild_id)))
+    rows = await session.execute(select(Member.id).where(Member.id.in_(ids), *waiting_condition(guild_id)))
     return set(rows.scalars())
 
 
@@ -99,7 +111,9 @@ async def waiting_count(session: AsyncSession, guild_id: int) -> int:
     """How many members of the guild wait for a mentor."""
     return int(
         (
-            await session.execute(select(func.count()).select_from(Member).where(*_waiting(guild_id)))
+            await session.execute(
+                select(func.count()).select_from(Member).where(*waiting_condition(guild_id))
+            )
         ).scalar_one()
     )
 
@@ -117,7 +131,7 @@ async def queue_position(session: AsyncSession, guild_id: int, member_id: int) -
             select(func.count())
             .select_from(Member)
             .where(
-                *_waiting(guild_id),
+                *waiting_condition(guild_id),
                 (Member.mentor_requested_at < member.mentor_requested_at)
                 | ((Member.mentor_requested_at == member.mentor_requested_at) & (Member.id < member.id)),
             )
