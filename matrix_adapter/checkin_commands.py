@@ -146,7 +146,8 @@ class CheckInCommands:
         await self._say(
             message, render.completed_text(result, await self._zone(state.guild_id, state.user_id))
         )
-        await self.runtime.messenger.send_mentor_summary(result)
+        # Not awaited here: it may open a direct room with the mentor (see MatrixRuntime.spawn).
+        self.runtime.spawn(self.runtime.messenger.send_mentor_summary(result), name="matrix:checkin:summary")
 
     # -- !gw checkin ... ---------------------------------------------------------------------------
 

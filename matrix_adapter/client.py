@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from nio import (
     RoomPreset,
     RoomSendResponse,
     SyncResponse,
+    UploadResponse,
     WhoamiResponse,
 )
 
@@ -339,3 +341,35 @@ class MatrixBot:
             log.warning("could not send to %s (%s)", room_id, getattr(response, "status_code", "?"))
             return False
         return True
+
+    async def send_file(self, room_id: str, data: bytes, *, filename: str, mimetype: str) -> bool:
+        """A file (m.file) that mentions nobody. In an encrypted room the upload is encrypted too
+        (the key travels in the encrypted message's `file`, never in the clear); False when the
+        homeserver refused the upload or the message."""
+        room = self.client.rooms.get(room_id)
+        encrypted = bool(room is not None and room.encrypted)
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(data), content_type=mimetype, filename=filename, encrypt=encrypted, filesize=len(data)
+        )
+        if not isinstance(uploaded, UploadResponse):
+            log.warning("could not upload a file to %s (%s)", room_id, getattr(uploaded, "status_code", "?"))
+            return False
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": filename,
+            "filename": filename,
+            "info": {"mimetype": mimetype, "size": len(data)},
+            "m.mentions": {},
+        }
+        if encrypted and keys is not None:
+            content["file"] = {**keys, "url": uploaded.content_uri}
+        else:
+            content["url"] = uploaded.content_uri
+        try:
+            response = await self.client.room_send(
+                room_id, "m.room.message", content, ignore_unverified_devices=True
+            )
+        except LocalProtocolError as exc:
+            log.warning("could not send a file to %s (%s)", room_id, exc.__class__.__name__)
+            return False
+        return isinstance(response, RoomSendResponse)

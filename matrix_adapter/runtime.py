@@ -20,13 +20,14 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import deadlines
+from bot.background import BackgroundTasks
 from bot.services import checkins, identities, outbox
 from bot.texts import matrix_moderation as texts
 from bot.texts import outbox as outbox_texts
@@ -194,6 +195,7 @@ class MatrixRuntime:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._reconciled = False
         self._started: asyncio.Task[None] | None = None
+        self.background = BackgroundTasks()
 
     # -- what features use ---------------------------------------------------------------------
 
@@ -204,6 +206,17 @@ class MatrixRuntime:
     async def run_now(self, kind: ChatTaskKind, subject_id: int) -> bool:
         """Carry out a step right after the commit that enqueued it (see MatrixOutbox.run_now)."""
         return await self.outbox.run_now(kind, subject_id)
+
+    def run_soon(self, kind: ChatTaskKind, subject_id: int) -> None:
+        """`run_now` in the background: what a message handler calls. Handlers run inside the
+        sync loop, so a step that opens a room (and waits for the sync that brings it) must not
+        be awaited there."""
+        self.spawn(self.outbox.run_now(kind, subject_id), name=f"matrix:{kind}:{subject_id}")
+
+    def spawn(self, work: Coroutine[Any, Any, object], *, name: str) -> None:
+        """Sending that a message handler starts and does not wait for (see `run_soon`); logged
+        if it fails, cancelled by `stop`."""
+        self.background.spawn(work, name=name)
 
     # -- the ticks -----------------------------------------------------------------------------
 
@@ -228,6 +241,7 @@ class MatrixRuntime:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.background.cancel_all()
         if self._started is not None:
             self._started.cancel()
             await asyncio.gather(self._started, return_exceptions=True)

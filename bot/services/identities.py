@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,3 +100,18 @@ def on_platform(guild_id: InstrumentedAttribute[int], platform: Platform) -> Col
             PlatformIdentity.platform == platform, PlatformIdentity.kind == IdentityKind.COMMUNITY
         )
     )
+
+
+async def forget(*, session: AsyncSession, platform: Platform, kind: IdentityKind, external_id: str) -> bool:
+    """The identity's row gone (a member who deleted their data: nothing links their account to
+    a local id any more; seen again, they get a new one). False when there was none."""
+    removed = await session.execute(
+        delete(PlatformIdentity)
+        .where(
+            PlatformIdentity.platform == platform,
+            PlatformIdentity.kind == kind,
+            PlatformIdentity.external_id == external_id,
+        )
+        .returning(PlatformIdentity.id)
+    )
+    return removed.first() is not None
