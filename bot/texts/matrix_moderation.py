@@ -10,7 +10,11 @@ NO_ROOM = "No moderators' room is set up yet ([matrix] moderators_room_id), so I
 NOT_ALLOWED = (
     "Sorry, only moderators can use that: your power level in this room is {yours}, and it takes {needed}."
 )
-UNKNOWN_MOD = "I know {commands}."
+NO_POWER_LEVELS = (
+    "I couldn't read this room's power levels just now, so I can't tell who moderates. Please try again."
+)
+OVERVIEW_UNATTENDED = "**Nobody has met them yet:** {count} (see !gw mod unattended)"
+NEXT_PAGE = "More: !gw mod unattended {page}"
 NOT_SET_UP = "This community isn't set up in groundwork yet: nobody has joined through me so far."
 
 # The durable steps (bot/services/outbox) on Matrix.

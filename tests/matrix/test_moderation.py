@@ -1,0 +1,117 @@
+"""Moderator commands on a real Synapse: `!gw mod overview` and `!gw mod unattended` answer in the
+configured moderators' room to someone whose power level there reaches the room's level for state
+events and kicks, from the same services as Discord's /mod; a clear refusal elsewhere, without
+the power, and at once after a demotion.
+
+Uses the test database, so it runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from nio import AsyncClient, RoomCreateResponse, RoomPutStateResponse
+
+from bot.texts import matrix_moderation as texts
+from bot.texts import moderation as mod_texts
+from db.engine import SessionMaker
+from tests.matrix.clients import WAIT, Member, MemberFactory, seen_joined
+from tests.matrix.conftest import account
+from tests.matrix.served import START, Clock, join_community, serving
+from tests.matrix.synapse import Synapse
+
+
+async def _moderators_room(synapse: Synapse, bot_id: str, token: str, moderator: str, member: str) -> str:
+    """A room the bot's account made, the moderator at 50 (what kicking and state events take)."""
+    client = AsyncClient(synapse.url, bot_id)
+    client.restore_login(bot_id, "SETUP", token)
+    try:
+        made = await client.room_create(
+            name="Moderators",
+            invite=[moderator, member],
+            power_level_override={"users": {moderator: 50}, "kick": 50, "state_default": 50},
+        )
+        assert isinstance(made, RoomCreateResponse), made
+        return str(made.room_id)
+    finally:
+        await client.close()
+
+
+async def _answer(member: Member, room_id: str, body: str) -> str:
+    """What the bot answers the member in that room (notices to others there are passed over)."""
+    await member.say(room_id, body)
+
+    async def wait() -> str:
+        while True:
+            room, content = await member.next_notice()
+            if room == room_id and content.get("body"):
+                return str(content["body"])
+
+    return await asyncio.wait_for(wait(), WAIT)
+
+
+async def test_moderator_commands_in_the_moderators_room_by_power_level(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    alice, bob = await members(), await members()
+    me = account(synapse, "groundwork")
+    room_id = await _moderators_room(
+        synapse, me.user_id, me.access_token, alice.client.user_id, bob.client.user_id
+    )
+    await join_community(sessions, alice.client.user_id)
+    carol = "@carol-waiting:localhost"
+    await join_community(sessions, carol, onboarded_at=START - timedelta(days=30))
+    async with serving(
+        synapse,
+        sessions,
+        tmp_path,
+        Clock(),
+        moderators_room_id=room_id,
+        user=(me.user_id, me.password, me.device_id),
+    ) as bot:
+        await seen_joined(bot.client, room_id, alice.client.user_id)
+        await seen_joined(bot.client, room_id, bob.client.user_id)
+
+        overview = await _answer(alice, room_id, "!gw mod overview")
+        assert overview.startswith(mod_texts.OVERVIEW_TITLE)
+        assert "Members: active 2" in overview
+        assert texts.OVERVIEW_UNATTENDED.format(count=1).replace("**", "") in overview
+
+        unattended = await _answer(alice, room_id, "!gw mod unattended")
+        assert unattended.startswith(mod_texts.LIST_TITLES["unattended"])
+        assert carol in unattended and "waiting 30 days" in unattended
+        assert alice.client.user_id not in unattended  # onboarded just now
+
+        for _ in range(2):  # bob read the room: the two answers to alice came to him too
+            await bob.next_notice()
+        refused = await _answer(bob, room_id, "!gw mod overview")
+        assert refused == texts.NOT_ALLOWED.format(yours=0, needed=50)
+        room, seen = await alice.next_notice()  # and alice reads his refusal
+        assert (room, seen["body"]) == (room_id, refused)
+
+        dm = await alice.open_dm(bot.user_id)
+        await seen_joined(alice.client, dm, bot.user_id)
+        assert await _answer(alice, dm, "!gw mod unattended") == texts.NOT_HERE
+
+        # Demoted: refused at once (the room's power levels are read at each command).
+        levels = await bot.client.room_get_state_event(room_id, "m.room.power_levels")
+        content: dict[str, Any] = dict(levels.content)  # type: ignore[union-attr]
+        content["users"] = {**content["users"], alice.client.user_id: 0}
+        put = await bot.client.room_put_state(room_id, "m.room.power_levels", content)
+        assert isinstance(put, RoomPutStateResponse), put
+        assert await _answer(alice, room_id, "!gw mod overview") == texts.NOT_ALLOWED.format(
+            yours=0, needed=50
+        )
+
+
+async def test_without_a_moderators_room_no_moderator_command_is_taken(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    alice = await members()
+    await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, Clock()) as bot:
+        dm = await alice.open_dm(bot.user_id)
+        await seen_joined(alice.client, dm, bot.user_id)
+        assert await _answer(alice, dm, "!gw mod overview") == texts.NO_ROOM
