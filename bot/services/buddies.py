@@ -409,6 +409,32 @@ async def sweep(
     return offers
 
 
+async def not_reached(*, session: AsyncSession, buddy_id: int, now: datetime) -> bool:
+    """An offer that could not reach its member (their DMs are closed): their group is called off
+    at once, as if they had let it run out (they rest as after silence, `rest_after`), so the
+    others are offered someone else in the next sweep instead of waiting `OFFER_LASTS` for an
+    answer that cannot come. True when the group was called off (then sweep again)."""
+    row = await session.get(BuddyMember, buddy_id)
+    if row is None:
+        return False
+    group_row = await session.get(BuddyGroup, row.group_id, with_for_update=True)
+    if group_row is None or group_row.status != BuddyStatus.OFFERED or row.answer != Answer.PENDING:
+        return False
+    row.answer = Answer.NO  # answered_at stays None: silence, not a no of theirs
+    group_row.status, group_row.ended_at = BuddyStatus.DECLINED, now
+    member = await session.get(Member, row.member_id)
+    await record(
+        session=session,
+        now=now,
+        guild_id=group_row.guild_id,
+        actor_id=None,
+        target_user_id=member.user_id if member is not None else None,
+        action="buddies.not_reached",
+        details={"group": group_row.id},
+    )
+    return True
+
+
 async def _expire(session: AsyncSession, guild_id: int, now: datetime) -> None:
     """Offers nobody finished answering in time: declined; silence counts as a no (so the silent
     wait `REOFFER_AFTER` and are not offered the same people again)."""
@@ -474,6 +500,8 @@ async def answer_offer(
     row, group_row, member = await _row_of(session, buddy_id, user_id)
     if group_row.status == BuddyStatus.CANCELLED and row.answer != Answer.NO:
         raise GroundworkError(texts.CALLED_OFF)  # someone else left meanwhile: not their doing
+    if group_row.status == BuddyStatus.DECLINED and row.answer == Answer.PENDING:
+        raise GroundworkError(texts.CALLED_OFF)  # someone else said no, or could not be reached
     if group_row.status != BuddyStatus.OFFERED or row.answer != Answer.PENDING:
         raise GroundworkError(texts.ANSWERED)
     row.answer, row.answered_at = (Answer.YES if yes and not mute else Answer.NO), now

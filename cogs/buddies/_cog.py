@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_JOB = "buddies:sweep"
 FOLLOWUP_JOB = "buddies:followups"
+RESWEEPS = 2  # sweeps again after offers that could not reach their member
 
 
 class OfferAnswer(enum.StrEnum):
@@ -136,13 +137,27 @@ class Buddies(commands.Cog):
             await self.sweep(guild_id)
 
     async def sweep(self, guild_id: int) -> list[buddies.Offer]:
-        async with self.bot.sessions() as session, session.begin():
-            offers = await buddies.sweep(
-                session=session, guild_id=guild_id, now=self.bot.clock(), batch_every=self.batch_every
-            )
-        for offer in offers:
-            await self.bot.messenger.offer_buddy(offer)
-        return offers
+        """The guild's offers; an offer that cannot reach its member (DMs closed) calls their
+        group off, and the others are offered someone else by a sweep at once (a few times at
+        most: each leaves out those not reached)."""
+        sent: list[buddies.Offer] = []
+        for _ in range(RESWEEPS + 1):
+            async with self.bot.sessions() as session, session.begin():
+                offers = await buddies.sweep(
+                    session=session, guild_id=guild_id, now=self.bot.clock(), batch_every=self.batch_every
+                )
+            unreached = [offer for offer in offers if not await self.bot.messenger.offer_buddy(offer)]
+            sent += offers
+            if not unreached:
+                break
+            async with self.bot.sessions() as session, session.begin():
+                called_off = [
+                    await buddies.not_reached(session=session, buddy_id=offer.buddy_id, now=self.bot.clock())
+                    for offer in unreached
+                ]
+            if not any(called_off):
+                break
+        return sent
 
     async def on_offer(self, interaction: discord.Interaction[Any], clicked: Clicked[OfferAnswer]) -> None:
         """Yes / not this time / don't offer me a buddy."""

@@ -170,3 +170,37 @@ async def test_a_buddy_whose_dms_are_closed_hears_in_their_thread_that_the_other
     )
     assert told.text == texts.IN_THREAD.format(who=f"<@{PLYMOUTH}>", text=texts.LEFT_FOR_YOU)
     assert fake.violations == []
+
+
+async def test_an_offer_to_a_buddy_whose_dms_are_closed_lets_the_other_be_offered_someone_new(
+    fake_discord: FakeDiscord, guild: Guild, start_bot: StartBot
+) -> None:
+    fake = fake_discord
+    bot, _review, _intros = await local_world(fake, guild, start_bot)
+    await onboard(fake, guild, PLYMOUTH, "Plymouth, England", paths=("run_for_office",))
+    await onboard(fake, guild, TRURO, "Truro, England", paths=("run_for_office",))
+    fake.close_dms(TRURO)
+    await _sweep(bot)
+    first = await dm_with(fake, PLYMOUTH, "gw:bd:o:")
+    # Truro never got theirs: the offer is called off at once, not after three days of silence.
+    clicked = await fake.click(
+        first, next(c for c in first.custom_ids if c.endswith(":yes")), user_id=PLYMOUTH
+    )
+    [told] = await clicked.followups(1)
+    assert told.text == texts.CALLED_OFF
+    await onboard(fake, guild, NORWICH, "Norwich, England", paths=("run_for_office",))
+    await _sweep(bot)  # the same day
+
+    def offered_norwich() -> Message | None:
+        return next(
+            (
+                m
+                for m in fake.dms_to(PLYMOUTH)
+                if "Norwich" in m.text and any(c.startswith("gw:bd:o:") for c in m.custom_ids)
+            ),
+            None,
+        )
+
+    await fake.wait_for(offered_norwich, what="Plymouth offered Norwich")
+    await dm_with(fake, NORWICH, "gw:bd:o:")
+    assert fake.violations == []

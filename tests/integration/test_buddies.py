@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from bot.errors import GroundworkError
 from bot.services import buddies, members, pairing, privacy
 from db.engine import SessionMaker
 from db.enums import BuddyFollowUp, BuddyStatus, ChatTaskKind, HumanContactKind
@@ -377,3 +379,28 @@ async def test_a_member_who_never_answers_is_offered_less_and_less_often(session
     week_on = await eligible(second_end + 7 * DAY + timedelta(minutes=1))
     assert not twice & week_on and NORWICH in week_on  # the twice silent rests two weeks
     assert twice <= await eligible(second_end + 14 * DAY + timedelta(minutes=1))
+
+
+async def test_an_offer_that_cannot_reach_its_member_offers_the_other_someone_else_at_once(
+    sessions: SessionMaker,
+) -> None:
+    ids = await _onboard(sessions, PLYMOUTH, TRURO)
+    plymouth, truro = sorted(await _sweep(sessions), key=lambda o: o.user_id)
+    # Truro's DMs are closed: the offer never reaches them.
+    async with sessions() as session, session.begin():
+        assert await buddies.not_reached(session=session, buddy_id=truro.buddy_id, now=NOW)
+    async with sessions() as session, session.begin():  # once only
+        assert not await buddies.not_reached(session=session, buddy_id=truro.buddy_id, now=NOW)
+    # Plymouth, who had the offer, hears it was called off when they answer it.
+    with pytest.raises(GroundworkError) as called_off:
+        await _answer(sessions, plymouth)
+    assert called_off.value.template == buddies.texts.CALLED_OFF
+    # The next sweep (the same day, not OFFER_LASTS later) offers Plymouth someone else, never
+    # Truro, who rests as after an offer let run out.
+    await _onboard(sessions, NORWICH)
+    offers = await _sweep(sessions, now=NOW + timedelta(minutes=1))
+    assert _groups(offers) == {frozenset({PLYMOUTH, NORWICH})}
+    assert await _eligible(sessions) == set()
+    async with sessions() as session:
+        about_truro = await buddies.stored_about(session=session, member_id=ids[TRURO])
+    assert [group["status"] for group in about_truro["groups"]] == [str(BuddyStatus.DECLINED)]
