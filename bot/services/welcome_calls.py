@@ -9,7 +9,9 @@ an open invitation to another call, never one who already came to this call, nev
 after invitations they left unanswered (a week, doubling for each one in a row: `rest_after`).
 Seats go first to the newcomers nobody has met yet, newest first, while they are within the
 guild's wait target; then to the longest waiting, those who met no experienced organizer yet
-first (`seat_order`). Until `OTHERS_FROM` before the start only such newcomers are invited, so a
+first; those who left their latest invitation unanswered after everyone else (`seat_order`).
+An invitation left unanswered for `ANSWER_WAIT` no longer keeps its seat (`holds_seat`): it is
+offered to the next one waiting, and a late yes is taken while there is room. Until `OTHERS_FROM` before the start only such newcomers are invited, so a
 newcomer who comes during the week still finds a seat (`invites_due` offers the free ones). Durable time is rows:
 the ticks read what is due (`events_due`, `invites_due`, `reminders_due` at 24 h and 1 h,
 `starts_due`, `ends_due`) and mark it claimed in the same unit of work, so a restart loses
@@ -31,7 +33,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import GuildDefaults
@@ -68,6 +70,7 @@ HOST_LIST_WAIT = timedelta(days=2)  # no list from the host by then: closed unco
 MIN_PRESENCE = timedelta(minutes=10)  # in the channel at least this long during the call: they came
 DEFAULT_SIZE = 8
 OTHERS_FROM = timedelta(days=2)  # seats newcomers did not take go to everyone else from this long before
+ANSWER_WAIT = timedelta(days=2)  # an invitation unanswered this long no longer keeps its seat (`holds_seat`)
 MAX_REST = timedelta(weeks=8)  # the longest rest after invitations left unanswered (`rest_after`)
 BAND_WIDTH = 180  # minutes: the band /mod attention suggests for one more call
 _OPEN = (CallOccurrenceStatus.SCHEDULED, CallOccurrenceStatus.STARTED)
@@ -442,11 +445,14 @@ def resting_until(history: Sequence[tuple[datetime, CallAnswer, bool]]) -> datet
     return history[0][0] + rest_after(silent)
 
 
-async def _resting(session: AsyncSession, member_ids: Sequence[int], now: datetime) -> set[int]:
-    """Which of `member_ids` still rest after invitations they left unanswered (`resting_until`):
-    invitations sent for calls that have started since and were not called off."""
+async def _resting(
+    session: AsyncSession, member_ids: Sequence[int], now: datetime
+) -> tuple[set[int], set[int]]:
+    """Which of `member_ids` still rest after invitations they left unanswered (`resting_until`),
+    and which left their latest invitation unanswered (rested or not): invitations sent for calls
+    that have started since and were not called off."""
     if not member_ids:
-        return set()
+        return set(), set()
     rows = await session.execute(
         select(
             WelcomeCallInvite.member_id,
@@ -467,12 +473,14 @@ async def _resting(session: AsyncSession, member_ids: Sequence[int], now: dateti
     history: dict[int, list[tuple[datetime, CallAnswer, bool]]] = {}
     for member_id, starts_at, answer, attended in rows.all():
         history.setdefault(member_id, []).append((starts_at, answer, attended))
-    resting = set()
+    resting, ignored = set(), set()
     for member_id, past in history.items():
         until = resting_until(past)
-        if until is not None and now < until:
-            resting.add(member_id)
-    return resting
+        if until is not None:
+            ignored.add(member_id)
+            if now < until:
+                resting.add(member_id)
+    return resting, ignored
 
 
 EXPERIENCED_CONTACTS = (HumanContactKind.MENTOR_INTRODUCTION, HumanContactKind.WELCOME_CALL)
@@ -513,6 +521,7 @@ class Seeker:
     onboarded_at: datetime | None
     met_anyone: bool
     met_organizer: bool  # a mentor, or a welcome call's host
+    ignored: bool = False  # left their latest invitation unanswered
 
 
 def is_fresh(seeker: Seeker, now: datetime, target: timedelta) -> bool:
@@ -524,10 +533,11 @@ def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> l
     """Who gets a call's seats first: the newcomers nobody has met yet, newest first, while they
     are within the guild's wait target (so a newcomer is reached within days); then the longest
     waiting, those who have not met an experienced organizer yet (no mentor, no call) before those
-    who have."""
+    who have. Members who left their latest invitation unanswered come after everyone who did
+    not (in the same order among themselves): a seat goes to someone who may answer first."""
 
     def fresh(seeker: Seeker) -> bool:
-        return is_fresh(seeker, now, target)
+        return is_fresh(seeker, now, target) and not seeker.ignored
 
     first = sorted(
         (seeker for seeker in waiting if fresh(seeker)),
@@ -536,7 +546,7 @@ def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> l
     )
     rest = sorted(
         (seeker for seeker in waiting if not fresh(seeker)),
-        key=lambda seeker: (seeker.met_organizer, seeker.waiting_since, seeker.member_id),
+        key=lambda seeker: (seeker.ignored, seeker.met_organizer, seeker.waiting_since, seeker.member_id),
     )
     return [seeker.member_id for seeker in first + rest]
 
@@ -575,6 +585,28 @@ async def _came_before(session: AsyncSession, call_id: int) -> set[int]:
         .where(WelcomeCallOccurrence.call_id == call_id, WelcomeCallInvite.attended.is_(True))
     )
     return set(rows.scalars())
+
+
+def holds_seat(now: datetime) -> ColumnElement[bool]:
+    """An invitation that keeps its seat: interested, or sent (or still to send) less than
+    `ANSWER_WAIT` ago and unanswered. A seat left unanswered longer is offered to the next one
+    waiting; the invitation stands, and a yes to it is taken while there is room."""
+    return or_(
+        WelcomeCallInvite.answer == CallAnswer.INTERESTED,
+        and_(
+            WelcomeCallInvite.answer == CallAnswer.PENDING,
+            or_(WelcomeCallInvite.invited_at.is_(None), WelcomeCallInvite.invited_at > now - ANSWER_WAIT),
+        ),
+    )
+
+
+def _keeps_seat(invite: WelcomeCallInvite, now: datetime) -> bool:
+    """`holds_seat`, for one invitation in hand."""
+    if invite.answer == CallAnswer.INTERESTED:
+        return True
+    return invite.answer == CallAnswer.PENDING and (
+        invite.invited_at is None or invite.invited_at > now - ANSWER_WAIT
+    )
 
 
 async def _owed_seats(
@@ -618,13 +650,13 @@ async def _invite_for(
     next one (`_cancel`), whoever they are, as long as they live in the band and have no other
     call. The members invited."""
     band = Band(call.band_low_minutes, call.band_high_minutes)
-    asked = await session.execute(
-        select(WelcomeCallInvite.member_id, WelcomeCallInvite.answer).where(
-            WelcomeCallInvite.occurrence_id == occurrence.id
+    asked = (
+        await session.execute(
+            select(WelcomeCallInvite).where(WelcomeCallInvite.occurrence_id == occurrence.id)
         )
-    )
-    already: dict[int, CallAnswer] = {row.member_id: row.answer for row in asked}
-    room = call.size - sum(1 for answer in already.values() if answer != CallAnswer.CANT_MAKE_IT)
+    ).scalars()
+    already: dict[int, bool] = {invite.member_id: _keeps_seat(invite, now) for invite in asked}
+    room = call.size - sum(already.values())
     if room <= 0:
         return []
     busy = await _busy(session, guild_id=call.guild_id)
@@ -646,11 +678,12 @@ async def _invite_for(
     ]
     skip = set(already) | set(owed) | busy | await _came_before(session, call.id)
     waiting = [member for member in waiting if member.id not in skip]
-    resting = await _resting(session, [member.id for member in waiting], now)
+    resting, ignored = await _resting(session, [member.id for member in waiting], now)
     waiting = [member for member in waiting if member.id not in resting]
     anyone, organizer = await _met(session, [member.id for member in waiting])
     seekers = [
-        Seeker(m.id, _waiting_since(m)[0], m.onboarded_at, m.id in anyone, m.id in organizer) for m in waiting
+        Seeker(m.id, _waiting_since(m)[0], m.onboarded_at, m.id in anyone, m.id in organizer, m.id in ignored)
+        for m in waiting
     ]
     target = await _wait_target(session, call.guild_id)
     if occurrence.starts_at - now > OTHERS_FROM:  # a newcomer may still come: their seats kept
@@ -779,7 +812,7 @@ async def _top_up(session: AsyncSession, now: datetime) -> None:
     """Invite rows for the free seats of upcoming calls whose event exists."""
     taken = (
         select(WelcomeCallInvite.occurrence_id, func.count().label("taken"))
-        .where(WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT)
+        .where(holds_seat(now))
         .group_by(WelcomeCallInvite.occurrence_id)
         .subquery()
     )
@@ -837,8 +870,8 @@ async def answer(
         band = Band(call.band_low_minutes, call.band_high_minutes)
         if not fits(band, member.timezone, occurrence.starts_at):  # they moved since
             return Answered(False, True, invite.answer, AnswerNote.NOT_THEIR_ZONE)
-        if invite.answer == CallAnswer.CANT_MAKE_IT and await _taken(session, occurrence.id) >= call.size:
-            return Answered(False, True, invite.answer, AnswerNote.FULL)
+        if not _keeps_seat(invite, now) and await _taken(session, occurrence.id, now) >= call.size:
+            return Answered(False, True, invite.answer, AnswerNote.FULL)  # their seat was given on
     first_no = not interested and invite.answer != CallAnswer.CANT_MAKE_IT
     invite.answer = CallAnswer.INTERESTED if interested else CallAnswer.CANT_MAKE_IT
     invite.answered_at = now
@@ -850,15 +883,12 @@ async def answer(
     return Answered(True, True, invite.answer, note)
 
 
-async def _taken(session: AsyncSession, occurrence_id: int) -> int:
-    """An occurrence's seats taken: its invitations nobody said no to."""
+async def _taken(session: AsyncSession, occurrence_id: int, now: datetime) -> int:
+    """An occurrence's seats taken (`holds_seat`)."""
     found = await session.scalar(
         select(func.count())
         .select_from(WelcomeCallInvite)
-        .where(
-            WelcomeCallInvite.occurrence_id == occurrence_id,
-            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
-        )
+        .where(WelcomeCallInvite.occurrence_id == occurrence_id, holds_seat(now))
     )
     return int(found or 0)
 

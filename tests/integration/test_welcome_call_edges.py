@@ -282,3 +282,21 @@ async def test_a_call_ended_for_good_seats_those_told_in_another_call_of_their_b
         upcoming = cancelled.next_for(user_id)
         assert upcoming is not None and upcoming.occurrence_id == other.call.occurrence_id
     assert set(await _send_invites(sessions)) == {NEW_YORK, CHICAGO}
+
+
+async def test_an_invitation_left_unanswered_gives_its_seat_on(sessions: SessionMaker) -> None:
+    await _world(sessions)
+    await _host(sessions, size=2, weekday=5)  # Saturday: three days ahead
+    first = await _send_invites(sessions)
+    assert len(first) == 2
+    quiet, keen = sorted(first)
+    await _answer(sessions, first[keen], True)
+    later = NOW + calls.ANSWER_WAIT + HOUR
+    [third] = set(await _send_invites(sessions, later))  # the seat left unanswered, offered on
+    assert third not in first
+    # The first invitation stands, but its seat is taken now: a late yes is told so.
+    async with sessions() as session, session.begin():
+        late = await calls.answer(
+            session=session, invite_id=first[quiet].invite_id, user_id=quiet, interested=True, now=later
+        )
+    assert not late.ok and late.note == calls.AnswerNote.FULL

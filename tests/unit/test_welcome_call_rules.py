@@ -148,3 +148,17 @@ def test_seats_go_to_newcomers_nobody_met_newest_first_then_the_longest_waiting(
         Seeker(6, NOW - 40 * day, NOW - 40 * day, True, False),  # met a neighbour, no organizer yet
     ]
     assert seat_order(waiting, NOW, 7 * day) == [3, 4, 1, 6, 5, 2]
+
+
+def test_members_who_left_their_last_invitation_unanswered_come_after_everyone_else() -> None:
+    day = timedelta(days=1)
+    waiting = [
+        Seeker(
+            1, NOW - 60 * day, NOW - 60 * day, False, False, ignored=True
+        ),  # waited longest, never answers
+        Seeker(2, NOW - 30 * day, NOW - 30 * day, True, False),  # met a buddy, answers
+        Seeker(3, NOW - 2 * day, NOW - 2 * day, False, False, ignored=True),  # a newcomer who did not answer
+        Seeker(4, NOW - 5 * day, NOW - 5 * day, False, False),  # a newcomer
+        Seeker(5, NOW - 40 * day, NOW - 40 * day, True, True),  # came to a call already
+    ]
+    assert seat_order(waiting, NOW, 7 * day) == [4, 2, 5, 1, 3]
