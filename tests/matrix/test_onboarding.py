@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nio import AsyncClient, JoinResponse, RoomCreateResponse, RoomPreset, RoomVisibility
+from nio import (
+    AsyncClient,
+    JoinResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomMessagesResponse,
+    RoomPreset,
+    RoomVisibility,
+)
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -209,6 +218,28 @@ async def test_a_newcomer_is_onboarded_by_numbers_and_introduced_to_a_mentor(
             await session.execute(select(ChatTask).where(ChatTask.kind == ChatTaskKind.INTRODUCTION))
         ).scalar_one()
         assert task.done_at is not None
+
+    # A retry that finds the room made and the introduction posted (the process died before it
+    # recorded them) posts nothing again, and records the same room.
+    async with sessions() as session, session.begin():
+        row = await session.get(Mentorship, mentorship.id)
+        step = await session.get(ChatTask, task.id)
+        assert row is not None and step is not None
+        row.introduced_at = row.thread_id = None
+        step.done_at, step.attempts, step.result_id = None, 1, room_local
+    assert community.bot is not None and community.bot.runtime is not None
+    assert await community.bot.runtime.run_now(ChatTaskKind.INTRODUCTION, mentorship.id)
+    async with sessions() as session:
+        again = await session.get(Mentorship, mentorship.id)
+        assert again is not None and again.thread_id == room_local and again.introduced_at is not None
+    history = await newcomer.client.room_messages(intro_room, limit=50)
+    assert isinstance(history, RoomMessagesResponse), history
+    posted = [
+        e
+        for e in history.chunk
+        if e.sender == community.me.user_id and isinstance(e, MegolmEvent | RoomMessageNotice)
+    ]
+    assert len(posted) == 1
 
 
 async def test_onboarding_runs_in_the_plain_direct_room_the_member_opened(
