@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.errors import GroundworkError
 from bot.services import buddies, members, pairing, privacy
+from bot.texts import buddies as buddy_texts
 from db.engine import SessionMaker
 from db.enums import BuddyFollowUp, BuddyStatus, ChatTaskKind, HumanContactKind
 from db.models import BuddyGroup, BuddyMember, BuddyOptOut, ChatTask, HumanContact, Member
@@ -394,7 +395,7 @@ async def test_an_offer_that_cannot_reach_its_member_offers_the_other_someone_el
     # Plymouth, who had the offer, hears it was called off when they answer it.
     with pytest.raises(GroundworkError) as called_off:
         await _answer(sessions, plymouth)
-    assert called_off.value.template == buddies.texts.CALLED_OFF
+    assert called_off.value.template == buddy_texts.CALLED_OFF
     # The next sweep (the same day, not OFFER_LASTS later) offers Plymouth someone else, never
     # Truro, who rests as after an offer let run out.
     await _onboard(sessions, NORWICH)
