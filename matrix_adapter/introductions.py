@@ -16,39 +16,22 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from nio import RoomCreateResponse, RoomMessageNotice, RoomMessagesResponse, RoomPreset
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
-from bot.services import identities, outbox, pairing
+from bot.services import outbox, pairing
 from bot.services.time_zones import local_time
 from bot.texts import matrix_onboarding as mtexts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as texts
 from db.engine import SessionMaker
-from db.enums import IdentityKind, OrganizingPath, Platform
+from db.enums import OrganizingPath
 from matrix_adapter.conversation import plain_text
 from matrix_adapter.onboarding_messages import matrix_id
+from matrix_adapter.rooms import PrivateRooms, Runner
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
 
 log = logging.getLogger(__name__)
-
-ROOM_NAME_LIMIT = 100
-HISTORY_LOOKBACK = 20  # the room's latest events looked through for an introduction already posted
-ENCRYPTION_STATE = {
-    "type": "m.room.encryption",
-    "state_key": "",
-    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-}
-
-
-class Runner(Protocol):
-    """The outbox runner the handler belongs to: its worker name marks the task's progress."""
-
-    @property
-    def worker(self) -> str: ...
 
 
 class Moderators(Protocol):
@@ -112,6 +95,7 @@ class MatrixIntroductions:
         self.clock = clock
         self.moderators = moderators
         self.runner = runner
+        self.rooms = PrivateRooms(bot, sessions, runner)
 
     async def introduce_task(self, task: outbox.Task) -> bool:
         """The outbox's handler for introductions (see the module's docstring). A refusal by
@@ -131,13 +115,13 @@ class MatrixIntroductions:
             return False
         text = introduction_text(p, member, mentor)
         room_id = await self._room(task, member, mentor)
-        delivered = room_id is not None and await self._fill(
+        delivered = room_id is not None and await self.rooms.fill(
             room_id, (member, mentor), text, check=task.attempts > 1
         )
         thread_id = None
         if delivered and room_id is not None:
             async with self.sessions() as session, session.begin():
-                thread_id = await self._local_room(session, room_id)
+                thread_id = await self.rooms.local_room(session, room_id)
         else:
             sent = [
                 await self._dm(who, mtexts.INTRO_DM.format(other=other, introduction=text))
@@ -159,63 +143,11 @@ class MatrixIntroductions:
             )
         return delivered
 
-    async def _local_room(self, session: AsyncSession, room_id: str) -> int:
-        return await identities.local_id(
-            session=session, platform=Platform.MATRIX, kind=IdentityKind.ROOM, external_id=room_id
-        )
-
     async def _room(self, task: outbox.Task, member: str, mentor: str) -> str | None:
         """The introduction's room: the one an earlier attempt made, else a new one (encrypted,
         both invited); None when the homeserver refused to make it."""
-        if task.result_id is not None:
-            async with self.sessions() as session:
-                made = await identities.external(session=session, local_id=task.result_id)
-            if (
-                made is not None
-                and made.kind is IdentityKind.ROOM
-                and made.external_id in self.bot.client.rooms
-            ):
-                return made.external_id
-        name = mtexts.ROOM_NAME.format(member=member, mentor=mentor)[:ROOM_NAME_LIMIT]
-        created = await self.bot.client.room_create(
-            name=name,
-            preset=RoomPreset.private_chat,
-            invite=[member, mentor],
-            initial_state=[ENCRYPTION_STATE],
-        )
-        if not isinstance(created, RoomCreateResponse):
-            log.warning("could not make an introduction room (%s)", getattr(created, "status_code", "?"))
-            return None
-        room_id = str(created.room_id)
-        async with self.sessions() as session, session.begin():
-            local = await self._local_room(session, room_id)
-            await outbox.progress(
-                session=session, task_id=task.task_id, worker=self.runner.worker, result_id=local
-            )
-        return room_id
-
-    async def _fill(self, room_id: str, people: tuple[str, str], text: str, *, check: bool) -> bool:
-        """Both invited (again, if an earlier attempt did not get that far) and the introduction
-        posted, once."""
-        room = self.bot.client.rooms.get(room_id)
-        if room is not None:
-            for user_id in people:
-                if user_id not in room.users and user_id not in room.invited_users:
-                    await self.bot.client.room_invite(room_id, user_id)
-        if check and await self._posted(room_id, text):
-            return True
-        return await self.bot.send_notice(room_id, text)
-
-    async def _posted(self, room_id: str, text: str) -> bool:
-        answer = await self.bot.client.room_messages(room_id, limit=HISTORY_LOOKBACK)
-        if not isinstance(answer, RoomMessagesResponse):
-            return False
-        body = text.replace("**", "")
-        return any(
-            isinstance(event, RoomMessageNotice) and event.sender == self.bot.user_id and event.body == body
-            for event in answer.chunk
-        )
+        name = mtexts.ROOM_NAME.format(member=member, mentor=mentor)
+        return await self.rooms.room(task, name=name, invite=[member, mentor])
 
     async def _dm(self, user_id: str, text: str) -> bool:
-        room_id = await self.bot.direct_room(user_id)
-        return room_id is not None and await self.bot.send_notice(room_id, text)
+        return await self.rooms.dm(user_id, text)

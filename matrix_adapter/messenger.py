@@ -16,12 +16,13 @@ from db.engine import SessionMaker
 from db.enums import IdentityKind, Platform
 from matrix_adapter.checkin_messages import CheckInMatrixMessages
 from matrix_adapter.client import MatrixBot
+from matrix_adapter.local_messages import LocalMatrixMessages
 from matrix_adapter.onboarding_messages import OnboardingMessages
 
 log = logging.getLogger(__name__)
 
 
-class MatrixMessenger(OnboardingMessages, CheckInMatrixMessages):
+class MatrixMessenger(OnboardingMessages, CheckInMatrixMessages, LocalMatrixMessages):
     """Sends for the services through one logged-in MatrixBot."""
 
     def __init__(self, bot: MatrixBot, sessions: SessionMaker, settings: MatrixSettings) -> None:
