@@ -1,0 +1,96 @@
+"""Neighbours on a real Synapse: a member offered to meet neighbours says "yes" in their direct
+room, the neighbour asked says yes with the question's code (`!gw yes a12`), and the two are
+introduced in a new private encrypted room with both invited, recorded as the introduction's
+room. A "no" is answered too, and a code nobody was asked is refused plainly.
+
+Uses the test database, so it runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from nio import RoomGetStateEventResponse
+from sqlalchemy import select
+
+from bot.services import neighbours
+from bot.texts import local as texts
+from bot.texts import matrix_local as mtexts
+from db.engine import SessionMaker
+from db.enums import ChatTaskKind, IdentityKind, IntroductionStatus
+from db.models import ChatTask, NeighbourIntroduction
+from matrix_adapter import render
+from tests.matrix.clients import MemberFactory, seen_joined
+from tests.matrix.local_community import LocalCommunity, community, moderator, notice_with, now
+
+__all__ = ["community", "moderator"]  # fixtures
+
+
+async def offered(community: LocalCommunity, member_id: int) -> neighbours.Offer:
+    async with community.sessions() as session, session.begin():
+        offer = await neighbours.make_offer(session=session, member_id=member_id, now=now())
+    assert offer is not None
+    assert await community.feature.messenger.offer_neighbours(offer)
+    return offer
+
+
+async def test_two_neighbours_who_both_say_yes_are_introduced_in_a_room_with_both(
+    community: LocalCommunity, members: MemberFactory, sessions: SessionMaker
+) -> None:
+    older, newcomer = await members(), await members()
+    await community.onboard(older, "Leeds")
+    _, member_id = await community.onboard(newcomer, "Bradford")
+
+    offer = await offered(community, member_id)
+    dm, body = await notice_with(newcomer, lambda b: b.startswith("Good news"))
+    assert f"!gw yes n{offer.offer_id}" in body
+    await newcomer.say(dm, "Yes!")
+    await notice_with(newcomer, lambda b: b == render.plain(mtexts.OFFER_ASKED.format(count=1)))
+
+    older_dm, ask = await notice_with(older, lambda b: b.startswith("Hi! A member who lives"))
+    assert newcomer.client.user_id not in ask  # nobody is named before both said yes
+    code = ask.split("!gw yes ")[1].split()[0]
+    await older.say(older_dm, f"!gw yes {code}")
+    await notice_with(older, lambda b: b == render.plain(mtexts.ASK_THANKS_YES))
+
+    room_id, introduction = await notice_with(newcomer, lambda b: b.startswith("Hi "))
+    assert room_id != dm
+    assert f"Hi {newcomer.client.user_id} and {older.client.user_id}!" in introduction
+    other_room, seen = await notice_with(older, lambda b: b.startswith("Hi "))
+    assert (other_room, seen) == (room_id, introduction)
+    assert room_id in newcomer.invited and room_id in older.invited
+    await seen_joined(newcomer.client, room_id, older.client.user_id)
+    assert community.bot is not None
+    encryption = await community.bot.client.room_get_state_event(room_id, "m.room.encryption")
+    assert isinstance(encryption, RoomGetStateEventResponse)
+
+    room_local = await community.local_id(IdentityKind.ROOM, room_id)
+    async with sessions() as session:
+        intro = (await session.execute(select(NeighbourIntroduction))).scalar_one()
+        assert (intro.status, intro.thread_id) == (IntroductionStatus.INTRODUCED, room_local)
+        assert intro.introduced_at is not None
+        task = (
+            await session.execute(
+                select(ChatTask).where(ChatTask.kind == ChatTaskKind.NEIGHBOUR_INTRODUCTION)
+            )
+        ).scalar_one()
+        assert task.done_at is not None
+
+
+async def test_a_neighbour_who_says_no_is_thanked_and_nobody_is_introduced(
+    community: LocalCommunity, members: MemberFactory, sessions: SessionMaker
+) -> None:
+    older, newcomer = await members(), await members()
+    await community.onboard(older, "Leeds")
+    _, member_id = await community.onboard(newcomer, "Bradford")
+    await offered(community, member_id)
+    dm, _ = await notice_with(newcomer, lambda b: b.startswith("Good news"))
+    await newcomer.say(dm, "!gw yes")  # no code: the latest question asked here
+
+    older_dm, _ = await notice_with(older, lambda b: b.startswith("Hi! A member who lives"))
+    await older.say(older_dm, "no thanks")
+    await notice_with(older, lambda b: b == render.plain(texts.ASK_THANKS_NO))
+    await older.say(older_dm, "!gw yes z99")
+    await notice_with(older, lambda b: b == render.plain(mtexts.UNKNOWN_CODE.format(code="z99")))
+
+    async with sessions() as session:
+        intro = (await session.execute(select(NeighbourIntroduction))).scalar_one()
+        assert intro.status == IntroductionStatus.DECLINED
+        assert intro.thread_id is None
