@@ -362,12 +362,16 @@ def question(
     timezones: Sequence[str] = (),
     understood_area: str | None = None,
     unclear: Unclear | None = None,
+    problem: str | None = None,
 ) -> str:
     """The message for the member's current step: where they are, why it is shown again (if
-    it is), the question, its numbered choices and how to reply."""
+    it is: a reply that chose nothing, `unclear`; one the service refused, `problem`), the
+    question, its numbered choices and how to reply."""
     step, answers = conversation.step, conversation.answers
     lines = [_header(step, bool(answers.get("changing_profile")))]
-    if unclear is not None:
+    if problem is not None:
+        lines.append(f"\N{WARNING SIGN} {problem}")
+    elif unclear is not None:
         lines.append("\N{WARNING SIGN} " + mtexts.UNCLEAR.format(how=unclear.how))
     elif notice := notice_text(conversation, understood_area):
         lines.append(f"\N{WARNING SIGN} {notice}")

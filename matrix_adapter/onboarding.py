@@ -54,6 +54,7 @@ _MATRIX_WORDS = {
     texts.SESSION_NOT_FOUND: mtexts.SESSION_EXPIRED,
     texts.SESSION_FINISHED: mtexts.SESSION_FINISHED,
     texts.NOT_IN_SERVER: mtexts.NOT_IN_COMMUNITY,
+    texts.STALE_STEP: mtexts.STALE_STEP,
     pairing_texts.NOT_ONBOARDED_SELF: mtexts.NOT_ONBOARDED_SELF,
 }
 
@@ -318,7 +319,11 @@ class MatrixOnboarding:
         return (await self.gazetteer()).timezones_for_country(shown.place.country_code)
 
     async def _question(
-        self, shown: onboarding.Conversation, unclear: conversation.Unclear | None = None
+        self,
+        shown: onboarding.Conversation,
+        unclear: conversation.Unclear | None = None,
+        *,
+        problem: str | None = None,
     ) -> str:
         return conversation.question(
             shown,
@@ -326,6 +331,7 @@ class MatrixOnboarding:
             timezones=await self._timezones(shown),
             understood_area=await self._understood_area(shown),
             unclear=unclear,
+            problem=problem,
         )
 
     async def reply(self, message: Message) -> bool:
@@ -379,14 +385,24 @@ class MatrixOnboarding:
                     home=self.home,
                 )
         except onboarding.StaleAnswerError as stale:
-            # The row moved on (another device, a reminder, an expiry): show what it holds now.
+            # The row moved on (an answer from another device, an expiry): say so, and show the
+            # step it holds now, if it is still open.
             self.shown.pop(message.sender, None)
             await self._refusal(message.room_id, stale)
+            async with self.sessions() as session:
+                now_at = await onboarding.open_conversation(
+                    session=session,
+                    guild_id=shown.guild_id,
+                    user_id=shown.user_id,
+                    resolver=await self.gazetteer(),
+                )
+            if now_at is not None:
+                self.shown[message.sender] = now_at
+                await self._say(message.room_id, await self._question(now_at))
             return
         except GroundworkError as refused:
-            await self._say(
-                message.room_id, await self._question(shown, conversation.Unclear(refused.template))
-            )
+            problem = refused.render(lambda _: mtexts.COMMUNITY)
+            await self._say(message.room_id, await self._question(shown, problem=problem))
             return
         self.shown[message.sender] = answered
         await self._say(message.room_id, await self._question(answered))

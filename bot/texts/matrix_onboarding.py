@@ -34,6 +34,7 @@ ALREADY_ONBOARDED = (
 NOT_A_MEMBER = "I only talk about this with members of {community}. Join it, and I'll write to you."
 SESSION_EXPIRED = "This conversation timed out. No problem: send !gw start to pick it up again."
 SESSION_FINISHED = "You've already finished this. Send !gw restart to go through the questions again."
+STALE_STEP = "That answer was for an earlier question (answered meanwhile). Here's where we are now:"
 NOT_IN_COMMUNITY = "It looks like you're no longer in the community, so I've stopped here."
 REMINDER = (
     "Hi! You started telling me about yourself in **{community}** but didn't finish. "

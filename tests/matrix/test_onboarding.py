@@ -293,6 +293,12 @@ async def test_a_reply_that_is_not_a_choice_asks_again_and_nothing_is_written(
     _, again = await notice_with(member, lambda b: "Sorry" in b)
     assert again.startswith("Getting to know you · 2/9\n⚠ Sorry, I didn't understand that.")
     assert confirm in again
+    await member.say(dm, "2")  # a different time zone
+    await notice_with(member, lambda b: render.plain(texts.TIMEZONE_PROMPT) in b)
+    await member.say(dm, "Mars/Olympus_Mons")  # no such zone: the service refuses it
+    _, refused = await notice_with(member, lambda b: "⚠" in b)
+    assert refused.startswith(f"Getting to know you · 2/9\n⚠ {texts.INVALID_ANSWER}\n")
+    assert render.plain(texts.TIMEZONE_PROMPT) in refused
 
 
 async def test_a_member_who_leaves_mid_way_keeps_nothing_open_and_one_who_finished_is_welcomed_back(

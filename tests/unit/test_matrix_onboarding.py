@@ -174,3 +174,9 @@ def test_a_not_found_place_is_echoed_as_plain_text() -> None:
     missed = at(Step.PLACE, notice=Notice.PLACE_NOT_FOUND, echo="**Zz**\nx")
     text = conversation.question(missed, now=NOW)
     assert "**Zz x**" in text  # the echo's own asterisks dropped; the template's emphasis kept
+
+
+def test_an_answer_the_service_refused_is_said_above_the_question_again() -> None:
+    text = conversation.question(at(Step.TIMEZONE), now=NOW, problem="Sorry, I couldn't use that answer.")
+    assert text.startswith("Getting to know you · 2/9\n⚠ Sorry, I couldn't use that answer.\n")
+    assert "Sorry, I didn't understand" not in text
