@@ -42,6 +42,7 @@ from matrix_adapter.circle_rooms import MatrixCircles
 from matrix_adapter.introductions import when
 from matrix_adapter.local_messages import name, path_list
 from matrix_adapter.local_replies import BadCode, Choice, Kind, Question, asked, parse_code, read_choice
+from matrix_adapter.local_steps import MatrixSteps
 from matrix_adapter.onboarding_messages import matrix_id
 from matrix_adapter.rooms import PrivateRooms
 from matrix_adapter.router import Message
@@ -103,6 +104,7 @@ def install(bot: MatrixBot) -> None:
     bot.router.command("circle leave", mtexts.HELP_CIRCLE_LEAVE, feature.circles.leave, private=True)
     bot.router.command("circle approve", mtexts.HELP_CIRCLE_APPROVE, feature.circles.approve)
     bot.router.command("circle reject", mtexts.HELP_CIRCLE_REJECT, feature.circles.reject)
+    bot.router.command("organizer confirm", mtexts.HELP_ORGANIZER_CONFIRM, feature.steps.confirm)
     bot.router.reply(feature.reply)
     bot.router.on_leave(feature.left)
 
@@ -203,12 +205,14 @@ class MatrixLocal:
         self.messenger = runtime.messenger
         self.rooms = PrivateRooms(bot, sessions, runtime.outbox)
         self.circles = MatrixCircles(bot, sessions, community_id, runtime)
+        self.steps = MatrixSteps(bot, sessions, community_id, runtime)
         self.asked = asked(bot)
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
         """This feature's durable steps, for the Matrix outbox runner to register."""
         return {
             **self.circles.handlers(),
+            **self.steps.handlers(),
             ChatTaskKind.NEIGHBOUR_INTRODUCTION: self.introduce_neighbours,
             ChatTaskKind.BUDDY_INTRODUCTION: self.introduce_buddies,
             ChatTaskKind.PRACTICE_INTRODUCTION: self.introduce_partners,

@@ -96,4 +96,27 @@ PRACTICE_INTRODUCTION = (
     "worked and one thing to try.\n{scripts}\nNobody is judging: everyone starts somewhere."
 )
 PRACTICE_INTRO_DM = "I couldn't open a private room, so here are the details by message.\n{introduction}"
-PRACTICE_THANKS_NO = "That's fine: plans slip. Ask for another practice partner whenever you'd like another go."
+PRACTICE_THANKS_NO = (
+    "That's fine: plans slip. Ask for another practice partner whenever you'd like another go."
+)
+
+# -- a mentor's nudge, an organizer to confirm ----------------------------------------
+MENTOR_NUDGE = (
+    "A quick word: {member} says you two haven't met yet. No harm done, it happens. "
+    "A short message suggesting a time often gets things moving, for example {first} or {second}."
+)
+ORGANIZER_REVIEW = (
+    "**An organizer to confirm (#{member_id})**\n"
+    "{member} offered to mentor up to {capacity} member(s).\n"
+    "Experience: {experience}\nLanguages: {languages}{note}\n"
+    "Once confirmed, members waiting for a mentor can be proposed to them. "
+    "To confirm: **!gw organizer confirm {member_id}**"
+)
+ORGANIZER_REVIEW_NOTE = "\nIn their words: “{note}”"
+ORGANIZER_REVIEW_NO_ROOM = (
+    "A member offered to mentor and waits for confirmation, but I have no moderators' room to post "
+    "them in. Set [matrix] moderators_room_id, then confirm them there with !gw organizer confirm."
+)
+ORGANIZER_NUMBER = "Which organizer? Give the number from the review, like **!gw organizer confirm 12**."
+ORGANIZER_CONFIRMED = "{member} was confirmed as an organizer by {moderator}."
+HELP_ORGANIZER_CONFIRM = "moderators: confirm a member who offered to mentor (the review's number)"

@@ -1,7 +1,8 @@
-"""Neighbours on a real Synapse: a member offered to meet neighbours says "yes" in their direct
+"""Neighbours (and an organizer to confirm) on a real Synapse: a member offered to meet neighbours says "yes" in their direct
 room, the neighbour asked says yes with the question's code (`!gw yes a12`), and the two are
 introduced in a new private encrypted room with both invited, recorded as the introduction's
-room. A "no" is answered too, and a code nobody was asked is refused plainly.
+room. A "no" is answered too, and a code nobody was asked is refused plainly. A member who
+offers to mentor is posted in the moderators' room and confirmed with `!gw organizer confirm N`.
 
 Uses the test database, so it runs on SQLite and on PostgreSQL."""
 
@@ -10,15 +11,18 @@ from __future__ import annotations
 from nio import RoomGetStateEventResponse
 from sqlalchemy import select
 
-from bot.services import neighbours
+from bot.services import neighbours, outbox
+from bot.services.gazetteer import get_gazetteer
 from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
 from db.engine import SessionMaker
-from db.enums import ChatTaskKind, IdentityKind, IntroductionStatus
-from db.models import ChatTask, NeighbourIntroduction
+from db.enums import ChatTaskKind, IdentityKind, IntroductionStatus, OrganizerStatus
+from db.models import ChatTask, NeighbourIntroduction, Organizer
 from matrix_adapter import render
+from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.clients import MemberFactory, seen_joined
-from tests.matrix.local_community import LocalCommunity, community, moderator, notice_with, now
+from tests.matrix.local_community import LocalCommunity, bodies, community, moderator, notice_with, now
+from tests.support.onboarding import Answers, run_conversation
 
 __all__ = ["community", "moderator"]  # fixtures
 
@@ -94,3 +98,45 @@ async def test_a_neighbour_who_says_no_is_thanked_and_nobody_is_introduced(
         intro = (await session.execute(select(NeighbourIntroduction))).scalar_one()
         assert intro.status == IntroductionStatus.DECLINED
         assert intro.thread_id is None
+
+
+async def test_a_member_who_offers_to_mentor_is_posted_for_review_once_and_confirmed_by_command(
+    community: LocalCommunity, moderator: MatrixMember, members: MemberFactory, sessions: SessionMaker
+) -> None:
+    volunteer = await members()
+    guild_id = await community.local_id(IdentityKind.COMMUNITY, community.space_id)
+    user_id = await community.local_id(IdentityKind.USER, volunteer.client.user_id)
+    completion = await run_conversation(
+        sessions,
+        get_gazetteer(),
+        guild_id=guild_id,
+        user_id=user_id,
+        now=now(),
+        answers=Answers(place="York", experience="experienced", mentor_capacity=2, note="ran a food bank"),
+    )
+    assert completion.organizer_status == OrganizerStatus.PENDING
+    assert await community.feature.runtime.run_now(ChatTaskKind.ORGANIZER_REVIEW, completion.member_id)
+    _, review = await notice_with(moderator, lambda b: b.startswith("An organizer to confirm"))
+    assert volunteer.client.user_id in review and "“ran a food bank”" in review
+    command = f"!gw organizer confirm {completion.member_id}"
+    assert command in review
+    async with sessions() as session:
+        task = (
+            await session.execute(select(ChatTask).where(ChatTask.kind == ChatTaskKind.ORGANIZER_REVIEW))
+        ).scalar_one()
+    again = outbox.Task(task.id, task.guild_id, task.kind, completion.member_id, 2, None, True)
+    assert await community.feature.steps.review_task(again)  # a retry finds it posted
+    posts = [b for b in await bodies(moderator.client, community.moderators_room_id) if b == review]
+    assert len(posts) == 1
+
+    await moderator.say(community.moderators_room_id, command)
+    _, confirmed = await notice_with(moderator, lambda b: "was confirmed" in b)
+    assert (
+        confirmed
+        == f"{volunteer.client.user_id} was confirmed as an organizer by {moderator.client.user_id}."
+    )
+    async with sessions() as session:
+        status = await session.scalar(
+            select(Organizer.status).where(Organizer.member_id == completion.member_id)
+        )
+        assert status == OrganizerStatus.ACTIVE
