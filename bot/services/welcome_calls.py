@@ -70,6 +70,8 @@ HOST_LIST_WAIT = timedelta(days=2)  # no list from the host by then: closed unco
 MIN_PRESENCE = timedelta(minutes=10)  # in the channel at least this long during the call: they came
 DEFAULT_SIZE = 8
 OTHERS_FROM = timedelta(days=2)  # seats newcomers did not take go to everyone else from this long before
+FIRST_MONTH = timedelta(days=30)  # a newcomer is to meet an experienced organizer within it (`seat_order`)
+LONG_WAIT = timedelta(days=60)  # waiting this long, a member goes first again (`deferred`)
 ANSWER_WAIT = timedelta(days=2)  # an invitation unanswered this long no longer keeps its seat (`holds_seat`)
 MAX_REST = timedelta(weeks=8)  # the longest rest after invitations left unanswered (`rest_after`)
 BAND_WIDTH = 180  # minutes: the band /mod attention suggests for one more call
@@ -529,12 +531,21 @@ def is_fresh(seeker: Seeker, now: datetime, target: timedelta) -> bool:
     return not seeker.met_anyone and seeker.onboarded_at is not None and seeker.onboarded_at > now - target
 
 
+def deferred(seeker: Seeker, now: datetime) -> bool:
+    """Past their first month (`FIRST_MONTH`) and not yet waiting `LONG_WAIT`: while seats are
+    short, they go after those still in their first month."""
+    return seeker.onboarded_at is not None and now - LONG_WAIT < seeker.onboarded_at <= now - FIRST_MONTH
+
+
 def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> list[int]:
     """Who gets a call's seats first: the newcomers nobody has met yet, newest first, while they
     are within the guild's wait target (so a newcomer is reached within days); then the longest
     waiting, those who have not met an experienced organizer yet (no mentor, no call) before those
-    who have. Members who left their latest invitation unanswered come after everyone who did
-    not (in the same order among themselves): a seat goes to someone who may answer first."""
+    who have, and of those who have not, the ones in their first month (`FIRST_MONTH`: meeting
+    an organizer then is what keeps a newcomer) or waiting `LONG_WAIT` already before the others
+    (`deferred`), so a few seats a week reach most in their first month, and nobody waits for
+    ever. Members who left their latest invitation unanswered come after everyone who did not
+    (in the same order among themselves): a seat goes to someone who may answer first."""
 
     def fresh(seeker: Seeker) -> bool:
         return is_fresh(seeker, now, target) and not seeker.ignored
@@ -546,7 +557,13 @@ def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> l
     )
     rest = sorted(
         (seeker for seeker in waiting if not fresh(seeker)),
-        key=lambda seeker: (seeker.ignored, seeker.met_organizer, seeker.waiting_since, seeker.member_id),
+        key=lambda seeker: (
+            seeker.ignored,
+            seeker.met_organizer,
+            not seeker.met_organizer and deferred(seeker, now),
+            seeker.waiting_since,
+            seeker.member_id,
+        ),
     )
     return [seeker.member_id for seeker in first + rest]
 

@@ -14,6 +14,7 @@ from bot.services.welcome_calls import (
     Reminder,
     Seeker,
     best_band,
+    deferred,
     fits,
     next_start,
     parse_band,
@@ -147,7 +148,22 @@ def test_seats_go_to_newcomers_nobody_met_newest_first_then_the_longest_waiting(
         Seeker(5, NOW - 1 * day, NOW - 1 * day, True, False),  # new, but met a buddy already
         Seeker(6, NOW - 40 * day, NOW - 40 * day, True, False),  # met a neighbour, no organizer yet
     ]
-    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 1, 6, 5, 2]
+    # 1 has waited two months (LONG_WAIT): first of the rest; 6 is past their first month and
+    # waits less than that, so 5 (in their first month) goes before them.
+    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 1, 5, 6, 2]
+
+
+def test_while_seats_are_short_the_first_month_goes_first_then_the_long_waiting() -> None:
+    day = timedelta(days=1)
+    waiting = [
+        Seeker(1, NOW - 45 * day, NOW - 45 * day, True, False),  # past their first month
+        Seeker(2, NOW - 20 * day, NOW - 20 * day, True, False),  # in their first month
+        Seeker(3, NOW - 70 * day, NOW - 70 * day, True, False),  # waiting over two months
+        Seeker(4, NOW - 29 * day, NOW - 29 * day, True, False),  # their first month nearly over
+        Seeker(5, NOW - 35 * day, NOW - 35 * day, True, True),  # met an organizer already
+    ]
+    assert [deferred(seeker, NOW) for seeker in waiting] == [True, False, False, False, True]
+    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 2, 1, 5]
 
 
 def test_members_who_left_their_last_invitation_unanswered_come_after_everyone_else() -> None:
