@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,15 @@ ENCRYPTION_STATE = {
 DEVICE_NAME = "groundwork"
 
 
+def catch_up_timeout(now: float) -> int:
+    """The `timeout` of a start's catch-up sync, in ms: its own for every start within two minutes.
+    Synapse answers a repeated /sync from a cache for two minutes (`sync_response_cache_duration`,
+    keyed by user, device, since, timeout, filter and full_state), so a restart soon after the last
+    start got that start's stale catch-up and then answered everything said since. An initial sync
+    returns at once whatever its timeout."""
+    return 1 + int(now * 1000) % 120_000
+
+
 class MatrixLoginError(Exception):
     """The homeserver refused the bot's credentials (the message names no secret)."""
 
@@ -112,6 +122,7 @@ class MatrixBot:
         self._direct_lock = asyncio.Lock()  # m.direct is read, changed and written whole
         self._synced = asyncio.Condition()  # notified after every sync
         self._undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = []
+        self._started_ms = 0  # when `run` began, in the homeserver's milliseconds
         self.router = Router()
         self.router.command("help", texts.HELP_HELP, self._help)
         # The ticks (outbox, check-ins) and the messenger, which features register with; started by `run`'s caller.
@@ -149,7 +160,10 @@ class MatrixBot:
 
     async def run(self) -> None:
         """Catch up once, then serve until cancelled."""
-        first = await self.client.sync(timeout=0, full_state=True)
+        # What the homeserver stamped before this start was said while the bot was away: never
+        # answered, even when a later sync brings it (seen after a restart with the same device).
+        self._started_ms = int(time.time() * 1000)
+        first = await self.client.sync(timeout=catch_up_timeout(time.time()), full_state=True)
         if not isinstance(first, SyncResponse):
             raise MatrixLoginError(f"the first sync failed ({getattr(first, 'status_code', first)})")
         # Direct rooms members opened while the bot was away are joined now.
@@ -260,7 +274,7 @@ class MatrixBot:
                 log.warning("could not note direct room %s in m.direct (%s)", room_id, answer.status)
 
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
-        if event.sender == self.client.user_id:
+        if event.sender == self.client.user_id or event.server_timestamp < self._started_ms:
             return
         private = not set(room.users) - {event.sender, self.user_id}
         await self.router.dispatch(Message(room.room_id, event.sender, event.body, private), self.send_notice)

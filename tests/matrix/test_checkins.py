@@ -19,7 +19,8 @@ from db.engine import SessionMaker
 from db.enums import CheckInStatus
 from db.models import ReadinessAnswer, ReadinessCheckIn
 from matrix_adapter.checkin_messages import CHECKIN_KEY
-from tests.matrix.clients import Member, MemberFactory
+from tests.matrix.clients import Member, MemberFactory, seen_joined
+from tests.matrix.conftest import account
 from tests.matrix.served import Clock, check_in_due, join_community, serving
 from tests.matrix.synapse import Synapse
 
@@ -188,3 +189,29 @@ async def test_checkin_now_and_a_dispatcher_that_died_mid_send_sends_nothing_twi
         [row] = [r for r in await _rows(sessions, member_id) if r.id == item.checkin_id]
         assert row.status == CheckInStatus.SENT
         assert alice.notices.empty()  # found in the room's history: not sent again
+
+
+async def test_a_check_in_sent_before_a_restart_is_answered_after_it(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice = await members()
+    me = account(synapse, "groundwork")
+    user = (me.user_id, me.password, me.device_id)
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, clock, user=user) as bot:
+        assert bot.runtime is not None
+        await check_in_due(sessions, clock, guild_id, user_id)
+        await bot.runtime.tick_checkins()
+        room_id, _ = await alice.next_notice()
+        assert (await _answer(alice, room_id, "2 2"))["body"].startswith("Your answers")
+    # The same account, device and crypto store: the encrypted room goes on, and so does the check-in.
+    async with serving(synapse, sessions, tmp_path, clock, user=user) as bot:
+        await seen_joined(bot.client, room_id, alice.client.user_id)
+        done = await _answer(alice, room_id, "3 3 3 3")
+        assert done["body"].startswith(texts.THANKS.replace("**", ""))
+        assert alice.decrypted[-1] is True
+        [row] = [r for r in await _rows(sessions, member_id) if r.status == CheckInStatus.ANSWERED]
+        assert await _scores(sessions, row.id) == dict(
+            zip(checkins.DIMENSIONS, (2, 2, 3, 3, 3, 3), strict=True)
+        )
