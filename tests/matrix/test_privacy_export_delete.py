@@ -23,7 +23,7 @@ from db.engine import SessionMaker
 from db.enums import IdentityKind, MentorshipStatus, Platform
 from db.models import Member as MemberRow
 from db.models import Mentorship
-from tests.matrix.clients import WAIT, Member, MemberFactory, seen_joined
+from tests.matrix.clients import WAIT, Member, MemberFactory, direct_rooms, seen_joined
 from tests.matrix.served import START, Clock, join_community, serving
 from tests.matrix.synapse import Synapse
 
@@ -121,6 +121,12 @@ async def test_delete_asks_first_then_deletes_the_data_and_the_identity_and_tell
             )
         )
     async with serving(synapse, sessions, tmp_path, Clock()) as bot:
+        # Her mentor talks to the bot in a direct room of his own (he hears it there).
+        bob_room = await bob.open_dm(bot.user_id, encrypted=True)
+        await seen_joined(bob.client, bob_room, bot.user_id)
+        await seen_joined(bot.client, bob_room, bob.client.user_id)
+        while bob_room not in (await direct_rooms(bob.client, bot)).get(bob.client.user_id, []):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)  # noted in the bot's m.direct right after its join
         room_id = await alice.open_dm(bot.user_id, encrypted=True)
         await seen_joined(alice.client, room_id, bot.user_id)
         assert await _say(
@@ -149,7 +155,8 @@ async def test_delete_asks_first_then_deletes_the_data_and_the_identity_and_tell
             )
             assert await identities.external(session=session, local_id=bob_id) is not None
         assert alice_id != bob_id
-        _, told = await bob.next_notice()  # in a direct room the bot opened with him
+        where, told = await bob.next_notice()
+        assert where == bob_room
         assert told["body"] == texts.ORGANIZER_NOTICE.format(member=alice.client.user_id)
         assert told["m.mentions"] == {}
         assert await _say(alice, room_id, "!gw privacy show") == texts.NOTHING_STORED
