@@ -9,7 +9,8 @@ an open invitation to another call, never one who already came to this call, nev
 after invitations they left unanswered (a week, doubling for each one in a row: `rest_after`).
 Seats go first to the newcomers nobody has met yet, newest first, while they are within the
 guild's wait target; then to the longest waiting, those who met no experienced organizer yet
-first; those who left their latest invitation unanswered after everyone else (`seat_order`).
+first (of them, those in their first month or waiting two months already before the others);
+those who left their latest invitation unanswered after everyone else (`seat_order`).
 An invitation left unanswered for `ANSWER_WAIT` no longer keeps its seat (`holds_seat`): it is
 offered to the next one waiting, and a late yes is taken while there is room. Until `OTHERS_FROM` before the start only such newcomers are invited, so a
 newcomer who comes during the week still finds a seat (`invites_due` offers the free ones). Durable time is rows:
