@@ -43,7 +43,7 @@ from matrix_adapter.introductions import when
 from matrix_adapter.local_messages import name, path_list
 from matrix_adapter.local_replies import BadCode, Choice, Kind, Question, asked, parse_code, read_choice
 from matrix_adapter.local_steps import MatrixSteps
-from matrix_adapter.onboarding_messages import matrix_id
+from matrix_adapter.onboarding_messages import day, matrix_id
 from matrix_adapter.rooms import PrivateRooms
 from matrix_adapter.router import Message
 from matrix_adapter.runtime import Handler
@@ -105,6 +105,7 @@ def install(bot: MatrixBot) -> None:
     bot.router.command("circle approve", mtexts.HELP_CIRCLE_APPROVE, feature.circles.approve)
     bot.router.command("circle reject", mtexts.HELP_CIRCLE_REJECT, feature.circles.reject)
     bot.router.command("organizer confirm", mtexts.HELP_ORGANIZER_CONFIRM, feature.steps.confirm)
+    bot.router.command("practice", mtexts.HELP_PRACTICE, feature.practice, private=True)
     bot.router.reply(feature.reply)
     bot.router.on_leave(feature.left)
 
@@ -404,6 +405,40 @@ class MatrixLocal:
                 now=self.bot.clock(),
             )
         await self._say(room_id, texts.PRACTICE_THANKS_YES if happened else mtexts.PRACTICE_THANKS_NO)
+
+    # -- practice partners ---------------------------------------------------------------------
+
+    async def practice(self, message: Message, _: str) -> None:
+        """`!gw practice`: on the list for a practice partner, paired at once when someone
+        suitable waits (introduced in a new room, outside the sync's callbacks)."""
+        self.circles.later(self._practice(message), "matrix:local:practice")
+
+    async def _practice(self, message: Message) -> None:
+        ids = await self._ids(message.sender)
+        if ids is None:
+            await self._say(message.room_id, onboarding_texts.NOT_ONBOARDED_SELF)
+            return
+        try:
+            async with self.sessions() as session, session.begin():
+                result = await practice.request(
+                    session=session, guild_id=ids[0], user_id=ids[1], path=None, now=self.bot.clock()
+                )
+        except GroundworkError as refused:
+            words = refused.render(lambda _: onboarding_texts.COMMUNITY)
+            await self._say(
+                message.room_id,
+                onboarding_texts.NOT_ONBOARDED_SELF if words == texts.NOT_ONBOARDED else words,
+            )
+            return
+        if result.match is not None:
+            await self._say(message.room_id, texts.PRACTICE_PAIRED)
+            await self.runtime.run_now(ChatTaskKind.PRACTICE_INTRODUCTION, result.match.pairing_id)
+        elif result.already_waiting and result.waiting_since is not None:
+            await self._say(
+                message.room_id, mtexts.PRACTICE_ALREADY_WAITING.format(since=day(result.waiting_since))
+            )
+        else:
+            await self._say(message.room_id, texts.PRACTICE_WAITING)
 
     # -- introductions ------------------------------------------------------------------------
 

@@ -96,6 +96,8 @@ PRACTICE_INTRODUCTION = (
     "worked and one thing to try.\n{scripts}\nNobody is judging: everyone starts somewhere."
 )
 PRACTICE_INTRO_DM = "I couldn't open a private room, so here are the details by message.\n{introduction}"
+PRACTICE_ALREADY_WAITING = "You're already waiting for a practice partner, since {since}."
+HELP_PRACTICE = "ask for a practice partner: a 20-minute call to practise with another member"
 PRACTICE_THANKS_NO = (
     "That's fine: plans slip. Ask for another practice partner whenever you'd like another go."
 )

@@ -17,7 +17,7 @@ from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind, IdentityKind, IntroductionStatus, OrganizerStatus
-from db.models import ChatTask, NeighbourIntroduction, Organizer
+from db.models import ChatTask, NeighbourIntroduction, Organizer, PracticePairing
 from matrix_adapter import render
 from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.clients import MemberFactory, seen_joined
@@ -140,3 +140,27 @@ async def test_a_member_who_offers_to_mentor_is_posted_for_review_once_and_confi
             select(Organizer.status).where(Organizer.member_id == completion.member_id)
         )
         assert status == OrganizerStatus.ACTIVE
+
+
+async def test_two_members_who_ask_for_practice_are_introduced_in_a_room_with_both(
+    community: LocalCommunity, members: MemberFactory, sessions: SessionMaker
+) -> None:
+    first, second = await members(), await members()
+    await community.onboard(first, "Leeds")
+    await community.onboard(second, "Bradford")
+
+    await first.say(first.invited[0], "!gw practice")
+    await notice_with(first, lambda b: b == render.plain(texts.PRACTICE_WAITING))
+    await second.say(second.invited[0], "!gw practice")
+    await notice_with(second, lambda b: b == render.plain(texts.PRACTICE_PAIRED))
+
+    room_id, introduction = await notice_with(second, lambda b: b.startswith("Hi "))
+    assert f"Hi {first.client.user_id} and {second.client.user_id}!" in introduction
+    assert "UTC" in introduction
+    other_room, seen = await notice_with(first, lambda b: b.startswith("Hi "))
+    assert (other_room, seen) == (room_id, introduction)
+    assert room_id in first.invited and room_id in second.invited
+    room_local = await community.local_id(IdentityKind.ROOM, room_id)
+    async with sessions() as session:
+        thread_id = await session.scalar(select(PracticePairing.thread_id))
+        assert thread_id == room_local
