@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SWEEP_JOB = "matrix:circles"
 MAX_LISTED = 25
 
 

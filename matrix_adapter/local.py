@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import GroundworkError
@@ -54,7 +55,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SWEEP_JOB = "matrix:circles"
+SWEEP_JOB = "matrix:local"  # circles and buddies, every pairing batch
+RESWEEPS = 2  # buddy sweeps again after offers that could not reach their member
 
 _installed: weakref.WeakKeyDictionary[MatrixBot, MatrixLocal] = weakref.WeakKeyDictionary()
 
@@ -91,7 +93,7 @@ def install(bot: MatrixBot) -> None:
     for kind, handler in feature.handlers().items():
         runtime.register(kind, handler)
     runtime.scheduler.add_job(
-        feature.circles.tick,
+        feature.tick,
         "interval",
         hours=bot.scheduler_settings.pairing_batch_hours,
         id=SWEEP_JOB,
@@ -235,6 +237,42 @@ class MatrixLocal:
                 session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=user
             )
         return None if guild_id is None or user_id is None else (guild_id, user_id)
+
+    # -- the sweeps ---------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Every pairing batch: the community's circles (proposals, offers to join) and buddies."""
+        await self.circles.tick()
+        try:
+            await self.sweep_buddies()
+        except Exception:
+            log.exception("the Matrix buddy sweep failed; trying next tick")
+
+    async def sweep_buddies(self) -> list[buddies.Offer]:
+        """The community's buddy offers; an offer that cannot reach its member calls their group
+        off, and the others are offered someone else at once (a few times at most), as on Discord."""
+        guild_id = await self.circles.guild_id()
+        if guild_id is None:
+            return []
+        batch_every = timedelta(hours=self.bot.scheduler_settings.pairing_batch_hours)
+        sent: list[buddies.Offer] = []
+        for _ in range(RESWEEPS + 1):
+            async with self.sessions() as session, session.begin():
+                offers = await buddies.sweep(
+                    session=session, guild_id=guild_id, now=self.bot.clock(), batch_every=batch_every
+                )
+            unreached = [offer for offer in offers if not await self.messenger.offer_buddy(offer)]
+            sent += offers
+            if not unreached:
+                break
+            async with self.sessions() as session, session.begin():
+                called_off = [
+                    await buddies.not_reached(session=session, buddy_id=offer.buddy_id, now=self.bot.clock())
+                    for offer in unreached
+                ]
+            if not any(called_off):
+                break
+        return sent
 
     # -- after onboarding ---------------------------------------------------------------------
 

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from bot import ports
 from bot.config import MatrixSettings
-from bot.services import circles, neighbours
+from bot.services import buddies, circles, neighbours, practice
 from bot.services.neighbours import Person
-from db.enums import ChatTaskKind
+from db.enums import ChatTaskKind, Experience
 from matrix_adapter import MatrixBot, render
 from matrix_adapter.circle_rooms import circle_number, parent_state, server_of, starter_text
-from matrix_adapter.local import neighbour_text
+from matrix_adapter.local import buddy_text, neighbour_text, practice_text
 from matrix_adapter.local_messages import ask_text, name
 from matrix_adapter.local_replies import Asked, BadCode, Choice, Kind, Question, parse_code, read_choice
 from matrix_adapter.messenger import MatrixMessenger
@@ -185,3 +185,44 @@ def test_the_matrix_adapter_leaves_no_durable_step_without_a_handler(tmp_path: P
 
 # What the Matrix adapter does not carry out (none: every durable step has its Matrix handler).
 LEFT_WITHOUT_A_HANDLER: set[ChatTaskKind] = set()
+
+
+def test_the_buddies_introduction_names_everyone_and_gives_each_their_own_clock() -> None:
+    intro = buddies.Introduction(
+        group_id=4,
+        guild_id=-1,
+        buddies=(
+            buddies.Buddy(-2, "Leeds", "Europe/London", ("discussion_group",), Experience.EXPERIENCED),
+            buddies.Buddy(-3, None, None, ("community_life",), Experience.NEW),
+        ),
+        shared_paths=(),
+        shared_languages=("en",),
+        icebreaker=buddies.Icebreaker.EXPERIENCE,
+        experienced_user_id=-2,
+        suggested_times=(datetime(2026, 7, 5, 18, tzinfo=UTC), datetime(2026, 7, 7, 18, tzinfo=UTC)),
+        introductions_channel_id=None,
+    )
+    text = buddy_text(intro, {-2: "@a:x", -3: "@b:x"})
+    assert text.startswith("@a:x, @b:x: meet your buddies!")
+    assert "@b:x: area not shared" in text
+    assert "19:00 for @a:x" in text  # London in July is UTC+1; @b:x shares no time zone
+    assert "English" in text
+    assert "<@" not in text and "<t:" not in text
+
+
+def test_practice_partners_are_introduced_with_their_scripts_and_no_discord_words() -> None:
+    match = practice.Match(
+        pairing_id=1,
+        guild_id=-1,
+        suggested_at=datetime(2026, 12, 5, 18, tzinfo=UTC),
+        sides=(
+            practice.Partner(-2, "run_for_office", "Europe/Berlin", None),
+            practice.Partner(-3, "discussion_group", None, None),
+        ),
+        introductions_channel_id=None,
+    )
+    text = practice_text(match, {-2: "@a:x", -3: "@b:x"})
+    assert text.startswith("Hi @a:x and @b:x!")
+    assert "18:00 UTC (19:00 for @a:x)" in text
+    assert "**@b:x practises:** inviting someone to a reading group" in text
+    assert "Discord" not in text
