@@ -215,3 +215,29 @@ async def test_a_check_in_sent_before_a_restart_is_answered_after_it(
         assert await _scores(sessions, row.id) == dict(
             zip(checkins.DIMENSIONS, (2, 2, 3, 3, 3, 3), strict=True)
         )
+
+
+async def test_the_one_reminder_comes_in_the_same_room_in_her_time_zone(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice = await members()
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    async with serving(synapse, sessions, tmp_path, clock) as bot:
+        assert bot.runtime is not None
+        await check_in_due(sessions, clock, guild_id, user_id)
+        await bot.runtime.tick_checkins()
+        room_id, _ = await alice.next_notice()
+        await _answer(alice, room_id, "4")
+        [row] = [r for r in await _rows(sessions, member_id) if r.status == CheckInStatus.SENT]
+        assert row.reminder_due_at is not None
+        clock.now = row.reminder_due_at
+        report = await bot.runtime.tick_checkins()
+        assert report is not None and report.reminded == 1
+        where, content = await alice.next_notice()
+        assert where == room_id
+        assert content["body"].startswith("\N{SEEDLING} You started your check-in from")
+        assert "(Central European" in content["body"]
+        assert "Still to answer: Speaking" in content["body"]
+        again = await bot.runtime.tick_checkins()
+        assert again is not None and again.reminded == 0  # the only reminder
