@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import GuildDefaults, OnboardingSettings, SchedulerSettings, Settings
 from bot.errors import GroundworkError
 from bot.ports import Welcomed
-from bot.services import identities, members, onboarding, pairing, waiting
+from bot.services import checkins, identities, members, onboarding, pairing, waiting
 from bot.services.gazetteer import Gazetteer, get_gazetteer
 from bot.services.home_countries import HomeCountries
 from bot.texts import matrix_onboarding as mtexts
@@ -229,6 +229,10 @@ class MatrixOnboarding:
                     now=self.bot.clock(),
                     defaults=self.defaults,
                 )
+                if outcome.onboarded:  # someone who came back picks up their check-ins (as on Discord)
+                    await checkins.ensure_scheduled(
+                        session=session, member_id=outcome.member_id, now=self.bot.clock()
+                    )
             self.shown.pop(user, None)
             welcomed = await self.messenger.welcome(guild_id, user_id, returning=outcome.onboarded)
             if welcomed is not Welcomed.DM:
@@ -422,6 +426,12 @@ class MatrixOnboarding:
         except GroundworkError as refused:
             await self._refusal(message.room_id, refused)
             return
+        # Their first check-in, as Discord's on_member_onboarded does (the runtime schedules the
+        # missing ones only once, at its first tick).
+        async with self.sessions() as session, session.begin():
+            await checkins.ensure_scheduled(
+                session=session, member_id=completion.member_id, now=self.bot.clock()
+            )
         await self.steps.run_now(ChatTaskKind.MEMBER_ROLES, completion.member_id)
         named = [
             found
