@@ -11,19 +11,13 @@ from typing import Any
 import pytest
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
-    EncryptionError,
-    InviteMemberEvent,
-    MatrixRoom,
-    MegolmEvent,
-    RoomMessageNotice,
-    SyncResponse,
 )
 from pydantic import SecretStr
 
 from bot.config import MatrixSettings
 from matrix_adapter import MatrixBot
 from tests.matrix.clients import WAIT, Member, MemberFactory
+from tests.matrix.driver import connect
 from tests.matrix.synapse import Account, Synapse
 
 _names = itertools.count(1)
@@ -74,47 +68,8 @@ async def members(synapse: Synapse, tmp_path: Path) -> AsyncIterator[MemberFacto
     async def make() -> Member:
         me = account(synapse, "alice")
         store = tmp_path / f"member-crypto-{len(made)}"
-        store.mkdir()
-        client = AsyncClient(
-            synapse.url, me.user_id, store_path=str(store), config=AsyncClientConfig(encryption_enabled=True)
-        )
-        client.restore_login(me.user_id, me.device_id, me.access_token)
-        if client.should_upload_keys:
-            await client.keys_upload()
-        person = Member(client)
-
-        async def on_notice(room: MatrixRoom, event: RoomMessageNotice) -> None:
-            person.decrypted.append(bool(getattr(event, "decrypted", False)))
-            person.notices.put_nowait((room.room_id, event.source["content"]))
-
-        async def on_invite(room: MatrixRoom, event: InviteMemberEvent) -> None:
-            # Like a person tapping "Accept" on every invite (the bot's direct rooms, a moderators' room).
-            if event.state_key == client.user_id and event.membership == "invite":
-                person.invited.append(room.room_id)
-                await client.join(room.room_id)
-
-        # As clients do (and the bot): a message whose room key comes a sync later is read then.
-        waiting: list[tuple[MatrixRoom, MegolmEvent]] = []
-
-        async def on_undecrypted(room: MatrixRoom, event: MegolmEvent) -> None:
-            waiting.append((room, event))
-
-        async def after_sync(response: SyncResponse) -> None:
-            for room, event in list(waiting):
-                try:
-                    decrypted = client.decrypt_event(event)
-                except EncryptionError:
-                    continue
-                waiting.remove((room, event))
-                if isinstance(decrypted, RoomMessageNotice):
-                    await on_notice(room, decrypted)
-
-        client.add_event_callback(on_notice, RoomMessageNotice)
-        client.add_event_callback(on_invite, InviteMemberEvent)
-        client.add_event_callback(on_undecrypted, MegolmEvent)
-        client.add_response_callback(after_sync, SyncResponse)
-        await client.sync(timeout=0)
-        made.append((client, asyncio.create_task(client.sync_forever(timeout=1000))))
+        person, syncing = await connect(synapse.url, me, store)
+        made.append((person.client, syncing))
         return person
 
     try:

@@ -43,9 +43,11 @@ async def serving(
     *,
     moderators_room_id: str | None = None,
     user: tuple[str, str, str] | None = None,
+    space_id: str = SPACE,
 ) -> AsyncIterator[MatrixBot]:
     """A bot serving until the block ends. `user`: (user id, password, device id) to reuse an
-    account (a restart), else a fresh one."""
+    account (a restart), else a fresh one; `space_id`: the community (a real space members can
+    join, else an id nobody can join)."""
     if user is None:
         me = account(synapse, "groundwork")
         user = (me.user_id, me.password, me.device_id)
@@ -54,7 +56,7 @@ async def serving(
         user_id=user[0],
         password=SecretStr(user[1]),
         device_id=user[2],
-        space_id=SPACE,
+        space_id=space_id,
         moderators_room_id=moderators_room_id,
     )
     bot = MatrixBot(
