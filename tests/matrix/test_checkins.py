@@ -6,6 +6,7 @@ Uses the test database, so it runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,12 @@ from bot.services import checkins
 from bot.texts import checkins as checkin_texts
 from bot.texts import matrix_checkins as texts
 from db.engine import SessionMaker
-from db.enums import CheckInStatus
-from db.models import ReadinessAnswer, ReadinessCheckIn
+from db.enums import CheckInKind, CheckInStatus, MentorshipStatus
+from db.models import Mentorship, ReadinessAnswer, ReadinessCheckIn
 from matrix_adapter.checkin_messages import CHECKIN_KEY
-from tests.matrix.clients import Member, MemberFactory, seen_joined
+from tests.matrix.clients import Member, MemberFactory, direct_rooms, seen_joined
 from tests.matrix.conftest import account
-from tests.matrix.served import Clock, check_in_due, join_community, serving
+from tests.matrix.served import START, Clock, check_in_due, join_community, serving
 from tests.matrix.synapse import Synapse
 
 
@@ -241,3 +242,56 @@ async def test_the_one_reminder_comes_in_the_same_room_in_her_time_zone(
         assert "Still to answer: Speaking" in content["body"]
         again = await bot.runtime.tick_checkins()
         assert again is not None and again.reminded == 0  # the only reminder
+
+
+async def test_her_mentor_reads_the_summary_with_a_drop_on_top(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    clock = Clock()
+    alice, bob = await members(), await members()
+    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
+    _, _, mentor_id = await join_community(sessions, bob.client.user_id)
+    async with sessions() as session, session.begin():
+        session.add(
+            Mentorship(
+                guild_id=guild_id,
+                member_id=member_id,
+                mentor_id=mentor_id,
+                status=MentorshipStatus.ACTIVE,
+                source="manual",
+                proposed_at=START,
+            )
+        )
+        # Last time she felt sure of her time: a drop of 2 or more is flagged to the mentor.
+        earlier = ReadinessCheckIn(
+            member_id=member_id,
+            kind=CheckInKind.BASELINE,
+            status=CheckInStatus.ANSWERED,
+            due_at=START,
+            answered_at=START,
+        )
+        session.add(earlier)
+        await session.flush()
+        for dimension in checkins.DIMENSIONS:
+            session.add(
+                ReadinessAnswer(checkin_id=earlier.id, dimension=dimension, score=5, answered_at=START)
+            )
+    async with serving(synapse, sessions, tmp_path, clock) as bot:
+        assert bot.runtime is not None
+        bob_room = await bob.open_dm(bot.user_id)
+        await seen_joined(bot.client, bob_room, bob.client.user_id)
+        while bob_room not in (await direct_rooms(bob.client, bot)).get(bob.client.user_id, []):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)  # noted in the bot's m.direct right after its join
+        await check_in_due(sessions, clock, guild_id, user_id)
+        await bot.runtime.tick_checkins()
+        room_id, content = await alice.next_notice()
+        assert "(last time 5)" in content["body"]
+        await _answer(alice, room_id, "5 5 5 5 5 2")
+        where, summary = await bob.next_notice()
+        assert where == bob_room
+        assert alice.client.user_id in summary["body"]
+        assert summary["body"].startswith(
+            "\N{WARNING SIGN} " + alice.client.user_id + " dropped by 2 or more"
+        )
+        assert "time (5 \N{RIGHTWARDS ARROW} 2)" in summary["body"]
+        assert summary["m.mentions"] == {}
