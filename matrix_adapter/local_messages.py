@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from bot.services import activity, circles, identities, neighbours, practice
+from bot.services import activity, circles, neighbours, practice
 from bot.services.buddies import Buddy
 from bot.services.buddies import FollowUp as BuddyFollowUp
 from bot.services.buddies import Offer as BuddyOffer
@@ -22,10 +22,11 @@ from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
 from bot.texts import onboarding as onboarding_texts
 from db.engine import SessionMaker
-from db.enums import IdentityKind, OrganizingPath, Platform
+from db.enums import OrganizingPath
 from matrix_adapter.conversation import plain_text
 from matrix_adapter.local_replies import Kind, Question, asked
 from matrix_adapter.onboarding_messages import matrix_id, name_of
+from matrix_adapter.rooms import room_of
 
 if TYPE_CHECKING:
     from bot.config import MatrixSettings
@@ -86,17 +87,6 @@ def _about(buddy: Buddy) -> str:
 
 async def _names(sessions: SessionMaker, user_ids: Sequence[int]) -> str:
     return ", ".join([await name_of(sessions, user_id) for user_id in user_ids[:MAX_LISTED]])
-
-
-async def room_of(bot: MatrixBot, sessions: SessionMaker, local_id: int | None) -> str | None:
-    """The Matrix room a local id (a circle's or an introduction's room) stands for, if the bot is in it."""
-    if local_id is None:
-        return None
-    async with sessions() as session:
-        found = await identities.external(session=session, local_id=local_id)
-    if found is None or found.platform is not Platform.MATRIX or found.kind is not IdentityKind.ROOM:
-        return None
-    return found.external_id if found.external_id in bot.client.rooms else None
 
 
 async def _ask(host: _Host, user_id: int, text: str, question: Question) -> bool:

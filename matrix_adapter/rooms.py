@@ -41,6 +41,18 @@ class Runner(Protocol):
     def worker(self) -> str: ...
 
 
+async def room_of(bot: MatrixBot, sessions: SessionMaker, local_id: int | None) -> str | None:
+    """The Matrix room a local id (a circle's or an introduction's room) stands for, when the bot
+    is still in it."""
+    if local_id is None:
+        return None
+    async with sessions() as session:
+        made = await identities.external(session=session, local_id=local_id)
+    if made is None or made.kind is not IdentityKind.ROOM or made.platform is not Platform.MATRIX:
+        return None
+    return made.external_id if made.external_id in bot.client.rooms else None
+
+
 class PrivateRooms:
     """Makes, fills and looks into the bot's private rooms, for one MatrixBot."""
 
@@ -57,13 +69,7 @@ class PrivateRooms:
 
     async def external_room(self, local_id: int | None) -> str | None:
         """The Matrix room a local id stands for, when the bot is still in it."""
-        if local_id is None:
-            return None
-        async with self.sessions() as session:
-            made = await identities.external(session=session, local_id=local_id)
-        if made is None or made.kind is not IdentityKind.ROOM or made.platform is not Platform.MATRIX:
-            return None
-        return made.external_id if made.external_id in self.bot.client.rooms else None
+        return await room_of(self.bot, self.sessions, local_id)
 
     async def room(
         self,
