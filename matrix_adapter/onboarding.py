@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_JOB = "matrix:onboarding"
+BATCH_JOB = "matrix:pairing-batch"
 
 _installed: weakref.WeakKeyDictionary[MatrixBot, MatrixOnboarding] = weakref.WeakKeyDictionary()
 _YES = frozenset({"yes", "y", "yes please", "yes!", "yeah", "ok", "okay", "sure"})
@@ -86,6 +87,13 @@ def install(bot: MatrixBot) -> None:
         "interval",
         seconds=bot.scheduler_settings.tick_seconds,
         id=TICK_JOB,
+        replace_existing=True,
+    )
+    runtime.scheduler.add_job(
+        feature.batch,
+        "interval",
+        hours=bot.scheduler_settings.pairing_batch_hours,
+        id=BATCH_JOB,
         replace_existing=True,
     )
     bot.router.command("start", mtexts.HELP_START, feature.start, private=True)
@@ -462,6 +470,33 @@ class MatrixOnboarding:
             log.exception("the Matrix onboarding tick failed; trying next tick")
 
     # -- a mentor ------------------------------------------------------------------------------
+
+    async def batch(self) -> int:
+        """The pairing batch for the community (as Discord's runs for each server): mentors for
+        everyone waiting; approved pairings introduced, the others posted for the moderators.
+        Returns how many were proposed."""
+        try:
+            async with self.sessions() as session:
+                guild_id = await identities.find_local_id(
+                    session=session,
+                    platform=Platform.MATRIX,
+                    kind=IdentityKind.COMMUNITY,
+                    external_id=self.community_id,
+                )
+            if guild_id is None:
+                return 0
+            created, _ = await pairing.run_batch(
+                sessions=self.sessions, guild_id=guild_id, now=self.bot.clock()
+            )
+            for proposal in created:
+                if proposal.status == pairing.MentorshipStatus.ACTIVE:
+                    await self._introduce(proposal.mentorship_id)
+                else:
+                    await self.messenger.post_proposal(proposal)
+        except Exception:
+            log.exception("the Matrix pairing batch failed; trying next time")
+            return 0
+        return len(created)
 
     async def _introduce(self, mentorship_id: int) -> None:
         await self.steps.run_now(ChatTaskKind.INTRODUCTION, mentorship_id)

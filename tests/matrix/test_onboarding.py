@@ -273,6 +273,7 @@ async def test_a_restart_mid_way_resumes_the_conversation_from_the_database(
     await member.say(dm, "1")
     _, asked = await notice_with(member, lambda b: render.plain(texts.EXPERIENCE_PROMPT) in b)
     assert asked.startswith("Getting to know you · 4/9\n")
+    await member.say(dm, NEWCOMER["experience"])
     body = await answer_all(member, NEWCOMER, stop=done)
     assert done(body)
     user_id = await local(sessions, IdentityKind.USER, member.client.user_id)
@@ -374,3 +375,25 @@ def test_it_implements_the_onboarding_messages_with_the_same_signatures() -> Non
     assert {"welcome", "remind_onboarding", "offer_mentor", "post_proposal", "tell_wait"} <= set(
         vars(OnboardingMessages)
     )
+
+
+async def test_a_newcomer_waiting_for_a_mentor_is_introduced_by_the_next_pairing_batch(
+    community: Community, members: MemberFactory
+) -> None:
+    feature = onboarding.of(community.bot) if community.bot is not None else None
+    assert feature is not None
+    newcomer, mentor = await members(), await members()
+    await join_space(newcomer, community.space_id)
+    await answer_all(newcomer, NEWCOMER, stop=done)
+    room_id, _ = await notice_with(newcomer, lambda b: b == render.plain(mtexts.MENTOR_OFFER))
+    await newcomer.say(room_id, "yes")
+    _, waiting = await notice_with(newcomer, lambda b: b.startswith("You're on the list for a mentor"))
+    assert "`/" not in waiting  # no Discord command in what a Matrix member reads
+    assert await feature.batch() == 0  # nobody to mentor yet
+
+    await join_space(mentor, community.space_id)
+    await answer_all(mentor, ORGANIZER, stop=done)
+    assert await feature.batch() == 1
+    intro_room, introduction = await notice_with(newcomer, lambda b: b.startswith("Hi "))
+    assert f"{newcomer.client.user_id}, meet {mentor.client.user_id}" in introduction
+    assert (await notice_with(mentor, lambda b: b.startswith("Hi ")))[0] == intro_room
