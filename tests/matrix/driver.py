@@ -1,6 +1,7 @@
 """Driving the real Synapse as members do, for the Matrix tests and bench/matrix_round_trip.py:
-a member's own matrix-nio client (its crypto store, its sync loop, accepting every invite, reading
-what the bot sends as it comes). (No tests here.)"""
+the community's space (made by the bot's account, so the bot is in it), and a member's own
+matrix-nio client (its crypto store, its sync loop, accepting every invite, reading what the bot
+sends as it comes). (No tests here.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from nio import (
     InviteMemberEvent,
     MatrixRoom,
     MegolmEvent,
+    RoomCreateResponse,
     RoomMessageNotice,
+    RoomPreset,
+    RoomVisibility,
     SyncResponse,
 )
 
@@ -23,6 +27,19 @@ from tests.matrix.clients import Member
 from tests.matrix.synapse import Account
 
 SYNC_TIMEOUT_MS = 1000
+COMMUNITY_NAME = "Organizers of the North"
+
+
+async def make_space(homeserver: str, bot: Account, *, name: str = COMMUNITY_NAME) -> str:
+    """A space made by the bot's account (on a device of its own, before the bot starts); its id."""
+    client = AsyncClient(homeserver, bot.user_id)
+    client.restore_login(bot.user_id, "SPACE-MAKER", bot.access_token)
+    made = await client.room_create(
+        space=True, name=name, preset=RoomPreset.public_chat, visibility=RoomVisibility.private
+    )
+    await client.close()
+    assert isinstance(made, RoomCreateResponse), made
+    return str(made.room_id)
 
 
 async def connect(homeserver: str, me: Account, store: Path) -> tuple[Member, asyncio.Task[Any]]:
