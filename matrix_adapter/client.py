@@ -254,6 +254,22 @@ class MatrixBot:
                 return room_id
         return None
 
+    async def until_member(self, room_id: str, user_id: str) -> bool:
+        """Wait until the bot's sync knows `user_id` is in, or invited to, `room_id` (an invite the
+        bot just sent): in an encrypted room, what it sends from then on is readable by them (nio
+        shares a new room key with the room's members once it sees the membership change). False
+        when the sync did not show it in time."""
+
+        def there() -> bool:
+            room = self.client.rooms.get(room_id)
+            return room is not None and (user_id in room.users or user_id in room.invited_users)
+
+        try:
+            await self._until_synced(there)
+        except TimeoutError:
+            return False
+        return True
+
     async def _until_synced(self, condition: Callable[[], bool]) -> None:
         async with self._synced:
             await asyncio.wait_for(self._synced.wait_for(condition), ROOM_WAIT_SECONDS)

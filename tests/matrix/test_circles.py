@@ -1,7 +1,8 @@
 """Local circles on a real Synapse: three neighbours who met are proposed in the moderators' room,
 a moderator opens the circle with `!gw circle approve N`, and the circle is a private room in the
 community's space (m.space.child with via, m.space.parent in the room) with everyone invited and
-the welcome posted once, however often the step runs. A member who leaves the community is let
+the welcome posted once, however often the step runs. A newcomer nearby who says yes to the offer
+is invited and welcomed. A member who leaves the community is let
 out of the room and the others hear it; the last one leaving closes it (out of the space).
 
 Uses the test database, so it runs on SQLite and on PostgreSQL."""
@@ -11,7 +12,7 @@ from __future__ import annotations
 from nio import RoomGetStateEventResponse
 from sqlalchemy import select
 
-from bot.services import outbox
+from bot.services import circles, outbox
 from bot.texts import local as texts
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind, CircleMemberStatus, CircleStatus, IdentityKind
@@ -26,6 +27,7 @@ from tests.matrix.local_community import (
     moderator,
     neighbours_meet,
     notice_with,
+    now,
     until,
 )
 
@@ -137,3 +139,25 @@ async def test_members_who_leave_are_let_out_and_the_last_one_closes_the_circle(
     child = await community.bot.client.room_get_state_event(community.space_id, "m.space.child", room_id)
     assert not isinstance(child, RoomGetStateEventResponse) or child.content == {}
     assert render.plain(texts.CIRCLE_CLOSED_NOTICE) in await bodies(community.bot.client, room_id)
+
+
+async def test_a_newcomer_near_an_open_circle_who_says_yes_is_invited_and_welcomed(
+    community: LocalCommunity, moderator: MatrixMember, members: MemberFactory, sessions: SessionMaker
+) -> None:
+    people = [await members(), await members(), await members()]
+    _, room_id = await open_circle(community, moderator, people, sessions)
+    newcomer = await members()
+    _, member_id = await community.onboard(newcomer, "Leeds")
+    async with sessions() as session, session.begin():
+        offer = await circles.offer_to_newcomer(session=session, member_id=member_id, now=now())
+    assert offer is not None
+    assert await community.feature.messenger.offer_circle(offer)
+    dm, asked = await notice_with(newcomer, lambda b: b.startswith("There's a local circle near you"))
+    assert f"!gw yes c{offer.membership_id}" in asked
+
+    await newcomer.say(dm, "yes")
+    await notice_with(newcomer, lambda b: b.startswith("Welcome aboard!"))
+    where, welcomed = await notice_with(newcomer, lambda b: b.startswith("Please welcome"))
+    assert where == room_id and newcomer.client.user_id in welcomed
+    assert room_id in newcomer.invited
+    await notice_with(people[0], lambda b: b == welcomed)  # the others see it too
