@@ -49,10 +49,9 @@ from db.engine import create_engine, create_session_maker
 from db.migrate import upgrade_sync
 from matrix_adapter import MatrixBot
 from tests.matrix.clients import seen_joined
-from tests.matrix.driver import connect, make_space
+from tests.matrix.driver import NEWCOMER, answer_all, connect, done, join_space, make_space
 from tests.matrix.served import Clock, serving
 from tests.matrix.synapse import Synapse
-from tests.matrix.test_onboarding import NEWCOMER, answer_all, done, join_space
 
 
 @dataclass

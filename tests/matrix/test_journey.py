@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.config import GuildDefaults, OnboardingSettings
+from bot.config import OnboardingSettings
 from bot.services import checkins
 from bot.texts import matrix_checkins as checkin_texts
 from bot.texts import matrix_onboarding as mtexts
@@ -31,44 +31,49 @@ from db.models import Member, Mentorship, ReadinessAnswer, ReadinessCheckIn
 from matrix_adapter import MatrixBot, onboarding, render
 from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.clients import MemberFactory, seen_joined
-from tests.matrix.served import Clock, check_in_due, serving
-from tests.matrix.synapse import Synapse
-from tests.matrix.test_onboarding import (
+from tests.matrix.conftest import account
+from tests.matrix.driver import (
     NEWCOMER,
     ORGANIZER,
-    Community,
+    TEST_DEFAULTS,
     answer_all,
     done,
     join_space,
     local,
+    make_space,
     notice_with,
     until,
 )
+from tests.matrix.served import Clock, check_in_due, serving
+from tests.matrix.synapse import Account, Synapse
 
 ANSWERS = (3, 4, 2, 5, 3, 4)
-TEST_DEFAULTS = GuildDefaults(auto_approve_pairings=True, auto_confirm_organizers=True)
 
 
 class Journey:
     """The community's space (made by the bot's account) and the bot serving it on the test's
     clock; `serve` starts it (again: same account, device, crypto store and database)."""
 
-    def __init__(self, community: Community, sessions: SessionMaker, tmp_path: Path) -> None:
-        self.community = community
+    def __init__(
+        self, synapse: Synapse, me: Account, space_id: str, sessions: SessionMaker, tmp_path: Path
+    ) -> None:
+        self.synapse = synapse
+        self.me = me
+        self.space_id = space_id
         self.sessions = sessions
         self.tmp_path = tmp_path
         self.clock = Clock()
 
     @asynccontextmanager
     async def serve(self) -> AsyncIterator[MatrixBot]:
-        me = self.community.me
+        me = self.me
         async with serving(
-            self.community.synapse,
+            self.synapse,
             self.sessions,
             self.tmp_path,
             self.clock,
             user=(me.user_id, me.password, me.device_id),
-            space_id=self.community.space_id,
+            space_id=self.space_id,
         ) as bot:
             feature = onboarding.of(bot)
             assert feature is not None and bot.runtime is not None
@@ -79,9 +84,8 @@ class Journey:
 
 @pytest.fixture
 async def journey(synapse: Synapse, sessions: SessionMaker, tmp_path: Path) -> Journey:
-    community = Community(synapse, sessions, tmp_path / "unused")  # its account and space only
-    await community.make_space()
-    return Journey(community, sessions, tmp_path)
+    me = account(synapse, "groundwork")
+    return Journey(synapse, me, await make_space(synapse.url, me), sessions, tmp_path)
 
 
 async def _said(person: MatrixMember, room_id: str, body: str) -> str:
@@ -110,7 +114,7 @@ async def _direct_room_noted(journey: Journey, bot: MatrixBot, person: MatrixMem
 async def test_join_onboard_restart_mentor_check_in_and_delete(
     journey: Journey, members: MemberFactory, sessions: SessionMaker, encrypted: bool
 ) -> None:
-    space_id = journey.community.space_id
+    space_id = journey.space_id
     mentor, newcomer = await members(), await members()
     languages = render.plain(texts.LANGUAGES_PROMPT)
 
