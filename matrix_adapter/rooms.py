@@ -106,13 +106,18 @@ class PrivateRooms:
 
     async def invite(self, room_id: str, people: Iterable[str]) -> None:
         """Everyone in `people` invited who is neither in the room nor invited (as far as the
-        bot's sync knows: a room made a moment ago has its invites from its creation)."""
+        bot's sync knows: a room made a moment ago has its invites from its creation), and
+        waited for until the sync shows the invite."""
         room = self.bot.client.rooms.get(room_id)
         if room is None:
             return
-        for user_id in people:
-            if user_id not in room.users and user_id not in room.invited_users:
-                await self.bot.client.room_invite(room_id, user_id)
+        invited = [
+            user_id for user_id in people if user_id not in room.users and user_id not in room.invited_users
+        ]
+        for user_id in invited:
+            await self.bot.client.room_invite(room_id, user_id)
+        for user_id in invited:  # what is posted next is encrypted for them too once the sync shows them
+            await self.bot.until_member(room_id, user_id)
 
     async def fill(self, room_id: str, people: Iterable[str], text: str, *, check: bool) -> bool:
         """Everyone invited (again, if an earlier attempt did not get that far) and `text`
