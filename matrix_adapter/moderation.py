@@ -1,5 +1,6 @@
 """Moderator commands on Matrix: `!gw mod overview` and `!gw mod unattended [page]`, from the same
-services as Discord's /mod overview and /mod unattended.
+services as Discord's /mod overview and /mod unattended, and `!gw mod approve N` / `!gw mod reject
+N` for the proposed mentorships posted in the moderators' room (Discord's review buttons).
 
 Taken only in the configured moderators' room (`[matrix] moderators_room_id`), and only from
 someone whose power level there reaches what the room asks for changing its state and for kicking
@@ -16,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from nio import RoomGetStateEventResponse
 
-from bot.services import attention, identities, moderation
+from bot.errors import GroundworkError
+from bot.services import attention, identities, moderation, pairing, waiting
 from bot.texts import matrix_moderation as texts
 from bot.texts import moderation as mod_texts
+from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
-from db.enums import IdentityKind, Platform
+from db.enums import ChatTaskKind, IdentityKind, Platform
 from matrix_adapter.router import Message
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_STATE = 50
 DEFAULT_KICK = 50
 DEFAULT_USER = 0
+PROPOSAL_NUMBER_MAX = 2**31 - 1  # a mentorship's row id (int4 on PostgreSQL)
 
 
 def needed_level(content: dict[str, Any]) -> int:
@@ -185,6 +189,65 @@ class ModeratorCommands:
                     names[item.user_id] = found.external_id
         await self._say(message, page_text(result, names))
 
+    async def approve(self, message: Message, args: str) -> None:
+        await self._decide(message, args, approve=True)
+
+    async def reject(self, message: Message, args: str) -> None:
+        await self._decide(message, args, approve=False)
+
+    async def _decide(self, message: Message, args: str, *, approve: bool) -> None:
+        """A moderator's decision on a proposed mentorship of this community: approved, the two
+        are introduced (the durable INTRODUCTION step); rejected, the member is back on the list
+        and told where they stand."""
+        if not await self.allowed(message) or (guild_id := await self._guild(message)) is None:
+            return
+        number = args.strip().lstrip("#")
+        if not number.isdigit() or int(number) > PROPOSAL_NUMBER_MAX:
+            command = "approve" if approve else "reject"
+            await self._say(message, texts.PROPOSAL_NUMBER.format(command=command))
+            return
+        mentorship_id, now = int(number), self.bot.clock()
+        standing = None
+        try:
+            async with self.sessions() as session, session.begin():
+                if (
+                    await pairing.guild_of_mentorship(session=session, mentorship_id=mentorship_id)
+                    != guild_id
+                ):
+                    raise GroundworkError(
+                        pairing_texts.PROPOSAL_GONE.format(status=pairing_texts.PROPOSAL_DELETED)
+                    )
+                moderator = await identities.local_id(
+                    session=session,
+                    platform=Platform.MATRIX,
+                    kind=IdentityKind.USER,
+                    external_id=message.sender,
+                )
+                decided = await pairing.decide(
+                    session=session, mentorship_id=mentorship_id, actor_id=moderator, approve=approve, now=now
+                )
+                if not approve:
+                    standing = await waiting.tell_standing(
+                        session=session,
+                        guild_id=guild_id,
+                        user_id=decided.member.user_id,
+                        now=now,
+                        batch_every=timedelta(hours=self.bot.scheduler_settings.pairing_batch_hours),
+                        news=waiting.WaitNews.NOT_CONFIRMED,
+                    )
+        except GroundworkError as refused:
+            await self._say(message, refused.user_message)
+            return
+        outcome = pairing_texts.REVIEW_APPROVED if approve else pairing_texts.REVIEW_REJECTED
+        await self._say(message, outcome.format(moderator=message.sender))
+        runtime = self.bot.runtime
+        if runtime is None:
+            return
+        if approve:
+            runtime.run_soon(ChatTaskKind.INTRODUCTION, decided.mentorship_id)
+        elif standing is not None:
+            await runtime.messenger.tell_wait(standing)
+
 
 def install(bot: MatrixBot) -> None:
     sessions, community_id = bot.sessions, bot.settings.community_id
@@ -193,3 +256,5 @@ def install(bot: MatrixBot) -> None:
     commands = ModeratorCommands(bot, sessions, community_id)
     bot.router.command("mod overview", texts.HELP_MOD_OVERVIEW, commands.overview)
     bot.router.command("mod unattended", texts.HELP_MOD_UNATTENDED, commands.unattended)
+    bot.router.command("mod approve", texts.HELP_MOD_APPROVE, commands.approve)
+    bot.router.command("mod reject", texts.HELP_MOD_REJECT, commands.reject)

@@ -159,6 +159,7 @@ class OnboardingMessages:
         await self.tell_moderators(
             proposal.guild_id,
             mtexts.PROPOSAL.format(
+                number=proposal.mentorship_id,
                 member=member,
                 member_area=proposal.member.area or pairing_texts.UNKNOWN_AREA,
                 mentor=mentor,

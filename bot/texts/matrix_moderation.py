@@ -4,6 +4,11 @@ HELP_MOD_OVERVIEW = "Moderators: who is where, and who needs attention (in the m
 HELP_MOD_UNATTENDED = (
     "Moderators: members nobody has met yet, longest waiting first (in the moderators' room)"
 )
+HELP_MOD_APPROVE = "Moderators: approve proposed mentorship N, and I introduce the two (!gw mod approve N)"
+HELP_MOD_REJECT = (
+    "Moderators: turn down proposed mentorship N; the member stays on the list (!gw mod reject N)"
+)
+PROPOSAL_NUMBER = "Which proposal? Send !gw mod {command} and its number, as in the proposal's message."
 
 NOT_HERE = "Moderator commands work only in the moderators' room. Send it there."
 NO_ROOM = "No moderators' room is set up yet ([matrix] moderators_room_id), so I take no moderator commands."

@@ -131,7 +131,10 @@ ANNOUNCE_PLAIN = "\N{SEEDLING} A new member joined. Welcome!"
 # -- pairing --------------------------------------------------------------------------
 NOT_ONBOARDED_SELF = "I don't know you yet! Send !gw start to tell me a little about yourself first."
 ALREADY_HAS_MENTOR = "You already have a mentor: {mentor}."
-PROPOSAL = "A proposed mentorship: {member} ({member_area}) with {mentor} ({mentor_area}), {distance}."
+PROPOSAL = (
+    "**Proposed mentorship #{number}:** {member} ({member_area}) with {mentor} ({mentor_area}), {distance}.\n"
+    "Send !gw mod approve {number} to introduce them, or !gw mod reject {number}."
+)
 ROOM_NAME = "Welcome, {member} & {mentor}"
 SUGGESTED_TIMES = (
     "\n**Two times that could suit you both:** {first} or {second}. Pick one, or suggest another."

@@ -16,9 +16,14 @@ from nio import AsyncClient, RoomCreateResponse, RoomPutStateResponse
 
 from bot.texts import matrix_moderation as texts
 from bot.texts import moderation as mod_texts
+from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
+from db.enums import MentorshipStatus, OrganizerStatus
+from db.models import Mentorship, Organizer
+from matrix_adapter import render
 from tests.matrix.clients import WAIT, Member, MemberFactory, seen_joined
 from tests.matrix.conftest import account
+from tests.matrix.driver import notice_with
 from tests.matrix.served import START, Clock, join_community, serving
 from tests.matrix.synapse import Synapse
 
@@ -115,3 +120,72 @@ async def test_without_a_moderators_room_no_moderator_command_is_taken(
         dm = await alice.open_dm(bot.user_id)
         await seen_joined(alice.client, dm, bot.user_id)
         assert await _answer(alice, dm, "!gw mod overview") == texts.NO_ROOM
+
+
+async def _proposed(sessions: SessionMaker, guild_id: int, member_id: int, mentor_id: int) -> int:
+    async with sessions() as session, session.begin():
+        mentorship = Mentorship(
+            guild_id=guild_id,
+            member_id=member_id,
+            mentor_id=mentor_id,
+            status=MentorshipStatus.PROPOSED,
+            source="batch",
+            proposed_at=START,
+        )
+        session.add(mentorship)
+        await session.flush()
+        return mentorship.id
+
+
+async def _status(sessions: SessionMaker, mentorship_id: int) -> MentorshipStatus:
+    async with sessions() as session:
+        found = await session.get(Mentorship, mentorship_id)
+    assert found is not None
+    return found.status
+
+
+async def test_a_proposed_mentorship_is_approved_or_rejected_from_the_moderators_room(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    """Discord's review buttons, on Matrix: `!gw mod approve N` introduces the two in a new room,
+    `!gw mod reject N` puts the member back on the list; a decided or unknown number is refused."""
+    alice, mentee, mentor = await members(), await members(), await members()
+    me = account(synapse, "groundwork")
+    room_id = await _moderators_room(
+        synapse, me.user_id, me.access_token, alice.client.user_id, mentor.client.user_id
+    )
+    guild_id, _, mentee_member = await join_community(sessions, mentee.client.user_id)
+    _, _, mentor_member = await join_community(sessions, mentor.client.user_id)
+    _, _, other_member = await join_community(sessions, "@bob-waiting:localhost")
+    async with sessions() as session, session.begin():
+        session.add(Organizer(member_id=mentor_member, status=OrganizerStatus.ACTIVE, capacity=2))
+    approved = await _proposed(sessions, guild_id, mentee_member, mentor_member)
+    rejected = await _proposed(sessions, guild_id, other_member, mentor_member)
+    async with serving(
+        synapse,
+        sessions,
+        tmp_path,
+        Clock(),
+        moderators_room_id=room_id,
+        user=(me.user_id, me.password, me.device_id),
+    ) as bot:
+        await seen_joined(bot.client, room_id, alice.client.user_id)
+
+        assert await _answer(alice, room_id, "!gw mod approve soon") == texts.PROPOSAL_NUMBER.format(
+            command="approve"
+        )
+        said = await _answer(alice, room_id, f"!gw mod approve {approved}")
+        assert said == render.plain(pairing_texts.REVIEW_APPROVED.format(moderator=alice.client.user_id))
+        intro_room, introduction = await notice_with(mentee, lambda body: body.startswith("Hi "))
+        assert f"{mentee.client.user_id}, meet {mentor.client.user_id}" in introduction
+        assert intro_room in mentee.invited and intro_room in mentor.invited
+        assert await _status(sessions, approved) == MentorshipStatus.ACTIVE
+
+        said = await _answer(alice, room_id, f"!gw mod reject #{rejected}")
+        assert said == render.plain(pairing_texts.REVIEW_REJECTED.format(moderator=alice.client.user_id))
+        assert await _status(sessions, rejected) == MentorshipStatus.REJECTED
+
+        again = await _answer(alice, room_id, f"!gw mod approve {approved}")
+        assert again == pairing_texts.PROPOSAL_GONE.format(status=MentorshipStatus.ACTIVE)
+        unknown = await _answer(alice, room_id, "!gw mod reject 2147483647")
+        assert unknown == pairing_texts.PROPOSAL_GONE.format(status=pairing_texts.PROPOSAL_DELETED)
