@@ -29,7 +29,7 @@ from bot.texts import onboarding as texts
 from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind, IdentityKind, Platform
-from matrix_adapter import conversation
+from matrix_adapter import conversation, local
 from matrix_adapter.introductions import MatrixIntroductions
 from matrix_adapter.onboarding_messages import community_name, matrix_id, name_of, wait_text
 from matrix_adapter.onboarding_steps import OnboardingSteps
@@ -450,6 +450,9 @@ class MatrixOnboarding:
         await self.steps.run_now(ChatTaskKind.ANNOUNCEMENT, completion.member_id)
         if completion.isolated and completion.organizer_status is None:  # organizers are not newcomers
             await self.messenger.offer_mentor(completion)
+        local_life = local.of(self.bot)
+        if local_life is not None:  # not isolated: a circle nearby, else the neighbours, offered
+            await local_life.onboarded(completion)
 
     # -- reminders and expiry -----------------------------------------------------------------
 

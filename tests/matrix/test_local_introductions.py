@@ -21,6 +21,7 @@ from db.models import ChatTask, NeighbourIntroduction, Organizer, PracticePairin
 from matrix_adapter import render
 from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.clients import MemberFactory, seen_joined
+from tests.matrix.driver import NEWCOMER, answer_all, done, join_space
 from tests.matrix.local_community import LocalCommunity, bodies, community, moderator, notice_with, now
 from tests.support.onboarding import Answers, run_conversation
 
@@ -164,3 +165,15 @@ async def test_two_members_who_ask_for_practice_are_introduced_in_a_room_with_bo
     async with sessions() as session:
         thread_id = await session.scalar(select(PracticePairing.thread_id))
         assert thread_id == room_local
+
+
+async def test_a_newcomer_with_a_neighbour_is_offered_to_meet_them_once_onboarded(
+    community: LocalCommunity, members: MemberFactory
+) -> None:
+    older, newcomer = await members(), await members()
+    await community.onboard(older, "Bradford")
+    await join_space(newcomer, community.space_id)
+    await answer_all(newcomer, NEWCOMER, stop=done)  # in Leeds, 13 km from Bradford: not isolated
+    _, offer = await notice_with(newcomer, lambda b: b.startswith("Good news"))
+    assert "**1**" not in offer and "1 member(s) live within" in offer
+    assert "!gw yes n" in offer
