@@ -29,21 +29,10 @@ from db.engine import SessionMaker
 from db.enums import CheckInKind, CheckInStatus, IdentityKind, MemberStatus, MentorshipStatus
 from db.models import Member, Mentorship, ReadinessAnswer, ReadinessCheckIn
 from matrix_adapter import MatrixBot, onboarding, render
+from tests.matrix import driver
 from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.clients import MemberFactory, seen_joined
 from tests.matrix.conftest import account
-from tests.matrix.driver import (
-    NEWCOMER,
-    ORGANIZER,
-    TEST_DEFAULTS,
-    answer_all,
-    done,
-    join_space,
-    local,
-    make_space,
-    notice_with,
-    until,
-)
 from tests.matrix.served import Clock, check_in_due, serving
 from tests.matrix.synapse import Account, Synapse
 
@@ -77,7 +66,7 @@ class Journey:
         ) as bot:
             feature = onboarding.of(bot)
             assert feature is not None and bot.runtime is not None
-            feature.configure(OnboardingSettings(), TEST_DEFAULTS, bot.scheduler_settings)
+            feature.configure(OnboardingSettings(), driver.TEST_DEFAULTS, bot.scheduler_settings)
             bot.runtime.start()  # as groundwork run does: a first tick now, then every tick_seconds
             yield bot
 
@@ -85,7 +74,7 @@ class Journey:
 @pytest.fixture
 async def journey(synapse: Synapse, sessions: SessionMaker, tmp_path: Path) -> Journey:
     me = account(synapse, "groundwork")
-    return Journey(synapse, me, await make_space(synapse.url, me), sessions, tmp_path)
+    return Journey(synapse, me, await driver.make_space(synapse.url, me), sessions, tmp_path)
 
 
 async def _said(person: MatrixMember, room_id: str, body: str) -> str:
@@ -106,7 +95,7 @@ async def _direct_room_noted(journey: Journey, bot: MatrixBot, person: MatrixMem
     async def noted() -> bool:
         return await bot.existing_direct_room(person.client.user_id) == room_id
 
-    await until(noted)
+    await driver.until(noted)
     return room_id
 
 
@@ -119,52 +108,54 @@ async def test_join_onboard_restart_mentor_check_in_and_delete(
     languages = render.plain(texts.LANGUAGES_PROMPT)
 
     async with journey.serve() as bot:
-        await join_space(mentor, space_id)  # the organizer, onboarded before the newcomer comes
-        assert render.plain(texts.DONE_ORGANIZER_ACTIVE) in await answer_all(mentor, ORGANIZER, stop=done)
+        await driver.join_space(mentor, space_id)  # the organizer, onboarded before the newcomer comes
+        assert render.plain(texts.DONE_ORGANIZER_ACTIVE) in await driver.answer_all(
+            mentor, driver.ORGANIZER, stop=driver.done
+        )
 
         dm = None if encrypted else await _direct_room_noted(journey, bot, newcomer)
-        await join_space(newcomer, space_id)
-        welcome_room, welcome = await notice_with(newcomer, lambda b: b.startswith("Welcome to"))
+        await driver.join_space(newcomer, space_id)
+        welcome_room, welcome = await driver.notice_with(newcomer, lambda b: b.startswith("Welcome to"))
         assert "Organizers of the North" in welcome
-        await answer_all(newcomer, NEWCOMER, stop=lambda b: languages in b)
+        await driver.answer_all(newcomer, driver.NEWCOMER, stop=lambda b: languages in b)
         if dm is None:
             assert newcomer.invited == [welcome_room]  # a new direct room the bot opened
         dm = welcome_room
 
     async with journey.serve() as bot:  # the restart: nothing of the conversation kept in memory
-        asked = await _said(newcomer, dm, NEWCOMER["languages"])
+        asked = await _said(newcomer, dm, driver.NEWCOMER["languages"])
         assert asked.startswith("Getting to know you · 4/9\n")
         assert render.plain(texts.EXPERIENCE_PROMPT) in asked
-        await newcomer.say(dm, NEWCOMER["experience"])
-        closing = await answer_all(newcomer, NEWCOMER, stop=done)
+        await newcomer.say(dm, driver.NEWCOMER["experience"])
+        closing = await driver.answer_all(newcomer, driver.NEWCOMER, stop=driver.done)
         assert "You're the first member within 50 km" in closing  # isolated
-        offer_room, _ = await notice_with(newcomer, lambda b: b == render.plain(mtexts.MENTOR_OFFER))
+        offer_room, _ = await driver.notice_with(newcomer, lambda b: b == render.plain(mtexts.MENTOR_OFFER))
         assert offer_room == dm
         await newcomer.say(dm, "yes")
 
-        intro_room, introduction = await notice_with(newcomer, lambda b: b.startswith("Hi "))
+        intro_room, introduction = await driver.notice_with(newcomer, lambda b: b.startswith("Hi "))
         assert intro_room != dm
         assert f"{newcomer.client.user_id}, meet {mentor.client.user_id}" in introduction
-        assert (await notice_with(mentor, lambda b: b.startswith("Hi ")))[0] == intro_room
+        assert (await driver.notice_with(mentor, lambda b: b.startswith("Hi ")))[0] == intro_room
         assert intro_room in newcomer.invited and intro_room in mentor.invited
         await seen_joined(newcomer.client, intro_room, mentor.client.user_id)
 
-        guild_id = await local(sessions, IdentityKind.COMMUNITY, space_id)
-        user_id = await local(sessions, IdentityKind.USER, newcomer.client.user_id)
+        guild_id = await driver.local(sessions, IdentityKind.COMMUNITY, space_id)
+        user_id = await driver.local(sessions, IdentityKind.USER, newcomer.client.user_id)
         assert guild_id is not None and user_id is not None
         async with sessions() as session:
             row = (await session.execute(select(Member).where(Member.user_id == user_id))).scalar_one()
             mentorship = (await session.execute(select(Mentorship))).scalar_one()
         assert row.status == MemberStatus.ACTIVE and row.languages == ["en"]
         assert (mentorship.member_id, mentorship.status) == (row.id, MentorshipStatus.ACTIVE)
-        assert mentorship.thread_id == await local(sessions, IdentityKind.ROOM, intro_room)
+        assert mentorship.thread_id == await driver.local(sessions, IdentityKind.ROOM, intro_room)
 
         # A check-in comes due on the test's clock and is answered in one message.
         await check_in_due(sessions, journey.clock, guild_id, user_id)
         assert bot.runtime is not None
         report = await bot.runtime.tick_checkins()
         assert report is not None and report.sent >= 1
-        checkin_room, notice = await notice_with(newcomer, lambda b: b.startswith("Check-in time"))
+        checkin_room, notice = await driver.notice_with(newcomer, lambda b: b.startswith("Check-in time"))
         assert checkin_room == dm
         assert "3 4 2 5 3 4" in notice  # the compact form, as the notice shows it
         thanks = await _said(newcomer, dm, " ".join(map(str, ANSWERS)))
@@ -194,14 +185,14 @@ async def test_join_onboard_restart_mentor_check_in_and_delete(
         asked_first = await _said(newcomer, dm, "!gw privacy delete")
         assert asked_first.startswith(render.plain(privacy_texts.DELETE_CONFIRM))
         assert await _said(newcomer, dm, "!gw privacy delete confirm") == render.plain(privacy_mtexts.DELETED)
-        await notice_with(
+        await driver.notice_with(
             mentor, lambda b: b == privacy_texts.ORGANIZER_NOTICE.format(member=newcomer.client.user_id)
         )
         async with sessions() as session:
             assert await session.get(Member, row.id) is None
             assert (await session.execute(select(Mentorship))).scalars().all() == []
-        assert await local(sessions, IdentityKind.USER, newcomer.client.user_id) is None
-        assert await local(sessions, IdentityKind.USER, mentor.client.user_id) is not None
+        assert await driver.local(sessions, IdentityKind.USER, newcomer.client.user_id) is None
+        assert await driver.local(sessions, IdentityKind.USER, mentor.client.user_id) is not None
         assert await _said(newcomer, dm, "!gw privacy show") == privacy_texts.NOTHING_STORED
 
     # The welcome came encrypted exactly when their direct room is; in an encrypted one, everything did.

@@ -10,32 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from nio import (
-    AsyncClient,
-    JoinResponse,
     MegolmEvent,
-    RoomCreateResponse,
     RoomMessageNotice,
     RoomMessagesResponse,
-    RoomPreset,
-    RoomVisibility,
 )
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot import ports
-from bot.config import GuildDefaults, MatrixSettings, OnboardingSettings, SchedulerSettings
-from bot.services import identities
+from bot.config import MatrixSettings, OnboardingSettings, SchedulerSettings
 from bot.texts import matrix_onboarding as mtexts
 from bot.texts import onboarding as texts
 from db.engine import SessionMaker
-from db.enums import ChatTaskKind, IdentityKind, MemberStatus, MentorshipStatus, OnboardingStatus, Platform
+from db.enums import ChatTaskKind, IdentityKind, MemberStatus, MentorshipStatus, OnboardingStatus
 from db.models import ChatTask, Member, Mentorship, OnboardingSession
 from matrix_adapter import MatrixBot, onboarding, render
 from matrix_adapter.messenger import MatrixMessenger
@@ -43,32 +37,19 @@ from matrix_adapter.onboarding_messages import OnboardingMessages
 from tests.matrix.clients import WAIT, MemberFactory, direct_rooms, seen_joined
 from tests.matrix.clients import Member as MatrixMember
 from tests.matrix.conftest import account
+from tests.matrix.driver import (
+    NEWCOMER,
+    ORGANIZER,
+    TEST_DEFAULTS,
+    answer_all,
+    done,
+    join_space,
+    local,
+    make_space,
+    notice_with,
+    until,
+)
 from tests.matrix.synapse import Account, Synapse
-
-NEWCOMER = {"town": "Leeds", "experience": "1", "paths": "2 3", "languages": "1"}
-ORGANIZER = {"town": "Berlin", "experience": "3 ran a tenants' union", "paths": "3", "languages": "1 4"}
-
-# What each question says (plain, as the member's client shows the body), and the reply to it.
-_PROMPTS: list[tuple[str, str]] = [
-    (render.plain(texts.SUMMARY_PROMPT), "1"),
-    (render.plain(mtexts.PLACE_PROMPT).split("\n")[0], "town"),
-    (render.plain(texts.PLACE_PICK_PROMPT), "1"),
-    ("Is this right?", "1"),
-    (render.plain(texts.LANGUAGES_PROMPT), "languages"),
-    (render.plain(texts.EXPERIENCE_PROMPT), "experience"),
-    (render.plain(texts.MENTORING_PROMPT), "2"),
-    (render.plain(texts.PATHS_PROMPT), "paths"),
-    (render.plain(texts.READINESS_PROMPT.format(page=1)), "3 4 2"),
-    (render.plain(texts.READINESS_PROMPT.format(page=2)), "2 3 4"),
-    (render.plain(texts.CONSENT_PROMPT).split("\n")[0], "1 1"),
-]
-
-
-def reply_to(body: str, person: dict[str, str]) -> str | None:
-    for prompt, answer in _PROMPTS:
-        if prompt in body:
-            return person.get(answer, answer)
-    return None
 
 
 class Community:
@@ -84,17 +65,7 @@ class Community:
         self._task: asyncio.Task[None] | None = None
 
     async def make_space(self) -> None:
-        client = AsyncClient(self.synapse.url, self.me.user_id)
-        client.restore_login(self.me.user_id, "SPACE-MAKER", self.me.access_token)
-        made = await client.room_create(
-            space=True,
-            name="Organizers of the North",
-            preset=RoomPreset.public_chat,
-            visibility=RoomVisibility.private,
-        )
-        await client.close()
-        assert isinstance(made, RoomCreateResponse), made
-        self.space_id = str(made.room_id)
+        self.space_id = await make_space(self.synapse.url, self.me)
 
     async def start(self) -> MatrixBot:
         settings = MatrixSettings(
@@ -109,7 +80,7 @@ class Community:
         assert feature is not None
         feature.configure(
             OnboardingSettings(),
-            GuildDefaults(auto_approve_pairings=True, auto_confirm_organizers=True),
+            TEST_DEFAULTS,
             SchedulerSettings(),
         )
         await bot.login()
@@ -135,50 +106,6 @@ async def community(synapse: Synapse, sessions: SessionMaker, tmp_path: Path) ->
         yield made
     finally:
         await made.stop()
-
-
-async def join_space(person: MatrixMember, space_id: str) -> None:
-    joined = await person.client.join(space_id)
-    assert isinstance(joined, JoinResponse), joined
-
-
-async def notice_with(person: MatrixMember, wanted: Callable[[str], bool]) -> tuple[str, str]:
-    while True:
-        room_id, content = await person.next_notice()
-        if wanted(content["body"]):
-            return room_id, content["body"]
-
-
-async def answer_all(person: MatrixMember, answers: dict[str, str], *, stop: Callable[[str], bool]) -> str:
-    """Reply to every question as it comes, until a message `stop` recognises; returns it."""
-    while True:
-        room_id, content = await person.next_notice()
-        body: str = content["body"]
-        assert content["m.mentions"] == {}
-        if stop(body):
-            return body
-        reply = reply_to(body, answers)
-        if reply is not None:
-            await person.say(room_id, reply)
-
-
-def done(body: str) -> bool:
-    return body.startswith(render.plain(texts.DONE_TITLE))
-
-
-async def local(sessions: SessionMaker, kind: IdentityKind, external_id: str) -> int | None:
-    async with sessions() as session:
-        return await identities.find_local_id(
-            session=session, platform=Platform.MATRIX, kind=kind, external_id=external_id
-        )
-
-
-async def until(check: Callable[[], Awaitable[bool]]) -> None:
-    async def poll() -> None:
-        while not await check():  # noqa: ASYNC110 (a row or the server's state: no event to wait on)
-            await asyncio.sleep(0.05)
-
-    await asyncio.wait_for(poll(), WAIT)
 
 
 async def test_a_newcomer_is_onboarded_by_numbers_and_introduced_to_a_mentor(
