@@ -23,7 +23,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -59,6 +59,9 @@ from matrix_adapter.runtime import MatrixRuntime
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
+# How long a message to an encrypted room waits for a device of a member the bot knows none of
+# yet (once per member and run): a room key is shared with the devices known when it is used.
+DEVICES_WAIT = 5.0
 ROOM_WAIT_SECONDS = 10.0
 # Encrypted messages whose room key has not come yet are kept (at most this many, the oldest
 # dropped first) and decrypted when it comes.
@@ -104,13 +107,14 @@ class MatrixBot:
         self.scheduler_settings = scheduler or SchedulerSettings()
         self.clock = clock
         crypto_store.mkdir(parents=True, exist_ok=True)
-        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
-        if settings.crypto_store_key is not None:
-            config = AsyncClientConfig(
-                encryption_enabled=True,
-                store_sync_tokens=False,
-                pickle_key=settings.crypto_store_key.get_secret_value(),
-            )
+        # The sync token is kept in the crypto store too: a restart goes on from where the last run
+        # stopped (see `run`).
+        key = settings.crypto_store_key.get_secret_value() if settings.crypto_store_key is not None else None
+        config = (
+            AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
+            if key is None
+            else AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True, pickle_key=key)
+        )
         self.client = AsyncClient(
             settings.homeserver,
             settings.user_id,
@@ -123,6 +127,7 @@ class MatrixBot:
         self._synced = asyncio.Condition()  # notified after every sync
         self._undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = []
         self._started_ms = 0  # when `run` began, in the homeserver's milliseconds
+        self._waited_for_devices: set[str] = set()  # members whose devices were waited for once
         self.router = Router()
         self.router.command("help", texts.HELP_HELP, self._help)
         # The ticks (outbox, check-ins) and the messenger, which features register with; started by `run`'s caller.
@@ -159,26 +164,39 @@ class MatrixBot:
         log.info("logged in to Matrix as %s (device %s)", self.client.user_id, self.client.device_id)
 
     async def run(self) -> None:
-        """Catch up once, then serve until cancelled."""
-        # What the homeserver stamped before this start was said while the bot was away: never
-        # answered, even when a later sync brings it (seen after a restart with the same device).
-        self._started_ms = int(time.time() * 1000)
+        """Catch up once, then serve until cancelled.
+
+        A start after an earlier run (its sync token kept in the crypto store) goes on from where
+        that run stopped: what members said, who joined the community and which direct rooms were
+        opened while the bot was away come in the first sync and are answered then (a room with
+        more than the homeserver's timeline limit of new events keeps only the latest). The very
+        first start of a device answers nothing said before it: its first sync is only history,
+        and what the homeserver stamped before this start is never answered, even when a later
+        sync brings it again."""
+        resuming = bool(self.client.loaded_sync_token)
+        self._started_ms = 0 if resuming else int(time.time() * 1000)
+        if resuming:
+            self._listen()
         first = await self.client.sync(timeout=catch_up_timeout(time.time()), full_state=True)
         if not isinstance(first, SyncResponse):
             raise MatrixLoginError(f"the first sync failed ({getattr(first, 'status_code', first)})")
-        # Direct rooms members opened while the bot was away are joined now.
-        for room_id, invite in first.rooms.invite.items():
-            for event in invite.invite_state:
-                if self._is_direct_for_me(event):
-                    await self._join(room_id, event.sender)
-                    break
+        if not resuming:
+            # Direct rooms members opened before the first start are joined now.
+            for room_id, invite in first.rooms.invite.items():
+                for event in invite.invite_state:
+                    if self._is_direct_for_me(event):
+                        await self._join(room_id, event.sender)
+                        break
+            self._listen()
+        self._caught_up.set()
+        await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
+
+    def _listen(self) -> None:
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(self._on_member, RoomMemberEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_response_callback(self._on_sync, SyncResponse)
-        self._caught_up.set()
-        await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
 
     async def wait_until_serving(self) -> None:
         await self._caught_up.wait()
@@ -346,6 +364,44 @@ class MatrixBot:
 
     # -- sending ------------------------------------------------------------------------------
 
+    async def devices_known(self, user_ids: Iterable[str]) -> None:
+        """Wait (a few seconds at most, once per member and run) until the bot knows a device of
+        each of `user_ids`. An encrypted room's key is shared with the devices known when it is
+        used: a message sent to a room the bot just made, or just joined, before the sync loop's
+        key query came back would be one the member can never read. Someone with no device (or a
+        slow homeserver) is not waited for longer, nor again."""
+        store = self.client.device_store
+        missing = {
+            user
+            for user in user_ids
+            if user != self.user_id
+            and user not in self._waited_for_devices
+            and not list(store.active_user_devices(user))
+        }
+        self._waited_for_devices |= missing
+
+        async def poll() -> None:
+            if missing and self.client.should_query_keys:  # not waiting for the sync loop to ask
+                with contextlib.suppress(LocalProtocolError):  # a query in flight took them already
+                    await self.client.keys_query()
+            while missing:
+                missing.difference_update(
+                    [user for user in list(missing) if list(store.active_user_devices(user))]
+                )
+                if missing:
+                    await asyncio.sleep(0.05)
+
+        try:
+            await asyncio.wait_for(poll(), DEVICES_WAIT)
+        except TimeoutError:
+            log.info("sending before a device of %d member(s) is known", len(missing))
+
+    async def _readable(self, room_id: str) -> None:
+        """Before sending to an encrypted room: its members' devices known (see devices_known)."""
+        room = self.client.rooms.get(room_id)
+        if room is not None and room.encrypted:
+            await self.devices_known([*room.users, *room.invited_users])
+
     async def send_notice(self, room_id: str, body: str, *, extra: dict[str, Any] | None = None) -> bool:
         """A notice (bot/texts' `**emphasis**` as HTML, everything else escaped) that mentions
         nobody; False when the homeserver refused it. `extra`: more content keys (namespaced, like
@@ -360,6 +416,7 @@ class MatrixBot:
             except TimeoutError:
                 log.warning("not sending to %s: the bot is not in it", room_id)
                 return False
+        await self._readable(room_id)
         try:
             response = await self.client.room_send(
                 room_id, "m.room.message", content, ignore_unverified_devices=True
@@ -378,6 +435,7 @@ class MatrixBot:
         homeserver refused the upload or the message."""
         room = self.client.rooms.get(room_id)
         encrypted = bool(room is not None and room.encrypted)
+        await self._readable(room_id)
         uploaded, keys = await self.client.upload(
             io.BytesIO(data), content_type=mimetype, filename=filename, encrypt=encrypted, filesize=len(data)
         )

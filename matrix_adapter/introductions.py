@@ -25,7 +25,7 @@ from bot.texts import pairing as texts
 from db.engine import SessionMaker
 from db.enums import OrganizingPath
 from matrix_adapter.conversation import plain_text
-from matrix_adapter.onboarding_messages import devices_known, matrix_id
+from matrix_adapter.onboarding_messages import matrix_id
 from matrix_adapter.rooms import PrivateRooms, Runner
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class MatrixIntroductions:
             return False
         text = introduction_text(p, member, mentor)
         room_id = await self._room(task, member, mentor)
-        await devices_known(self.bot, (member, mentor))  # so both can read the first message
+        await self.bot.devices_known((member, mentor))  # so both can read the first message
         delivered = room_id is not None and await self.rooms.fill(
             room_id, (member, mentor), text, check=task.attempts > 1
         )

@@ -7,9 +7,7 @@ notice; people are named by their Matrix ids, as plain text that pings nobody (e
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -27,8 +25,6 @@ if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
 
 log = logging.getLogger(__name__)
-
-DEVICES_WAIT = 5.0  # seconds a first message to a new encrypted room waits for the members' devices
 
 
 class _Host(Protocol):
@@ -55,28 +51,6 @@ async def matrix_id(sessions: SessionMaker, local_id: int) -> str | None:
 async def name_of(sessions: SessionMaker, local_id: int) -> str:
     """How a person is named in a Matrix notice: their Matrix id (plain text, no ping)."""
     return await matrix_id(sessions, local_id) or mtexts.COMMUNITY
-
-
-async def devices_known(bot: MatrixBot, user_ids: Iterable[str]) -> None:
-    """Wait (a few seconds at most) until the bot knows a device of each of `user_ids`, before
-    the first message in a room it just made with them: the room key of an encrypted room is
-    shared with the devices known when it is first used, so a message sent before the sync loop's
-    key query came back would be one they can never read. Someone with no device (or a slow
-    homeserver) is not waited for longer."""
-    missing = set(user_ids)
-
-    async def poll() -> None:
-        while missing:
-            missing.difference_update(
-                [user for user in list(missing) if list(bot.client.device_store.active_user_devices(user))]
-            )
-            if missing:
-                await asyncio.sleep(0.05)
-
-    try:
-        await asyncio.wait_for(poll(), DEVICES_WAIT)
-    except TimeoutError:
-        log.info("sending before a device of %d member(s) is known", len(missing))
 
 
 def community_name(bot: MatrixBot) -> str:
@@ -127,13 +101,12 @@ class OnboardingMessages:
 
     async def welcome(self: _Host, guild_id: int, user_id: int, *, returning: bool) -> Welcomed:
         """In the member's direct room with the bot (a new one: once their device is known, so
-        they can read it)."""
+        they can read it: MatrixBot.devices_known)."""
         template = mtexts.WELCOME_BACK if returning else mtexts.WELCOME
         user = await matrix_id(self._sessions, user_id)
         room_id = await self._bot.direct_room(user) if user is not None else None
         if user is None or room_id is None:
             return Welcomed.NOWHERE
-        await devices_known(self._bot, [user])
         sent = await self._bot.send_notice(room_id, template.format(community=community_name(self._bot)))
         return Welcomed.DM if sent else Welcomed.NOWHERE
 

@@ -146,3 +146,51 @@ async def test_an_encrypted_room_still_works_after_a_restart(
     room_id = await serve_once("!gw help", None)
     await serve_once("!gw help", room_id)  # the same member session, read by the restarted bot
     assert member.decrypted == [True, True]
+
+
+async def test_what_was_said_while_the_bot_was_away_is_answered_once_after_it(
+    synapse: Synapse, member: Member, tmp_path: Path
+) -> None:
+    """The sync token is kept with the crypto store: a restarted bot goes on from where it stopped,
+    so a message sent in an encrypted room while it was down is answered when it is back, once."""
+    me = account(synapse, "groundwork")
+    settings = MatrixSettings(
+        homeserver=synapse.url,
+        user_id=me.user_id,
+        access_token=SecretStr(me.access_token),
+        device_id=me.device_id,
+        room_ids=("!community:localhost",),
+    )
+    store = tmp_path / "bot-crypto"
+
+    async def serving() -> tuple[MatrixBot, asyncio.Task[None]]:
+        served = MatrixBot(settings, crypto_store=store)
+        await served.login()
+        task = asyncio.create_task(served.run())
+        await asyncio.wait_for(served.wait_until_serving(), WAIT)
+        return served, task
+
+    async def stop(served: MatrixBot, task: asyncio.Task[None]) -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await served.close()
+
+    served, task = await serving()
+    room_id = await member.open_dm(me.user_id, encrypted=True)
+    await seen_joined(member.client, room_id, me.user_id)
+    await member.say(room_id, "!gw help")
+    _, content = await member.next_notice()
+    assert content["body"] == served.router.help_text()
+    await stop(served, task)
+
+    await member.say(room_id, "!gw frobnicate")  # said while the bot is down
+    served, task = await serving()
+    try:
+        _, content = await member.next_notice()
+        assert content["body"] == bot_commands.unknown_text(bot_commands.Command("frobnicate", ""))
+        await member.say(room_id, "!gw help")
+        _, content = await member.next_notice()  # the next answer is to this: nothing answered twice
+        assert content["body"] == served.router.help_text()
+        assert member.decrypted == [True, True, True]
+    finally:
+        await stop(served, task)
