@@ -21,6 +21,7 @@ from cogs._interactions import GroundworkView
 from cogs._sender import DiscordSender
 from cogs._ticks import Ticks
 from cogs.profile import TOWN_OFFER
+from db.enums import Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -64,7 +65,7 @@ class TownOffers(commands.Cog):
             while True:
                 async with self.bot.sessions() as session, session.begin():
                     batch = await town_offers.claim_due(
-                        session=session, now=self.bot.clock(), worker=self.worker
+                        session=session, now=self.bot.clock(), worker=self.worker, platform=Platform.DISCORD
                     )
                 if batch.claimed == 0:
                     return sent

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,10 +89,12 @@ async def external(*, session: AsyncSession, local_id: int) -> ExternalIdentity 
     return ExternalIdentity(platform=row.platform, kind=row.kind, external_id=row.external_id)
 
 
-def on_platform(guild_id: InstrumentedAttribute[int], platform: Platform) -> ColumnElement[bool]:
+def on_platform(guild_id: InstrumentedAttribute[int], platform: Platform | None) -> ColumnElement[bool]:
     """A condition on a guild id column: the guild is one of `platform`'s communities (Discord's
-    are snowflakes, every other platform's are its community identities). One database can hold
-    both, and each adapter handles only its own rows."""
+    are snowflakes, every other platform's are its community identities; None: any). One database
+    can hold both, and each adapter handles only its own rows."""
+    if platform is None:
+        return true()
     if platform is Platform.DISCORD:
         return guild_id >= 0
     return guild_id.in_(

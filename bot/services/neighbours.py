@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
-from bot.services import nearby, outbox
+from bot.services import identities, nearby, outbox
 from bot.services.audit import record
 from bot.services.contacts import record_met
 from bot.services.locales import shared_area
@@ -40,6 +40,7 @@ from db.enums import (
     LocaleSharing,
     MemberStatus,
     OfferStatus,
+    Platform,
 )
 from db.models import GuildSettings, Locale, Member, NeighbourIntroduction, NeighbourOffer
 
@@ -328,7 +329,7 @@ async def answer_introduction(
     return Answered(intro.status, await _introduction(session, intro, requester, neighbour))
 
 
-async def asks_due(*, session: AsyncSession, now: datetime) -> list[Ask]:
+async def asks_due(*, session: AsyncSession, now: datetime, platform: Platform | None = None) -> list[Ask]:
     """The next neighbours to ask for accepted offers whose asks went unanswered for `ASK_WAIT`
     (looked at for `ASK_WAIT` after that: asks older still were topped up by then)."""
     offer_ids = (
@@ -340,6 +341,11 @@ async def asks_due(*, session: AsyncSession, now: datetime) -> list[Ask]:
                     NeighbourIntroduction.offer_id.is_not(None),
                     NeighbourIntroduction.created_at <= now - ASK_WAIT,
                     NeighbourIntroduction.created_at > now - 2 * ASK_WAIT,
+                    NeighbourIntroduction.offer_id.in_(
+                        select(NeighbourOffer.id).where(
+                            identities.on_platform(NeighbourOffer.guild_id, platform)
+                        )
+                    ),
                 )
                 .distinct()
             )

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
-from bot.services import outbox
+from bot.services import identities, outbox
 from bot.services.activity import add_entry
 from bot.services.audit import record
 from bot.services.contacts import record_met
@@ -34,6 +34,7 @@ from db.enums import (
     LocaleSharing,
     MemberStatus,
     OrganizingPath,
+    Platform,
     PracticeStatus,
 )
 from db.models import GuildSettings, Member, PracticePairing, PracticeRequest
@@ -297,13 +298,19 @@ async def record_thread(
         )
 
 
-async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowUp]:
-    """Pairings whose "did it happen?" is due: each is returned once (claimed with SKIP LOCKED)."""
+async def due_followups(
+    *, session: AsyncSession, now: datetime, platform: Platform | None = None
+) -> list[FollowUp]:
+    """Pairings (of `platform`'s communities) whose "did it happen?" is due: each is returned once
+    (claimed with SKIP LOCKED)."""
     pairings = (
         (
             await session.execute(
                 select(PracticePairing)
-                .where(PracticePairing.followup_due_at <= now)
+                .where(
+                    PracticePairing.followup_due_at <= now,
+                    identities.on_platform(PracticePairing.guild_id, platform),
+                )
                 .order_by(PracticePairing.followup_due_at)
                 .with_for_update(skip_locked=True)
             )

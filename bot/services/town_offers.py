@@ -17,7 +17,8 @@ from typing import Final, Literal
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import LocalePrecision, MemberStatus
+from bot.services import identities
+from db.enums import LocalePrecision, MemberStatus, Platform
 from db.models import Locale, Member, TownOffer
 
 BATCH: Final = 50
@@ -71,11 +72,20 @@ async def give_up_stale(*, session: AsyncSession, now: datetime) -> int:
     return len(stale)
 
 
-async def claim_due(*, session: AsyncSession, now: datetime, worker: str, limit: int = BATCH) -> OfferBatch:
-    """Claim up to `limit` due offers; those that must not be sent are settled here."""
+async def claim_due(
+    *, session: AsyncSession, now: datetime, worker: str, limit: int = BATCH, platform: Platform | None = None
+) -> OfferBatch:
+    """Claim up to `limit` due offers (of `platform`'s members); those that must not be sent are
+    settled here."""
     chosen = (
         select(TownOffer.id)
-        .where(TownOffer.status == "due", TownOffer.due_at <= now)
+        .where(
+            TownOffer.status == "due",
+            TownOffer.due_at <= now,
+            TownOffer.member_id.in_(
+                select(Member.id).where(identities.on_platform(Member.guild_id, platform))
+            ),
+        )
         .order_by(TownOffer.due_at, TownOffer.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

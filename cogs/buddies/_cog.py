@@ -21,7 +21,7 @@ from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.buddies._render import introduction
-from db.enums import BuddyFollowUp, BuddyStatus, ChatTaskKind
+from db.enums import BuddyFollowUp, BuddyStatus, ChatTaskKind, Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -132,7 +132,7 @@ class Buddies(commands.Cog):
     async def sweep_all(self) -> None:
         """Every guild's sweep, one unit of work each; then the offers, after the commit."""
         async with self.bot.sessions() as session, session.begin():
-            guild_ids = await buddies.guilds_with_isolated(session=session)
+            guild_ids = await buddies.guilds_with_isolated(session=session, platform=Platform.DISCORD)
         for guild_id in guild_ids:
             await self.sweep(guild_id)
 
@@ -226,7 +226,9 @@ class Buddies(commands.Cog):
     async def followups(self) -> None:
         """ "Did you talk?" to every buddy introduced a week ago."""
         async with self.bot.sessions() as session, session.begin():
-            due = await buddies.due_followups(session=session, now=self.bot.clock())
+            due = await buddies.due_followups(
+                session=session, now=self.bot.clock(), platform=Platform.DISCORD
+            )
         for followup in due:
             await self.bot.messenger.ask_buddy_followup(followup)
 

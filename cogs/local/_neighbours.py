@@ -20,7 +20,7 @@ from cogs._persistent import Clicked, Persistent
 from cogs._text import mention
 from cogs._ticks import Ticks
 from cogs.local._render import neighbour_introduction
-from db.enums import Answer, ChatTaskKind, IntroductionStatus, OfferStatus
+from db.enums import Answer, ChatTaskKind, IntroductionStatus, OfferStatus, Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -94,7 +94,7 @@ class Neighbours(commands.Cog):
     async def ask_next(self) -> None:
         """Neighbours asked a few at a time: the next ones where those asked left it unanswered."""
         async with self.bot.sessions() as session, session.begin():
-            asks = await neighbours.asks_due(session=session, now=self.bot.clock())
+            asks = await neighbours.asks_due(session=session, now=self.bot.clock(), platform=Platform.DISCORD)
         for ask in asks:
             await self.bot.messenger.ask_neighbour(ask)
 

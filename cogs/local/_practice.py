@@ -19,7 +19,7 @@ from cogs._introductions import Introducer, IntroductionPlan
 from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
 from cogs.local._render import practice_introduction
-from db.enums import ChatTaskKind, OrganizingPath
+from db.enums import ChatTaskKind, OrganizingPath, Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -150,7 +150,9 @@ class Practice(commands.Cog):
     async def followups(self) -> None:
         """Ask both members of each due pairing whether their call happened."""
         async with self.bot.sessions() as session, session.begin():
-            due = await practice.due_followups(session=session, now=self.bot.clock())
+            due = await practice.due_followups(
+                session=session, now=self.bot.clock(), platform=Platform.DISCORD
+            )
         for followup in due:
             await self.bot.messenger.ask_practice_followup(followup)
 

@@ -20,7 +20,7 @@ from cogs._interactions import GroundworkView, reply, snowflake
 from cogs._persistent import Clicked, Persistent
 from cogs._ticks import Ticks
 from cogs.pairing._waiting import batch_every, wait_text
-from db.enums import ChatTaskKind
+from db.enums import ChatTaskKind, Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -241,7 +241,9 @@ class Pairing(commands.Cog):
     async def followups(self) -> None:
         """Ask both sides of each due mentorship how it is going."""
         async with self.bot.sessions() as session, session.begin():
-            due = await pairing.due_followups(session=session, now=self.bot.clock())
+            due = await pairing.due_followups(
+                session=session, now=self.bot.clock(), platform=Platform.DISCORD
+            )
         for followup in due:
             await self.bot.messenger.ask_how_it_goes(followup)
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.config import SchedulerSettings
-from bot.services import checkins, identities, outbox
+from bot.services import buddies, checkins, identities, outbox, pairing, practice, town_offers
 from db.engine import SessionMaker
-from db.enums import ChatTaskKind, CheckInStatus, IdentityKind, Platform
-from db.models import ChatTask, ReadinessCheckIn
+from db.enums import BuddyStatus, ChatTaskKind, CheckInStatus, IdentityKind, MentorshipStatus, Platform
+from db.models import BuddyGroup, ChatTask, Member, Mentorship, PracticePairing, ReadinessCheckIn, TownOffer
 from tests.integration.test_checkins_support import START, Clock, RecordingMessenger, add_member
 
 DISCORD_GUILD = 4242
@@ -149,3 +149,72 @@ async def test_each_dispatcher_sends_only_its_own_members_check_ins(sessions: Se
             ).scalars()
         }
     assert claimed_by == {matrix_member: "matrix", discord_member: "discord"}
+
+
+async def _isolated_pair(sessions: SessionMaker, guild_id: int, first_user: int) -> tuple[int, int]:
+    ids = []
+    for user_id in (first_user, first_user + 1):
+        member_id = await add_member(sessions, user_id, guild_id=guild_id, scores=None, schedule=False)
+        async with sessions() as session, session.begin():
+            member = await session.get(Member, member_id)
+            assert member is not None
+            member.is_isolated = True
+        ids.append(member_id)
+    return ids[0], ids[1]
+
+
+async def test_the_sweeps_and_follow_ups_of_one_platform_leave_the_others_rows(
+    sessions: SessionMaker,
+) -> None:
+    """Discord's ticks (buddy sweep, mentorship, buddy and practice follow-ups, town offers) take
+    only Discord's rows: a Matrix community's in the same database are the Matrix adapter's."""
+    matrix_guild = await _matrix_guild(sessions)
+    due = START - timedelta(hours=1)
+    rows: dict[int, dict[str, int]] = {}
+    for guild_id, first_user in ((DISCORD_GUILD, 7001), (matrix_guild, await _matrix_user(sessions, "@a:x"))):
+        member_id, mentor_id = await _isolated_pair(sessions, guild_id, first_user)
+        async with sessions() as session, session.begin():
+            mentorship = Mentorship(
+                guild_id=guild_id,
+                member_id=member_id,
+                mentor_id=mentor_id,
+                status=MentorshipStatus.ACTIVE,
+                source="manual",
+                followup_due_at=due,
+            )
+            group = BuddyGroup(
+                guild_id=guild_id, status=BuddyStatus.INTRODUCED, offer_expires_at=due, followup_due_at=due
+            )
+            practice_pairing = PracticePairing(guild_id=guild_id, suggested_at=due, followup_due_at=due)
+            offer = TownOffer(member_id=member_id, status="due", due_at=due)
+            session.add_all([mentorship, group, practice_pairing, offer])
+            await session.flush()
+            rows[guild_id] = {
+                "mentorship": mentorship.id,
+                "group": group.id,
+                "practice": practice_pairing.id,
+                "offer": offer.id,
+            }
+
+    async with sessions() as session, session.begin():
+        assert await buddies.guilds_with_isolated(session=session, platform=Platform.DISCORD) == [
+            DISCORD_GUILD
+        ]
+        assert await buddies.guilds_with_isolated(session=session, platform=Platform.MATRIX) == [matrix_guild]
+        followups = await pairing.due_followups(session=session, now=START, platform=Platform.DISCORD)
+        assert [f.mentorship_id for f in followups] == [rows[DISCORD_GUILD]["mentorship"]]
+        await buddies.due_followups(session=session, now=START, platform=Platform.DISCORD)
+        await practice.due_followups(session=session, now=START, platform=Platform.DISCORD)
+        offers = await town_offers.claim_due(
+            session=session, now=START, worker="discord", platform=Platform.DISCORD
+        )
+        assert offers.claimed == 1
+    async with sessions() as session:
+        for guild_id, taken in ((DISCORD_GUILD, True), (matrix_guild, False)):
+            group_row = await session.get(BuddyGroup, rows[guild_id]["group"])
+            practice_row = await session.get(PracticePairing, rows[guild_id]["practice"])
+            offer_row = await session.get(TownOffer, rows[guild_id]["offer"])
+            assert group_row is not None and practice_row is not None and offer_row is not None
+            assert (group_row.followup_sent_at is not None) is taken
+            assert (practice_row.followup_sent_at is not None) is taken
+            assert (offer_row.status != "due") is taken

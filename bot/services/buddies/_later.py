@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import identities
 from bot.services.audit import record
 from bot.services.buddies._model import (
     OPEN_GROUP,
@@ -19,6 +20,7 @@ from db.enums import (
     BuddyFollowUp,
     BuddyStatus,
     MemberStatus,
+    Platform,
 )
 from db.models import (
     BuddyGroup,
@@ -26,8 +28,11 @@ from db.models import (
 )
 
 
-async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowUp]:
-    """ "Did you talk?" for every buddy of each group introduced a week ago (claimed: sent once)."""
+async def due_followups(
+    *, session: AsyncSession, now: datetime, platform: Platform | None = None
+) -> list[FollowUp]:
+    """ "Did you talk?" for every buddy of each group introduced a week ago (claimed: sent once),
+    in `platform`'s communities."""
     due = (
         await session.execute(
             select(BuddyGroup)
@@ -35,6 +40,7 @@ async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowU
                 BuddyGroup.status == BuddyStatus.INTRODUCED,
                 BuddyGroup.followup_due_at <= now,
                 BuddyGroup.followup_sent_at.is_(None),
+                identities.on_platform(BuddyGroup.guild_id, platform),
             )
             .with_for_update(skip_locked=True)
         )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
-from bot.services import outbox
+from bot.services import identities, outbox
 from bot.services.audit import record
 from bot.services.buddies._eligible import eligible
 from bot.services.buddies._grouping import _apart, _engine_view, group
@@ -24,6 +24,7 @@ from db.enums import (
     BuddyStatus,
     ChatTaskKind,
     MemberStatus,
+    Platform,
 )
 from db.models import (
     BuddyGroup,
@@ -120,11 +121,16 @@ async def _expire(session: AsyncSession, guild_id: int, now: datetime) -> None:
             row.answer = Answer.NO
 
 
-async def guilds_with_isolated(*, session: AsyncSession) -> list[int]:
-    """Guilds with at least two active isolated members (a sweep could find someone there)."""
+async def guilds_with_isolated(*, session: AsyncSession, platform: Platform | None = None) -> list[int]:
+    """Guilds (of `platform`) with at least two active isolated members (a sweep could find
+    someone there)."""
     rows = await session.execute(
         select(Member.guild_id)
-        .where(Member.status == MemberStatus.ACTIVE, Member.is_isolated.is_(True))
+        .where(
+            Member.status == MemberStatus.ACTIVE,
+            Member.is_isolated.is_(True),
+            identities.on_platform(Member.guild_id, platform),
+        )
         .group_by(Member.guild_id)
         .having(func.count() >= 2)
     )

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError, NotAllowedError
-from bot.services import outbox
+from bot.services import identities, outbox
 from bot.services.audit import record
 from bot.services.contacts import record_met
 from bot.services.meeting_times import suggest_times
@@ -25,6 +25,7 @@ from db.enums import (
     MentorshipEndReason,
     MentorshipStatus,
     OrganizerStatus,
+    Platform,
 )
 from db.models import GuildSettings, Member, Mentorship, MentorshipEvent, Organizer
 
@@ -120,13 +121,20 @@ async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:
     return found.first() is not None
 
 
-async def due_followups(*, session: AsyncSession, now: datetime) -> list[FollowUp]:
-    """Active mentorships whose follow-up is due; each is returned once and the next one scheduled."""
+async def due_followups(
+    *, session: AsyncSession, now: datetime, platform: Platform | None = None
+) -> list[FollowUp]:
+    """Active mentorships (of `platform`'s communities) whose follow-up is due; each is returned
+    once and the next one scheduled."""
     rows = (
         (
             await session.execute(
                 select(Mentorship)
-                .where(Mentorship.status == MentorshipStatus.ACTIVE, Mentorship.followup_due_at <= now)
+                .where(
+                    Mentorship.status == MentorshipStatus.ACTIVE,
+                    Mentorship.followup_due_at <= now,
+                    identities.on_platform(Mentorship.guild_id, platform),
+                )
                 .with_for_update(skip_locked=True)
             )
         )
