@@ -2,34 +2,27 @@
 
 The bot owns the runner (`bot.outbox`, made in setup_hook before any cog loads), so each feature
 registers a handler per kind in its cog_load (`register`) and calls `run_now` on it; the Outbox
-cog only ticks it. A handler gets a claimed task, carries
-the step out idempotently and marks it done in the unit of work that records the outcome. It
-raises to have the step retried (a 5xx, a timeout); the runner records the failure with its
-backoff. Right after a decision commits, the feature calls `run_now` so nobody waits; the tick
-(every `scheduler.tick_seconds`) is the safety net for anything a crash or an outage left.
+cog only ticks it (every `scheduler.tick_seconds`). How a step is claimed, run, retried and given
+up is bot/outbox_runner.py, shared with the Matrix adapter; here is what is Discord's: its errors
+described, a given-up step told in the moderators' channel, and `/mod outbox`'s pages.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import socket
-import uuid
-from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
-from bot import deadlines
+from bot import outbox_runner as runner
 from bot.services import outbox, paging
 from bot.texts import outbox as texts
 from cogs._pager import pages_of
 from cogs._text import mention
 from cogs._ticks import Ticks
-from db.enums import ChatTaskKind, Platform
+from db.enums import Platform
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -37,16 +30,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OUTBOX_JOB = "outbox:tick"
-BATCH = 20
-STEP_TIMEOUT = 60.0  # seconds; well within the lease (outbox.LEASE)
-# Waiting for turns to send (cogs/send_budget.py) does not count toward STEP_TIMEOUT, up to this
-# much in all: with it the step still ends well within the lease.
-STEP_PAUSE_UP_TO = (outbox.LEASE.total_seconds() - STEP_TIMEOUT) / 2
 LIST_LIMIT = 100  # the steps /mod outbox lists, paged
 
 # A handler returns False when it settled the step without doing it (Discord refused for good);
 # None or True when it did it.
-Handler = Callable[[outbox.Task], Awaitable[bool | None]]
+Handler = runner.Handler
 
 
 def describe_error(error: BaseException) -> str:
@@ -91,100 +79,23 @@ def stuck_text(rows: list[outbox.Stuck]) -> str:
     return stuck_pages(rows).texts[0]
 
 
-class OutboxRunner:
-    """Claims due chat steps and hands each to the handler of its kind. The bot owns one."""
+class OutboxRunner(runner.OutboxRunner):
+    """Discord's outbox runner (bot/outbox_runner.py): Discord's steps only; a step given up is
+    told in the guild's moderators' channel. The bot owns one."""
+
+    expected = (discord.HTTPException, TimeoutError, LookupError)
 
     def __init__(self, bot: GroundworkBot, *, lease: timedelta = outbox.LEASE) -> None:
+        super().__init__(bot.sessions, bot.clock, Platform.DISCORD, lease=lease)
         self.bot = bot
-        self.lease = lease
-        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.handlers: dict[ChatTaskKind, Handler] = {}
-        self._tick_lock = asyncio.Lock()
 
-    def register(self, kind: ChatTaskKind, handler: Handler) -> None:
-        self.handlers[kind] = handler
+    def describe(self, error: BaseException) -> str:
+        return describe_error(error)
 
-    def register_all(self, handlers: Mapping[ChatTaskKind, Handler]) -> None:
-        self.handlers.update(handlers)
-
-    async def run_now(self, kind: ChatTaskKind, subject_id: int) -> bool:
-        """Right after the commit that enqueued it: claim the step and carry it out now. False
-        when it was not done now (it failed and waits for a retry, or Discord refused it)."""
-        async with self.bot.sessions() as session, session.begin():
-            task = await outbox.claim(
-                session=session,
-                kind=kind,
-                subject_id=subject_id,
-                now=self.bot.clock(),
-                worker=self.worker,
-                lease=self.lease,
-                platform=Platform.DISCORD,
-            )
-        if task is None:
-            return False
-        ran = await self._run(task)
-        await self.report()
-        return ran
-
-    async def tick(self) -> int:
-        """Everything due now, batch after batch; then tell moderators about steps given up."""
-        ran = 0
-        async with self._tick_lock:
-            while True:
-                async with self.bot.sessions() as session, session.begin():
-                    due = await outbox.claim_due(
-                        session=session,
-                        now=self.bot.clock(),
-                        worker=self.worker,
-                        limit=BATCH,
-                        lease=self.lease,
-                        platform=Platform.DISCORD,  # a Matrix community's steps are the Matrix adapter's
-                    )
-                if not due:
-                    break
-                for task in due:
-                    await self._run(task)
-                ran += len(due)
-            await self.report()
-        return ran
-
-    async def _run(self, task: outbox.Task) -> bool:
-        handler = self.handlers.get(task.kind)
-        try:
-            if handler is None:
-                raise LookupError(f"no handler for {task.kind}")
-            async with deadlines.timed(STEP_TIMEOUT, pause_up_to=STEP_PAUSE_UP_TO):
-                return await handler(task) is not False
-        except Exception as error:
-            log.warning(
-                "outbox task %s (%s %s) failed on attempt %s: %s",
-                task.task_id,
-                task.kind,
-                task.subject_id,
-                task.attempts,
-                describe_error(error),
-                exc_info=not isinstance(error, discord.HTTPException | TimeoutError),
-            )
-            async with self.bot.sessions() as session, session.begin():
-                await outbox.failed(
-                    session=session,
-                    task_id=task.task_id,
-                    worker=self.worker,
-                    error=describe_error(error),
-                    now=self.bot.clock(),
-                )
-            return False
-
-    async def report(self) -> None:
-        """Tell each guild's moderators, once, about every step given up."""
-        async with self.bot.sessions() as session, session.begin():
-            given_up = await outbox.to_report(
-                session=session, now=self.bot.clock(), platform=Platform.DISCORD
-            )
-        for stuck in given_up:
-            await self.bot.messenger.tell_moderators(
-                stuck.guild_id, texts.FAILED.format(attempts=stuck.attempts, what=what_text(stuck))
-            )
+    async def tell_given_up(self, stuck: outbox.Stuck) -> None:
+        await self.bot.messenger.tell_moderators(
+            stuck.guild_id, texts.FAILED.format(attempts=stuck.attempts, what=what_text(stuck))
+        )
 
     async def stuck(self, guild_id: int) -> paging.Pages:
         async with self.bot.sessions() as session:

@@ -21,7 +21,6 @@ community leaves every circle.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from nio import RoomPutStateResponse
 
 from bot.errors import GroundworkError
+from bot.outbox_runner import Handler
 from bot.services import circles, identities, outbox
 from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
@@ -40,7 +40,6 @@ from matrix_adapter.moderation import ModeratorCommands
 from matrix_adapter.onboarding_messages import day, matrix_id
 from matrix_adapter.rooms import PrivateRooms
 from matrix_adapter.router import Message
-from matrix_adapter.runtime import Handler
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
@@ -112,7 +111,6 @@ class MatrixCircles:
         self.messenger = runtime.messenger
         self.rooms = PrivateRooms(bot, sessions, runtime.outbox)
         self.moderators = ModeratorCommands(bot, sessions, community_id)
-        self._background: set[asyncio.Task[None]] = set()
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
         return {
@@ -147,10 +145,9 @@ class MatrixCircles:
             return await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
 
     def later(self, work: Coroutine[Any, Any, None], label: str) -> None:
-        """Work started from a sync's callback, run outside it (it may wait for a sync)."""
-        task = asyncio.get_running_loop().create_task(work, name=label)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        """Work started from a sync's callback, run outside it (it may wait for a sync); logged
+        if it fails (MatrixRuntime.spawn)."""
+        self.runtime.spawn(work, name=label)
 
     # -- growing circles ----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import GroundworkError
+from bot.outbox_runner import Handler
 from bot.services import buddies, circles, identities, neighbours, outbox, practice
 from bot.services.languages import LANGUAGES
 from bot.services.onboarding import Completion
@@ -47,7 +48,6 @@ from matrix_adapter.local_steps import MatrixSteps
 from matrix_adapter.onboarding_messages import day, matrix_id
 from matrix_adapter.rooms import PrivateRooms
 from matrix_adapter.router import Message
-from matrix_adapter.runtime import Handler
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot

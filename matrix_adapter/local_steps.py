@@ -12,11 +12,11 @@ confirm (ORGANIZER_REVIEW), from the same services as Discord's.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from bot.errors import GroundworkError
+from bot.outbox_runner import Handler
 from bot.services import identities, languages, outbox, pairing
 from bot.texts import matrix_local as mtexts
 from bot.texts import matrix_onboarding as onboarding_texts
@@ -30,7 +30,6 @@ from matrix_adapter.moderation import ModeratorCommands
 from matrix_adapter.onboarding_messages import matrix_id, name_of
 from matrix_adapter.rooms import PrivateRooms
 from matrix_adapter.router import Message
-from matrix_adapter.runtime import Handler
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
@@ -70,10 +69,10 @@ class MatrixSteps:
         self.bot = bot
         self.sessions = sessions
         self.community_id = community_id
+        self.runtime = runtime
         self.messenger = runtime.messenger
         self.rooms = PrivateRooms(bot, sessions, runtime.outbox)
         self.moderators = ModeratorCommands(bot, sessions, community_id)
-        self._background: set[asyncio.Task[None]] = set()
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
         return {ChatTaskKind.MENTOR_NUDGE: self.nudge_task, ChatTaskKind.ORGANIZER_REVIEW: self.review_task}
@@ -122,9 +121,7 @@ class MatrixSteps:
 
     async def confirm(self, message: Message, args: str) -> None:
         """`!gw organizer confirm 12`, answered outside the sync's callbacks."""
-        task = asyncio.get_running_loop().create_task(self._confirm(message, args), name="matrix:organizer")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self.runtime.spawn(self._confirm(message, args), name="matrix:organizer")
 
     async def _confirm(self, message: Message, args: str) -> None:
         """`!gw organizer confirm 12` in the moderators' room."""

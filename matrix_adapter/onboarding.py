@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import GuildDefaults, OnboardingSettings, SchedulerSettings, Settings
 from bot.errors import GroundworkError
+from bot.outbox_runner import Handler
 from bot.ports import Welcomed
 from bot.services import checkins, identities, members, onboarding, pairing, waiting
 from bot.services.gazetteer import Gazetteer, get_gazetteer
@@ -34,7 +35,6 @@ from matrix_adapter.introductions import MatrixIntroductions
 from matrix_adapter.onboarding_messages import community_name, matrix_id, name_of, wait_text
 from matrix_adapter.onboarding_steps import OnboardingSteps
 from matrix_adapter.router import Message
-from matrix_adapter.runtime import Handler
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
@@ -124,7 +124,6 @@ class MatrixOnboarding:
         self.shown: dict[str, onboarding.Conversation] = {}  # by Matrix user: the step last shown
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._gazetteer: Gazetteer | None = None
-        self._background: set[asyncio.Task[None]] = set()
         self.introductions = MatrixIntroductions(
             bot, sessions, lambda: bot.clock(), self.messenger, runtime.outbox
         )
@@ -215,9 +214,7 @@ class MatrixOnboarding:
     def _later(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Work that waits for a sync (a room the bot makes comes with the next one): not inside
         the sync's own event callbacks, which would wait for it forever."""
-        task = asyncio.get_running_loop().create_task(work, name=name)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self.steps.spawn(work, name=name)  # logged if it fails
 
     async def joined(self, room_id: str, user: str) -> None:
         """Someone joined the community: registered, welcomed in a direct room, and asked the

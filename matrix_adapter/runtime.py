@@ -17,17 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import secrets
-import socket
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import deadlines
 from bot.background import BackgroundTasks
+from bot.outbox_runner import Handler, OutboxRunner
 from bot.services import checkins, identities, outbox
 from bot.texts import matrix_moderation as texts
 from bot.texts import outbox as outbox_texts
@@ -41,126 +38,36 @@ log = logging.getLogger(__name__)
 
 OUTBOX_JOB = "matrix:outbox"
 CHECKINS_JOB = "matrix:checkins"
-BATCH = 20
-STEP_TIMEOUT = 60.0  # seconds; well within the lease (outbox.LEASE)
-STEP_PAUSE_UP_TO = (outbox.LEASE.total_seconds() - STEP_TIMEOUT) / 2
 BACKFILL_BATCH = 1000
 
-# True or None: the step was carried out; False: settled without doing it (refused for good).
-Handler = Callable[[outbox.Task], Awaitable[bool | None]]
 
-
-def worker_name() -> str:
-    """This process, as it marks the rows it claimed."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:matrix:{secrets.token_hex(3)}"
-
-
-class MatrixOutbox:
-    """Claims the Matrix communities' due chat steps and hands each to the handler of its kind."""
+class MatrixOutbox(OutboxRunner):
+    """The Matrix communities' outbox (bot/outbox_runner.py); a step given up is told in the
+    moderators' room, its people named by their Matrix ids."""
 
     def __init__(
         self, bot: MatrixBot, messenger: MatrixMessenger, *, lease: timedelta = outbox.LEASE
     ) -> None:
         assert bot.sessions is not None
-        self._bot = bot
-        self._sessions = bot.sessions
+        super().__init__(bot.sessions, lambda: bot.clock(), Platform.MATRIX, lease=lease)
         self._messenger = messenger
-        self.lease = lease
-        self.worker = worker_name()
-        self.handlers: dict[ChatTaskKind, Handler] = {}
-        self._tick_lock = asyncio.Lock()
 
     def register(self, kind: ChatTaskKind, handler: Handler) -> None:
         if kind in self.handlers:
             raise ValueError(f"a handler for {kind} is registered twice")
-        self.handlers[kind] = handler
+        super().register(kind, handler)
 
-    async def run_now(self, kind: ChatTaskKind, subject_id: int) -> bool:
-        """Right after the commit that enqueued it: claim the step and carry it out now. False
-        when it was not done now (someone holds it, it failed and waits for a retry, or it was refused)."""
-        async with self._sessions() as session, session.begin():
-            task = await outbox.claim(
-                session=session,
-                kind=kind,
-                subject_id=subject_id,
-                now=self._bot.clock(),
-                worker=self.worker,
-                lease=self.lease,
-                platform=Platform.MATRIX,
-            )
-        if task is None:
-            return False
-        ran = await self._run(task)
-        await self.report()
-        return ran
-
-    async def tick(self) -> int:
-        """Everything due now, batch after batch; then tell moderators about steps given up."""
-        ran = 0
-        async with self._tick_lock:
-            while True:
-                async with self._sessions() as session, session.begin():
-                    due = await outbox.claim_due(
-                        session=session,
-                        now=self._bot.clock(),
-                        worker=self.worker,
-                        limit=BATCH,
-                        lease=self.lease,
-                        platform=Platform.MATRIX,
-                    )
-                if not due:
-                    break
-                for task in due:
-                    await self._run(task)
-                ran += len(due)
-            await self.report()
-        return ran
-
-    async def _run(self, task: outbox.Task) -> bool:
-        handler = self.handlers.get(task.kind)
-        try:
-            if handler is None:
-                raise LookupError(f"no Matrix handler for {task.kind}")
-            async with deadlines.timed(STEP_TIMEOUT, pause_up_to=STEP_PAUSE_UP_TO):
-                return await handler(task) is not False
-        except Exception as error:
-            described = type(error).__name__
-            log.warning(
-                "outbox task %s (%s %s) failed on attempt %s: %s",
-                task.task_id,
-                task.kind,
-                task.subject_id,
-                task.attempts,
-                described,
-                exc_info=not isinstance(error, TimeoutError | LookupError),
-            )
-            async with self._sessions() as session, session.begin():
-                await outbox.failed(
-                    session=session,
-                    task_id=task.task_id,
-                    worker=self.worker,
-                    error=described,
-                    now=self._bot.clock(),
-                )
-            return False
-
-    async def report(self) -> None:
-        """Tell the community's moderators, once, about every step given up."""
-        async with self._sessions() as session, session.begin():
-            given_up = await outbox.to_report(
-                session=session, now=self._bot.clock(), platform=Platform.MATRIX
-            )
-        for stuck in given_up:
-            what = await self.what(stuck)
-            await self._messenger.tell_moderators(
-                stuck.guild_id, texts.STEP_GIVEN_UP.format(attempts=stuck.attempts, what=what)
-            )
+    async def tell_given_up(self, stuck: outbox.Stuck) -> None:
+        what = await self.what(stuck)
+        await self._messenger.tell_moderators(
+            stuck.guild_id, texts.STEP_GIVEN_UP.format(attempts=stuck.attempts, what=what)
+        )
 
     async def what(self, stuck: outbox.Stuck) -> str:
         """The step in words, naming the people it is about by their Matrix ids (as text: a
         notice pings nobody)."""
         names: list[str] = []
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             for user_id in stuck.user_ids:
                 found = await identities.external(session=session, local_id=user_id)
                 if found is not None:

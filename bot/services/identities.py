@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from db.enums import IdentityKind, Platform
-from db.models import PlatformIdentity
+from db.models import Member, PlatformIdentity
 from db.models.identity import EXTERNAL_ID_LENGTH
 
 # Tries at allocating a new local id when concurrent creators take the same next id.
@@ -102,6 +102,20 @@ def on_platform(guild_id: InstrumentedAttribute[int], platform: Platform | None)
             PlatformIdentity.platform == platform, PlatformIdentity.kind == IdentityKind.COMMUNITY
         )
     )
+
+
+def member_on_platform(
+    member_id: InstrumentedAttribute[int], platform: Platform | None
+) -> ColumnElement[bool]:
+    """A condition on a member id column: the member belongs to one of `platform`'s communities
+    (None: any). Discord's is written as "not another platform's member": its subquery reads the
+    few members with negative guild ids (an index range), where "a Discord member" would list
+    every member of the database on each use (a claim of due check-ins, say)."""
+    if platform is None:
+        return true()
+    if platform is Platform.DISCORD:
+        return member_id.not_in(select(Member.id).where(Member.guild_id < 0))
+    return member_id.in_(select(Member.id).where(on_platform(Member.guild_id, platform)))
 
 
 async def forget(*, session: AsyncSession, platform: Platform, kind: IdentityKind, external_id: str) -> bool:

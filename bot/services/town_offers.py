@@ -82,9 +82,7 @@ async def claim_due(
         .where(
             TownOffer.status == "due",
             TownOffer.due_at <= now,
-            TownOffer.member_id.in_(
-                select(Member.id).where(identities.on_platform(Member.guild_id, platform))
-            ),
+            identities.member_on_platform(TownOffer.member_id, platform),
         )
         .order_by(TownOffer.due_at, TownOffer.id)
         .limit(limit)

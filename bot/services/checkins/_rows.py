@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import identities
@@ -17,11 +17,7 @@ from db.models import GuildSettings, Member, Mentorship, ReadinessAnswer, Readin
 def on_platform(platform: Platform | None) -> ColumnElement[bool]:
     """The check-ins of members of one platform's communities (None: everyone's): each adapter
     sends its own members' (one database can hold a Discord server and a Matrix community)."""
-    if platform is None:
-        return true()
-    return ReadinessCheckIn.member_id.in_(
-        select(Member.id).where(identities.on_platform(Member.guild_id, platform))
-    )
+    return identities.member_on_platform(ReadinessCheckIn.member_id, platform)
 
 
 def preferences(member: Member, guild: GuildSettings) -> Preferences:
