@@ -107,13 +107,11 @@ class MatrixBot:
         self.scheduler_settings = scheduler or SchedulerSettings()
         self.clock = clock
         crypto_store.mkdir(parents=True, exist_ok=True)
-        # The sync token is kept in the crypto store too: a restart goes on from where the last run
-        # stopped (see `run`).
         key = settings.crypto_store_key.get_secret_value() if settings.crypto_store_key is not None else None
         config = (
-            AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
+            AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
             if key is None
-            else AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True, pickle_key=key)
+            else AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False, pickle_key=key)
         )
         self.client = AsyncClient(
             settings.homeserver,
@@ -164,30 +162,20 @@ class MatrixBot:
         log.info("logged in to Matrix as %s (device %s)", self.client.user_id, self.client.device_id)
 
     async def run(self) -> None:
-        """Catch up once, then serve until cancelled.
-
-        A start after an earlier run (its sync token kept in the crypto store) goes on from where
-        that run stopped: what members said, who joined the community and which direct rooms were
-        opened while the bot was away come in the first sync and are answered then (a room with
-        more than the homeserver's timeline limit of new events keeps only the latest). The very
-        first start of a device answers nothing said before it: its first sync is only history,
-        and what the homeserver stamped before this start is never answered, even when a later
-        sync brings it again."""
-        resuming = bool(self.client.loaded_sync_token)
-        self._started_ms = 0 if resuming else int(time.time() * 1000)
-        if resuming:
-            self._listen()
+        """Catch up once, then serve until cancelled. What the homeserver stamped before this
+        start was said while the bot was away: never answered, even when a later sync brings it
+        (seen after a restart with the same device)."""
+        self._started_ms = int(time.time() * 1000)
         first = await self.client.sync(timeout=catch_up_timeout(time.time()), full_state=True)
         if not isinstance(first, SyncResponse):
             raise MatrixLoginError(f"the first sync failed ({getattr(first, 'status_code', first)})")
-        if not resuming:
-            # Direct rooms members opened before the first start are joined now.
-            for room_id, invite in first.rooms.invite.items():
-                for event in invite.invite_state:
-                    if self._is_direct_for_me(event):
-                        await self._join(room_id, event.sender)
-                        break
-            self._listen()
+        # Direct rooms members opened while the bot was away are joined now.
+        for room_id, invite in first.rooms.invite.items():
+            for event in invite.invite_state:
+                if self._is_direct_for_me(event):
+                    await self._join(room_id, event.sender)
+                    break
+        self._listen()
         self._caught_up.set()
         await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
 
@@ -381,9 +369,6 @@ class MatrixBot:
         self._waited_for_devices |= missing
 
         async def poll() -> None:
-            if missing and self.client.should_query_keys:  # not waiting for the sync loop to ask
-                with contextlib.suppress(LocalProtocolError):  # a query in flight took them already
-                    await self.client.keys_query()
             while missing:
                 missing.difference_update(
                     [user for user in list(missing) if list(store.active_user_devices(user))]
@@ -395,12 +380,6 @@ class MatrixBot:
             await asyncio.wait_for(poll(), DEVICES_WAIT)
         except TimeoutError:
             log.info("sending before a device of %d member(s) is known", len(missing))
-
-    async def _readable(self, room_id: str) -> None:
-        """Before sending to an encrypted room: its members' devices known (see devices_known)."""
-        room = self.client.rooms.get(room_id)
-        if room is not None and room.encrypted:
-            await self.devices_known([*room.users, *room.invited_users])
 
     async def send_notice(self, room_id: str, body: str, *, extra: dict[str, Any] | None = None) -> bool:
         """A notice (bot/texts' `**emphasis**` as HTML, everything else escaped) that mentions
@@ -416,7 +395,6 @@ class MatrixBot:
             except TimeoutError:
                 log.warning("not sending to %s: the bot is not in it", room_id)
                 return False
-        await self._readable(room_id)
         try:
             response = await self.client.room_send(
                 room_id, "m.room.message", content, ignore_unverified_devices=True
@@ -435,7 +413,6 @@ class MatrixBot:
         homeserver refused the upload or the message."""
         room = self.client.rooms.get(room_id)
         encrypted = bool(room is not None and room.encrypted)
-        await self._readable(room_id)
         uploaded, keys = await self.client.upload(
             io.BytesIO(data), content_type=mimetype, filename=filename, encrypt=encrypted, filesize=len(data)
         )

@@ -107,6 +107,7 @@ class OnboardingMessages:
         room_id = await self._bot.direct_room(user) if user is not None else None
         if user is None or room_id is None:
             return Welcomed.NOWHERE
+        await self._bot.devices_known([user])
         sent = await self._bot.send_notice(room_id, template.format(community=community_name(self._bot)))
         return Welcomed.DM if sent else Welcomed.NOWHERE
 
