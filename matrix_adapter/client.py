@@ -59,8 +59,8 @@ from matrix_adapter.runtime import MatrixRuntime
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
-# How long a message to an encrypted room waits for a device of a member the bot knows none of
-# yet (once per member and run): a room key is shared with the devices known when it is used.
+# How long a message to an encrypted room waits for the key query of members whose devices the
+# bot has not asked for yet: a room key is shared with the devices known when it is first used.
 DEVICES_WAIT = 5.0
 ROOM_WAIT_SECONDS = 10.0
 # Encrypted messages whose room key has not come yet are kept (at most this many, the oldest
@@ -125,7 +125,8 @@ class MatrixBot:
         self._synced = asyncio.Condition()  # notified after every sync
         self._undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = []
         self._started_ms = 0  # when `run` began, in the homeserver's milliseconds
-        self._waited_for_devices: set[str] = set()  # members whose devices were waited for once
+        self._keys_lock = asyncio.Lock()  # one key query of the bot's own at a time
+        self._keys_unanswered: set[str] = set()  # members whose devices were not known in time
         self.router = Router()
         self.router.command("help", texts.HELP_HELP, self._help)
         # The ticks (outbox, check-ins) and the messenger, which features register with; started by `run`'s caller.
@@ -244,9 +245,7 @@ class MatrixBot:
             return None
         room_id = str(made.room_id)
         await self._note_direct(user_id, room_id)
-        try:
-            await self._until_synced(lambda: room_id in self.client.rooms)
-        except TimeoutError:
+        if not await self.until_members(room_id, [user_id]):
             log.warning("the new direct room %s did not come in the sync", room_id)
             return None
         return room_id
@@ -260,15 +259,16 @@ class MatrixBot:
                 return room_id
         return None
 
-    async def until_member(self, room_id: str, user_id: str) -> bool:
-        """Wait until the bot's sync knows `user_id` is in, or invited to, `room_id` (an invite the
-        bot just sent): in an encrypted room, what it sends from then on is readable by them (nio
-        shares a new room key with the room's members once it sees the membership change). False
-        when the sync did not show it in time."""
+    async def until_members(self, room_id: str, user_ids: Iterable[str]) -> bool:
+        """Wait until the bot's sync knows each of `user_ids` is in, or invited to, `room_id` (a room
+        it just made, or an invite it just sent): in an encrypted room, what it sends from then on
+        is readable by them. A new room can come in a sync before its invites do, and a message
+        sent then shares its key with nobody. False when the sync did not show them in time."""
+        wanted = set(user_ids)
 
         def there() -> bool:
             room = self.client.rooms.get(room_id)
-            return room is not None and (user_id in room.users or user_id in room.invited_users)
+            return room is not None and wanted <= set(room.users) | set(room.invited_users)
 
         try:
             await self._until_synced(there)
@@ -352,34 +352,42 @@ class MatrixBot:
 
     # -- sending ------------------------------------------------------------------------------
 
-    async def devices_known(self, user_ids: Iterable[str]) -> None:
-        """Wait (a few seconds at most, once per member and run) until the bot knows a device of
-        each of `user_ids`. An encrypted room's key is shared with the devices known when it is
-        used: a message sent to a room the bot just made, or just joined, before the sync loop's
-        key query came back would be one the member can never read. Someone with no device (or a
-        slow homeserver) is not waited for longer, nor again."""
-        store = self.client.device_store
-        missing = {
-            user
-            for user in user_ids
-            if user != self.user_id
-            and user not in self._waited_for_devices
-            and not list(store.active_user_devices(user))
-        }
-        self._waited_for_devices |= missing
+    async def _readable_by_members(self, room_id: str) -> None:
+        """Before a message to an encrypted room: wait (a few seconds at most) until the devices of
+        everyone in it, or invited to it, have been asked of the homeserver. nio shares a room key
+        with the devices it knows when the key is first used and not again: a message sent to a
+        room the bot just made, or just joined, before the key query came back could never be read
+        by the member. The bot asks itself rather than waiting for the sync loop's next turn."""
+        room = self.client.rooms.get(room_id)
+        olm = self.client.olm
+        if room is None or not room.encrypted or olm is None:
+            return
+        if not room.members_synced:  # as room_send would, before it shares the key
+            await self.client.joined_members(room_id)
 
-        async def poll() -> None:
-            while missing:
-                missing.difference_update(
-                    [user for user in list(missing) if list(store.active_user_devices(user))]
-                )
-                if missing:
-                    await asyncio.sleep(0.05)
+        def unasked() -> set[str]:
+            users = set(room.users) - self._keys_unanswered
+            tracked: set[str] = olm.tracked_users
+            to_query: set[str] = olm.users_for_key_query
+            return (users - tracked) | (users & to_query)
+
+        async def asked() -> None:
+            while pending := unasked():
+                olm.add_changed_users(pending)
+                async with self._keys_lock:
+                    if unasked():
+                        with contextlib.suppress(LocalProtocolError):  # the sync loop's query got them
+                            await self.client.keys_query()
+                if unasked():
+                    await asyncio.sleep(0.2)
 
         try:
-            await asyncio.wait_for(poll(), DEVICES_WAIT)
+            await asyncio.wait_for(asked(), DEVICES_WAIT)
         except TimeoutError:
-            log.info("sending before a device of %d member(s) is known", len(missing))
+            # Not waited for again this run (a homeserver that does not answer for its users).
+            late = unasked()
+            self._keys_unanswered |= late
+            log.info("sending to %s before the devices of %d member(s) are known", room_id, len(late))
 
     async def send_notice(self, room_id: str, body: str, *, extra: dict[str, Any] | None = None) -> bool:
         """A notice (bot/texts' `**emphasis**` as HTML, everything else escaped) that mentions
@@ -395,6 +403,7 @@ class MatrixBot:
             except TimeoutError:
                 log.warning("not sending to %s: the bot is not in it", room_id)
                 return False
+        await self._readable_by_members(room_id)
         try:
             response = await self.client.room_send(
                 room_id, "m.room.message", content, ignore_unverified_devices=True
@@ -430,6 +439,7 @@ class MatrixBot:
             content["file"] = {**keys, "url": uploaded.content_uri}
         else:
             content["url"] = uploaded.content_uri
+        await self._readable_by_members(room_id)
         try:
             response = await self.client.room_send(
                 room_id, "m.room.message", content, ignore_unverified_devices=True

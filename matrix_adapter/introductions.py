@@ -115,7 +115,6 @@ class MatrixIntroductions:
             return False
         text = introduction_text(p, member, mentor)
         room_id = await self._room(task, member, mentor)
-        await self.bot.devices_known((member, mentor))  # so both can read the first message
         delivered = room_id is not None and await self.rooms.fill(
             room_id, (member, mentor), text, check=task.attempts > 1
         )

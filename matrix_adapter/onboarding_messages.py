@@ -100,14 +100,13 @@ class OnboardingMessages:
     # -- ports.OnboardingMessages -------------------------------------------------------------
 
     async def welcome(self: _Host, guild_id: int, user_id: int, *, returning: bool) -> Welcomed:
-        """In the member's direct room with the bot (a new one: once their device is known, so
-        they can read it: MatrixBot.devices_known)."""
+        """In the member's direct room with the bot (send_notice waits until their devices are
+        known, so they can read it)."""
         template = mtexts.WELCOME_BACK if returning else mtexts.WELCOME
         user = await matrix_id(self._sessions, user_id)
         room_id = await self._bot.direct_room(user) if user is not None else None
         if user is None or room_id is None:
             return Welcomed.NOWHERE
-        await self._bot.devices_known([user])
         sent = await self._bot.send_notice(room_id, template.format(community=community_name(self._bot)))
         return Welcomed.DM if sent else Welcomed.NOWHERE
 

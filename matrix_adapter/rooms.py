@@ -102,6 +102,8 @@ class PrivateRooms:
             await outbox.progress(
                 session=session, task_id=task.task_id, worker=self.runner.worker, result_id=local
             )
+        # The room can come in a sync before its invites: what is posted first must wait for them.
+        await self.bot.until_members(room_id, invite)
         return room_id
 
     async def invite(self, room_id: str, people: Iterable[str]) -> None:
@@ -116,8 +118,8 @@ class PrivateRooms:
         ]
         for user_id in invited:
             await self.bot.client.room_invite(room_id, user_id)
-        for user_id in invited:  # what is posted next is encrypted for them too once the sync shows them
-            await self.bot.until_member(room_id, user_id)
+        # What is posted next is encrypted for them too once the sync shows them.
+        await self.bot.until_members(room_id, invited)
 
     async def fill(self, room_id: str, people: Iterable[str], text: str, *, check: bool) -> bool:
         """Everyone invited (again, if an earlier attempt did not get that far) and `text`
