@@ -1,0 +1,186 @@
+"""Giving a call's seats: invitation rows for those waiting whose zone fits (`_invite_for`), for a
+new occurrence (`_schedule`) and for the free seats of every upcoming call in one tick (`_top_up`).
+
+Who waits, who rests and who is busy are read once as plain columns (`_pool.read_pool`), for one
+occurrence or for all those of a tick, and each occurrence's seats are decided in Python in the
+order of their starts; a seat given makes its member busy for the occurrences after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.welcome_calls._pool import Pool, read_pool
+from bot.services.welcome_calls._rows import _came_before
+from bot.services.welcome_calls._rules import OTHERS_FROM, Band, fits, next_start
+from bot.services.welcome_calls._seats import _holds, holds_seat, is_fresh, seat_order
+from db.enums import CallOccurrenceStatus, MemberStatus
+from db.models import Member, WelcomeCall, WelcomeCallInvite, WelcomeCallOccurrence
+
+
+def _near(occurrence: WelcomeCallOccurrence, now: datetime) -> bool:
+    """From `OTHERS_FROM` before its start a call's seats go to everyone waiting, not only to
+    the newcomers nobody met yet."""
+    return occurrence.starts_at - now <= OTHERS_FROM
+
+
+async def _owed_seats(
+    session: AsyncSession,
+    call: WelcomeCall,
+    occurrence: WelcomeCallOccurrence,
+    first: Sequence[int],
+    skip: set[int],
+) -> list[int]:
+    """Of `first` (told a call was off and promised the next), those this occurrence can take:
+    active, not its host, living in its band at its start, not invited to it or to another call."""
+    if not first:
+        return []
+    band = Band(call.band_low_minutes, call.band_high_minutes)
+    rows = await session.execute(
+        select(Member.id, Member.status, Member.timezone).where(Member.id.in_(list(first)))
+    )
+    members = {member_id: (status, timezone) for member_id, status, timezone in rows.all()}
+    return [
+        member_id
+        for member_id in dict.fromkeys(first)
+        if (member := members.get(member_id)) is not None
+        and member[0] == MemberStatus.ACTIVE
+        and member_id != call.host_member_id
+        and member_id not in skip
+        and fits(band, member[1], occurrence.starts_at)
+    ]
+
+
+async def _seats_given(session: AsyncSession, occurrence_id: int, now: datetime) -> dict[int, bool]:
+    """Who is invited to an occurrence already, and whether their invitation keeps its seat."""
+    rows = await session.execute(
+        select(WelcomeCallInvite.member_id, WelcomeCallInvite.answer, WelcomeCallInvite.invited_at).where(
+            WelcomeCallInvite.occurrence_id == occurrence_id
+        )
+    )
+    return {member_id: _holds(answer, invited_at, now) for member_id, answer, invited_at in rows.all()}
+
+
+async def _invite_for(
+    session: AsyncSession,
+    call: WelcomeCall,
+    occurrence: WelcomeCallOccurrence,
+    now: datetime,
+    first: Sequence[int] = (),
+    *,
+    pool: Pool | None = None,
+    already: dict[int, bool] | None = None,
+) -> list[int]:
+    """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size
+    (a place someone said they can't make is offered to the next; nobody is asked twice): never
+    one resting after invitations they left unanswered, never one who came to this call before;
+    the newcomers nobody met yet first (`seat_order`). Before all of them `first`: members told a
+    call was off and promised the next one (`_cancel`), whoever they are, as long as they live in
+    the band and have no other call. The members invited.
+
+    `pool` (the guild's members who could be invited, read once for several occurrences: it
+    learns who is invited here) and `already` (this occurrence's invitations, `_seats_given`)
+    are read when not given."""
+    if already is None:
+        already = await _seats_given(session, occurrence.id, now)
+    room = call.size - sum(already.values())
+    if room <= 0:
+        return []
+    if pool is None or (_near(occurrence, now) and not pool.everyone):
+        pool = await read_pool(session, call.guild_id, now, everyone=_near(occurrence, now))
+    owed = (await _owed_seats(session, call, occurrence, first, set(already) | pool.busy))[:room]
+    room -= len(owed)
+    chosen: list[int] = []
+    if room > 0:
+        skip = set(already) | set(owed) | pool.busy
+        seekers = [
+            seeker
+            for seeker in pool.in_band(
+                Band(call.band_low_minutes, call.band_high_minutes), occurrence.starts_at
+            )
+            if seeker.member_id != call.host_member_id and seeker.member_id not in skip
+        ]
+        if not _near(occurrence, now):  # a newcomer may still come: their seats kept
+            seekers = [seeker for seeker in seekers if is_fresh(seeker, now, pool.target)]
+        # Only a member who met an organizer can have come to this call before: its attendance
+        # is recorded with a welcome call's contact, in the same unit of work (`_close`).
+        if any(seeker.met_organizer for seeker in seekers):
+            if call.id not in pool.came:
+                pool.came[call.id] = await _came_before(session, call.id)
+            came = pool.came[call.id]
+            seekers = [seeker for seeker in seekers if seeker.member_id not in came]
+        chosen = seat_order(seekers, now, pool.target)[:room]
+    for member_id in owed + chosen:
+        session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
+    pool.busy.update(owed, chosen)
+    await session.flush()
+    return owed + chosen
+
+
+async def _schedule(
+    session: AsyncSession, call: WelcomeCall, after: datetime, now: datetime, first: Sequence[int] = ()
+) -> WelcomeCallOccurrence:
+    starts_at = next_start(call.weekday, call.local_minute, call.timezone, after)
+    occurrence = WelcomeCallOccurrence(
+        call_id=call.id,
+        guild_id=call.guild_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=call.duration_minutes),
+    )
+    session.add(occurrence)
+    await session.flush()
+    await _invite_for(session, call, occurrence, now, first, already={})
+    return occurrence
+
+
+async def _top_up(session: AsyncSession, now: datetime) -> None:
+    """Invite rows for the free seats of upcoming calls whose event exists: each guild's pool
+    read once for all its calls, their invitations in one query."""
+    upcoming = [
+        WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
+        WelcomeCallOccurrence.event_id.is_not(None),
+        WelcomeCallOccurrence.starts_at > now,
+    ]
+    taken = (
+        select(WelcomeCallInvite.occurrence_id, func.count().label("taken"))
+        .where(holds_seat(now))
+        .group_by(WelcomeCallInvite.occurrence_id)
+        .subquery()
+    )
+    rows = (
+        await session.execute(
+            select(WelcomeCallOccurrence, WelcomeCall)
+            .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+            .outerjoin(taken, taken.c.occurrence_id == WelcomeCallOccurrence.id)
+            .where(*upcoming, func.coalesce(taken.c.taken, 0) < WelcomeCall.size)
+            .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallOccurrence.id)
+        )
+    ).all()
+    if not rows:
+        return
+    given: dict[int, dict[int, bool]] = {occurrence.id: {} for occurrence, _ in rows}
+    invited = await session.execute(
+        select(
+            WelcomeCallInvite.occurrence_id,
+            WelcomeCallInvite.member_id,
+            WelcomeCallInvite.answer,
+            WelcomeCallInvite.invited_at,
+        )
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .where(*upcoming)
+    )
+    for occurrence_id, member_id, answer, invited_at in invited.all():
+        if occurrence_id in given:
+            given[occurrence_id][member_id] = _holds(answer, invited_at, now)
+    pools: dict[int, Pool] = {}
+    for occurrence, call in rows:
+        if call.guild_id not in pools:
+            everyone = any(_near(other, now) for other, its in rows if its.guild_id == call.guild_id)
+            pools[call.guild_id] = await read_pool(session, call.guild_id, now, everyone=everyone)
+        await _invite_for(
+            session, call, occurrence, now, pool=pools[call.guild_id], already=given[occurrence.id]
+        )

@@ -1,0 +1,199 @@
+"""Who could be invited to a call, read as plain columns once for many calls (a `Pool`).
+
+An invitations tick offers the free seats of every upcoming call of a guild, hundreds of them in
+a large one; each used to read the members waiting in its band as whole rows, with their rests,
+contacts and invitations. A pool reads the guild's members waiting for attention once, as ids,
+time zones and dates with two flags (met anyone, met an experienced organizer), plus who rests
+and who is busy with another call, in a few queries; each call's seats are then decided in Python
+(`_inviting.choose`), and a seat given counts at once for the calls after it (`busy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import pairing
+from bot.services.welcome_calls._rows import _busy, _wait_target
+from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, resting_until
+from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker, is_fresh
+from db.enums import CallAnswer, CallOccurrenceStatus, MemberStatus, OrganizerStatus
+from db.models import HumanContact, Member, Organizer, WelcomeCallInvite, WelcomeCallOccurrence
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """One member waiting for attention, as plain values."""
+
+    member_id: int
+    timezone: str
+    waiting_since: datetime  # asked for a mentor, else onboarded, else joined
+    onboarded_at: datetime | None
+    met_anyone: bool
+    met_organizer: bool  # a mentor, or a welcome call's host
+
+
+@dataclass(slots=True)
+class Pool:
+    """A guild's members who could be invited, read once (`read_pool`) for the calls of one step.
+
+    `everyone` False: only the newcomers nobody met yet within the wait target (`is_fresh`), all a
+    call more than `OTHERS_FROM` ahead may invite. `busy` grows as seats are given."""
+
+    guild_id: int
+    now: datetime
+    target: timedelta
+    everyone: bool
+    by_zone: dict[str, list[Seeker]]  # not resting
+    busy: set[int]
+    came: dict[int, set[int]] = field(default_factory=dict)  # call id -> members who came to it
+
+    def in_band(self, band: Band, at: datetime) -> list[Seeker]:
+        """The members living in `band` at `at` (a call's start)."""
+        found: list[Seeker] = []
+        for zone, seekers in self.by_zone.items():
+            offset = _offset_at(zone, at)
+            if offset is not None and band.fits(offset):
+                found.extend(seekers)
+        return found
+
+
+@lru_cache(maxsize=65_536)
+def _offset_at(zone: str, at: datetime) -> int | None:
+    """`offset_minutes`, remembered: a call's start is looked at by every tick until it comes."""
+    return offset_minutes(zone, at)
+
+
+def _not_an_organizer() -> ColumnElement[bool]:
+    return (
+        ~select(Organizer.id)
+        .where(Organizer.member_id == Member.id, Organizer.status != OrganizerStatus.REMOVED)
+        .exists()
+    )
+
+
+async def waiting_for_attention(
+    session: AsyncSession, guild_id: int, now: datetime, *, fresh_within: timedelta | None = None
+) -> list[Waiting]:
+    """Active members with a time zone who wait for attention: on the mentor list
+    (`pairing.waiting_condition`), or onboarded and met nobody yet; never an organizer. With
+    `fresh_within`, only those nobody met yet who onboarded within it (the newcomers of
+    `is_fresh`): one query, columns only."""
+    met_anyone = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
+    met_organizer = (
+        select(HumanContact.id)
+        .where(HumanContact.member_id == Member.id, HumanContact.kind.in_(EXPERIENCED_CONTACTS))
+        .exists()
+    )
+    conditions: list[ColumnElement[bool]] = [
+        Member.guild_id == guild_id,
+        Member.status == MemberStatus.ACTIVE,
+        Member.timezone.is_not(None),
+        _not_an_organizer(),
+    ]
+    if fresh_within is not None:
+        conditions += [Member.onboarded_at > now - fresh_within, ~met_anyone]
+    else:
+        on_list = and_(*pairing.waiting_condition(guild_id))
+        conditions.append(or_(on_list, and_(Member.onboarded_at.is_not(None), ~met_anyone)))
+    rows = await session.execute(
+        select(
+            Member.id,
+            Member.timezone,
+            Member.mentor_requested_at,
+            Member.onboarded_at,
+            Member.joined_at,
+            met_anyone.label("met_anyone"),
+            met_organizer.label("met_organizer"),
+        ).where(*conditions)
+    )
+    return [
+        Waiting(
+            member_id=member_id,
+            timezone=timezone,
+            waiting_since=asked or onboarded or joined,
+            onboarded_at=onboarded,
+            met_anyone=bool(anyone),
+            met_organizer=bool(organizer),
+        )
+        for member_id, timezone, asked, onboarded, joined, anyone, organizer in rows.all()
+        if timezone is not None  # never: the query's own condition, for the type
+    ]
+
+
+async def resting(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    guild_id: int | None = None,
+    member_ids: Sequence[int] = (),
+) -> tuple[set[int], set[int]]:
+    """Who rests after invitations they left unanswered (`resting_until`), and who left their
+    latest invitation unanswered (rested or not): from the invitations sent for calls that have
+    started since and were not called off, of a guild's members or of `member_ids`."""
+    conditions = [
+        WelcomeCallInvite.invited_at.is_not(None),
+        WelcomeCallOccurrence.starts_at <= now,
+        WelcomeCallOccurrence.starts_at > now - MAX_REST * 2,
+        WelcomeCallOccurrence.status != CallOccurrenceStatus.CANCELLED,
+    ]
+    if guild_id is not None:
+        conditions.append(WelcomeCallOccurrence.guild_id == guild_id)
+    elif member_ids:
+        conditions.append(WelcomeCallInvite.member_id.in_(list(member_ids)))
+    else:
+        return set(), set()
+    rows = await session.execute(
+        select(
+            WelcomeCallInvite.member_id,
+            WelcomeCallOccurrence.starts_at,
+            WelcomeCallInvite.answer,
+            WelcomeCallInvite.attended,
+        )
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .where(*conditions)
+        .order_by(WelcomeCallInvite.member_id, WelcomeCallOccurrence.starts_at.desc())
+    )
+    history: dict[int, list[tuple[datetime, CallAnswer, bool]]] = {}
+    for member_id, starts_at, answer, attended in rows.all():
+        history.setdefault(member_id, []).append((starts_at, answer, attended))
+    rest, ignored = set(), set()
+    for member_id, past in history.items():
+        until = resting_until(past)
+        if until is not None:
+            ignored.add(member_id)
+            if now < until:
+                rest.add(member_id)
+    return rest, ignored
+
+
+async def read_pool(session: AsyncSession, guild_id: int, now: datetime, *, everyone: bool) -> Pool:
+    """The guild's members who could be invited now (`everyone` False: the fresh newcomers
+    only), who of them rests, and who is busy with another call: four queries."""
+    target = await _wait_target(session, guild_id)
+    waiting = await waiting_for_attention(session, guild_id, now, fresh_within=None if everyone else target)
+    if everyone:  # most of the guild's recent invitations are theirs: read by guild, not by id
+        rest, ignored = await resting(session, now, guild_id=guild_id)
+    else:
+        rest, ignored = await resting(session, now, member_ids=[w.member_id for w in waiting])
+    by_zone: dict[str, list[Seeker]] = {}
+    for w in waiting:
+        if w.member_id in rest:
+            continue
+        seeker = Seeker(
+            w.member_id,
+            w.waiting_since,
+            w.onboarded_at,
+            w.met_anyone,
+            w.met_organizer,
+            w.member_id in ignored,
+        )
+        if everyone or is_fresh(seeker, now, target):
+            by_zone.setdefault(w.timezone, []).append(seeker)
+    busy = await _busy(session, guild_id=guild_id)
+    return Pool(guild_id, now, target, everyone, by_zone, busy)
