@@ -34,16 +34,23 @@ async def answer(
     *, session: AsyncSession, invite_id: int, user_id: int, interested: bool, now: datetime
 ) -> Answered:
     """Interested / can't make it, by the invited member only, while the call is upcoming."""
-    invite = await session.get(WelcomeCallInvite, invite_id, with_for_update=True)
-    if invite is None:
+    found = (
+        await session.execute(
+            select(WelcomeCallInvite, Member, WelcomeCallOccurrence, WelcomeCall)
+            .join(Member, WelcomeCallInvite.member_id == Member.id)
+            .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+            .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+            .where(WelcomeCallInvite.id == invite_id)
+            .with_for_update(of=WelcomeCallInvite)
+        )
+    ).first()
+    if found is None:
         return Answered(False, False, None)
-    member = await session.get(Member, invite.member_id)
-    if member is None or member.user_id != user_id:
+    invite, member, occurrence, call = found
+    if member.user_id != user_id:
         return Answered(False, False, None)
-    occurrence = await session.get_one(WelcomeCallOccurrence, invite.occurrence_id)
     if occurrence.status != CallOccurrenceStatus.SCHEDULED:
         return Answered(False, True, invite.answer)
-    call = await session.get_one(WelcomeCall, occurrence.call_id)
     note = None
     if interested and invite.answer != CallAnswer.INTERESTED:
         band = Band(call.band_low_minutes, call.band_high_minutes)

@@ -103,6 +103,10 @@ async def _close(
         invites[member_id] = invite
     await session.flush()
     event = await _event(session, occurrence)
+    users: dict[int, int] = {}
+    if attendee_ids:
+        rows = await session.execute(select(Member.id, Member.user_id).where(Member.id.in_(attendee_ids)))
+        users = dict(rows.all())
     attendees = []
     for member_id in sorted(attendee_ids):
         invite = invites[member_id]
@@ -116,8 +120,7 @@ async def _close(
             at=occurrence.starts_at,
             counterpart_member_id=call.host_member_id,
         )
-        member = await session.get_one(Member, member_id)
-        attendees.append(Invite(invite.id, member.user_id, event))
+        attendees.append(Invite(invite.id, users[member_id], event))
     occurrence.status, occurrence.closed_at = CallOccurrenceStatus.CLOSED, now
     next_call = None
     if call.status == WelcomeCallStatus.ACTIVE:

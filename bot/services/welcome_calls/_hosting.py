@@ -17,7 +17,7 @@ from bot.services.welcome_calls._model import (
 )
 from bot.services.welcome_calls._rows import (
     _call_event,
-    _event,
+    _events,
     _invites,
     _is_host,
     _member,
@@ -106,7 +106,9 @@ async def events_due(*, session: AsyncSession, now: datetime) -> list[CallEvent]
             WelcomeCallOccurrence.starts_at > now,
         )
     )
-    return [await _event(session, occurrence) for occurrence in rows.scalars()]
+    occurrences = list(rows.scalars())
+    events = await _events(session, occurrences)
+    return [events[occurrence.id] for occurrence in occurrences]
 
 
 async def record_event(*, session: AsyncSession, occurrence_id: int, event_id: int) -> bool:
@@ -125,24 +127,25 @@ async def invites_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
     free seats of those calls are offered (`_top_up`): to newcomers who came since, and from
     `OTHERS_FROM` before the start to everyone else waiting."""
     await _top_up(session, now)
-    due = []
-    for invite, occurrence, user_id in await _invites(
+    rows = await _invites(
         session,
         WelcomeCallInvite.invited_at.is_(None),
         Member.status == MemberStatus.ACTIVE,  # not one who left since
         WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
         WelcomeCallOccurrence.event_id.is_not(None),
         WelcomeCallOccurrence.starts_at > now,
-    ):
+    )
+    events = await _events(session, [occurrence for _, occurrence, _ in rows])
+    due = []
+    for invite, occurrence, user_id in rows:
         invite.invited_at = now
-        due.append(Invite(invite.id, user_id, await _event(session, occurrence)))
+        due.append(Invite(invite.id, user_id, events[occurrence.id]))
     return due
 
 
 async def reminders_due(*, session: AsyncSession, now: datetime) -> list[Invite]:
     """The 24 h and 1 h reminders due to members who said they'd come; claimed as sent."""
-    due = []
-    for invite, occurrence, user_id in await _invites(
+    rows = await _invites(
         session,
         WelcomeCallInvite.answer == CallAnswer.INTERESTED,
         Member.status == MemberStatus.ACTIVE,
@@ -150,7 +153,10 @@ async def reminders_due(*, session: AsyncSession, now: datetime) -> list[Invite]
         WelcomeCallOccurrence.starts_at > now,
         WelcomeCallOccurrence.starts_at <= now + REMIND_DAY,
         or_(WelcomeCallInvite.reminded_day_at.is_(None), WelcomeCallInvite.reminded_hour_at.is_(None)),
-    ):
+    )
+    events = await _events(session, [occurrence for _, occurrence, _ in rows])
+    due = []
+    for invite, occurrence, user_id in rows:
         which = reminder_due(
             occurrence.starts_at,
             now,
@@ -164,18 +170,18 @@ async def reminders_due(*, session: AsyncSession, now: datetime) -> list[Invite]
             invite.reminded_day_at = invite.reminded_day_at or now  # never the day's after the hour's
         else:
             invite.reminded_day_at = now
-        due.append(Invite(invite.id, user_id, await _event(session, occurrence), which))
+        due.append(Invite(invite.id, user_id, events[occurrence.id], which))
     return due
 
 
 async def starts_due(*, session: AsyncSession, now: datetime) -> list[CallEvent]:
     """Calls whose start came: under way now (the adapter starts their Discord event)."""
-    started = []
-    for occurrence in await _occurrences(
+    started = await _occurrences(
         session,
         WelcomeCallOccurrence.status == CallOccurrenceStatus.SCHEDULED,
         WelcomeCallOccurrence.starts_at <= now,
-    ):
+    )
+    for occurrence in started:
         occurrence.status, occurrence.started_at = CallOccurrenceStatus.STARTED, now
-        started.append(await _event(session, occurrence))
-    return started
+    events = await _events(session, started)
+    return [events[occurrence.id] for occurrence in started]

@@ -39,6 +39,26 @@ async def _event(session: AsyncSession, occurrence: WelcomeCallOccurrence) -> Ca
     return _call_event(call, occurrence, host.user_id)
 
 
+async def _events(
+    session: AsyncSession, occurrences: Sequence[WelcomeCallOccurrence]
+) -> dict[int, CallEvent]:
+    """`_event` for many occurrences (a tick's), their calls and hosts read in one query."""
+    call_ids = {occurrence.call_id for occurrence in occurrences}
+    if not call_ids:
+        return {}
+    rows = await session.execute(
+        select(WelcomeCall, Member.user_id)
+        .join(Member, WelcomeCall.host_member_id == Member.id)
+        .where(WelcomeCall.id.in_(call_ids))
+    )
+    calls = {call.id: (call, host_user_id) for call, host_user_id in rows.all()}
+    events = {}
+    for occurrence in occurrences:
+        call, host_user_id = calls[occurrence.call_id]
+        events[occurrence.id] = _call_event(call, occurrence, host_user_id)
+    return events
+
+
 async def _member(session: AsyncSession, guild_id: int, user_id: int) -> Member | None:
     return (
         await session.execute(select(Member).where(Member.guild_id == guild_id, Member.user_id == user_id))
