@@ -148,9 +148,9 @@ def test_seats_go_to_newcomers_nobody_met_newest_first_then_the_longest_waiting(
         Seeker(5, NOW - 1 * day, NOW - 1 * day, True, False),  # new, but met a buddy already
         Seeker(6, NOW - 40 * day, NOW - 40 * day, True, False),  # met a neighbour, no organizer yet
     ]
-    # 1 has waited two months (LONG_WAIT): first of the rest; 6 is past their first month and
-    # waits less than that, so 5 (in their first month) goes before them.
-    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 1, 5, 6, 2]
+    # 5 is in their first month: first of the rest; then 1, who has waited two months (LONG_WAIT),
+    # then 6, past their first month and waiting less than that.
+    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 5, 1, 6, 2]
 
 
 def test_while_seats_are_short_the_first_month_goes_first_then_the_long_waiting() -> None:
@@ -163,7 +163,9 @@ def test_while_seats_are_short_the_first_month_goes_first_then_the_long_waiting(
         Seeker(5, NOW - 35 * day, NOW - 35 * day, True, True),  # met an organizer already
     ]
     assert [deferred(seeker, NOW) for seeker in waiting] == [True, False, False, False, True]
-    assert seat_order(waiting, NOW, 7 * day) == [3, 4, 2, 1, 5]
+    # The first month, the one whose month ends soonest first (4 cannot wait for next week's
+    # call, 2 still can); then the one waiting over two months, then the others.
+    assert seat_order(waiting, NOW, 7 * day) == [4, 2, 3, 1, 5]
 
 
 def test_members_who_left_their_last_invitation_unanswered_come_after_everyone_else() -> None:
@@ -177,4 +179,5 @@ def test_members_who_left_their_last_invitation_unanswered_come_after_everyone_e
         Seeker(4, NOW - 5 * day, NOW - 5 * day, False, False),  # a newcomer
         Seeker(5, NOW - 40 * day, NOW - 40 * day, True, True),  # came to a call already
     ]
-    assert seat_order(waiting, NOW, 7 * day) == [4, 2, 5, 1, 3]
+    # Among those who did not answer, the same order: 3 is in their first month, 1 is not.
+    assert seat_order(waiting, NOW, 7 * day) == [4, 2, 5, 3, 1]

@@ -38,15 +38,35 @@ def deferred(seeker: Seeker, now: datetime) -> bool:
     return seeker.onboarded_at is not None and now - LONG_WAIT < seeker.onboarded_at <= now - FIRST_MONTH
 
 
+def in_first_month(seeker: Seeker, now: datetime) -> bool:
+    """Onboarded less than `FIRST_MONTH` ago: the month a newcomer is to meet an experienced
+    organizer in (issue 17's target)."""
+    return seeker.onboarded_at is not None and seeker.onboarded_at > now - FIRST_MONTH
+
+
+def _urgency(seeker: Seeker, now: datetime) -> tuple[int, datetime]:
+    """Where a member who is not a fresh newcomer stands in `seat_order`: of those who have met no
+    experienced organizer, the ones in their first month, the nearest its end first; then those
+    waiting `LONG_WAIT` already (or never onboarded), then the others (`deferred`), longest
+    waiting first; then those who met one, longest waiting first."""
+    if seeker.met_organizer:
+        return 3, seeker.waiting_since
+    if in_first_month(seeker, now) and seeker.onboarded_at is not None:
+        return 0, seeker.onboarded_at
+    return (2 if deferred(seeker, now) else 1), seeker.waiting_since
+
+
 def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> list[int]:
     """Who gets a call's seats first: the newcomers nobody has met yet, newest first, while they
-    are within the guild's wait target (so a newcomer is reached within days); then the longest
-    waiting, those who have not met an experienced organizer yet (no mentor, no call) before those
-    who have, and of those who have not, the ones in their first month (`FIRST_MONTH`: meeting
-    an organizer then is what keeps a newcomer) or waiting `LONG_WAIT` already before the others
-    (`deferred`), so a few seats a week reach most in their first month, and nobody waits for
-    ever. Members who left their latest invitation unanswered come after everyone who did not
-    (in the same order among themselves): a seat goes to someone who may answer first."""
+    are within the guild's wait target (so a newcomer is reached within days); then those who
+    have not met an experienced organizer yet (no mentor, no call) before those who have. Of
+    those who have not, the ones in their first month (`FIRST_MONTH`: meeting an organizer then
+    is what keeps a newcomer) go first, the one whose month ends soonest first: a member a few
+    days from the end of their month cannot wait for next week's call, one who came last week
+    still can; then those waiting `LONG_WAIT` already, then the others (`deferred`), longest
+    waiting first, so nobody waits for ever. Members who left their latest invitation unanswered
+    come after everyone who did not (in the same order among themselves): a seat goes to someone
+    who may answer first."""
 
     def fresh(seeker: Seeker) -> bool:
         return is_fresh(seeker, now, target) and not seeker.ignored
@@ -58,13 +78,7 @@ def seat_order(waiting: Sequence[Seeker], now: datetime, target: timedelta) -> l
     )
     rest = sorted(
         (seeker for seeker in waiting if not fresh(seeker)),
-        key=lambda seeker: (
-            seeker.ignored,
-            seeker.met_organizer,
-            not seeker.met_organizer and deferred(seeker, now),
-            seeker.waiting_since,
-            seeker.member_id,
-        ),
+        key=lambda seeker: (seeker.ignored, *_urgency(seeker, now), seeker.member_id),
     )
     return [seeker.member_id for seeker in first + rest]
 
