@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services import languages
-from bot.services.nearby import NearbySummary
+from bot.services import languages, onboarding
 from bot.services.onboarding import (
     MAX_LANGUAGES,
     MAX_MENTEES_OFFERED,
@@ -499,40 +498,18 @@ def summary_lines(conversation: Conversation) -> list[str]:
 # -- the end -----------------------------------------------------------------------------------
 
 
-def nearness_lines(summary: NearbySummary, named: Sequence[str], *, organizer: bool = False) -> list[str]:
-    """Who is near, as on Discord (bot/texts/onboarding), with the neighbours named by `named`."""
-    if summary.area_precision is not None:
-        area = plain_text(summary.area_name or "")
-        if summary.isolated and summary.same_area:
-            far = mtexts.DONE_AREA_FAR_ORGANIZER if organizer else mtexts.DONE_AREA_FAR
-            return [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area), far]
-        if summary.isolated:
-            alone = texts.DONE_AREA_ALONE_ORGANIZER if organizer else texts.DONE_AREA_ALONE
-            return [alone.format(area=area)]
-        lines = (
-            [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area)] if summary.same_area else []
-        )
-    elif summary.isolated:
-        alone = texts.DONE_ISOLATED_ORGANIZER if organizer else texts.DONE_ISOLATED
-        return [alone.format(radius=summary.radius_km)]
-    else:
-        lines = []
-        if summary.within_radius:
-            lines.append(texts.DONE_NEARBY.format(count=summary.within_radius, radius=summary.radius_km))
-        if named:
-            lines.append(mtexts.DONE_NEARBY_NAMED.format(names=", ".join(named)))
-    lines += [
-        texts.DONE_NEARBY_AREA.format(count=count, area=plain_text(name))
-        for name, count in summary.near_areas
-    ]
-    return lines
+# How a member who gave only an area gives their town on Matrix.
+FAR = onboarding.FarWords(member=mtexts.DONE_AREA_FAR, organizer=mtexts.DONE_AREA_FAR_ORGANIZER)
 
 
 def done_text(completion: Completion, named: Sequence[str] = ()) -> str:
     """What the member reads once they confirmed (Matrix has no roles to give)."""
     summary = completion.nearby
     organizer = completion.organizer_status is not None
-    lines = [f"**{texts.DONE_TITLE}**", *nearness_lines(summary, named, organizer=organizer)]
+    lines = [
+        f"**{texts.DONE_TITLE}**",
+        *onboarding.nearness_lines(summary, named=named, shown=plain_text, far=FAR, organizer=organizer),
+    ]
     if completion.place.precision != "country":
         lines.append(
             texts.DONE_REGION_COUNTS.format(region=summary.same_region, country=summary.same_country)

@@ -110,7 +110,6 @@ SUMMARY_CHANGE = "Change {what}"
 SUMMARY_LINE = "{field}: {value}"
 
 # -- after confirming -----------------------------------------------------------------
-DONE_NEARBY_NAMED = "Near you and happy to be seen: {names}."
 DONE_AREA_FAR = (
     "I know your area but not your town, so I can't tell how close they are. Meanwhile an "
     "experienced organizer can help you get started."

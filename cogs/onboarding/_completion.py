@@ -30,35 +30,14 @@ def _area(name: str | None) -> str:
     return member_text(name or "", limit=100)
 
 
+# How a member who gave only an area gives their town on Discord.
+FAR = onboarding.FarWords(member=texts.DONE_AREA_FAR, organizer=texts.DONE_AREA_FAR_ORGANIZER)
+
+
 def nearness_lines(summary: NearbySummary, *, organizer: bool = False) -> list[str]:
-    """Who is near, as a member is told it: by km for a town, "in Utah" for an area (a member
-    who gave only a county, region or country has no point, so never a radius). An organizer
-    alone in their area is not offered an organizer's help: they are the help."""
-    if summary.area_precision is not None:
-        area = _area(summary.area_name)
-        if summary.isolated and summary.same_area:
-            far = texts.DONE_AREA_FAR_ORGANIZER if organizer else texts.DONE_AREA_FAR
-            return [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area), far]
-        if summary.isolated:
-            alone = texts.DONE_AREA_ALONE_ORGANIZER if organizer else texts.DONE_AREA_ALONE
-            return [alone.format(area=area)]
-        lines = (
-            [texts.DONE_AREA_OTHERS.format(count=summary.same_area, area=area)] if summary.same_area else []
-        )
-    elif summary.isolated:
-        alone = texts.DONE_ISOLATED_ORGANIZER if organizer else texts.DONE_ISOLATED
-        return [alone.format(radius=summary.radius_km)]
-    else:
-        lines = []
-        if summary.within_radius:
-            lines.append(texts.DONE_NEARBY.format(count=summary.within_radius, radius=summary.radius_km))
-        named = [f"<@{n.user_id}>" for n in summary.named[:MAX_NAMED_NEIGHBOURS]]
-        if named:
-            lines.append(texts.DONE_NEARBY_NAMED.format(names=", ".join(named)))
-    lines += [
-        texts.DONE_NEARBY_AREA.format(count=count, area=_area(name)) for name, count in summary.near_areas
-    ]
-    return lines
+    """Who is near (onboarding.nearness_lines), the neighbours happy to be seen as mentions."""
+    named = [f"<@{n.user_id}>" for n in summary.named[:MAX_NAMED_NEIGHBOURS]]
+    return onboarding.nearness_lines(summary, named=named, shown=_area, far=FAR, organizer=organizer)
 
 
 def isolated_text(summary: NearbySummary) -> str:

@@ -30,6 +30,7 @@ from bot.services.onboarding._flow import (
     offers_mentoring,
 )
 from bot.services.onboarding._model import Action, Answers, Notice, stored_answers
+from bot.services.onboarding._nearness import FarWords, nearness_lines
 from bot.services.onboarding._store import StaleAnswerError
 from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
 from bot.services.place_answers import PlaceResolver
@@ -46,6 +47,7 @@ __all__ = [
     "Answers",
     "Completion",
     "Conversation",
+    "FarWords",
     "Notice",
     "PausedConversation",
     "PlaceResolver",
@@ -62,6 +64,7 @@ __all__ = [
     "edit_answers",
     "expire_due",
     "is_complete",
+    "nearness_lines",
     "offers_mentoring",
     "open_conversation",
     "remember_channel",
