@@ -23,6 +23,7 @@ from bot.services.welcome_calls._rows import (
 )
 from bot.services.welcome_calls._rules import (
     OTHERS_FROM,
+    Band,
 )
 from bot.texts import welcome_calls as texts
 from db.enums import (
@@ -146,8 +147,12 @@ async def _seat_owed(
             .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallOccurrence.id)
         )
         upcoming = rows.all()
-        everyone = any(occurrence.starts_at - now <= OTHERS_FROM for occurrence, _ in upcoming)
-        pool = await read_pool(session, guild_id, now, everyone=everyone) if upcoming else None
+        near = [
+            (Band(call.band_low_minutes, call.band_high_minutes), occurrence.starts_at)
+            for occurrence, call in upcoming
+            if occurrence.starts_at - now <= OTHERS_FROM
+        ]
+        pool = await read_pool(session, guild_id, now, near=near) if upcoming else None
         for occurrence, call in upcoming:
             if not left:
                 break

@@ -28,6 +28,10 @@ def _near(occurrence: WelcomeCallOccurrence, now: datetime) -> bool:
     return occurrence.starts_at - now <= OTHERS_FROM
 
 
+def _band(call: WelcomeCall) -> Band:
+    return Band(call.band_low_minutes, call.band_high_minutes)
+
+
 async def _owed_seats(
     session: AsyncSession,
     call: WelcomeCall,
@@ -90,8 +94,12 @@ async def _invite_for(
     room = call.size - sum(already.values())
     if room <= 0:
         return []
-    if pool is None or (_near(occurrence, now) and not pool.everyone):
-        pool = await read_pool(session, call.guild_id, now, everyone=_near(occurrence, now))
+    band = Band(call.band_low_minutes, call.band_high_minutes)
+    near = _near(occurrence, now)
+    if pool is None or (near and not pool.covers(band, occurrence.starts_at)):
+        pool = await read_pool(
+            session, call.guild_id, now, near=[(band, occurrence.starts_at)] if near else ()
+        )
     owed = (await _owed_seats(session, call, occurrence, first, set(already) | pool.busy))[:room]
     room -= len(owed)
     chosen: list[int] = []
@@ -104,7 +112,7 @@ async def _invite_for(
             )
             if seeker.member_id != call.host_member_id and seeker.member_id not in skip
         ]
-        if not _near(occurrence, now):  # a newcomer may still come: their seats kept
+        if not near:  # a newcomer may still come: their seats kept
             seekers = [seeker for seeker in seekers if is_fresh(seeker, now, pool.target)]
         # Only a member who met an organizer can have come to this call before: its attendance
         # is recorded with a welcome call's contact, in the same unit of work (`_close`).
@@ -179,8 +187,12 @@ async def _top_up(session: AsyncSession, now: datetime) -> None:
     pools: dict[int, Pool] = {}
     for occurrence, call in rows:
         if call.guild_id not in pools:
-            everyone = any(_near(other, now) for other, its in rows if its.guild_id == call.guild_id)
-            pools[call.guild_id] = await read_pool(session, call.guild_id, now, everyone=everyone)
+            near = [
+                (_band(its), other.starts_at)
+                for other, its in rows
+                if its.guild_id == call.guild_id and _near(other, now)
+            ]
+            pools[call.guild_id] = await read_pool(session, call.guild_id, now, near=near)
         await _invite_for(
             session, call, occurrence, now, pool=pools[call.guild_id], already=given[occurrence.id]
         )

@@ -10,7 +10,7 @@ and who is busy with another call, in a few queries; each call's seats are then 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import pairing
 from bot.services.welcome_calls._rows import _busy, _wait_target
 from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, resting_until
-from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker, is_fresh
+from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker
 from db.enums import CallAnswer, CallOccurrenceStatus, MemberStatus, OrganizerStatus
 from db.models import HumanContact, Member, Organizer, WelcomeCallInvite, WelcomeCallOccurrence
 
@@ -40,27 +40,38 @@ class Waiting:
 
 @dataclass(slots=True)
 class Pool:
-    """A guild's members who could be invited, read once (`read_pool`) for the calls of one step.
-
-    `everyone` False: only the newcomers nobody met yet within the wait target (`is_fresh`), all a
-    call more than `OTHERS_FROM` ahead may invite. `busy` grows as seats are given."""
+    """A guild's members who could be invited, read once (`read_pool`) for the calls of one step:
+    the newcomers nobody met yet within the wait target (`is_fresh`), all a call more than
+    `OTHERS_FROM` ahead may invite, and everyone waiting who lives in `zones` (those of the calls
+    nearer than that). `busy` grows as seats are given."""
 
     guild_id: int
     now: datetime
     target: timedelta
-    everyone: bool
+    near: frozenset[tuple[Band, datetime]]  # the calls' bands and starts everyone was read for
     by_zone: dict[str, list[Seeker]]  # not resting
     busy: set[int]
     came: dict[int, set[int]] = field(default_factory=dict)  # call id -> members who came to it
+
+    def covers(self, band: Band, at: datetime) -> bool:
+        """Whether everyone waiting in `band` at `at` was read, not only the fresh newcomers."""
+        return (band, at) in self.near
 
     def in_band(self, band: Band, at: datetime) -> list[Seeker]:
         """The members living in `band` at `at` (a call's start)."""
         found: list[Seeker] = []
         for zone, seekers in self.by_zone.items():
-            offset = _offset_at(zone, at)
-            if offset is not None and band.fits(offset):
+            if _fits_at(band, zone, at):
                 found.extend(seekers)
         return found
+
+
+def _fits_at(band: Band, zone: str, at: datetime) -> bool:
+    offset = _offset_at(zone, at)
+    return offset is not None and band.fits(offset)
+
+
+_BY_ID = 500  # more members than this: their rests are read by guild, not by an IN list of ids
 
 
 @lru_cache(maxsize=65_536)
@@ -78,12 +89,17 @@ def _not_an_organizer() -> ColumnElement[bool]:
 
 
 async def waiting_for_attention(
-    session: AsyncSession, guild_id: int, now: datetime, *, fresh_within: timedelta | None = None
+    session: AsyncSession,
+    guild_id: int,
+    now: datetime,
+    *,
+    fresh_within: timedelta | None = None,
+    zones: Iterable[str] | None = None,
 ) -> list[Waiting]:
     """Active members with a time zone who wait for attention: on the mentor list
     (`pairing.waiting_condition`), or onboarded and met nobody yet; never an organizer. With
     `fresh_within`, only those nobody met yet who onboarded within it (the newcomers of
-    `is_fresh`): one query, columns only."""
+    `is_fresh`); with `zones`, only those living in one of them: one query, columns only."""
     met_anyone = select(HumanContact.id).where(HumanContact.member_id == Member.id).exists()
     met_organizer = (
         select(HumanContact.id)
@@ -96,6 +112,8 @@ async def waiting_for_attention(
         Member.timezone.is_not(None),
         _not_an_organizer(),
     ]
+    if zones is not None:
+        conditions.append(Member.timezone.in_(sorted(zones)))
     if fresh_within is not None:
         conditions += [Member.onboarded_at > now - fresh_within, ~met_anyone]
     else:
@@ -172,17 +190,42 @@ async def resting(
     return rest, ignored
 
 
-async def read_pool(session: AsyncSession, guild_id: int, now: datetime, *, everyone: bool) -> Pool:
-    """The guild's members who could be invited now (`everyone` False: the fresh newcomers
-    only), who of them rests, and who is busy with another call: four queries."""
+async def _zones(session: AsyncSession, guild_id: int) -> list[str]:
+    """The time zones the guild's active members live in."""
+    rows = await session.execute(
+        select(Member.timezone)
+        .where(
+            Member.guild_id == guild_id, Member.status == MemberStatus.ACTIVE, Member.timezone.is_not(None)
+        )
+        .distinct()
+    )
+    return [zone for zone in rows.scalars() if zone is not None]
+
+
+async def read_pool(
+    session: AsyncSession, guild_id: int, now: datetime, *, near: Sequence[tuple[Band, datetime]] = ()
+) -> Pool:
+    """The guild's members who could be invited now: the fresh newcomers, and with `near` (the
+    bands and starts of calls less than `OTHERS_FROM` ahead) everyone waiting who lives in one
+    of those bands then; who of them rests, and who is busy with another call."""
     target = await _wait_target(session, guild_id)
-    waiting = await waiting_for_attention(session, guild_id, now, fresh_within=None if everyone else target)
-    if everyone:  # most of the guild's recent invitations are theirs: read by guild, not by id
+    waiting = {
+        w.member_id: w for w in await waiting_for_attention(session, guild_id, now, fresh_within=target)
+    }
+    zones: frozenset[str] = frozenset()
+    if near:
+        zones = frozenset(
+            zone for zone in await _zones(session, guild_id) if any(_fits_at(b, zone, at) for b, at in near)
+        )
+    if zones:
+        for w in await waiting_for_attention(session, guild_id, now, zones=zones):
+            waiting.setdefault(w.member_id, w)
+    if len(waiting) > _BY_ID:  # most of the guild's recent invitations are theirs: read by guild
         rest, ignored = await resting(session, now, guild_id=guild_id)
     else:
-        rest, ignored = await resting(session, now, member_ids=[w.member_id for w in waiting])
+        rest, ignored = await resting(session, now, member_ids=list(waiting))
     by_zone: dict[str, list[Seeker]] = {}
-    for w in waiting:
+    for w in waiting.values():
         if w.member_id in rest:
             continue
         seeker = Seeker(
@@ -193,7 +236,6 @@ async def read_pool(session: AsyncSession, guild_id: int, now: datetime, *, ever
             w.met_organizer,
             w.member_id in ignored,
         )
-        if everyone or is_fresh(seeker, now, target):
-            by_zone.setdefault(w.timezone, []).append(seeker)
+        by_zone.setdefault(w.timezone, []).append(seeker)
     busy = await _busy(session, guild_id=guild_id)
-    return Pool(guild_id, now, target, everyone, by_zone, busy)
+    return Pool(guild_id, now, target, frozenset(near), by_zone, busy)
