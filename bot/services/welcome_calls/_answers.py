@@ -87,17 +87,22 @@ async def _withdraw(
 
 
 async def _open_invites_of(
-    session: AsyncSession, member_id: int
+    session: AsyncSession, member_id: int, *, besides: int | None = None
 ) -> list[tuple[WelcomeCallInvite, WelcomeCallOccurrence, WelcomeCall]]:
+    """A member's invitations to calls that are on, which they did not say no to (`besides`: not
+    the one to that occurrence)."""
+    conditions = [
+        WelcomeCallInvite.member_id == member_id,
+        WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
+        WelcomeCallOccurrence.status.in_(_OPEN),
+    ]
+    if besides is not None:
+        conditions.append(WelcomeCallInvite.occurrence_id != besides)
     rows = await session.execute(
         select(WelcomeCallInvite, WelcomeCallOccurrence, WelcomeCall)
         .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
         .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
-        .where(
-            WelcomeCallInvite.member_id == member_id,
-            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
-            WelcomeCallOccurrence.status.in_(_OPEN),
-        )
+        .where(*conditions)
         .order_by(WelcomeCallOccurrence.starts_at, WelcomeCallInvite.id)
         .with_for_update(of=WelcomeCallInvite)
     )
@@ -109,8 +114,7 @@ async def _withdraw_others(session: AsyncSession, member_id: int, keep: int, now
     (never two calls at once). How many."""
     others = [
         (invite, occurrence)
-        for invite, occurrence, _ in await _open_invites_of(session, member_id)
-        if occurrence.id != keep
+        for invite, occurrence, _ in await _open_invites_of(session, member_id, besides=keep)
     ]
     for invite, occurrence in others:
         await _withdraw(session, invite, occurrence, now)
