@@ -8,9 +8,10 @@ whose time zone at the call's start lies in the band; never a member outside it,
 an open invitation to another call, never one who already came to this call, never one resting
 after invitations they left unanswered (a week, doubling for each one in a row: `rest_after`).
 Seats go first to the newcomers nobody has met yet, newest first, while they are within the
-guild's wait target; then to the longest waiting, those who met no experienced organizer yet
-first (of them, those in their first month or waiting two months already before the others);
-those who left their latest invitation unanswered after everyone else (`seat_order`).
+guild's wait target; then to those who met no experienced organizer yet: those in their first
+month, the one whose month ends soonest first, then those waiting two months already, then the
+others, longest waiting first; then those who met one; those who left their latest invitation
+unanswered after everyone else (`seat_order`).
 An invitation left unanswered for `ANSWER_WAIT` no longer keeps its seat (`holds_seat`): it is
 offered to the next one waiting, and a late yes is taken while there is room. Until
 `OTHERS_FROM` before the start only such newcomers are invited, so a newcomer who comes during
