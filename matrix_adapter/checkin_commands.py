@@ -15,47 +15,25 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.errors import GroundworkError
-from bot.services import checkins, identities
+from bot.services import checkins
 from bot.services.checkins import CheckInClosedError, CheckInState, CompletedCheckIn
 from bot.texts import checkins as checkin_texts
 from bot.texts import matrix_checkins as texts
-from db.engine import SessionMaker
-from db.enums import IdentityKind, Platform
 from matrix_adapter import checkin_messages as render
 from matrix_adapter.checkin_replies import Note, Refused, Scores, Skip, parse
+from matrix_adapter.community import CommunityFeature, community_of
 from matrix_adapter.router import Message
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
-    from matrix_adapter.runtime import MatrixRuntime
 
 log = logging.getLogger(__name__)
 
 HISTORY_VALUES = 12
 
 
-async def local_ids(sessions: SessionMaker, community_id: str, sender: str) -> tuple[int, int] | None:
-    """The community's and the sender's local ids; None when either was never seen (nothing is made)."""
-    async with sessions() as session:
-        guild_id = await identities.find_local_id(
-            session=session, platform=Platform.MATRIX, kind=IdentityKind.COMMUNITY, external_id=community_id
-        )
-        user_id = await identities.find_local_id(
-            session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=sender
-        )
-    return None if guild_id is None or user_id is None else (guild_id, user_id)
-
-
-class CheckInCommands:
+class CheckInCommands(CommunityFeature):
     """The reply handler and the `!gw checkin` commands of one MatrixBot."""
-
-    def __init__(
-        self, bot: MatrixBot, sessions: SessionMaker, community_id: str, runtime: MatrixRuntime
-    ) -> None:
-        self.bot = bot
-        self.sessions = sessions
-        self.community_id = community_id
-        self.runtime = runtime
 
     async def _say(self, message: Message, text: str) -> None:
         await self.bot.send_notice(message.room_id, text)
@@ -67,7 +45,7 @@ class CheckInCommands:
     # -- answers ---------------------------------------------------------------------------------
 
     async def on_reply(self, message: Message) -> bool:
-        ids = await local_ids(self.sessions, self.community_id, message.sender)
+        ids = await self.ids(message.sender)
         if ids is None:
             return False
         guild_id, user_id = ids
@@ -152,7 +130,7 @@ class CheckInCommands:
     # -- !gw checkin ... ---------------------------------------------------------------------------
 
     async def _member(self, message: Message) -> tuple[int, int] | None:
-        ids = await local_ids(self.sessions, self.community_id, message.sender)
+        ids = await self.ids(message.sender)
         if ids is None:
             await self._say(message, texts.NOT_A_MEMBER)
         return ids
@@ -303,10 +281,10 @@ class CheckInCommands:
 
 
 def install(bot: MatrixBot) -> None:
-    sessions, community_id, runtime = bot.sessions, bot.settings.community_id, bot.runtime
-    if sessions is None or community_id is None or runtime is None:
+    found = community_of(bot)
+    if found is None:
         return
-    commands = CheckInCommands(bot, sessions, community_id, runtime)
+    commands = CheckInCommands(bot, *found)
     bot.router.reply(commands.on_reply)
     for name, description, handler in (
         ("checkin", texts.HELP_CHECKIN, commands.status),

@@ -22,19 +22,19 @@ community leaves every circle.
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from nio import RoomPutStateResponse
 
 from bot.errors import GroundworkError
 from bot.outbox_runner import Handler
-from bot.services import circles, identities, outbox
+from bot.services import circles, outbox
 from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
 from bot.texts import matrix_onboarding as onboarding_texts
 from db.engine import SessionMaker
-from db.enums import ChatTaskKind, IdentityKind, OrganizingPath, Platform
+from db.enums import ChatTaskKind, OrganizingPath
+from matrix_adapter.community import CommunityFeature, matrix_user
 from matrix_adapter.local_messages import name, path_list
 from matrix_adapter.moderation import ModeratorCommands
 from matrix_adapter.onboarding_messages import day, matrix_id
@@ -98,17 +98,13 @@ def starter_text(decision: circles.Decision, names: dict[int, str]) -> str:
     return text.replace("\n\n\n\n", "\n").replace("\n\n", "\n")
 
 
-class MatrixCircles:
+class MatrixCircles(CommunityFeature):
     """Circles' rooms in the space, and the circle commands, for one MatrixBot and its community."""
 
     def __init__(
         self, bot: MatrixBot, sessions: SessionMaker, community_id: str, runtime: MatrixRuntime
     ) -> None:
-        self.bot = bot
-        self.sessions = sessions
-        self.community_id = community_id
-        self.runtime = runtime
-        self.messenger = runtime.messenger
+        super().__init__(bot, sessions, community_id, runtime)
         self.rooms = PrivateRooms(bot, sessions, runtime.outbox)
         self.moderators = ModeratorCommands(bot, sessions, community_id)
 
@@ -119,35 +115,6 @@ class MatrixCircles:
             ChatTaskKind.CIRCLE_LEAVE: self.leave_task,
             ChatTaskKind.CIRCLE_CLOSE: self.close_task,
         }
-
-    # -- who is who ---------------------------------------------------------------------------
-
-    async def guild_id(self) -> int | None:
-        async with self.sessions() as session:
-            return await identities.find_local_id(
-                session=session,
-                platform=Platform.MATRIX,
-                kind=IdentityKind.COMMUNITY,
-                external_id=self.community_id,
-            )
-
-    async def user_id(self, user: str) -> int | None:
-        async with self.sessions() as session:
-            return await identities.find_local_id(
-                session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=user
-            )
-
-    async def _say(self, room_id: str, text: str) -> None:
-        await self.bot.send_notice(room_id, text)
-
-    async def _settle(self, task: outbox.Task) -> bool:
-        async with self.sessions() as session, session.begin():
-            return await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
-
-    def later(self, work: Coroutine[Any, Any, None], label: str) -> None:
-        """Work started from a sync's callback, run outside it (it may wait for a sync); logged
-        if it fails (MatrixRuntime.spawn)."""
-        self.runtime.spawn(work, name=label)
 
     # -- growing circles ----------------------------------------------------------------------
 
@@ -182,12 +149,10 @@ class MatrixCircles:
             return
         circle_id, guild_id = circle_number(args), await self.guild_id()
         if circle_id is None or guild_id is None:
-            await self._say(message.room_id, mtexts.CIRCLE_NUMBER)
+            await self.say(message.room_id, mtexts.CIRCLE_NUMBER)
             return
         async with self.sessions() as session, session.begin():
-            actor_id = await identities.local_id(
-                session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=message.sender
-            )
+            actor_id = await matrix_user(session, message.sender)
         try:
             async with self.sessions() as session, session.begin():
                 if await circles.circle_guild(session=session, circle_id=circle_id) != guild_id:
@@ -200,10 +165,10 @@ class MatrixCircles:
                     now=self.bot.clock(),
                 )
         except GroundworkError as refused:
-            await self._say(message.room_id, refused.render(lambda _: onboarding_texts.COMMUNITY))
+            await self.say(message.room_id, refused.render(lambda _: onboarding_texts.COMMUNITY))
             return
         outcome = mtexts.CIRCLE_APPROVED if decision.opened else mtexts.CIRCLE_REJECTED
-        await self._say(
+        await self.say(
             message.room_id, outcome.format(moderator=message.sender, name=name(decision.space.name))
         )
         if decision.opened:
@@ -221,11 +186,11 @@ class MatrixCircles:
 
     async def open_task(self, task: outbox.Task) -> bool:
         """The outbox's handler for an opened circle (see the module's docstring)."""
-        async with self.sessions() as session, session.begin():
-            decision = await circles.opening_due(session=session, circle_id=task.subject_id)
-            if decision is None:
-                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
-                return True
+        decision = await self.due(
+            task, lambda session: circles.opening_due(session=session, circle_id=task.subject_id)
+        )
+        if decision is None:
+            return True
         ids = [*decision.member_user_ids]
         if decision.organizer_user_id is not None and decision.organizer_user_id not in ids:
             ids.append(decision.organizer_user_id)
@@ -240,7 +205,7 @@ class MatrixCircles:
             known=decision.space.channel_id,
         )
         if room_id is None:
-            if await self._settle(task):
+            if await self.settle(task):
                 await self.messenger.tell_moderators(
                     decision.space.guild_id, mtexts.CIRCLE_NO_ROOM.format(name=name(decision.space.name))
                 )
@@ -255,7 +220,7 @@ class MatrixCircles:
         await self.rooms.fill(
             room_id, people.values(), starter_text(decision, people), check=task.attempts > 1
         )
-        await self._settle(task)
+        await self.settle(task)
         return True
 
     async def _link(self, space_id: str, room_id: str) -> None:
@@ -283,7 +248,7 @@ class MatrixCircles:
             await self.rooms.post_once(
                 room_id, texts.CIRCLE_WELCOME_NEW.format(who=user), check=task.attempts > 1
             )
-        await self._settle(task)
+        await self.settle(task)
         return True
 
     async def leave_task(self, task: outbox.Task) -> bool:
@@ -299,7 +264,7 @@ class MatrixCircles:
                 await self.bot.client.room_kick(room_id, user, reason=mtexts.CIRCLE_LEAVE_REASON)
             if not gone.closed:
                 await self.rooms.post_once(room_id, texts.CIRCLE_LEFT_NOTICE, check=False)
-        await self._settle(task)
+        await self.settle(task)
         return True
 
     async def close_task(self, task: outbox.Task) -> bool:
@@ -307,7 +272,7 @@ class MatrixCircles:
         async with self.sessions() as session:
             closed = await circles.closing_due(session=session, circle_id=task.subject_id)
         if closed is None:
-            await self._settle(task)
+            await self.settle(task)
             return True
         room_id = await self.rooms.external_room(closed.channel_id)
         if room_id is not None:
@@ -319,7 +284,7 @@ class MatrixCircles:
                 )
                 if not isinstance(answer, RoomPutStateResponse):
                     log.warning("could not take circle room %s out of the space", room_id)
-        if await self._settle(task):
+        if await self.settle(task):
             await self.messenger.tell_moderators(
                 closed.guild_id, texts.CIRCLE_CLOSED_MODS.format(name=name(closed.name))
             )
@@ -331,7 +296,7 @@ class MatrixCircles:
         """A member's yes or no to "a circle meets near you: join it?"."""
         user_id = await self.user_id(user)
         if user_id is None:
-            await self._say(room_id, texts.NOT_YOUR_CIRCLE_OFFER)
+            await self.say(room_id, texts.NOT_YOUR_CIRCLE_OFFER)
             return
         try:
             async with self.sessions() as session, session.begin():
@@ -343,13 +308,13 @@ class MatrixCircles:
                     now=self.bot.clock(),
                 )
         except GroundworkError as refused:
-            await self._say(room_id, refused.render(lambda _: onboarding_texts.COMMUNITY))
+            await self.say(room_id, refused.render(lambda _: onboarding_texts.COMMUNITY))
             return
         if joined is None:
-            await self._say(room_id, texts.CIRCLE_OFFER_DECLINED)
+            await self.say(room_id, texts.CIRCLE_OFFER_DECLINED)
             return
         template = mtexts.CIRCLE_JOINED if joined.space.channel_id else mtexts.CIRCLE_JOINED_SOON
-        await self._say(room_id, template.format(name=name(joined.space.name)))
+        await self.say(room_id, template.format(name=name(joined.space.name)))
         await self.runtime.run_now(ChatTaskKind.CIRCLE_JOIN, joined.membership_id)
 
     async def show(self, message: Message, _: str) -> None:
@@ -360,7 +325,7 @@ class MatrixCircles:
             async with self.sessions() as session:
                 mine = await circles.circles_of(session=session, guild_id=guild_id, user_id=user_id)
         if not mine:
-            await self._say(message.room_id, texts.CIRCLE_NONE)
+            await self.say(message.room_id, texts.CIRCLE_NONE)
             return
         lines = []
         for circle in mine:
@@ -377,7 +342,7 @@ class MatrixCircles:
                         since=day(circle.since) if circle.since else "—",
                     )
                 )
-        await self._say(message.room_id, "\n".join(lines))
+        await self.say(message.room_id, "\n".join(lines))
 
     async def leave(self, message: Message, _: str) -> None:
         """`!gw circle leave`: out of the member's circle(s) (outside the sync's callbacks)."""
@@ -400,9 +365,9 @@ class MatrixCircles:
                         circle_id=circle.space.circle_id,
                     )
         if not left:
-            await self._say(message.room_id, texts.CIRCLE_NONE)
+            await self.say(message.room_id, texts.CIRCLE_NONE)
             return
-        await self._say(message.room_id, texts.CIRCLE_LEFT.format(name=name(left[0].space.name)))
+        await self.say(message.room_id, texts.CIRCLE_LEFT.format(name=name(left[0].space.name)))
         await self.after_leaving(left)
 
     async def after_leaving(self, left: list[circles.Left]) -> None:

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from bot.errors import GroundworkError
 from bot.outbox_runner import Handler
-from bot.services import identities, languages, outbox, pairing
+from bot.services import languages, outbox, pairing
 from bot.texts import matrix_local as mtexts
 from bot.texts import matrix_onboarding as onboarding_texts
 from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
-from db.enums import ChatTaskKind, Experience, IdentityKind, Platform
+from db.enums import ChatTaskKind, Experience
 from matrix_adapter.circle_rooms import circle_number
+from matrix_adapter.community import CommunityFeature, matrix_user
 from matrix_adapter.conversation import plain_text
 from matrix_adapter.introductions import when
 from matrix_adapter.moderation import ModeratorCommands
@@ -60,36 +61,29 @@ def review_text(review: pairing.OrganizerReview, member: str) -> str:
     )
 
 
-class MatrixSteps:
+class MatrixSteps(CommunityFeature):
     """The mentor's nudge and the organizer review, for one MatrixBot and its community."""
 
     def __init__(
         self, bot: MatrixBot, sessions: SessionMaker, community_id: str, runtime: MatrixRuntime
     ) -> None:
-        self.bot = bot
-        self.sessions = sessions
-        self.community_id = community_id
-        self.runtime = runtime
-        self.messenger = runtime.messenger
+        super().__init__(bot, sessions, community_id, runtime)
         self.rooms = PrivateRooms(bot, sessions, runtime.outbox)
         self.moderators = ModeratorCommands(bot, sessions, community_id)
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
         return {ChatTaskKind.MENTOR_NUDGE: self.nudge_task, ChatTaskKind.ORGANIZER_REVIEW: self.review_task}
 
-    async def _settle(self, task: outbox.Task) -> bool:
-        async with self.sessions() as session, session.begin():
-            return await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
-
     async def nudge_task(self, task: outbox.Task) -> bool:
         """The outbox's handler for a mentor's nudge (see the module's docstring)."""
-        async with self.sessions() as session, session.begin():
-            nudge = await pairing.nudge_due(
+        nudge = await self.due(
+            task,
+            lambda session: pairing.nudge_due(
                 session=session, mentorship_id=task.subject_id, now=self.bot.clock()
-            )
-            if nudge is None:
-                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
-                return True
+            ),
+        )
+        if nudge is None:
+            return True
         mentor = await matrix_id(self.sessions, nudge.mentor_user_id)
         room_id = await self.bot.direct_room(mentor) if mentor is not None else None
         sent = False
@@ -98,22 +92,22 @@ class MatrixSteps:
             first, second = nudge.suggested_times
             text = mtexts.MENTOR_NUDGE.format(member=member, first=when(first, {}), second=when(second, {}))
             sent = await self.rooms.post_once(room_id, text, check=task.attempts > 1)
-        await self._settle(task)
+        await self.settle(task)
         return sent
 
     async def review_task(self, task: outbox.Task) -> bool:
         """The outbox's handler for an organizer awaiting confirmation (see the module's docstring)."""
-        async with self.sessions() as session, session.begin():
-            review = await pairing.organizer_review_due(session=session, member_id=task.subject_id)
-            if review is None:
-                await outbox.done(session=session, task_id=task.task_id, now=self.bot.clock())
-                return True
+        review = await self.due(
+            task, lambda session: pairing.organizer_review_due(session=session, member_id=task.subject_id)
+        )
+        if review is None:
+            return True
         room_id = self.bot.settings.moderators_room_id
         posted = False
         if room_id is not None:
             text = review_text(review, await name_of(self.sessions, review.user_id))
             posted = await self.rooms.post_once(room_id, text, check=task.attempts > 1)
-        if await self._settle(task) and room_id is None:
+        if await self.settle(task) and room_id is None:
             log.warning(
                 "organizer %s waits for confirmation, and there is no moderators' room", review.member_id
             )
@@ -131,16 +125,9 @@ class MatrixSteps:
         if member_id is None:
             await self.bot.send_notice(message.room_id, mtexts.ORGANIZER_NUMBER)
             return
+        guild_id = await self.guild_id()
         async with self.sessions() as session, session.begin():
-            guild_id = await identities.find_local_id(
-                session=session,
-                platform=Platform.MATRIX,
-                kind=IdentityKind.COMMUNITY,
-                external_id=self.community_id,
-            )
-            actor_id = await identities.local_id(
-                session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=message.sender
-            )
+            actor_id = await matrix_user(session, message.sender)
             found = await pairing.pending_organizer(session=session, member_id=member_id)
         if guild_id is None or found is None or found[0] != guild_id:
             await self.bot.send_notice(message.room_id, pairing_texts.NOT_AN_ORGANIZER_ANY_MORE)

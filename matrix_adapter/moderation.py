@@ -22,8 +22,8 @@ from bot.services import attention, identities, moderation, pairing, waiting
 from bot.texts import matrix_moderation as texts
 from bot.texts import moderation as mod_texts
 from bot.texts import pairing as pairing_texts
-from db.engine import SessionMaker
-from db.enums import ChatTaskKind, IdentityKind, Platform
+from db.enums import ChatTaskKind
+from matrix_adapter.community import CommunityLookups, community_of, matrix_user
 from matrix_adapter.router import Message
 
 if TYPE_CHECKING:
@@ -121,14 +121,11 @@ def page_text(page: moderation.Page, names: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
-class ModeratorCommands:
-    def __init__(self, bot: MatrixBot, sessions: SessionMaker, community_id: str) -> None:
-        self.bot = bot
-        self.sessions = sessions
-        self.community_id = community_id
+class ModeratorCommands(CommunityLookups):
+    """`!gw mod ...` in the moderators' room, and the check every moderator command makes."""
 
     async def _say(self, message: Message, text: str) -> None:
-        await self.bot.send_notice(message.room_id, text)
+        await self.say(message.room_id, text)
 
     async def allowed(self, message: Message) -> bool:
         """In the moderators' room, from someone with a moderator's power there; else says why not."""
@@ -153,13 +150,7 @@ class ModeratorCommands:
         return True
 
     async def _guild(self, message: Message) -> int | None:
-        async with self.sessions() as session:
-            guild_id = await identities.find_local_id(
-                session=session,
-                platform=Platform.MATRIX,
-                kind=IdentityKind.COMMUNITY,
-                external_id=self.community_id,
-            )
+        guild_id = await self.guild_id()
         if guild_id is None:
             await self._say(message, texts.NOT_SET_UP)
         return guild_id
@@ -217,12 +208,7 @@ class ModeratorCommands:
                     raise GroundworkError(
                         pairing_texts.PROPOSAL_GONE.format(status=pairing_texts.PROPOSAL_DELETED)
                     )
-                moderator = await identities.local_id(
-                    session=session,
-                    platform=Platform.MATRIX,
-                    kind=IdentityKind.USER,
-                    external_id=message.sender,
-                )
+                moderator = await matrix_user(session, message.sender)
                 decided = await pairing.decide(
                     session=session, mentorship_id=mentorship_id, actor_id=moderator, approve=approve, now=now
                 )
@@ -250,9 +236,10 @@ class ModeratorCommands:
 
 
 def install(bot: MatrixBot) -> None:
-    sessions, community_id = bot.sessions, bot.settings.community_id
-    if sessions is None or community_id is None:
+    found = community_of(bot)
+    if found is None:
         return
+    sessions, community_id, _ = found
     commands = ModeratorCommands(bot, sessions, community_id)
     bot.router.command("mod overview", texts.HELP_MOD_OVERVIEW, commands.overview)
     bot.router.command("mod unattended", texts.HELP_MOD_UNATTENDED, commands.unattended)

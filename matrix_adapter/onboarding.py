@@ -1,12 +1,12 @@
 """Onboarding on Matrix: someone joins the community (its space, or one of its rooms), the bot
 opens a direct room with them and the conversation of bot/services/onboarding runs there, one
-message per step with numbered choices (matrix_adapter/conversation.py). Every answer is written
-as it is given, so a restart of the bot loses nothing: the next reply continues the step the
-database holds. `!gw start` (re)opens it, `!gw restart` starts over.
+message per step with numbered choices (matrix_adapter/questions.py, conversation.py). Every
+answer is written as it is given, so a restart of the bot loses nothing: the next reply continues
+the step the database holds. `!gw start` (re)opens it, `!gw restart` starts over.
 
 Once they confirm, an isolated newcomer is offered a mentor ("reply yes", or `!gw mentor`); the
-pairing runs through the same services as on Discord, and the introduction is a durable step
-(matrix_adapter/introductions.py).
+pairing runs through the same services as on Discord (matrix_adapter/mentor_requests.py), and the
+introduction is a durable step (matrix_adapter/introductions.py).
 """
 
 from __future__ import annotations
@@ -14,26 +14,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Coroutine
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.config import GuildDefaults, OnboardingSettings, SchedulerSettings, Settings
 from bot.errors import GroundworkError
 from bot.outbox_runner import Handler
 from bot.ports import Welcomed
-from bot.services import checkins, identities, members, onboarding, pairing, waiting
-from bot.services.gazetteer import Gazetteer, get_gazetteer
+from bot.services import checkins, members, onboarding, pairing
 from bot.services.home_countries import HomeCountries
 from bot.texts import matrix_onboarding as mtexts
-from bot.texts import onboarding as texts
-from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
-from db.enums import ChatTaskKind, IdentityKind, Platform
-from matrix_adapter import conversation, local
+from db.enums import ChatTaskKind, Platform
+from matrix_adapter import conversation, local, questions
+from matrix_adapter.community import CommunityFeature, Installed, community_of
 from matrix_adapter.introductions import MatrixIntroductions
-from matrix_adapter.onboarding_messages import community_name, matrix_id, name_of, wait_text
+from matrix_adapter.mentor_requests import MatrixMentors
+from matrix_adapter.onboarding_messages import community_name, matrix_id, refusal_text
 from matrix_adapter.onboarding_steps import OnboardingSteps
+from matrix_adapter.place_index import PlaceIndex
 from matrix_adapter.router import Message
 
 if TYPE_CHECKING:
@@ -45,19 +44,8 @@ log = logging.getLogger(__name__)
 TICK_JOB = "matrix:onboarding"
 BATCH_JOB = "matrix:pairing-batch"
 
-_installed: weakref.WeakKeyDictionary[MatrixBot, MatrixOnboarding] = weakref.WeakKeyDictionary()
+_installed: Installed[MatrixOnboarding] = Installed()
 _YES = frozenset({"yes", "y", "yes please", "yes!", "yeah", "ok", "okay", "sure"})
-
-# What the services say in Discord's words, as it is said on Matrix.
-_MATRIX_WORDS = {
-    texts.ALREADY_ONBOARDED: mtexts.ALREADY_ONBOARDED,
-    texts.SESSION_EXPIRED: mtexts.SESSION_EXPIRED,
-    texts.SESSION_NOT_FOUND: mtexts.SESSION_EXPIRED,
-    texts.SESSION_FINISHED: mtexts.SESSION_FINISHED,
-    texts.NOT_IN_SERVER: mtexts.NOT_IN_COMMUNITY,
-    texts.STALE_STEP: mtexts.STALE_STEP,
-    pairing_texts.NOT_ONBOARDED_SELF: mtexts.NOT_ONBOARDED_SELF,
-}
 
 
 def configure(bot: MatrixBot, settings: Settings) -> None:
@@ -69,17 +57,16 @@ def configure(bot: MatrixBot, settings: Settings) -> None:
 
 def of(bot: MatrixBot) -> MatrixOnboarding | None:
     """The onboarding installed on `bot` (None: it has no database or community)."""
-    return _installed.get(bot)
+    return _installed.of(bot)
 
 
 def install(bot: MatrixBot) -> None:
-    sessions, community_id = bot.sessions, bot.settings.community_id
-    if sessions is None or community_id is None:
+    found = community_of(bot)
+    if found is None:
         return
-    runtime = bot.runtime
-    assert runtime is not None  # made with the bot whenever it has a database
+    sessions, community_id, runtime = found
     feature = MatrixOnboarding(bot, sessions, community_id, runtime)
-    _installed[bot] = feature
+    _installed.add(bot, feature)
     for kind, handler in feature.handlers().items():
         runtime.register(kind, handler)
     runtime.scheduler.add_job(
@@ -104,26 +91,19 @@ def install(bot: MatrixBot) -> None:
     bot.router.on_leave(feature.left)
 
 
-class MatrixOnboarding:
+class MatrixOnboarding(CommunityFeature):
     """The onboarding conversation and the mentor offer, for one MatrixBot and its community."""
 
     def __init__(
-        self,
-        bot: MatrixBot,
-        sessions: SessionMaker,
-        community_id: str,
-        runtime: MatrixRuntime,
+        self, bot: MatrixBot, sessions: SessionMaker, community_id: str, runtime: MatrixRuntime
     ) -> None:
-        self.bot = bot
-        self.sessions = sessions
-        self.community_id = community_id
-        self.steps = runtime
-        self.messenger = runtime.messenger
+        super().__init__(bot, sessions, community_id, runtime)
+        self.mentors = MatrixMentors(bot, sessions, community_id, runtime)
         self.configure(OnboardingSettings(), GuildDefaults(), bot.scheduler_settings)
         self.home = HomeCountries()
         self.shown: dict[str, onboarding.Conversation] = {}  # by Matrix user: the step last shown
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._gazetteer: Gazetteer | None = None
+        self.places = PlaceIndex()
         self.introductions = MatrixIntroductions(
             bot, sessions, lambda: bot.clock(), self.messenger, runtime.outbox
         )
@@ -135,7 +115,7 @@ class MatrixOnboarding:
         """The configuration's [onboarding], [guild_defaults] and [scheduler]."""
         self.settings = settings
         self.defaults = defaults
-        self.batch_every = timedelta(hours=scheduler.pairing_batch_hours)
+        self.mentors.batch_every = timedelta(hours=scheduler.pairing_batch_hours)
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
         """This feature's durable steps, for the Matrix outbox runner to register."""
@@ -145,87 +125,30 @@ class MatrixOnboarding:
             ChatTaskKind.ANNOUNCEMENT: self.after.announce_task,
         }
 
-    async def gazetteer(self) -> Gazetteer:
-        """The place index (loaded once per process, off the event loop)."""
-        if self._gazetteer is None:
-            self._gazetteer = await asyncio.to_thread(get_gazetteer)
-        return self._gazetteer
-
     def _lock(self, user: str) -> asyncio.Lock:
         lock = self._locks.get(user)
         if lock is None:
             lock = self._locks[user] = asyncio.Lock()
         return lock
 
-    # -- who is who ---------------------------------------------------------------------------
-
-    async def _make_ids(self, user: str) -> tuple[int, int]:
-        """(guild id, user id) of a Matrix user in the community, made on first sight."""
-        async with self.sessions() as session, session.begin():
-            guild_id = await identities.local_id(
-                session=session,
-                platform=Platform.MATRIX,
-                kind=IdentityKind.COMMUNITY,
-                external_id=self.community_id,
-            )
-            user_id = await identities.local_id(
-                session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=user
-            )
-        return guild_id, user_id
-
-    async def _ids(self, user: str) -> tuple[int, int] | None:
-        """(guild id, user id) of a Matrix user in the community; None for someone never seen."""
-        async with self.sessions() as session:
-            found_guild = await identities.find_local_id(
-                session=session,
-                platform=Platform.MATRIX,
-                kind=IdentityKind.COMMUNITY,
-                external_id=self.community_id,
-            )
-            found_user = await identities.find_local_id(
-                session=session, platform=Platform.MATRIX, kind=IdentityKind.USER, external_id=user
-            )
-        if found_guild is None or found_user is None:
-            return None
-        return found_guild, found_user
-
-    def _in_another_community_room(self, room_id: str, user: str) -> bool:
-        rooms = [self.bot.settings.space_id, *self.bot.settings.room_ids]
-        return any(
-            other != room_id
-            and (room := self.bot.client.rooms.get(other or "")) is not None
-            and user in room.users
-            for other in rooms
-        )
-
     async def _say(self, room_id: str | None, text: str) -> bool:
         return room_id is not None and await self.bot.send_notice(room_id, text)
 
     async def _refusal(self, room_id: str, refused: GroundworkError) -> None:
-        words = _MATRIX_WORDS.get(refused.template)
-        if words is None:
-            words = refused.render(lambda _: mtexts.COMMUNITY)
-        await self._say(
-            room_id, words.format(community=community_name(self.bot)) if "{community}" in words else words
-        )
+        await self._say(room_id, refusal_text(refused, community_name(self.bot)))
 
     # -- joining and leaving ------------------------------------------------------------------
-
-    def _later(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        """Work that waits for a sync (a room the bot makes comes with the next one): not inside
-        the sync's own event callbacks, which would wait for it forever."""
-        self.steps.spawn(work, name=name)  # logged if it fails
 
     async def joined(self, room_id: str, user: str) -> None:
         """Someone joined the community: registered, welcomed in a direct room, and asked the
         first question (a member who finished before is only welcomed back)."""
-        if self._in_another_community_room(room_id, user):
+        if self.in_community(user, besides=room_id):
             return  # a member already: joining another of its rooms is not joining again
-        self._later(self._welcome(user), f"matrix:welcome:{user}")
+        self.later(self._welcome(user), f"matrix:welcome:{user}")
 
     async def _welcome(self, user: str) -> None:
         async with self._lock(user):
-            guild_id, user_id = await self._make_ids(user)
+            guild_id, user_id = await self.make_ids(user)
             async with self.sessions() as session, session.begin():
                 outcome = await members.record_join(
                     session=session,
@@ -249,13 +172,13 @@ class MatrixOnboarding:
     async def left(self, room_id: str, user: str) -> None:
         """Someone left the community: their unfinished conversation is closed (nothing of it
         is asked again), their mentorships end and the other side is told."""
-        if self._in_another_community_room(room_id, user):
+        if self.in_community(user, besides=room_id):
             return
         self.shown.pop(user, None)
-        self._later(self._farewell(user), f"matrix:left:{user}")
+        self.later(self._farewell(user), f"matrix:left:{user}")
 
     async def _farewell(self, user: str) -> None:
-        ids = await self._ids(user)
+        ids = await self.ids(user)
         if ids is None:
             return
         guild_id, user_id = ids
@@ -278,18 +201,12 @@ class MatrixOnboarding:
         await self._start(message, restart=True)
 
     async def _start(self, message: Message, *, restart: bool) -> None:
-        ids = await self._ids(message.sender)
-        if ids is None or not self._in_community(message.sender):
+        ids = await self.ids(message.sender)
+        if ids is None or not self.in_community(message.sender):
             await self._say(message.room_id, mtexts.NOT_A_MEMBER.format(community=community_name(self.bot)))
             return
         async with self._lock(message.sender):
             await self._begin(message.room_id, message.sender, *ids, restart=restart)
-
-    def _in_community(self, user: str) -> bool:
-        rooms = [self.bot.settings.space_id, *self.bot.settings.room_ids]
-        return any(
-            (room := self.bot.client.rooms.get(r or "")) is not None and user in room.users for r in rooms
-        )
 
     async def _begin(
         self, room_id: str | None, user: str, guild_id: int, user_id: int, *, restart: bool
@@ -306,7 +223,7 @@ class MatrixOnboarding:
                     settings=self.settings,
                     defaults=self.defaults,
                     restart=restart,
-                    resolver=await self.gazetteer(),
+                    resolver=await self.places.gazetteer(),
                 )
         except GroundworkError as refused:
             await self._refusal(room_id, refused)
@@ -315,18 +232,6 @@ class MatrixOnboarding:
         text = await self._question(started)
         await self._say(room_id, f"{mtexts.RESUMED}\n{text}" if started.resumed else text)
 
-    async def _understood_area(self, shown: onboarding.Conversation) -> str | None:
-        if shown.understood is not None:
-            return shown.understood.area_name
-        key = shown.answers.get("place_understood")
-        place = (await self.gazetteer()).place_by_key(key) if key else None
-        return place.area_name if place is not None else None
-
-    async def _timezones(self, shown: onboarding.Conversation) -> list[str]:
-        if shown.step != onboarding.Step.TIMEZONE or shown.place is None:
-            return []
-        return (await self.gazetteer()).timezones_for_country(shown.place.country_code)
-
     async def _question(
         self,
         shown: onboarding.Conversation,
@@ -334,11 +239,11 @@ class MatrixOnboarding:
         *,
         problem: str | None = None,
     ) -> str:
-        return conversation.question(
+        return questions.question(
             shown,
             now=self.bot.clock(),
-            timezones=await self._timezones(shown),
-            understood_area=await self._understood_area(shown),
+            timezones=await self.places.timezones(shown),
+            understood_area=await self.places.understood_area(shown),
             unclear=unclear,
             problem=problem,
         )
@@ -346,7 +251,7 @@ class MatrixOnboarding:
     async def reply(self, message: Message) -> bool:
         """A message in a direct room: the answer to the member's current step, or their yes to
         a mentor; False when it is neither (someone never seen, nothing open)."""
-        ids = await self._ids(message.sender)
+        ids = await self.ids(message.sender)
         if ids is None:
             return False
         async with self._lock(message.sender):
@@ -354,11 +259,14 @@ class MatrixOnboarding:
             if shown is None:
                 async with self.sessions() as session:
                     shown = await onboarding.open_conversation(
-                        session=session, guild_id=ids[0], user_id=ids[1], resolver=await self.gazetteer()
+                        session=session,
+                        guild_id=ids[0],
+                        user_id=ids[1],
+                        resolver=await self.places.gazetteer(),
                     )
             if shown is None:
                 if " ".join(message.body.casefold().split()).strip(".!") in _YES:
-                    await self._request_mentor(message.room_id, *ids)
+                    await self.mentors.request(message.room_id, *ids)
                     return True
                 return False
             await self._answer(message, shown)
@@ -368,9 +276,9 @@ class MatrixOnboarding:
         read = conversation.read(
             shown,
             message.body,
-            timezones=await self._timezones(shown),
+            timezones=await self.places.timezones(shown),
             now=self.bot.clock(),
-            understood_area=await self._understood_area(shown),
+            understood_area=await self.places.understood_area(shown),
         )
         if isinstance(read, conversation.Unclear):
             await self._say(message.room_id, await self._question(shown, read))
@@ -389,7 +297,7 @@ class MatrixOnboarding:
                     values=read.values,
                     now=self.bot.clock(),
                     settings=self.settings,
-                    resolver=await self.gazetteer(),
+                    resolver=await self.places.gazetteer(),
                     known=shown,
                     home=self.home,
                 )
@@ -403,7 +311,7 @@ class MatrixOnboarding:
                     session=session,
                     guild_id=shown.guild_id,
                     user_id=shown.user_id,
-                    resolver=await self.gazetteer(),
+                    resolver=await self.places.gazetteer(),
                 )
             if now_at is not None:
                 self.shown[message.sender] = now_at
@@ -425,7 +333,7 @@ class MatrixOnboarding:
                     session_id=shown.session_id,
                     user_id=shown.user_id,
                     now=self.bot.clock(),
-                    resolver=await self.gazetteer(),
+                    resolver=await self.places.gazetteer(),
                     known=shown,
                 )
         except GroundworkError as refused:
@@ -437,14 +345,14 @@ class MatrixOnboarding:
             await checkins.ensure_scheduled(
                 session=session, member_id=completion.member_id, now=self.bot.clock()
             )
-        await self.steps.run_now(ChatTaskKind.MEMBER_ROLES, completion.member_id)
+        await self.runtime.run_now(ChatTaskKind.MEMBER_ROLES, completion.member_id)
         named = [
             found
             for neighbour in completion.nearby.named[:10]
             if (found := await matrix_id(self.sessions, neighbour.user_id)) is not None
         ]
-        await self._say(message.room_id, conversation.done_text(completion, named))
-        await self.steps.run_now(ChatTaskKind.ANNOUNCEMENT, completion.member_id)
+        await self._say(message.room_id, questions.done_text(completion, named))
+        await self.runtime.run_now(ChatTaskKind.ANNOUNCEMENT, completion.member_id)
         if completion.isolated and completion.organizer_status is None:  # organizers are not newcomers
             await self.messenger.offer_mentor(completion)
         local_life = local.of(self.bot)
@@ -472,74 +380,13 @@ class MatrixOnboarding:
     # -- a mentor ------------------------------------------------------------------------------
 
     async def batch(self) -> int:
-        """The pairing batch for the community (as Discord's runs for each server): mentors for
-        everyone waiting; approved pairings introduced, the others posted for the moderators.
-        Returns how many were proposed."""
-        try:
-            async with self.sessions() as session:
-                guild_id = await identities.find_local_id(
-                    session=session,
-                    platform=Platform.MATRIX,
-                    kind=IdentityKind.COMMUNITY,
-                    external_id=self.community_id,
-                )
-            if guild_id is None:
-                return 0
-            created, _ = await pairing.run_batch(
-                sessions=self.sessions, guild_id=guild_id, now=self.bot.clock()
-            )
-            for proposal in created:
-                if proposal.status == pairing.MentorshipStatus.ACTIVE:
-                    await self._introduce(proposal.mentorship_id)
-                else:
-                    await self.messenger.post_proposal(proposal)
-        except Exception:
-            log.exception("the Matrix pairing batch failed; trying next time")
-            return 0
-        return len(created)
-
-    async def _introduce(self, mentorship_id: int) -> None:
-        await self.steps.run_now(ChatTaskKind.INTRODUCTION, mentorship_id)
+        """The community's pairing batch (MatrixMentors.batch): how many were proposed."""
+        return await self.mentors.batch()
 
     async def mentor(self, message: Message, _: str) -> None:
-        ids = await self._ids(message.sender)
+        ids = await self.ids(message.sender)
         if ids is None:
             await self._say(message.room_id, mtexts.NOT_ONBOARDED_SELF)
             return
         async with self._lock(message.sender):
-            await self._request_mentor(message.room_id, *ids)
-
-    async def _request_mentor(self, room_id: str, guild_id: int, user_id: int) -> None:
-        """The member said yes to a mentor: on the list, and a mentor proposed at once if one
-        fits (introduced at once when the community approves pairings automatically)."""
-        now = self.bot.clock()
-        standing = None
-        try:
-            async with self.sessions() as session, session.begin():
-                await pairing.request_mentor(session=session, guild_id=guild_id, user_id=user_id, now=now)
-                proposal = await pairing.propose_for(
-                    session=session, guild_id=guild_id, user_id=user_id, now=now
-                )
-                if proposal is None:
-                    standing = await waiting.tell_standing(
-                        session=session,
-                        guild_id=guild_id,
-                        user_id=user_id,
-                        now=now,
-                        batch_every=self.batch_every,
-                        news=waiting.WaitNews.REQUESTED,
-                    )
-        except GroundworkError as refused:
-            if refused.template == pairing_texts.ALREADY_HAS_MENTOR:
-                mentor = await name_of(self.sessions, refused.people.get("mentor", 0))
-                await self._say(room_id, mtexts.ALREADY_HAS_MENTOR.format(mentor=mentor))
-            else:
-                await self._refusal(room_id, refused)
-            return
-        if proposal is None:
-            await self._say(room_id, wait_text(standing) if standing is not None else pairing_texts.REQUESTED)
-        elif proposal.status == pairing.MentorshipStatus.ACTIVE:
-            self._later(self._introduce(proposal.mentorship_id), f"matrix:introduce:{proposal.mentorship_id}")
-        else:
-            await self._say(room_id, pairing_texts.REQUESTED_PROPOSED)
-            await self.messenger.post_proposal(proposal)
+            await self.mentors.request(message.room_id, *ids)

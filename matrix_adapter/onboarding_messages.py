@@ -11,11 +11,13 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from bot.errors import GroundworkError
 from bot.ports import Welcomed
 from bot.services import identities, pairing
 from bot.services.onboarding import Completion, PausedConversation
 from bot.services.waiting import WaitUpdate
 from bot.texts import matrix_onboarding as mtexts
+from bot.texts import onboarding as onboarding_texts
 from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
 from db.enums import IdentityKind, Platform, WaitBucket
@@ -59,6 +61,26 @@ def community_name(bot: MatrixBot) -> str:
     room = bot.client.rooms.get(community or "")
     name = room.display_name if room is not None and room.name else None
     return " ".join((name or mtexts.COMMUNITY).replace("*", "").split())[:100]
+
+
+# What the services say in Discord's words, as it is said on Matrix.
+_MATRIX_WORDS = {
+    onboarding_texts.ALREADY_ONBOARDED: mtexts.ALREADY_ONBOARDED,
+    onboarding_texts.SESSION_EXPIRED: mtexts.SESSION_EXPIRED,
+    onboarding_texts.SESSION_NOT_FOUND: mtexts.SESSION_EXPIRED,
+    onboarding_texts.SESSION_FINISHED: mtexts.SESSION_FINISHED,
+    onboarding_texts.NOT_IN_SERVER: mtexts.NOT_IN_COMMUNITY,
+    onboarding_texts.STALE_STEP: mtexts.STALE_STEP,
+    pairing_texts.NOT_ONBOARDED_SELF: mtexts.NOT_ONBOARDED_SELF,
+}
+
+
+def refusal_text(refused: GroundworkError, community: str) -> str:
+    """A service's refusal in Matrix's words, naming the community where it does."""
+    words = _MATRIX_WORDS.get(refused.template)
+    if words is None:
+        words = refused.render(lambda _: mtexts.COMMUNITY)
+    return words.format(community=community) if "{community}" in words else words
 
 
 def day(moment: datetime) -> str:

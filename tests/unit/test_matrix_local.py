@@ -21,7 +21,7 @@ from bot.services.neighbours import Person
 from db.enums import ChatTaskKind, Experience
 from matrix_adapter import MatrixBot, render
 from matrix_adapter.circle_rooms import circle_number, parent_state, server_of, starter_text
-from matrix_adapter.local import buddy_text, neighbour_text, practice_text
+from matrix_adapter.local_introductions import buddy_text, neighbour_text, practice_text
 from matrix_adapter.local_messages import ask_text, name
 from matrix_adapter.local_replies import Asked, BadCode, Choice, Kind, Question, parse_code, read_choice
 from matrix_adapter.messenger import MatrixMessenger

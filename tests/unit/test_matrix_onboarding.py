@@ -11,7 +11,7 @@ from bot.services.gazetteer import get_gazetteer
 from bot.services.onboarding import Action, Answers, Conversation, Notice, Step
 from bot.texts import matrix_onboarding as mtexts
 from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
-from matrix_adapter import conversation
+from matrix_adapter import conversation, questions
 from matrix_adapter.conversation import Answer, Confirm, Unclear, numbers, pick_many, pick_one, read
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -72,7 +72,7 @@ def test_the_place_is_typed_and_a_named_area_is_offered_by_number() -> None:
     assert isinstance(read(at(Step.PLACE), "   ", now=NOW), Unclear)
     missed = at(Step.PLACE, {"place_understood": "region:US.TX"}, notice=Notice.PLACE_NOT_FOUND_IN_AREA)
     assert read(missed, "1", now=NOW, understood_area="Texas") == Answer(Action.USE_UNDERSTOOD, [])
-    shown = conversation.question(missed, now=NOW, understood_area="Texas")
+    shown = questions.question(missed, now=NOW, understood_area="Texas")
     assert "**1** · Just use Texas" in shown
     assert shown.endswith(mtexts.REPLY_PLACE_OR_NUMBER)
 
@@ -82,7 +82,7 @@ def test_a_place_picked_among_candidates_or_none_of_these() -> None:
     places = gazetteer.resolve("Portland").candidates[:3]
     assert len(places) >= 2
     shown_at = at(Step.PLACE_PICK, {"place_candidates": [p.key for p in places]}, candidates=tuple(places))
-    text = conversation.question(shown_at, now=NOW)
+    text = questions.question(shown_at, now=NOW)
     assert f"**1** · {places[0].label}" in text
     assert f"**{len(places) + 1}** · {mtexts.PLACE_PICK_NONE}" in text
     assert read(shown_at, "2", now=NOW) == Answer(Action.PICK, [places[1].key])
@@ -101,7 +101,7 @@ def test_place_confirm_and_timezones() -> None:
     assert read(zones, "Europe/Berlin", timezones=timezones, now=NOW) == Answer(
         Action.PICK, ["Europe/Berlin"]
     )
-    assert "**3** · " in conversation.question(zones, timezones=timezones, now=NOW)  # UTC comes last
+    assert "**3** · " in questions.question(zones, timezones=timezones, now=NOW)  # UTC comes last
 
 
 def test_experience_with_a_note_and_mentoring_by_count() -> None:
@@ -154,29 +154,29 @@ def test_the_summary_confirms_or_changes_one_answer() -> None:
     assert read(summary, "1", now=NOW) == Confirm()
     assert read(summary, "confirm", now=NOW) == Confirm()
     assert read(summary, "2", now=NOW) == Answer(Action.CHANGE, ["place"])
-    text = conversation.question(summary, now=NOW)
+    text = questions.question(summary, now=NOW)
     assert "“a bold union drive”" in text  # a member's words never carry emphasis markers
     assert "Yes, up to 2" in text
     assert text.endswith(mtexts.REPLY_SUMMARY)
 
 
 def test_every_question_says_where_the_member_is_and_how_to_reply() -> None:
-    first = conversation.question(at(Step.PLACE), now=NOW)
+    first = questions.question(at(Step.PLACE), now=NOW)
     assert first.startswith("Getting to know you · 1/9\n")
     assert first.endswith(mtexts.REPLY_PLACE)
-    again = conversation.question(at(Step.LANGUAGES), now=NOW, unclear=Unclear(mtexts.REPLY_NUMBER))
+    again = questions.question(at(Step.LANGUAGES), now=NOW, unclear=Unclear(mtexts.REPLY_NUMBER))
     assert "Sorry, I didn't understand that." in again
-    suggested = conversation.question(at(Step.LANGUAGES, {"suggested_languages": ["de"]}), now=NOW)
+    suggested = questions.question(at(Step.LANGUAGES, {"suggested_languages": ["de"]}), now=NOW)
     assert "**4** · Deutsch (German) (suggested)" in suggested
 
 
 def test_a_not_found_place_is_echoed_as_plain_text() -> None:
     missed = at(Step.PLACE, notice=Notice.PLACE_NOT_FOUND, echo="**Zz**\nx")
-    text = conversation.question(missed, now=NOW)
+    text = questions.question(missed, now=NOW)
     assert "**Zz x**" in text  # the echo's own asterisks dropped; the template's emphasis kept
 
 
 def test_an_answer_the_service_refused_is_said_above_the_question_again() -> None:
-    text = conversation.question(at(Step.TIMEZONE), now=NOW, problem="Sorry, I couldn't use that answer.")
+    text = questions.question(at(Step.TIMEZONE), now=NOW, problem="Sorry, I couldn't use that answer.")
     assert text.startswith("Getting to know you · 2/9\n⚠ Sorry, I couldn't use that answer.\n")
     assert "Sorry, I didn't understand" not in text
