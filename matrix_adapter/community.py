@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.outbox_runner import Handler
 from bot.services import identities, outbox
 from db.engine import SessionMaker
-from db.enums import IdentityKind, Platform
+from db.enums import ChatTaskKind, IdentityKind, Platform
 
 if TYPE_CHECKING:
     from matrix_adapter.client import MatrixBot
     from matrix_adapter.runtime import MatrixRuntime
 
-F = TypeVar("F")
 T = TypeVar("T")
+F = TypeVar("F", bound="CommunityFeature")
 
 
 class Installed(Generic[F]):
@@ -36,8 +37,19 @@ class Installed(Generic[F]):
     def of(self, bot: MatrixBot) -> F | None:
         return self._by_bot.get(bot)
 
-    def add(self, bot: MatrixBot, feature: F) -> None:
+    def install(
+        self, bot: MatrixBot, make: Callable[[MatrixBot, SessionMaker, str, MatrixRuntime], F]
+    ) -> F | None:
+        """The feature made for the bot's community, its durable steps registered with the
+        runtime; None (nothing installed) when the bot has no database or community."""
+        found = community_of(bot)
+        if found is None:
+            return None
+        feature = make(bot, *found)
         self._by_bot[bot] = feature
+        for kind, handler in feature.handlers().items():
+            feature.runtime.register(kind, handler)
+        return feature
 
 
 def community_of(bot: MatrixBot) -> tuple[SessionMaker, str, MatrixRuntime] | None:
@@ -149,6 +161,14 @@ class CommunityFeature(CommunityLookups):
         super().__init__(bot, sessions, community_id)
         self.runtime = runtime
         self.messenger = runtime.messenger
+
+    def handlers(self) -> dict[ChatTaskKind, Handler]:
+        """This feature's durable steps, for the Matrix outbox runner to register (none here)."""
+        return {}
+
+    def every(self, job_id: str, work: Callable[[], Awaitable[object]], **interval: float) -> None:
+        """`work` again and again, `interval` apart (APScheduler's interval: hours=, seconds=)."""
+        self.runtime.scheduler.add_job(work, "interval", id=job_id, replace_existing=True, **interval)
 
     def later(self, work: Coroutine[Any, Any, None], label: str) -> None:
         """Work started from a sync's callback, run outside it (it may wait for a sync, which the

@@ -22,7 +22,7 @@ from bot.texts import matrix_local as mtexts
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind
 from matrix_adapter.circle_rooms import MatrixCircles
-from matrix_adapter.community import CommunityFeature, Installed, community_of
+from matrix_adapter.community import CommunityFeature, Installed
 from matrix_adapter.local_answers import LocalAnswers
 from matrix_adapter.local_introductions import LocalIntroductions
 from matrix_adapter.local_replies import Choice
@@ -47,21 +47,10 @@ def of(bot: MatrixBot) -> MatrixLocal | None:
 
 
 def install(bot: MatrixBot) -> None:
-    found = community_of(bot)
-    if found is None:
+    feature = _installed.install(bot, MatrixLocal)
+    if feature is None:
         return
-    sessions, community_id, runtime = found
-    feature = MatrixLocal(bot, sessions, community_id, runtime)
-    _installed.add(bot, feature)
-    for kind, handler in feature.handlers().items():
-        runtime.register(kind, handler)
-    runtime.scheduler.add_job(
-        feature.tick,
-        "interval",
-        hours=bot.scheduler_settings.pairing_batch_hours,
-        id=SWEEP_JOB,
-        replace_existing=True,
-    )
+    feature.every(SWEEP_JOB, feature.tick, hours=bot.scheduler_settings.pairing_batch_hours)
     answers, circle_rooms = feature.answers, feature.circles
     for word, description, choice in (
         ("yes", mtexts.HELP_YES, Choice.YES),

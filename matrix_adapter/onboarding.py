@@ -27,7 +27,7 @@ from bot.texts import matrix_onboarding as mtexts
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind, Platform
 from matrix_adapter import conversation, local, questions
-from matrix_adapter.community import CommunityFeature, Installed, community_of
+from matrix_adapter.community import CommunityFeature, Installed
 from matrix_adapter.introductions import MatrixIntroductions
 from matrix_adapter.mentor_requests import MatrixMentors
 from matrix_adapter.onboarding_messages import community_name, matrix_id, refusal_text
@@ -61,28 +61,11 @@ def of(bot: MatrixBot) -> MatrixOnboarding | None:
 
 
 def install(bot: MatrixBot) -> None:
-    found = community_of(bot)
-    if found is None:
+    feature = _installed.install(bot, MatrixOnboarding)
+    if feature is None:
         return
-    sessions, community_id, runtime = found
-    feature = MatrixOnboarding(bot, sessions, community_id, runtime)
-    _installed.add(bot, feature)
-    for kind, handler in feature.handlers().items():
-        runtime.register(kind, handler)
-    runtime.scheduler.add_job(
-        feature.tick,
-        "interval",
-        seconds=bot.scheduler_settings.tick_seconds,
-        id=TICK_JOB,
-        replace_existing=True,
-    )
-    runtime.scheduler.add_job(
-        feature.batch,
-        "interval",
-        hours=bot.scheduler_settings.pairing_batch_hours,
-        id=BATCH_JOB,
-        replace_existing=True,
-    )
+    feature.every(TICK_JOB, feature.tick, seconds=bot.scheduler_settings.tick_seconds)
+    feature.every(BATCH_JOB, feature.batch, hours=bot.scheduler_settings.pairing_batch_hours)
     bot.router.command("start", mtexts.HELP_START, feature.start, private=True)
     bot.router.command("restart", mtexts.HELP_RESTART, feature.restart, private=True)
     bot.router.command("mentor", mtexts.HELP_MENTOR, feature.mentor, private=True)

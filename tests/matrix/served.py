@@ -9,16 +9,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
 from bot.config import GuildDefaults, MatrixSettings, SchedulerSettings
 from bot.services import checkins, identities
+from bot.services.checkins import DispatchReport
 from db.engine import SessionMaker
 from db.enums import IdentityKind, MemberStatus, Platform
-from db.models import GuildSettings, Member
+from db.models import GuildSettings
+from db.models import Member as MemberRow
 from matrix_adapter import MatrixBot
-from tests.matrix.clients import WAIT
+from tests.matrix.clients import WAIT, Member
 from tests.matrix.conftest import account
 from tests.matrix.synapse import Synapse
 
@@ -94,7 +97,7 @@ async def join_community(
         if await session.get(GuildSettings, guild_id) is None:
             session.add(GuildSettings(guild_id=guild_id, **GuildDefaults().model_dump()))
             await session.flush()
-        member = Member(
+        member = MemberRow(
             guild_id=guild_id,
             user_id=user_id,
             status=MemberStatus.ACTIVE,
@@ -122,3 +125,15 @@ async def due_at(sessions: SessionMaker, guild_id: int, user_id: int) -> datetim
 async def check_in_due(sessions: SessionMaker, clock: Clock, guild_id: int, user_id: int) -> None:
     """The clock moved to the member's next check-in."""
     clock.now = await due_at(sessions, guild_id, user_id) + timedelta(seconds=1)
+
+
+async def check_in_sent(
+    bot: MatrixBot, sessions: SessionMaker, clock: Clock, member: Member, guild_id: int, user_id: int
+) -> tuple[DispatchReport | None, str, dict[str, Any]]:
+    """The member's next check-in made due and sent by a tick of the runtime: the tick's report,
+    and the room and content of the notice the member read."""
+    assert bot.runtime is not None
+    await check_in_due(sessions, clock, guild_id, user_id)
+    report = await bot.runtime.tick_checkins()
+    room_id, content = await member.next_notice()
+    return report, room_id, content

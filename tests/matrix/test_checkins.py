@@ -22,7 +22,7 @@ from db.models import Mentorship, ReadinessAnswer, ReadinessCheckIn
 from matrix_adapter.checkin_messages import CHECKIN_KEY
 from tests.matrix.clients import Member, MemberFactory, direct_rooms, seen_joined
 from tests.matrix.conftest import account
-from tests.matrix.served import START, Clock, check_in_due, join_community, serving
+from tests.matrix.served import START, Clock, check_in_due, check_in_sent, join_community, serving
 from tests.matrix.synapse import Synapse
 
 
@@ -61,10 +61,8 @@ async def test_a_check_in_answered_in_one_message(
     guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, clock) as bot:
         assert bot.runtime is not None
-        await check_in_due(sessions, clock, guild_id, user_id)
-        report = await bot.runtime.tick_checkins()
+        report, room_id, content = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         assert report is not None and report.sent == 1
-        room_id, content = await alice.next_notice()
         assert content["body"].startswith("Check-in time")
         assert "1. " + checkin_texts.QUESTIONS[checkins.DIMENSIONS[0]].replace("**", "") in content["body"]
         assert "3 4 2 5 3 4" in content["body"]
@@ -97,9 +95,7 @@ async def test_step_by_step_with_clear_words_for_answers_it_cannot_use(
     guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, clock) as bot:
         assert bot.runtime is not None
-        await check_in_due(sessions, clock, guild_id, user_id)
-        await bot.runtime.tick_checkins()
-        room_id, _ = await alice.next_notice()
+        _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
 
         first = await _answer(alice, room_id, "4")
         assert first["body"].startswith(texts.GOT_ONE.format(name="Resources", score=4).replace("**", ""))
@@ -135,9 +131,7 @@ async def test_skip_pause_and_resume(
     guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, clock) as bot:
         assert bot.runtime is not None
-        await check_in_due(sessions, clock, guild_id, user_id)
-        await bot.runtime.tick_checkins()
-        room_id, _ = await alice.next_notice()
+        _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         skipped = await _answer(alice, room_id, "skip")
         assert skipped["body"].startswith(checkin_texts.SKIPPED)
         assert [r.status for r in await _rows(sessions, member_id)][-2:] == [
@@ -202,9 +196,7 @@ async def test_a_check_in_sent_before_a_restart_is_answered_after_it(
     guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, clock, user=user) as bot:
         assert bot.runtime is not None
-        await check_in_due(sessions, clock, guild_id, user_id)
-        await bot.runtime.tick_checkins()
-        room_id, _ = await alice.next_notice()
+        _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         assert (await _answer(alice, room_id, "2 2"))["body"].startswith("Your answers")
     # The same account, device and crypto store: the encrypted room goes on, and so does the check-in.
     async with serving(synapse, sessions, tmp_path, clock, user=user) as bot:
@@ -226,9 +218,7 @@ async def test_the_one_reminder_comes_in_the_same_room_in_her_time_zone(
     guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, clock) as bot:
         assert bot.runtime is not None
-        await check_in_due(sessions, clock, guild_id, user_id)
-        await bot.runtime.tick_checkins()
-        room_id, _ = await alice.next_notice()
+        _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         await _answer(alice, room_id, "4")
         [row] = [r for r in await _rows(sessions, member_id) if r.status == CheckInStatus.SENT]
         assert row.reminder_due_at is not None
@@ -282,9 +272,7 @@ async def test_her_mentor_reads_the_summary_with_a_drop_on_top(
         await seen_joined(bot.client, bob_room, bob.client.user_id)
         while bob_room not in (await direct_rooms(bob.client, bot)).get(bob.client.user_id, []):  # noqa: ASYNC110
             await asyncio.sleep(0.05)  # noted in the bot's m.direct right after its join
-        await check_in_due(sessions, clock, guild_id, user_id)
-        await bot.runtime.tick_checkins()
-        room_id, content = await alice.next_notice()
+        _, room_id, content = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         assert "(last time 5)" in content["body"]
         await _answer(alice, room_id, "5 5 5 5 5 2")
         where, summary = await bob.next_notice()

@@ -8,6 +8,8 @@ Uses the test database, so it runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,12 @@ from bot.texts import pairing as pairing_texts
 from db.engine import SessionMaker
 from db.enums import MentorshipStatus, OrganizerStatus
 from db.models import Mentorship, Organizer
-from matrix_adapter import render
+from matrix_adapter import MatrixBot, render
 from tests.matrix.clients import WAIT, Member, MemberFactory, seen_joined
 from tests.matrix.conftest import account
 from tests.matrix.driver import notice_with
 from tests.matrix.served import START, Clock, join_community, serving
-from tests.matrix.synapse import Synapse
+from tests.matrix.synapse import Account, Synapse
 
 
 async def _moderators_room(synapse: Synapse, bot_id: str, token: str, moderator: str, member: str) -> str:
@@ -57,6 +59,17 @@ async def _answer(member: Member, room_id: str, body: str) -> str:
     return await asyncio.wait_for(wait(), WAIT)
 
 
+@asynccontextmanager
+async def _serving_moderators(
+    synapse: Synapse, sessions: SessionMaker, tmp_path: Path, me: Account, room_id: str, moderator: Member
+) -> AsyncIterator[MatrixBot]:
+    """The bot serving as `me`, who made the moderators' room, once it has seen `moderator` join it."""
+    user = (me.user_id, me.password, me.device_id)
+    async with serving(synapse, sessions, tmp_path, Clock(), moderators_room_id=room_id, user=user) as bot:
+        await seen_joined(bot.client, room_id, moderator.client.user_id)
+        yield bot
+
+
 async def test_moderator_commands_in_the_moderators_room_by_power_level(
     synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
 ) -> None:
@@ -68,15 +81,7 @@ async def test_moderator_commands_in_the_moderators_room_by_power_level(
     await join_community(sessions, alice.client.user_id)
     carol = "@carol-waiting:localhost"
     await join_community(sessions, carol, onboarded_at=START - timedelta(days=30))
-    async with serving(
-        synapse,
-        sessions,
-        tmp_path,
-        Clock(),
-        moderators_room_id=room_id,
-        user=(me.user_id, me.password, me.device_id),
-    ) as bot:
-        await seen_joined(bot.client, room_id, alice.client.user_id)
+    async with _serving_moderators(synapse, sessions, tmp_path, me, room_id, alice) as bot:
         await seen_joined(bot.client, room_id, bob.client.user_id)
 
         overview = await _answer(alice, room_id, "!gw mod overview")
@@ -161,16 +166,7 @@ async def test_a_proposed_mentorship_is_approved_or_rejected_from_the_moderators
         session.add(Organizer(member_id=mentor_member, status=OrganizerStatus.ACTIVE, capacity=2))
     approved = await _proposed(sessions, guild_id, mentee_member, mentor_member)
     rejected = await _proposed(sessions, guild_id, other_member, mentor_member)
-    async with serving(
-        synapse,
-        sessions,
-        tmp_path,
-        Clock(),
-        moderators_room_id=room_id,
-        user=(me.user_id, me.password, me.device_id),
-    ) as bot:
-        await seen_joined(bot.client, room_id, alice.client.user_id)
-
+    async with _serving_moderators(synapse, sessions, tmp_path, me, room_id, alice):
         assert await _answer(alice, room_id, "!gw mod approve soon") == texts.PROPOSAL_NUMBER.format(
             command="approve"
         )
