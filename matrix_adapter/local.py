@@ -77,8 +77,8 @@ class MatrixLocal(CommunityFeature):
         super().__init__(bot, sessions, community_id, runtime)
         self.circles = MatrixCircles(bot, sessions, community_id, runtime)
         self.steps = MatrixSteps(bot, sessions, community_id, runtime)
-        self.answers = LocalAnswers(bot, sessions, community_id, runtime, self.circles)
-        self.introductions = LocalIntroductions(bot, sessions, community_id, runtime, self.circles)
+        self.answers = LocalAnswers(self.circles)
+        self.introductions = LocalIntroductions(self.circles)
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
         """This feature's durable steps, for the Matrix outbox runner to register."""

@@ -15,7 +15,6 @@ from bot.texts import buddies as buddy_texts
 from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
 from bot.texts import matrix_onboarding as onboarding_texts
-from db.engine import SessionMaker
 from db.enums import Answer, BuddyFollowUp, BuddyStatus, ChatTaskKind, IntroductionStatus, OfferStatus
 from matrix_adapter.circle_rooms import MatrixCircles
 from matrix_adapter.community import CommunityFeature
@@ -24,8 +23,7 @@ from matrix_adapter.onboarding_messages import day
 from matrix_adapter.router import CommandHandler, Message
 
 if TYPE_CHECKING:
-    from matrix_adapter.client import MatrixBot
-    from matrix_adapter.runtime import MatrixRuntime
+    pass
 
 NEIGHBOUR_OFFER = {
     Choice.YES: OfferStatus.ACCEPTED,
@@ -47,17 +45,11 @@ BUDDY_FOLLOWUP_THANKS = {
 class LocalAnswers(CommunityFeature):
     """The answers to local questions, and `!gw practice`, for one MatrixBot and its community."""
 
-    def __init__(
-        self,
-        bot: MatrixBot,
-        sessions: SessionMaker,
-        community_id: str,
-        runtime: MatrixRuntime,
-        circles: MatrixCircles,
-    ) -> None:
-        super().__init__(bot, sessions, community_id, runtime)
+    def __init__(self, circles: MatrixCircles) -> None:
+        """Beside the community's circles (an answer may be to a circle's offer)."""
+        super().__init__(circles.bot, circles.sessions, circles.community_id, circles.runtime)
         self.circles = circles
-        self.asked = asked(bot)
+        self.asked = asked(self.bot)
 
     def command(self, choice: Choice) -> CommandHandler:
         """`!gw yes` / `!gw no` / `!gw never`, with a question's code or for the latest one asked."""

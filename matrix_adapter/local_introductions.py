@@ -8,7 +8,7 @@ notice in their direct room. Everyone is named by their Matrix id.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,19 +19,17 @@ from bot.texts import buddies as buddy_texts
 from bot.texts import local as texts
 from bot.texts import matrix_local as mtexts
 from bot.texts import matrix_onboarding as onboarding_texts
-from db.engine import SessionMaker
 from db.enums import ChatTaskKind, OrganizingPath
 from matrix_adapter.circle_rooms import MatrixCircles
 from matrix_adapter.community import CommunityFeature
 from matrix_adapter.introductions import when
 from matrix_adapter.local_messages import name, path_list
 from matrix_adapter.onboarding_messages import matrix_id
-from matrix_adapter.rooms import PrivateRooms
 
 if TYPE_CHECKING:
-    from matrix_adapter.client import MatrixBot
-    from matrix_adapter.runtime import MatrixRuntime
+    pass
 
+T = TypeVar("T")
 Record = Callable[[AsyncSession, int | None, bool], Awaitable[object]]  # the room's local id, delivered
 
 
@@ -121,16 +119,10 @@ def practice_text(match: practice.Match, names: dict[int, str]) -> str:
 class LocalIntroductions(CommunityFeature):
     """The three introductions' durable steps, for one MatrixBot and its community."""
 
-    def __init__(
-        self,
-        bot: MatrixBot,
-        sessions: SessionMaker,
-        community_id: str,
-        runtime: MatrixRuntime,
-        circles: MatrixCircles,
-    ) -> None:
-        super().__init__(bot, sessions, community_id, runtime)
-        self.rooms = PrivateRooms(bot, sessions, runtime.outbox)
+    def __init__(self, circles: MatrixCircles) -> None:
+        """Beside the community's circles (two neighbours introduced may make a circle possible)."""
+        super().__init__(circles.bot, circles.sessions, circles.community_id, circles.runtime)
+        self.rooms = circles.rooms
         self.circles = circles
 
     def handlers(self) -> dict[ChatTaskKind, Handler]:
@@ -149,6 +141,23 @@ class LocalIntroductions(CommunityFeature):
                 return None
             found[user_id] = user
         return found
+
+    async def _ready(
+        self,
+        task: outbox.Task,
+        read: Callable[[AsyncSession], Awaitable[T | None]],
+        who: Callable[[T], Sequence[int]],
+    ) -> tuple[T, dict[int, str]] | bool:
+        """The introduction a step is for and everyone's Matrix id; else what the handler answers:
+        True when nothing is left (settled), False when someone is not on Matrix (settled too)."""
+        intro = await self.due(task, read)
+        if intro is None:
+            return True
+        people = await self._people(who(intro))
+        if people is None:
+            await self.settle(task)
+            return False
+        return intro, people
 
     async def _introduce(
         self,
@@ -177,16 +186,14 @@ class LocalIntroductions(CommunityFeature):
     async def introduce_neighbours(self, task: outbox.Task) -> bool:
         """The outbox's handler for two neighbours who both said yes (idempotent, see rooms.py);
         once done, a circle may have become possible: the community is swept."""
-        intro = await self.due(
+        ready = await self._ready(
             task,
             lambda session: neighbours.introduction_due(session=session, introduction_id=task.subject_id),
+            lambda intro: (intro.requester.user_id, intro.neighbour.user_id),
         )
-        if intro is None:
-            return True
-        people = await self._people((intro.requester.user_id, intro.neighbour.user_id))
-        if people is None:
-            await self.settle(task)
-            return False
+        if isinstance(ready, bool):
+            return ready
+        intro, people = ready
         first, second = people[intro.requester.user_id], people[intro.neighbour.user_id]
         text = neighbour_text(intro, first, second)
         delivered, settled = await self._introduce(
@@ -215,18 +222,16 @@ class LocalIntroductions(CommunityFeature):
 
     async def introduce_buddies(self, task: outbox.Task) -> bool:
         """The outbox's handler for buddies who all said yes."""
-        intro = await self.due(
+        ready = await self._ready(
             task,
             lambda session: buddies.introduction_due(
                 session=session, group_id=task.subject_id, now=self.bot.clock()
             ),
+            lambda intro: [b.user_id for b in intro.buddies],
         )
-        if intro is None:
-            return True
-        people = await self._people([b.user_id for b in intro.buddies])
-        if people is None:
-            await self.settle(task)
-            return False
+        if isinstance(ready, bool):
+            return ready
+        intro, people = ready
         text = buddy_text(intro, people)
         names = list(people.values())
         delivered, settled = await self._introduce(
@@ -251,15 +256,14 @@ class LocalIntroductions(CommunityFeature):
 
     async def introduce_partners(self, task: outbox.Task) -> bool:
         """The outbox's handler for two practice partners."""
-        match = await self.due(
-            task, lambda session: practice.introduction_due(session=session, pairing_id=task.subject_id)
+        ready = await self._ready(
+            task,
+            lambda session: practice.introduction_due(session=session, pairing_id=task.subject_id),
+            lambda match: [side.user_id for side in match.sides],
         )
-        if match is None:
-            return True
-        people = await self._people([side.user_id for side in match.sides])
-        if people is None:
-            await self.settle(task)
-            return False
+        if isinstance(ready, bool):
+            return ready
+        match, people = ready
         text = practice_text(match, people)
         first, second = (people[side.user_id] for side in match.sides)
         delivered, _ = await self._introduce(
