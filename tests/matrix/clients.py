@@ -46,6 +46,12 @@ class Member:
         assert answer.status == 200
         return str(made.room_id)
 
+    async def dm_joined(self, other: str, *, encrypted: bool = False) -> str:
+        """A direct room with `other` (open_dm), once this member's client has seen them join it."""
+        room_id = await self.open_dm(other, encrypted=encrypted)
+        await seen_joined(self.client, room_id, other)
+        return room_id
+
     async def say(self, room_id: str, body: str) -> None:
         sent = await self.client.room_send(
             room_id, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True

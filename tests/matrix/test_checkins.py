@@ -7,6 +7,8 @@ Uses the test database, so it runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from bot.texts import matrix_checkins as texts
 from db.engine import SessionMaker
 from db.enums import CheckInKind, CheckInStatus, MentorshipStatus
 from db.models import Mentorship, ReadinessAnswer, ReadinessCheckIn
+from matrix_adapter import MatrixBot
 from matrix_adapter.checkin_messages import CHECKIN_KEY
 from tests.matrix.clients import Member, MemberFactory, direct_rooms, seen_joined
 from tests.matrix.conftest import account
@@ -53,14 +56,25 @@ async def _answer(member: Member, room_id: str, body: str) -> dict[str, Any]:
     return content
 
 
-async def test_a_check_in_answered_in_one_message(
+@asynccontextmanager
+async def _alice_served(
     synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
-) -> None:
+) -> AsyncIterator[tuple[MatrixBot, Clock, Member, int, int, int]]:
+    """A bot serving the community, its clock, and Alice, a member of it with her check-ins
+    scheduled: (bot, clock, Alice, guild id, her user id, her member id)."""
     clock = Clock()
     alice = await members()
     guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, clock) as bot:
         assert bot.runtime is not None
+        yield bot, clock, alice, guild_id, user_id, member_id
+
+
+async def test_a_check_in_answered_in_one_message(
+    synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
+) -> None:
+    async with _alice_served(synapse, sessions, members, tmp_path) as served:
+        bot, clock, alice, guild_id, user_id, member_id = served
         report, room_id, content = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         assert report is not None and report.sent == 1
         assert content["body"].startswith("Check-in time")
@@ -90,11 +104,8 @@ async def test_a_check_in_answered_in_one_message(
 async def test_step_by_step_with_clear_words_for_answers_it_cannot_use(
     synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
 ) -> None:
-    clock = Clock()
-    alice = await members()
-    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
-    async with serving(synapse, sessions, tmp_path, clock) as bot:
-        assert bot.runtime is not None
+    async with _alice_served(synapse, sessions, members, tmp_path) as served:
+        bot, clock, alice, guild_id, user_id, member_id = served
         _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
 
         first = await _answer(alice, room_id, "4")
@@ -126,11 +137,8 @@ async def test_step_by_step_with_clear_words_for_answers_it_cannot_use(
 async def test_skip_pause_and_resume(
     synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
 ) -> None:
-    clock = Clock()
-    alice = await members()
-    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
-    async with serving(synapse, sessions, tmp_path, clock) as bot:
-        assert bot.runtime is not None
+    async with _alice_served(synapse, sessions, members, tmp_path) as served:
+        bot, clock, alice, guild_id, user_id, member_id = served
         _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         skipped = await _answer(alice, room_id, "skip")
         assert skipped["body"].startswith(checkin_texts.SKIPPED)
@@ -155,11 +163,8 @@ async def test_skip_pause_and_resume(
 async def test_checkin_now_and_a_dispatcher_that_died_mid_send_sends_nothing_twice(
     synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
 ) -> None:
-    clock = Clock()
-    alice = await members()
-    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
-    async with serving(synapse, sessions, tmp_path, clock) as bot:
-        assert bot.runtime is not None
+    async with _alice_served(synapse, sessions, members, tmp_path) as served:
+        bot, clock, alice, guild_id, user_id, member_id = served
         room_id = await alice.open_dm(bot.user_id)
         now = await _answer(alice, room_id, "!gw checkin now")
         assert now["body"].startswith("Check-in time")
@@ -213,11 +218,8 @@ async def test_a_check_in_sent_before_a_restart_is_answered_after_it(
 async def test_the_one_reminder_comes_in_the_same_room_in_her_time_zone(
     synapse: Synapse, sessions: SessionMaker, members: MemberFactory, tmp_path: Path
 ) -> None:
-    clock = Clock()
-    alice = await members()
-    guild_id, user_id, member_id = await join_community(sessions, alice.client.user_id)
-    async with serving(synapse, sessions, tmp_path, clock) as bot:
-        assert bot.runtime is not None
+    async with _alice_served(synapse, sessions, members, tmp_path) as served:
+        bot, clock, alice, guild_id, user_id, member_id = served
         _, room_id, _ = await check_in_sent(bot, sessions, clock, alice, guild_id, user_id)
         await _answer(alice, room_id, "4")
         [row] = [r for r in await _rows(sessions, member_id) if r.status == CheckInStatus.SENT]

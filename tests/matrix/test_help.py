@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from bot.config import MatrixSettings
 from matrix_adapter import MatrixBot
 from matrix_adapter import commands as bot_commands
-from tests.matrix.clients import WAIT, Member, direct_rooms, joined, seen_joined
+from tests.matrix.clients import WAIT, Member, direct_rooms, joined
 from tests.matrix.conftest import account
 from tests.matrix.synapse import Account, Synapse
 
@@ -51,8 +51,7 @@ async def test_a_member_asks_for_help_in_a_direct_room(
 
 async def test_help_in_an_encrypted_direct_room(bot: tuple[MatrixBot, Account], member: Member) -> None:
     served, _ = bot
-    room_id = await member.open_dm(served.user_id, encrypted=True)
-    await seen_joined(member.client, room_id, served.user_id)
+    room_id = await member.dm_joined(served.user_id, encrypted=True)
     assert member.client.rooms[room_id].encrypted
 
     await member.say(room_id, "!gw help")  # encrypted by the member's client
@@ -132,8 +131,7 @@ async def test_an_encrypted_room_still_works_after_a_restart(
         try:
             await asyncio.wait_for(served.wait_until_serving(), WAIT)
             if room_id is None:
-                room_id = await member.open_dm(me.user_id, encrypted=True)
-                await seen_joined(member.client, room_id, me.user_id)
+                room_id = await member.dm_joined(me.user_id, encrypted=True)
             await member.say(room_id, say)
             _, content = await member.next_notice()
             assert content["body"] == served.router.help_text()

@@ -89,8 +89,7 @@ async def _said(person: MatrixMember, room_id: str, body: str) -> str:
 
 async def _direct_room_noted(journey: Journey, bot: MatrixBot, person: MatrixMember) -> str:
     """A plain direct room the member opened, joined by the bot and in its m.direct."""
-    room_id = await person.open_dm(bot.user_id)
-    await seen_joined(person.client, room_id, bot.user_id)
+    room_id = await person.dm_joined(bot.user_id)
 
     async def noted() -> bool:
         return await bot.existing_direct_room(person.client.user_id) == room_id

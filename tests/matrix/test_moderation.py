@@ -101,8 +101,7 @@ async def test_moderator_commands_in_the_moderators_room_by_power_level(
         room, seen = await alice.next_notice()  # and alice reads his refusal
         assert (room, seen["body"]) == (room_id, refused)
 
-        dm = await alice.open_dm(bot.user_id)
-        await seen_joined(alice.client, dm, bot.user_id)
+        dm = await alice.dm_joined(bot.user_id)
         assert await _answer(alice, dm, "!gw mod unattended") == texts.NOT_HERE
 
         # Demoted: refused at once (the room's power levels are read at each command).
@@ -122,8 +121,7 @@ async def test_without_a_moderators_room_no_moderator_command_is_taken(
     alice = await members()
     await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, Clock()) as bot:
-        dm = await alice.open_dm(bot.user_id)
-        await seen_joined(alice.client, dm, bot.user_id)
+        dm = await alice.dm_joined(bot.user_id)
         assert await _answer(alice, dm, "!gw mod overview") == texts.NO_ROOM
 
 

@@ -173,8 +173,7 @@ async def test_onboarding_runs_in_the_plain_direct_room_the_member_opened(
     community: Community, member: MatrixMember
 ) -> None:
     assert community.bot is not None
-    dm = await member.open_dm(community.me.user_id)
-    await seen_joined(member.client, dm, community.me.user_id)
+    dm = await member.dm_joined(community.me.user_id)
 
     async def noted() -> bool:
         assert community.bot is not None

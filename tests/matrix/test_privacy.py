@@ -68,8 +68,7 @@ async def test_a_member_sees_what_is_kept_in_their_encrypted_dm(
 ) -> None:
     alice = await members()
     await _join_community(sessions, alice.client.user_id)
-    room_id = await alice.open_dm(served.user_id, encrypted=True)
-    await seen_joined(alice.client, room_id, served.user_id)
+    room_id = await alice.dm_joined(served.user_id, encrypted=True)
     await alice.say(room_id, "!gw privacy show")
     _, content = await alice.next_notice()
     body = content["body"]

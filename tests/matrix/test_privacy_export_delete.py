@@ -63,8 +63,7 @@ async def test_the_export_comes_as_an_encrypted_file_in_an_encrypted_dm(
     files = _files(alice)
     await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, Clock()) as bot:
-        room_id = await alice.open_dm(bot.user_id, encrypted=True)
-        await seen_joined(alice.client, room_id, bot.user_id)
+        room_id = await alice.dm_joined(bot.user_id, encrypted=True)
         summary = await _say(alice, room_id, "!gw privacy export")
         assert summary.startswith("Here is everything groundwork keeps about you")
         content = await asyncio.wait_for(files.get(), WAIT)
@@ -94,8 +93,7 @@ async def test_the_export_in_a_plain_dm_is_a_plain_file(
     files = _files(alice)
     await join_community(sessions, alice.client.user_id)
     async with serving(synapse, sessions, tmp_path, Clock()) as bot:
-        room_id = await alice.open_dm(bot.user_id)
-        await seen_joined(alice.client, room_id, bot.user_id)
+        room_id = await alice.dm_joined(bot.user_id)
         await _say(alice, room_id, "!gw privacy export")
         content = await asyncio.wait_for(files.get(), WAIT)
         assert content["encrypted"] is False
@@ -122,13 +120,11 @@ async def test_delete_asks_first_then_deletes_the_data_and_the_identity_and_tell
         )
     async with serving(synapse, sessions, tmp_path, Clock()) as bot:
         # Her mentor talks to the bot in a direct room of his own (he hears it there).
-        bob_room = await bob.open_dm(bot.user_id, encrypted=True)
-        await seen_joined(bob.client, bob_room, bot.user_id)
+        bob_room = await bob.dm_joined(bot.user_id, encrypted=True)
         await seen_joined(bot.client, bob_room, bob.client.user_id)
         while bob_room not in (await direct_rooms(bob.client, bot)).get(bob.client.user_id, []):  # noqa: ASYNC110
             await asyncio.sleep(0.05)  # noted in the bot's m.direct right after its join
-        room_id = await alice.open_dm(bot.user_id, encrypted=True)
-        await seen_joined(alice.client, room_id, bot.user_id)
+        room_id = await alice.dm_joined(bot.user_id, encrypted=True)
         assert await _say(
             alice, room_id, "!gw privacy delete confirm"
         ) == mtexts.DELETE_NOTHING_ASKED.replace("**", "")
