@@ -58,6 +58,7 @@ import yarl
 from sqlalchemy import func, insert, select
 
 from bench._latency_world import PATHS, Checked, Finished, Go, Options, Ready, Stop, world_main
+from bench._sql_profile import SqlProfile
 from bot.bot import GroundworkBot
 from bot.config import GuildDefaults, Settings
 from bot.services.gazetteer import get_gazetteer
@@ -241,6 +242,7 @@ class Run:
     stalls: list[float] = field(default_factory=list)
     long_stalls: list[tuple[float, float]] = field(default_factory=list)  # (at, seconds)
     marks: dict[str, float] = field(default_factory=dict)
+    sql: SqlProfile | None = None  # --sql-profile
 
 
 class CollectorPauses:
@@ -325,6 +327,9 @@ async def measure(
     run = Run()
     bot_task = asyncio.create_task(bot.start("fake-discord-test-token"))
     await asyncio.wait_for(bot.wait_until_ready(), 120)
+    if args.sql_profile:  # the engine is made as the bot starts
+        run.sql = SqlProfile()
+        run.sql.attach(bot.engine)
     checkins_cog: Any = bot.get_cog("CheckIns")
     pairing_cog: Any = bot.get_cog("Pairing")
     stop = asyncio.Event()
@@ -504,6 +509,8 @@ def report(
         print(f"FAILURES: {len(failures)}: " + "; ".join(f"{n} x {kind}" for kind, n in kinds.most_common(6)))
         for failure in failures[:5]:
             print("  " + failure)
+    if run.sql is not None:
+        print("\n".join(run.sql.lines()))
 
 
 async def onboarding_10k(members: int) -> None:
@@ -534,6 +541,9 @@ def main() -> None:
     parser.add_argument("--no-batch", action="store_true", help="no pairing batch (to see what it costs)")
     parser.add_argument("--no-dispatch", action="store_true", help="no check-in dispatch")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--sql-profile", action="store_true", help="print where the bot's database time went, by statement"
+    )
     parser.add_argument(
         "--quick", action="store_true", help="10,000 members, 100 joiners, 10 s, 200 check-ins"
     )
