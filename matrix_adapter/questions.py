@@ -19,10 +19,10 @@ from bot.services.onboarding import (
     Step,
     offers_mentoring,
 )
-from bot.services.time_zones import local_time, zone_name
+from bot.services.time_zones import zone_name
 from bot.texts import matrix_onboarding as mtexts
 from bot.texts import onboarding as texts
-from db.enums import Experience, LocaleSharing, OrganizerStatus, OrganizingPath, ReadinessDimension
+from db.enums import Experience, LocaleSharing, OrganizingPath, ReadinessDimension
 from matrix_adapter.conversation import (
     NUMBERED_STEPS,
     STEP_NUMBER,
@@ -115,18 +115,7 @@ def question(
         lines.append(_PICK_PROMPTS.get(answers.get("place_pick_reason") or "", texts.PLACE_PICK_PROMPT))
         lines += _choice_lines(place_pick_choices(conversation))
     elif step == Step.PLACE_CONFIRM:
-        place, timezone = conversation.place, answers.get("timezone", "UTC")
-        lines.append(
-            texts.PLACE_CONFIRM_PROMPT.format(
-                place=plain_text(place.label) if place else "?",
-                timezone=zone_name(timezone),
-                local_time=local_time(timezone, now),
-            )
-        )
-        if answers.get("place_from_postal"):
-            lines.append(texts.PLACE_FROM_POSTAL)
-        if place is not None and place.precision in texts.PLACE_PRECISION_NOTE:
-            lines.append(texts.PLACE_PRECISION_NOTE[place.precision])
+        lines += onboarding.place_confirm_lines(conversation, now=now, shown=plain_text)
         lines += _choice_lines(place_confirm_choices())
     elif step == Step.TIMEZONE:
         lines.append(texts.TIMEZONE_PROMPT)
@@ -235,19 +224,5 @@ FAR = onboarding.FarWords(member=mtexts.DONE_AREA_FAR, organizer=mtexts.DONE_ARE
 
 def done_text(completion: Completion, named: Sequence[str] = ()) -> str:
     """What the member reads once they confirmed (Matrix has no roles to give)."""
-    summary = completion.nearby
-    organizer = completion.organizer_status is not None
-    lines = [
-        f"**{texts.DONE_TITLE}**",
-        *onboarding.nearness_lines(summary, named=named, shown=plain_text, far=FAR, organizer=organizer),
-    ]
-    if completion.place.precision != "country":
-        lines.append(
-            texts.DONE_REGION_COUNTS.format(region=summary.same_region, country=summary.same_country)
-        )
-    if completion.organizer_status == OrganizerStatus.PENDING:
-        lines.append(texts.DONE_ORGANIZER_PENDING)
-    elif completion.organizer_status == OrganizerStatus.ACTIVE:
-        lines.append(texts.DONE_ORGANIZER_ACTIVE)
-    lines.append(mtexts.DONE_NEXT)
-    return "\n".join(lines)
+    body = onboarding.closing_lines(completion, named=named, shown=plain_text, far=FAR)
+    return "\n".join([f"**{texts.DONE_TITLE}**", *body, mtexts.DONE_NEXT])

@@ -14,7 +14,7 @@ from cogs._retry import retry_later
 from cogs._text import member_text
 from cogs.outbox import Handler
 from cogs.send_budget import Urgency
-from db.enums import ChatTaskKind, OrganizerStatus
+from db.enums import ChatTaskKind
 
 if TYPE_CHECKING:
     from bot.bot import GroundworkBot
@@ -49,17 +49,11 @@ def isolated_text(summary: NearbySummary) -> str:
 
 def done_message(completion: onboarding.Completion, *, roles_given: bool) -> str:
     """What the member reads once they confirmed."""
-    summary = completion.nearby
-    organizer = completion.organizer_status is not None
-    lines = [f"## {texts.DONE_TITLE}", *nearness_lines(summary, organizer=organizer)]
-    if completion.place.precision != "country":
-        lines.append(
-            texts.DONE_REGION_COUNTS.format(region=summary.same_region, country=summary.same_country)
-        )
-    if completion.organizer_status == OrganizerStatus.PENDING:
-        lines.append(texts.DONE_ORGANIZER_PENDING)
-    elif completion.organizer_status == OrganizerStatus.ACTIVE:
-        lines.append(texts.DONE_ORGANIZER_ACTIVE)
+    named = [f"<@{n.user_id}>" for n in completion.nearby.named[:MAX_NAMED_NEIGHBOURS]]
+    lines = [
+        f"## {texts.DONE_TITLE}",
+        *onboarding.closing_lines(completion, named=named, shown=_area, far=FAR),
+    ]
     if not roles_given:
         lines.append(texts.ROLES_FAILED)
     lines.append(texts.DONE_NEXT)

@@ -21,6 +21,7 @@ from bot.services.onboarding import (
     Notice,
     Step,
     offers_mentoring,
+    place_confirm_lines,
 )
 from bot.services.time_zones import local_time, zone_name
 from bot.texts import onboarding as texts
@@ -233,19 +234,7 @@ def render(
             controls.select(sid, step, Action.PICK, options=options, placeholder=texts.PLACE_PICK_PLACEHOLDER)
         )
     elif step == Step.PLACE_CONFIRM:
-        place = conversation.place
-        timezone = answers.get("timezone", "UTC")
-        lines.append(
-            texts.PLACE_CONFIRM_PROMPT.format(
-                place=place.label if place else "?",
-                timezone=zone_name(timezone),
-                local_time=local_time(timezone, now),
-            )
-        )
-        if answers.get("place_from_postal"):
-            lines.append(texts.PLACE_FROM_POSTAL)
-        if place is not None and place.precision in texts.PLACE_PRECISION_NOTE:
-            lines.append(texts.PLACE_PRECISION_NOTE[place.precision])
+        lines += place_confirm_lines(conversation, now=now, shown=str)
         view.add_item(
             controls.button(sid, step, Action.YES, label=texts.CONFIRM_YES, style=discord.ButtonStyle.success)
         )

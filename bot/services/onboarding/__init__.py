@@ -30,7 +30,8 @@ from bot.services.onboarding._flow import (
     offers_mentoring,
 )
 from bot.services.onboarding._model import Action, Answers, Notice, stored_answers
-from bot.services.onboarding._nearness import FarWords, nearness_lines
+from bot.services.onboarding._nearness import FarWords, closing_lines, nearness_lines
+from bot.services.onboarding._prompts import place_confirm_lines
 from bot.services.onboarding._store import StaleAnswerError
 from bot.services.onboarding._timers import PausedConversation, due_reminders, expire_due, remember_channel
 from bot.services.place_answers import PlaceResolver
@@ -58,6 +59,7 @@ __all__ = [
     "announcement_due",
     "answer",
     "begin",
+    "closing_lines",
     "complete",
     "current",
     "due_reminders",
@@ -67,6 +69,7 @@ __all__ = [
     "nearness_lines",
     "offers_mentoring",
     "open_conversation",
+    "place_confirm_lines",
     "remember_channel",
     "restart_replaces_answers",
     "roles_due",

@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.services.nearby import NearbySummary
+from bot.services.onboarding._completion import Completion
 from bot.texts import onboarding as texts
+from db.enums import OrganizerStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +59,25 @@ def nearness_lines(
     lines += [
         texts.DONE_NEARBY_AREA.format(count=count, area=shown(name)) for name, count in summary.near_areas
     ]
+    return lines
+
+
+def closing_lines(
+    completion: Completion, *, named: Sequence[str], shown: Callable[[str], str], far: FarWords
+) -> list[str]:
+    """The body of the message a newcomer reads once they confirm, the same on every platform:
+    who is near (nearness_lines), how many share their region and country (unless they gave only
+    a country), and where their offer to mentor stands. The adapter adds its title and its next
+    steps."""
+    summary = completion.nearby
+    organizer = completion.organizer_status is not None
+    lines = nearness_lines(summary, named=named, shown=shown, far=far, organizer=organizer)
+    if completion.place.precision != "country":
+        lines.append(
+            texts.DONE_REGION_COUNTS.format(region=summary.same_region, country=summary.same_country)
+        )
+    if completion.organizer_status == OrganizerStatus.PENDING:
+        lines.append(texts.DONE_ORGANIZER_PENDING)
+    elif completion.organizer_status == OrganizerStatus.ACTIVE:
+        lines.append(texts.DONE_ORGANIZER_ACTIVE)
     return lines
