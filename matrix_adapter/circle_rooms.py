@@ -242,8 +242,7 @@ class MatrixCircles(CommunityFeature):
         room_id = await self.rooms.external_room(joined.space.channel_id if joined else None)
         user = await matrix_id(self.sessions, joined.user_id) if joined else None
         if room_id is not None and user is not None:
-            await self.rooms.invite(room_id, [user])
-            if not await self.bot.until_members(room_id, [user]):  # else they could not read the welcome
+            if not await self.rooms.invite(room_id, [user]):  # else they could not read the welcome
                 raise TimeoutError(f"the invite to {room_id} did not come back in the sync")
             await self.rooms.post_once(
                 room_id, texts.CIRCLE_WELCOME_NEW.format(who=user), check=task.attempts > 1

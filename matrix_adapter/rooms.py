@@ -106,20 +106,21 @@ class PrivateRooms:
         await self.bot.until_members(room_id, invite)
         return room_id
 
-    async def invite(self, room_id: str, people: Iterable[str]) -> None:
+    async def invite(self, room_id: str, people: Iterable[str]) -> bool:
         """Everyone in `people` invited who is neither in the room nor invited (as far as the
         bot's sync knows: a room made a moment ago has its invites from its creation), and
-        waited for until the sync shows the invite."""
+        waited for until the sync shows the invite. False when the bot's sync does not know the
+        room, or did not show everyone in it in time (what is posted then they could not read)."""
         room = self.bot.client.rooms.get(room_id)
         if room is None:
-            return
+            return False
         invited = [
             user_id for user_id in people if user_id not in room.users and user_id not in room.invited_users
         ]
         for user_id in invited:
             await self.bot.client.room_invite(room_id, user_id)
         # What is posted next is encrypted for them too once the sync shows them.
-        await self.bot.until_members(room_id, invited)
+        return await self.bot.until_members(room_id, invited)
 
     async def fill(self, room_id: str, people: Iterable[str], text: str, *, check: bool) -> bool:
         """Everyone invited (again, if an earlier attempt did not get that far) and `text`
