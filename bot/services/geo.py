@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -35,6 +36,16 @@ def great_circle_km_from(
     dlmb = np.radians(np.asarray(lons, dtype=np.float64) - lon)
     a = np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))), dtype=np.float64)
+
+
+def bounding_box(latitude: float, longitude: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) in degrees of a box holding every point within `radius_km` of
+    the point; west < -180 or east > 180 when it crosses the antimeridian (then any longitude
+    may be within reach)."""
+    dlat = radius_km / KM_PER_DEGREE_LATITUDE
+    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
+    dlon = min(180.0, radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat))
+    return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
 def unit_vectors(points: Iterable[tuple[float, float]]) -> npt.NDArray[np.float64]:

@@ -23,7 +23,7 @@ depends only on its inputs, so a retried introduction suggests the same times.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -77,9 +77,11 @@ def tier(
     return 4, outside, from_evening
 
 
-def _candidates(after: datetime) -> list[datetime]:
+def _candidates(after: datetime) -> Iterator[datetime]:
+    """The whole hours after `after` for `SEARCH_DAYS`, in order, made as the search asks (it
+    mostly stops at the first weekday evening)."""
     start = after.astimezone(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return [start + timedelta(hours=hour) for hour in range(SEARCH_DAYS * 24)]
+    return (start + timedelta(hours=hour) for hour in range(SEARCH_DAYS * 24))
 
 
 def _best(

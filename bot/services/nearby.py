@@ -28,7 +28,6 @@ The rules:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, cast
@@ -49,11 +48,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.geo import great_circle_km_from
+from bot.services.geo import bounding_box, great_circle_km_from
 from db.enums import LocalePrecision, LocaleSharing, MemberStatus
 from db.models import GuildSettings, Locale, Member
 
-KM_PER_DEGREE_LATITUDE = 111.2
 DISTANCE_BANDS_KM = (10, 25, 50, 100, 250)
 DEFAULT_RADIUS_KM = 50.0
 NAMED_AT_MOST = 25  # the near members a summary names, nearest first
@@ -313,13 +311,6 @@ def _neighbour(row: Any, distance: float | None) -> Neighbour:
     )
 
 
-def _bounding_box(where: Whereabouts, radius_km: float) -> tuple[float, float, float, float]:
-    dlat = radius_km / KM_PER_DEGREE_LATITUDE
-    cos_lat = max(math.cos(math.radians(where.latitude)), 0.01)
-    dlon = min(180.0, radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat))
-    return where.latitude - dlat, where.latitude + dlat, where.longitude - dlon, where.longitude + dlon
-
-
 async def _in_reach(
     session: AsyncSession,
     queries: tuple[Select[Any], Select[Any]],
@@ -330,7 +321,7 @@ async def _in_reach(
     """The rows of a town query (`queries`: in a latitude and longitude box, or in a band of
     latitude for a box across the antimeridian) within `radius_km` of the town `where`, each with
     its great-circle distance, nearest first."""
-    south, north, west, east = _bounding_box(where, radius_km)
+    south, north, west, east = bounding_box(where.latitude, where.longitude, radius_km)
     in_box, in_latitudes = queries
     bounds = {**params, "south": south, "north": north}
     if west >= -180 and east <= 180:

@@ -246,3 +246,37 @@ async def test_two_sweeps_at_once_propose_a_circle_once(sessions: SessionMaker) 
     await _three_neighbours(sessions)
     first, second = await asyncio.gather(_sweep(sessions), _sweep(sessions))
     assert len(first.proposals) + len(second.proposals) == 1
+
+
+async def test_a_newcomer_is_offered_a_circle_within_reach_only(sessions: SessionMaker) -> None:
+    """Only the circles near the newcomer are read (a box around their town): one 270 km away
+    or across the world is never offered, the one 35 km away is."""
+    async with sessions() as session, session.begin():
+        for name, lat, lon in (
+            ("London circle", 51.51, -0.13),
+            ("Tokyo circle", 35.68, 139.69),
+            ("York circle", 53.96, -1.08),
+        ):
+            session.add(
+                Circle(
+                    guild_id=GUILD,
+                    name=name,
+                    status=CircleStatus.OPEN,
+                    latitude=lat,
+                    longitude=lon,
+                    radius_km=50,
+                    proposed_at=NOW,
+                )
+            )
+    await onboard(sessions, 70, "Harrogate")  # the guild exists once someone onboarded
+    leeds = await onboard(sessions, LATE, "Leeds")
+    async with sessions() as session, session.begin():
+        offer = await circles.offer_to_newcomer(session=session, member_id=leeds, now=NOW)
+    assert offer is not None and offer.circle_name == "York circle"
+    async with sessions() as session, session.begin():
+        await session.execute(
+            Circle.__table__.update().where(Circle.name == "York circle").values(status=CircleStatus.CLOSED)
+        )
+    late = await onboard(sessions, LATE + 1, "Leeds")
+    async with sessions() as session, session.begin():
+        assert await circles.offer_to_newcomer(session=session, member_id=late, now=NOW) is None

@@ -22,7 +22,7 @@ from bot.services.audit import record
 from bot.services.circles._cluster import find_clusters, nearest_within
 from bot.services.circles._model import STANDING, Offer, Proposal, Sweep, add_offer, nearest_organizers
 from bot.services.circles._naming import Resident, circle_place
-from bot.services.geo import great_circle_km, unit_vectors
+from bot.services.geo import bounding_box, great_circle_km, unit_vectors
 from bot.texts import local as texts
 from db.enums import (
     Answer,
@@ -120,7 +120,17 @@ async def _eligible(session: AsyncSession, guild_id: int, member_id: int | None 
     ]
 
 
-async def _standing(session: AsyncSession, guild_id: int, now: datetime, *, open_only: bool) -> list[Circle]:
+async def _standing(
+    session: AsyncSession,
+    guild_id: int,
+    now: datetime,
+    *,
+    open_only: bool,
+    near: tuple[float, float, float] | None = None,
+) -> list[Circle]:
+    """The guild's standing circles (only the open ones with `open_only`); with `near` (latitude,
+    longitude, radius), only those whose centre may lie within the radius of that point: a
+    newcomer is offered one of the few near them, not read against every circle of the guild."""
     recently_rejected = and_(
         Circle.status == CircleStatus.REJECTED, Circle.decided_at >= now - REJECTION_COOLDOWN
     )
@@ -129,10 +139,13 @@ async def _standing(session: AsyncSession, guild_id: int, now: datetime, *, open
         if open_only
         else or_(Circle.status.in_((CircleStatus.OPEN, CircleStatus.PROPOSED)), recently_rejected)
     )
-    rows = await session.execute(
-        select(Circle).where(Circle.guild_id == guild_id, condition).order_by(Circle.id)
-    )
-    return list(rows.scalars())
+    query = select(Circle).where(Circle.guild_id == guild_id, condition).order_by(Circle.id)
+    if near is not None:
+        south, north, west, east = bounding_box(*near)
+        query = query.where(Circle.latitude.between(south, north))
+        if west >= -180 and east <= 180:  # else across the antimeridian: any longitude
+            query = query.where(Circle.longitude.between(west, east))
+    return list((await session.execute(query)).scalars())
 
 
 async def _offers(
@@ -246,9 +259,12 @@ async def offer_to_newcomer(*, session: AsyncSession, member_id: int, now: datet
     if member is None:
         return None
     points = await _eligible(session, member.guild_id, member_id)
-    circles = await _standing(session, member.guild_id, now, open_only=True)
     guild = await session.get(GuildSettings, member.guild_id)
-    if not points or not circles or guild is None:
+    if not points or guild is None:
+        return None
+    near = (points[0].latitude, points[0].longitude, guild.radius_km)
+    circles = await _standing(session, member.guild_id, now, open_only=True, near=near)
+    if not circles:
         return None
     offers, _ = await _offers(session, points, circles, guild.radius_km, now)
     return offers[0] if offers else None

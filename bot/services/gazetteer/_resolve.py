@@ -53,7 +53,7 @@ from bot.services.gazetteer._model import MAX_CANDIDATES, Resolution, Resolution
 from bot.services.gazetteer._normalize import MAX_INPUT_CHARS, looks_invalid, normalize, split_qualifiers
 from bot.services.gazetteer._postal import PostalCodes, PostalHit, looks_like_postal_code
 from bot.services.gazetteer._tables import CITY, DISTRICT, Tables
-from bot.services.geo import great_circle_km_from
+from bot.services.geo import KM_PER_DEGREE_LATITUDE, great_circle_km_from
 
 DOMINANCE: Final = 5.0
 ALT_DOMINANCE: Final = 20.0
@@ -64,7 +64,6 @@ NEAR_MISS_MIN_CHARS: Final = 5
 EXACT_MIN_SCORE: Final = TIER_SCORE[CODE]  # below this, a hit was found by edit distance
 POSTAL_TOWN_KM: Final = 20.0  # a postal code's town: the town it names within this, ...
 POSTAL_CENTRE_KM: Final = 5.0  # ... else the biggest town within this of its centre, else the nearest
-KM_PER_DEGREE_LATITUDE: Final = 111.2
 
 Scores = dict[int, float]
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.welcome_calls._pool import Pool, read_pool
 from bot.services.welcome_calls._rows import _came_before
 from bot.services.welcome_calls._rules import OTHERS_FROM, Band, fits, next_start
-from bot.services.welcome_calls._seats import _holds, holds_seat, is_fresh, seat_order
+from bot.services.welcome_calls._seats import _holds, holds_seat
 from db.enums import CallOccurrenceStatus, MemberStatus
 from db.models import Member, WelcomeCall, WelcomeCallInvite, WelcomeCallOccurrence
 
@@ -104,24 +104,29 @@ async def _invite_for(
     room -= len(owed)
     chosen: list[int] = []
     if room > 0:
-        skip = set(already) | set(owed) | pool.busy
-        seekers = [
-            seeker
-            for seeker in pool.in_band(
-                Band(call.band_low_minutes, call.band_high_minutes), occurrence.starts_at
-            )
-            if seeker.member_id != call.host_member_id and seeker.member_id not in skip
-        ]
-        if not near:  # a newcomer may still come: their seats kept
-            seekers = [seeker for seeker in seekers if is_fresh(seeker, now, pool.target)]
-        # Only a member who met an organizer can have come to this call before: its attendance
-        # is recorded with a welcome call's contact, in the same unit of work (`_close`).
-        if any(seeker.met_organizer for seeker in seekers):
-            if call.id not in pool.came:
-                pool.came[call.id] = await _came_before(session, call.id)
-            came = pool.came[call.id]
-            seekers = [seeker for seeker in seekers if seeker.member_id not in came]
-        chosen = seat_order(seekers, now, pool.target)[:room]
+        taken = set(already) | set(owed)
+        zones = pool.zones_in(band, occurrence.starts_at)
+        came: set[int] | None = None
+        # Not near its start, only a newcomer may still come: their seats kept.
+        for zone, seeker in pool.in_seat_order(fresh_only=not near):
+            member_id = seeker.member_id
+            if zone not in zones or member_id == call.host_member_id:
+                continue
+            if member_id in taken or member_id in pool.busy:
+                continue
+            # Only a member who met an organizer can have come to this call before: its
+            # attendance is recorded with a welcome call's contact, in the same unit of work
+            # (`_close`).
+            if seeker.met_organizer:
+                if came is None:
+                    if call.id not in pool.came:
+                        pool.came[call.id] = await _came_before(session, call.id)
+                    came = pool.came[call.id]
+                if member_id in came:
+                    continue
+            chosen.append(member_id)
+            if len(chosen) == room:
+                break
     for member_id in owed + chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
     pool.busy.update(owed, chosen)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import pairing
 from bot.services.welcome_calls._rows import _busy, _wait_target
 from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, resting_until
-from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker
+from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker, is_fresh, seat_order
 from db.enums import CallAnswer, CallOccurrenceStatus, MemberStatus, OrganizerStatus
 from db.models import HumanContact, Member, Organizer, WelcomeCallInvite, WelcomeCallOccurrence
 
@@ -57,13 +57,30 @@ class Pool:
         """Whether everyone waiting in `band` at `at` was read, not only the fresh newcomers."""
         return (band, at) in self.near
 
-    def in_band(self, band: Band, at: datetime) -> list[Seeker]:
-        """The members living in `band` at `at` (a call's start)."""
-        found: list[Seeker] = []
-        for zone, seekers in self.by_zone.items():
-            if _fits_at(band, zone, at):
-                found.extend(seekers)
-        return found
+    _ordered: dict[bool, list[tuple[str, Seeker]]] = field(default_factory=dict)
+
+    def zones_in(self, band: Band, at: datetime) -> frozenset[str]:
+        """The time zones of the pool that lie in `band` at `at` (a call's start)."""
+        return frozenset(zone for zone in self.by_zone if _fits_at(band, zone, at))
+
+    def in_seat_order(self, *, fresh_only: bool) -> list[tuple[str, Seeker]]:
+        """Everyone in the pool with their zone, in `seat_order` (only the fresh newcomers of
+        `is_fresh` with `fresh_only`), sorted once for all the calls of a step: the order is the
+        same for any of them, so a call's seats go to the first who fit it and are free."""
+        if fresh_only not in self._ordered:
+            everyone = [
+                (zone, seeker)
+                for zone, seekers in self.by_zone.items()
+                for seeker in seekers
+                if not fresh_only or is_fresh(seeker, self.now, self.target)
+            ]
+            rank = {
+                member_id: i
+                for i, member_id in enumerate(seat_order([s for _, s in everyone], self.now, self.target))
+            }
+            everyone.sort(key=lambda pair: rank[pair[1].member_id])
+            self._ordered[fresh_only] = everyone
+        return self._ordered[fresh_only]
 
 
 def _fits_at(band: Band, zone: str, at: datetime) -> bool:
