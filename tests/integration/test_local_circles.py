@@ -7,7 +7,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.errors import GroundworkError
 from bot.services import activity, circles
@@ -36,6 +36,23 @@ async def _decide(sessions: SessionMaker, circle_id: int, approve: bool = True) 
     async with sessions() as session, session.begin():
         return await circles.decide(
             session=session, circle_id=circle_id, actor_id=4000, approve=approve, now=NOW
+        )
+
+
+async def _open_circles(sessions: SessionMaker, radius_km: float, *circles: tuple[str, float, float]) -> None:
+    """Open circles (name, latitude, longitude) of the guild, as a moderator would have opened them."""
+    async with sessions() as session, session.begin():
+        session.add_all(
+            Circle(
+                guild_id=GUILD,
+                name=name,
+                status=CircleStatus.OPEN,
+                latitude=lat,
+                longitude=lon,
+                radius_km=radius_km,
+                proposed_at=NOW,
+            )
+            for name, lat, lon in circles
         )
 
 
@@ -158,19 +175,7 @@ async def test_a_declined_circle_is_not_offered_again(sessions: SessionMaker) ->
 
 
 async def test_where_two_circles_overlap_a_member_is_offered_the_nearest(sessions: SessionMaker) -> None:
-    async with sessions() as session, session.begin():
-        for name, lat, lon in (("York circle", 53.96, -1.08), ("Leeds circle", 53.80, -1.55)):
-            session.add(
-                Circle(
-                    guild_id=GUILD,
-                    name=name,
-                    status=CircleStatus.OPEN,
-                    latitude=lat,
-                    longitude=lon,
-                    radius_km=40,
-                    proposed_at=NOW,
-                )
-            )
+    await _open_circles(sessions, 40, ("York circle", 53.96, -1.08), ("Leeds circle", 53.80, -1.55))
     await onboard(sessions, 70, "Leeds")  # the guild exists once someone onboarded
     harrogate = await onboard(sessions, HARROGATE, "Harrogate")  # 22 km from Leeds, 30 km from York
     async with sessions() as session, session.begin():
@@ -251,23 +256,13 @@ async def test_two_sweeps_at_once_propose_a_circle_once(sessions: SessionMaker) 
 async def test_a_newcomer_is_offered_a_circle_within_reach_only(sessions: SessionMaker) -> None:
     """Only the circles near the newcomer are read (a box around their town): one 270 km away
     or across the world is never offered, the one 35 km away is."""
-    async with sessions() as session, session.begin():
-        for name, lat, lon in (
-            ("London circle", 51.51, -0.13),
-            ("Tokyo circle", 35.68, 139.69),
-            ("York circle", 53.96, -1.08),
-        ):
-            session.add(
-                Circle(
-                    guild_id=GUILD,
-                    name=name,
-                    status=CircleStatus.OPEN,
-                    latitude=lat,
-                    longitude=lon,
-                    radius_km=50,
-                    proposed_at=NOW,
-                )
-            )
+    await _open_circles(
+        sessions,
+        50,
+        ("London circle", 51.51, -0.13),
+        ("Tokyo circle", 35.68, 139.69),
+        ("York circle", 53.96, -1.08),
+    )
     await onboard(sessions, 70, "Harrogate")  # the guild exists once someone onboarded
     leeds = await onboard(sessions, LATE, "Leeds")
     async with sessions() as session, session.begin():
@@ -275,7 +270,7 @@ async def test_a_newcomer_is_offered_a_circle_within_reach_only(sessions: Sessio
     assert offer is not None and offer.circle_name == "York circle"
     async with sessions() as session, session.begin():
         await session.execute(
-            Circle.__table__.update().where(Circle.name == "York circle").values(status=CircleStatus.CLOSED)
+            update(Circle).where(Circle.name == "York circle").values(status=CircleStatus.CLOSED)
         )
     late = await onboard(sessions, LATE + 1, "Leeds")
     async with sessions() as session, session.begin():

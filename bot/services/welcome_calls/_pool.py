@@ -52,12 +52,12 @@ class Pool:
     by_zone: dict[str, list[Seeker]]  # not resting
     busy: set[int]
     came: dict[int, set[int]] = field(default_factory=dict)  # call id -> members who came to it
+    # in_seat_order's lists, sorted once a step: everyone (False), the fresh newcomers (True)
+    _ordered: dict[bool, list[tuple[str, Seeker]]] = field(default_factory=dict, init=False, repr=False)
 
     def covers(self, band: Band, at: datetime) -> bool:
         """Whether everyone waiting in `band` at `at` was read, not only the fresh newcomers."""
         return (band, at) in self.near
-
-    _ordered: dict[bool, list[tuple[str, Seeker]]] = field(default_factory=dict)
 
     def zones_in(self, band: Band, at: datetime) -> frozenset[str]:
         """The time zones of the pool that lie in `band` at `at` (a call's start)."""
@@ -67,19 +67,18 @@ class Pool:
         """Everyone in the pool with their zone, in `seat_order` (only the fresh newcomers of
         `is_fresh` with `fresh_only`), sorted once for all the calls of a step: the order is the
         same for any of them, so a call's seats go to the first who fit it and are free."""
-        if fresh_only not in self._ordered:
-            everyone = [
-                (zone, seeker)
-                for zone, seekers in self.by_zone.items()
-                for seeker in seekers
-                if not fresh_only or is_fresh(seeker, self.now, self.target)
-            ]
+        if False not in self._ordered:
+            everyone = [(zone, seeker) for zone, seekers in self.by_zone.items() for seeker in seekers]
             rank = {
                 member_id: i
                 for i, member_id in enumerate(seat_order([s for _, s in everyone], self.now, self.target))
             }
             everyone.sort(key=lambda pair: rank[pair[1].member_id])
-            self._ordered[fresh_only] = everyone
+            self._ordered[False] = everyone
+        if fresh_only and True not in self._ordered:
+            self._ordered[True] = [
+                pair for pair in self._ordered[False] if is_fresh(pair[1], self.now, self.target)
+            ]
         return self._ordered[fresh_only]
 
 
