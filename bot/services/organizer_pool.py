@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, distinct, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, delete, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.errors import NotAllowedError, NotFoundError
 from bot.services import pairing
@@ -77,16 +78,29 @@ class Step:
     review_channel_id: int | None = None
 
 
+def _rated_checkins(
+    member_id: ColumnElement[int] | InstrumentedAttribute[int] | int,
+) -> list[ColumnElement[bool]]:
+    """The member's answered check-ins that count for the rule (onboarding's self-rating is
+    where they began, not a rise)."""
+    return [
+        ReadinessCheckIn.member_id == member_id,
+        ReadinessCheckIn.status == CheckInStatus.ANSWERED,
+        ReadinessCheckIn.kind != CheckInKind.BASELINE,
+    ]
+
+
+def _rated(member_id: InstrumentedAttribute[int]) -> ScalarSelect[int]:
+    """How many of them a member has (correlated to `member_id`)."""
+    return select(func.count(ReadinessCheckIn.id)).where(*_rated_checkins(member_id)).scalar_subquery()
+
+
 async def readiness_average(*, session: AsyncSession, member_id: int) -> float | None:
     """The average of every score on the member's last two answered check-ins (onboarding's
     baseline not counted); None with fewer."""
     last = (
         select(ReadinessCheckIn.id)
-        .where(
-            ReadinessCheckIn.member_id == member_id,
-            ReadinessCheckIn.status == CheckInStatus.ANSWERED,
-            ReadinessCheckIn.kind != CheckInKind.BASELINE,  # onboarding's self-rating is where they began
-        )
+        .where(*_rated_checkins(member_id))
         .order_by(ReadinessCheckIn.answered_at.desc(), ReadinessCheckIn.id.desc())
         .limit(CHECKINS_NEEDED)
     )
@@ -189,8 +203,13 @@ async def sweep(
                 Mentorship.status == MentorshipStatus.ACTIVE,
                 Mentorship.member_id > after,
                 or_(OrganizerSuggestion.id.is_(None), OrganizerSuggestion.status.in_(SAID_NO)),
-                # The rule needs logged activity: the others are not looked at one by one.
+                # The rule needs logged activity, enough check-ins and no organizer yet: the
+                # others are not looked at one by one.
                 select(ActivityEntry.id).where(ActivityEntry.member_id == Mentorship.member_id).exists(),
+                _rated(Mentorship.member_id) >= CHECKINS_NEEDED,
+                ~select(Organizer.id)
+                .where(Organizer.member_id == Mentorship.member_id, Organizer.status.in_(ORGANIZING))
+                .exists(),
             )
             .order_by(Mentorship.member_id)
             .limit(chunk)

@@ -46,6 +46,8 @@ class Member(Base):
         # From a place to the guild's active members there (nearness, circles).
         Index("ix_members_locale_guild_status", "locale_id", "guild_id", "status"),
         Index("ix_members_waiting_for_mentor", "guild_id", "mentor_requested_at"),
+        # The newcomers of a window (welcome calls' fresh newcomers, /mod overview's onboarded).
+        Index("ix_members_guild_onboarded", "guild_id", "onboarded_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

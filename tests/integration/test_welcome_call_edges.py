@@ -300,3 +300,77 @@ async def test_an_invitation_left_unanswered_gives_its_seat_on(sessions: Session
             session=session, invite_id=first[quiet].invite_id, user_id=quiet, interested=True, now=later
         )
     assert not late.ok and late.note == calls.AnswerNote.FULL
+
+
+async def test_who_rests_is_read_as_the_rule_reads_each_members_history(sessions: SessionMaker) -> None:
+    """`resting` counts each member's unanswered invitations in the database; `resting_until`
+    is the rule over one member's history: both give the same rests."""
+    await _world(sessions)
+    hosted = await _host(sessions)
+    week = 7 * 24 * HOUR
+    pending, interested, cant = CallAnswer.PENDING, CallAnswer.INTERESTED, CallAnswer.CANT_MAKE_IT
+    # Weeks ago, the answer, came, sent: newest first. A cancelled call counts for nothing, nor
+    # does an invitation never sent or one older than the window.
+    histories: dict[int, list[tuple[int, CallAnswer, bool, bool]]] = {
+        NEW_YORK: [
+            (1, pending, False, True),
+            (2, pending, False, True),
+            (3, interested, False, True),
+            (4, pending, False, True),
+        ],
+        CHICAGO: [(1, pending, True, True), (2, pending, False, False)],  # came without a word
+        LOS_ANGELES: [(5, pending, False, True), (6, pending, False, True)],
+        BERLIN: [(2, cant, False, True), (17, pending, False, True)],
+    }
+    cancelled_week = 1
+    async with sessions() as session, session.begin():
+        members = dict(
+            (await session.execute(select(Member.user_id, Member.id).where(Member.guild_id == GUILD)))
+            .tuples()
+            .all()
+        )
+        occurrences: dict[tuple[int, bool], WelcomeCallOccurrence] = {}
+        for weeks in range(1, 18):
+            for off in (False, True):
+                starts_at = NOW - weeks * week + (HOUR if off else 0 * HOUR)
+                occurrences[weeks, off] = WelcomeCallOccurrence(
+                    call_id=hosted.call.call_id,
+                    guild_id=GUILD,
+                    starts_at=starts_at,
+                    ends_at=starts_at + HOUR,
+                    status=CallOccurrenceStatus.CANCELLED if off else CallOccurrenceStatus.ENDED,
+                )
+        session.add_all(occurrences.values())
+        await session.flush()
+        for user_id, history in histories.items():
+            for weeks, answer, came, sent in history:
+                session.add(
+                    WelcomeCallInvite(
+                        occurrence_id=occurrences[weeks, False].id,
+                        member_id=members[user_id],
+                        answer=answer,
+                        attended=came,
+                        invited_at=NOW - weeks * week - 24 * HOUR if sent else None,
+                    )
+                )
+            session.add(
+                WelcomeCallInvite(
+                    occurrence_id=occurrences[cancelled_week, True].id,
+                    member_id=members[user_id],
+                    invited_at=NOW - week - 24 * HOUR,
+                )
+            )
+    async with sessions() as session:
+        by_guild = await calls.resting(session, NOW, guild_id=GUILD)
+        by_ids = await calls.resting(session, NOW, member_ids=[members[u] for u in histories])
+    window = calls.MAX_REST * 2
+    expected: tuple[set[int], set[int]] = (set(), set())
+    for user_id, history in histories.items():
+        until = calls.resting_until(
+            [(NOW - w * week, a, came) for w, a, came, sent in history if sent and w * week < window]
+        )
+        if until is not None:
+            expected[1].add(members[user_id])
+            if until > NOW:
+                expected[0].add(members[user_id])
+    assert by_guild == by_ids == expected == ({members[NEW_YORK]}, {members[NEW_YORK], members[LOS_ANGELES]})

@@ -71,6 +71,7 @@ from bot.services.welcome_calls._model import (
     Invite,
     Listed,
 )
+from bot.services.welcome_calls._pool import resting
 from bot.services.welcome_calls._rows import (
     guild_size,
     invited_to_upcoming,
@@ -178,6 +179,7 @@ __all__ = [
     "reminder_due",
     "reminders_due",
     "rest_after",
+    "resting",
     "resting_until",
     "seat_order",
     "starts_due",

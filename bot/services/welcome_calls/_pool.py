@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import pairing
 from bot.services.welcome_calls._rows import _busy, _wait_target
-from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, resting_until
+from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, rest_after
 from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker, is_fresh, seat_order
 from db.enums import CallAnswer, CallOccurrenceStatus, MemberStatus, OrganizerStatus
 from db.models import HumanContact, Member, Organizer, WelcomeCallInvite, WelcomeCallOccurrence
@@ -182,27 +182,33 @@ async def resting(
         conditions.append(WelcomeCallInvite.member_id.in_(list(member_ids)))
     else:
         return set(), set()
-    rows = await session.execute(
-        select(
-            WelcomeCallInvite.member_id,
-            WelcomeCallOccurrence.starts_at,
-            WelcomeCallInvite.answer,
-            WelcomeCallInvite.attended,
-        )
+    # The run of invitations left unanswered since the member's latest answer (or coming) in
+    # the window, counted and dated by the database: one row per member who left their latest
+    # unanswered, not one per invitation.
+    answered = or_(WelcomeCallInvite.answer != CallAnswer.PENDING, WelcomeCallInvite.attended.is_(True))
+    last_answered = (
+        select(WelcomeCallInvite.member_id, func.max(WelcomeCallOccurrence.starts_at).label("at"))
         .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
-        .where(*conditions)
-        .order_by(WelcomeCallInvite.member_id, WelcomeCallOccurrence.starts_at.desc())
+        .where(*conditions, answered)
+        .group_by(WelcomeCallInvite.member_id)
+        .subquery()
     )
-    history: dict[int, list[tuple[datetime, CallAnswer, bool]]] = {}
-    for member_id, starts_at, answer, attended in rows.all():
-        history.setdefault(member_id, []).append((starts_at, answer, attended))
+    rows = await session.execute(
+        select(WelcomeCallInvite.member_id, func.count(), func.max(WelcomeCallOccurrence.starts_at))
+        .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+        .outerjoin(last_answered, last_answered.c.member_id == WelcomeCallInvite.member_id)
+        .where(
+            *conditions,
+            ~answered,
+            or_(last_answered.c.at.is_(None), WelcomeCallOccurrence.starts_at > last_answered.c.at),
+        )
+        .group_by(WelcomeCallInvite.member_id)
+    )
     rest, ignored = set(), set()
-    for member_id, past in history.items():
-        until = resting_until(past)
-        if until is not None:
-            ignored.add(member_id)
-            if now < until:
-                rest.add(member_id)
+    for member_id, silent, latest in rows.all():
+        ignored.add(member_id)
+        if now < latest + rest_after(silent):  # as `resting_until` of their history
+            rest.add(member_id)
     return rest, ignored
 
 
