@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import HumanContactKind
 from db.models import HumanContact, Member
-from db.upsert import insert_unless_exists
+from db.upsert import insert_all_unless_exist, insert_unless_exists
 
 _ONE_PER_EVENT = ["member_id", "kind", "subject_id"]
 
@@ -53,6 +53,31 @@ async def record_contact(
     return await insert_unless_exists(session, HumanContact, values, unique=_ONE_PER_EVENT) is not None
 
 
+async def record_contacts(
+    *,
+    session: AsyncSession,
+    guild_id: int,
+    kind: HumanContactKind,
+    subject_id: int,
+    at: datetime,
+    members: Iterable[tuple[int, int | None]],
+) -> None:
+    """The same event's contact for several members at once, each a member id and whom they met
+    (None: more than one person), in one statement; one recorded already stays as it was."""
+    rows = [
+        {
+            "guild_id": guild_id,
+            "member_id": member_id,
+            "kind": kind,
+            "subject_id": subject_id,
+            "counterpart_member_id": counterpart,
+            "at": at,
+        }
+        for member_id, counterpart in members
+    ]
+    await insert_all_unless_exist(session, HumanContact, rows, unique=_ONE_PER_EVENT)
+
+
 async def record_met(
     *,
     session: AsyncSession,
@@ -64,31 +89,28 @@ async def record_met(
 ) -> None:
     """Two members who were introduced to each other: a contact for each, naming the other."""
     first, second = pair
-    for member_id, other in ((first, second), (second, first)):
-        await record_contact(
-            session=session,
-            guild_id=guild_id,
-            member_id=member_id,
-            kind=kind,
-            subject_id=subject_id,
-            at=at,
-            counterpart_member_id=other,
-        )
+    await record_contacts(
+        session=session,
+        guild_id=guild_id,
+        kind=kind,
+        subject_id=subject_id,
+        at=at,
+        members=((first, second), (second, first)),
+    )
 
 
 async def record_joined(
     *, session: AsyncSession, guild_id: int, member_ids: Iterable[int], circle_id: int, at: datetime
 ) -> None:
     """Members who joined a circle (its founding members when it opens, or one who joined later)."""
-    for member_id in member_ids:
-        await record_contact(
-            session=session,
-            guild_id=guild_id,
-            member_id=member_id,
-            kind=HumanContactKind.CIRCLE_JOINED,
-            subject_id=circle_id,
-            at=at,
-        )
+    await record_contacts(
+        session=session,
+        guild_id=guild_id,
+        kind=HumanContactKind.CIRCLE_JOINED,
+        subject_id=circle_id,
+        at=at,
+        members=((member_id, None) for member_id in member_ids),
+    )
 
 
 async def first_and_last(*, session: AsyncSession, member_id: int) -> tuple[Contact | None, Contact | None]:

@@ -350,3 +350,27 @@ async def test_first_and_last_contact_on_the_card_in_the_export_and_gone_with_th
         )
     # Their own contacts are gone; the mentor's stays, without saying whom they met.
     assert await _contacts(sessions) == {(MENTOR, HumanContactKind.MENTOR_INTRODUCTION, None)}
+
+
+async def test_contacts_recorded_together_leave_one_already_recorded_as_it_was(
+    sessions: SessionMaker,
+) -> None:
+    first = await _member(sessions, LEEDS, 2 * DAY)
+    second = await _member(sessions, BRADFORD, 2 * DAY)
+    call = {"guild_id": GUILD, "kind": HumanContactKind.WELCOME_CALL, "subject_id": 7}
+    async with sessions() as session, session.begin():
+        await contacts.record_contacts(session=session, at=NOW - DAY, members=[(first, second)], **call)
+    async with sessions() as session, session.begin():
+        await contacts.record_contacts(
+            session=session, at=NOW, members=[(first, None), (second, None)], **call
+        )
+        await contacts.record_contacts(session=session, at=NOW, members=[], **call)  # nothing to write
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(HumanContact.member_id, HumanContact.at, HumanContact.counterpart_member_id).order_by(
+                    HumanContact.member_id
+                )
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [(first, NOW - DAY, second), (second, NOW, None)]

@@ -17,7 +17,7 @@ from bot.services.buddies._model import (
     Introduction,
 )
 from bot.services.buddies._rows import _buddy, _members
-from bot.services.contacts import record_contact
+from bot.services.contacts import record_contacts
 from bot.services.practice import common_hour
 from db.enums import (
     BuddyStatus,
@@ -94,14 +94,16 @@ async def record_introduced(
     if not delivered:
         return
     member_ids = [r.member_id for r, _ in await _members(session, group_id)]
-    for member_id in member_ids:
+
+    def counterpart(member_id: int) -> int | None:
         others = [m for m in member_ids if m != member_id]
-        await record_contact(
-            session=session,
-            guild_id=row.guild_id,
-            member_id=member_id,
-            kind=HumanContactKind.BUDDY_INTRODUCTION,
-            subject_id=row.id,
-            at=now,
-            counterpart_member_id=others[0] if len(others) == 1 else None,
-        )
+        return others[0] if len(others) == 1 else None
+
+    await record_contacts(
+        session=session,
+        guild_id=row.guild_id,
+        kind=HumanContactKind.BUDDY_INTRODUCTION,
+        subject_id=row.id,
+        at=now,
+        members=((member_id, counterpart(member_id)) for member_id in member_ids),
+    )

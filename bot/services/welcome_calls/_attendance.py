@@ -111,16 +111,15 @@ async def _close(
     for member_id in sorted(attendee_ids):
         invite = invites[member_id]
         invite.attended, invite.asked_at = True, now
-        await contacts.record_contact(
-            session=session,
-            guild_id=call.guild_id,
-            member_id=member_id,
-            kind=HumanContactKind.WELCOME_CALL,
-            subject_id=occurrence.id,
-            at=occurrence.starts_at,
-            counterpart_member_id=call.host_member_id,
-        )
         attendees.append(Invite(invite.id, users[member_id], event))
+    await contacts.record_contacts(
+        session=session,
+        guild_id=call.guild_id,
+        kind=HumanContactKind.WELCOME_CALL,
+        subject_id=occurrence.id,
+        at=occurrence.starts_at,
+        members=((member_id, call.host_member_id) for member_id in sorted(attendee_ids)),
+    )
     occurrence.status, occurrence.closed_at = CallOccurrenceStatus.CLOSED, now
     next_call = None
     if call.status == WelcomeCallStatus.ACTIVE:
