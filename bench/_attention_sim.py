@@ -280,7 +280,7 @@ class Simulation:
                     mute=False,
                     now=later,
                 )
-                if answered.introduction is None:
+                if answered.introduction_id is None:
                     continue
                 if await neighbours.introduction_due(session=s, introduction_id=ask.introduction_id):
                     await neighbours.record_introduced(

@@ -144,10 +144,8 @@ class LocalAnswers(CommunityFeature):
             IntroductionStatus.DECLINED: texts.ASK_MUTED if choice is Choice.NEVER else texts.ASK_THANKS_NO,
         }.get(answered.status, texts.INTRO_GONE)
         await self.say(room_id, text)
-        if answered.introduction is not None:
-            await self.runtime.run_now(
-                ChatTaskKind.NEIGHBOUR_INTRODUCTION, answered.introduction.introduction_id
-            )
+        if answered.introduction_id is not None:
+            await self.runtime.run_now(ChatTaskKind.NEIGHBOUR_INTRODUCTION, answered.introduction_id)
         for ask in answered.asks:  # a no: the next neighbour in their place
             await self.messenger.ask_neighbour(ask)
 

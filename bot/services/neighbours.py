@@ -96,10 +96,11 @@ class Introduction:
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """What came of a neighbour's answer; `introduction` is set when both said yes."""
+    """What came of a neighbour's answer; `introduction_id` is set when both said yes: the
+    introduction to make now (`introduction_due` reads what it says, as the outbox does)."""
 
     status: IntroductionStatus
-    introduction: Introduction | None
+    introduction_id: int | None
     asks: tuple[Ask, ...] = ()  # after a no: the next neighbours asked in their place
 
 
@@ -326,7 +327,7 @@ async def answer_introduction(
         subject_id=intro.id,
         now=now,
     )
-    return Answered(intro.status, await _introduction(session, intro, requester, neighbour))
+    return Answered(intro.status, intro.id)
 
 
 async def asks_due(*, session: AsyncSession, now: datetime, platform: Platform | None = None) -> list[Ask]:

@@ -171,15 +171,15 @@ class Neighbours(commands.Cog):
             else texts.ASK_THANKS_NO,
         }.get(answered.status, texts.INTRO_GONE)
         await interaction.edit_original_response(content=text, view=None)
-        if answered.introduction is not None:
-            await self.introduce(answered.introduction)
+        if answered.introduction_id is not None:
+            await self.introduce(answered.introduction_id)
         for ask in answered.asks:  # a no: the next neighbour in their place
             await self.bot.messenger.ask_neighbour(ask)
 
-    async def introduce(self, intro: neighbours.Introduction) -> None:
+    async def introduce(self, introduction_id: int) -> None:
         """Right after both said yes: run the introduction task now (the outbox's tick retries it
         if this fails or the process dies)."""
-        await self.bot.outbox.run_now(ChatTaskKind.NEIGHBOUR_INTRODUCTION, intro.introduction_id)
+        await self.bot.outbox.run_now(ChatTaskKind.NEIGHBOUR_INTRODUCTION, introduction_id)
 
     async def introduce_task(self, task: outbox.Task) -> None:
         """The outbox's handler for neighbours: a private thread with both, or a DM to each

@@ -87,7 +87,7 @@ async def test_asks_left_unanswered_make_room_and_a_late_yes_still_introduces(se
     assert await _asks_due(sessions) == []  # nobody is asked twice
     assert await _asked_in_order(sessions) == list(NEAR)
     late = await answer(sessions, asks[4])
-    assert late.status == IntroductionStatus.INTRODUCED and late.introduction is not None
+    assert late.status == IntroductionStatus.INTRODUCED and late.introduction_id is not None
 
 
 async def test_no_more_are_asked_once_a_handful_said_yes(sessions: SessionMaker) -> None:

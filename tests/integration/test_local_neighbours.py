@@ -18,6 +18,7 @@ from tests.integration.test_local_support import (
     NOW,
     accept,
     answer,
+    introduction,
     leave_server,
     member_row,
     offer,
@@ -83,8 +84,7 @@ async def test_a_member_who_shares_nothing_can_still_ask_and_is_introduced_with_
     assert ask.asker_area is None
     answered = await answer(sessions, ask)
     assert answered.status == IntroductionStatus.INTRODUCED
-    intro = answered.introduction
-    assert intro is not None
+    intro = await introduction(sessions, answered)
     assert intro.requester.user_id == SECRET and intro.requester.area is None
     assert intro.neighbour.area == "Leeds, United Kingdom"
     assert "Bradford" not in repr(intro)
@@ -97,9 +97,9 @@ async def test_both_yes_introduces_them_with_shared_paths_and_it_is_audited(sess
     assert made is not None
     [ask] = await accept(sessions, made.offer_id, HARROGATE)
     answered = await answer(sessions, ask)
-    assert answered.introduction is not None
-    assert answered.introduction.shared_paths == ("community_life",)
-    assert answered.introduction.requester.area == "England, United Kingdom"  # not Harrogate
+    intro = await introduction(sessions, answered)
+    assert intro.shared_paths == ("community_life",)
+    assert intro.requester.area == "England, United Kingdom"  # not Harrogate
     async with sessions() as session:
         actions = set((await session.execute(select(AuditEntry.action))).scalars())
     assert {"neighbours.offered", "neighbours.asked", "neighbours.introduced"} <= actions
@@ -112,7 +112,7 @@ async def test_a_no_is_final_the_pair_is_never_asked_again_either_way(sessions: 
     assert made is not None
     [ask] = await accept(sessions, made.offer_id, BRADFORD)
     answered = await answer(sessions, ask, yes=False)
-    assert answered.status == IntroductionStatus.DECLINED and answered.introduction is None
+    assert answered.status == IntroductionStatus.DECLINED and answered.introduction_id is None
     assert await offer(sessions, bradford) is None
     assert await offer(sessions, leeds) is None
     with pytest.raises(GroundworkError):
@@ -161,7 +161,7 @@ async def test_an_asker_gone_without_notice_is_not_introduced(sessions: SessionM
     async with sessions() as session, session.begin():
         (await session.get_one(Member, bradford)).status = MemberStatus.LEFT
     answered = await answer(sessions, ask)
-    assert answered.status == IntroductionStatus.CANCELLED and answered.introduction is None
+    assert answered.status == IntroductionStatus.CANCELLED and answered.introduction_id is None
 
 
 async def test_only_the_member_asked_may_answer(sessions: SessionMaker) -> None:

@@ -64,6 +64,15 @@ async def answer(
         )
 
 
+async def introduction(sessions: SessionMaker, answered: neighbours.Answered) -> neighbours.Introduction:
+    """What the introduction both said yes to says, as the outbox reads it."""
+    assert answered.introduction_id is not None
+    async with sessions() as session:
+        intro = await neighbours.introduction_due(session=session, introduction_id=answered.introduction_id)
+    assert intro is not None
+    return intro
+
+
 async def meet_everyone(sessions: SessionMaker, member_id: int, user_id: int) -> list[neighbours.Answered]:
     """The member accepts the offer and every neighbour says yes."""
     made = await offer(sessions, member_id)

@@ -17,6 +17,7 @@ from tests.integration.test_local_support import (
     NOW,
     accept,
     answer,
+    introduction,
     leave_server,
     meet_everyone,
     offer,
@@ -75,12 +76,12 @@ async def test_two_neighbours_saying_yes_enqueue_their_introduction_with_the_ans
             raise RollbackError
     assert await _tasks(sessions) == []
     answered = await answer(sessions, ask)
-    assert answered.introduction is not None
+    assert answered.introduction_id == ask.introduction_id
     assert await _tasks(sessions) == [(ChatTaskKind.NEIGHBOUR_INTRODUCTION, ask.introduction_id)]
 
     async with sessions() as session, session.begin():
         due = await neighbours.introduction_due(session=session, introduction_id=ask.introduction_id)
-        assert due == answered.introduction
+        assert due is not None and due.introduction_id == ask.introduction_id
         assert not await neighbours.thread_taken(session=session, thread_id=THREAD)
         await neighbours.record_introduced(
             session=session, introduction_id=ask.introduction_id, thread_id=THREAD, delivered=True, now=NOW
@@ -100,12 +101,10 @@ async def test_a_no_enqueues_nothing_and_a_neighbour_who_left_is_not_introduced(
         assert await neighbours.introduction_due(session=session, introduction_id=ask.introduction_id) is None
 
     both_yes, *_ = await meet_everyone(sessions, await onboard(sessions, LATE, "Leeds"), LATE)
-    assert both_yes.introduction is not None
-    await leave_server(sessions, both_yes.introduction.neighbour.user_id)
+    intro = await introduction(sessions, both_yes)
+    await leave_server(sessions, intro.neighbour.user_id)
     async with sessions() as session:
-        gone = await neighbours.introduction_due(
-            session=session, introduction_id=both_yes.introduction.introduction_id
-        )
+        gone = await neighbours.introduction_due(session=session, introduction_id=intro.introduction_id)
     assert gone is None
 
 
