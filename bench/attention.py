@@ -13,6 +13,14 @@ year is not yet under 5 minutes: 1,151 s (load 1.1-2.2; today's behaviour 170 s,
 it (load 1.0-3.1, another benchmark running alongside for part of it; 164 s and 1,227 s), with
 the same figures: no gain measurable on a shared machine. The new behaviour's cost grows with
 the members waiting: its last 30 simulated days took about 200 s, its first 13 s.
+8 Dec 2026 (load 0.2-1.3): the full year in 1,072 s (today's behaviour 245 s, the new one
+1,070 s; its last 30 simulated days 190 s), with the same figures and counts, after the rests of
+a call's invitations were counted by the database, the organizer pool's sweep read only mentees
+with two rated check-ins, an index on members (guild_id, onboarded_at), one statement for an
+event's contacts and a neighbour's yes no longer building the introduction the outbox builds
+again; 1,198 s (227 s, 1,196 s) after the first three of those. Late in the year a simulated day
+is about 9,000 statements at about 0.5 ms of SQLAlchemy and Python each (the SQL a few percent
+of it): under 5 minutes needs about four times fewer statements, not faster ones.
 The invitations tick used to re-read, for every upcoming call with a free seat, the members
 waiting in its band as whole rows with their rests, contacts and invitations (about 60 % of the
 new behaviour's time, py-spy); it now reads them once a tick as plain columns
