@@ -31,6 +31,25 @@ class Contact:
     counterpart_user_id: int | None
 
 
+def _row(
+    guild_id: int,
+    kind: HumanContactKind,
+    subject_id: int,
+    at: datetime,
+    member_id: int,
+    counterpart_member_id: int | None,
+) -> dict[str, object]:
+    """A contact's column values."""
+    return {
+        "guild_id": guild_id,
+        "member_id": member_id,
+        "kind": kind,
+        "subject_id": subject_id,
+        "counterpart_member_id": counterpart_member_id,
+        "at": at,
+    }
+
+
 async def record_contact(
     *,
     session: AsyncSession,
@@ -42,14 +61,7 @@ async def record_contact(
     counterpart_member_id: int | None = None,
 ) -> bool:
     """One member's contact; False when this event was recorded for them already."""
-    values = {
-        "guild_id": guild_id,
-        "member_id": member_id,
-        "kind": kind,
-        "subject_id": subject_id,
-        "counterpart_member_id": counterpart_member_id,
-        "at": at,
-    }
+    values = _row(guild_id, kind, subject_id, at, member_id, counterpart_member_id)
     return await insert_unless_exists(session, HumanContact, values, unique=_ONE_PER_EVENT) is not None
 
 
@@ -65,15 +77,7 @@ async def record_contacts(
     """The same event's contact for several members at once, each a member id and whom they met
     (None: more than one person), in one statement; one recorded already stays as it was."""
     rows = [
-        {
-            "guild_id": guild_id,
-            "member_id": member_id,
-            "kind": kind,
-            "subject_id": subject_id,
-            "counterpart_member_id": counterpart,
-            "at": at,
-        }
-        for member_id, counterpart in members
+        _row(guild_id, kind, subject_id, at, member_id, counterpart) for member_id, counterpart in members
     ]
     await insert_all_unless_exist(session, HumanContact, rows, unique=_ONE_PER_EVENT)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, delete, distinct, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -78,9 +78,7 @@ class Step:
     review_channel_id: int | None = None
 
 
-def _rated_checkins(
-    member_id: ColumnElement[int] | InstrumentedAttribute[int] | int,
-) -> list[ColumnElement[bool]]:
+def _rated_checkins(member_id: InstrumentedAttribute[int] | int) -> list[ColumnElement[bool]]:
     """The member's answered check-ins that count for the rule (onboarding's self-rating is
     where they began, not a rise)."""
     return [
@@ -124,11 +122,15 @@ async def _mentor_of(session: AsyncSession, member_id: int) -> Member | None:
     ).scalar_one_or_none()
 
 
+def _organizer_row(
+    member_id: InstrumentedAttribute[int] | int, statuses: tuple[OrganizerStatus, ...]
+) -> Select[int]:
+    """The member's organizer row, if its status is one of `statuses`."""
+    return select(Organizer.id).where(Organizer.member_id == member_id, Organizer.status.in_(statuses))
+
+
 async def _organizes(session: AsyncSession, member_id: int, statuses: tuple[OrganizerStatus, ...]) -> bool:
-    found = await session.scalar(
-        select(Organizer.id).where(Organizer.member_id == member_id, Organizer.status.in_(statuses))
-    )
-    return found is not None
+    return await session.scalar(_organizer_row(member_id, statuses)) is not None
 
 
 async def suggest_for(*, session: AsyncSession, member_id: int, now: datetime) -> Suggestion | None:
@@ -207,9 +209,7 @@ async def sweep(
                 # others are not looked at one by one.
                 select(ActivityEntry.id).where(ActivityEntry.member_id == Mentorship.member_id).exists(),
                 _rated(Mentorship.member_id) >= CHECKINS_NEEDED,
-                ~select(Organizer.id)
-                .where(Organizer.member_id == Mentorship.member_id, Organizer.status.in_(ORGANIZING))
-                .exists(),
+                ~_organizer_row(Mentorship.member_id, ORGANIZING).exists(),
             )
             .order_by(Mentorship.member_id)
             .limit(chunk)

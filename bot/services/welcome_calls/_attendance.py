@@ -108,7 +108,8 @@ async def _close(
         rows = await session.execute(select(Member.id, Member.user_id).where(Member.id.in_(attendee_ids)))
         users = dict(rows.all())
     attendees = []
-    for member_id in sorted(attendee_ids):
+    in_order = sorted(attendee_ids)
+    for member_id in in_order:
         invite = invites[member_id]
         invite.attended, invite.asked_at = True, now
         attendees.append(Invite(invite.id, users[member_id], event))
@@ -118,7 +119,7 @@ async def _close(
         kind=HumanContactKind.WELCOME_CALL,
         subject_id=occurrence.id,
         at=occurrence.starts_at,
-        members=((member_id, call.host_member_id) for member_id in sorted(attendee_ids)),
+        members=((member_id, call.host_member_id) for member_id in in_order),
     )
     occurrence.status, occurrence.closed_at = CallOccurrenceStatus.CLOSED, now
     next_call = None

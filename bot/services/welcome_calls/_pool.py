@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import pairing
 from bot.services.welcome_calls._rows import _busy, _wait_target
-from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, rest_after
+from bot.services.welcome_calls._rules import MAX_REST, Band, offset_minutes, rested_until
 from bot.services.welcome_calls._seats import EXPERIENCED_CONTACTS, Seeker, is_fresh, seat_order
 from db.enums import CallAnswer, CallOccurrenceStatus, MemberStatus, OrganizerStatus
 from db.models import HumanContact, Member, Organizer, WelcomeCallInvite, WelcomeCallOccurrence
@@ -207,7 +207,7 @@ async def resting(
     rest, ignored = set(), set()
     for member_id, silent, latest in rows.all():
         ignored.add(member_id)
-        if now < latest + rest_after(silent):  # as `resting_until` of their history
+        if now < rested_until(latest, silent):  # as `resting_until` of their history
             rest.add(member_id)
     return rest, ignored
 

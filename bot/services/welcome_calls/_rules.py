@@ -174,6 +174,12 @@ def rest_after(unanswered_in_a_row: int) -> timedelta:
     return min(rest, MAX_REST)
 
 
+def rested_until(latest: datetime, unanswered_in_a_row: int) -> datetime:
+    """The end of the rest of a member who left `unanswered_in_a_row` invitations unanswered,
+    the latest for a call that started at `latest`."""
+    return latest + rest_after(unanswered_in_a_row)
+
+
 def resting_until(history: Sequence[tuple[datetime, CallAnswer, bool]]) -> datetime | None:
     """When a member may be invited again, from their past invitations (the call's start, their
     answer, whether they came), newest first: the unanswered ones in a row rest them from the
@@ -185,7 +191,7 @@ def resting_until(history: Sequence[tuple[datetime, CallAnswer, bool]]) -> datet
         silent += 1
     if not silent:
         return None
-    return history[0][0] + rest_after(silent)
+    return rested_until(history[0][0], silent)
 
 
 def best_band(offsets: Sequence[int], width: int = BAND_WIDTH) -> tuple[Band | None, int]:
