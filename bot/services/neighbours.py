@@ -22,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
 from bot.services import identities, nearby, outbox
@@ -107,7 +108,54 @@ class Answered:
 async def person(session: AsyncSession, member: Member) -> Person:
     """A member as other members may see them (their area only as they agreed to share it)."""
     locale = await session.get(Locale, member.locale_id) if member.locale_id else None
+    return _seen(member, locale)
+
+
+def _seen(member: Member, locale: Locale | None) -> Person:
     return Person(member.user_id, shared_area(locale, member.locale_sharing), tuple(member.paths))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """An introduction (locked) with its two members, as one query reads them (`_pair`); their
+    places and the guild's settings when asked for."""
+
+    intro: NeighbourIntroduction
+    requester: Member | None
+    neighbour: Member | None
+    requester_place: Locale | None = None
+    neighbour_place: Locale | None = None
+    guild: GuildSettings | None = None
+
+
+_REQUESTER, _NEIGHBOUR = aliased(Member, name="requester"), aliased(Member, name="neighbour")
+_REQUESTER_PLACE, _NEIGHBOUR_PLACE = (
+    aliased(Locale, name="requester_place"),
+    aliased(Locale, name="neighbour_place"),
+)
+# Built once: an alias made per call would be a statement compiled per call.
+_PAIR = (
+    select(NeighbourIntroduction, _REQUESTER, _NEIGHBOUR)
+    .outerjoin(_REQUESTER, NeighbourIntroduction.requester_id == _REQUESTER.id)
+    .outerjoin(_NEIGHBOUR, NeighbourIntroduction.neighbour_id == _NEIGHBOUR.id)
+    .where(NeighbourIntroduction.id == bindparam("introduction_id"))
+    .with_for_update(of=NeighbourIntroduction)
+)
+_PAIR_WITH_PLACES = (
+    _PAIR.add_columns(_REQUESTER_PLACE, _NEIGHBOUR_PLACE, GuildSettings)
+    .outerjoin(_REQUESTER_PLACE, _REQUESTER.locale_id == _REQUESTER_PLACE.id)
+    .outerjoin(_NEIGHBOUR_PLACE, _NEIGHBOUR.locale_id == _NEIGHBOUR_PLACE.id)
+    .outerjoin(GuildSettings, GuildSettings.guild_id == NeighbourIntroduction.guild_id)
+)
+
+
+async def _pair(session: AsyncSession, introduction_id: int, *, places: bool = False) -> _Pair | None:
+    """The introduction and both members in one statement (with `places`: their towns and the
+    guild's settings too), instead of a `get` each."""
+    found = (
+        await session.execute(_PAIR_WITH_PLACES if places else _PAIR, {"introduction_id": introduction_id})
+    ).first()
+    return None if found is None else _Pair(*found)
 
 
 async def _candidates(session: AsyncSession, member: Member, radius_km: float) -> list[nearby.Neighbour]:
@@ -289,11 +337,10 @@ async def answer_introduction(
 ) -> Answered:
     """The neighbour's answer. Both said yes: the two are to be introduced. A no: the next
     neighbour who may be asked is asked in their place (`Answered.asks`)."""
-    intro = await session.get(NeighbourIntroduction, introduction_id, with_for_update=True)
-    if intro is None:
+    found = await _pair(session, introduction_id)
+    if found is None:
         raise NotFoundError(texts.INTRO_GONE)
-    neighbour = await session.get(Member, intro.neighbour_id)
-    requester = await session.get(Member, intro.requester_id)
+    intro, neighbour, requester = found.intro, found.neighbour, found.requester
     if neighbour is None or neighbour.user_id != user_id:
         raise NotAllowedError(texts.NOT_YOUR_INTRO)
     if intro.status != IntroductionStatus.ASKED:
@@ -362,38 +409,32 @@ async def asks_due(*, session: AsyncSession, now: datetime, platform: Platform |
     return asks
 
 
-async def _introduction(
-    session: AsyncSession, intro: NeighbourIntroduction, requester: Member, neighbour: Member
-) -> Introduction:
-    guild = await session.get(GuildSettings, intro.guild_id)
-    first, second = await person(session, requester), await person(session, neighbour)
+async def introduction_due(*, session: AsyncSession, introduction_id: int) -> Introduction | None:
+    """The two neighbours to introduce, or None when there is nothing left to do: they were
+    introduced already, it was called off, or one of them is no longer an active member."""
+    found = await _pair(session, introduction_id, places=True)
+    if found is None:
+        return None
+    intro, requester, neighbour = found.intro, found.requester, found.neighbour
+    if intro.status != IntroductionStatus.INTRODUCED or intro.introduced_at is not None:
+        return None
+    if requester is None or neighbour is None:
+        return None
+    if not requester.status == neighbour.status == MemberStatus.ACTIVE:
+        return None
+    first, second = _seen(requester, found.requester_place), _seen(neighbour, found.neighbour_place)
     return Introduction(
         introduction_id=intro.id,
         guild_id=intro.guild_id,
         requester=first,
         neighbour=second,
         shared_paths=tuple(p for p in first.paths if p in second.paths),
-        introductions_channel_id=guild.introductions_channel_id if guild else None,
+        introductions_channel_id=found.guild.introductions_channel_id if found.guild else None,
         # From when both had said yes: a retried introduction suggests the same times.
         suggested_times=suggest_times(
             (requester.timezone, neighbour.timezone), intro.answered_at or intro.created_at
         ),
     )
-
-
-async def introduction_due(*, session: AsyncSession, introduction_id: int) -> Introduction | None:
-    """The two neighbours to introduce, or None when there is nothing left to do: they were
-    introduced already, it was called off, or one of them is no longer an active member."""
-    intro = await session.get(NeighbourIntroduction, introduction_id, with_for_update=True)
-    if intro is None or intro.status != IntroductionStatus.INTRODUCED or intro.introduced_at is not None:
-        return None
-    requester = await session.get(Member, intro.requester_id)
-    neighbour = await session.get(Member, intro.neighbour_id)
-    if requester is None or neighbour is None:
-        return None
-    if not requester.status == neighbour.status == MemberStatus.ACTIVE:
-        return None
-    return await _introduction(session, intro, requester, neighbour)
 
 
 async def thread_taken(*, session: AsyncSession, thread_id: int) -> bool:

@@ -25,6 +25,8 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from bot.services import identities
 from db.enums import ChatTaskKind, Platform
 from db.models import ChatTask, CircleMember, Member, Mentorship, NeighbourIntroduction, PracticeRequest
+from db.models.outbox import OPEN_TASK
+from db.upsert import insert_unless_exists
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(minutes=1)
@@ -76,15 +78,15 @@ def _open() -> ColumnElement[bool]:
 async def enqueue(
     *, session: AsyncSession, guild_id: int, kind: ChatTaskKind, subject_id: int, now: datetime
 ) -> None:
-    """A step to carry out after this unit of work commits (nothing if it is already waiting)."""
-    waiting = (
-        await session.execute(
-            select(ChatTask.id).where(ChatTask.kind == kind, ChatTask.subject_id == subject_id, _open())
-        )
-    ).first()
-    if waiting is None:
-        session.add(ChatTask(guild_id=guild_id, kind=kind, subject_id=subject_id, due_at=now, created_at=now))
-        await session.flush()
+    """A step to carry out after this unit of work commits (nothing if it is already waiting:
+    the open task's unique index, in one statement)."""
+    await insert_unless_exists(
+        session,
+        ChatTask,
+        {"guild_id": guild_id, "kind": kind, "subject_id": subject_id, "due_at": now, "created_at": now},
+        unique=["kind", "subject_id"],
+        where=OPEN_TASK,
+    )
 
 
 async def waiting(*, session: AsyncSession, kind: ChatTaskKind, subject_id: int) -> bool:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.services import circles, onboarding, outbox
 from bot.services.gazetteer import Gazetteer, get_gazetteer
@@ -122,16 +122,22 @@ def refusing_commits_with_tasks() -> Iterator[None]:
         if any(isinstance(row, ChatTask) for row in session.new):
             session.info["wrote_task"] = True
 
+    def note_insert(state: ORMExecuteState) -> None:  # outbox.enqueue inserts with a statement
+        if state.is_insert and getattr(state.statement, "table", None) is ChatTask.__table__:
+            state.session.info["wrote_task"] = True
+
     def refuse(session: Session) -> None:
         if session.info.pop("wrote_task", False):
             raise RollbackError
 
     event.listen(Session, "after_flush", note)
+    event.listen(Session, "do_orm_execute", note_insert)
     event.listen(Session, "before_commit", refuse)
     try:
         yield
     finally:
         event.remove(Session, "before_commit", refuse)
+        event.remove(Session, "do_orm_execute", note_insert)
         event.remove(Session, "after_flush", note)
 
 

@@ -124,7 +124,7 @@ async def _close(
     occurrence.status, occurrence.closed_at = CallOccurrenceStatus.CLOSED, now
     next_call = None
     if call.status == WelcomeCallStatus.ACTIVE:
-        upcoming = await _schedule(session, call, max(occurrence.ends_at, now + LEAD), now)
+        upcoming = await _schedule(session, call, max(occurrence.ends_at, now + LEAD), now, seats_now=False)
         next_call = await _event(session, upcoming)
     return Closed(event, tuple(attendees), next_call)
 

@@ -135,8 +135,18 @@ async def _invite_for(
 
 
 async def _schedule(
-    session: AsyncSession, call: WelcomeCall, after: datetime, now: datetime, first: Sequence[int] = ()
+    session: AsyncSession,
+    call: WelcomeCall,
+    after: datetime,
+    now: datetime,
+    first: Sequence[int] = (),
+    *,
+    seats_now: bool = True,
 ) -> WelcomeCallOccurrence:
+    """The call's next occurrence after `after`, with its seats given (`_invite_for`; `first`
+    before everyone). Without `seats_now` (a call that just closed, promising nobody a seat) its
+    seats are left to the invitations tick (`_top_up`), which gives them with every other call's
+    once its event exists: nobody is invited to it before there is an event to invite them to."""
     starts_at = next_start(call.weekday, call.local_minute, call.timezone, after)
     occurrence = WelcomeCallOccurrence(
         call_id=call.id,
@@ -146,7 +156,8 @@ async def _schedule(
     )
     session.add(occurrence)
     await session.flush()
-    await _invite_for(session, call, occurrence, now, first, already={})
+    if seats_now or first:
+        await _invite_for(session, call, occurrence, now, first, already={})
     return occurrence
 
 
