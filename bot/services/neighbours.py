@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 
 from bot.errors import GroundworkError, NotAllowedError, NotFoundError
 from bot.services import identities, nearby, outbox
-from bot.services.audit import record
+from bot.services.audit import record, record_all
 from bot.services.contacts import record_met
 from bot.services.locales import shared_area
 from bot.services.meeting_times import suggest_times
@@ -316,16 +316,14 @@ async def _ask(
     session.add_all(rows)
     await session.flush()
     asker = await person(session, member)
-    for n, row in zip(found, rows, strict=True):
-        await record(
-            session=session,
-            now=now,
-            guild_id=member.guild_id,
-            actor_id=None,
-            target_user_id=n.user_id,
-            action="neighbours.asked",
-            details={"introduction": row.id},
-        )
+    await record_all(
+        session=session,
+        now=now,
+        guild_id=member.guild_id,
+        actor_id=None,
+        action="neighbours.asked",
+        targets=[(n.user_id, {"introduction": row.id}) for n, row in zip(found, rows, strict=True)],
+    )
     return [
         Ask(row.id, member.guild_id, n.user_id, asker.area, asker.paths, offer.radius_km)
         for n, row in zip(found, rows, strict=True)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import GroundworkError
 from bot.services import identities, outbox
-from bot.services.audit import record
+from bot.services.audit import record, record_all
 from bot.services.buddies._eligible import eligible
 from bot.services.buddies._grouping import _apart, _engine_view, group
 from bot.services.buddies._model import (
@@ -65,15 +65,14 @@ async def sweep(
             member = by_id[buddy_row.member_id]
             others = tuple(seen[m] for m in members if m != member.id)
             offers.append(Offer(buddy_row.id, guild_id, member.user_id, others))
-            await record(
-                session=session,
-                now=now,
-                guild_id=guild_id,
-                actor_id=None,
-                target_user_id=member.user_id,
-                action="buddies.offered",
-                details={"group": row.id},
-            )
+        await record_all(
+            session=session,
+            now=now,
+            guild_id=guild_id,
+            actor_id=None,
+            action="buddies.offered",
+            targets=[(by_id[b.member_id].user_id, {"group": row.id}) for b in rows],
+        )
     return offers
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.audit import record
+from bot.services.audit import record_all
 from bot.services.circles._cluster import find_clusters, nearest_within
 from bot.services.circles._model import STANDING, Offer, Proposal, Sweep, add_offer, nearest_organizers
 from bot.services.circles._naming import Resident, circle_place
@@ -211,15 +211,14 @@ async def _propose(
                     created_at=now,
                 )
             )
-            await record(
-                session=session,
-                now=now,
-                guild_id=guild.guild_id,
-                actor_id=None,
-                target_user_id=m.user_id,
-                action="circle.proposed",
-                details={"circle": circle.id},
-            )
+        await record_all(
+            session=session,
+            now=now,
+            guild_id=guild.guild_id,
+            actor_id=None,
+            action="circle.proposed",
+            targets=[(m.user_id, {"circle": circle.id}) for m in members],
+        )
         proposals.append(
             Proposal(
                 circle_id=circle.id,

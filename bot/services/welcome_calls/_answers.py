@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.welcome_calls._inviting import _invite_for
 from bot.services.welcome_calls._model import (
@@ -29,24 +30,42 @@ from db.enums import (
 )
 from db.models import Member, WelcomeCall, WelcomeCallInvite, WelcomeCallOccurrence
 
+_OTHER_INVITE, _OTHER_OCCURRENCE = aliased(WelcomeCallInvite), aliased(WelcomeCallOccurrence)
+# An invitation with its member, occurrence and call, and whether the member holds another one
+# they did not say no to (`_open_invites_of`, read only then): one statement, built once.
+_ANSWERING = (
+    select(
+        WelcomeCallInvite,
+        Member,
+        WelcomeCallOccurrence,
+        WelcomeCall,
+        select(_OTHER_INVITE.id)
+        .join(_OTHER_OCCURRENCE, _OTHER_INVITE.occurrence_id == _OTHER_OCCURRENCE.id)
+        .where(
+            _OTHER_INVITE.member_id == WelcomeCallInvite.member_id,
+            _OTHER_INVITE.occurrence_id != WelcomeCallInvite.occurrence_id,
+            _OTHER_INVITE.answer != CallAnswer.CANT_MAKE_IT,
+            _OTHER_OCCURRENCE.status.in_(_OPEN),
+        )
+        .exists()
+        .label("invited_elsewhere"),
+    )
+    .join(Member, WelcomeCallInvite.member_id == Member.id)
+    .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
+    .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+    .where(WelcomeCallInvite.id == bindparam("invite_id"))
+    .with_for_update(of=WelcomeCallInvite)
+)
+
 
 async def answer(
     *, session: AsyncSession, invite_id: int, user_id: int, interested: bool, now: datetime
 ) -> Answered:
     """Interested / can't make it, by the invited member only, while the call is upcoming."""
-    found = (
-        await session.execute(
-            select(WelcomeCallInvite, Member, WelcomeCallOccurrence, WelcomeCall)
-            .join(Member, WelcomeCallInvite.member_id == Member.id)
-            .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
-            .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
-            .where(WelcomeCallInvite.id == invite_id)
-            .with_for_update(of=WelcomeCallInvite)
-        )
-    ).first()
+    found = (await session.execute(_ANSWERING, {"invite_id": invite_id})).first()
     if found is None:
         return Answered(False, False, None)
-    invite, member, occurrence, call = found
+    invite, member, occurrence, call, invited_elsewhere = found
     if member.user_id != user_id:
         return Answered(False, False, None)
     if occurrence.status != CallOccurrenceStatus.SCHEDULED:
@@ -62,7 +81,7 @@ async def answer(
     invite.answer = CallAnswer.INTERESTED if interested else CallAnswer.CANT_MAKE_IT
     invite.answered_at = now
     await session.flush()
-    if interested and await _withdraw_others(session, member.id, occurrence.id, now):
+    if interested and invited_elsewhere and await _withdraw_others(session, member.id, occurrence.id, now):
         note = AnswerNote.SWITCHED  # never two calls at once: the one they said yes to stands
     if first_no:  # their place goes to the next one waiting in the band
         await _invite_for(session, call, occurrence, now)

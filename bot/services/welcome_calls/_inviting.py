@@ -78,6 +78,7 @@ async def _invite_for(
     *,
     pool: Pool | None = None,
     already: dict[int, bool] | None = None,
+    flush: bool = True,
 ) -> list[int]:
     """Invite rows (sent by `invites_due`) for those still waiting whose zone fits, up to the size
     (a place someone said they can't make is offered to the next; nobody is asked twice): never
@@ -88,7 +89,8 @@ async def _invite_for(
 
     `pool` (the guild's members who could be invited, read once for several occurrences: it
     learns who is invited here) and `already` (this occurrence's invitations, `_seats_given`)
-    are read when not given."""
+    are read when not given. Without `flush`, the rows are left for the caller to flush (with
+    those of other occurrences)."""
     if already is None:
         already = await _seats_given(session, occurrence.id, now)
     room = call.size - sum(already.values())
@@ -130,7 +132,8 @@ async def _invite_for(
     for member_id in owed + chosen:
         session.add(WelcomeCallInvite(occurrence_id=occurrence.id, member_id=member_id))
     pool.busy.update(owed, chosen)
-    await session.flush()
+    if flush:
+        await session.flush()
     return owed + chosen
 
 
@@ -210,5 +213,12 @@ async def _top_up(session: AsyncSession, now: datetime) -> None:
             ]
             pools[call.guild_id] = await read_pool(session, call.guild_id, now, near=near)
         await _invite_for(
-            session, call, occurrence, now, pool=pools[call.guild_id], already=given[occurrence.id]
+            session,
+            call,
+            occurrence,
+            now,
+            pool=pools[call.guild_id],
+            already=given[occurrence.id],
+            flush=False,
         )
+    await session.flush()  # every occurrence's new invitations in one statement
