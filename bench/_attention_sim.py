@@ -19,7 +19,17 @@ from _attention_world import GUILD, MODERATOR, PAUSE_DAYS, PAUSE_PER_DAY, Person
 from sqlalchemy import func, select
 
 from bot.errors import GroundworkError
-from bot.services import buddies, circles, locales, nearby, neighbours, organizer_pool, pairing, waiting
+from bot.services import (
+    buddies,
+    circles,
+    locales,
+    nearby,
+    neighbours,
+    newcomers,
+    organizer_pool,
+    pairing,
+    waiting,
+)
 from bot.services.matching import BatchResult, CostWeights, Mentor, Seeker, batch_match
 from db.engine import SessionMaker
 from db.enums import (
@@ -161,7 +171,7 @@ class Simulation:
             summary = await nearby.settle(
                 session=s, guild_id=GUILD, member_id=member.id, where=p.place, radius_km=radius
             )
-            member.is_isolated = summary.isolated
+            member.is_isolated = isolated = summary.isolated
             if p.organizer_capacity:
                 await pairing.add_organizer(
                     session=s,
@@ -176,9 +186,15 @@ class Simulation:
                 await pairing.request_mentor(session=s, guild_id=GUILD, user_id=p.user_id, now=now)
         if self.new and p.organizer_capacity:
             await calls.maybe_host(self, p.user_id, p.place.timezone, now, self.calls_rng)
-        if self.new and not p.organizer_capacity:
-            await self.meet_neighbours(p, now)
-            await self.circle_for_newcomer(p, now)
+        if self.new:  # as the adapters do once a member is onboarded
+            async with self.sessions() as s, s.begin():
+                offer = await newcomers.offer_nearby(
+                    session=s, member_id=self.member_ids[p.user_id], isolated=isolated, now=now
+                )
+            if isinstance(offer, circles.Offer):
+                await self.join_circle(offer, now)
+            elif offer is not None:
+                await self.meet_neighbours(p, offer, now)
 
     # -- mentors (both behaviours) ----------------------------------------------------
 
@@ -258,10 +274,8 @@ class Simulation:
     def answers(self, user_id: int) -> bool:
         return not self.by_user[user_id].silent
 
-    async def meet_neighbours(self, p: Person, now: datetime) -> None:
-        async with self.sessions() as s, s.begin():
-            offer = await neighbours.make_offer(session=s, member_id=self.member_ids[p.user_id], now=now)
-        if offer is None or p.silent:
+    async def meet_neighbours(self, p: Person, offer: neighbours.Offer, now: datetime) -> None:
+        if p.silent:
             return
         self.counts["neighbour offers"] += 1
         async with self.sessions() as s, s.begin():
@@ -291,12 +305,6 @@ class Simulation:
                         now=later,
                     )
                     self.counts["neighbour introductions"] += 1
-
-    async def circle_for_newcomer(self, p: Person, now: datetime) -> None:
-        async with self.sessions() as s, s.begin():
-            offer = await circles.offer_to_newcomer(session=s, member_id=self.member_ids[p.user_id], now=now)
-        if offer is not None:
-            await self.join_circle(offer, now)
 
     async def join_circle(self, offer: circles.Offer, now: datetime) -> None:
         if not self.answers(offer.user_id):

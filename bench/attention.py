@@ -71,9 +71,11 @@ Assumptions (bench/_attention_world.py):
   worker thread) runs daily; the guild auto-approves proposals, and an introduction that is
   due is delivered at once (the outbox worker); a mentorship lasts N(90, 20) days (at least
   30) and is then ended (the mentee is not put back on the list);
-- new behaviour: the buddy sweep runs daily (the pairing batch every day, wait target 7 days),
-  the circle sweep weekly (a moderator opens every proposal), newcomers near an open circle are
-  offered it, waiting members get their honest-waiting updates; a quarter of the mentees who
+- new behaviour: once onboarded, a member (an organizer too) is offered what both adapters
+  offer a newcomer (bot.services.newcomers.offer_nearby): an open circle near them, else to meet
+  their neighbours, nothing when nobody lives within the radius; the buddy sweep runs daily (the
+  pairing batch every day, wait target 7 days), the circle sweep weekly (a moderator opens every
+  proposal), waiting members get their honest-waiting updates; a quarter of the mentees who
   answer things see their readiness rise (check-ins of 4-5 on every dimension 30 and 60 days
   into the mentorship, and a logged local activity), the organizer pool's daily sweep suggests
   them, and mentor, member and moderator say yes (graduates: bot.services.organizer_pool);

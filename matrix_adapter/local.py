@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.outbox_runner import Handler
-from bot.services import buddies, circles, neighbours, practice
+from bot.services import buddies, circles, neighbours, newcomers, practice
 from bot.texts import matrix_local as mtexts
 from db.engine import SessionMaker
 from db.enums import ChatTaskKind
@@ -123,20 +123,15 @@ class MatrixLocal(CommunityFeature):
     # -- after onboarding ---------------------------------------------------------------------
 
     async def onboarded(self, completion: Completion) -> None:
-        """A newcomer who is not isolated: a circle near them is offered first; otherwise, the
-        neighbours (as Discord's Neighbours cog does when a member is onboarded)."""
-        if completion.isolated:
-            return
+        """What a newcomer is offered nearby (`newcomers.offer_nearby`: a circle near them first,
+        else their neighbours; nothing when isolated), as on Discord."""
         now = self.bot.clock()
         async with self.sessions() as session, session.begin():
-            circle = await circles.offer_to_newcomer(session=session, member_id=completion.member_id, now=now)
-            offer = (
-                None
-                if circle
-                else await neighbours.make_offer(session=session, member_id=completion.member_id, now=now)
+            offer = await newcomers.offer_nearby(
+                session=session, member_id=completion.member_id, isolated=completion.isolated, now=now
             )
-        if circle is not None:
-            await self.messenger.offer_circle(circle)
+        if isinstance(offer, circles.Offer):
+            await self.messenger.offer_circle(offer)
         elif offer is not None:
             await self.messenger.offer_neighbours(offer)
 

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import circles, neighbours, outbox
+from bot.services import circles, neighbours, newcomers, outbox
 from bot.services.onboarding import Completion
 from bot.texts import commands as command_texts
 from bot.texts import local as texts
@@ -115,19 +115,15 @@ class Neighbours(commands.Cog):
 
     @commands.Cog.listener()
     async def on_member_onboarded(self, completion: Completion) -> None:
-        """A circle near the newcomer is offered first; otherwise, the neighbours."""
-        if completion.isolated:
-            return
+        """What the newcomer is offered nearby (`newcomers.offer_nearby`): a circle near them
+        first, else their neighbours; nothing when they are isolated."""
         now = self.bot.clock()
         async with self.bot.sessions() as session, session.begin():
-            circle = await circles.offer_to_newcomer(session=session, member_id=completion.member_id, now=now)
-            offer = (
-                None
-                if circle
-                else await neighbours.make_offer(session=session, member_id=completion.member_id, now=now)
+            offer = await newcomers.offer_nearby(
+                session=session, member_id=completion.member_id, isolated=completion.isolated, now=now
             )
-        if circle is not None:
-            await self.bot.messenger.offer_circle(circle)
+        if isinstance(offer, circles.Offer):
+            await self.bot.messenger.offer_circle(offer)
         elif offer is not None:
             await self.bot.messenger.offer_neighbours(offer)
 
