@@ -128,11 +128,8 @@ class _Pair:
     guild: GuildSettings | None = None
 
 
-_REQUESTER, _NEIGHBOUR = aliased(Member, name="requester"), aliased(Member, name="neighbour")
-_REQUESTER_PLACE, _NEIGHBOUR_PLACE = (
-    aliased(Locale, name="requester_place"),
-    aliased(Locale, name="neighbour_place"),
-)
+_REQUESTER, _NEIGHBOUR = aliased(Member), aliased(Member)
+_REQUESTER_PLACE, _NEIGHBOUR_PLACE = aliased(Locale), aliased(Locale)
 # Built once: an alias made per call would be a statement compiled per call.
 _PAIR = (
     select(NeighbourIntroduction, _REQUESTER, _NEIGHBOUR)
