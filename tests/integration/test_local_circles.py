@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.errors import GroundworkError
-from bot.services import activity, circles
+from bot.services import activity, circles, neighbours, newcomers
 from db.engine import SessionMaker
 from db.enums import ActivityKind, CircleMemberStatus, CircleRole, CircleStatus
-from db.models import Circle, CircleMember
+from db.models import Circle, CircleMember, NeighbourOffer
 from tests.integration.test_local_support import (
     GUILD,
     NOW,
@@ -275,3 +275,26 @@ async def test_a_newcomer_is_offered_a_circle_within_reach_only(sessions: Sessio
     late = await onboard(sessions, LATE + 1, "Leeds")
     async with sessions() as session, session.begin():
         assert await circles.offer_to_newcomer(session=session, member_id=late, now=NOW) is None
+
+
+async def test_a_newcomer_is_offered_a_circle_near_them_first_else_their_neighbours_and_nothing_alone(
+    sessions: SessionMaker,
+) -> None:
+    async def offered(member_id: int, isolated: bool) -> newcomers.NearbyOffer | None:
+        async with sessions() as session, session.begin():
+            return await newcomers.offer_nearby(
+                session=session, member_id=member_id, isolated=isolated, now=NOW
+            )
+
+    leeds = await onboard(sessions, LEEDS, "Leeds")
+    assert await offered(leeds, isolated=True) is None  # nobody near: neither is looked for
+    bradford = await onboard(sessions, BRADFORD, "Bradford")
+    to_meet = await offered(bradford, isolated=False)  # no circle yet: the neighbour in Leeds
+    assert isinstance(to_meet, neighbours.Offer) and to_meet.neighbours == 1
+    await _open_circles(sessions, 40, ("Leeds circle", 53.80, -1.55))
+    late = await onboard(sessions, LATE, "Leeds")
+    circle = await offered(late, isolated=False)  # an open circle near them comes first
+    assert isinstance(circle, circles.Offer) and circle.user_id == LATE
+    async with sessions() as session:
+        asked = await session.scalar(select(NeighbourOffer.id).where(NeighbourOffer.member_id == late))
+    assert asked is None  # one offer, not both
