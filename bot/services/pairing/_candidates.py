@@ -128,7 +128,10 @@ async def waiting_seekers(session: AsyncSession, guild_id: int, now: datetime) -
         return []
     excluded = await excluded_organizers(session, select(Member.id).where(*waiting))
     result = []
+    offsets: dict[str | None, float] = {}  # thousands waiting, a few hundred time zones
     for row in rows:
+        if row.timezone not in offsets:
+            offsets[row.timezone] = utc_offset_hours(row.timezone, now)
         town = row.precision == LocalePrecision.CITY
         waited = (now - (row.mentor_requested_at or now)).total_seconds() / SECONDS_PER_DAY
         result.append(
@@ -139,7 +142,7 @@ async def waiting_seekers(session: AsyncSession, guild_id: int, now: datetime) -
                 district=row.district_code,
                 region=row.region_code,
                 country=row.country_code,
-                utc_offset_hours=utc_offset_hours(row.timezone, now),
+                utc_offset_hours=offsets[row.timezone],
                 languages=frozenset(row.languages or ()),
                 paths=frozenset(row.paths or ()),
                 waiting_days=max(0.0, waited),

@@ -20,6 +20,7 @@ from bot.services.welcome_calls._model import (
 )
 from bot.services.welcome_calls._rows import (
     _event,
+    _events,
     _invites,
     _member,
     _occurrences,
@@ -149,26 +150,27 @@ async def ends_due(*, session: AsyncSession, now: datetime) -> list[Ended]:
     """Calls whose end came: a voice call is counted from presence and closed; an external one
     waits for the host's list (asked once)."""
     ended = []
-    for occurrence in await _occurrences(
+    due = await _occurrences(
         session, WelcomeCallOccurrence.status.in_(_OPEN), WelcomeCallOccurrence.ends_at <= now
-    ):
-        call = await session.get_one(WelcomeCall, occurrence.call_id)
+    )
+    events = await _events(session, due)  # their calls and hosts, in one query
+    external = [o.id for o in due if events[o.id].channel_id is None]
+    invited: dict[int, list[tuple[int, bool]]] = {occurrence_id: [] for occurrence_id in external}
+    if external:  # the invitations of every external call that ended, in one query
+        for invite, _, user_id in await _invites(
+            session, WelcomeCallInvite.occurrence_id.in_(external), lock=False
+        ):
+            if invite.invited_at:
+                invited[invite.occurrence_id].append((user_id, invite.answer == CallAnswer.INTERESTED))
+    for occurrence in due:
         occurrence.status, occurrence.ended_at = CallOccurrenceStatus.ENDED, now
-        if call.channel_id is not None:
+        event = events[occurrence.id]
+        if event.channel_id is not None:
             closed = await _close(session, occurrence, await _present(session, occurrence, now), now)
             ended.append(Ended(closed.call, closed, None))
             continue
         occurrence.host_asked_at = now
-        rows = await _invites(session, WelcomeCallInvite.occurrence_id == occurrence.id, lock=False)
-        invitees = sorted(
-            (
-                (user_id, invite.answer == CallAnswer.INTERESTED)
-                for invite, _, user_id in rows
-                if invite.invited_at
-            ),
-            key=lambda item: (not item[1], item[0]),
-        )
-        event = await _event(session, occurrence)
+        invitees = sorted(invited[occurrence.id], key=lambda item: (not item[1], item[0]))
         ended.append(Ended(event, None, AttendanceAsk(event, tuple(invitees))))
     # A host who never said who came: the call is closed without a count, so the next one is on.
     for occurrence in await _occurrences(
@@ -190,11 +192,18 @@ async def host_attendance(
     now: datetime,
 ) -> Closed:
     """The host's one-tap list for an external call: who came (among the guild's members)."""
-    occurrence = await session.get(WelcomeCallOccurrence, occurrence_id, with_for_update=True)
-    if occurrence is None:
+    found = (
+        await session.execute(
+            select(WelcomeCallOccurrence, WelcomeCall, Member)
+            .join(WelcomeCall, WelcomeCallOccurrence.call_id == WelcomeCall.id)
+            .join(Member, WelcomeCall.host_member_id == Member.id)
+            .where(WelcomeCallOccurrence.id == occurrence_id)
+            .with_for_update(of=WelcomeCallOccurrence)
+        )
+    ).first()
+    if found is None:
         raise NotFoundError(texts.NO_SUCH_CALL)
-    call = await session.get_one(WelcomeCall, occurrence.call_id)
-    host_member = await session.get_one(Member, call.host_member_id)
+    occurrence, call, host_member = found
     if host_member.user_id != user_id:
         raise NotAllowedError(texts.NOT_YOUR_CALL)
     if occurrence.status != CallOccurrenceStatus.ENDED:
