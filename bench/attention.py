@@ -111,6 +111,7 @@ from _attention_figures import NONE_AFTER, Figures, days, figures, pct
 from _attention_sim import Load, Simulation
 from _attention_world import Person, at, draw
 
+from bot import collector
 from bot.services.gazetteer import get_gazetteer
 from db.base import CLOCK
 from db.engine import create_engine, create_session_maker
@@ -143,7 +144,12 @@ async def simulate(people: list[Person], days: int, *, new: bool, directory: str
 
         sim = Simulation(sessions=sessions, people=people, days=days, new=new, progress=progress)
         sessions.configure(info={CLOCK: sim.clock})
-        await sim.run()
+        # The garbage collector as the bot sets it once started (the gazetteer, the people).
+        thresholds = collector.settle_after_startup()
+        try:
+            await sim.run()
+        finally:
+            collector.restore(thresholds)
         found = await figures(sessions, people, at(days))
     finally:
         await engine.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import json
 import logging
@@ -15,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot import collector
 from bot.background import BackgroundTasks
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -31,7 +31,6 @@ from db.engine import SessionMaker, create_engine, create_session_maker
 from db.models import GuildSettings
 
 log = logging.getLogger(__name__)
-FULL_COLLECTION_EVERY = 100  # middle-generation collections per full one (Python: 10)
 
 SYNC_STATE_FILE = "command-sync.json"
 
@@ -114,17 +113,7 @@ class GroundworkBot(commands.Bot):
         for extension in discover_extensions():
             await self.load_extension(extension)
         log.info("loaded %d cogs: %s", len(self.cogs), ", ".join(sorted(self.cogs)))
-        # What start-up built (the gazetteer's index, every cog, the caches) lives as long as the
-        # bot: kept out of the collector's way, a full collection walks only what came after (it
-        # walked everything: a 200-330 ms pause of the event loop every few seconds under load).
-        # Given back to the collector on close.
-        gc.freeze()
-        # A full collection still walks every object made since (discord.py's caches, the
-        # conversations under way) and pauses the loop for 50-150 ms under load; almost all of
-        # the bot's garbage is freed by reference counting, so full collections come ten times
-        # less often (after 100 collections of the middle generation instead of 10).
-        self._thresholds = gc.get_threshold()
-        gc.set_threshold(self._thresholds[0], self._thresholds[1], FULL_COLLECTION_EVERY)
+        self._thresholds = collector.settle_after_startup()  # see bot.collector
         if self._sync_commands:
             await self.sync_app_commands(guild_id=self.settings.discord.dev_guild_id, only_if_changed=True)
 
@@ -140,9 +129,7 @@ class GroundworkBot(commands.Bot):
         await super().close()
         if hasattr(self, "engine"):
             await self.engine.dispose()
-        gc.unfreeze()
-        if hasattr(self, "_thresholds"):
-            gc.set_threshold(*self._thresholds)
+        collector.restore(getattr(self, "_thresholds", None))
 
     async def guild_settings(self, session: AsyncSession, guild_id: int) -> GuildSettings:
         """The settings of `guild_id`, created from the configured defaults on first use."""
