@@ -1,7 +1,7 @@
 """A simulated year of a growing organization: how soon each member meets a human (issue 17).
 
     .venv/bin/python bench/attention.py            # 20,000 members over 12 months (long, see below)
-    .venv/bin/python bench/attention.py --quick    # 2,000 members (about 1.5 min here)
+    .venv/bin/python bench/attention.py --quick    # 2,000 members (about 70 s here)
     .venv/bin/python bench/attention.py --members 5000 --days 180
 
 Time, on this shared 2-core machine (3 Dec 2026, `uptime` load as said; both behaviours run at
@@ -21,6 +21,23 @@ event's contacts and a neighbour's yes no longer building the introduction the o
 again; 1,198 s (227 s, 1,196 s) after the first three of those. Late in the year a simulated day
 is about 9,000 statements at about 0.5 ms of SQLAlchemy and Python each (the SQL a few percent
 of it): under 5 minutes needs about four times fewer statements, not faster ones.
+Later on 8 Dec (load 0.1-0.9): the full year in 706 s (today's behaviour 187 s, the new one
+704 s), and 679 s (233 s, 677 s) before the last three of these changes, which the full year
+does not tell apart from noise: a newcomer is offered what both adapters offer
+(bot.services.newcomers.offer_nearby: a circle near them first, else their neighbours, nothing
+when isolated; the bench used to offer every newcomer both, isolated or not); an introduction
+and both its members read in one statement; an outbox task inserted in one; a closed call's next
+occurrence given its seats by the invitations tick with every other call's (not a pool read per
+closed call); an answer reads whether the member holds another invitation with it; the
+invitations of a tick inserted in one flush; audit entries of one action in one statement; the
+ended calls read together; and the garbage collector settled as in the bot (bot.collector). The
+figures moved with the first of those (it changes who is offered what): 0.1 % with no contact
+after 7 days (0.9 % before), 98.7 % met an experienced organizer within 30 days (98.8 %).
+Late in the year a simulated day is now about 4,700 statements and 3.8 s (day 300 of this run,
+saved and resumed: members joining 1.4 s, the welcome-call ticks 0.9, the pairing batch 0.7,
+the weekly circle sweep and wait updates 0.5 s a week each); every step is down to about two
+statements per member's click, so what is left is SQLAlchemy's cost per statement (0.7-0.9 ms
+with the ORM's rows) and the pairing batch's daily read of the whole waiting list.
 The invitations tick used to re-read, for every upcoming call with a free seat, the members
 waiting in its band as whole rows with their rests, contacts and invitations (about 60 % of the
 new behaviour's time, py-spy); it now reads them once a tick as plain columns
@@ -39,12 +56,12 @@ columns, whole rows only for the members acted on): over a guild of 10,000 membe
 batch's reads 836 ms instead of 1,512 (199 instead of 302), a day's wait updates with nobody due
 1,009 ms instead of 14,409 (144 instead of 1,375).
 
-Meeting an experienced organizer within 30 days: 98.8 % in the full year; --quick 91.8 %, 89.5 %
+Meeting an experienced organizer within 30 days: 98.7 % in the full year; --quick 91.8 %, 89.5 %
 before the welcome calls' seat order gave the first month its seats first
 (bot/services/welcome_calls/_seats.py: before, first-month members and those waiting two months
 were one group, longest waiting first, so in a band with a backlog of long waiting members a
 newcomer got no seat until they were long waiting themselves; 114 of the 140 who missed it were
-first invited on day 30-68). Of the 110 who still miss it, 47 joined in the simulated
+first invited on day 30-68). Of the 110 who still missed it on 3 Dec, 47 joined in the simulated
 organization's first month, when one organizer had joined (34 % of that month's 71 members meet
 one in time; of those who join later, 95.0 %); most others live in a band whose calls are full
 with first-month members (months 4-6, 88 %), 4 in a band no call covers. The first month is this
