@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import _attention_calls as calls
+import _attention_pool as pool
 from _attention_world import GUILD, MODERATOR, PAUSE_DAYS, PAUSE_PER_DAY, Person, at
 from sqlalchemy import func, select
 
@@ -26,7 +27,6 @@ from bot.services import (
     nearby,
     neighbours,
     newcomers,
-    organizer_pool,
     pairing,
     waiting,
 )
@@ -34,16 +34,13 @@ from bot.services.matching import BatchResult, CostWeights, Mentor, Seeker, batc
 from db.engine import SessionMaker
 from db.enums import (
     Answer,
-    CheckInKind,
-    CheckInStatus,
     Experience,
     LocaleSharing,
     MemberStatus,
     MentorshipStatus,
     OfferStatus,
-    ReadinessDimension,
 )
-from db.models import GuildSettings, Member, Mentorship, Organizer, ReadinessAnswer, ReadinessCheckIn
+from db.models import GuildSettings, Member, Mentorship, Organizer
 
 BATCH_EVERY = timedelta(days=1)  # the pairing batch runs daily
 NEIGHBOURS_WHO_ANSWER = 3  # of the neighbours asked, the nearest few who are not silent say yes
@@ -132,7 +129,7 @@ class Simulation:
                 await self.buddies(now)
                 if day % CIRCLE_SWEEP_EVERY == 0:
                     await self.circles(now)
-                await self.grow_pool(day, now)
+                await pool.grow(self, day, now)
                 if day % WAIT_UPDATES_EVERY == 0:
                     await self.honest_waiting(now)
                 await calls.tick(self, now)
@@ -350,64 +347,6 @@ class Simulation:
                         session=s, group_id=intro.group_id, thread_id=None, delivered=True, now=later
                     )
                     self.counts["buddy introductions"] += 1
-
-    async def grow_pool(self, day: int, now: datetime) -> None:
-        """The rising mentees answer a high check-in (and have logged activity); the daily sweep
-        suggests them; mentor, member and moderator say yes."""
-        for user_id in self.checkins.pop(day, []):
-            await self.high_checkin(user_id, now)
-        after = 0
-        while True:
-            async with self.sessions() as s, s.begin():
-                swept = await organizer_pool.sweep(session=s, guild_id=GUILD, now=now, after=after)
-            for suggestion in swept.suggestions:
-                await self.graduate(suggestion, now)
-            if swept.last_member_id is None:
-                break
-            after = swept.last_member_id
-
-    async def high_checkin(self, user_id: int, now: datetime) -> None:
-        from bot.services.activity import add_entry
-        from db.enums import ActivityKind
-
-        async with self.sessions() as s, s.begin():
-            member = await s.get(Member, self.member_ids[user_id])
-            if member is None or member.status != MemberStatus.ACTIVE:
-                return
-            row = ReadinessCheckIn(
-                member_id=member.id,
-                kind=CheckInKind.SCHEDULED,
-                status=CheckInStatus.ANSWERED,
-                due_at=now,
-                sent_at=now,
-                answered_at=now,
-                created_at=now,
-            )
-            s.add(row)
-            await s.flush()
-            s.add_all(
-                ReadinessAnswer(
-                    checkin_id=row.id, dimension=d, score=self.rng.choice((4, 5)), answered_at=now
-                )
-                for d in ReadinessDimension
-            )
-            await add_entry(s, member, ActivityKind.TALKED_TO_NEIGHBOURS, None, now, "member")
-
-    async def graduate(self, suggestion: organizer_pool.Suggestion, now: datetime) -> None:
-        sid = suggestion.suggestion_id
-        async with self.sessions() as s, s.begin():
-            await organizer_pool.endorse(
-                session=s, suggestion_id=sid, user_id=suggestion.mentor_user_id, endorse=True, now=now
-            )
-        async with self.sessions() as s, s.begin():
-            await organizer_pool.answer(
-                session=s, suggestion_id=sid, user_id=suggestion.member_user_id, yes=True, now=now
-            )
-        async with self.sessions() as s, s.begin():
-            await organizer_pool.decide(
-                session=s, suggestion_id=sid, actor_id=MODERATOR, confirm=True, now=now
-            )
-        self.counts["organizers confirmed from the pool"] += 1
 
     async def honest_waiting(self, now: datetime) -> None:
         async with self.sessions() as s, s.begin():
