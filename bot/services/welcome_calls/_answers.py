@@ -15,11 +15,11 @@ from bot.services.welcome_calls._model import (
     AnswerNote,
 )
 from bot.services.welcome_calls._rows import (
+    _holding,
     _member,
     _taken,
 )
 from bot.services.welcome_calls._rules import (
-    _OPEN,
     Band,
     fits,
 )
@@ -44,8 +44,7 @@ _ANSWERING = (
         .where(
             _OTHER_INVITE.member_id == WelcomeCallInvite.member_id,
             _OTHER_INVITE.occurrence_id != WelcomeCallInvite.occurrence_id,
-            _OTHER_INVITE.answer != CallAnswer.CANT_MAKE_IT,
-            _OTHER_OCCURRENCE.status.in_(_OPEN),
+            *_holding(_OTHER_INVITE, _OTHER_OCCURRENCE),
         )
         .exists()
         .label("invited_elsewhere"),
@@ -112,8 +111,7 @@ async def _open_invites_of(
     the one to that occurrence)."""
     conditions = [
         WelcomeCallInvite.member_id == member_id,
-        WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
-        WelcomeCallOccurrence.status.in_(_OPEN),
+        *_holding(WelcomeCallInvite, WelcomeCallOccurrence),
     ]
     if besides is not None:
         conditions.append(WelcomeCallInvite.occurrence_id != besides)

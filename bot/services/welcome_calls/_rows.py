@@ -87,6 +87,15 @@ async def _wait_target(session: AsyncSession, guild_id: int) -> timedelta:
     return timedelta(days=days)
 
 
+def _holding(
+    invite: type[WelcomeCallInvite], occurrence: type[WelcomeCallOccurrence]
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """An invitation (`invite`, joined to its `occurrence`; either may be an alias) to a call
+    that is on, which its member did not say no to: what makes them busy (never two calls at
+    once)."""
+    return invite.answer != CallAnswer.CANT_MAKE_IT, occurrence.status.in_(_OPEN)
+
+
 async def _busy(
     session: AsyncSession, *, guild_id: int | None = None, member_ids: Sequence[int] = ()
 ) -> set[int]:
@@ -95,10 +104,7 @@ async def _busy(
     query = (
         select(WelcomeCallInvite.member_id)
         .join(WelcomeCallOccurrence, WelcomeCallInvite.occurrence_id == WelcomeCallOccurrence.id)
-        .where(
-            WelcomeCallInvite.answer != CallAnswer.CANT_MAKE_IT,
-            WelcomeCallOccurrence.status.in_(_OPEN),
-        )
+        .where(*_holding(WelcomeCallInvite, WelcomeCallOccurrence))
     )
     if guild_id is not None:
         query = query.where(WelcomeCallOccurrence.guild_id == guild_id)
